@@ -1,0 +1,1 @@
+"""The `borderlabour` command."""

@@ -1,0 +1,114 @@
+"""`borderlabour policy` and `borderlabour schema export`: the policy as its signatories read it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from policies.access import POLICY_DIR, AccessControl
+from policies.grants import OfficeIdentity
+from schema.builder import OfficeSchema, policy_catalogue, visible_fields, write_duties
+
+
+def _access(args: argparse.Namespace) -> AccessControl:
+    return AccessControl(policy_catalogue(), write_duties(), Path(args.policy_dir))
+
+
+def _office(access: AccessControl, code: str) -> OfficeIdentity:
+    if code not in access.known_subjects():
+        known = ", ".join(access.known_subjects())
+        raise SystemExit(f"unknown office {code!r}; the policy knows: {known}")
+    return OfficeIdentity(0, code, code, "", None)
+
+
+def _where(access: AccessControl, rule: list[str]) -> str:
+    """The file and line a rule comes from, so a reader can go and change it."""
+    wanted = [part.strip() for part in rule]
+    for path in sorted(access.policy_dir.glob("*.csv")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            parts = [p.strip() for p in line.split(",")]
+            if parts[:1] == ["p"] and parts[1:] == wanted:
+                return f"{path.name}:{number}"
+    return "?"
+
+
+def matrix(args: argparse.Namespace) -> int:
+    access = _access(args)
+    offices = access.known_subjects()
+    grants = {code: access.grant_for(_office(access, code)) for code in offices}
+    visible = {code: visible_fields(grant) for code, grant in grants.items()}
+    rows = [("field", *offices)]
+    for resource in access.catalogue:
+        rows.append((resource, *("R" if resource in visible[c] else "-" for c in offices)))
+    for duty in access.duties:
+        rows.append((f"write {duty}", *("W" if grants[c].can_write(duty) else "-" for c in offices)))
+    rows.append(("row scope", *(",".join(sorted(grants[c].row_scopes)) or "none" for c in offices)))
+    if args.format == "csv":
+        for row in rows:
+            print(",".join(row))
+        return 0
+    print("| " + " | ".join(rows[0]) + " |")
+    print("|" + "---|" * len(rows[0]))
+    for row in rows[1:]:
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+def explain(args: argparse.Namespace) -> int:
+    access = _access(args)
+    office = _office(access, args.office)
+    resource = args.field
+    if resource in access.duties:
+        action = "write"
+    elif resource in access.catalogue:
+        action = "read"
+    else:
+        print(f"unknown field or duty {resource!r}: see `borderlabour policy matrix`", file=sys.stderr)
+        return 2
+    verdict = access.explain(office.code, resource, action)
+    roles = ", ".join(verdict.roles) or "no role"
+    if verdict.allowed and verdict.rule:
+        print(f"ALLOWED: {office.code} may {action} {resource}")
+        print(f"  by rule: p, {', '.join(verdict.rule)}   ({_where(access, verdict.rule)})")
+        print(f"  because {office.code} holds the role(s): {roles}")
+        return 0
+    print(f"DENIED: no rule lets {office.code} (roles: {roles}) {action} {resource}")
+    others = access.rules_mentioning(resource)
+    if others:
+        print("  rules for this field, held by other roles:")
+        for rule in others:
+            if rule[2] == action:
+                print(f"    p, {', '.join(rule)}   ({_where(access, rule)})")
+    return 1
+
+
+def export_schema(args: argparse.Namespace) -> int:
+    access = _access(args)
+    grant = access.grant_for(_office(access, args.office))
+    print(OfficeSchema(grant).as_str())
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    policy = commands.add_parser("policy", help="read the access policy").add_subparsers(
+        dest="policy_cmd", required=True
+    )
+    m = policy.add_parser("matrix", help="print the office x field table")
+    m.add_argument("--format", choices=["markdown", "csv"], default="markdown")
+    m.set_defaults(func=matrix)
+    e = policy.add_parser("explain", help="say which rule allows or denies a field to an office")
+    e.add_argument("office")
+    e.add_argument(
+        "field", help="Type.field (e.g. Worker.nationalIdNumber) or a write duty (e.g. recordCrossing)"
+    )
+    e.set_defaults(func=explain)
+    for p in (m, e):
+        p.add_argument("--policy-dir", default=str(POLICY_DIR))
+    schema = commands.add_parser("schema", help="the GraphQL schema").add_subparsers(
+        dest="schema_cmd", required=True
+    )
+    x = schema.add_parser("export", help="print one office's SDL")
+    x.add_argument("--office", required=True)
+    x.add_argument("--policy-dir", default=str(POLICY_DIR))
+    x.set_defaults(func=export_schema)

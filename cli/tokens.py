@@ -1,0 +1,85 @@
+"""`borderlabour token issue|list|revoke`: the credentials offices call with."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+
+from sqlalchemy import select
+
+from cli.database import open_database
+from models import Office, Token
+from models.base import utcnow
+from policies.tokens import issue_token, revoke_token
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    match = re.fullmatch(r"(\d+)([dhm])", text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError("use a number and d, h or m, e.g. 90d")
+    amount, unit = int(match[1]), match[2]
+    return {
+        "d": dt.timedelta(days=amount),
+        "h": dt.timedelta(hours=amount),
+        "m": dt.timedelta(minutes=amount),
+    }[unit]
+
+
+def issue(args: argparse.Namespace) -> int:
+    sessions = open_database(args.database_url)
+    with sessions() as session, session.begin():
+        try:
+            token, plain = issue_token(session, args.office, args.expires, args.label)
+        except LookupError as exc:
+            raise SystemExit(str(exc)) from exc
+        print(
+            f"token id {token.id} for {args.office}"
+            + (f", expires {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else "")
+        )
+    # The only time the token is ever shown: only its hash is stored.
+    print(plain)
+    return 0
+
+
+def list_tokens(args: argparse.Namespace) -> int:
+    sessions = open_database(args.database_url)
+    now = utcnow()
+    with sessions() as session:
+        rows = session.execute(select(Token, Office.code).join(Office).order_by(Token.id)).all()
+        print(f"{'id':>5}  {'office':<20} {'state':<8} {'expires':<17} label")
+        for token, code in rows:
+            expires = (
+                token.expires_at.replace(tzinfo=dt.UTC)
+                if token.expires_at and not token.expires_at.tzinfo
+                else token.expires_at
+            )
+            state = "revoked" if token.revoked_at else "expired" if expires and expires <= now else "active"
+            when = f"{expires:%Y-%m-%d %H:%M}" if expires else "never"
+            print(f"{token.id:>5}  {code:<20} {state:<8} {when:<17} {token.label or ''}")
+    return 0
+
+
+def revoke(args: argparse.Namespace) -> int:
+    sessions = open_database(args.database_url)
+    with sessions() as session, session.begin():
+        if not revoke_token(session, args.id):
+            raise SystemExit(f"no token with id {args.id}")
+    print(f"token {args.id} revoked")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    token = commands.add_parser("token", help="issue, list and revoke bearer tokens")
+    sub = token.add_subparsers(dest="token_cmd", required=True)
+    i = sub.add_parser("issue", parents=[common], help="issue a token for an office (printed once)")
+    i.add_argument("--office", required=True)
+    i.add_argument("--expires", type=parse_duration, default=parse_duration("90d"), help="e.g. 90d, 12h")
+    i.add_argument("--label")
+    i.set_defaults(func=issue)
+    sub.add_parser("list", parents=[common], help="list tokens (never their values)").set_defaults(
+        func=list_tokens
+    )
+    r = sub.add_parser("revoke", parents=[common], help="revoke a token by id")
+    r.add_argument("id", type=int)
+    r.set_defaults(func=revoke)

@@ -1,0 +1,45 @@
+"""The registry's tables (SQLAlchemy 2, typed). Importing this package registers them all."""
+
+from models.agreements import Agreement, AgreementStatus, BorderGate, TalksMinutes, agreement_gates
+from models.base import Base
+from models.checks import ClearanceResult, HealthCheck, HealthResult, PoliceClearance
+from models.crossings import Crossing, Direction, TravelDocument
+from models.employers import Employer
+from models.incidents import Incident, IncidentKind, IncidentStatus
+from models.offices import Office, Side, Token
+from models.placements import Placement, PlacementStatus
+from models.units import AdminUnit, Country, UnitClosure, UnitLevel, rebuild_unit_closure
+from models.workers import Sex, Worker, WorkerStatus
+
+__all__ = [
+    "AdminUnit",
+    "Agreement",
+    "AgreementStatus",
+    "Base",
+    "BorderGate",
+    "ClearanceResult",
+    "Country",
+    "Crossing",
+    "Direction",
+    "Employer",
+    "HealthCheck",
+    "HealthResult",
+    "Incident",
+    "IncidentKind",
+    "IncidentStatus",
+    "Office",
+    "Placement",
+    "PlacementStatus",
+    "PoliceClearance",
+    "Sex",
+    "Side",
+    "TalksMinutes",
+    "Token",
+    "TravelDocument",
+    "UnitClosure",
+    "UnitLevel",
+    "Worker",
+    "WorkerStatus",
+    "agreement_gates",
+    "rebuild_unit_closure",
+]

@@ -1,0 +1,67 @@
+"""Sessions that carry an office's row scope into every SELECT.
+
+A session opened with `scoped_session(factory, grant)` has the grant's criteria attached to each
+ORM SELECT it runs, including relationship loads. A session that carries neither a grant nor an
+explicit `internal=True` mark refuses to SELECT scoped tables at all: deny by default.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, sessionmaker, with_loader_criteria
+
+from policies.grants import Grant
+from policies.scopes import SCOPED_MODELS, row_criteria
+
+GRANT_KEY = "borderlabour.grant"
+CRITERIA_KEY = "borderlabour.criteria"
+INTERNAL_KEY = "borderlabour.internal"
+
+
+class UnscopedSessionError(RuntimeError):
+    """An ORM query ran in a session that names no office and is not marked internal."""
+
+
+def scoped_session(factory: sessionmaker[Session], grant: Grant) -> Session:
+    session = factory()
+    session.info[GRANT_KEY] = grant
+    session.info[CRITERIA_KEY] = [
+        with_loader_criteria(model, criterion, include_aliases=True)
+        for model, criterion in row_criteria(grant).items()
+    ]
+    return session
+
+
+def internal_session(factory: sessionmaker[Session]) -> Session:
+    """For the CLI, migrations and the demo loader: sees every row, never serves a request."""
+    session = factory()
+    session.info[INTERNAL_KEY] = True
+    return session
+
+
+def identity_taken(session: Session, column: InstrumentedAttribute, value: str) -> bool:
+    """Whether an identity number is registered anywhere, in or out of the caller's scope.
+
+    The one deliberate look past the row scope: a citizen is registered once nationwide, so a
+    registering office must learn that a number is taken. It learns nothing else: not where,
+    not whom. The check runs on the blind index, never on the number.
+    """
+    table = column.class_.__table__
+    stmt = select(table.c.id).where(table.c[column.key] == value).limit(1)
+    return session.connection().execute(stmt).first() is not None
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _apply_row_scope(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        return
+    info = state.session.info
+    criteria = info.get(CRITERIA_KEY)
+    if criteria is not None:
+        state.statement = state.statement.options(*criteria)
+        return
+    if info.get(INTERNAL_KEY):
+        return
+    mappers = {m.class_ for m in state.all_mappers}
+    if mappers & set(SCOPED_MODELS):
+        raise UnscopedSessionError("a query on scoped tables ran without an office's grant")

@@ -1,0 +1,94 @@
+"""Keyset pagination: a page costs the same on page one and on page ten thousand.
+
+A cursor holds the ordering it was made for and the last row's sort key; it is sealed (see
+`resolvers.opaque`) so it reveals no internal row number. Sorting is on one non-null column with
+the primary key as tie-breaker, which a row-value comparison serves from an index on both
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from resolvers.errors import InputError
+from resolvers.opaque import InvalidIdError, decode_cursor, encode_cursor
+
+MAX_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Ordering:
+    key: str
+    column: InstrumentedAttribute
+    descending: bool = False
+
+
+@dataclass
+class Page:
+    rows: list[Any]
+    cursors: list[str]
+    has_next_page: bool
+    has_previous_page: bool
+    count: Callable[[], int]
+
+
+def _restore(value: Any, sample: InstrumentedAttribute) -> Any:
+    column_type = sample.type
+    python_type = getattr(column_type, "impl_instance", column_type).python_type
+    if value is None:
+        return None
+    if python_type is dt.date:
+        return dt.date.fromisoformat(value)
+    if python_type is dt.datetime:
+        return dt.datetime.fromisoformat(value)
+    if python_type is Decimal:
+        return Decimal(value)
+    return python_type(value) if python_type in (int, str) else value
+
+
+def _key_of(row: Any, ordering: Ordering) -> Any:
+    value = getattr(row, ordering.column.key)
+    return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+
+
+def paginate(
+    session: Session,
+    model: type,
+    where: list[ColumnElement[bool]],
+    ordering: Ordering,
+    first: int,
+    after: str | None,
+) -> Page:
+    if not 0 <= first <= MAX_PAGE:
+        raise InputError("first", f"must be between 0 and {MAX_PAGE}", "OUT_OF_RANGE")
+    column, pk = ordering.column, model.id
+    stmt: Select = select(model).where(*where)
+    if after is not None:
+        try:
+            key, descending, value, last_id = decode_cursor(after)
+        except (InvalidIdError, ValueError, TypeError) as exc:
+            raise InputError("after", "not a valid cursor", "INVALID_CURSOR") from exc
+        if key != ordering.key or descending != ordering.descending:
+            raise InputError("after", "this cursor was made for another ordering", "INVALID_CURSOR")
+        try:
+            boundary = tuple_(column, pk), tuple_(_restore(value, column), int(last_id))
+        except (TypeError, ValueError) as exc:
+            raise InputError("after", "not a valid cursor", "INVALID_CURSOR") from exc
+        stmt = stmt.where(boundary[0] < boundary[1] if ordering.descending else boundary[0] > boundary[1])
+    order = (column.desc(), pk.desc()) if ordering.descending else (column.asc(), pk.asc())
+    rows = list(session.scalars(stmt.order_by(*order).limit(first + 1)))
+    has_next = len(rows) > first
+    rows = rows[:first]
+    cursors = [encode_cursor([ordering.key, ordering.descending, _key_of(r, ordering), r.id]) for r in rows]
+
+    def count() -> int:
+        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+    return Page(rows, cursors, has_next, after is not None, count)

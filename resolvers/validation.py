@@ -1,0 +1,104 @@
+"""Input checks shared by every write: each failure names the input field it is about."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from resolvers.errors import InputError
+
+EARLIEST = dt.date(1900, 1, 1)
+
+
+class InputErrors(Exception):
+    """Several field errors at once, so a form can show them all."""
+
+    def __init__(self, errors: list[InputError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+class Checks:
+    """Collects field errors; `done()` raises them together."""
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    def fail(self, field: str, message: str, code: str = "INVALID") -> None:
+        self.errors.append(InputError(field, message, code))
+
+    def text(self, field: str, value: str | None, *, max_len: int = 200, required: bool = True) -> str | None:
+        if value is None or not value.strip():
+            if required:
+                self.fail(field, "is required", "REQUIRED")
+            return None
+        value = unicodedata.normalize("NFC", value.strip())
+        if len(value) > max_len:
+            self.fail(field, f"must be at most {max_len} characters", "TOO_LONG")
+            return None
+        if any(unicodedata.category(c) in ("Cc", "Cs", "Co") and c not in "\n\t" for c in value):
+            self.fail(field, "contains control or invalid characters", "INVALID_CHARACTERS")
+            return None
+        return value
+
+    def pattern(
+        self, field: str, value: str | None, regex: str, message: str, *, required: bool = True
+    ) -> str | None:
+        value = self.text(field, value, max_len=64, required=required)
+        if value is not None and not re.fullmatch(regex, value):
+            self.fail(field, message, "INVALID_FORMAT")
+            return None
+        return value
+
+    def date(
+        self,
+        field: str,
+        value: dt.date | None,
+        *,
+        earliest: dt.date = EARLIEST,
+        latest: dt.date | None = None,
+    ) -> dt.date | None:
+        if value is None:
+            return None
+        latest = latest or dt.date.today() + dt.timedelta(days=3650)
+        if not earliest <= value <= latest:
+            self.fail(
+                field, f"must be between {earliest.isoformat()} and {latest.isoformat()}", "OUT_OF_RANGE"
+            )
+            return None
+        return value
+
+    def moment(self, field: str, value: dt.datetime) -> dt.datetime | None:
+        if value.tzinfo is None:
+            self.fail(
+                field, "must include a time zone offset, e.g. 2024-05-01T08:30:00+07:00", "INVALID_FORMAT"
+            )
+            return None
+        now = dt.datetime.now(dt.UTC)
+        if not dt.datetime(2000, 1, 1, tzinfo=dt.UTC) <= value <= now + dt.timedelta(minutes=10):
+            self.fail(field, "must be after 2000 and not in the future", "OUT_OF_RANGE")
+            return None
+        return value.astimezone(dt.UTC)
+
+    def money(self, field: str, value: Decimal | str | None) -> Decimal | None:
+        try:
+            amount = Decimal(str(value))
+        except (InvalidOperation, ValueError):
+            self.fail(field, "must be a number", "INVALID_FORMAT")
+            return None
+        if not amount.is_finite() or not Decimal(0) < amount < Decimal(1_000_000):
+            self.fail(field, "must be more than 0 and less than 1,000,000", "OUT_OF_RANGE")
+            return None
+        return amount.quantize(Decimal("0.01"))
+
+    def count(self, field: str, value: int | None, *, maximum: int = 1_000_000) -> int | None:
+        if value is not None and not 0 <= value <= maximum:
+            self.fail(field, f"must be between 0 and {maximum}", "OUT_OF_RANGE")
+            return None
+        return value
+
+    def done(self) -> None:
+        if self.errors:
+            raise InputErrors(self.errors)

@@ -1,0 +1,88 @@
+"""Agreements and their talks minutes, kept by the labour departments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Agreement, AgreementStatus, BorderGate, Country, TalksMinutes
+from resolvers.errors import InputError
+from resolvers.validation import Checks
+from resolvers.writes.common import find, find_unit, require_in_scope
+
+
+def create_agreement(session: Session, data: Any) -> Agreement:
+    checks = Checks()
+    code = checks.pattern(
+        "code", data.code, r"[A-Z0-9-]{3,64}", "must be 3-64 capital letters, digits or '-'"
+    )
+    title = checks.text("title", data.title, max_len=500)
+    signed_on = checks.date("signedOn", data.signed_on)
+    valid_from = checks.date("validFrom", data.valid_from)
+    valid_to = checks.date("validTo", data.valid_to) if data.valid_to else None
+    quota = checks.count("yearlyQuota", data.yearly_quota)
+    units = {}
+    for field, code_value, country in (
+        ("vietnamesePartyCode", data.vietnamese_party_code, Country.VN),
+        ("chinesePartyCode", data.chinese_party_code, Country.CN),
+    ):
+        try:
+            unit = find_unit(session, field, code_value)
+            if unit.country != country:
+                checks.fail(field, f"must be a unit in {country.value}", "INVALID")
+            units[field] = unit
+        except InputError as exc:
+            checks.errors.append(exc)
+    gates = list(session.scalars(select(BorderGate).where(BorderGate.code.in_(data.border_gate_codes or []))))
+    if len(gates) != len(set(data.border_gate_codes or [])):
+        checks.fail("borderGateCodes", "contains an unknown border gate code", "NOT_FOUND")
+    if valid_from and valid_to and valid_to < valid_from:
+        checks.fail("validTo", "must not be before validFrom", "OUT_OF_RANGE")
+    if (
+        code
+        and session.connection()
+        .execute(select(Agreement.__table__.c.id).where(Agreement.__table__.c.code == code))
+        .first()
+    ):
+        checks.fail("code", "is already used", "DUPLICATE")
+    checks.done()
+    agreement = Agreement(
+        code=code,
+        title=title,
+        vn_unit_id=units["vietnamesePartyCode"].id,
+        cn_unit_id=units["chinesePartyCode"].id,
+        signed_on=signed_on,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        yearly_quota=quota,
+        status=AgreementStatus.ACTIVE,
+        gates=gates,
+    )
+    session.add(agreement)
+    require_in_scope(session, agreement, "vietnamesePartyCode")
+    return agreement
+
+
+def update_agreement_status(session: Session, data: Any) -> Agreement:
+    agreement = find(session, Agreement, "agreementId", data.agreement_id, "Agreement")
+    agreement.status = AgreementStatus(data.status.value)
+    session.flush()
+    return agreement
+
+
+def add_talks_minutes(session: Session, data: Any) -> TalksMinutes:
+    checks = Checks()
+    agreement = find(session, Agreement, "agreementId", data.agreement_id, "Agreement")
+    minutes = TalksMinutes(
+        agreement_id=agreement.id,
+        held_on=checks.date("heldOn", data.held_on),
+        vn_delegation=checks.text("vietnameseDelegation", data.vietnamese_delegation, max_len=4000),
+        cn_delegation=checks.text("chineseDelegation", data.chinese_delegation, max_len=4000),
+        summary=checks.text("summary", data.summary, max_len=20000),
+    )
+    checks.done()
+    session.add(minutes)
+    session.flush()
+    return minutes

@@ -1,0 +1,36 @@
+"""What every write needs: finding a row the caller may see, and proving a new row is in scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import AdminUnit
+from resolvers.errors import InputError, NotFoundError
+from resolvers.listing import internal_id
+
+
+def find(session: Session, model: type, field: str, global_id: str, type_name: str) -> Any:
+    """The row behind a global ID, or NotFound: foreign and missing rows look the same."""
+    row_id = internal_id(field, global_id, type_name)
+    row = session.scalar(select(model).where(model.id == row_id))
+    if row is None:
+        raise NotFoundError(field, type_name)
+    return row
+
+
+def find_unit(session: Session, field: str, code: str | None) -> AdminUnit:
+    unit = session.scalar(select(AdminUnit).where(AdminUnit.code == (code or "")[:64]))
+    if unit is None:
+        raise InputError(field, "no administrative unit with this code", "NOT_FOUND")
+    return unit
+
+
+def require_in_scope(session: Session, row: Any, field: str) -> None:
+    """After the insert: the caller must be able to see what it wrote (a district its own residents)."""
+    session.flush()
+    model = type(row)
+    if session.scalar(select(model.id).where(model.id == row.id)) is None:
+        raise InputError(field, "is outside your office's jurisdiction", "OUT_OF_JURISDICTION")

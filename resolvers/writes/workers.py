@@ -1,0 +1,84 @@
+"""Registering workers and moving them through the lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models import Sex, UnitLevel, Worker, WorkerStatus
+from models.sealing import keyring
+from policies.sessions import identity_taken
+from resolvers.errors import InputError
+from resolvers.validation import Checks
+from resolvers.writes.common import find, find_unit, require_in_scope
+
+
+def register_worker(session: Session, data: Any) -> Worker:
+    checks = Checks()
+    today = dt.date.today()
+    full_name = checks.text("fullName", data.full_name)
+    born = checks.date(
+        "dateOfBirth",
+        data.date_of_birth,
+        earliest=today.replace(year=today.year - 80),
+        latest=today.replace(year=today.year - 15),
+    )
+    ethnicity = checks.text("ethnicity", data.ethnicity, max_len=64)
+    national_id = checks.pattern("nationalIdNumber", data.national_id_number, r"\d{12}", "must be 12 digits")
+    border_pass = checks.pattern(
+        "borderPassNumber",
+        data.border_pass_number,
+        r"[A-Z0-9]{6,12}",
+        "must be 6-12 letters or digits",
+        required=False,
+    )
+    passport = checks.pattern(
+        "passportNumber",
+        data.passport_number,
+        r"[A-Z][0-9]{7,8}",
+        "must be a letter and 7-8 digits",
+        required=False,
+    )
+    phone = checks.pattern("phone", data.phone, r"\+?\d{9,12}", "must be 9-12 digits", required=False)
+    commune = None
+    try:
+        commune = find_unit(session, "homeCommuneCode", data.home_commune_code)
+        if commune.level != UnitLevel.COMMUNE or commune.parent is None or commune.parent.parent is None:
+            checks.fail("homeCommuneCode", "must be the code of a commune", "INVALID")
+            commune = None
+    except InputError as exc:
+        checks.errors.append(exc)
+    ring = keyring()
+    if national_id and identity_taken(session, Worker.national_id_index, ring.blind_index(national_id)):
+        checks.fail("nationalIdNumber", "is already registered", "DUPLICATE")
+    checks.done()
+    assert commune is not None and born is not None
+    worker = Worker(
+        full_name=full_name,
+        date_of_birth=born,
+        sex=Sex(data.sex.value),
+        ethnicity=ethnicity,
+        national_id_sealed=ring.seal(national_id),
+        national_id_index=ring.blind_index(national_id),
+        border_pass_sealed=ring.seal(border_pass),
+        border_pass_index=ring.blind_index(border_pass),
+        passport_sealed=ring.seal(passport),
+        passport_index=ring.blind_index(passport),
+        phone_sealed=ring.seal(phone),
+        home_commune_id=commune.id,
+        home_district_id=commune.parent.id,
+        home_province_id=commune.parent.parent.id,
+        status=WorkerStatus.REGISTERED,
+    )
+    session.add(worker)
+    require_in_scope(session, worker, "homeCommuneCode")
+    return worker
+
+
+def update_worker_status(session: Session, data: Any) -> Worker:
+    worker = find(session, Worker, "workerId", data.worker_id, "Worker")
+    worker.status = WorkerStatus(data.status.value)
+    session.flush()
+    return worker

@@ -1,0 +1,1 @@
+"""The GraphQL schema per office, and the HTTP service around it."""

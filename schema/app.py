@@ -1,0 +1,183 @@
+"""The HTTP face of the registry: POST /graphql, GraphiQL at GET /graphql, GET /healthz.
+
+Every request is authenticated by bearer token before anything is parsed against a schema;
+what a caller may do is decided by `policies`, and the answer is computed by `Registry.execute`
+in a worker thread so a slow database never stalls the event loop.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from anyio import to_thread
+from graphql import GraphQLError, parse
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from policies.purposes import PurposeRefused, check_purpose
+from schema.builder import LIMITS
+from schema.documents import facts_of
+from schema.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
+from schema.service import DatabaseUnavailable, Registry, is_database_down, new_request_id
+
+MAX_BODY_BYTES = 64 * 1024
+JSON_TYPES = ("application/json", "application/graphql-response+json")
+
+log = logging.getLogger("borderlabour.http")
+
+
+def error_response(status: int, message: str, code: str, request_id: str, **headers: str) -> JSONResponse:
+    body = {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]}
+    return JSONResponse(body, status_code=status, headers={"X-Request-Id": request_id, **headers})
+
+
+async def _read_body(request: Request) -> bytes | None:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            return None
+    return body
+
+
+def _bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _parse_payload(body: bytes) -> tuple[str, dict[str, Any] | None, str | None]:
+    """The three members of a GraphQL-over-HTTP request, or ValueError with a message for the client."""
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ValueError("the body is not valid UTF-8") from exc
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"the body is not valid JSON ({exc.msg} at position {exc.pos})") from exc
+    if isinstance(payload, list):
+        raise ValueError("batched operations are not supported: send one operation per request")
+    if not isinstance(payload, dict):
+        raise ValueError("the body must be a JSON object with a `query` member")
+    query, variables, operation = payload.get("query"), payload.get("variables"), payload.get("operationName")
+    if not isinstance(query, str) or not query.strip():
+        raise ValueError("`query` must be a non-empty string")
+    if variables is not None and not isinstance(variables, dict):
+        raise ValueError("`variables` must be a JSON object")
+    if operation is not None and not isinstance(operation, str):
+        raise ValueError("`operationName` must be a string")
+    return query, variables, operation
+
+
+def create_app(registry: Registry) -> Starlette:
+    async def graphql_get(request: Request) -> Response:
+        if not registry.graphiql or "text/html" not in request.headers.get("accept", ""):
+            rid = new_request_id()
+            return error_response(
+                405,
+                "send GraphQL operations with POST and a JSON body",
+                "METHOD_NOT_ALLOWED",
+                rid,
+                Allow="POST",
+            )
+        return HTMLResponse(graphiql_html(), headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+
+    async def graphql_post(request: Request) -> Response:
+        rid = new_request_id()
+        token = _bearer(request)
+        if token is None:
+            return error_response(
+                401,
+                "authentication required: send Authorization: Bearer <token>",
+                "UNAUTHENTICATED",
+                rid,
+                **{"WWW-Authenticate": "Bearer"},
+            )
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in JSON_TYPES:
+            return error_response(
+                415, "send the operation as application/json", "UNSUPPORTED_MEDIA_TYPE", rid
+            )
+        body = await _read_body(request)
+        if body is None:
+            return error_response(413, f"the request body exceeds {MAX_BODY_BYTES} bytes", "TOO_LARGE", rid)
+        try:
+            caller = await to_thread.run_sync(registry.authenticate, token)
+        except Exception as exc:
+            if is_database_down(exc):
+                return error_response(
+                    503,
+                    "the registry database is unavailable; retry shortly",
+                    "UNAVAILABLE",
+                    rid,
+                    **{"Retry-After": "5"},
+                )
+            raise
+        if caller is None:
+            return error_response(
+                401,
+                "the token is unknown, expired or revoked",
+                "UNAUTHENTICATED",
+                rid,
+                **{"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        try:
+            query, variables, operation_name = _parse_payload(body)
+        except ValueError as exc:
+            return error_response(400, str(exc), "BAD_REQUEST", rid)
+        try:
+            document = parse(query, max_tokens=LIMITS.max_tokens)
+        except GraphQLError as exc:
+            return JSONResponse({"errors": [exc.formatted]}, status_code=400, headers={"X-Request-Id": rid})
+        grant = registry.grant_for(caller)
+        facts = facts_of(document, operation_name)
+        purpose = request.headers.get("x-purpose")
+        if facts.reads_personal_data:
+            try:
+                purpose = check_purpose(grant, purpose)
+            except PurposeRefused as exc:
+                status = 400 if not purpose else 403
+                return error_response(
+                    status, str(exc), "PURPOSE_REQUIRED" if status == 400 else "PURPOSE_REFUSED", rid
+                )
+        try:
+            outcome = await to_thread.run_sync(
+                registry.execute, grant, query, variables, operation_name, purpose, facts, rid
+            )
+        except DatabaseUnavailable:
+            return error_response(
+                503,
+                "the registry database is unavailable; retry shortly",
+                "UNAVAILABLE",
+                rid,
+                **{"Retry-After": "5"},
+            )
+        return JSONResponse(outcome.body, status_code=outcome.status, headers={"X-Request-Id": rid})
+
+    async def healthz(request: Request) -> Response:
+        def probe() -> bool:
+            with registry.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+
+        try:
+            await to_thread.run_sync(probe)
+        except Exception:
+            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "up", "policyVersion": registry.access.version})
+
+    routes = [
+        Route("/graphql", graphql_post, methods=["POST"]),
+        Route("/graphql", graphql_get, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        *graphiql_routes(),
+    ]
+    app = Starlette(routes=routes)
+    app.state.registry = registry
+    return app

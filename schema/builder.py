@@ -1,0 +1,137 @@
+"""One GraphQL schema per visibility profile: a field an office may not read does not exist for it.
+
+`Schema.get_fields` is strawberry's hook for choosing the fields of each type while the schema is
+built; input types pass through it too, so filters, orderings and mutation inputs follow the
+policy like output fields. A type none of whose fields survive is unreachable and so absent.
+Offices with the same readable fields and write duties share one schema object.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.field import StrawberryField
+
+from policies.grants import Grant
+from schema.fields import DUTY, POLICY, REQUIRES
+from schema.mutation import Mutation
+from schema.query import Query
+from schema.types import agreements, checks, crossings, employers, incidents, placements, statistics, workers
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one request may ask, so no office can make the registry do unbounded work."""
+
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 3000
+
+
+LIMITS = Limits()
+
+GOVERNED_MODULES = (workers, employers, placements, crossings, checks, incidents, agreements, statistics)
+
+
+def _strawberry_classes() -> Iterable[type]:
+    for module in GOVERNED_MODULES:
+        for value in vars(module).values():
+            definition = getattr(value, "__strawberry_definition__", None)
+            if isinstance(value, type) and isinstance(definition, StrawberryObjectDefinition):
+                yield value
+
+
+def policy_catalogue() -> frozenset[str]:
+    """Every `Type.field` resource the schema declares: the policy must decide each of them."""
+    return frozenset(
+        f.metadata[POLICY]
+        for cls in _strawberry_classes()
+        for f in cls.__strawberry_definition__.fields
+        if POLICY in f.metadata and not cls.__strawberry_definition__.is_input
+    )
+
+
+def write_duties() -> frozenset[str]:
+    return frozenset(
+        f.metadata[DUTY] for f in Mutation.__strawberry_definition__.fields if DUTY in f.metadata
+    )
+
+
+def field_requirements() -> dict[str, tuple[str, ...]]:
+    """resource -> the types a relation field also needs the office to see."""
+    return {
+        f.metadata[POLICY]: tuple(f.metadata.get(REQUIRES, ()))
+        for cls in _strawberry_classes()
+        if not cls.__strawberry_definition__.is_input
+        for f in cls.__strawberry_definition__.fields
+        if POLICY in f.metadata
+    }
+
+
+def visible_fields(grant: Grant) -> frozenset[str]:
+    """What the office's schema will publish: readable, and every type a relation needs is seen."""
+    needs = field_requirements()
+    return frozenset(r for r in grant.readable if all(grant.sees_type(t) for t in needs.get(r, ())))
+
+
+def _visible(field: StrawberryField, grant: Grant) -> bool:
+    meta = field.metadata or {}
+    if POLICY in meta and not grant.can_read(meta[POLICY]):
+        return False
+    if DUTY in meta and not grant.can_write(meta[DUTY]):
+        return False
+    return all(grant.sees_type(t) for t in meta.get(REQUIRES, ()))
+
+
+class OfficeSchema(strawberry.Schema):
+    """The registry's schema as one visibility profile sees it."""
+
+    def __init__(self, grant: Grant) -> None:
+        self.grant = grant
+        has_mutations = any(_visible(f, grant) for f in Mutation.__strawberry_definition__.fields)
+        super().__init__(
+            query=Query,
+            mutation=Mutation if has_mutations else None,
+            config=StrawberryConfig(disable_field_suggestions=True),
+            extensions=[
+                QueryDepthLimiter(max_depth=LIMITS.max_depth),
+                MaxAliasesLimiter(max_alias_count=LIMITS.max_aliases),
+                lambda: MaxTokensLimiter(max_token_count=LIMITS.max_tokens),
+            ],
+        )
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: object = None) -> None:
+        """Errors are logged by the HTTP layer, masked and with a request id; never here with data."""
+
+    def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
+        return [f for f in type_definition.fields if _visible(f, self.grant)]
+
+
+class SchemaRegistry:
+    """Builds each profile's schema once and keeps it until the policy changes it."""
+
+    def __init__(self) -> None:
+        self._schemas: dict[tuple[frozenset[str], frozenset[str]], OfficeSchema] = {}
+        self._lock = threading.Lock()
+        self.builds = 0
+
+    def schema_for(self, grant: Grant) -> OfficeSchema:
+        schema = self._schemas.get(grant.profile)
+        if schema is None:
+            with self._lock:
+                schema = self._schemas.get(grant.profile)
+                if schema is None:
+                    schema = self._schemas[grant.profile] = OfficeSchema(grant)
+                    self.builds += 1
+        return schema
+
+    def clear(self) -> None:
+        with self._lock:
+            self._schemas.clear()

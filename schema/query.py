@@ -1,0 +1,161 @@
+"""The root Query type. Each list exists only for offices that see its type."""
+
+from typing import Annotated
+
+import strawberry
+from sqlalchemy import select
+
+import models
+from resolvers import listing
+from resolvers.opaque import InvalidIdError, decode_id
+from schema.context import Info
+from schema.fields import needs_types
+from schema.types.agreements import Agreement, BorderGate, TalksMinutes
+from schema.types.checks import HealthCheck, PoliceClearance
+from schema.types.connections import Connection, connection_of
+from schema.types.crossings import Crossing, CrossingFilter, CrossingOrder
+from schema.types.employers import Employer, EmployerFilter, EmployerOrder
+from schema.types.enums import Country, Side
+from schema.types.incidents import Incident, IncidentFilter, IncidentOrder
+from schema.types.node import AdministrativeUnit, Node
+from schema.types.placements import Placement, PlacementFilter, PlacementOrder
+from schema.types.statistics import Statistics
+from schema.types.workers import Worker, WorkerFilter, WorkerOrder
+
+NODE_TYPES: dict[str, tuple[type, type]] = {
+    "Worker": (models.Worker, Worker),
+    "Employer": (models.Employer, Employer),
+    "Agreement": (models.Agreement, Agreement),
+    "TalksMinutes": (models.TalksMinutes, TalksMinutes),
+    "BorderGate": (models.BorderGate, BorderGate),
+    "Placement": (models.Placement, Placement),
+    "Crossing": (models.Crossing, Crossing),
+    "HealthCheck": (models.HealthCheck, HealthCheck),
+    "PoliceClearance": (models.PoliceClearance, PoliceClearance),
+    "Incident": (models.Incident, Incident),
+}
+
+First = Annotated[int, strawberry.argument(description="Page size, 0 to 100.")]
+After = Annotated[str | None, strawberry.argument(description="`endCursor` of the previous page.")]
+
+
+@strawberry.type(description="The office this request speaks for.")
+class Me:
+    code: str
+    name: str
+    side: Side
+    purposes: list[str] = strawberry.field(description="Purposes you may state in the X-Purpose header.")
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The calling office. Needs no purpose of use.")
+    def me(self, info: Info) -> Me:
+        grant = info.context.grant
+        office = grant.office
+        return Me(code=office.code, name=office.name, side=office.side, purposes=sorted(grant.purposes))
+
+    @strawberry.field(description="Any object by its global ID; null if it does not exist for you.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        try:
+            type_name, row_id = decode_id(id)
+        except InvalidIdError:
+            return None
+        if not info.context.grant.sees_type(type_name):
+            return None
+        model, wrap = NODE_TYPES[type_name]
+        row = await info.context.loaders.by_id(model).load(row_id)
+        return wrap(db=row) if row is not None else None
+
+    @needs_types("Worker", description="Workers in your jurisdiction.")
+    def workers(
+        self,
+        info: Info,
+        first: First = 20,
+        after: After = None,
+        filter: WorkerFilter | None = None,
+        order_by: WorkerOrder | None = None,
+    ) -> Connection[Worker]:
+        page = listing.list_workers(info.context.session, filter, order_by, first, after)
+        return connection_of(page, Worker)
+
+    @needs_types("Employer", description="Employers in your jurisdiction or your counterparts'.")
+    def employers(
+        self,
+        info: Info,
+        first: First = 20,
+        after: After = None,
+        filter: EmployerFilter | None = None,
+        order_by: EmployerOrder | None = None,
+    ) -> Connection[Employer]:
+        return connection_of(
+            listing.list_employers(info.context.session, filter, order_by, first, after), Employer
+        )
+
+    @needs_types("Placement", description="Placements in your jurisdiction.")
+    def placements(
+        self,
+        info: Info,
+        first: First = 20,
+        after: After = None,
+        filter: PlacementFilter | None = None,
+        order_by: PlacementOrder | None = None,
+    ) -> Connection[Placement]:
+        page = listing.list_placements(info.context.session, filter, order_by, first, after)
+        return connection_of(page, Placement)
+
+    @needs_types("Crossing", description="Border crossings of the workers in your jurisdiction.")
+    def crossings(
+        self,
+        info: Info,
+        first: First = 20,
+        after: After = None,
+        filter: CrossingFilter | None = None,
+        order_by: CrossingOrder | None = None,
+    ) -> Connection[Crossing]:
+        return connection_of(
+            listing.list_crossings(info.context.session, filter, order_by, first, after), Crossing
+        )
+
+    @needs_types("Incident", description="Incidents you are party to.")
+    def incidents(
+        self,
+        info: Info,
+        first: First = 20,
+        after: After = None,
+        filter: IncidentFilter | None = None,
+        order_by: IncidentOrder | None = None,
+    ) -> Connection[Incident]:
+        return connection_of(
+            listing.list_incidents(info.context.session, filter, order_by, first, after), Incident
+        )
+
+    @needs_types("Agreement", description="Agreements your region is party to.")
+    def agreements(self, info: Info) -> list[Agreement]:
+        rows = info.context.session.scalars(select(models.Agreement).order_by(models.Agreement.signed_on))
+        return [Agreement(db=r) for r in rows]
+
+    @needs_types("BorderGate", description="The border gates of the demo's agreements.")
+    def border_gates(self, info: Info) -> list[BorderGate]:
+        rows = info.context.session.scalars(select(models.BorderGate).order_by(models.BorderGate.code))
+        return [BorderGate(db=r) for r in rows]
+
+    @strawberry.field(description="Administrative units (public reference data), current ones by default.")
+    def administrative_units(
+        self, info: Info, parent_code: str | None = None, country: Country | None = None
+    ) -> list[AdministrativeUnit]:
+        stmt = (
+            select(models.AdminUnit)
+            .where(models.AdminUnit.valid_to.is_(None))
+            .order_by(models.AdminUnit.code)
+        )
+        if parent_code is not None:
+            parent = select(models.AdminUnit.id).where(models.AdminUnit.code == parent_code[:64])
+            stmt = stmt.where(models.AdminUnit.parent_id.in_(parent))
+        if country is not None:
+            stmt = stmt.where(models.AdminUnit.country == country.value)
+        return [AdministrativeUnit(db=r) for r in info.context.session.scalars(stmt.limit(1000))]
+
+    @needs_types("Statistics", description="Aggregates within your jurisdiction.")
+    def statistics(self) -> Statistics:
+        return Statistics()

@@ -1,0 +1,149 @@
+"""The running registry: database, policy, schemas and tokens, wired once per process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graphql import GraphQLError
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from models.database import make_engine, session_factory
+from models.sealing import configure_keyring
+from policies.access import POLICY_DIR, AccessControl
+from policies.grants import Grant
+from policies.purposes import PurposeRefused
+from policies.sessions import internal_session, scoped_session
+from policies.tokens import Caller, TokenVerifier
+from policies.writes import DutyRefused
+from resolvers.errors import InputError
+from schema.builder import SchemaRegistry, policy_catalogue, write_duties
+from schema.context import RequestContext
+from schema.documents import DocumentFacts
+
+log = logging.getLogger("borderlabour.request")
+
+SAFE_ERRORS = (InputError, DutyRefused, PurposeRefused)
+_thread_state = threading.local()
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database did not answer; the client gets 503 and may retry."""
+
+
+def _thread_loop() -> asyncio.AbstractEventLoop:
+    """Each worker thread keeps one event loop: DataLoaders need a loop, the session needs a thread."""
+    loop = getattr(_thread_state, "loop", None)
+    if loop is None:
+        loop = _thread_state.loop = asyncio.new_event_loop()
+    return loop
+
+
+def is_database_down(exc: BaseException | None) -> bool:
+    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+@dataclass
+class Outcome:
+    body: dict[str, Any]
+    status: int = 200
+    written: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+class Registry:
+    def __init__(self, database_url: str, policy_dir: Path = POLICY_DIR, graphiql: bool = True) -> None:
+        self.database_url = database_url
+        self.keyring = configure_keyring(database_url)
+        self.engine = make_engine(database_url)
+        self.sessions = session_factory(self.engine)
+        self.access = AccessControl(policy_catalogue(), write_duties(), policy_dir)
+        self.schemas = SchemaRegistry()
+        self.access.on_reload(lambda _version: self.schemas.clear())
+        self.tokens = TokenVerifier()
+        self.graphiql = graphiql
+
+    def authenticate(self, token: str) -> Caller | None:
+        with internal_session(self.sessions) as session:
+            return self.tokens.verify(session, token)
+
+    def grant_for(self, caller: Caller) -> Grant:
+        self.access.reload_if_changed()
+        return self.access.grant_for(caller.office)
+
+    def execute(
+        self,
+        grant: Grant,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        purpose: str | None,
+        facts: DocumentFacts,
+        request_id: str,
+    ) -> Outcome:
+        """Runs one GraphQL operation on a scoped session in the calling worker thread."""
+        schema = self.schemas.schema_for(grant)
+        session = scoped_session(self.sessions, grant)
+        try:
+            if facts.operation == "mutation":
+                session.connection(execution_options={"sqlite_immediate": True})
+            context = RequestContext(grant=grant, session=session, request_id=request_id, purpose=purpose)
+            result = _thread_loop().run_until_complete(
+                schema.execute(
+                    query, variable_values=variables, context_value=context, operation_name=operation_name
+                )
+            )
+            errors = [self.format_error(e, request_id) for e in result.errors or []]
+            if any(is_database_down(e.original_error) for e in result.errors or []):
+                session.rollback()
+                raise DatabaseUnavailable()
+            if any(e.get("extensions", {}).get("code") == "INTERNAL" for e in errors):
+                session.rollback()
+            else:
+                session.commit()
+            body: dict[str, Any] = {"data": result.data}
+            if errors:
+                body["errors"] = errors
+            return Outcome(body, 200, context.written)
+        except DatabaseUnavailable:
+            raise
+        except Exception as exc:
+            session.rollback()
+            if is_database_down(exc):
+                raise DatabaseUnavailable() from exc
+            raise
+        finally:
+            session.close()
+
+    @staticmethod
+    def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
+        original = error.original_error
+        if original is None or isinstance(original, GraphQLError):
+            return error.formatted
+        formatted: dict[str, Any] = {"message": str(original), "path": error.path}
+        if isinstance(original, InputError):
+            formatted["extensions"] = {"code": original.code, "field": original.field}
+            return formatted
+        if isinstance(original, SAFE_ERRORS):
+            formatted["extensions"] = {"code": "FORBIDDEN"}
+            return formatted
+        # Unknown failure: the client gets the request id, the log gets the type and the trace.
+        log.error(
+            "internal error in request %s: %s",
+            request_id,
+            type(original).__name__,
+            exc_info=(type(original), original, original.__traceback__),
+        )
+        return {
+            "message": f"internal error; quote request id {request_id} to the registry administrator",
+            "path": error.path,
+            "extensions": {"code": "INTERNAL", "requestId": request_id},
+        }
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex[:16]

@@ -1,0 +1,205 @@
+/*
+ * Border Labour Registry: the page script for GraphiQL at GET /graphql.
+ *
+ * A static file (not an inline <script>) so that a `script-src 'self'` Content-Security-Policy holds.
+ * Needs the UMD globals React, ReactDOM (18) and GraphiQL (3.x), loaded before this file.
+ *
+ * The registry answers only requests that carry `Authorization: Bearer <token>` and `X-Purpose`, and
+ * its schema depends on the calling office. The header bar's two inputs hold those values (kept in
+ * localStorage); every GraphiQL request gets them, and changing them re-mounts GraphiQL with a new
+ * key so that the schema is introspected again as that office.
+ */
+(function () {
+  'use strict';
+
+  var TOKEN_KEY = 'borderlabour:graphiql:token';
+  var PURPOSE_KEY = 'borderlabour:graphiql:purpose';
+  var DEFAULT_QUERY = '{ me { code name side } }\n';
+
+  var container = document.getElementById('graphiql');
+  var tokenInput = document.getElementById('registry-token');
+  var purposeInput = document.getElementById('registry-purpose');
+  var bar = document.getElementById('registry-bar');
+  var forgetButton = document.getElementById('registry-forget');
+  var statusEl = document.getElementById('registry-status');
+  var endpoint = container.getAttribute('data-graphql-url') || '/graphql';
+  var title = container.getAttribute('data-title') || 'GraphQL';
+
+  function setStatus(kind, text) {
+    statusEl.textContent = text;
+    statusEl.className = 'registry-status' + (kind ? ' registry-status-' + kind : '');
+    statusEl.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+  }
+
+  if (!window.React || !window.ReactDOM || !window.GraphiQL) {
+    container.textContent = 'GraphiQL could not be loaded from /graphiql-static.';
+    setStatus('error', 'GraphiQL assets failed to load.');
+    return;
+  }
+
+  function load(key) {
+    try {
+      return window.localStorage.getItem(key) || '';
+    } catch (e) {
+      return '';
+    }
+  }
+
+  function store(key, value) {
+    try {
+      if (value) {
+        window.localStorage.setItem(key, value);
+      } else {
+        window.localStorage.removeItem(key);
+      }
+    } catch (e) {
+      /* storage disabled: the values then live only as long as the page */
+    }
+  }
+
+  var generation = 0;
+  var mounted = null; // {token, purpose} of the GraphiQL currently shown
+  var root = ReactDOM.createRoot(container);
+  // Keep what the user typed in the query editor across re-mounts.
+  var params = new URLSearchParams(window.location.search);
+  var currentQuery = params.get('query') || undefined;
+  var currentVariables = params.get('variables') || undefined;
+
+  function explainFailure(status, purpose) {
+    if (status === 401) {
+      return "401 Unauthorized: paste your office's bearer token in the bar above (the one sent was " +
+        'missing, expired or not accepted).';
+    }
+    if (status === 403) {
+      return '403 Forbidden: this office may not do that' +
+        (purpose ? ' for purpose "' + purpose + '"' : '; set a purpose in the bar above') + '.';
+    }
+    return 'The server answered HTTP ' + status + '.';
+  }
+
+  function makeFetcher(token, purpose, gen) {
+    // Answers to a GraphiQL that has since been replaced must not overwrite the status bar.
+    function report(kind, text) {
+      if (gen === generation) setStatus(kind, text);
+    }
+    return function fetcher(graphQLParams, opts) {
+      var headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+      if (token) headers.Authorization = 'Bearer ' + token;
+      if (purpose) headers['X-Purpose'] = purpose;
+      // Headers typed into GraphiQL's own headers editor win: they are explicit, per request.
+      var extra = (opts && opts.headers) || {};
+      Object.keys(extra).forEach(function (name) {
+        headers[name] = extra[name];
+      });
+      var isIntrospection = graphQLParams && graphQLParams.operationName === 'IntrospectionQuery';
+      return window
+        .fetch(endpoint, {
+          method: 'POST',
+          headers: headers,
+          body: JSON.stringify(graphQLParams),
+          credentials: 'same-origin',
+        })
+        .then(function (response) {
+          return response.text().then(function (text) {
+            var body = null;
+            try {
+              body = text ? JSON.parse(text) : null;
+            } catch (e) {
+              body = null;
+            }
+            if (!response.ok) {
+              var message = explainFailure(response.status, purpose);
+              report('error', message);
+              // Put the explanation first in the response pane, then whatever the server said.
+              var errors = [{ message: message }];
+              if (body && Array.isArray(body.errors)) {
+                errors = errors.concat(body.errors);
+              } else if (text) {
+                errors.push({ message: text.slice(0, 500) });
+              }
+              return { errors: errors };
+            }
+            if (body === null) {
+              report('error', 'The server answered with something that is not JSON.');
+              return { errors: [{ message: 'Response is not JSON: ' + text.slice(0, 500) }] };
+            }
+            if (isIntrospection) {
+              report('ok', body.errors ? 'Schema request returned errors.' : 'Schema loaded for this token.');
+            }
+            return body;
+          });
+        })
+        .catch(function (err) {
+          if (err && err.name === 'AbortError') throw err;
+          report('error', 'Could not reach ' + endpoint + ': ' + (err && err.message ? err.message : err));
+          throw err;
+        });
+    };
+  }
+
+  var mountedAt = 0;
+
+  // force: re-mount even if the token and purpose did not change (the "Load schema" button, to retry),
+  // unless a change event has just mounted these values (Enter fires both change and submit).
+  function mount(force) {
+    var token = tokenInput.value.trim();
+    var purpose = purposeInput.value.trim();
+    var same = mounted && mounted.token === token && mounted.purpose === purpose;
+    if (same && (!force || Date.now() - mountedAt < 500)) return;
+    mounted = { token: token, purpose: purpose };
+    mountedAt = Date.now();
+    store(TOKEN_KEY, token);
+    store(PURPOSE_KEY, purpose);
+    generation += 1;
+    if (!token) {
+      setStatus('warn', "Paste your office's bearer token to load your schema.");
+    } else {
+      setStatus('', 'Loading schema…');
+    }
+    root.render(
+      React.createElement(
+        GraphiQL,
+        {
+          // A new key gives a fresh GraphiQL, which introspects again with the new headers.
+          key: 'registry-' + generation,
+          fetcher: makeFetcher(token, purpose, generation),
+          defaultQuery: DEFAULT_QUERY,
+          query: currentQuery,
+          variables: currentVariables,
+          onEditQuery: function (value) {
+            currentQuery = value;
+          },
+          onEditVariables: function (value) {
+            currentVariables = value;
+          },
+          isHeadersEditorEnabled: true,
+          shouldPersistHeaders: false,
+          defaultEditorToolsVisibility: false,
+        },
+        React.createElement(GraphiQL.Logo, null, title)
+      )
+    );
+  }
+
+  tokenInput.value = load(TOKEN_KEY);
+  purposeInput.value = load(PURPOSE_KEY);
+
+  bar.addEventListener('submit', function (event) {
+    event.preventDefault();
+    mount(true);
+  });
+  tokenInput.addEventListener('change', function () {
+    mount(false);
+  });
+  purposeInput.addEventListener('change', function () {
+    mount(false);
+  });
+  forgetButton.addEventListener('click', function () {
+    tokenInput.value = '';
+    mount(false);
+    tokenInput.focus();
+  });
+
+  mount(false);
+  if (!tokenInput.value) tokenInput.focus();
+})();

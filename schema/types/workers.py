@@ -1,0 +1,155 @@
+"""The Worker type, its filters and its orderings."""
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+import models
+from models import AdminUnit
+from models.sealing import keyring
+from schema.context import Info
+from schema.fields import governed, governed_input
+from schema.types.enums import Sex, SortDirection, WorkerStatus
+from schema.types.node import AdministrativeUnit, Node, unit_or_none
+
+if TYPE_CHECKING:
+    from schema.types.checks import HealthCheck, PoliceClearance
+    from schema.types.crossings import Crossing
+    from schema.types.incidents import Incident
+    from schema.types.placements import Placement
+
+MAX_NESTED = 100
+
+
+def _limit(first: int) -> int:
+    from resolvers.errors import InputError
+
+    if not 0 <= first <= MAX_NESTED:
+        raise InputError("first", f"must be between 0 and {MAX_NESTED}", "OUT_OF_RANGE")
+    return first
+
+
+@strawberry.type(description="A Vietnamese citizen registered for work across the border.")
+class Worker(Node):
+    db: strawberry.Private[models.Worker]
+
+    @governed("Worker.fullName", "Full name in Vietnamese, with diacritics.")
+    def full_name(self) -> str:
+        return self.db.full_name
+
+    @governed("Worker.dateOfBirth")
+    def date_of_birth(self) -> dt.date:
+        return self.db.date_of_birth
+
+    @governed("Worker.sex")
+    def sex(self) -> Sex:
+        return self.db.sex
+
+    @governed("Worker.status")
+    def status(self) -> WorkerStatus:
+        return self.db.status
+
+    @governed("Worker.ethnicity", "Ethnic group (Hmong, Dao, Tày, Giáy, ...).")
+    def ethnicity(self) -> str:
+        return self.db.ethnicity
+
+    @governed("Worker.nationalIdNumber", "12-digit citizen identity card number (CCCD).")
+    def national_id_number(self) -> str:
+        return keyring().open(self.db.national_id_sealed) or ""
+
+    @governed("Worker.borderPassNumber", "Border pass (giấy thông hành) number.")
+    def border_pass_number(self) -> str | None:
+        return keyring().open(self.db.border_pass_sealed)
+
+    @governed("Worker.passportNumber")
+    def passport_number(self) -> str | None:
+        return keyring().open(self.db.passport_sealed)
+
+    @governed("Worker.phone")
+    def phone(self) -> str | None:
+        return keyring().open(self.db.phone_sealed)
+
+    @governed("Worker.homeProvince")
+    async def home_province(self, info: Info) -> AdministrativeUnit | None:
+        return unit_or_none(await info.context.loaders.by_id(AdminUnit).load(self.db.home_province_id))
+
+    @governed("Worker.homeDistrict")
+    async def home_district(self, info: Info) -> AdministrativeUnit | None:
+        return unit_or_none(await info.context.loaders.by_id(AdminUnit).load(self.db.home_district_id))
+
+    @governed("Worker.homeCommune")
+    async def home_commune(self, info: Info) -> AdministrativeUnit | None:
+        return unit_or_none(await info.context.loaders.by_id(AdminUnit).load(self.db.home_commune_id))
+
+    @governed("Worker.placements", "Newest first.", requires=["Placement"])
+    async def placements(
+        self, info: Info
+    ) -> list[Annotated["Placement", strawberry.lazy("schema.types.placements")]]:
+        from schema.types.placements import Placement
+
+        order = (models.Placement.start_date.desc(), models.Placement.id.desc())
+        rows = await info.context.loaders.children(models.Placement, "worker_id", order).load(self.db.id)
+        return [Placement(db=r) for r in rows]
+
+    @governed("Worker.crossings", "Newest first; `first` of them (at most 100).", requires=["Crossing"])
+    async def crossings(
+        self, info: Info, first: int = 20
+    ) -> list[Annotated["Crossing", strawberry.lazy("schema.types.crossings")]]:
+        from schema.types.crossings import Crossing
+
+        order = (models.Crossing.crossed_at.desc(), models.Crossing.id.desc())
+        loader = info.context.loaders.children(models.Crossing, "worker_id", order, _limit(first))
+        return [Crossing(db=r) for r in await loader.load(self.db.id)]
+
+    @governed("Worker.healthChecks", "Newest first.", requires=["HealthCheck"])
+    async def health_checks(
+        self, info: Info
+    ) -> list[Annotated["HealthCheck", strawberry.lazy("schema.types.checks")]]:
+        from schema.types.checks import HealthCheck
+
+        order = (models.HealthCheck.checked_on.desc(), models.HealthCheck.id.desc())
+        rows = await info.context.loaders.children(models.HealthCheck, "worker_id", order).load(self.db.id)
+        return [HealthCheck(db=r) for r in rows]
+
+    @governed("Worker.policeClearances", "Newest first.", requires=["PoliceClearance"])
+    async def police_clearances(
+        self, info: Info
+    ) -> list[Annotated["PoliceClearance", strawberry.lazy("schema.types.checks")]]:
+        from schema.types.checks import PoliceClearance
+
+        order = (models.PoliceClearance.issued_on.desc(), models.PoliceClearance.id.desc())
+        loader = info.context.loaders.children(models.PoliceClearance, "worker_id", order)
+        return [PoliceClearance(db=r) for r in await loader.load(self.db.id)]
+
+    @governed("Worker.incidents", "Newest first.", requires=["Incident"])
+    async def incidents(
+        self, info: Info
+    ) -> list[Annotated["Incident", strawberry.lazy("schema.types.incidents")]]:
+        from schema.types.incidents import Incident
+
+        order = (models.Incident.occurred_on.desc(), models.Incident.id.desc())
+        rows = await info.context.loaders.children(models.Incident, "worker_id", order).load(self.db.id)
+        return [Incident(db=r) for r in rows]
+
+
+@strawberry.input(description="Filters combine with AND. Each exists only if you may read its field.")
+class WorkerFilter:
+    status: list[WorkerStatus] | None = governed_input("Worker.status", "Any of these statuses.")
+    full_name_contains: str | None = governed_input("Worker.fullName", "Case-insensitive substring.")
+    sex: Sex | None = governed_input("Worker.sex")
+    born_after: dt.date | None = governed_input("Worker.dateOfBirth", "Born on or after this date.")
+    born_before: dt.date | None = governed_input("Worker.dateOfBirth", "Born on or before this date.")
+    ethnicity: str | None = governed_input("Worker.ethnicity")
+    national_id_number: str | None = governed_input("Worker.nationalIdNumber", "Exact match.")
+    border_pass_number: str | None = governed_input("Worker.borderPassNumber", "Exact match.")
+    passport_number: str | None = governed_input("Worker.passportNumber", "Exact match.")
+    home_province_code: str | None = governed_input("Worker.homeProvince")
+    home_district_code: str | None = governed_input("Worker.homeDistrict")
+    home_commune_code: str | None = governed_input("Worker.homeCommune")
+
+
+@strawberry.input(description="Set exactly one field. Rows with equal keys keep a stable order.")
+class WorkerOrder:
+    full_name: SortDirection | None = governed_input("Worker.fullName")
+    date_of_birth: SortDirection | None = governed_input("Worker.dateOfBirth")

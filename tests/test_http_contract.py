@@ -1,0 +1,122 @@
+"""The HTTP contract: authentication, purpose of use, malformed requests, clear errors, no data leaked."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+
+@pytest.fixture(scope="module")
+def http(live_server):
+    with httpx.Client(base_url=live_server.url, timeout=30) as client:
+        yield client
+
+
+def _auth(live_server, office: str = "hg-labour", purpose: str | None = "placement-verification") -> dict:
+    headers = {"Authorization": f"Bearer {live_server.tokens[office]}"}
+    if purpose:
+        headers["X-Purpose"] = purpose
+    return headers
+
+
+def test_health_check_answers_without_a_token(http) -> None:
+    assert http.get("/healthz").json()["status"] == "ok"
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nope"}, {"Authorization": "Basic abc"}])
+def test_a_missing_or_bad_token_gets_401_and_no_data(http, headers) -> None:
+    response = http.post("/graphql", json={"query": "{ me { code } }"}, headers=headers)
+    assert response.status_code == 401
+    assert (
+        "data" not in response.json()
+        and response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    )
+
+
+def test_me_needs_no_purpose(http, live_server) -> None:
+    response = http.post(
+        "/graphql",
+        json={"query": "{ me { code side purposes } }"},
+        headers=_auth(live_server, "cn-hekou", None),
+    )
+    me = response.json()["data"]["me"]
+    assert me["code"] == "cn-hekou" and me["side"] == "CN" and "placement-verification" in me["purposes"]
+
+
+def test_personal_data_without_a_purpose_is_refused(http, live_server) -> None:
+    response = http.post(
+        "/graphql",
+        json={"query": "{ workers { nodes { fullName } } }"},
+        headers=_auth(live_server, "cn-hekou", None),
+    )
+    assert response.status_code == 400 and "data" not in response.json()
+    assert "X-Purpose" in response.json()["errors"][0]["message"]
+
+
+def test_a_purpose_the_office_may_not_state_is_refused(http, live_server) -> None:
+    response = http.post(
+        "/graphql",
+        json={"query": "{ workers { nodes { fullName } } }"},
+        headers=_auth(live_server, "cn-hekou", "security-clearance"),
+    )
+    assert response.status_code == 403 and "data" not in response.json()
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b"\xff\xfe", "not valid UTF-8"),
+        (b"[]", "batched operations are not supported"),
+        (b'{"query": 5}', "`query` must be a non-empty string"),
+        (b'{"query": "{ me { code } }", "variables": [1]}', "`variables` must be a JSON object"),
+    ],
+)
+def test_malformed_requests_get_400_with_a_clear_message(
+    http, live_server, body: bytes, fragment: str
+) -> None:
+    headers = {**_auth(live_server), "Content-Type": "application/json"}
+    response = http.post("/graphql", content=body, headers=headers)
+    assert response.status_code == 400 and fragment in response.json()["errors"][0]["message"]
+
+
+def test_a_syntax_error_is_a_400_naming_the_location(http, live_server) -> None:
+    response = http.post("/graphql", json={"query": "{ me { code }"}, headers=_auth(live_server))
+    assert response.status_code == 400 and response.json()["errors"][0]["locations"]
+
+
+def test_form_posts_are_refused(http, live_server) -> None:
+    response = http.post("/graphql", data={"query": "{ me { code } }"}, headers=_auth(live_server))
+    assert response.status_code == 415
+
+
+def test_operations_are_not_run_over_get(http, live_server) -> None:
+    response = http.get(
+        "/graphql",
+        params={"query": "mutation { registerWorker { errors { code } } }"},
+        headers={**_auth(live_server), "Accept": "application/json"},
+    )
+    assert response.status_code == 405
+
+
+def test_wrong_variable_types_are_a_graphql_error_without_data(as_office) -> None:
+    body = as_office("hg-labour").query("query($n: Int) { workers(first: $n) { totalCount } }", {"n": "ten"})
+    assert body["errors"] and body.get("data") is None
+
+
+def test_an_invalid_id_in_a_filter_is_named(as_office) -> None:
+    body = as_office("hg-labour").query('{ placements(filter: {workerId: "zzz"}) { totalCount } }')
+    assert body["errors"][0]["extensions"] == {"code": "INVALID_ID", "field": "filter.workerId"}
+
+
+def test_page_sizes_are_bounded(as_office) -> None:
+    body = as_office("hg-labour").query("{ workers(first: 1000) { totalCount } }")
+    assert body["errors"][0]["extensions"]["code"] == "OUT_OF_RANGE"
+
+
+def test_vietnamese_and_chinese_text_round_trip(as_office) -> None:
+    employers = as_office("lc-labour").data("{ employers(first: 50) { nodes { nameZh nameVi } } }")[
+        "employers"
+    ]
+    assert any("公司" in e["nameZh"] for e in employers["nodes"])
+    assert any("Công ty" in e["nameVi"] for e in employers["nodes"])

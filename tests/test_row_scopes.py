@@ -1,0 +1,123 @@
+"""Rows outside an office's jurisdiction are invisible everywhere: lists, node, relations, counts, filters."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.paging import all_nodes
+
+PLACED = "id homeProvince { code } placements { employer { county { code } } }"
+
+
+@pytest.fixture(scope="module")
+def lc_workers(as_office):
+    return all_nodes(as_office("lc-labour"), "workers", PLACED + " passportNumber borderPassNumber")
+
+
+@pytest.fixture(scope="module")
+def hg_workers(as_office):
+    return all_nodes(as_office("hg-labour"), "workers", PLACED + " homeDistrict { code }")
+
+
+def test_each_provincial_labour_department_sees_only_its_own_province(hg_workers, lc_workers) -> None:
+    assert hg_workers and lc_workers
+    assert {w["homeProvince"]["code"] for w in hg_workers} == {"VN-HG"}
+    assert {w["homeProvince"]["code"] for w in lc_workers} == {"VN-LC"}
+    assert not {w["id"] for w in hg_workers} & {w["id"] for w in lc_workers}
+
+
+def test_hekou_sees_exactly_the_workers_placed_with_hekou_employers(
+    as_office, lc_workers, hg_workers
+) -> None:
+    hekou = all_nodes(as_office("cn-hekou"), "workers", "id placements { employer { county { code } } }")
+    expected = {
+        w["id"]
+        for w in lc_workers + hg_workers
+        if any(p["employer"]["county"]["code"] == "CN-YN-HH-HK" for p in w["placements"])
+    }
+    assert hekou and {w["id"] for w in hekou} == expected
+    for worker in hekou:
+        # Placements elsewhere are not shown to Hekou, even for its own workers.
+        assert {p["employer"]["county"]["code"] for p in worker["placements"]} == {"CN-YN-HH-HK"}
+
+
+def test_napo_sees_a_strict_subset_of_what_baise_sees(as_office) -> None:
+    napo = {w["id"] for w in all_nodes(as_office("cn-napo"), "workers", "id")}
+    baise = {w["id"] for w in all_nodes(as_office("cn-baise"), "workers", "id")}
+    assert napo and napo < baise
+
+
+def test_a_district_sees_only_its_own_residents(as_office, hg_workers) -> None:
+    meo_vac = all_nodes(as_office("hg-meo-vac"), "workers", "id homeDistrict { code }")
+    assert meo_vac and {w["homeDistrict"]["code"] for w in meo_vac} == {"VN-HG-MEOVAC"}
+    expected = {w["id"] for w in hg_workers if w["homeDistrict"]["code"] == "VN-HG-MEOVAC"}
+    assert {w["id"] for w in meo_vac} == expected
+
+
+def test_total_count_counts_only_rows_in_scope(as_office, lc_workers) -> None:
+    total = as_office("lc-labour").data("{ workers(first: 1) { totalCount } }")["workers"]["totalCount"]
+    assert total == len(lc_workers)
+    hekou_total = as_office("cn-hekou").data("{ workers(first: 0) { totalCount } }")["workers"]["totalCount"]
+    assert 0 < hekou_total < total
+
+
+def test_node_returns_null_for_a_foreign_row_exactly_as_for_a_missing_one(as_office, lc_workers) -> None:
+    foreign = lc_workers[0]["id"]
+    labour = as_office("hg-labour")
+    assert labour.data("query($id: ID!) { node(id: $id) { id } }", {"id": foreign}) == {"node": None}
+    assert labour.data('{ node(id: "AAAAAAAAAAAAAAAAAAAAAA") { id } }') == {"node": None}
+    assert as_office("lc-labour").data("query($id: ID!) { node(id: $id) { id } }", {"id": foreign}) == {
+        "node": {"id": foreign}
+    }
+
+
+def test_the_registry_administrator_sees_no_worker(as_office, lc_workers) -> None:
+    admin = as_office("admin")
+    assert admin.query("{ workers { totalCount } }")["errors"][0]["message"] == (
+        "Cannot query field 'workers' on type 'Query'."
+    )
+    assert admin.data("query($id: ID!) { node(id: $id) { id } }", {"id": lc_workers[0]["id"]}) == {
+        "node": None
+    }
+
+
+def test_a_filter_on_a_foreign_workers_document_finds_nothing(as_office, lc_workers) -> None:
+    hekou_ids = {w["id"] for w in all_nodes(as_office("cn-hekou"), "workers", "id")}
+    outsider = next(w for w in lc_workers if w["id"] not in hekou_ids and w["borderPassNumber"])
+    query = "query($n: String!) { workers(filter: {borderPassNumber: $n}) { totalCount nodes { id } } }"
+    assert as_office("cn-hekou").data(query, {"n": outsider["borderPassNumber"]})["workers"] == {
+        "totalCount": 0,
+        "nodes": [],
+    }
+    assert (
+        as_office("lc-labour").data(query, {"n": outsider["borderPassNumber"]})["workers"]["totalCount"] == 1
+    )
+
+
+def test_nested_relations_follow_the_row_scope(as_office) -> None:
+    crossings = all_nodes(as_office("cn-hekou"), "crossings", "worker { id }")
+    workers = {w["id"] for w in all_nodes(as_office("cn-hekou"), "workers", "id")}
+    assert crossings and {c["worker"]["id"] for c in crossings} <= workers
+
+
+def test_statistics_count_only_the_rows_in_scope(as_office, lc_workers) -> None:
+    stats = as_office("lc-labour").data("{ statistics { workerCount workersByHomeProvince { key count } } }")
+    assert stats["statistics"]["workerCount"] == len(lc_workers)
+    assert stats["statistics"]["workersByHomeProvince"] == [{"key": "VN-LC", "count": len(lc_workers)}]
+
+
+def test_pages_follow_on_without_overlap_and_cursors_are_bound_to_their_ordering(as_office) -> None:
+    client = as_office("hg-labour")
+    first = client.data(
+        "{ workers(first: 5, orderBy: {dateOfBirth: DESC}) { edges { cursor node { id } } } }"
+    )
+    edges = first["workers"]["edges"]
+    second = client.data(
+        "query($a: String) { workers(first: 5, after: $a, orderBy: {dateOfBirth: DESC}) { nodes { id } } }",
+        {"a": edges[-1]["cursor"]},
+    )
+    assert not {e["node"]["id"] for e in edges} & {n["id"] for n in second["workers"]["nodes"]}
+    wrong = client.query(
+        "query($a: String) { workers(first: 5, after: $a) { nodes { id } } }", {"a": edges[-1]["cursor"]}
+    )
+    assert wrong["errors"][0]["extensions"]["code"] == "INVALID_CURSOR"

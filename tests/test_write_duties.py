@@ -1,0 +1,245 @@
+"""Each office may make exactly the writes of its duty; a refused or invalid write changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.paging import all_nodes
+from tests.policy_expectations import OFFICES, grant
+
+MUTATIONS = "{ __schema { mutationType { fields { name } } } }"
+
+
+@pytest.mark.parametrize("office", OFFICES)
+def test_an_office_has_exactly_the_mutations_of_its_duties(office: str, as_office) -> None:
+    mutation_type = as_office(office).data(MUTATIONS)["__schema"]["mutationType"]
+    present = {f["name"] for f in mutation_type["fields"]} if mutation_type else set()
+    assert present == set(grant(office).writable)
+
+
+def test_a_write_outside_the_duty_fails_as_an_unknown_mutation(as_office) -> None:
+    body = as_office("cn-hekou").query("mutation { recordCrossing(input: {}) { errors { message } } }")
+    assert body["errors"][0]["message"] == "Cannot query field 'recordCrossing' on type 'Mutation'."
+    assert body.get("data") is None
+    body = as_office("hg-foreign-affairs").query("mutation { registerWorker { errors { message } } }")
+    assert body["errors"] and body.get("data") is None
+
+
+REGISTER = """
+mutation($input: RegisterWorkerInput!) {
+  registerWorker(input: $input) { worker { id fullName homeDistrict { code } } errors { field message code } }
+}"""
+
+
+def _units(client, parent: str) -> list[str]:
+    query = "query($p: String) { administrativeUnits(parentCode: $p) { code } }"
+    return [u["code"] for u in client.data(query, {"p": parent})["administrativeUnits"]]
+
+
+def _worker_input(commune: str, national_id: str, **overrides) -> dict:
+    data = {
+        "fullName": "Giàng Thị Mỷ",
+        "dateOfBirth": "1998-04-12",
+        "sex": "FEMALE",
+        "ethnicity": "Hmong",
+        "nationalIdNumber": national_id,
+        "homeCommuneCode": commune,
+        "borderPassNumber": "HG9900123",
+        "phone": "0912345678",
+    }
+    data.update(overrides)
+    return data
+
+
+def _count(client) -> int:
+    return client.data("{ workers(first: 0) { totalCount } }")["workers"]["totalCount"]
+
+
+def test_labour_registers_a_worker_of_its_province(as_office) -> None:
+    labour = as_office("hg-labour", "worker-registration")
+    commune = _units(labour, _units(labour, "VN-HG")[0])[0]
+    before = _count(labour)
+    result = labour.data(REGISTER, {"input": _worker_input(commune, "002198001234")})["registerWorker"]
+    assert result["errors"] == [] and result["worker"]["fullName"] == "Giàng Thị Mỷ"
+    assert _count(labour) == before + 1
+
+
+def test_invalid_input_is_refused_field_by_field_and_writes_nothing(as_office) -> None:
+    labour = as_office("hg-labour", "worker-registration")
+    before = _count(labour)
+    bad = _worker_input("NO-SUCH-COMMUNE", "12345", dateOfBirth="2024-01-01", fullName="  ")
+    result = labour.data(REGISTER, {"input": bad})["registerWorker"]
+    fields = {e["field"]: e["code"] for e in result["errors"]}
+    assert fields == {
+        "fullName": "REQUIRED",
+        "dateOfBirth": "OUT_OF_RANGE",
+        "nationalIdNumber": "INVALID_FORMAT",
+        "homeCommuneCode": "NOT_FOUND",
+    }
+    assert result["worker"] is None and _count(labour) == before
+
+
+def test_a_national_id_cannot_be_registered_twice(as_office) -> None:
+    labour = as_office("lc-labour", "worker-registration")
+    commune = _units(labour, _units(labour, "VN-LC")[0])[0]
+    first = labour.data(REGISTER, {"input": _worker_input(commune, "010197005555")})["registerWorker"]
+    assert first["errors"] == []
+    again = labour.data(REGISTER, {"input": _worker_input(commune, "010197005555")})["registerWorker"]
+    assert [e["code"] for e in again["errors"]] == ["DUPLICATE"]
+
+
+def test_a_district_registers_its_own_residents_only(as_office) -> None:
+    district = as_office("hg-meo-vac", "worker-registration")
+    own = _units(district, "VN-HG-MEOVAC")[0]
+    other_district = next(d for d in _units(district, "VN-HG") if d != "VN-HG-MEOVAC")
+    foreign = _units(district, other_district)[0]
+    before = _count(district)
+    refused = district.data(REGISTER, {"input": _worker_input(foreign, "002198007777")})["registerWorker"]
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [
+        ("homeCommuneCode", "OUT_OF_JURISDICTION")
+    ]
+    accepted = district.data(REGISTER, {"input": _worker_input(own, "002198007777")})["registerWorker"]
+    assert accepted["errors"] == [] and accepted["worker"]["homeDistrict"]["code"] == "VN-HG-MEOVAC"
+    assert _count(district) == before + 1
+
+
+CREATE_PLACEMENT = """
+mutation($input: CreatePlacementInput!) {
+  createPlacement(input: $input) { placement { id status } errors { field code } }
+}"""
+CONFIRM = """
+mutation($input: ConfirmPlacementStartInput!) {
+  confirmPlacementStart(input: $input) { placement { id status workPermitNumber worker { status } } errors { field code } }
+}"""
+
+
+def _hekou_context(as_office) -> dict:
+    labour = as_office("lc-labour")
+    worker = all_nodes(labour, "workers", "id status", ", filter: {status: [REGISTERED, CLEARED]}")[0]
+    employer = labour.data('{ employers(first: 1, filter: {countyCode: "CN-YN-HH-HK"}) { nodes { id } } }')
+    agreement = next(
+        a for a in labour.data("{ agreements { id code } }")["agreements"] if a["code"] == "AGR-LC-HK"
+    )
+    return {
+        "worker": worker["id"],
+        "employer": employer["employers"]["nodes"][0]["id"],
+        "agreement": agreement["id"],
+    }
+
+
+def test_a_placement_is_created_by_labour_and_confirmed_only_by_the_chinese_office_where_it_is(
+    as_office,
+) -> None:
+    ids = _hekou_context(as_office)
+    created = as_office("lc-labour").data(
+        CREATE_PLACEMENT,
+        {
+            "input": {
+                "workerId": ids["worker"],
+                "employerId": ids["employer"],
+                "agreementId": ids["agreement"],
+                "job": "Lắp ráp linh kiện điện tử",
+                "monthlyWageCny": "3800",
+                "startDate": dt.date.today().isoformat(),
+            }
+        },
+    )["createPlacement"]
+    assert created["errors"] == [] and created["placement"]["status"] == "PLANNED"
+    confirm = {"placementId": created["placement"]["id"], "workPermitNumber": "HK-2026-00917"}
+    elsewhere = as_office("cn-wenshan").data(CONFIRM, {"input": confirm})["confirmPlacementStart"]
+    assert elsewhere == {"placement": None, "errors": [{"field": "placementId", "code": "NOT_FOUND"}]}
+    done = as_office("cn-hekou").data(CONFIRM, {"input": confirm})["confirmPlacementStart"]
+    assert done["errors"] == []
+    assert (
+        done["placement"]["status"] == "ACTIVE" and done["placement"]["workPermitNumber"] == "HK-2026-00917"
+    )
+    assert done["placement"]["worker"]["status"] == "DEPLOYED"
+    twice = as_office("cn-hekou").data(CONFIRM, {"input": confirm})["confirmPlacementStart"]
+    assert twice["errors"] == [{"field": "placementId", "code": "INVALID_STATE"}]
+
+
+def test_labour_cannot_place_a_worker_of_another_province(as_office) -> None:
+    ids = _hekou_context(as_office)
+    result = as_office("hg-labour").data(
+        CREATE_PLACEMENT,
+        {
+            "input": {
+                "workerId": ids["worker"],
+                "employerId": ids["employer"],
+                "agreementId": ids["agreement"],
+                "job": "x",
+                "monthlyWageCny": "3000",
+                "startDate": "2026-01-01",
+            }
+        },
+    )["createPlacement"]
+    assert {"field": "workerId", "code": "NOT_FOUND"} in result["errors"]
+
+
+RECORD_CROSSING = """
+mutation($input: RecordCrossingInput!) {
+  recordCrossing(input: $input) { crossing { id direction recordedBy { code } } errors { field code } }
+}"""
+
+
+def test_the_border_guard_records_crossings_of_its_province_only(as_office) -> None:
+    guard = as_office("lc-border-guard")
+    own = all_nodes(guard, "workers", "id borderPassNumber")
+    holder = next(w for w in own if w["borderPassNumber"])
+    moment = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).isoformat()
+    entry = {
+        "workerId": holder["id"],
+        "gateCode": "GATE-LAOCAI-HEKOU",
+        "direction": "EXIT_VIETNAM",
+        "crossedAt": moment,
+        "document": "BORDER_PASS",
+    }
+    recorded = guard.data(RECORD_CROSSING, {"input": entry})["recordCrossing"]
+    assert recorded["errors"] == [] and recorded["crossing"]["recordedBy"] == {"code": "lc-border-guard"}
+    foreign = as_office("hg-border-guard").data(RECORD_CROSSING, {"input": entry})["recordCrossing"]
+    assert foreign["errors"] == [{"field": "workerId", "code": "NOT_FOUND"}]
+    bad = guard.data(
+        RECORD_CROSSING, {"input": {**entry, "gateCode": "NOPE", "crossedAt": "2099-01-01T00:00:00Z"}}
+    )
+    assert {e["field"] for e in bad["recordCrossing"]["errors"]} == {"gateCode", "crossedAt"}
+
+
+def test_health_and_police_record_their_checks(as_office) -> None:
+    health = as_office("hg-health")
+    worker = all_nodes(health, "workers", "id")[0]["id"]
+    hc = health.data(
+        'mutation($w: ID!) { recordHealthCheck(input: {workerId: $w, checkedOn: "2026-11-01", result: FIT, '
+        'notes: "Huyết áp bình thường"}) { healthCheck { notes result } errors { field } } }',
+        {"w": worker},
+    )["recordHealthCheck"]
+    assert hc == {"healthCheck": {"notes": "Huyết áp bình thường", "result": "FIT"}, "errors": []}
+    police = as_office("hg-police")
+    pc = police.data(
+        'mutation($w: ID!) { recordPoliceClearance(input: {workerId: $w, issuedOn: "2026-11-02", result: CLEAR}) '
+        "{ policeClearance { result } errors { field } } }",
+        {"w": worker},
+    )["recordPoliceClearance"]
+    assert pc == {"policeClearance": {"result": "CLEAR"}, "errors": []}
+
+
+def test_either_side_updates_an_incident_it_is_party_to(as_office) -> None:
+    hekou = as_office("cn-hekou", "incident-handling")
+    worker = all_nodes(hekou, "workers", "id")[0]["id"]
+    reported = hekou.data(
+        'mutation($w: ID!) { reportIncident(input: {workerId: $w, kind: WAGE_DISPUTE, occurredOn: "2026-10-30", '
+        'description: "Chậm trả lương tháng 9"}) { incident { id status reportedBy { code } } errors { field } } }',
+        {"w": worker},
+    )["reportIncident"]
+    incident = reported["incident"]["id"]
+    assert reported["incident"]["reportedBy"] == {"code": "cn-hekou"}
+    update = 'mutation($i: ID!) { updateIncident(input: {incidentId: $i, status: IN_PROGRESS, handling: "Đã làm việc với công ty"}) { incident { status } errors { field code } } }'  # noqa: E501
+    assert as_office("lc-labour", "incident-handling").data(update, {"i": incident})["updateIncident"] == {
+        "incident": {"status": "IN_PROGRESS"},
+        "errors": [],
+    }
+    assert as_office("cn-wenshan", "incident-handling").data(update, {"i": incident})["updateIncident"] == {
+        "incident": None,
+        "errors": [{"field": "incidentId", "code": "NOT_FOUND"}],
+    }
