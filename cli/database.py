@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
+from ledger.keys import LedgerFiles, load_signing_key
 from models.database import make_engine, normalise_url, session_factory
 from models.sealing import configure_keyring
 
@@ -15,6 +16,7 @@ def open_database(url: str, *, migrate: bool = True, create_keys: bool = False) 
     if migrate:
         migrations.upgrade(url)
     configure_keyring(url, create=create_keys)
+    load_signing_key(LedgerFiles.beside_keys(url).signing_key, create=create_keys)
     factory = session_factory(make_engine(url))
     factory.configure(info={"borderlabour.internal": True})
     return factory

@@ -6,6 +6,7 @@ from models.checks import ClearanceResult, HealthCheck, HealthResult, PoliceClea
 from models.crossings import Crossing, Direction, TravelDocument
 from models.employers import Employer
 from models.incidents import Incident, IncidentKind, IncidentStatus
+from models.ledger import LedgerEntry, LedgerHead, LedgerWorker
 from models.offices import Office, Side, Token
 from models.placements import Placement, PlacementStatus
 from models.units import AdminUnit, Country, UnitClosure, UnitLevel, rebuild_unit_closure
@@ -16,6 +17,9 @@ __all__ = [
     "Agreement",
     "AgreementStatus",
     "Base",
+    "LedgerEntry",
+    "LedgerHead",
+    "LedgerWorker",
     "BorderGate",
     "ClearanceResult",
     "Country",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 from anyio import to_thread
@@ -16,14 +17,15 @@ from graphql import GraphQLError, parse
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from policies.purposes import PurposeRefused, check_purpose
 from schema.builder import LIMITS
 from schema.documents import facts_of
 from schema.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
-from schema.service import DatabaseUnavailable, Registry, is_database_down, new_request_id
+from schema.metrics import operation_label
+from schema.service import DatabaseUnavailable, LedgerUnavailable, Registry, is_database_down, new_request_id
 
 MAX_BODY_BYTES = 64 * 1024
 JSON_TYPES = ("application/json", "application/graphql-response+json")
@@ -89,6 +91,13 @@ def create_app(registry: Registry) -> Starlette:
         return HTMLResponse(graphiql_html(), headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
 
     async def graphql_post(request: Request) -> Response:
+        started = time.perf_counter()
+        label = ["unparsed"]
+        response = await _graphql_post(request, label)
+        registry.metrics.observe_request(label[0], response.status_code, time.perf_counter() - started)
+        return response
+
+    async def _graphql_post(request: Request, label: list[str]) -> Response:
         rid = new_request_id()
         token = _bearer(request)
         if token is None:
@@ -137,6 +146,7 @@ def create_app(registry: Registry) -> Starlette:
             return JSONResponse({"errors": [exc.formatted]}, status_code=400, headers={"X-Request-Id": rid})
         grant = registry.grant_for(caller)
         facts = facts_of(document, operation_name)
+        label[0] = operation_label(facts.operation, facts.root_fields)
         purpose = request.headers.get("x-purpose")
         if facts.reads_personal_data:
             try:
@@ -148,7 +158,23 @@ def create_app(registry: Registry) -> Starlette:
                 )
         try:
             outcome = await to_thread.run_sync(
-                registry.execute, grant, query, variables, operation_name, purpose, facts, rid
+                registry.execute,
+                grant,
+                query,
+                variables,
+                operation_name,
+                purpose,
+                facts,
+                rid,
+                caller.token_id,
+            )
+        except LedgerUnavailable:
+            return error_response(
+                503,
+                "the disclosure could not be recorded in the ledger, so nothing was sent; retry shortly",
+                "LEDGER_UNAVAILABLE",
+                rid,
+                **{"Retry-After": "5"},
             )
         except DatabaseUnavailable:
             return error_response(
@@ -172,7 +198,11 @@ def create_app(registry: Registry) -> Starlette:
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "up", "policyVersion": registry.access.version})
 
+    async def metrics(request: Request) -> Response:
+        return PlainTextResponse(registry.metrics.render(), media_type="text/plain; version=0.0.4")
+
     routes = [
+        Route("/metrics", metrics, methods=["GET"]),
         Route("/graphql", graphql_post, methods=["POST"]),
         Route("/graphql", graphql_get, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),

@@ -20,6 +20,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 
 from policies.grants import Grant
+from schema.disclosures import DisclosureRecordingContext
 from schema.fields import DUTY, POLICY, REQUIRES
 from schema.mutation import Mutation
 from schema.query import Query
@@ -100,6 +101,7 @@ class OfficeSchema(strawberry.Schema):
             query=Query,
             mutation=Mutation if has_mutations else None,
             config=StrawberryConfig(disable_field_suggestions=True),
+            execution_context_class=DisclosureRecordingContext,
             extensions=[
                 QueryDepthLimiter(max_depth=LIMITS.max_depth),
                 MaxAliasesLimiter(max_alias_count=LIMITS.max_aliases),

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 from strawberry.types import Info as StrawberryInfo
 
+from ledger.entries import Disclosure
 from policies.grants import Grant
 from resolvers.loaders import Loaders
 
@@ -18,10 +19,15 @@ class RequestContext:
     request_id: str
     purpose: str | None = None
     loaders: Loaders = field(init=False)
-    written: list[tuple[str, str, int]] = field(default_factory=list)
+    disclosure: Disclosure = field(init=False)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.session)
+        self.disclosure = Disclosure(workers={}, written=[])
+
+    @property
+    def written(self) -> list[tuple[str, str, int]]:
+        return self.disclosure.written
 
 
 Info = StrawberryInfo[RequestContext, None]

@@ -13,6 +13,8 @@ from typing import Any
 from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from ledger.entries import Disclosure, append, request_hash
+from ledger.keys import LedgerFiles, SignedHead, advance_head, load_signing_key
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
 from policies.access import POLICY_DIR, AccessControl
@@ -25,6 +27,7 @@ from resolvers.errors import InputError
 from schema.builder import SchemaRegistry, policy_catalogue, write_duties
 from schema.context import RequestContext
 from schema.documents import DocumentFacts
+from schema.metrics import Metrics
 
 log = logging.getLogger("borderlabour.request")
 
@@ -34,6 +37,10 @@ _thread_state = threading.local()
 
 class DatabaseUnavailable(RuntimeError):
     """The database did not answer; the client gets 503 and may retry."""
+
+
+class LedgerUnavailable(RuntimeError):
+    """The disclosure could not be recorded, so the answer must not be sent."""
 
 
 def _thread_loop() -> asyncio.AbstractEventLoop:
@@ -66,6 +73,13 @@ class Registry:
         self.access.on_reload(lambda _version: self.schemas.clear())
         self.tokens = TokenVerifier()
         self.graphiql = graphiql
+        self.ledger_files = LedgerFiles.beside_keys(database_url)
+        self.ledger_key = load_signing_key(self.ledger_files.signing_key)
+        self.metrics = Metrics()
+        self.metrics.count_statements(self.engine)
+        self.metrics.gauges["borderlabour_policy_decisions_total"] = lambda: self.access.decisions
+        self.metrics.gauges["borderlabour_policy_reloads_total"] = lambda: self.access.reloads
+        self.metrics.gauges["borderlabour_schema_builds_total"] = lambda: self.schemas.builds
 
     def authenticate(self, token: str) -> Caller | None:
         with internal_session(self.sessions) as session:
@@ -84,8 +98,14 @@ class Registry:
         purpose: str | None,
         facts: DocumentFacts,
         request_id: str,
+        token_id: int | None = None,
     ) -> Outcome:
-        """Runs one GraphQL operation on a scoped session in the calling worker thread."""
+        """Runs one GraphQL operation on a scoped session in the calling worker thread.
+
+        An answer that discloses personal data, or a write, is ledgered before it is returned: a
+        write in its own transaction, a read in a short transaction of its own after the read.
+        If the entry cannot be written the caller gets `LedgerUnavailable` and sends nothing.
+        """
         schema = self.schemas.schema_for(grant)
         session = scoped_session(self.sessions, grant)
         try:
@@ -101,15 +121,30 @@ class Registry:
             if any(is_database_down(e.original_error) for e in result.errors or []):
                 session.rollback()
                 raise DatabaseUnavailable()
+            disclosure = context.disclosure
+            ledger_entry = dict(
+                office_id=grant.office.id,
+                token_id=token_id,
+                purpose=purpose,
+                request=request_hash(query, variables, operation_name),
+            )
             if any(e.get("extensions", {}).get("code") == "INTERNAL" for e in errors):
                 session.rollback()
+                disclosure.written.clear()
+            elif facts.operation == "mutation" and disclosure:
+                head = self._ledgered(lambda: append(session, self.ledger_key, disclosure, **ledger_entry))
+                session.commit()
+                advance_head(self.ledger_files.head, SignedHead(*head))
             else:
                 session.commit()
+            if disclosure and facts.operation != "mutation":
+                self.record_disclosure(disclosure, ledger_entry)
             body: dict[str, Any] = {"data": result.data}
             if errors:
                 body["errors"] = errors
             return Outcome(body, 200, context.written)
-        except DatabaseUnavailable:
+        except (DatabaseUnavailable, LedgerUnavailable):
+            session.rollback()
             raise
         except Exception as exc:
             session.rollback()
@@ -118,6 +153,21 @@ class Registry:
             raise
         finally:
             session.close()
+
+    def record_disclosure(self, disclosure: Disclosure, entry: dict[str, Any]) -> None:
+        with internal_session(self.sessions) as ledger_session:
+            ledger_session.connection(execution_options={"sqlite_immediate": True})
+            head = self._ledgered(lambda: append(ledger_session, self.ledger_key, disclosure, **entry))
+            ledger_session.commit()
+        advance_head(self.ledger_files.head, SignedHead(*head))
+
+    @staticmethod
+    def _ledgered(write: Any) -> Any:
+        try:
+            return write()
+        except Exception as exc:
+            log.error("ledger append failed: %s", type(exc).__name__)
+            raise LedgerUnavailable() from exc
 
     @staticmethod
     def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:

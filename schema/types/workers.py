@@ -8,10 +8,11 @@ import strawberry
 import models
 from models import AdminUnit
 from models.sealing import keyring
+from resolvers.errors import InputError
 from schema.context import Info
 from schema.fields import governed, governed_input
 from schema.types.enums import Sex, SortDirection, WorkerStatus
-from schema.types.node import AdministrativeUnit, Node, unit_or_none
+from schema.types.node import AdministrativeUnit, Node, Office, office_of, unit_or_none
 
 if TYPE_CHECKING:
     from schema.types.checks import HealthCheck, PoliceClearance
@@ -23,8 +24,6 @@ MAX_NESTED = 100
 
 
 def _limit(first: int) -> int:
-    from resolvers.errors import InputError
-
     if not 0 <= first <= MAX_NESTED:
         raise InputError("first", f"must be between 0 and {MAX_NESTED}", "OUT_OF_RANGE")
     return first
@@ -131,6 +130,26 @@ class Worker(Node):
         order = (models.Incident.occurred_on.desc(), models.Incident.id.desc())
         rows = await info.context.loaders.children(models.Incident, "worker_id", order).load(self.db.id)
         return [Incident(db=r) for r in rows]
+
+    @governed("Worker.disclosures", "Who received this worker's data, newest first (the ledger).")
+    async def disclosures(self, info: Info, first: int = 50) -> list["Disclosure"]:
+        loaders = info.context.loaders
+        order = (models.LedgerWorker.entry_id.desc(),)
+        rows = await loaders.children(models.LedgerWorker, "worker_id", order, _limit(first)).load(self.db.id)
+        entries = await loaders.by_id(models.LedgerEntry).load_many([r.entry_id for r in rows])
+        offices = await loaders.by_id(models.Office).load_many([e.office_id for e in entries])
+        return [
+            Disclosure(at=e.at, office=office_of(o), purpose=e.purpose, fields=r.fields.split(","))
+            for r, e, o in zip(rows, entries, offices, strict=True)
+        ]
+
+
+@strawberry.type(description="One disclosure of a worker's data: who received which fields, when and why.")
+class Disclosure:
+    at: dt.datetime
+    office: Office | None
+    purpose: str | None
+    fields: list[str] = strawberry.field(description="The fields sent, as Type.field (e.g. Worker.fullName).")
 
 
 @strawberry.input(description="Filters combine with AND. Each exists only if you may read its field.")

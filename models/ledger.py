@@ -1,0 +1,48 @@
+"""The disclosure ledger: one append-only, hash-chained, signed entry per request that sent
+personal data or wrote anything.
+
+`LedgerWorker` repeats, per worker, the fields an entry disclosed, so that "who saw this worker"
+is an indexed lookup; `borderlabour audit verify` checks that it agrees with the signed payload.
+`LedgerHead` is a one-row table whose row lock serialises appends across processes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, BigId, UtcDateTime
+
+
+class LedgerEntry(Base):
+    __tablename__ = "ledger_entries"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    token_id: Mapped[int | None] = mapped_column(Integer)
+    purpose: Mapped[str | None] = mapped_column(String(64))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(String(128))
+
+
+class LedgerWorker(Base):
+    __tablename__ = "ledger_workers"
+    __table_args__ = (Index("ix_ledger_workers_worker_entry", "worker_id", "entry_id"),)
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"), primary_key=True)
+    worker_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fields: Mapped[str] = mapped_column(Text)
+
+
+class LedgerHead(Base):
+    __tablename__ = "ledger_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigId)
+    entry_hash: Mapped[str] = mapped_column(String(64))
