@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
+from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
@@ -94,8 +94,9 @@ def _visible(field: StrawberryField, grant: Grant) -> bool:
 class OfficeSchema(strawberry.Schema):
     """The registry's schema as one visibility profile sees it."""
 
-    def __init__(self, grant: Grant) -> None:
+    def __init__(self, grant: Grant, introspection: bool = True) -> None:
         self.grant = grant
+        closed = [] if introspection else [AddValidationRules([NoSchemaIntrospectionCustomRule])]
         has_mutations = any(_visible(f, grant) for f in Mutation.__strawberry_definition__.fields)
         super().__init__(
             query=Query,
@@ -106,6 +107,7 @@ class OfficeSchema(strawberry.Schema):
                 QueryDepthLimiter(max_depth=LIMITS.max_depth),
                 MaxAliasesLimiter(max_alias_count=LIMITS.max_aliases),
                 lambda: MaxTokensLimiter(max_token_count=LIMITS.max_tokens),
+                *closed,
             ],
         )
 
@@ -119,7 +121,8 @@ class OfficeSchema(strawberry.Schema):
 class SchemaRegistry:
     """Builds each profile's schema once and keeps it until the policy changes it."""
 
-    def __init__(self) -> None:
+    def __init__(self, introspection: bool = True) -> None:
+        self.introspection = introspection
         self._schemas: dict[tuple[frozenset[str], frozenset[str]], OfficeSchema] = {}
         self._lock = threading.Lock()
         self.builds = 0
@@ -130,7 +133,7 @@ class SchemaRegistry:
             with self._lock:
                 schema = self._schemas.get(grant.profile)
                 if schema is None:
-                    schema = self._schemas[grant.profile] = OfficeSchema(grant)
+                    schema = self._schemas[grant.profile] = OfficeSchema(grant, self.introspection)
                     self.builds += 1
         return schema
 

@@ -69,7 +69,8 @@ class Registry:
         self.engine = make_engine(database_url)
         self.sessions = session_factory(self.engine)
         self.access = AccessControl(policy_catalogue(), write_duties(), policy_dir)
-        self.schemas = SchemaRegistry()
+        # Production (--no-graphiql) closes introspection too: the SDL is published by `schema export`.
+        self.schemas = SchemaRegistry(introspection=graphiql)
         self.access.on_reload(lambda _version: self.schemas.clear())
         self.tokens = TokenVerifier()
         self.graphiql = graphiql

@@ -120,3 +120,19 @@ def test_vietnamese_and_chinese_text_round_trip(as_office) -> None:
     ]
     assert any("公司" in e["nameZh"] for e in employers["nodes"])
     assert any("Công ty" in e["nameVi"] for e in employers["nodes"])
+
+
+def test_production_mode_turns_off_graphiql_and_introspection(database, demo_tokens, tmp_path) -> None:
+    from tests.conftest import Server
+
+    server = Server(database, demo_tokens, tmp_path / "closed.log", _args="--no-graphiql")
+    try:
+        page = httpx.get(f"{server.url}/graphql", headers={"Accept": "text/html"})
+        assert page.status_code == 405 and "<html" not in page.text.lower()
+        headers = {"Authorization": f"Bearer {demo_tokens['cn-hekou']}"}
+        body = httpx.post(f"{server.url}/graphql", json={"query": "{ __schema { types { name } } }"}, headers=headers)
+        assert body.json()["errors"] and "introspection has been disabled" in body.json()["errors"][0]["message"]
+        me = httpx.post(f"{server.url}/graphql", json={"query": "{ me { code } }"}, headers=headers)
+        assert me.json() == {"data": {"me": {"code": "cn-hekou"}}}
+    finally:
+        server.stop()
