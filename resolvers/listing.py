@@ -1,4 +1,4 @@
-"""Top-level lists: filters and orderings turned into SQL, then one keyset page.
+"""Top-level lists: each a table of filters and orderings, turned into SQL and one keyset page.
 
 The row scope is not applied here: the session adds it to every SELECT (policies.sessions).
 Each filter's GraphQL field only exists for offices that may read what it filters on.
@@ -6,27 +6,21 @@ Each filter's GraphQL field only exists for offices that may read what it filter
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from models import (
-    AdminUnit,
-    BorderGate,
-    Crossing,
-    Employer,
-    Incident,
-    Placement,
-    UnitClosure,
-    Worker,
-)
+from models import AdminUnit, BorderGate, Crossing, Employer, Incident, Placement, UnitClosure, Worker
 from models.sealing import keyring
 from resolvers.errors import InputError
 from resolvers.opaque import InvalidIdError, decode_id
 from resolvers.pages import Ordering, Page, paginate
 
 UC = UnitClosure.__table__
+Condition = Callable[[Any], ColumnElement[bool]]
 
 
 def internal_id(field: str, global_id: str, type_name: str) -> int:
@@ -47,149 +41,150 @@ def ordering(field: str, order: Any, columns: dict[str, Any], default: Ordering)
     return Ordering(key, columns[key], descending=direction.value == "desc")
 
 
-def _unit_ids(code: str) -> Any:
-    return select(UC.c.descendant_id).where(
-        UC.c.ancestor_id == select(AdminUnit.id).where(AdminUnit.code == code).scalar_subquery()
-    )
-
-
 def _text(field: str, value: str, limit: int = 200) -> str:
     if len(value) > limit:
         raise InputError(field, f"at most {limit} characters", "TOO_LONG")
     return value
 
 
-def _like(value: str) -> str:
-    return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+def _like(field: str, value: str) -> str:
+    escaped = _text(field, value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
-def worker_conditions(f: Any) -> list[ColumnElement[bool]]:
-    if f is None:
-        return []
-    ring = keyring()
-    where: list[ColumnElement[bool]] = []
-    if getattr(f, "status", None):
-        where.append(Worker.status.in_([s for s in f.status]))
-    if getattr(f, "full_name_contains", None):
-        text = _text("filter.fullNameContains", f.full_name_contains)
-        where.append(Worker.full_name.ilike(_like(text), escape="\\"))
-    if getattr(f, "sex", None):
-        where.append(Worker.sex == f.sex)
-    if getattr(f, "born_after", None):
-        where.append(Worker.date_of_birth >= f.born_after)
-    if getattr(f, "born_before", None):
-        where.append(Worker.date_of_birth <= f.born_before)
-    if getattr(f, "ethnicity", None):
-        where.append(Worker.ethnicity == _text("filter.ethnicity", f.ethnicity))
-    for attr, column in (
-        ("national_id_number", Worker.national_id_index),
-        ("border_pass_number", Worker.border_pass_index),
-        ("passport_number", Worker.passport_index),
-    ):
-        value = getattr(f, attr, None)
-        if value:
-            where.append(column == ring.blind_index(_text(f"filter.{attr}", value, 64)))
-    for attr, column in (
-        ("home_province_code", Worker.home_province_id),
-        ("home_district_code", Worker.home_district_id),
-        ("home_commune_code", Worker.home_commune_id),
-    ):
-        value = getattr(f, attr, None)
-        if value:
-            where.append(column.in_(_unit_ids(_text(f"filter.{attr}", value, 64))))
-    return where
+# Builders for the usual kinds of filter: each takes the GraphQL field name for its error messages.
+def equals(column: InstrumentedAttribute, field: str, limit: int = 200) -> Condition:
+    return lambda value: column == (_text(field, value, limit) if isinstance(value, str) else value)
 
 
-def list_workers(session: Session, f: Any, order: Any, first: int, after: str | None) -> Page:
-    chosen = ordering(
-        "orderBy",
-        order,
-        {"full_name": Worker.full_name, "date_of_birth": Worker.date_of_birth},
-        Ordering("full_name", Worker.full_name),
-    )
-    return paginate(session, Worker, worker_conditions(f), chosen, first, after)
+def any_of(column: InstrumentedAttribute) -> Condition:
+    return lambda values: column.in_(list(values))
 
 
-def list_employers(session: Session, f: Any, order: Any, first: int, after: str | None) -> Page:
-    where: list[ColumnElement[bool]] = []
-    if f is not None:
-        if f.name_contains:
-            pattern = _like(_text("filter.nameContains", f.name_contains))
-            where.append(or_(Employer.name_vi.ilike(pattern, escape="\\"), Employer.name_zh.like(pattern)))
-        if f.county_code:
-            where.append(Employer.county_id.in_(_unit_ids(_text("filter.countyCode", f.county_code, 64))))
-        if f.sector:
-            where.append(Employer.sector == _text("filter.sector", f.sector))
-    chosen = ordering(
-        "orderBy",
-        order,
-        {"name_vi": Employer.name_vi, "approved_quota": Employer.approved_quota},
-        Ordering("name_vi", Employer.name_vi),
-    )
-    return paginate(session, Employer, where, chosen, first, after)
+def at_least(column: InstrumentedAttribute) -> Condition:
+    return lambda value: column >= value
 
 
-def list_placements(session: Session, f: Any, order: Any, first: int, after: str | None) -> Page:
-    where: list[ColumnElement[bool]] = []
-    if f is not None:
-        if f.status:
-            where.append(Placement.status.in_([s for s in f.status]))
-        if f.employer_id:
-            where.append(Placement.employer_id == internal_id("filter.employerId", f.employer_id, "Employer"))
-        if f.agreement_id:
-            agreement = internal_id("filter.agreementId", f.agreement_id, "Agreement")
-            where.append(Placement.agreement_id == agreement)
-        if f.worker_id:
-            where.append(Placement.worker_id == internal_id("filter.workerId", f.worker_id, "Worker"))
-        if f.started_after:
-            where.append(Placement.start_date >= f.started_after)
-        if f.started_before:
-            where.append(Placement.start_date <= f.started_before)
-    chosen = ordering(
-        "orderBy",
-        order,
-        {"start_date": Placement.start_date},
-        Ordering("start_date", Placement.start_date, True),
-    )
-    return paginate(session, Placement, where, chosen, first, after)
+def at_most(column: InstrumentedAttribute) -> Condition:
+    return lambda value: column <= value
 
 
-def list_crossings(session: Session, f: Any, order: Any, first: int, after: str | None) -> Page:
-    where: list[ColumnElement[bool]] = []
-    if f is not None:
-        if f.direction:
-            where.append(Crossing.direction == f.direction)
-        if f.gate_code:
-            gate = select(BorderGate.id).where(BorderGate.code == _text("filter.gateCode", f.gate_code, 64))
-            where.append(Crossing.gate_id.in_(gate))
-        if f.worker_id:
-            where.append(Crossing.worker_id == internal_id("filter.workerId", f.worker_id, "Worker"))
-        if f.crossed_after:
-            where.append(Crossing.crossed_at >= f.crossed_after)
-        if f.crossed_before:
-            where.append(Crossing.crossed_at <= f.crossed_before)
-    chosen = ordering(
-        "orderBy",
-        order,
-        {"crossed_at": Crossing.crossed_at},
-        Ordering("crossed_at", Crossing.crossed_at, True),
-    )
-    return paginate(session, Crossing, where, chosen, first, after)
+def same_row(column: InstrumentedAttribute, field: str, type_name: str) -> Condition:
+    return lambda value: column == internal_id(field, value, type_name)
 
 
-def list_incidents(session: Session, f: Any, order: Any, first: int, after: str | None) -> Page:
-    where: list[ColumnElement[bool]] = []
-    if f is not None:
-        if f.status:
-            where.append(Incident.status.in_([s for s in f.status]))
-        if f.kind:
-            where.append(Incident.kind == f.kind)
-        if f.worker_id:
-            where.append(Incident.worker_id == internal_id("filter.workerId", f.worker_id, "Worker"))
-    chosen = ordering(
-        "orderBy",
-        order,
-        {"occurred_on": Incident.occurred_on},
-        Ordering("occurred_on", Incident.occurred_on, True),
-    )
-    return paginate(session, Incident, where, chosen, first, after)
+def inside_unit(column: InstrumentedAttribute, field: str) -> Condition:
+    """Rows whose unit lies inside the unit with this code (the unit itself included)."""
+
+    def condition(code: str) -> ColumnElement[bool]:
+        unit = select(AdminUnit.id).where(AdminUnit.code == _text(field, code, 64)).scalar_subquery()
+        return column.in_(select(UC.c.descendant_id).where(UC.c.ancestor_id == unit))
+
+    return condition
+
+
+def blind_match(column: InstrumentedAttribute, field: str) -> Condition:
+    """Exact match on an encrypted identity number, through its keyed blind index."""
+    return lambda value: column == keyring().blind_index(_text(field, value, 64))
+
+
+@dataclass(frozen=True)
+class Listing:
+    model: type
+    filters: dict[str, Condition]
+    orderings: dict[str, InstrumentedAttribute]
+    default: Ordering
+
+    def page(self, session: Session, f: Any, order: Any, first: int, after: str | None) -> Page:
+        where = []
+        if f is not None:
+            for attr, condition in self.filters.items():
+                value = getattr(f, attr, None)
+                if value is not None and value != "" and value != []:
+                    where.append(condition(value))
+        chosen = ordering("orderBy", order, self.orderings, self.default)
+        return paginate(session, self.model, where, chosen, first, after)
+
+
+WORKERS = Listing(
+    Worker,
+    {
+        "status": any_of(Worker.status),
+        "full_name_contains": lambda v: Worker.full_name.ilike(
+            _like("filter.fullNameContains", v), escape="\\"
+        ),
+        "sex": equals(Worker.sex, "filter.sex"),
+        "born_after": at_least(Worker.date_of_birth),
+        "born_before": at_most(Worker.date_of_birth),
+        "ethnicity": equals(Worker.ethnicity, "filter.ethnicity"),
+        "national_id_number": blind_match(Worker.national_id_index, "filter.nationalIdNumber"),
+        "border_pass_number": blind_match(Worker.border_pass_index, "filter.borderPassNumber"),
+        "passport_number": blind_match(Worker.passport_index, "filter.passportNumber"),
+        "home_province_code": inside_unit(Worker.home_province_id, "filter.homeProvinceCode"),
+        "home_district_code": inside_unit(Worker.home_district_id, "filter.homeDistrictCode"),
+        "home_commune_code": inside_unit(Worker.home_commune_id, "filter.homeCommuneCode"),
+    },
+    {"full_name": Worker.full_name, "date_of_birth": Worker.date_of_birth},
+    Ordering("full_name", Worker.full_name),
+)
+
+
+def _employer_name(value: str) -> ColumnElement[bool]:
+    pattern = _like("filter.nameContains", value)
+    return or_(Employer.name_vi.ilike(pattern, escape="\\"), Employer.name_zh.like(pattern, escape="\\"))
+
+
+EMPLOYERS = Listing(
+    Employer,
+    {
+        "name_contains": _employer_name,
+        "county_code": inside_unit(Employer.county_id, "filter.countyCode"),
+        "sector": equals(Employer.sector, "filter.sector"),
+    },
+    {"name_vi": Employer.name_vi, "approved_quota": Employer.approved_quota},
+    Ordering("name_vi", Employer.name_vi),
+)
+
+PLACEMENTS = Listing(
+    Placement,
+    {
+        "status": any_of(Placement.status),
+        "employer_id": same_row(Placement.employer_id, "filter.employerId", "Employer"),
+        "agreement_id": same_row(Placement.agreement_id, "filter.agreementId", "Agreement"),
+        "worker_id": same_row(Placement.worker_id, "filter.workerId", "Worker"),
+        "started_after": at_least(Placement.start_date),
+        "started_before": at_most(Placement.start_date),
+    },
+    {"start_date": Placement.start_date},
+    Ordering("start_date", Placement.start_date, descending=True),
+)
+
+
+def _at_gate(code: str) -> ColumnElement[bool]:
+    gate = select(BorderGate.id).where(BorderGate.code == _text("filter.gateCode", code, 64))
+    return Crossing.gate_id.in_(gate)
+
+
+CROSSINGS = Listing(
+    Crossing,
+    {
+        "direction": equals(Crossing.direction, "filter.direction"),
+        "gate_code": _at_gate,
+        "worker_id": same_row(Crossing.worker_id, "filter.workerId", "Worker"),
+        "crossed_after": at_least(Crossing.crossed_at),
+        "crossed_before": at_most(Crossing.crossed_at),
+    },
+    {"crossed_at": Crossing.crossed_at},
+    Ordering("crossed_at", Crossing.crossed_at, descending=True),
+)
+
+INCIDENTS = Listing(
+    Incident,
+    {
+        "status": any_of(Incident.status),
+        "kind": equals(Incident.kind, "filter.kind"),
+        "worker_id": same_row(Incident.worker_id, "filter.workerId", "Worker"),
+    },
+    {"occurred_on": Incident.occurred_on},
+    Ordering("occurred_on", Incident.occurred_on, descending=True),
+)

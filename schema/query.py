@@ -76,7 +76,7 @@ class Query:
         filter: WorkerFilter | None = None,
         order_by: WorkerOrder | None = None,
     ) -> Connection[Worker]:
-        page = listing.list_workers(info.context.session, filter, order_by, first, after)
+        page = listing.WORKERS.page(info.context.session, filter, order_by, first, after)
         return connection_of(page, Worker)
 
     @needs_types("Employer", description="Employers in your jurisdiction or your counterparts'.")
@@ -89,7 +89,7 @@ class Query:
         order_by: EmployerOrder | None = None,
     ) -> Connection[Employer]:
         return connection_of(
-            listing.list_employers(info.context.session, filter, order_by, first, after), Employer
+            listing.EMPLOYERS.page(info.context.session, filter, order_by, first, after), Employer
         )
 
     @needs_types("Placement", description="Placements in your jurisdiction.")
@@ -101,7 +101,7 @@ class Query:
         filter: PlacementFilter | None = None,
         order_by: PlacementOrder | None = None,
     ) -> Connection[Placement]:
-        page = listing.list_placements(info.context.session, filter, order_by, first, after)
+        page = listing.PLACEMENTS.page(info.context.session, filter, order_by, first, after)
         return connection_of(page, Placement)
 
     @needs_types("Crossing", description="Border crossings of the workers in your jurisdiction.")
@@ -114,7 +114,7 @@ class Query:
         order_by: CrossingOrder | None = None,
     ) -> Connection[Crossing]:
         return connection_of(
-            listing.list_crossings(info.context.session, filter, order_by, first, after), Crossing
+            listing.CROSSINGS.page(info.context.session, filter, order_by, first, after), Crossing
         )
 
     @needs_types("Incident", description="Incidents you are party to.")
@@ -127,7 +127,7 @@ class Query:
         order_by: IncidentOrder | None = None,
     ) -> Connection[Incident]:
         return connection_of(
-            listing.list_incidents(info.context.session, filter, order_by, first, after), Incident
+            listing.INCIDENTS.page(info.context.session, filter, order_by, first, after), Incident
         )
 
     @needs_types("Agreement", description="Agreements your region is party to.")

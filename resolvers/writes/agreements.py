@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from models import Agreement, AgreementStatus, BorderGate, Country, TalksMinutes
 from resolvers.errors import InputError
 from resolvers.validation import Checks
-from resolvers.writes.common import find, find_unit, require_in_scope
+from resolvers.writes.common import find, find_unit, require_in_scope, set_status
 
 
 def create_agreement(session: Session, data: Any) -> Agreement:
@@ -66,10 +66,7 @@ def create_agreement(session: Session, data: Any) -> Agreement:
 
 
 def update_agreement_status(session: Session, data: Any) -> Agreement:
-    agreement = find(session, Agreement, "agreementId", data.agreement_id, "Agreement")
-    agreement.status = AgreementStatus(data.status.value)
-    session.flush()
-    return agreement
+    return set_status(session, Agreement, "agreementId", data.agreement_id, "Agreement", data.status)
 
 
 def add_talks_minutes(session: Session, data: Any) -> TalksMinutes:

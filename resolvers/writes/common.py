@@ -34,3 +34,11 @@ def require_in_scope(session: Session, row: Any, field: str) -> None:
     model = type(row)
     if session.scalar(select(model.id).where(model.id == row.id)) is None:
         raise InputError(field, "is outside your office's jurisdiction", "OUT_OF_JURISDICTION")
+
+
+def set_status(session: Session, model: type, field: str, global_id: str, type_name: str, status: Any) -> Any:
+    """Moves a row the caller may see to another status (an enum member of the model's)."""
+    row = find(session, model, field, global_id, type_name)
+    row.status = type(row.status)(status.value)
+    session.flush()
+    return row

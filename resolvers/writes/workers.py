@@ -12,7 +12,7 @@ from models.sealing import keyring
 from policies.sessions import identity_taken
 from resolvers.errors import InputError
 from resolvers.validation import Checks
-from resolvers.writes.common import find, find_unit, require_in_scope
+from resolvers.writes.common import find_unit, require_in_scope, set_status
 
 
 def register_worker(session: Session, data: Any) -> Worker:
@@ -78,7 +78,4 @@ def register_worker(session: Session, data: Any) -> Worker:
 
 
 def update_worker_status(session: Session, data: Any) -> Worker:
-    worker = find(session, Worker, "workerId", data.worker_id, "Worker")
-    worker.status = WorkerStatus(data.status.value)
-    session.flush()
-    return worker
+    return set_status(session, Worker, "workerId", data.worker_id, "Worker", data.status)
