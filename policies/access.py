@@ -66,6 +66,8 @@ class AccessControl:
 
     def _load(self) -> None:
         enforcer = casbin.Enforcer(str(self.policy_dir / "model.conf"), PolicyFolderAdapter(self.policy_dir))
+        # Casbin accepts some broken models and only fails when asked: ask once before switching.
+        enforcer.enforce("policy-check", "policy-check", "read")
         with self._lock:
             self._enforcer = enforcer
             self._grants = {}
