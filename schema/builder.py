@@ -38,6 +38,8 @@ class Limits:
 
 LIMITS = Limits()
 
+SUGGESTION = " Did you mean"
+
 GOVERNED_MODULES = (workers, employers, placements, crossings, checks, incidents, agreements, statistics)
 
 
@@ -112,7 +114,11 @@ class OfficeSchema(strawberry.Schema):
         )
 
     def process_errors(self, errors: list[GraphQLError], execution_context: object = None) -> None:
-        """Errors are logged by the HTTP layer, masked and with a request id; never here with data."""
+        """No suggestions, anywhere: a hint names a field, argument, type or value the office might not
+        be meant to guess. Errors are logged by the HTTP layer, masked and with a request id."""
+        for error in errors:
+            if SUGGESTION in error.message:
+                error.message = error.message.split(SUGGESTION, 1)[0].rstrip()
 
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
         return [f for f in type_definition.fields if _visible(f, self.grant)]

@@ -136,3 +136,19 @@ def test_production_mode_turns_off_graphiql_and_introspection(database, demo_tok
         assert me.json() == {"data": {"me": {"code": "cn-hekou"}}}
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '{ workers(filter: {nationalIdNumbe: "1"}) { totalCount } }',
+        "{ workers(orderBy: {fullNam: ASC}) { totalCount } }",
+        "{ workers(filter: {status: [REGISTERE]}) { totalCount } }",
+        "query($f: WorkerFilte) { workers(filter: $f) { totalCount } }",
+        "{ workers(firs: 1) { totalCount } }",
+        "{ workers { nodes { fullNam } } }",
+    ],
+)
+def test_no_error_suggests_a_name(as_office, query: str) -> None:
+    messages = [e["message"] for e in as_office("hg-labour").query(query)["errors"]]
+    assert messages and not any("Did you mean" in m for m in messages)
