@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from cli import audit, policy, tokens
+from cli import audit, generate, keys, policy, tokens
 from cli.database import open_database
 from models.database import DATABASE_URL_ENV, database_url, normalise_url
 
@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
         "migrate", parents=[common], help="bring the database to the newest schema"
     ).set_defaults(func=migrate)
     tokens.register(commands, common)
+    generate.register(commands, common)
+    keys.register(commands, common)
     audit.register(commands, common)
     policy.register(commands)
     return parser

@@ -14,6 +14,7 @@ import hmac
 import json
 import os
 import secrets
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,13 +36,31 @@ class SealError(ValueError):
     """A sealed value could not be opened (unknown key id or tampered ciphertext)."""
 
 
+def _file_signature(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 @dataclass
 class Keyring:
+    """The data keys (by key id, one active), the blind-index key and the global-ID key.
+
+    A keyring loaded from a file follows that file while the process runs: `seal` notices a
+    replaced file and takes its active key, and `open` re-reads the file once when it meets a key
+    id it does not know. Keys are only ever added in memory, so a running process never loses one.
+    """
+
     data_keys: dict[str, bytes]
     active: str
     index_key: bytes
     id_key: bytes
+    path: Path | None = field(default=None, compare=False)
     _aead: dict[str, AESGCM] = field(default_factory=dict, repr=False)
+    _signature: tuple[int, int, int, int] | None = field(default=None, repr=False, compare=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @classmethod
     def generate(cls) -> Keyring:
@@ -49,13 +68,39 @@ class Keyring:
 
     @classmethod
     def load(cls, path: Path) -> Keyring:
+        signature = _file_signature(path)  # before reading: a change in between is seen next time
         raw = json.loads(path.read_text())
+        if raw["active"] not in raw["data_keys"]:
+            raise SealError(f"key file {path}: the active key {raw['active']!r} is not among its data keys")
         return cls(
             {kid: _unb64(k) for kid, k in raw["data_keys"].items()},
             raw["active"],
             _unb64(raw["index_key"]),
             _unb64(raw["id_key"]),
+            path=path,
+            _signature=signature,
         )
+
+    def refresh(self, force: bool = False) -> bool:
+        """Takes in the data keys and the active key of the key file if it changed (or if forced)."""
+        if self.path is None:
+            return False
+        if not force and _file_signature(self.path) == self._signature:
+            return False
+        with self._lock:
+            if not force and _file_signature(self.path) == self._signature:
+                return False
+            try:
+                fresh = Keyring.load(self.path)
+            except (OSError, ValueError, KeyError):
+                return False  # a missing or half-edited file: keep the keys in memory
+            if (fresh.index_key, fresh.id_key) != (self.index_key, self.id_key):
+                return False  # another registry's key file: never mix it in
+            self.data_keys = {**self.data_keys, **fresh.data_keys}
+            self._aead = {}
+            self.active = fresh.active
+            self._signature = fresh._signature
+            return True
 
     def save(self, path: Path) -> None:
         doc = {
@@ -68,29 +113,43 @@ class Keyring:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as out:
             json.dump(doc, out, indent=2)
+            out.flush()
+            os.fsync(out.fileno())  # the file must be on disk before any value is sealed with its key
         os.replace(tmp, path)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
 
     def _cipher(self, kid: str) -> AESGCM:
-        if kid not in self._aead:
-            if kid not in self.data_keys:
+        aead = self._aead.get(kid)
+        if aead is None:
+            key = self.data_keys.get(kid)
+            if key is None:
                 raise SealError("sealed with an unknown key")
-            self._aead[kid] = AESGCM(self.data_keys[kid])
-        return self._aead[kid]
+            aead = self._aead[kid] = AESGCM(key)
+        return aead
 
     def seal(self, value: str | None) -> str | None:
         if value is None:
             return None
+        self.refresh()  # one stat(): after a rotation, new values go under the new key at once
+        kid = self.active
         nonce = secrets.token_bytes(12)
-        ct = self._cipher(self.active).encrypt(nonce, value.encode(), self.active.encode())
-        return f"{self.active}:{_b64(nonce + ct)}"
+        ct = self._cipher(kid).encrypt(nonce, value.encode(), kid.encode())
+        return f"{kid}:{_b64(nonce + ct)}"
 
     def open(self, sealed: str | None) -> str | None:
         if sealed is None:
             return None
         kid, _, body = sealed.partition(":")
-        raw = _unb64(body)
+        if kid not in self.data_keys:
+            self.refresh(force=True)  # rotated by another process since this one read the file
+        cipher = self._cipher(kid)
         try:
-            return self._cipher(kid).decrypt(raw[:12], raw[12:], kid.encode()).decode()
+            raw = _unb64(body)
+            return cipher.decrypt(raw[:12], raw[12:], kid.encode()).decode()
         except Exception as exc:  # InvalidTag and friends: never echo the value
             raise SealError("sealed value failed authentication") from exc
 
@@ -115,16 +174,20 @@ def default_key_file(database_url: str) -> Path:
     return Path("borderlabour.keys.json")
 
 
+def key_file_path(database_url: str) -> Path:
+    return Path(os.environ.get(KEY_FILE_ENV) or default_key_file(database_url))
+
+
 def configure_keyring(database_url: str, create: bool = False) -> Keyring:
     """Load the keyring named by BORDERLABOUR_KEY_FILE (or the default path), creating it if asked."""
     global _keyring
-    path = Path(os.environ.get(KEY_FILE_ENV) or default_key_file(database_url))
+    path = key_file_path(database_url)
     if path.exists():
         _keyring = Keyring.load(path)
     elif create:
-        _keyring = Keyring.generate()
         path.parent.mkdir(parents=True, exist_ok=True)
-        _keyring.save(path)
+        Keyring.generate().save(path)
+        _keyring = Keyring.load(path)
     else:
         raise SystemExit(f"key file {path} not found: set {KEY_FILE_ENV} or run `borderlabour demo`")
     return _keyring

@@ -33,7 +33,11 @@ class WorkerStatus(enum.StrEnum):
 
 class Worker(Timestamped, Base):
     __tablename__ = "workers"
-    __table_args__ = (Index("ix_workers_scope_order", "home_province_id", "full_name", "id"),)
+    __table_args__ = (
+        Index("ix_workers_scope_order", "home_province_id", "full_name", "id"),
+        Index("ix_workers_status_name", "status", "full_name", "id"),  # a page of one status, by name
+        Index("ix_workers_commune_status", "home_commune_id", "status"),  # counts by status, index only
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(200), index=True)

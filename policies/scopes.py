@@ -2,16 +2,25 @@
 
 `row_criteria(grant)` maps every scoped model to a boolean SQL expression. The session hook
 (`policies.sessions`) attaches them to every ORM SELECT with `with_loader_criteria`, lazy loads
-included, so no resolver can forget them. The sub-selects below use Core tables on purpose: the
-ORM criteria must not re-apply themselves inside their own sub-queries.
+included, so no resolver can forget them. The sub-selects below use aliased Core tables on purpose:
+the ORM criteria must not re-apply themselves inside their own sub-queries, and a sub-query must
+never correlate with a table of the query it guards.
+
+Every clause is a correlated EXISTS on indexed keys, never `IN (every row in scope)`: the cost of
+checking a row stays the same however many rows the office sees, so a page of 100 crossings costs
+the same at 10,000 workers as at 100,000 (SQLite would otherwise build the whole set first).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, exists, false, or_, select, true, union
+from sqlalchemy import Boolean, ColumnElement, and_, exists, false, or_, select, true, union
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from models import (
     Agreement,
@@ -27,10 +36,10 @@ from models import (
 )
 from policies.grants import Grant
 
-W = Worker.__table__
-P = Placement.__table__
-E = Employer.__table__
-A = Agreement.__table__
+W = Worker.__table__.alias("scope_workers")
+P = Placement.__table__.alias("scope_placements")
+E = Employer.__table__.alias("scope_employers")
+A = Agreement.__table__.alias("scope_agreements")
 UC = UnitClosure.__table__
 
 
@@ -51,39 +60,87 @@ def lineage(unit_id: int) -> Select:
     )
 
 
-def _placement_in_employer_unit(unit_id: int) -> ColumnElement[bool]:
-    """Placements with an employer inside the unit, under an agreement the unit's region is party to."""
-    return exists(
-        select(1)
-        .select_from(E)
-        .join(A, A.c.id == P.c.agreement_id)
-        .where(
-            E.c.id == P.c.employer_id,
-            E.c.county_id.in_(subtree(unit_id)),
-            A.c.cn_unit_id.in_(lineage(unit_id)),
-        )
+class InSet(ColumnElement[bool]):
+    """`column IN (sub-select)` over a small set that does not depend on the row.
+
+    SQLite computes such a set once per statement. PostgreSQL instead flattens it into a join
+    and, misjudging its size, may plan the whole scope as a hash join over every placement and a
+    sort, instead of a few index lookups for the page asked for; on PostgreSQL it is therefore
+    written `column = ANY(ARRAY(sub-select))`, which is computed once and never flattened.
+    """
+
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a predicate: SQLite must not get `(... IN ...) = 1`
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("subquery", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: ColumnElement, subquery: Select) -> None:
+        self.column = column
+        self.subquery = subquery.scalar_subquery()
+
+
+@compiles(InSet)
+def _in_set(element: InSet, compiler, **kw) -> str:
+    return f"{compiler.process(element.column, **kw)} IN {compiler.process(element.subquery, **kw)}"
+
+
+@compiles(InSet, "postgresql")
+def _in_set_postgresql(element: InSet, compiler, **kw) -> str:
+    return f"{compiler.process(element.column, **kw)} = ANY(ARRAY{compiler.process(element.subquery, **kw)})"
+
+
+def _in_employer_unit(employer_id, agreement_id, unit_id: int) -> ColumnElement[bool]:
+    """A placement's employer lies inside the unit, under an agreement the unit's region is party to.
+
+    Two sets that do not depend on the row (the unit's employers, the agreements its region is
+    party to), each computed once per statement: checking a row costs two set lookups.
+    """
+    return and_(
+        InSet(employer_id, select(E.c.id).where(E.c.county_id.in_(subtree(unit_id)))),
+        InSet(agreement_id, select(A.c.id).where(A.c.cn_unit_id.in_(lineage(unit_id)))),
     )
 
 
-def _scoped_worker_ids(grant: Grant) -> Select:
-    """The ids of the workers the grant sees, as a sub-select for the dependent tables."""
-    return select(W.c.id).where(_worker_clause(grant, W.c))
+def _placed_in_unit(worker_id, unit_id: int) -> ColumnElement[bool]:
+    """The worker has a placement with an employer inside the unit (the employer-unit scope)."""
+    return exists(
+        select(1)
+        .select_from(P)
+        .where(P.c.worker_id == worker_id, _in_employer_unit(P.c.employer_id, P.c.agreement_id, unit_id))
+    )
 
 
-def _worker_clause(grant: Grant, cols) -> ColumnElement[bool]:
+def _worker_clause(
+    grant: Grant, worker_id, home_commune_in: Callable[[Select], ColumnElement[bool]]
+) -> ColumnElement[bool]:
+    """Whether the grant sees the worker `worker_id`; `home_commune_in(units)` tests the worker's commune."""
     unit = grant.office.unit_id
     if "all" in grant.row_scopes:
         return true()
     clauses: list[ColumnElement[bool]] = []
     if unit is not None and "home-unit" in grant.row_scopes:
-        clauses.append(cols.home_commune_id.in_(subtree(unit)))
+        clauses.append(home_commune_in(subtree(unit)))
     if unit is not None and "employer-unit" in grant.row_scopes:
-        clauses.append(
-            exists(
-                select(1).select_from(P).where(P.c.worker_id == cols.id, _placement_in_employer_unit(unit))
-            )
-        )
+        clauses.append(_placed_in_unit(worker_id, unit))
     return or_(*clauses) if clauses else false()
+
+
+def _worker_seen(grant: Grant, worker_id) -> ColumnElement[bool]:
+    """For the tables that hang off a worker: the row's worker is one the grant sees.
+
+    Only the home-unit test needs the worker's row (one primary-key lookup); the employer-unit
+    test goes from the row's `worker_id` straight to the placements.
+    """
+    return _worker_clause(
+        grant,
+        worker_id,
+        lambda units: exists(
+            select(1).select_from(W).where(W.c.id == worker_id, W.c.home_commune_id.in_(units))
+        ),
+    )
 
 
 def _placement_clause(grant: Grant) -> ColumnElement[bool]:
@@ -92,20 +149,9 @@ def _placement_clause(grant: Grant) -> ColumnElement[bool]:
         return true()
     clauses: list[ColumnElement[bool]] = []
     if unit is not None and "home-unit" in grant.row_scopes:
-        clauses.append(Placement.worker_id.in_(_scoped_worker_ids(grant)))
+        clauses.append(_worker_seen(grant, Placement.worker_id))
     if unit is not None and "employer-unit" in grant.row_scopes:
-        clauses.append(
-            exists(
-                select(1)
-                .select_from(E)
-                .join(A, A.c.id == Placement.agreement_id)
-                .where(
-                    E.c.id == Placement.employer_id,
-                    E.c.county_id.in_(subtree(unit)),
-                    A.c.cn_unit_id.in_(lineage(unit)),
-                )
-            )
-        )
+        clauses.append(_in_employer_unit(Placement.employer_id, Placement.agreement_id, unit))
     return or_(*clauses) if clauses else false()
 
 
@@ -145,7 +191,7 @@ def _worker_dependent(model) -> Callable[[Grant], ColumnElement[bool]]:
     def clause(grant: Grant) -> ColumnElement[bool]:
         if "all" in grant.row_scopes:
             return true()
-        return model.worker_id.in_(_scoped_worker_ids(grant))
+        return _worker_seen(grant, model.worker_id)
 
     return clause
 
@@ -154,13 +200,13 @@ def _incident_clause(grant: Grant) -> ColumnElement[bool]:
     if "all" in grant.row_scopes:
         return true()
     return or_(
-        Incident.worker_id.in_(_scoped_worker_ids(grant)),
+        _worker_seen(grant, Incident.worker_id),
         Incident.reported_by_office_id == grant.office.id,
     )
 
 
 SCOPED_MODELS: dict[type, Callable[[Grant], ColumnElement[bool]]] = {
-    Worker: lambda grant: _worker_clause(grant, Worker),
+    Worker: lambda grant: _worker_clause(grant, Worker.id, Worker.home_commune_id.in_),
     Placement: _placement_clause,
     Crossing: _worker_dependent(Crossing),
     HealthCheck: _worker_dependent(HealthCheck),
@@ -177,5 +223,33 @@ SCOPED_MODELS: dict[type, Callable[[Grant], ColumnElement[bool]]] = {
 
 
 def row_criteria(grant: Grant) -> dict[type, ColumnElement[bool]]:
-    """Every scoped model's WHERE clause for this grant; unscoped tables are public reference data."""
-    return {model: build(grant) for model, build in SCOPED_MODELS.items()}
+    """Every scoped model's WHERE clause for this grant; unscoped tables are public reference data.
+
+    Built once per (office, unit, row scopes) and then shared by every session of that office: the
+    clauses are SQL, not data (the units and employers they name are read when a statement runs),
+    and reusing the same objects lets SQLAlchemy keep their cache keys instead of building and
+    walking nine clause trees on every request.
+    """
+    return dict(_criteria(grant.office.id, grant.office.unit_id, grant.row_scopes))
+
+
+@lru_cache(maxsize=1024)
+def _criteria(
+    office_id: int, unit_id: int | None, row_scopes: frozenset[str]
+) -> dict[type, ColumnElement[bool]]:
+    grant = _ScopeOnly(_OfficeUnit(office_id, unit_id), row_scopes)
+    return {model: build(grant) for model, build in SCOPED_MODELS.items()}  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class _OfficeUnit:
+    id: int
+    unit_id: int | None
+
+
+@dataclass(frozen=True)
+class _ScopeOnly:
+    """The part of a grant the row scopes depend on, so that the cache cannot key on anything else."""
+
+    office: _OfficeUnit
+    row_scopes: frozenset[str]

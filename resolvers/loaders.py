@@ -10,9 +10,23 @@ from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Integer, bindparam, func, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 from strawberry.dataloader import DataLoader
+
+
+def _order_key(clause: ColumnElement) -> Hashable:
+    """A cheap identity for an ORDER BY term (`Model.column.desc()`), built on every resolver call.
+
+    `str(clause)` would compile it, with a new dialect each time: 400 compilations for a page of
+    100 workers with two relations each.
+    """
+    element, modifier = getattr(clause, "element", clause), getattr(clause, "modifier", None)
+    table, key = getattr(element, "table", None), getattr(element, "key", None)
+    if table is None or key is None:
+        return str(clause)
+    return (table.name, key, getattr(modifier, "__name__", None))
 
 
 class Loaders:
@@ -43,20 +57,19 @@ class Loaders:
         column = getattr(model, fk)
 
         async def load(keys: Sequence[int]) -> list[list[Any]]:
-            wanted = set(keys)
+            wanted = sorted(set(keys))
             if limit is None:
                 stmt = select(model).where(column.in_(wanted)).order_by(column, *order)
+            elif self.session.get_bind().dialect.name == "postgresql":
+                stmt = _first_per_key_lateral(model, fk, order, limit, wanted)
             else:
-                rank = func.row_number().over(partition_by=column, order_by=list(order)).label("rank")
-                inner = select(model, rank).where(column.in_(wanted)).subquery()
-                ranked = aliased(model, inner)
-                stmt = select(ranked).where(inner.c.rank <= limit).order_by(inner.c[fk], inner.c.rank)
+                stmt = _first_per_key_window(model, fk, order, limit, wanted)
             grouped: dict[int, list[Any]] = defaultdict(list)
             for row in self.session.scalars(stmt):
                 grouped[getattr(row, fk)].append(row)
             return [grouped.get(k, []) for k in keys]
 
-        return self._get(("children", model, fk, tuple(str(o) for o in order), limit), load)
+        return self._get(("children", model, fk, tuple(_order_key(o) for o in order), limit), load)
 
     def through(self, model: type, table, left: str, right: str) -> DataLoader:
         """Rows of `model` linked to each key through an association table (agreement → gates)."""
@@ -75,3 +88,27 @@ class Loaders:
             return [grouped.get(k, []) for k in keys]
 
         return self._get(("through", model, table.name), load)
+
+
+def _first_per_key_window(model: type, fk: str, order: Sequence[ColumnElement], limit: int, keys: list[int]):
+    """The first `limit` rows per key: every row of the keys, ranked by a window function."""
+    column = getattr(model, fk)
+    rank = func.row_number().over(partition_by=column, order_by=list(order)).label("rank")
+    inner = select(model, rank).where(column.in_(keys)).subquery()
+    return select(aliased(model, inner)).where(inner.c.rank <= limit).order_by(inner.c[fk], inner.c.rank)
+
+
+def _first_per_key_lateral(model: type, fk: str, order: Sequence[ColumnElement], limit: int, keys: list[int]):
+    """The first `limit` rows per key on PostgreSQL: per key, an index scan that stops after `limit`
+    rows, so the row scope is checked on those rows only, not on every row of every key."""
+    keyed = (
+        func.unnest(bindparam("keys", keys, type_=ARRAY(Integer)))
+        .table_valued("key")
+        .render_derived(name="keys")
+    )
+    rank = func.row_number().over(order_by=list(order)).label("rank")
+    inner = (
+        select(model, rank).where(getattr(model, fk) == keyed.c.key).order_by(*order).limit(limit).lateral()
+    )
+    ranked = aliased(model, inner)
+    return select(ranked).select_from(keyed).join(inner, true()).order_by(inner.c[fk], inner.c.rank)

@@ -13,7 +13,18 @@ import time
 from typing import Any
 
 from anyio import to_thread
-from graphql import GraphQLError, parse
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    Visitor,
+    parse,
+    visit,
+)
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,6 +36,7 @@ from schema.builder import LIMITS
 from schema.documents import facts_of
 from schema.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
 from schema.metrics import operation_label
+from schema.ratelimit import RateLimiter
 from schema.service import DatabaseUnavailable, LedgerUnavailable, Registry, is_database_down, new_request_id
 
 MAX_BODY_BYTES = 64 * 1024
@@ -59,10 +71,16 @@ def _parse_payload(body: bytes) -> tuple[str, dict[str, Any] | None, str | None]
     """The three members of a GraphQL-over-HTTP request, or ValueError with a message for the client."""
     try:
         payload = json.loads(body.decode("utf-8"))
+        if b"\\u" in body:  # a \ud800-style escape can smuggle a lone surrogate past the UTF-8 check
+            json.dumps(payload, ensure_ascii=False).encode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueError("the body is not valid UTF-8") from exc
+    except UnicodeEncodeError as exc:
+        raise ValueError("the body escapes a lone UTF-16 surrogate, which is not valid Unicode") from exc
     except json.JSONDecodeError as exc:
         raise ValueError(f"the body is not valid JSON ({exc.msg} at position {exc.pos})") from exc
+    except RecursionError as exc:
+        raise ValueError("the body is nested too deeply") from exc
     if isinstance(payload, list):
         raise ValueError("batched operations are not supported: send one operation per request")
     if not isinstance(payload, dict):
@@ -77,7 +95,36 @@ def _parse_payload(body: bytes) -> tuple[str, dict[str, Any] | None, str | None]
     return query, variables, operation
 
 
+class _DepthLimiterSafe(Visitor):
+    """Refuses what strawberry's depth limiter, which runs before the spec's validation, crashes on:
+    an empty selection set `{ }` (graphql-core 3.3 parses it; the spec forbids it) and a spread of
+    a fragment the document does not define."""
+
+    def __init__(self, document: DocumentNode) -> None:
+        super().__init__()
+        self.fragments = {d.name.value for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+
+    def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> None:
+        if not node.selections and node.loc is not None:  # parse() always sets loc
+            message = "Expected at least one field or fragment in a selection set."
+            raise GraphQLSyntaxError(node.loc.source, node.loc.start, message)
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: Any) -> None:
+        if node.name.value not in self.fragments:
+            raise GraphQLError(f"Unknown fragment '{node.name.value}'.", node)
+
+
+def _no_single_operation(document: DocumentNode, operation_name: str | None) -> str:
+    if operation_name is not None:
+        return "`operationName` names no operation of the document"
+    if any(isinstance(d, OperationDefinitionNode) for d in document.definitions):
+        return "the document has several operations: name the one to run in `operationName`"
+    return "the document has no operation to run"
+
+
 def create_app(registry: Registry) -> Starlette:
+    limiter = RateLimiter.from_env()
+
     async def graphql_get(request: Request) -> Response:
         if not registry.graphiql or "text/html" not in request.headers.get("accept", ""):
             rid = new_request_id()
@@ -136,17 +183,24 @@ def create_app(registry: Registry) -> Starlette:
                 rid,
                 **{"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )
+        wait = limiter.retry_after(caller.token_id)
+        if wait is not None:
+            message = f"too many requests with this token; retry in {wait} s"
+            return error_response(429, message, "RATE_LIMITED", rid, **{"Retry-After": str(wait)})
         try:
             query, variables, operation_name = _parse_payload(body)
         except ValueError as exc:
             return error_response(400, str(exc), "BAD_REQUEST", rid)
         try:
             document = parse(query, max_tokens=LIMITS.max_tokens)
+            visit(document, _DepthLimiterSafe(document))
         except GraphQLError as exc:
             return JSONResponse({"errors": [exc.formatted]}, status_code=400, headers={"X-Request-Id": rid})
         grant = registry.grant_for(caller)
         facts = facts_of(document, operation_name)
         label[0] = operation_label(facts.operation, facts.root_fields)
+        if facts.operation is None:  # nothing to run, or no telling which: never guess past the purpose check
+            return error_response(400, _no_single_operation(document, operation_name), "BAD_REQUEST", rid)
         purpose = request.headers.get("x-purpose")
         if facts.reads_personal_data:
             try:
@@ -208,6 +262,14 @@ def create_app(registry: Registry) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         *graphiql_routes(),
     ]
-    app = Starlette(routes=routes)
+
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        rid = new_request_id()
+        log.error("unhandled error in request %s: %s", rid, type(exc).__name__, exc_info=exc)
+        return error_response(
+            500, f"internal error; quote request id {rid} to the registry administrator", "INTERNAL", rid
+        )
+
+    app = Starlette(routes=routes, exception_handlers={Exception: unexpected})
     app.state.registry = registry
     return app

@@ -130,8 +130,12 @@ def test_production_mode_turns_off_graphiql_and_introspection(database, demo_tok
         page = httpx.get(f"{server.url}/graphql", headers={"Accept": "text/html"})
         assert page.status_code == 405 and "<html" not in page.text.lower()
         headers = {"Authorization": f"Bearer {demo_tokens['cn-hekou']}"}
-        body = httpx.post(f"{server.url}/graphql", json={"query": "{ __schema { types { name } } }"}, headers=headers)
-        assert body.json()["errors"] and "introspection has been disabled" in body.json()["errors"][0]["message"]
+        body = httpx.post(
+            f"{server.url}/graphql", json={"query": "{ __schema { types { name } } }"}, headers=headers
+        )
+        assert (
+            body.json()["errors"] and "introspection has been disabled" in body.json()["errors"][0]["message"]
+        )
         me = httpx.post(f"{server.url}/graphql", json={"query": "{ me { code } }"}, headers=headers)
         assert me.json() == {"data": {"me": {"code": "cn-hekou"}}}
     finally:

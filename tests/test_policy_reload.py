@@ -55,7 +55,11 @@ def test_a_saved_policy_change_applies_without_restart_and_a_broken_one_is_ignor
         assert "fullName" in _fields(server, "cn-napo")
 
         _edit(policy / "model.conf", "[matchers-broken]", "[matchers]")
-        _edit(policy / "visibility.csv", "p, cn-office, Worker.sex, read\n", "p, cn-office, Worker.sex, read\np, cn-office, Worker.dateOfBirth, read\n")
+        _edit(
+            policy / "visibility.csv",
+            "p, cn-office, Worker.sex, read\n",
+            "p, cn-office, Worker.sex, read\np, cn-office, Worker.dateOfBirth, read\n",
+        )
         assert _eventually(lambda: "dateOfBirth" in _fields(server, "cn-napo"))
     finally:
         server.stop()

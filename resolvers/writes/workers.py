@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import Sex, UnitLevel, Worker, WorkerStatus
@@ -73,6 +74,13 @@ def register_worker(session: Session, data: Any) -> Worker:
         status=WorkerStatus.REGISTERED,
     )
     session.add(worker)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        # The same number was registered by a request that committed after the check above.
+        if "national_id_index" not in str(exc.orig):
+            raise
+        raise InputError("nationalIdNumber", "is already registered", "DUPLICATE") from exc
     require_in_scope(session, worker, "homeCommuneCode")
     return worker
 

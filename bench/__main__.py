@@ -1,0 +1,198 @@
+"""`python -m bench [--quick] [--database sqlite|postgres|both] [--sizes 10000,100000] [--output FILE]`
+
+For each database and size: make sure the dataset exists (generated once, kept in `.bench/`),
+start a real `borderlabour serve` on it, and drive each scenario from a separate load process
+(`bench.load`): sequential latency, then throughput under 32 connections. SQL statements per
+request are read from the server's /metrics. With the server stopped, `bench.inproc` measures
+the ratios in one process. The report (Markdown) goes to stdout and to `--output`; the raw
+figures to `.bench/last-run.json`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import report
+from bench.datasets import (
+    CACHE,
+    DEFAULT_POSTGRES,
+    ROOT,
+    SEED,
+    Dataset,
+    dataset,
+    delete_crossings_after,
+    ensure,
+)
+from bench.scenarios import SCENARIOS, variables_for
+from bench.server import Server
+
+SERVER_ENV = {"BORDERLABOUR_RATE_LIMIT": "off"}  # the benchmark measures capacity, not the limiter
+
+
+@dataclass(frozen=True)
+class Settings:
+    sizes: tuple[int, ...]
+    warmup: int
+    sequential: int  # requests, at most ...
+    sequential_seconds: float  # ... or this long
+    concurrency: int
+    duration: float
+    inproc_iterations: int
+    inproc_warmup: int
+    naive_iterations: int
+    naive_first: int  # the naive middleware's page size (100 in a full run; quick mode keeps it short)
+    statement_tries: int
+
+
+FULL = Settings((10_000, 100_000), 10, 300, 20.0, 32, 15.0, 40, 3, 5, 100, 3)
+QUICK = Settings((1_000, 2_000), 2, 5, 0.5, 8, 0.2, 2, 1, 1, 10, 2)
+DISTINCT_REQUESTS = 400
+
+
+def log(message: str) -> None:
+    print(f"[bench {dt.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def run_json(module: str, payload: dict, env: dict[str, str] | None = None) -> dict:
+    """Runs `python -m bench.<module>` with `payload` as JSON on stdin; its stdout is JSON."""
+    result = subprocess.run(
+        [sys.executable, "-m", f"bench.{module}"],
+        cwd=ROOT,
+        env=env,
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"bench.{module} failed:\n{result.stderr[-4000:]}")
+    return json.loads(result.stdout)
+
+
+def requests_for(key: str, prepared: dict) -> list[dict]:
+    scenario = next(s for s in SCENARIOS if s.key == key)
+    headers = {
+        "Authorization": f"Bearer {prepared['tokens'][scenario.office]}",
+        "X-Purpose": scenario.purpose,
+    }
+    count = DISTINCT_REQUESTS if key in ("search", "crossing") else 1
+    return [
+        {
+            "body": json.dumps({"query": scenario.query, "variables": variables_for(key, n, prepared)}),
+            "headers": headers,
+        }
+        for n in range(count)
+    ]
+
+
+def drive(server: Server, requests: list[dict], settings: Settings) -> dict:
+    spec = {
+        "host": "127.0.0.1",
+        "port": server.port,
+        "requests": requests,
+        "warmup": settings.warmup,
+        "sequential": settings.sequential,
+        "sequential_seconds": settings.sequential_seconds,
+        "concurrency": settings.concurrency,
+        "duration": settings.duration,
+    }
+    return run_json("load", spec)  # a process of its own: the load never shares the server's CPU time
+
+
+def measure_dataset(ds: Dataset, settings: Settings, smallest: int) -> dict:
+    ensure(ds, log)
+    log(f"{ds.name}: in-process ratios")
+    inside = run_json(
+        "inproc",
+        {
+            "seed": SEED,
+            "smallest": smallest,
+            "iterations": settings.inproc_iterations,
+            "warmup": settings.inproc_warmup,
+            "naive_iterations": settings.naive_iterations,
+            "naive_first": settings.naive_first,
+        },
+        ds.env(),
+    )
+    prepared = inside["prepared"]
+    out: dict = {"scenarios": {}, "inproc": inside["inproc"], "rows": prepared["rows"]}
+    log(f"{ds.name}: serving")
+    server = Server(ds, CACHE / f"server-{ds.name}.log", **SERVER_ENV)
+    try:
+        for scenario in SCENARIOS:
+            requests = requests_for(scenario.key, prepared)
+            first = requests[0]
+            statements = server.statements_of(first["body"], first["headers"], settings.statement_tries)
+            log(f"{ds.name}: {scenario.key}: {statements} statements per request; loading")
+            before = server.statements()
+            result = drive(server, requests, settings)
+            done = settings.warmup + len(result["sequential"]) + len(result["concurrent"])
+            result["statements"] = statements
+            result["statements_per_request_under_load"] = (server.statements() - before) / max(1, done)
+            out["scenarios"][scenario.key] = result
+        page = next(s for s in SCENARIOS if s.key == "page")
+        small = json.dumps({"query": page.query, "variables": {"first": 10}})
+        out["page_statements_first_10"] = server.statements_of(
+            small, requests_for("page", prepared)[0]["headers"], settings.statement_tries
+        )
+    finally:
+        server.stop()
+        delete_crossings_after(ds, prepared["last_crossing_id"])
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[1])
+    parser.add_argument("--quick", action="store_true", help="small datasets and short phases (< 1 minute)")
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument(
+        "--sizes", help="comma-separated worker counts (default 10000,100000; quick 1000,2000)"
+    )
+    parser.add_argument(
+        "--postgres-url", default=DEFAULT_POSTGRES, help="a server to create the databases on"
+    )
+    parser.add_argument("--output", type=Path, help="also write the report here (e.g. BENCHMARKS.md)")
+    args = parser.parse_args(argv)
+    settings = QUICK if args.quick else FULL
+    sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else settings.sizes
+    engines = ("sqlite", "postgres") if args.database == "both" else (args.database,)
+    command = " ".join(["python -m bench", *(argv if argv is not None else sys.argv[1:])])
+    started = time.monotonic()
+    machine = report.machine(args.postgres_url if "postgres" in engines else None)
+    results: dict = {}
+    for engine in engines:
+        for size in sizes:
+            ds = dataset(engine, size, args.postgres_url)
+            results[ds.name] = measure_dataset(ds, settings, min(sizes))
+    machine["load_average_after"] = report.load_average()
+    elapsed = time.monotonic() - started
+    run = {
+        "command": command,
+        "quick": args.quick,
+        "engines": engines,
+        "sizes": sizes,
+        "settings": settings.__dict__,
+        "machine": machine,
+        "elapsed_seconds": elapsed,
+        "results": results,
+    }
+    CACHE.mkdir(exist_ok=True)
+    (CACHE / "last-run.json").write_text(json.dumps(run, indent=1))
+    previous = args.output.read_text() if args.output and args.output.exists() else ""
+    text = report.render(run, report.notes_of(previous))
+    print(text)
+    if args.output:
+        args.output.write_text(text)
+    log(f"done in {elapsed:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

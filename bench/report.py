@@ -1,0 +1,333 @@
+"""The benchmark's report: the machine, the figures of one run, the ratios against their targets."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sqlite3
+import statistics
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+from bench.scenarios import SCENARIOS
+
+TARGETS = {"authz": 1.05, "floor": 2.0, "growth": 1.2}
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def _meminfo() -> str:
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(next(line for line in f if line.startswith("MemTotal")).split()[1])
+        return f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration, ValueError):
+        return "n/a"
+
+
+def _cpu() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or "n/a"
+
+
+def machine(postgres_url: str | None) -> dict[str, str]:
+    info = {
+        "cpus": str(os.cpu_count()),
+        "cpu": _cpu(),
+        "memory": _meminfo(),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "postgresql": "not used",
+        "load_average_before": load_average(),
+    }
+    if postgres_url:
+        engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.connect() as conn:
+            info["postgresql"] = conn.scalar(text("SHOW server_version")) or "?"
+        engine.dispose()
+    return info
+
+
+def _ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:.1f}"
+
+
+def _pct(samples: list[float], q: float) -> float | None:
+    if not samples:
+        return None
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def _p50(samples: list[float]) -> float | None:
+    return statistics.median(samples) if samples else None
+
+
+def _verdict(value: float | None, target: float) -> str:
+    if value is None:
+        return "–"
+    return "met" if value <= target else "**missed**"
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def _fmt(x: float | None, digits: int = 2) -> str:
+    return "–" if x is None else f"{x:.{digits}f}"
+
+
+def ratios(run: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Every ratio of the run, computed from its own figures."""
+    results, sizes = run["results"], run["sizes"]
+    out: dict[str, list[dict[str, Any]]] = {
+        "authz": [],
+        "floor": [],
+        "growth": [],
+        "statements": [],
+        "naive": [],
+    }
+    for name, r in results.items():
+        inproc = r["inproc"]
+        office, open_ = inproc["authz"]["office"]["p50"], inproc["authz"]["unrestricted"]["p50"]
+        out["authz"].append(
+            {"dataset": name, "office": office, "baseline": open_, "ratio": _ratio(office, open_)}
+        )
+        floor_p50 = inproc["floor"]["floor"]["p50"]
+        http = _p50(r["scenarios"]["page"]["sequential"])
+        out["floor"].append(
+            {
+                "dataset": name,
+                "http": http,
+                "inproc": inproc["floor"]["office"]["p50"],
+                "floor": floor_p50,
+                "ratio": _ratio(http, floor_p50),
+                "inproc_ratio": _ratio(inproc["floor"]["office"]["p50"], floor_p50),
+                "same_answer": inproc["same_answer"],
+            }
+        )
+        out["statements"].append(
+            {
+                "dataset": name,
+                "first_10": r["page_statements_first_10"],
+                "first_100": r["scenarios"]["page"]["statements"],
+            }
+        )
+        naive, ours = inproc["naive"]["naive"]["p50"], inproc["naive"]["ours"]["p50"]
+        out["naive"].append(
+            {
+                "dataset": name,
+                "naive": naive,
+                "ours": ours,
+                "factor": _ratio(naive, ours),
+                "enforce_calls": inproc["enforce_calls_per_request"],
+            }
+        )
+    if len(sizes) > 1:
+        small, large = min(sizes), max(sizes)
+        for engine in run["engines"]:
+            a, b = results.get(f"{engine}-{small}"), results.get(f"{engine}-{large}")
+            if not a or not b:
+                continue
+            for s in SCENARIOS:
+                lo, hi = _p50(a["scenarios"][s.key]["sequential"]), _p50(b["scenarios"][s.key]["sequential"])
+                out["growth"].append(
+                    {"engine": engine, "scenario": s.key, "small": lo, "large": hi, "ratio": _ratio(hi, lo)}
+                )
+    return out
+
+
+def notes_of(previous: str) -> str:
+    """The hand-written "## Notes" section of an earlier report, kept when the report is rewritten."""
+    start = previous.find("\n## Notes")
+    return previous[start + 1 :].rstrip() if start >= 0 else NOTES
+
+
+def render(run: dict[str, Any], notes: str | None = None) -> str:
+    m, st = run["machine"], run["settings"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Every figure below comes from one run of the command below; nothing is copied from another run.",
+        "",
+        f"Command: `{run['command']}` ({run['elapsed_seconds'] / 60:.1f} minutes).",
+        "",
+        "## Machine",
+        "",
+        f"- CPUs: {m['cpus']} ({m['cpu']}); memory {m['memory']}; {m['os']}",
+        f"- Python {m['python']}, SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}",
+        f"- Load average (1, 5, 15 min) before the run: {m['load_average_before']}; after: "
+        f"{m['load_average_after']}",
+        "- The server is one `borderlabour serve` process (uvicorn, default thread pool), the load comes "
+        "from a separate process (`bench/load.py`, asyncio, keep-alive connections) on the same machine, "
+        "and the rate limit is off (`BORDERLABOUR_RATE_LIMIT=off`).",
+        "",
+        "## Method",
+        "",
+        f"- Datasets: `borderlabour generate --workers N --seed 2017 --crossings-per-worker 20`, sizes "
+        f"{', '.join(f'{s:,}' for s in run['sizes'])}.",
+        f"- Latency: after {st['warmup']} warm-up requests, up to {st['sequential']} requests one after "
+        f"another on one connection (at most {st['sequential_seconds']:.0f} s), from the load process "
+        "over HTTP.",
+        f"- Throughput: {st['concurrency']} connections sending back to back for {st['duration']:.0f} s.",
+        "- Statements: `borderlabour_db_statements_total` from the server's `/metrics` around one request "
+        '(token lookups excluded: the least of three tries after a warm-up request). "Under load" divides '
+        "the counter's growth over the whole phase by the requests, token lookups and ledger included.",
+        f"- Ratios: measured in one process with the server stopped, interleaved A/B, medians of "
+        f"{st['inproc_iterations']} pairs ({st['naive_iterations']} for the naive middleware), each run "
+        "after an untimed full garbage collection so that a collection due from one run does not land "
+        "on the other side. The machine is shared: other work ran during the run (see the load average), "
+        "which widens the spread of every figure; ratios of interleaved medians are the least affected.",
+        "",
+        "## Scenarios",
+        "",
+    ]
+    for s in SCENARIOS:
+        lines.append(f"- **{s.key}**: {s.title} (`X-Purpose: {s.purpose}`)")
+    lines += [
+        "",
+        "## Datasets",
+        "",
+        "| dataset | workers | placements | crossings | health checks | police clearances | incidents |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in run["results"].items():
+        n = r["rows"]
+        lines.append(
+            f"| {name} | {n['workers']:,} | {n['placements']:,} | {n['crossings']:,} | "
+            f"{n['health_checks']:,} | {n['police_clearances']:,} | {n['incidents']:,} |"
+        )
+    lines += ["", "## Figures", ""]
+    lines += [
+        "| dataset | scenario | p50 ms | p95 ms | req/s (32 conn.) | p50 / p95 ms under load | "
+        "statements / request | under load | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in run["results"].items():
+        for s in SCENARIOS:
+            x = r["scenarios"][s.key]
+            lines.append(
+                f"| {name} | {s.key} | {_ms(_p50(x['sequential']))} | {_ms(_pct(x['sequential'], 0.95))} | "
+                f"{x['throughput']:.1f} | {_ms(_p50(x['concurrent']))} / "
+                f"{_ms(_pct(x['concurrent'], 0.95))} | "
+                f"{x['statements']} | {x['statements_per_request_under_load']:.2f} | {x['errors']} |"
+            )
+    rs = ratios(run)
+    lines += [
+        "",
+        "## Ratios",
+        "",
+        f"### Authorization overhead (target ≤ {TARGETS['authz']})",
+        "",
+        "The page through `Registry.execute` with cn-hekou's grant, against the same document with "
+        "`unrestricted_grant` (every field, row scope `all`, its own schema). In-process, p50.",
+        "",
+        "| dataset | office ms | unrestricted ms | ratio | target |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for x in rs["authz"]:
+        lines.append(
+            f"| {x['dataset']} | {_ms(x['office'])} | {_ms(x['baseline'])} | {_fmt(x['ratio'])} | "
+            f"{_verdict(x['ratio'], TARGETS['authz'])} |"
+        )
+    lines += [
+        "",
+        f"### End to end against the floor (target ≤ {TARGETS['floor']})",
+        "",
+        "HTTP p50 of the page (from the load process) against one hand-written SQL statement plus JSON "
+        "encoding in one process (`bench/floor.py`), p50. The in-process column is `Registry.execute` "
+        "plus encoding, without HTTP.",
+        "",
+        "| dataset | HTTP ms | in-process ms | floor ms | ratio | in-process ratio | same answer | target |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for x in rs["floor"]:
+        lines.append(
+            f"| {x['dataset']} | {_ms(x['http'])} | {_ms(x['inproc'])} | {_ms(x['floor'])} | "
+            f"{_fmt(x['ratio'])} | "
+            f"{_fmt(x['inproc_ratio'])} | {'yes' if x['same_answer'] else '**no**'} | "
+            f"{_verdict(x['ratio'], TARGETS['floor'])} |"
+        )
+    lines += [
+        "",
+        "#### Where the page's time goes (in-process, p50)",
+        "",
+        "*Page* and *in the driver*: the mean of five runs, and the part of it inside the database "
+        "driver's `execute` (the SQL, including the disclosure ledger's writes). *graphql-core alone*: the "
+        "floor plus graphql-core executing the same document over the floor's data with default resolvers "
+        "(`bench/lowerbound.py`), the least any graphql-core server spends on this answer. *As served*: "
+        "the page back to back, as the server runs requests; *collector off*: the same with Python's "
+        "cyclic garbage collector disabled during each run (and a collection after it, untimed). The "
+        "difference is what collection costs the page.",
+        "",
+        "| dataset | page ms | in the driver ms | floor ms | floor + graphql-core alone ms | ratio to floor "
+        "| page as served ms | collector off ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in run["results"].items():
+        x = r["inproc"]
+        lower, fl = x["executor"]["floor_plus_graphql_core"]["p50"], x["executor"]["floor"]["p50"]
+        lines.append(
+            f"| {name} | {_ms(x['office_seconds'])} | {_ms(x['office_sql_seconds'])} | {_ms(fl)} | "
+            f"{_ms(lower)} | {_fmt(_ratio(lower, fl))} | {_ms(x['gc']['as_served']['p50'])} | "
+            f"{_ms(x['gc']['collector_off']['p50'])} |"
+        )
+    lines += [
+        "",
+        f"### Growth: p50 at {max(run['sizes']):,} workers against {min(run['sizes']):,} "
+        f"(target ≤ {TARGETS['growth']})",
+        "",
+        "| engine | scenario | small ms | large ms | ratio | target |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for x in rs["growth"]:
+        lines.append(
+            f"| {x['engine']} | {x['scenario']} | {_ms(x['small'])} | {_ms(x['large'])} | "
+            f"{_fmt(x['ratio'])} | "
+            f"{_verdict(x['ratio'], TARGETS['growth'])} |"
+        )
+    lines += [
+        "",
+        "### SQL statements of the page: `first: 100` against `first: 10` (target: equal)",
+        "",
+        "| dataset | first: 10 | first: 100 | target |",
+        "|---|---:|---:|---|",
+    ]
+    for x in rs["statements"]:
+        verdict = "met" if x["first_10"] == x["first_100"] else "**missed**"
+        lines.append(f"| {x['dataset']} | {x['first_10']} | {x['first_100']} | {verdict} |")
+    lines += [
+        "",
+        "### Against the naive approach (reported)",
+        "",
+        "The page on the unrestricted schema with cn-hekou's row scope and a graphql-core middleware that "
+        "calls Casbin's `enforce()` for every resolved field (as Casbin's graphql-authz middleware does), "
+        "against cn-hekou's own schema, both run by graphql-core in the same way, for a page of "
+        f"{st['naive_first']} workers.",
+        "",
+        "| dataset | naive ms | ours ms | factor | enforce() calls per request |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for x in rs["naive"]:
+        lines.append(
+            f"| {x['dataset']} | {_ms(x['naive'])} | {_ms(x['ours'])} | {_fmt(x['factor'], 1)} | "
+            f"{x['enforce_calls']:,} |"
+        )
+    lines += ["", notes or NOTES]
+    return "\n".join(lines) + "\n"
+
+
+NOTES = """## Notes
+
+(Written by hand after the run: what stands in the way of each missed target, and what was tried.
+A rerun with `--output` keeps this section.)"""

@@ -1,0 +1,49 @@
+"""`borderlabour keys rotate`: a new data key, every sealed value re-sealed, no downtime."""
+
+from __future__ import annotations
+
+import argparse
+
+from cli.database import open_database
+from models.database import normalise_url
+from models.rekeying import BATCH_SIZE, GRACE_SECONDS, RotationBusy, rotate
+from models.sealing import key_file_path
+
+
+def rotate_keys(args: argparse.Namespace) -> int:
+    url = normalise_url(args.database_url)
+    sessions = open_database(url)
+    key_file = key_file_path(url)
+    try:
+        done = rotate(sessions, key_file, batch_size=args.batch_size, grace=args.grace, progress=print)
+    except RotationBusy as exc:
+        raise SystemExit(str(exc)) from exc
+    rows = ", ".join(f"{table} {n}" for table, n in done.rows.items()) or "none"
+    print(f"rotated to data key {done.new_key} in {done.seconds:.1f} s")
+    print(f"  re-sealed {done.values} values in rows of: {rows}")
+    if done.unreadable:
+        print(f"  {done.unreadable} values could not be opened (unknown key or tampered) and were left as is")
+    if done.retired:
+        print(f"  retired key(s) {', '.join(done.retired)}: no stored value uses them any more")
+    for kid, count in done.still_used.items():
+        print(f"  kept key {kid}: {count} values still use it; run `borderlabour keys rotate` again later")
+    print(f"  back up {key_file} now: it holds the new key")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    keys = commands.add_parser("keys", help="manage the encryption keys of sealed values")
+    sub = keys.add_subparsers(dest="keys_cmd", required=True)
+    r = sub.add_parser(
+        "rotate",
+        parents=[common],
+        help="add a new active data key, re-seal every value under it, retire unused keys",
+    )
+    r.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="rows per transaction")
+    r.add_argument(
+        "--grace",
+        type=float,
+        default=GRACE_SECONDS,
+        help="seconds to wait for writes begun under the old key before the last pass",
+    )
+    r.set_defaults(func=rotate_keys)

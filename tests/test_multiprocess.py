@@ -1,0 +1,94 @@
+"""Several server processes over one database: a revocation or a policy change reaches every one.
+
+Two real `borderlabour serve` processes share the test database (PostgreSQL when
+BORDERLABOUR_TEST_DATABASE_URL is set, else the SQLite file) and one policy folder. Nothing but the
+database and the folder connects them: each process re-reads tokens after its two-second cache
+and re-reads the policy files when their modification time changes.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Callable, Iterator
+
+import httpx
+import pytest
+
+from policies.access import POLICY_DIR
+from tests.conftest import Server, run_cli
+
+ME = {"query": "{ me { code } }"}
+WORKER_FIELDS = {"query": '{ __type(name: "Worker") { fields { name } } }'}
+DEADLINE = 5.0
+
+
+@pytest.fixture(scope="module")
+def servers(database, demo_tokens, tmp_path_factory) -> Iterator[tuple]:
+    folder = tmp_path_factory.mktemp("multiprocess")
+    policy = folder / "policy"
+    shutil.copytree(POLICY_DIR, policy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    started: list[Server] = []
+    try:
+        for n in range(2):
+            log = folder / f"server-{n}.log"
+            started.append(Server(database, demo_tokens, log, BORDERLABOUR_POLICY_DIR=str(policy)))
+        yield policy, started
+    finally:
+        for server in started:
+            server.stop()
+
+
+def _post(server: Server, token: str, body: dict) -> httpx.Response:
+    return httpx.post(
+        f"{server.url}/graphql", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )
+
+
+def _seconds_until(
+    servers: list[Server], check: Callable[[Server], bool], limit: float
+) -> list[float | None]:
+    """For each server, how long until `check` held (None if not within `limit` seconds)."""
+    started = time.monotonic()
+    took: list[float | None] = [None] * len(servers)
+    while time.monotonic() - started < limit and None in took:
+        for n, server in enumerate(servers):
+            if took[n] is None and check(server):
+                took[n] = time.monotonic() - started
+        time.sleep(0.1)
+    return took
+
+
+def test_a_revoked_token_is_refused_by_every_process_within_five_seconds(database, servers) -> None:
+    _, both = servers
+    out = run_cli(database, "token", "issue", "--office", "cn-baise", "--label", "two processes").stdout
+    token_id, token = int(out.splitlines()[0].split()[2]), out.splitlines()[-1].strip()
+    for server in both:  # each process now holds the token in its cache
+        assert _post(server, token, ME).json()["data"]["me"]["code"] == "cn-baise"
+
+    run_cli(database, "token", "revoke", str(token_id))
+    took = _seconds_until(both, lambda s: _post(s, token, ME).status_code == 401, DEADLINE)
+
+    assert None not in took, f"still accepted after {DEADLINE} s by server(s) {took}"
+    for server in both:  # and it stays refused
+        assert _post(server, token, ME).status_code == 401
+
+
+def test_a_policy_change_reaches_every_process_within_seconds(servers) -> None:
+    policy, both = servers
+    token = both[0].tokens["cn-wenshan"]
+
+    def fields(server: Server) -> set[str]:
+        kind = _post(server, token, WORKER_FIELDS).json()["data"]["__type"]
+        return {f["name"] for f in kind["fields"]} if kind else set()
+
+    assert all("dateOfBirth" in fields(s) for s in both)
+    visibility = policy / "visibility.csv"
+    rule = "p, cn-office, Worker.dateOfBirth, read\n"
+    assert rule in visibility.read_text()
+    visibility.write_text(visibility.read_text().replace(rule, ""))
+
+    took = _seconds_until(both, lambda s: "dateOfBirth" not in fields(s), DEADLINE)
+
+    assert None not in took, f"the field was still there after {DEADLINE} s on server(s) {took}"
+    assert all("fullName" in fields(s) for s in both)
