@@ -1,11 +1,12 @@
 """`python -m bench [--quick] [--database sqlite|postgres|both] [--sizes 10000,100000] [--output FILE]`
 
-For each database and size: make sure the dataset exists (generated once, kept in `.bench/`),
-start a real `borderlabour serve` on it, and drive each scenario from a separate load process
-(`bench.load`): sequential latency, then throughput under 32 connections. SQL statements per
-request are read from the server's /metrics. With the server stopped, `bench.inproc` measures
-the ratios in one process. The report (Markdown) goes to stdout and to `--output`; the raw
-figures to `.bench/last-run.json`.
+For each database: make sure each size's dataset exists (generated once, kept in `.bench/`) and
+measure the ratios in one process per dataset (`bench.inproc`), with no server running. Then
+start a real `borderlabour serve` on every size at once and drive each scenario from a separate
+load process (`bench.load`): latency with the servers' requests interleaved (so that the sizes
+compare fairly on a shared machine), then throughput under 32 connections, one server at a time.
+SQL statements per request are read from each server's /metrics. The report (Markdown) goes to
+stdout and to `--output`; the raw figures to `.bench/last-run.json`.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ class Settings:
 
 
 FULL = Settings((10_000, 100_000), 10, 300, 20.0, 32, 15.0, 40, 3, 5, 100, 3)
-QUICK = Settings((1_000, 2_000), 2, 5, 0.5, 8, 0.2, 2, 1, 1, 10, 2)
+QUICK = Settings((1_000, 2_000), 2, 5, 0.5, 8, 0.2, 2, 0, 1, 10, 2)
 DISTINCT_REQUESTS = 400
 
 
@@ -92,59 +93,78 @@ def requests_for(key: str, prepared: dict) -> list[dict]:
     ]
 
 
-def drive(server: Server, requests: list[dict], settings: Settings) -> dict:
-    spec = {
-        "host": "127.0.0.1",
-        "port": server.port,
-        "requests": requests,
-        "warmup": settings.warmup,
-        "sequential": settings.sequential,
-        "sequential_seconds": settings.sequential_seconds,
-        "concurrency": settings.concurrency,
-        "duration": settings.duration,
-    }
-    return run_json("load", spec)  # a process of its own: the load never shares the server's CPU time
-
-
-def measure_dataset(ds: Dataset, settings: Settings, smallest: int) -> dict:
+def in_process(ds: Dataset, settings: Settings, smallest: int) -> dict:
+    """Prepares the dataset for the load and measures the ratios, with no server running."""
     ensure(ds, log)
     log(f"{ds.name}: in-process ratios")
-    inside = run_json(
-        "inproc",
-        {
-            "seed": SEED,
-            "smallest": smallest,
-            "iterations": settings.inproc_iterations,
-            "warmup": settings.inproc_warmup,
-            "naive_iterations": settings.naive_iterations,
-            "naive_first": settings.naive_first,
-        },
-        ds.env(),
-    )
-    prepared = inside["prepared"]
-    out: dict = {"scenarios": {}, "inproc": inside["inproc"], "rows": prepared["rows"]}
-    log(f"{ds.name}: serving")
-    server = Server(ds, CACHE / f"server-{ds.name}.log", **SERVER_ENV)
+    spec = {
+        "seed": SEED,
+        "smallest": smallest,
+        "iterations": settings.inproc_iterations,
+        "warmup": settings.inproc_warmup,
+        "naive_iterations": settings.naive_iterations,
+        "naive_first": settings.naive_first,
+    }
+    return run_json("inproc", spec, ds.env())
+
+
+def measure_engine(datasets: list[Dataset], settings: Settings) -> dict[str, dict]:
+    """Every size of one database engine, served at the same time so that latencies interleave."""
+    smallest = min(ds.workers for ds in datasets)
+    inside = {ds.name: in_process(ds, settings, smallest) for ds in datasets}
+    out: dict[str, dict] = {
+        ds.name: {
+            "scenarios": {},
+            "inproc": inside[ds.name]["inproc"],
+            "rows": inside[ds.name]["prepared"]["rows"],
+        }
+        for ds in datasets
+    }
+    prepared = {ds.name: inside[ds.name]["prepared"] for ds in datasets}
+    servers: dict[str, Server] = {}
     try:
+        for ds in datasets:
+            log(f"{ds.name}: serving")
+            servers[ds.name] = Server(ds, CACHE / f"server-{ds.name}.log", **SERVER_ENV)
         for scenario in SCENARIOS:
-            requests = requests_for(scenario.key, prepared)
-            first = requests[0]
-            statements = server.statements_of(first["body"], first["headers"], settings.statement_tries)
-            log(f"{ds.name}: {scenario.key}: {statements} statements per request; loading")
-            before = server.statements()
-            result = drive(server, requests, settings)
-            done = settings.warmup + len(result["sequential"]) + len(result["concurrent"])
-            result["statements"] = statements
-            result["statements_per_request_under_load"] = (server.statements() - before) / max(1, done)
-            out["scenarios"][scenario.key] = result
+            requests = {name: requests_for(scenario.key, prepared[name]) for name in servers}
+            statements = {
+                name: server.statements_of(
+                    requests[name][0]["body"], requests[name][0]["headers"], settings.statement_tries
+                )
+                for name, server in servers.items()
+            }
+            log(f"{scenario.key}: statements per request {statements}; loading")
+            before = {name: server.statements() for name, server in servers.items()}
+            spec = {
+                "host": "127.0.0.1",
+                "targets": [
+                    {"port": server.port, "requests": requests[name]} for name, server in servers.items()
+                ],
+                "warmup": settings.warmup,
+                "sequential": settings.sequential,
+                "sequential_seconds": settings.sequential_seconds,
+                "concurrency": settings.concurrency,
+                "duration": settings.duration,
+            }
+            results = run_json("load", spec)  # a process of its own: the load never shares the server's time
+            for (name, server), result in zip(servers.items(), results, strict=True):
+                result["statements"] = statements[name]
+                grown = server.statements() - before[name]
+                result["statements_per_request_under_load"] = grown / max(1, result["requests"])
+                out[name]["scenarios"][scenario.key] = result
         page = next(s for s in SCENARIOS if s.key == "page")
         small = json.dumps({"query": page.query, "variables": {"first": 10}})
-        out["page_statements_first_10"] = server.statements_of(
-            small, requests_for("page", prepared)[0]["headers"], settings.statement_tries
-        )
+        for name, server in servers.items():
+            headers = requests_for("page", prepared[name])[0]["headers"]
+            out[name]["page_statements_first_10"] = server.statements_of(
+                small, headers, settings.statement_tries
+            )
     finally:
-        server.stop()
-        delete_crossings_after(ds, prepared["last_crossing_id"])
+        for server in servers.values():
+            server.stop()
+        for ds in datasets:
+            delete_crossings_after(ds, prepared[ds.name]["last_crossing_id"])
     return out
 
 
@@ -168,9 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     machine = report.machine(args.postgres_url if "postgres" in engines else None)
     results: dict = {}
     for engine in engines:
-        for size in sizes:
-            ds = dataset(engine, size, args.postgres_url)
-            results[ds.name] = measure_dataset(ds, settings, min(sizes))
+        results.update(measure_engine([dataset(engine, size, args.postgres_url) for size in sizes], settings))
     machine["load_average_after"] = report.load_average()
     elapsed = time.monotonic() - started
     run = {

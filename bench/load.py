@@ -2,11 +2,16 @@
 
 A minimal HTTP/1.1 keep-alive client on asyncio, so that the load process spends as little CPU as
 possible (the machine it shares with the server has two cores). Requests are prepared as bytes
-before the clock starts. Three phases per spec: warm-up, sequential requests on one connection
-(latency), then `concurrency` connections for `duration` seconds (throughput).
+before the clock starts. Per spec, for one or more servers (targets):
 
-spec: {"host", "port", "requests": [{"body": str, "headers": {..}}], "warmup": int,
-       "sequential": int, "sequential_seconds": float, "concurrency": int, "duration": float}
+1. warm-up requests to each target;
+2. latency: requests one after another on one connection per target, the targets in turn
+   (A, B, A, B, ...), so that whatever else the machine does falls on all targets alike and
+   their latencies can be compared;
+3. throughput: `concurrency` connections to one target at a time for `duration` seconds.
+
+spec: {"host", "targets": [{"port", "requests": [{"body": str, "headers": {..}}]}], "warmup",
+       "sequential", "sequential_seconds", "concurrency", "duration"}
 """
 
 from __future__ import annotations
@@ -47,13 +52,13 @@ class Connection:
         self.writer.close()
 
 
-def raw_requests(spec: dict) -> list[bytes]:
+def raw_requests(host: str, port: int, requests: list[dict]) -> list[bytes]:
     out = []
-    for request in spec["requests"]:
+    for request in requests:
         body = request["body"].encode()
         head = [
             "POST /graphql HTTP/1.1",
-            f"Host: {spec['host']}:{spec['port']}",
+            f"Host: {host}:{port}",
             "Content-Type: application/json",
             f"Content-Length: {len(body)}",
             *(f"{k}: {v}" for k, v in request["headers"].items()),
@@ -77,47 +82,66 @@ class Tally:
             self.first_error = self.first_error or f"{status}: {body[:300].decode(errors='replace')}"
 
 
-async def run(spec: dict) -> dict:
-    raws = raw_requests(spec)
-    host, port = spec["host"], spec["port"]
-    n = 0
+class Target:
+    """One server and the requests to send it, in turn."""
 
-    def next_raw() -> bytes:
-        nonlocal n
-        n += 1
-        return raws[(n - 1) % len(raws)]
+    def __init__(self, host: str, port: int, requests: list[dict]) -> None:
+        self.host, self.port = host, port
+        self.raws = raw_requests(host, port, requests)
+        self.sent = 0
+        self.warm, self.sequential, self.concurrent = Tally(), Tally(), Tally()
+        self.throughput = 0.0
 
-    conn = await Connection.open(host, port)
-    warm, sequential = Tally(), Tally()
-    for _ in range(spec["warmup"]):
-        await warm.one(conn, next_raw())
-    stop = time.perf_counter() + spec.get("sequential_seconds", float("inf"))
+    def next_raw(self) -> bytes:
+        self.sent += 1
+        return self.raws[(self.sent - 1) % len(self.raws)]
+
+    async def connect(self) -> Connection:
+        return await Connection.open(self.host, self.port)
+
+    async def load(self, concurrency: int, duration: float) -> None:
+        conns = [await self.connect() for _ in range(concurrency)]
+        deadline = time.perf_counter() + duration
+
+        async def worker(c: Connection) -> None:
+            while time.perf_counter() < deadline:
+                await self.concurrent.one(c, self.next_raw())
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(c) for c in conns))
+        self.throughput = len(self.concurrent.latencies) / (time.perf_counter() - started)
+        for c in conns:
+            c.close()
+
+    def result(self) -> dict:
+        tallies = (self.warm, self.sequential, self.concurrent)
+        return {
+            "sequential": self.sequential.latencies,
+            "concurrent": self.concurrent.latencies,
+            "throughput": self.throughput,
+            "requests": sum(len(t.latencies) for t in tallies),
+            "errors": sum(t.errors for t in tallies),
+            "first_error": next((t.first_error for t in tallies if t.first_error), None),
+        }
+
+
+async def run(spec: dict) -> list[dict]:
+    targets = [Target(spec["host"], t["port"], t["requests"]) for t in spec["targets"]]
+    conns = [await t.connect() for t in targets]
+    for target, conn in zip(targets, conns, strict=True):
+        for _ in range(spec["warmup"]):
+            await target.warm.one(conn, target.next_raw())
+    stop = time.perf_counter() + spec["sequential_seconds"]
     for _ in range(spec["sequential"]):
-        await sequential.one(conn, next_raw())
-        if time.perf_counter() > stop and len(sequential.latencies) >= 10:
+        for target, conn in zip(targets, conns, strict=True):
+            await target.sequential.one(conn, target.next_raw())
+        if time.perf_counter() > stop and len(targets[0].sequential.latencies) >= 10:
             break
-    conn.close()
-
-    concurrent = Tally()
-    conns = [await Connection.open(host, port) for _ in range(spec["concurrency"])]
-    deadline = time.perf_counter() + spec["duration"]
-
-    async def worker(c: Connection) -> None:
-        while time.perf_counter() < deadline:
-            await concurrent.one(c, next_raw())
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker(c) for c in conns))
-    elapsed = time.perf_counter() - started
-    for c in conns:
-        c.close()
-    return {
-        "sequential": sequential.latencies,
-        "concurrent": concurrent.latencies,
-        "throughput": len(concurrent.latencies) / elapsed,
-        "errors": warm.errors + sequential.errors + concurrent.errors,
-        "first_error": warm.first_error or sequential.first_error or concurrent.first_error,
-    }
+    for conn in conns:
+        conn.close()
+    for target in targets:
+        await target.load(spec["concurrency"], spec["duration"])
+    return [t.result() for t in targets]
 
 
 def main() -> int:

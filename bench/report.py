@@ -178,8 +178,10 @@ def render(run: dict[str, Any], notes: str | None = None) -> str:
         f"{', '.join(f'{s:,}' for s in run['sizes'])}.",
         f"- Latency: after {st['warmup']} warm-up requests, up to {st['sequential']} requests one after "
         f"another on one connection (at most {st['sequential_seconds']:.0f} s), from the load process "
-        "over HTTP.",
-        f"- Throughput: {st['concurrency']} connections sending back to back for {st['duration']:.0f} s.",
+        "over HTTP. The servers of all sizes of one database run at once and take their requests in turn "
+        "(10,000, 100,000, 10,000, ...), so that other work on the machine falls on both sizes alike.",
+        f"- Throughput: {st['concurrency']} connections sending back to back for {st['duration']:.0f} s, "
+        "one server at a time.",
         "- Statements: `borderlabour_db_statements_total` from the server's `/metrics` around one request "
         '(token lookups excluded: the least of three tries after a warm-up request). "Under load" divides '
         "the counter's growth over the whole phase by the requests, token lookups and ledger included.",
@@ -262,7 +264,7 @@ def render(run: dict[str, Any], notes: str | None = None) -> str:
         "",
         "#### Where the page's time goes (in-process, p50)",
         "",
-        "*Page* and *in the driver*: the mean of five runs, and the part of it inside the database "
+        "*Page* and *in the driver*: the median of ten runs, and the part of it inside the database "
         "driver's `execute` (the SQL, including the disclosure ledger's writes). *graphql-core alone*: the "
         "floor plus graphql-core executing the same document over the floor's data with default resolvers "
         "(`bench/lowerbound.py`), the least any graphql-core server spends on this answer. *As served*: "
