@@ -1,20 +1,34 @@
-"""Errors that resolvers raise for the client: each names the input field it is about."""
+"""Errors that resolvers raise for the client: each names the input field it is about.
+
+A message is an English template with `{name}` placeholders and its values kept apart
+(`InputError("first", "must be between {low} and {high}", "OUT_OF_RANGE", low=0, high=100)`), so the
+layer that answers the client can translate the template into the caller's language before filling
+it in. Never pass an f-string: a filled-in message cannot be looked up in a catalogue.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 
 class InputError(Exception):
     """A write or a query argument that the registry refuses; safe to show to the client."""
 
-    def __init__(self, field: str | None, message: str, code: str = "INVALID") -> None:
-        super().__init__(message)
+    def __init__(self, field: str | None, message: str, code: str = "INVALID", **params: Any) -> None:
         self.field = field
-        self.message = message
+        self.template = message
+        self.params = params
         self.code = code
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """The English message, placeholders filled in."""
+        return self.template.format(**self.params) if self.params else self.template
 
 
 class NotFoundError(InputError):
     """Also what a row outside the caller's jurisdiction looks like."""
 
     def __init__(self, field: str, type_name: str) -> None:
-        super().__init__(field, f"no {type_name} with this ID", "NOT_FOUND")
+        super().__init__(field, "no {type_name} with this ID", "NOT_FOUND", type_name=type_name)

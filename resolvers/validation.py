@@ -26,8 +26,9 @@ class Checks:
     def __init__(self) -> None:
         self.errors: list[InputError] = []
 
-    def fail(self, field: str, message: str, code: str = "INVALID") -> None:
-        self.errors.append(InputError(field, message, code))
+    def fail(self, field: str, message: str, code: str = "INVALID", **params: object) -> None:
+        """`message` is a template with `{name}` placeholders for `params` (see resolvers.errors)."""
+        self.errors.append(InputError(field, message, code, **params))
 
     def text(self, field: str, value: str | None, *, max_len: int = 200, required: bool = True) -> str | None:
         if value is None or not value.strip():
@@ -36,7 +37,7 @@ class Checks:
             return None
         value = unicodedata.normalize("NFC", value.strip())
         if len(value) > max_len:
-            self.fail(field, f"must be at most {max_len} characters", "TOO_LONG")
+            self.fail(field, "must be at most {max_len} characters", "TOO_LONG", max_len=max_len)
             return None
         if any(unicodedata.category(c) in ("Cc", "Cs", "Co") and c not in "\n\t" for c in value):
             self.fail(field, "contains control or invalid characters", "INVALID_CHARACTERS")
@@ -65,7 +66,11 @@ class Checks:
         latest = latest or dt.date.today() + dt.timedelta(days=3650)
         if not earliest <= value <= latest:
             self.fail(
-                field, f"must be between {earliest.isoformat()} and {latest.isoformat()}", "OUT_OF_RANGE"
+                field,
+                "must be between {earliest} and {latest}",
+                "OUT_OF_RANGE",
+                earliest=earliest.isoformat(),
+                latest=latest.isoformat(),
             )
             return None
         return value
@@ -95,7 +100,7 @@ class Checks:
 
     def count(self, field: str, value: int | None, *, maximum: int = 1_000_000) -> int | None:
         if value is not None and not 0 <= value <= maximum:
-            self.fail(field, f"must be between 0 and {maximum}", "OUT_OF_RANGE")
+            self.fail(field, "must be between 0 and {maximum}", "OUT_OF_RANGE", maximum=maximum)
             return None
         return value
 
