@@ -134,6 +134,8 @@ def ensure(ds: Dataset, log: Callable[[str], object] = print) -> None:
         str(CROSSINGS_PER_WORKER),
     ]
     log(f"{ds.name}: generating (only what is missing)")
+    # Only `migrate` (and `demo`) create a database and its keys; `generate` fills one.
+    subprocess.run([sys.executable, "-m", "cli.main", "migrate"], cwd=ROOT, env=ds.env(), check=True)
     subprocess.run(command, cwd=ROOT, env=ds.env(), check=True)
     stamp.write_text(f"{ds.workers} workers, seed {SEED}\n")
 

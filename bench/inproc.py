@@ -35,7 +35,6 @@ from sqlalchemy import event
 from bench import floor, lowerbound
 from bench.prepare import prepare
 from bench.scenarios import HEKOU_PAGE
-from models.database import database_url
 from policies.access import POLICY_DIR
 from policies.adapter import PolicyFolderAdapter
 from policies.sessions import scoped_session
@@ -43,6 +42,7 @@ from schema.builder import policy_catalogue
 from schema.context import RequestContext
 from schema.documents import facts_of
 from schema.service import Registry
+from settings import Settings
 
 OFFICE, PURPOSE = "cn-hekou", "placement-verification"
 
@@ -96,7 +96,7 @@ def collector_cost(run: Callable[[], Any], iterations: int) -> dict[str, dict]:
 
 class Bench:
     def __init__(self, token: str) -> None:
-        self.registry = Registry(database_url(), graphiql=False)
+        self.registry = Registry(Settings.load(graphiql=False))
         caller = self.registry.authenticate(token)
         if caller is None:
             raise SystemExit("the benchmark token was refused")

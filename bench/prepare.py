@@ -15,9 +15,9 @@ from bench.scenarios import OFFICES
 from cli.database import open_database
 from demo.generator import story
 from models import AdminUnit, Crossing, HealthCheck, Incident, Placement, PoliceClearance, Worker
-from models.database import database_url
 from policies.tokens import issue_token
 from resolvers.opaque import encode_id
+from settings import Settings
 
 SAMPLE = 200
 
@@ -35,7 +35,7 @@ def national_ids(seed: int, upto: int, province: str = "VN-HG") -> list[str]:
 
 
 def prepare(seed: int, smallest: int) -> dict:
-    sessions = open_database(database_url())
+    sessions = open_database(Settings.load())
     with sessions() as session, session.begin():
         tokens = {code: issue_token(session, code, dt.timedelta(days=1), "bench")[1] for code in OFFICES}
         lao_cai = select(AdminUnit.id).where(AdminUnit.code == "VN-LC").scalar_subquery()

@@ -4,63 +4,20 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench.datasets import ROOT, Dataset
+from bench.datasets import Dataset
+from harness.server import ServerProcess
 
 STATEMENTS = re.compile(r"^borderlabour_db_statements_total (\S+)$", re.M)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class Server(ServerProcess):
+    """The server under measurement: production settings (no GraphiQL), N processes."""
 
-
-class Server:
     def __init__(self, ds: Dataset, log: Path, workers: int = 1, **env: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._log = log.open("w")
-        self.log = log
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cli.main",
-                "serve",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(workers),
-                "--no-graphiql",
-            ],
-            cwd=ROOT,
-            env=ds.env(**env),
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-        self._wait_ready()
-
-    def _wait_ready(self, timeout: float = 120) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited:\n{self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.1)
-        raise RuntimeError("server did not start")
+        super().__init__(ds.env(**env), log, "--processes", str(workers), "--no-graphiql")
 
     def statements(self) -> float:
         with urllib.request.urlopen(f"{self.url}/metrics", timeout=10) as r:
@@ -90,12 +47,3 @@ class Server:
             self.post(body, headers)
             counts.append(self.statements() - before)
         return int(min(counts))
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self._log.close()

@@ -8,12 +8,11 @@ import sys
 from cli.database import open_database
 from ledger.keys import LedgerFiles, load_signing_key, read_head
 from ledger.verify import verify
-from models.database import normalise_url
 
 
 def verify_ledger(args: argparse.Namespace) -> int:
-    sessions = open_database(args.database_url)
-    files = LedgerFiles.beside_keys(normalise_url(args.database_url))
+    sessions = open_database(args.settings)
+    files = LedgerFiles.beside_keys(args.settings.key_path)
     public = load_signing_key(files.signing_key).public_key()
     head = read_head(files.head)
     with sessions() as session:

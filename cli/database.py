@@ -1,22 +1,38 @@
-"""Opening the database from the command line: URL, migrations, keyring."""
+"""Opening the database from the command line: the file, migrations, keyring, ledger key."""
 
 from __future__ import annotations
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
+from cli.errors import unreachable
 from ledger.keys import LedgerFiles, load_signing_key
-from models.database import make_engine, normalise_url, session_factory
+from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
+from settings import Settings, SetupError
 
 
-def open_database(url: str, *, migrate: bool = True, create_keys: bool = False) -> sessionmaker[Session]:
-    """Migrates the database to the newest schema, loads the keyring, returns an internal session factory."""
-    url = normalise_url(url)
-    if migrate:
+def open_database(settings: Settings, *, create: bool = False) -> sessionmaker[Session]:
+    """Migrates the database to the newest schema, loads the keys, returns an internal session factory.
+
+    Only `demo` and `migrate` pass `create`: any other command run against an SQLite file that is
+    not there stops with a message instead of leaving an empty database behind.
+    """
+    url = settings.database_url
+    path = settings.sqlite_file
+    if path is not None and not create and not path.exists():
+        raise SetupError(
+            "no database at {path}: run `borderlabour migrate` (or `borderlabour demo`) to create it, "
+            "or point --database-url at an existing one",
+            path=path,
+        )
+    try:
         migrations.upgrade(url)
-    configure_keyring(url, create=create_keys)
-    load_signing_key(LedgerFiles.beside_keys(url).signing_key, create=create_keys)
+    except DBAPIError as exc:
+        raise unreachable(url, exc) from None
+    configure_keyring(settings.key_path, create=create)
+    load_signing_key(LedgerFiles.beside_keys(settings.key_path).signing_key, create=create)
     factory = session_factory(make_engine(url))
     factory.configure(info={"borderlabour.internal": True})
     return factory

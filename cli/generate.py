@@ -12,9 +12,12 @@ import sys
 import time
 from typing import TextIO
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from cli.database import open_database
+from cli.errors import UsageError
+from models import Worker
 
 DEFAULT_CROSSINGS = 20  # round trips of seasonal work: tens of crossings per deployed worker
 PLAIN_INTERVAL = 5.0
@@ -80,15 +83,25 @@ def generate(args: argparse.Namespace) -> int:
     from demo.generator import generated_count, summary_line
 
     if args.workers < 0:
-        raise SystemExit("--workers must not be negative")
-    sessions = open_database(args.database_url, create_keys=True)
+        raise UsageError("--workers must not be negative")
+    sessions = open_database(args.settings)
     started = time.monotonic()
     progress = Progress()
     with sessions() as session:
-        progress.start(args.workers, generated_count(session, args.seed, args.workers))
+        present = generated_count(session, args.seed, args.workers)
+        others = (session.scalar(select(func.count()).select_from(Worker)) or 0) - present
+        # `--workers` is how many the database should hold, whoever put the others there.
+        wanted = max(present, args.workers - others)
+        if wanted == present:
+            print(
+                f"the database already holds {others + present:,} workers: nothing to add",
+                file=sys.stderr,
+            )
+            return 0
+        progress.start(wanted, present)
         summary = fill(
             session,
-            args.workers,
+            wanted,
             seed=args.seed,
             progress=progress,
             crossings_per_worker=args.crossings_per_worker,
@@ -105,7 +118,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         parents=[common],
         help="fill the database with a deterministic dataset of N workers (for benchmarks)",
     )
-    g.add_argument("--workers", type=int, required=True, help="how many workers the database should hold")
+    g.add_argument(
+        "--workers",
+        type=int,
+        required=True,
+        help="how many workers the database should hold in all; only the missing ones are added",
+    )
     g.add_argument("--seed", type=int, default=2017, help="the population: same seed, same people")
     g.add_argument(
         "--crossings-per-worker",

@@ -5,19 +5,21 @@ from __future__ import annotations
 import argparse
 
 from cli.database import open_database
-from models.database import normalise_url
+from cli.errors import CommandFailed
 from models.rekeying import BATCH_SIZE, GRACE_SECONDS, RotationBusy, rotate
-from models.sealing import key_file_path
+
+
+def _progress(line: str) -> None:
+    print(line, flush=True)  # an operator following a long rotation through a pipe sees it as it goes
 
 
 def rotate_keys(args: argparse.Namespace) -> int:
-    url = normalise_url(args.database_url)
-    sessions = open_database(url)
-    key_file = key_file_path(url)
+    sessions = open_database(args.settings)
+    key_file = args.settings.key_path
     try:
-        done = rotate(sessions, key_file, batch_size=args.batch_size, grace=args.grace, progress=print)
+        done = rotate(sessions, key_file, batch_size=args.batch_size, grace=args.grace, progress=_progress)
     except RotationBusy as exc:
-        raise SystemExit(str(exc)) from exc
+        raise CommandFailed("{reason}", reason=exc) from None
     rows = ", ".join(f"{table} {n}" for table, n in done.rows.items()) or "none"
     print(f"rotated to data key {done.new_key} in {done.seconds:.1f} s")
     print(f"  re-sealed {done.values} values in rows of: {rows}")

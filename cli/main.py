@@ -4,40 +4,27 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
-from cli import audit, generate, keys, policy, tokens
+from sqlalchemy.exc import DBAPIError
+
+from cli import audit, generate, keys, policy, serving, tokens
 from cli.database import open_database
-from models.database import DATABASE_URL_ENV, database_url, normalise_url
+from cli.errors import FAILURE, USAGE, CommandFailed, first_line
+from cli.pipes import tolerate_closed_stdout
+from settings import DEFAULT_DATABASE_URL, Settings, SetupError
 
 
 def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    url = normalise_url(args.database_url)
-    open_database(url)  # migrate before the first process starts, and fail early on a missing key
-    os.environ[DATABASE_URL_ENV] = url
-    os.environ["BORDERLABOUR_GRAPHIQL"] = "0" if args.no_graphiql else "1"
-    print(
-        f"Border Labour Registry on http://{args.host}:{args.port}/graphql ({args.processes} process(es))",
-        file=sys.stderr,
-    )
-    uvicorn.run(
-        "schema.asgi:create_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.processes,
-        log_level="info",
-        server_header=False,
-    )
-    return 0
+    settings: Settings = args.settings
+    policy.require_sound_policy(settings.policy_dir)
+    open_database(settings)  # migrate before the first process starts, and fail early on a missing key
+    return serving.run(settings, args.host, args.port, args.processes)
 
 
 def migrate(args: argparse.Namespace) -> int:
-    open_database(args.database_url, create_keys=True)
+    open_database(args.settings, create=True)
     print("database is at the newest schema")
     return 0
 
@@ -46,14 +33,22 @@ def demo(args: argparse.Namespace) -> int:
     from demo import DEMO_WORKERS
     from demo.loading import load_demo
 
-    sessions = open_database(args.database_url, create_keys=True)
+    if args.demo_workers is not None and args.demo_workers < 1:
+        raise SetupError("--demo-workers must be at least 1")
+    if args.serve:  # everything `serve` would refuse, refused before the demo is loaded
+        policy.require_sound_policy(args.settings.policy_dir)
+        serving.listen(args.host, args.port).close()
+    sessions = open_database(args.settings, create=True)
     summary, issued = load_demo(
         sessions, workers=args.demo_workers or DEMO_WORKERS, tokens_file=args.tokens_file
     )
     print(f"demo data ready: {summary}", file=sys.stderr)
-    print(f"tokens for {len(issued)} offices written to {args.tokens_file}", file=sys.stderr)
+    print(
+        f"tokens for {len(issued)} offices written to {args.tokens_file}",
+        file=sys.stderr,
+    )
     if args.serve:
-        return serve(args)
+        return serving.run(args.settings, args.host, args.port, args.processes)
     return 0
 
 
@@ -61,25 +56,25 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--database-url",
-        default=database_url(),
-        help=f"default: ${DATABASE_URL_ENV} or sqlite:///borderlabour.db",
+        default=None,
+        help=f"default: $BORDERLABOUR_DATABASE_URL or {DEFAULT_DATABASE_URL}",
     )
     parser = argparse.ArgumentParser(prog="borderlabour", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     s = commands.add_parser("serve", parents=[common], help="run the GraphQL service")
-    _serve_options(s)
+    _serve_options(s, "--workers")
     s.set_defaults(func=serve)
 
     d = commands.add_parser("demo", parents=[common], help="create, migrate and fill a demo database")
     d.add_argument("--tokens-file", type=Path, required=True, help="where to write {office: token} as JSON")
     d.add_argument("--demo-workers", type=int, default=None, help="how many demo workers")
     d.add_argument("--serve", action="store_true", help="then run the service")
-    _serve_options(d, workers_flag="--processes")
+    _serve_options(d)
     d.set_defaults(func=demo)
 
     commands.add_parser(
-        "migrate", parents=[common], help="bring the database to the newest schema"
+        "migrate", parents=[common], help="create the database, or bring it to the newest schema"
     ).set_defaults(func=migrate)
     tokens.register(commands, common)
     generate.register(commands, common)
@@ -89,18 +84,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _serve_options(parser: argparse.ArgumentParser, workers_flag: str = "--workers") -> None:
+def _serve_options(parser: argparse.ArgumentParser, *aliases: str) -> None:
+    """The same options, spelt the same, on `serve` and `demo --serve`."""
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument(workers_flag, dest="processes", type=int, default=1, help="server processes")
+    # `--processes`, not `--workers`: on `demo` and `generate` a worker is a person in the registry.
+    parser.add_argument(
+        "--processes", *aliases, dest="processes", type=int, default=1, help="server processes (default 1)"
+    )
     parser.add_argument("--no-graphiql", action="store_true", help="production: no GraphiQL page")
+    parser.add_argument("--policy-dir", type=Path, default=None, help="default: $BORDERLABOUR_POLICY_DIR")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The one settings object: the environment, with what the command line says on top."""
+    return Settings.load(
+        database_url=getattr(args, "database_url", None),
+        policy_dir=getattr(args, "policy_dir", None),
+        graphiql=False if getattr(args, "no_graphiql", False) else None,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    tolerate_closed_stdout()
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        args.settings = settings_from(args)
+        return int(args.func(args) or 0)
+    except SetupError as exc:
+        return _refuse(exc, USAGE)
+    except CommandFailed as exc:
+        return _refuse(exc, FAILURE)
+    except DBAPIError as exc:
+        return _refuse(CommandFailed("the database failed: {reason}", reason=first_line(exc.orig)), FAILURE)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _refuse(exc: Exception, status: int) -> int:
+    for line in str(exc).splitlines():
+        print(f"borderlabour: error: {line}", file=sys.stderr)
+    return status
 
 
 if __name__ == "__main__":

@@ -6,20 +6,42 @@ import argparse
 import sys
 from pathlib import Path
 
-from policies.access import POLICY_DIR, AccessControl
+from cli.errors import UsageError
+from policies.access import AccessControl
+from policies.check import check_policy, require_sound
 from policies.grants import OfficeIdentity
 from schema.builder import OfficeSchema, policy_catalogue, visible_fields, write_duties
 
 
 def _access(args: argparse.Namespace) -> AccessControl:
-    return AccessControl(policy_catalogue(), write_duties(), Path(args.policy_dir))
+    return AccessControl(policy_catalogue(), write_duties(), args.settings.policy_dir)
+
+
+def require_sound_policy(folder: Path) -> None:
+    """What `serve` checks before it starts: the policy names nothing unknown."""
+    require_sound(folder, policy_catalogue(), write_duties())
 
 
 def _office(access: AccessControl, code: str) -> OfficeIdentity:
     if code not in access.known_subjects():
         known = ", ".join(access.known_subjects())
-        raise SystemExit(f"unknown office {code!r}; the policy knows: {known}")
+        raise UsageError("unknown office {code!r}; the policy knows: {known}", code=code, known=known)
     return OfficeIdentity(0, code, code, "", None)
+
+
+def check(args: argparse.Namespace) -> int:
+    folder = args.settings.policy_dir
+    findings = check_policy(folder, policy_catalogue(), write_duties())
+    for finding in findings:
+        print(finding)
+    if findings:
+        print(
+            f"{len(findings)} policy line(s) in {folder} name something unknown",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"policy in {folder}: every line names a known field, duty, scope, purpose and office")
+    return 0
 
 
 def _where(access: AccessControl, rule: list[str]) -> str:
@@ -103,12 +125,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         "field", help="Type.field (e.g. Worker.nationalIdNumber) or a write duty (e.g. recordCrossing)"
     )
     e.set_defaults(func=explain)
-    for p in (m, e):
-        p.add_argument("--policy-dir", default=str(POLICY_DIR))
+    c = policy.add_parser(
+        "check", help="list every policy line naming an unknown field, duty, scope, purpose or office"
+    )
+    c.set_defaults(func=check)
+    for p in (m, e, c):
+        p.add_argument("--policy-dir", type=Path, default=None, help="default: $BORDERLABOUR_POLICY_DIR")
     schema = commands.add_parser("schema", help="the GraphQL schema").add_subparsers(
         dest="schema_cmd", required=True
     )
     x = schema.add_parser("export", help="print one office's SDL")
     x.add_argument("--office", required=True)
-    x.add_argument("--policy-dir", default=str(POLICY_DIR))
+    x.add_argument("--policy-dir", type=Path, default=None, help="default: $BORDERLABOUR_POLICY_DIR")
     x.set_defaults(func=export_schema)

@@ -9,6 +9,7 @@ import re
 from sqlalchemy import select
 
 from cli.database import open_database
+from cli.errors import UsageError
 from models import Office, Token
 from models.base import utcnow
 from policies.tokens import issue_token, revoke_token
@@ -19,6 +20,9 @@ def parse_duration(text: str) -> dt.timedelta:
     if not match:
         raise argparse.ArgumentTypeError("use a number and d, h or m, e.g. 90d")
     amount, unit = int(match[1]), match[2]
+    if amount == 0:
+        # A zero lifetime once meant "never expires": a token that outlives everyone's intent.
+        raise argparse.ArgumentTypeError("a token must live for some time: use e.g. 90d, 12h or 30m")
     return {
         "d": dt.timedelta(days=amount),
         "h": dt.timedelta(hours=amount),
@@ -27,12 +31,12 @@ def parse_duration(text: str) -> dt.timedelta:
 
 
 def issue(args: argparse.Namespace) -> int:
-    sessions = open_database(args.database_url)
+    sessions = open_database(args.settings)
     with sessions() as session, session.begin():
         try:
             token, plain = issue_token(session, args.office, args.expires, args.label)
-        except LookupError as exc:
-            raise SystemExit(str(exc)) from exc
+        except LookupError:
+            raise UsageError("no office with code {office!r}", office=args.office) from None
         print(
             f"token id {token.id} for {args.office}"
             + (f", expires {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else "")
@@ -43,7 +47,7 @@ def issue(args: argparse.Namespace) -> int:
 
 
 def list_tokens(args: argparse.Namespace) -> int:
-    sessions = open_database(args.database_url)
+    sessions = open_database(args.settings)
     now = utcnow()
     with sessions() as session:
         rows = session.execute(select(Token, Office.code).join(Office).order_by(Token.id)).all()
@@ -61,10 +65,10 @@ def list_tokens(args: argparse.Namespace) -> int:
 
 
 def revoke(args: argparse.Namespace) -> int:
-    sessions = open_database(args.database_url)
+    sessions = open_database(args.settings)
     with sessions() as session, session.begin():
         if not revoke_token(session, args.id):
-            raise SystemExit(f"no token with id {args.id}")
+            raise UsageError("no token with id {id}", id=args.id)
     print(f"token {args.id} revoked")
     return 0
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from models.sealing import KEY_FILE_ENV, default_key_file
+from settings import SetupError
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,7 @@ class LedgerFiles:
     head: Path
 
     @classmethod
-    def beside_keys(cls, database_url: str) -> LedgerFiles:
-        keys = Path(os.environ.get(KEY_FILE_ENV) or default_key_file(database_url))
+    def beside_keys(cls, keys: Path) -> LedgerFiles:
         stem = keys.name.removesuffix(".json").removesuffix(".keys")
         return cls(keys.with_name(f"{stem}.ledger-key.pem"), keys.with_name(f"{stem}.ledger-head.json"))
 
@@ -33,7 +32,9 @@ class LedgerFiles:
 def load_signing_key(path: Path, create: bool = False) -> Ed25519PrivateKey:
     if not path.exists():
         if not create:
-            raise SystemExit(f"ledger signing key {path} not found: run `borderlabour migrate` to create it")
+            raise SetupError(
+                "ledger signing key {path} not found: run `borderlabour migrate` to create it", path=path
+            )
         key = Ed25519PrivateKey.generate()
         pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -45,7 +46,7 @@ def load_signing_key(path: Path, create: bool = False) -> Ed25519PrivateKey:
         return key
     key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
-        raise SystemExit(f"{path} is not an Ed25519 private key")
+        raise SetupError("{path} is not an Ed25519 private key", path=path)
     return key
 
 

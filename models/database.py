@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import os
-
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-DATABASE_URL_ENV = "BORDERLABOUR_DATABASE_URL"
-DEFAULT_DATABASE_URL = "sqlite:///borderlabour.db"
+from settings import normalise_url
 
-
-def database_url(explicit: str | None = None) -> str:
-    return explicit or os.environ.get(DATABASE_URL_ENV) or DEFAULT_DATABASE_URL
-
-
-def normalise_url(url: str) -> str:
-    """Accept the usual postgres:// spellings and pick the psycopg 3 driver."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
-    return url
+__all__ = ["make_engine", "normalise_url", "session_factory"]
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-KEY_FILE_ENV = "BORDERLABOUR_KEY_FILE"
+from settings import SetupError
 
 
 def _b64(raw: bytes) -> str:
@@ -166,22 +166,9 @@ class Keyring:
 _keyring: Keyring | None = None
 
 
-def default_key_file(database_url: str) -> Path:
-    """The demo keeps its key beside the SQLite file; other databases use ./borderlabour.keys.json."""
-    if database_url.startswith("sqlite:///") and database_url != "sqlite:///:memory:":
-        db = Path(database_url.removeprefix("sqlite:///"))
-        return db.with_name(db.stem + ".keys.json")
-    return Path("borderlabour.keys.json")
-
-
-def key_file_path(database_url: str) -> Path:
-    return Path(os.environ.get(KEY_FILE_ENV) or default_key_file(database_url))
-
-
-def configure_keyring(database_url: str, create: bool = False) -> Keyring:
-    """Load the keyring named by BORDERLABOUR_KEY_FILE (or the default path), creating it if asked."""
+def configure_keyring(path: Path, create: bool = False) -> Keyring:
+    """Load the keyring from the key file (the `key_file` setting), creating it if asked."""
     global _keyring
-    path = key_file_path(database_url)
     if path.exists():
         _keyring = Keyring.load(path)
     elif create:
@@ -189,7 +176,11 @@ def configure_keyring(database_url: str, create: bool = False) -> Keyring:
         Keyring.generate().save(path)
         _keyring = Keyring.load(path)
     else:
-        raise SystemExit(f"key file {path} not found: set {KEY_FILE_ENV} or run `borderlabour demo`")
+        raise SetupError(
+            "key file {path} not found: set BORDERLABOUR_KEY_FILE, or run `borderlabour migrate` "
+            "(or `borderlabour demo`) to create one",
+            path=path,
+        )
     return _keyring
 
 

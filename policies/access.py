@@ -18,10 +18,9 @@ from pathlib import Path
 import casbin
 
 from policies.adapter import PolicyFolderAdapter
+from policies.check import ROW_SCOPES, PolicyProblems, require_sound
 from policies.grants import Grant, OfficeIdentity
-
-POLICY_DIR = Path(__file__).parent
-ROW_SCOPES = ("home-unit", "employer-unit", "all")
+from settings import POLICY_DIR
 
 log = logging.getLogger("borderlabour.policy")
 # Casbin logs the whole policy at INFO on every load: noise in the service log.
@@ -65,6 +64,7 @@ class AccessControl:
         return tuple((p.name, p.stat().st_mtime, p.stat().st_size) for p in files)
 
     def _load(self) -> None:
+        require_sound(self.policy_dir, self.catalogue, self.duties)
         enforcer = casbin.Enforcer(str(self.policy_dir / "model.conf"), PolicyFolderAdapter(self.policy_dir))
         # Casbin accepts some broken models and only fails when asked: ask once before switching.
         enforcer.enforce("policy-check", "policy-check", "read")
@@ -99,6 +99,11 @@ class AccessControl:
             return False
         try:
             self._load()
+        except PolicyProblems as problems:
+            for finding in problems.findings:
+                log.error("policy not reloaded, keeping version %s: %s", self.version, finding)
+            self._stamp = stamp
+            return False
         except Exception:  # a half-saved file must not take the service down: keep the last policy
             log.exception("policy reload failed; keeping version %s", self.version)
             self._stamp = stamp

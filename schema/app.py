@@ -28,13 +28,14 @@ from graphql import (
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from policies.purposes import PurposeRefused, check_purpose
 from schema.builder import LIMITS
 from schema.documents import facts_of
 from schema.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
+from schema.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from schema.metrics import operation_label
 from schema.ratelimit import RateLimiter
 from schema.service import DatabaseUnavailable, LedgerUnavailable, Registry, is_database_down, new_request_id
@@ -123,7 +124,7 @@ def _no_single_operation(document: DocumentNode, operation_name: str | None) -> 
 
 
 def create_app(registry: Registry) -> Starlette:
-    limiter = RateLimiter.from_env()
+    limiter = RateLimiter(registry.settings.limit)
 
     async def graphql_get(request: Request) -> Response:
         if not registry.graphiql or "text/html" not in request.headers.get("accept", ""):
@@ -253,10 +254,10 @@ def create_app(registry: Registry) -> Starlette:
         return JSONResponse({"status": "ok", "database": "up", "policyVersion": registry.access.version})
 
     async def metrics(request: Request) -> Response:
-        return PlainTextResponse(registry.metrics.render(), media_type="text/plain; version=0.0.4")
+        return Response(registry.metrics.render(), media_type=METRICS_CONTENT_TYPE)
 
     routes = [
-        Route("/metrics", metrics, methods=["GET"]),
+        *([Route("/metrics", metrics, methods=["GET"])] if registry.settings.metrics else []),
         Route("/graphql", graphql_post, methods=["POST"]),
         Route("/graphql", graphql_get, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),

@@ -1,19 +1,22 @@
-"""ASGI entry point for `uvicorn --factory schema.asgi:create_from_env` (one per server process)."""
+"""The ASGI application of one server process, built from the settings `serve` checked."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from dataclasses import dataclass
 
 from starlette.applications import Starlette
 
-from models.database import database_url
-from policies.access import POLICY_DIR
 from schema.app import create_app
 from schema.service import Registry
+from settings import Settings
 
 
-def create_from_env() -> Starlette:
-    graphiql = os.environ.get("BORDERLABOUR_GRAPHIQL", "1") != "0"
-    policy_dir = Path(os.environ.get("BORDERLABOUR_POLICY_DIR") or POLICY_DIR)
-    return create_app(Registry(database_url(), policy_dir=policy_dir, graphiql=graphiql))
+@dataclass(frozen=True)
+class RegistryApp:
+    """An application factory that can be pickled: `serve --workers N` hands it, with the checked
+    settings inside, to each server process it spawns, which calls it to build its application."""
+
+    settings: Settings
+
+    def __call__(self) -> Starlette:
+        return create_app(Registry(self.settings))

@@ -1,72 +1,89 @@
-"""Prometheus metrics in text format, with no personal data in any label.
+"""Prometheus metrics, with no personal data in any label.
 
-Kept in-process and dependency-free: each server process exposes its own counters at
-GET /metrics, the usual model for a scraped multi-process service.
+Built on `prometheus_client`. Under `serve --workers N` every server process writes its counts to
+the folder named by `PROMETHEUS_MULTIPROC_DIR` (the library's own switch, set by `serve` before
+any process starts) and GET /metrics, whichever process answers it, reports the sum over all of
+them. Without that folder (a registry built inside a test or the benchmark) each `Metrics` keeps
+its own counts.
 """
 
 from __future__ import annotations
 
-import bisect
+import os
 import threading
-from collections import defaultdict
 from collections.abc import Callable
 
+from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import Engine, event
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+# `_created` timestamps per label set double the output and mean nothing summed over processes.
+disable_created_metrics()
 
 
 class Metrics:
     def __init__(self) -> None:
+        self.multiprocess_dir = os.environ.get(MULTIPROCESS_DIR_ENV)
+        # In multiprocess mode the values live in the shared folder, not in a registry object.
+        own = None if self.multiprocess_dir else CollectorRegistry(auto_describe=True)
+        self._registry = own
+        self.requests = Counter(
+            "borderlabour_requests",
+            "GraphQL requests by operation and HTTP status.",
+            ["operation", "status"],
+            registry=own,
+        )
+        self.latency = Histogram(
+            "borderlabour_request_seconds",
+            "GraphQL request latency by operation.",
+            ["operation"],
+            buckets=LATENCY_BUCKETS,
+            registry=own,
+        )
+        self.statements = Counter(
+            "borderlabour_db_statements", "SQL statements executed by the registry.", registry=own
+        )
+        self._followed: list[tuple[Counter, Callable[[], float], list[float]]] = []
         self._lock = threading.Lock()
-        self.requests: dict[tuple[str, str], int] = defaultdict(int)
-        self.latency_counts: dict[str, list[int]] = defaultdict(lambda: [0] * (len(LATENCY_BUCKETS) + 1))
-        self.latency_sums: dict[str, float] = defaultdict(float)
-        self.statements = 0
-        self.gauges: dict[str, Callable[[], float]] = {}
 
     def observe_request(self, operation: str, status: int, seconds: float) -> None:
-        with self._lock:
-            self.requests[(operation, str(status))] += 1
-            self.latency_counts[operation][bisect.bisect_left(LATENCY_BUCKETS, seconds)] += 1
-            self.latency_sums[operation] += seconds
+        self.requests.labels(operation, str(status)).inc()
+        self.latency.labels(operation).observe(seconds)
+        self._catch_up()
 
     def count_statements(self, engine: Engine) -> None:
         @event.listens_for(engine, "before_cursor_execute")
         def _count(*_args: object) -> None:
-            self.statements += 1  # a lost increment under a race is acceptable for a counter
+            self.statements.inc()
 
-    def render(self) -> str:
-        out = [
-            "# HELP borderlabour_requests_total GraphQL requests by operation and HTTP status.",
-            "# TYPE borderlabour_requests_total counter",
-        ]
+    def follow(self, name: str, documentation: str, read: Callable[[], float]) -> None:
+        """Exports a running total this process keeps elsewhere (e.g. policy decisions) as a counter.
+
+        The total is read after each request and when metrics are rendered, and only its growth is
+        added, so in multiprocess mode the counter is the sum of every process's total.
+        """
+        counter = Counter(name.removesuffix("_total"), documentation, registry=self._registry)
+        self._followed.append((counter, read, [0.0]))
+
+    def _catch_up(self) -> None:
         with self._lock:
-            for (operation, status), n in sorted(self.requests.items()):
-                out.append(f'borderlabour_requests_total{{operation="{operation}",status="{status}"}} {n}')
-            out += [
-                "# HELP borderlabour_request_seconds GraphQL request latency by operation.",
-                "# TYPE borderlabour_request_seconds histogram",
-            ]
-            for operation, counts in sorted(self.latency_counts.items()):
-                running = 0
-                for bound, n in zip((*LATENCY_BUCKETS, float("inf")), counts, strict=True):
-                    running += n
-                    le = "+Inf" if bound == float("inf") else repr(bound)
-                    out.append(
-                        f'borderlabour_request_seconds_bucket{{operation="{operation}",le="{le}"}} {running}'
-                    )
-                total = self.latency_sums[operation]
-                out.append(f'borderlabour_request_seconds_sum{{operation="{operation}"}} {total}')
-                out.append(f'borderlabour_request_seconds_count{{operation="{operation}"}} {running}')
-        out += [
-            "# HELP borderlabour_db_statements_total SQL statements executed by this process.",
-            "# TYPE borderlabour_db_statements_total counter",
-            f"borderlabour_db_statements_total {self.statements}",
-        ]
-        for name, read in sorted(self.gauges.items()):
-            out += [f"# TYPE {name} counter", f"{name} {read()}"]
-        return "\n".join(out) + "\n"
+            for counter, read, seen in self._followed:
+                now = float(read())
+                if now > seen[0]:
+                    counter.inc(now - seen[0])
+                seen[0] = now
+
+    def render(self) -> bytes:
+        self._catch_up()
+        if self._registry is not None:
+            return generate_latest(self._registry)
+        merged = CollectorRegistry()
+        MultiProcessCollector(merged, path=self.multiprocess_dir)
+        return generate_latest(merged)
 
 
 def operation_label(operation_type: str | None, root_fields: frozenset[str]) -> str:

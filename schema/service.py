@@ -7,7 +7,6 @@ import logging
 import threading
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLError
@@ -17,7 +16,7 @@ from ledger.entries import Disclosure, append, request_hash
 from ledger.keys import LedgerFiles, SignedHead, advance_head, load_signing_key
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
-from policies.access import POLICY_DIR, AccessControl
+from policies.access import AccessControl
 from policies.grants import Grant
 from policies.purposes import PurposeRefused
 from policies.sessions import internal_session, scoped_session
@@ -28,6 +27,7 @@ from schema.builder import SchemaRegistry, policy_catalogue, write_duties
 from schema.context import RequestContext
 from schema.documents import DocumentFacts
 from schema.metrics import Metrics
+from settings import Settings
 
 log = logging.getLogger("borderlabour.request")
 
@@ -63,24 +63,27 @@ class Outcome:
 
 
 class Registry:
-    def __init__(self, database_url: str, policy_dir: Path = POLICY_DIR, graphiql: bool = True) -> None:
-        self.database_url = database_url
-        self.keyring = configure_keyring(database_url)
-        self.engine = make_engine(database_url)
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.database_url = settings.database_url
+        self.keyring = configure_keyring(settings.key_path)
+        self.engine = make_engine(settings.database_url)
         self.sessions = session_factory(self.engine)
-        self.access = AccessControl(policy_catalogue(), write_duties(), policy_dir)
+        self.access = AccessControl(policy_catalogue(), write_duties(), settings.policy_dir)
         # Production (--no-graphiql) closes introspection too: the SDL is published by `schema export`.
-        self.schemas = SchemaRegistry(introspection=graphiql)
+        self.schemas = SchemaRegistry(introspection=settings.graphiql)
         self.access.on_reload(lambda _version: self.schemas.clear())
         self.tokens = TokenVerifier()
-        self.graphiql = graphiql
-        self.ledger_files = LedgerFiles.beside_keys(database_url)
+        self.graphiql = settings.graphiql
+        self.ledger_files = LedgerFiles.beside_keys(settings.key_path)
         self.ledger_key = load_signing_key(self.ledger_files.signing_key)
         self.metrics = Metrics()
         self.metrics.count_statements(self.engine)
-        self.metrics.gauges["borderlabour_policy_decisions_total"] = lambda: self.access.decisions
-        self.metrics.gauges["borderlabour_policy_reloads_total"] = lambda: self.access.reloads
-        self.metrics.gauges["borderlabour_schema_builds_total"] = lambda: self.schemas.builds
+        self.metrics.follow(
+            "borderlabour_policy_decisions_total", "Casbin decisions.", lambda: self.access.decisions
+        )
+        self.metrics.follow("borderlabour_policy_reloads_total", "Policy loads.", lambda: self.access.reloads)
+        self.metrics.follow("borderlabour_schema_builds_total", "Schemas built.", lambda: self.schemas.builds)
 
     def authenticate(self, token: str) -> Caller | None:
         with internal_session(self.sessions) as session:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,15 +21,10 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness.server import ROOT, ServerProcess
+
 TEST_DB_ENV = "BORDERLABOUR_TEST_DATABASE_URL"
 DEMO_WORKERS = 300
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -96,52 +89,13 @@ def demo_tokens(database: Database, tmp_path_factory: pytest.TempPathFactory) ->
     return json.loads(tokens_file.read_text())
 
 
-class Server:
-    """A real `borderlabour serve` process on 127.0.0.1."""
+class Server(ServerProcess):
+    """A real `borderlabour serve` process over the test database, with the demo offices' tokens."""
 
     def __init__(self, database: Database, tokens: dict[str, str], log: Path, **env: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.tokens = tokens
-        self.log = log
-        self._out = log.open("w")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cli.main",
-                "serve",
-                "--port",
-                str(self.port),
-                *env.pop("_args", "").split(),
-            ],
-            cwd=ROOT,
-            env=cli_env(database, **env),
-            stdout=self._out,
-            stderr=subprocess.STDOUT,
-        )
-        self.wait_ready()
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited:\n{self.log.read_text()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"server did not start:\n{self.log.read_text()}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self._out.close()
+        args = env.pop("_args", "").split()
+        super().__init__(cli_env(database, **env), log, *args, timeout=60)
 
 
 @pytest.fixture(scope="session")

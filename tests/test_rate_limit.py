@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from schema.ratelimit import Limit, RateLimiter, parse_limit
+from settings import Settings, SettingsError
 from tests.conftest import Server
 
 ME = {"query": "{ me { code } }"}
@@ -57,8 +58,8 @@ def test_the_setting_is_read_as_documented(spec: str, limit: Limit | None) -> No
 
 @pytest.mark.parametrize("spec", ["", "fast", "0/s", "10", "10/h", "10/s burst 0", "-1/s"])
 def test_a_bad_setting_is_refused(spec: str) -> None:
-    with pytest.raises(ValueError, match="BORDERLABOUR_RATE_LIMIT"):
-        parse_limit(spec)
+    with pytest.raises(SettingsError, match="BORDERLABOUR_RATE_LIMIT"):
+        Settings.load(rate_limit=spec)
 
 
 def test_the_bucket_refills_at_the_rate() -> None:

@@ -1,0 +1,62 @@
+"""A real `borderlabour serve` process on 127.0.0.1 and a free port, started and stopped like an
+operator would: the tests and the benchmark both speak to it over HTTP, never in-process."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    """`python -m cli.main serve --port P ARGS` with the given environment, its output in `log`."""
+
+    def __init__(self, env: dict[str, str], log: Path, *args: str, timeout: float = 120) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self._out = log.open("w")
+        command = [sys.executable, "-m", "cli.main", "serve", "--port", str(self.port), *args]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self._out, stderr=subprocess.STDOUT
+        )
+        try:
+            self._wait_ready(timeout)
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as answer:
+                    if answer.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"server did not start:\n{self.log.read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._out.close()

@@ -1,0 +1,149 @@
+"""The registry's settings: one typed object, read once from the environment and the command line.
+
+Every process of the registry gets its settings from here and nowhere else: the command line
+builds a `Settings` (flags override `BORDERLABOUR_*` variables), it is checked before any database
+is opened or any server process started, and the server processes receive the checked object
+itself. A setting that is wrong is reported with the variable or flag that set it, one line each.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from schema.ratelimit import DEFAULT_RATE_LIMIT, Limit, parse_limit
+
+ENV_PREFIX = "BORDERLABOUR_"
+DEFAULT_DATABASE_URL = "sqlite:///borderlabour.db"
+POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+class SetupError(Exception):
+    """The registry is not set up right (a setting, a missing file, a database that does not answer).
+
+    The message is for the operator: it says what is wrong and how to put it right, on one line.
+    """
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message.format(**values))
+        self.template, self.values = message, values
+
+
+class SettingsError(SetupError):
+    """One or more settings are invalid; each problem is one line of the message."""
+
+
+def normalise_url(url: str) -> str:
+    """Accept the usual postgres:// spellings and pick the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def parse_database_url(url: str) -> URL:
+    """The URL as SQLAlchemy reads it, or ValueError saying why the registry cannot use it."""
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError as exc:
+        raise ValueError("cannot read it as a database URL (e.g. sqlite:///registry.db)") from exc
+    if parsed.get_backend_name() not in SUPPORTED_BACKENDS:
+        raise ValueError(
+            f"{parsed.get_backend_name()} is not supported: use sqlite:///PATH or postgresql://USER@HOST/DATABASE"
+        )
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        folder = Path(parsed.database).parent
+        if not folder.is_dir():
+            raise ValueError(f"the folder {folder} does not exist")
+    return parsed
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of an SQLite database URL (None for PostgreSQL or an in-memory database)."""
+    parsed = make_url(normalise_url(url))
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def default_key_file(database_url: str) -> Path:
+    """The demo keeps its key beside the SQLite file; other databases use ./borderlabour.keys.json."""
+    db = sqlite_file(database_url)
+    return db.with_name(db.stem + ".keys.json") if db else Path("borderlabour.keys.json")
+
+
+class Settings(BaseSettings):
+    """What an operator may set, with the `BORDERLABOUR_*` variable of each."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    """BORDERLABOUR_DATABASE_URL: sqlite:///PATH or postgresql://USER@HOST/DATABASE."""
+    key_file: Path | None = None
+    """BORDERLABOUR_KEY_FILE: the data keys; default beside the SQLite file or ./borderlabour.keys.json."""
+    policy_dir: Path = POLICY_DIR
+    """BORDERLABOUR_POLICY_DIR: the folder of model.conf and the policy CSV files."""
+    rate_limit: str = DEFAULT_RATE_LIMIT
+    """BORDERLABOUR_RATE_LIMIT: requests per token, e.g. '50/s burst 200', '600/m' or 'off'."""
+    graphiql: bool = True
+    """BORDERLABOUR_GRAPHIQL: serve the GraphiQL page and allow introspection (0 in production)."""
+    metrics: bool = True
+    """BORDERLABOUR_METRICS: serve Prometheus metrics at GET /metrics."""
+
+    @field_validator("database_url")
+    @classmethod
+    def _usable_database(cls, value: str) -> str:
+        parse_database_url(value)
+        return normalise_url(value)
+
+    @field_validator("policy_dir")
+    @classmethod
+    def _policy_folder(cls, value: Path) -> Path:
+        if not (value / "model.conf").is_file():
+            raise ValueError(f"{value} holds no model.conf")
+        return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _readable_limit(cls, value: str) -> str:
+        parse_limit(value)
+        return value
+
+    @property
+    def key_path(self) -> Path:
+        return self.key_file or default_key_file(self.database_url)
+
+    @property
+    def limit(self) -> Limit | None:
+        return parse_limit(self.rate_limit)
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        return sqlite_file(self.database_url)
+
+    @classmethod
+    def load(cls, **overrides: Any) -> Settings:
+        """The environment's settings with the given command-line values (None: not given) on top."""
+        try:
+            return cls(**{name: value for name, value in overrides.items() if value is not None})
+        except ValidationError as exc:
+            raise SettingsError("\n".join(_problem(error) for error in exc.errors())) from None
+
+
+FLAGS = {"database_url": "--database-url", "policy_dir": "--policy-dir", "graphiql": "--no-graphiql"}
+
+
+def _problem(error: Any) -> str:
+    """`BORDERLABOUR_X (or --x): what is wrong`, from one pydantic error."""
+    name = str(error["loc"][0]) if error["loc"] else "settings"
+    source = ENV_PREFIX + name.upper()
+    if name in FLAGS:
+        source = f"{source} (or {FLAGS[name]})"
+    reason = str(error.get("ctx", {}).get("error") or error["msg"])
+    return f"{source}: {reason}"
