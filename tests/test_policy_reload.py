@@ -55,6 +55,25 @@ def test_a_saved_policy_change_applies_without_restart_and_a_broken_one_is_ignor
         assert "fullName" in _fields(server, "cn-napo")
 
         _edit(policy / "model.conf", "[matchers-broken]", "[matchers]")
+
+        # A saved typo is caught by the policy check: the whole change waits, and the log says why.
+        _edit(
+            policy / "visibility.csv",
+            "p, cn-office, Worker.sex, read\n",
+            "p, cn-office, Worker.sexx, read\n",
+        )
+        # (a request is what makes the server look at the files)
+        assert _eventually(
+            lambda: _fields(server, "cn-napo") and "policy not reloaded" in server.log.read_text()
+        )
+        assert (
+            "visibility.csv" in server.log.read_text()
+            and "unknown field 'Worker.sexx'" in server.log.read_text()
+        )
+        assert "sex" in _fields(server, "cn-napo")
+        _edit(
+            policy / "visibility.csv", "p, cn-office, Worker.sexx, read\n", "p, cn-office, Worker.sex, read\n"
+        )
         _edit(
             policy / "visibility.csv",
             "p, cn-office, Worker.sex, read\n",
