@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -94,7 +94,9 @@ class Settings(BaseSettings):
     graphiql: bool = True
     """BORDERLABOUR_GRAPHIQL: serve the GraphiQL page and allow introspection (0 in production)."""
     metrics: bool = True
-    """BORDERLABOUR_METRICS: serve Prometheus metrics at GET /metrics."""
+    """BORDERLABOUR_METRICS: serve Prometheus metrics at GET /metrics (to the local host only)."""
+    body_seconds: float = Field(default=10.0, gt=0)
+    """BORDERLABOUR_BODY_SECONDS: how long a request body may take to arrive."""
 
     @field_validator("database_url")
     @classmethod

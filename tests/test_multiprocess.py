@@ -111,6 +111,8 @@ def test_metrics_of_serve_with_two_processes_are_one_sum(database, demo_tokens, 
                 for s in family.samples
             }
             assert samples[("borderlabour_policy_reloads_total", ())] == 2
-            assert samples[("borderlabour_requests_total", (("operation", "query:me"), ("status", "200")))] == 12
+            assert (
+                samples[("borderlabour_requests_total", (("operation", "query:me"), ("status", "200")))] == 12
+            )
     finally:
         server.stop()
