@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from ledger.keys import LedgerFiles
-from models.sealing import KEY_FILE_ENV
 from tests.conftest import Server
 
 PAGE = "query($after: String) { workers(first: 2, after: $after) { pageInfo { endCursor } nodes { id } } }"
@@ -37,11 +36,10 @@ def _mode(path: Path) -> int:
 
 
 def test_database_wal_shm_and_ledger_head_are_readable_by_their_owner_only(
-    database, as_office, monkeypatch
+    database, as_office
 ) -> None:
     as_office("hg-labour").data("{ workers(first: 1) { nodes { fullName } } }")  # writes the head
-    monkeypatch.setenv(KEY_FILE_ENV, str(database.key_file))
-    files = [LedgerFiles.beside_keys(database.url).head]
+    files = [LedgerFiles.beside_keys(database.key_file).head]
     if database.url.startswith("sqlite"):
         db = Path(database.url.removeprefix("sqlite:///"))
         files += [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
