@@ -72,7 +72,7 @@ def _outside_address() -> str | None:
 
 
 def test_metrics_are_served_to_the_local_host_only(strict_server) -> None:
-    assert "borderlabour_requests_total" in _metrics(strict_server)
+    assert "borderlabour_db_statements_total" in _metrics(strict_server)
     address = _outside_address()
     if address is None:
         pytest.skip("this machine has no non-loopback address")
