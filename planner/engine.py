@@ -125,7 +125,7 @@ def _connection(root: ConnectionRoot, row: Any, finisher: Finisher) -> dict[str,
     def cursor(i: int) -> str:
         if i not in cursors:
             raw = rows[i]
-            cursors[i] = cursor_of(root.ordering, sort_decoder(raw[-1]), raw[-2])
+            cursors[i] = cursor_of(root.ordering, sort_decoder(raw[-1]), raw[-2], root.audience)
         return cursors[i]
 
     out: dict[str, Any] = {}

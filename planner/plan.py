@@ -20,7 +20,7 @@ from planner.rules import TYPES, Rule, Through, ToMany, ToOne, TypeRule
 from policies.grants import Grant
 from resolvers import listing
 from resolvers.opaque import InvalidIdError, decode_id
-from resolvers.pages import Ordering, after_cursor, check_first
+from resolvers.pages import Ordering, after_cursor, check_first, cursor_audience
 from schema.disclosures import NOT_PERSONAL
 from schema.types.workers import _limit
 
@@ -100,6 +100,7 @@ class ConnectionRoot:
     ordering: Ordering
     first: int
     after: ColumnElement[bool] | None
+    audience: str  # whom its cursors are sealed for
     parts: list[tuple[str, str, Any]] = field(default_factory=list)  # (key, field, sub-plan)
 
     def rows(self) -> list[ObjectPlan]:
@@ -209,8 +210,9 @@ class Planner:
         first = args.get("first", 20)
         check_first(first)
         after = args.get("after")
-        boundary = after_cursor(ordering, chosen.model.id, after) if after is not None else None
-        root = ConnectionRoot(key, type_name, chosen.model, where, ordering, first, boundary)
+        audience = cursor_audience(self.executor.context_value.session, chosen.model)
+        boundary = after_cursor(ordering, chosen.model.id, after, audience) if after is not None else None
+        root = ConnectionRoot(key, type_name, chosen.model, where, ordering, first, boundary, audience)
         connection_type = _named(field_def.type)
         for sub_key, sub in self.subfields(connection_type, details).items():
             sub_name = sub[0].node.name.value

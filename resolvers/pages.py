@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from policies.sessions import GRANT_KEY
 from resolvers.errors import InputError
 from resolvers.opaque import InvalidIdError, decode_cursor, encode_cursor
 
@@ -57,9 +58,16 @@ def _key_of(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
 
 
-def cursor_of(ordering: Ordering, value: Any, row_id: int) -> str:
+def cursor_audience(session: Session, model: type) -> str:
+    """Whom a cursor is for: the office of the session, and the list it pages through."""
+    grant = session.info.get(GRANT_KEY)
+    office = grant.office.code if grant is not None else "internal"
+    return f"{office}/{getattr(model, '__tablename__', model.__name__)}"
+
+
+def cursor_of(ordering: Ordering, value: Any, row_id: int, audience: str) -> str:
     """The cursor of a row whose sort key is `value`: both engines make cursors here."""
-    return encode_cursor([ordering.key, ordering.descending, _key_of(value), row_id])
+    return encode_cursor([ordering.key, ordering.descending, _key_of(value), row_id], audience)
 
 
 def check_first(first: int) -> None:
@@ -67,11 +75,11 @@ def check_first(first: int) -> None:
         raise InputError("first", f"must be between 0 and {MAX_PAGE}", "OUT_OF_RANGE")
 
 
-def after_cursor(ordering: Ordering, pk: Any, after: str) -> ColumnElement[bool]:
+def after_cursor(ordering: Ordering, pk: Any, after: str, audience: str) -> ColumnElement[bool]:
     """The rows after the cursor's row in `ordering`; an InputError for a cursor that is not one."""
     column = ordering.column
     try:
-        key, descending, value, last_id = decode_cursor(after)
+        key, descending, value, last_id = decode_cursor(after, audience)
     except (InvalidIdError, ValueError, TypeError) as exc:
         raise InputError("after", "not a valid cursor", "INVALID_CURSOR") from exc
     if key != ordering.key or descending != ordering.descending:
@@ -93,14 +101,15 @@ def paginate(
 ) -> Page:
     check_first(first)
     column, pk = ordering.column, model.id
+    audience = cursor_audience(session, model)
     stmt: Select = select(model).where(*where)
     if after is not None:
-        stmt = stmt.where(after_cursor(ordering, pk, after))
+        stmt = stmt.where(after_cursor(ordering, pk, after, audience))
     order = (column.desc(), pk.desc()) if ordering.descending else (column.asc(), pk.asc())
     rows = list(session.scalars(stmt.order_by(*order).limit(first + 1)))
     has_next = len(rows) > first
     rows = rows[:first]
-    cursors = [cursor_of(ordering, getattr(r, column.key), r.id) for r in rows]
+    cursors = [cursor_of(ordering, getattr(r, column.key), r.id, audience) for r in rows]
 
     def count() -> int:
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
