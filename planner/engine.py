@@ -103,7 +103,9 @@ def _run(root: Root, statement: Any, session: Any, finisher: Finisher, context: 
         return None
     row = session.connection().execute(statement).first()
     if isinstance(root, NodeRoot):
-        return None if row is None or row[0] is None else finisher.object(root.plan, _json(row[0]))
+        if root.plan is None or row is None or row[0] is None:
+            return None
+        return finisher.object(root.plan, _json(row[0]))
     if isinstance(root, ListRoot):
         return [finisher.object(root.plan, item) for item in _json(row[0])]
     return _connection(root, row, finisher)
@@ -118,7 +120,6 @@ def _connection(root: ConnectionRoot, row: Any, finisher: Finisher) -> dict[str,
     rows = _json(row.rows) if root.needs_rows else []
     has_next = len(rows) > root.first
     rows = rows[: root.first]
-    plans = root.rows()
     sort_decoder = _sort_decoder(root)
     cursors: dict[int, str] = {}
 
@@ -148,7 +149,6 @@ def _connection(root: ConnectionRoot, row: Any, finisher: Finisher) -> dict[str,
                 "endCursor": cursor(len(rows) - 1) if rows else None,
             }
             out[key] = {k: (s if n == "__typename" else info[n]) for k, n, s in sub}
-    assert position == len(plans)
     return out
 
 
@@ -191,7 +191,7 @@ def _python_root(root: PythonRoot, context: Any) -> dict[str, Any]:
         if name == "__typename":
             out[key] = sub
             continue
-        value = STATISTICS[name](context.session)
+        value: Any = STATISTICS[name](context.session)
         out[key] = (
             value if not isinstance(sub, tuple) else [_shown(sub, {"key": k, "count": n}) for k, n in value]
         )

@@ -16,7 +16,7 @@ from graphql.execution.values import get_argument_values
 from sqlalchemy import ColumnElement
 from strawberry.types.arguments import convert_arguments
 
-from planner.rules import TYPES, Rule, Through, ToMany, ToOne, TypeRule
+from planner.rules import TYPES, Leaf, Through, ToMany, ToOne, TypeRule
 from policies.grants import Grant
 from resolvers import listing
 from resolvers.opaque import InvalidIdError, decode_id
@@ -60,7 +60,7 @@ class Value:
     """A leaf: a rule's value, formatted by the field's GraphQL scalar or enum."""
 
     key: str
-    rule: Rule
+    rule: Leaf
     leaf: Any  # the GraphQL leaf type (its `serialize` is the reference's formatting)
 
 
@@ -211,13 +211,14 @@ class Planner:
         check_first(first)
         after = args.get("after")
         audience = cursor_audience(self.executor.context_value.session, chosen.model)
-        boundary = after_cursor(ordering, chosen.model.id, after, audience) if after is not None else None
+        pk = chosen.model.id  # type: ignore[attr-defined]
+        boundary = after_cursor(ordering, pk, after, audience) if after is not None else None
         root = ConnectionRoot(key, type_name, chosen.model, where, ordering, first, boundary, audience)
         connection_type = _named(field_def.type)
         for sub_key, sub in self.subfields(connection_type, details).items():
             sub_name = sub[0].node.name.value
-            sub_type = (
-                _named(connection_type.fields[sub_name].type) if sub_name in connection_type.fields else None
+            sub_type: Any = (
+                _named(connection_type.fields[sub_name].type) if sub_name != "__typename" else None
             )
             if sub_name == "__typename":
                 root.parts.append((sub_key, sub_name, connection_type.name))
@@ -232,7 +233,7 @@ class Planner:
         return root
 
     def edge(self, key: str, edge_type: GraphQLObjectType, details: list[Any]) -> Edge:
-        parts = []
+        parts: list[tuple[str, str, Any]] = []
         for sub_key, sub in self.subfields(edge_type, details).items():
             sub_name = sub[0].node.name.value
             if sub_name == "node":

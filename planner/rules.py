@@ -6,7 +6,7 @@ rows exist is `policies.scopes`. The coverage test fails when a readable field h
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +69,8 @@ class Split:
     name: str
 
 
-Rule = Column | Sealed | ToOne | ToMany | Through | Split
+Leaf = Column | Sealed | Split
+Rule = Leaf | ToOne | ToMany | Through
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,14 @@ class TypeRule:
     """Where the rows of one GraphQL object type live."""
 
     model: type | None
-    fields: dict[str, Rule]
+    fields: Mapping[str, Rule]
     worker: str | None = None  # the column naming the worker an object is about (for the ledger)
     source: Callable[[], FromClause] | None = None  # rows that are not one table's
 
     def alias(self) -> FromClause:
         if self.source is not None:
             return self.source()
-        assert self.model is not None
-        return self.model.__table__.alias()  # type: ignore[attr-defined]
+        return self.model.__table__.alias()  # type: ignore[union-attr]
 
 
 def _ledger_rows() -> FromClause:

@@ -8,20 +8,21 @@ read is the expression `policies.scopes` makes for the office, re-pointed at the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     FromClause,
     Select,
-    aggregate_order_by,
+    Text,
     cast,
     func,
     literal_column,
     select,
     true,
 )
-from sqlalchemy.dialects.postgresql import JSON
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from planner.plan import ConnectionRoot, GlobalId, Nested, ObjectPlan, Value
 from planner.rules import TYPES, ToMany, ToOne, TypeRule
@@ -44,11 +45,15 @@ class Writer:
         """A sub-select's JSON inside another JSON value (SQLite would otherwise quote it as text)."""
         return value if self.postgresql else func.json(value)
 
-    def aggregate(self, value: ColumnElement[Any], order: list[ColumnElement[Any]]) -> ColumnElement[Any]:
+    def aggregate(self, value: ColumnElement[Any], order: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
         """The JSON array of `value` over the rows, in `order` (SQLite keeps its sub-select's order)."""
         if self.postgresql:
-            return func.coalesce(func.json_agg(aggregate_order_by(value, *order)), cast("[]", JSON))
+            return func.coalesce(func.json_agg(aggregate_order_by(value, *order)), func.json_build_array())
         return func.json_group_array(func.json(value))
+
+    def text(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
+        """The answer's JSON as text, so that Python reads its numbers digit for digit."""
+        return cast(value, Text) if self.postgresql else value
 
     def scope(self, rule: TypeRule, table: FromClause) -> ColumnElement[bool]:
         if rule.model is None:
@@ -67,7 +72,7 @@ class Writer:
                 values.append(table.c[selection.rule.name])
             elif isinstance(selection, Nested):
                 values.append(self.embedded(self.nested(selection, table)))
-        if plan.disclosed:
+        if plan.disclosed and plan.rule.worker is not None:
             values.append(table.c[plan.rule.worker])
         return self.array(values)
 
@@ -93,7 +98,7 @@ class Writer:
         self,
         row: ColumnElement[Any],
         where: list[ColumnElement[bool]],
-        order: list[tuple[ColumnElement[Any], bool]],
+        order: Sequence[tuple[ColumnElement[Any], bool]],
         limit: int | None,
         *tables: FromClause,
         parent: FromClause | None = None,
@@ -132,19 +137,17 @@ class Writer:
             page_where = [*where, root.after] if root.after is not None else where
             row = self.array([*(self.embedded(self.object(p, table)) for p in root.rows()), pk, column])
             rows = self.aggregated(row, page_where, [(column, desc), (pk, desc)], root.first + 1, table)
-            columns.append(rows.label("rows"))
+            columns.append(self.text(rows).label("rows"))
         return select(*columns)
 
     def node(self, plan: ObjectPlan, row_id: int) -> Select:
         table = plan.rule.model.__table__  # type: ignore[union-attr]
-        return select(self.object(plan, table)).where(table.c.id == row_id, self.scope(plan.rule, table))
+        found = select(self.text(self.object(plan, table)))
+        return found.where(table.c.id == row_id, self.scope(plan.rule, table))
 
     def listed(self, plan: ObjectPlan, rows: Select, order: list[str]) -> Select:
         """A list root: the rows the reference's query selects, scoped, as one JSON array in `order`."""
         table = plan.rule.model.__table__  # type: ignore[union-attr]
         scoped = rows.where(self.scope(plan.rule, table)).subquery()
-        return select(
-            self.aggregated(
-                self.object(plan, scoped), [], [(scoped.c[c], False) for c in order], None, scoped
-            )
-        )
+        order_by = [(scoped.c[c], False) for c in order]
+        return select(self.text(self.aggregated(self.object(plan, scoped), [], order_by, None, scoped)))

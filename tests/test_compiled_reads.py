@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -43,9 +44,11 @@ DIFFERENTIAL = settings(
 
 
 @pytest.fixture(scope="module")
-def registry(database: Database, demo_tokens: dict[str, str], monkeypatch_module: Any) -> Registry:
+def registry(database: Database, demo_tokens: dict[str, str], monkeypatch_module: Any) -> Iterator[Registry]:
     monkeypatch_module.setenv("BORDERLABOUR_KEY_FILE", str(database.key_file))
-    return Registry(database.url)
+    registry = Registry(database.url)
+    yield registry
+    registry.engine.dispose()  # before the session fixture drops the PostgreSQL database
 
 
 @pytest.fixture(scope="module")
