@@ -13,7 +13,7 @@ from cli import audit, generate, keys, policy, serving, tokens
 from cli.database import open_database
 from cli.errors import FAILURE, USAGE, CommandFailed, first_line
 from cli.pipes import tolerate_closed_stdout
-from settings import DEFAULT_DATABASE_URL, Settings, SetupError
+from settings import DEFAULT_DATABASE_URL, ENGINES, Settings, SetupError
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -94,6 +94,12 @@ def _serve_options(parser: argparse.ArgumentParser, *aliases: str) -> None:
     )
     parser.add_argument("--no-graphiql", action="store_true", help="production: no GraphiQL page")
     parser.add_argument("--policy-dir", type=Path, default=None, help="default: $BORDERLABOUR_POLICY_DIR")
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=None,
+        help="compiled: reads run as SQL built from each query (default); reference: field by field",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -102,6 +108,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         database_url=getattr(args, "database_url", None),
         policy_dir=getattr(args, "policy_dir", None),
         graphiql=False if getattr(args, "no_graphiql", False) else None,
+        engine=getattr(args, "engine", None),
     )
 
 

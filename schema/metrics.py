@@ -12,10 +12,14 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import Engine, event
+
+if TYPE_CHECKING:
+    from planner.engine import CompiledReads
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -47,7 +51,7 @@ class Metrics:
         self.statements = Counter(
             "borderlabour_db_statements", "SQL statements executed by the registry.", registry=own
         )
-        self._followed: list[tuple[Counter, Callable[[], float], list[float]]] = []
+        self._catch_ups: list[Callable[[], None]] = []
         self._lock = threading.Lock()
 
     def observe_request(self, operation: str, status: int, seconds: float) -> None:
@@ -67,15 +71,20 @@ class Metrics:
         added, so in multiprocess mode the counter is the sum of every process's total.
         """
         counter = Counter(name.removesuffix("_total"), documentation, registry=self._registry)
-        self._followed.append((counter, read, [0.0]))
+        seen = [0.0]
+
+        def catch_up() -> None:
+            now = float(read())
+            if now > seen[0]:
+                counter.inc(now - seen[0])
+            seen[0] = now
+
+        self._catch_ups.append(catch_up)
 
     def _catch_up(self) -> None:
         with self._lock:
-            for counter, read, seen in self._followed:
-                now = float(read())
-                if now > seen[0]:
-                    counter.inc(now - seen[0])
-                seen[0] = now
+            for catch_up in self._catch_ups:
+                catch_up()
 
     def render(self) -> bytes:
         self._catch_up()
@@ -84,6 +93,29 @@ class Metrics:
         merged = CollectorRegistry()
         MultiProcessCollector(merged, path=self.multiprocess_dir)
         return generate_latest(merged)
+
+    def count_fallbacks(self, compiled: CompiledReads) -> None:
+        """Reads the compiled engine handed to the reference engine, by reason: never silent."""
+        self.follow(
+            "borderlabour_compiled_reads_total",
+            "Operations answered by the compiled read engine.",
+            lambda: compiled.compiled,
+        )
+        fallbacks = Counter(
+            "borderlabour_reference_fallbacks",
+            "Operations the compiled engine left to the reference engine, by reason.",
+            ["reason"],
+            registry=self._registry,
+        )
+        seen: dict[str, float] = {}
+
+        def catch_up() -> None:
+            for reason, n in list(compiled.fallbacks.items()):
+                if n > seen.get(reason, 0):
+                    fallbacks.labels(reason).inc(n - seen.get(reason, 0))
+                seen[reason] = n
+
+        self._catch_ups.append(catch_up)
 
 
 def operation_label(operation_type: str | None, root_fields: frozenset[str]) -> str:

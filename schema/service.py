@@ -16,6 +16,7 @@ from ledger.entries import Disclosure, append, request_hash
 from ledger.keys import LedgerFiles, SignedHead, advance_head, load_signing_key
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
+from planner.engine import CompiledReads
 from policies.access import AccessControl
 from policies.grants import Grant
 from policies.purposes import PurposeRefused
@@ -84,6 +85,10 @@ class Registry:
         )
         self.metrics.follow("borderlabour_policy_reloads_total", "Policy loads.", lambda: self.access.reloads)
         self.metrics.follow("borderlabour_schema_builds_total", "Schemas built.", lambda: self.schemas.builds)
+        # Reads answered by compiled SQL; None: every request runs on the reference engine.
+        self.compiled = CompiledReads() if settings.engine == "compiled" else None
+        if self.compiled is not None:
+            self.metrics.count_fallbacks(self.compiled)
 
     def authenticate(self, token: str) -> Caller | None:
         with internal_session(self.sessions) as session:
@@ -115,7 +120,9 @@ class Registry:
         try:
             if prepared.operation_type == "mutation":
                 session.connection(execution_options={"sqlite_immediate": True})
-            context = RequestContext(grant=grant, session=session, request_id=request_id, purpose=purpose)
+            context = RequestContext(
+                grant=grant, session=session, request_id=request_id, purpose=purpose, compiled=self.compiled
+            )
             result = _thread_loop().run_until_complete(
                 schema.execute(
                     query, variable_values=variables, context_value=context, operation_name=operation_name

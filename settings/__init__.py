@@ -9,7 +9,7 @@ itself. A setting that is wrong is reported with the variable or flag that set i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -95,6 +95,8 @@ class Settings(BaseSettings):
     """BORDERLABOUR_GRAPHIQL: serve the GraphiQL page and allow introspection (0 in production)."""
     metrics: bool = True
     """BORDERLABOUR_METRICS: serve Prometheus metrics at GET /metrics (to the local host only)."""
+    engine: Literal["compiled", "reference"] = "compiled"
+    """BORDERLABOUR_ENGINE: `compiled` reads run as SQL built from each query; `reference` field by field."""
     body_seconds: float = Field(default=10.0, gt=0)
     """BORDERLABOUR_BODY_SECONDS: how long a request body may take to arrive."""
 
@@ -138,7 +140,12 @@ class Settings(BaseSettings):
             raise SettingsError("\n".join(_problem(error) for error in exc.errors())) from None
 
 
-FLAGS = {"database_url": "--database-url", "policy_dir": "--policy-dir", "graphiql": "--no-graphiql"}
+FLAGS = {
+    "engine": "--engine",
+    "database_url": "--database-url",
+    "policy_dir": "--policy-dir",
+    "graphiql": "--no-graphiql",
+}
 
 
 def _problem(error: Any) -> str:
@@ -149,3 +156,6 @@ def _problem(error: Any) -> str:
         source = f"{source} (or {FLAGS[name]})"
     reason = str(error.get("ctx", {}).get("error") or error["msg"])
     return f"{source}: {reason}"
+
+
+ENGINES: tuple[str, ...] = get_args(Settings.model_fields["engine"].annotation)

@@ -35,9 +35,7 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_database_wal_shm_and_ledger_head_are_readable_by_their_owner_only(
-    database, as_office
-) -> None:
+def test_database_wal_shm_and_ledger_head_are_readable_by_their_owner_only(database, as_office) -> None:
     as_office("hg-labour").data("{ workers(first: 1) { nodes { fullName } } }")  # writes the head
     files = [LedgerFiles.beside_keys(database.key_file).head]
     if database.url.startswith("sqlite"):
