@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -144,3 +145,49 @@ def test_every_readable_field_has_a_compile_rule() -> None:
         if known is None or field_name not in (known if isinstance(known, dict) else known.fields):
             missing.append(resource)
     assert not missing, f"readable fields the planner cannot compile: {missing}"
+
+
+PAGE = """query Page($first: Int!) {
+  workers(first: $first, filter: {status: [DEPLOYED]}) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id fullName placements { job employer { nameZh } } crossings(first: 5) { crossedAt gate { code } } }
+  }
+}"""
+TWICE = PAGE.replace("  workers(", "  again: workers(first: $first) { totalCount }\n  workers(", 1)
+
+
+def _metric(live_server: Any, name: str) -> float:
+    text = httpx.get(f"{live_server.url}/metrics", timeout=30).text
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
+
+
+def _statements(live_server: Any, client: Any, query: str, first: int) -> int:
+    """The fewest statements of a few tries of one request (token lookups are cached between tries)."""
+    counts = []
+    for _ in range(3):
+        client.data(query, {"first": first})
+        before = _metric(live_server, "borderlabour_db_statements_total")
+        client.data(query, {"first": first})
+        counts.append(_metric(live_server, "borderlabour_db_statements_total") - before)
+    return int(min(counts))
+
+
+def test_a_compiled_read_runs_one_statement_per_root_field_whatever_the_page_size(
+    live_server, as_office
+) -> None:
+    hekou = as_office("cn-hekou")
+    compiled_before = _metric(live_server, "borderlabour_compiled_reads_total")
+    one_root = _statements(live_server, hekou, PAGE, 10)
+    assert _statements(live_server, hekou, PAGE, 100) == one_root
+    assert _statements(live_server, hekou, TWICE, 10) == one_root + 1
+    assert _metric(live_server, "borderlabour_compiled_reads_total") > compiled_before
+
+
+def test_what_the_compiled_engine_leaves_to_the_reference_engine_is_counted_with_its_reason(
+    live_server, as_office
+) -> None:
+    hekou = as_office("cn-hekou")
+    reason = 'borderlabour_reference_fallbacks_total{reason="introspection"}'
+    before = _metric(live_server, reason)
+    assert hekou.data("{ __schema { queryType { name } } }") == {"__schema": {"queryType": {"name": "Query"}}}
+    assert _metric(live_server, reason) == before + 1
