@@ -28,7 +28,7 @@ from resolvers.opaque import encode_id
 from schema.builder import policy_catalogue
 from schema.context import RequestContext
 from schema.service import Registry
-from tests.conftest import Database
+from tests.conftest import Database, Server
 from tests.read_documents import Samples, read_documents
 
 OFFICES = [
@@ -156,8 +156,12 @@ PAGE = """query Page($first: Int!) {
 TWICE = PAGE.replace("  workers(", "  again: workers(first: $first) { totalCount }\n  workers(", 1)
 
 
+def _metrics_text(server: Any) -> str:
+    return httpx.get(f"{server.url}/metrics", timeout=30).text
+
+
 def _metric(live_server: Any, name: str) -> float:
-    text = httpx.get(f"{live_server.url}/metrics", timeout=30).text
+    text = _metrics_text(live_server)
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
 
 
@@ -191,3 +195,27 @@ def test_what_the_compiled_engine_leaves_to_the_reference_engine_is_counted_with
     before = _metric(live_server, reason)
     assert hekou.data("{ __schema { queryType { name } } }") == {"__schema": {"queryType": {"name": "Query"}}}
     assert _metric(live_server, reason) == before + 1
+
+
+def test_serve_engine_reference_answers_every_read_on_the_reference_engine(
+    database: Database, demo_tokens: dict[str, str], tmp_path: Any, live_server: Server
+) -> None:
+    reference = Server(database, demo_tokens, tmp_path / "reference.log", _args="--engine reference")
+    try:
+        query = {"query": PAGE, "variables": {"first": 3}}
+        answers = [
+            httpx.post(
+                f"{server.url}/graphql",
+                json=query,
+                headers={
+                    "Authorization": f"Bearer {demo_tokens['cn-hekou']}",
+                    "X-Purpose": "placement-verification",
+                },
+                timeout=30,
+            ).json()
+            for server in (reference, live_server)
+        ]
+        assert answers[0] == answers[1] and "errors" not in answers[0]
+        assert "borderlabour_compiled_reads_total" not in _metrics_text(reference)
+    finally:
+        reference.stop()
