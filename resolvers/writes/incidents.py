@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -55,6 +56,10 @@ def update_incident(session: Session, data: Any) -> Incident:
     if resolution is not None:
         incident.resolution = resolution
     if status is not None:
+        if status == IncidentStatus.RESOLVED and incident.status != IncidentStatus.RESOLVED:
+            incident.resolved_on = dt.date.today()
+        elif status != IncidentStatus.RESOLVED:
+            incident.resolved_on = None
         incident.status = status
     session.flush()
     return incident
