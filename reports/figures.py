@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -167,9 +169,9 @@ def agreement_figures(session: Session, agreement: Agreement, year: int) -> Agre
     of_agreement = Placement.agreement_id == agreement.id
     flows = y.flow_columns()
 
-    totals = Flows(*session.execute(select(*flows).where(of_agreement)).one())
+    totals = _flows(session.execute(select(*flows).where(of_agreement)).one())
     by_employer = [
-        FlowsOf(code, vi, zh, Flows(*counts))
+        FlowsOf(code, vi, zh, _flows(counts))
         for code, vi, zh, *counts in session.execute(
             select(Employer.social_credit_code, Employer.name_vi, Employer.name_zh, *flows)
             .join(Employer, Employer.id == Placement.employer_id)
@@ -180,7 +182,7 @@ def agreement_figures(session: Session, agreement: Agreement, year: int) -> Agre
         )
     ]
     by_district = [
-        FlowsOf(code, vi, zh, Flows(*counts))
+        FlowsOf(code, vi, zh, _flows(counts))
         for code, vi, zh, *counts in session.execute(
             select(AdminUnit.code, AdminUnit.name_vi, AdminUnit.name_zh, *flows)
             .join(Worker, Worker.id == Placement.worker_id)
@@ -223,6 +225,11 @@ def agreement_figures(session: Session, agreement: Agreement, year: int) -> Agre
     )
 
 
+def _flows(counts: Sequence[Any]) -> Flows:
+    sent, in_china, returned, absconded, terminated = (int(n) for n in counts)
+    return Flows(sent, in_china, returned, absconded, terminated)
+
+
 def _incidents(session: Session, agreement_id: int, y: _Year) -> tuple[list[IncidentCount], float | None]:
     of_year = and_(Placement.agreement_id == agreement_id, Incident.occurred_on.between(y.first, y.last))
     joined = select(Incident.kind, Incident.status, func.count()).join(
@@ -241,7 +248,7 @@ def _incidents(session: Session, agreement_id: int, y: _Year) -> tuple[list[Inci
         .join(Placement, Placement.id == Incident.placement_id)
         .where(of_year, Incident.resolved_on.is_not(None))
     ).all()
-    days = [(resolved - occurred).days for occurred, resolved in spans]
+    days = [(resolved - occurred).days for occurred, resolved in spans if resolved is not None]
     return counts, float(statistics.median(days)) if days else None
 
 

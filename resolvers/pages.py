@@ -67,7 +67,7 @@ def paginate(
     after: str | None,
 ) -> Page:
     if not 0 <= first <= MAX_PAGE:
-        raise InputError("first", f"must be between 0 and {MAX_PAGE}", "OUT_OF_RANGE")
+        raise InputError("first", "must be between 0 and {maximum}", "OUT_OF_RANGE", maximum=MAX_PAGE)
     column, pk = ordering.column, model.id
     stmt: Select = select(model).where(*where)
     if after is not None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import strawberry
 
+from locales import message_of, reader_language
 from policies.grants import Grant
 from policies.writes import require_duty
 from resolvers.errors import InputError
@@ -70,6 +71,11 @@ AgreementPayload = _payload(agreement_types.Agreement, "agreement")
 TalksMinutesPayload = _payload(agreement_types.TalksMinutes, "talksMinutes")
 
 
+def _user_error(error: InputError) -> UserError:
+    """In the reader's language (Accept-Language), like every message the registry answers."""
+    return UserError(field=error.field, message=message_of(error, reader_language()), code=error.code)
+
+
 def _run(info: Info, name: str, write: Callable[[Grant], Any], payload: type, wrap: type, field: str) -> Any:
     context = info.context
     require_duty(context.grant, name)
@@ -77,9 +83,9 @@ def _run(info: Info, name: str, write: Callable[[Grant], Any], payload: type, wr
         with context.session.begin_nested():
             row = write(context.grant)
     except InputErrors as exc:
-        return payload(errors=[UserError(field=e.field, message=e.message, code=e.code) for e in exc.errors])
+        return payload(errors=[_user_error(e) for e in exc.errors])
     except InputError as exc:
-        return payload(errors=[UserError(field=exc.field, message=exc.message, code=exc.code)])
+        return payload(errors=[_user_error(exc)])
     context.written.append((name, type(row).__name__, row.id))
     return payload(**{field: wrap(db=row)})
 

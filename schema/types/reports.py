@@ -46,8 +46,8 @@ class FlowsByKey:
 
 @strawberry.type(description="Incidents of one kind and status that occurred in the year.")
 class IncidentCount:
-    kind: IncidentKind
-    status: IncidentStatus
+    kind: IncidentKind  # type: ignore[valid-type]
+    status: IncidentStatus  # type: ignore[valid-type]
     count: int
 
 
