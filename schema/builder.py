@@ -23,6 +23,7 @@ from policies.grants import Grant
 from schema.disclosures import DisclosureRecordingContext
 from schema.fields import DUTY, POLICY, REQUIRES
 from schema.mutation import Mutation
+from schema.operations import OperationCache
 from schema.query import Query
 from schema.types import agreements, checks, crossings, employers, incidents, placements, statistics, workers
 
@@ -112,6 +113,7 @@ class OfficeSchema(strawberry.Schema):
                 *closed,
             ],
         )
+        self.operations = OperationCache(self._schema, LIMITS.max_tokens)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: object = None) -> None:
         """No suggestions, anywhere: a hint names a field, argument, type or value the office might not

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from models import Agreement, AgreementStatus, BorderGate, Country, TalksMinutes
 from resolvers.errors import InputError
 from resolvers.validation import Checks
-from resolvers.writes.common import find, find_unit, require_in_scope, set_status
+from resolvers.writes.common import WriteContext, find, find_unit, require_in_scope, set_status
 
 
-def create_agreement(session: Session, data: Any) -> Agreement:
+def create_agreement(w: WriteContext, data: Any) -> Agreement:
+    session = w.session
     checks = Checks()
     code = checks.pattern(
         "code", data.code, r"[A-Z0-9-]{3,64}", "must be 3-64 capital letters, digits or '-'"
@@ -65,11 +65,12 @@ def create_agreement(session: Session, data: Any) -> Agreement:
     return agreement
 
 
-def update_agreement_status(session: Session, data: Any) -> Agreement:
-    return set_status(session, Agreement, "agreementId", data.agreement_id, "Agreement", data.status)
+def update_agreement_status(w: WriteContext, data: Any) -> Agreement:
+    return set_status(w.session, Agreement, "agreementId", data.agreement_id, "Agreement", data.status)
 
 
-def add_talks_minutes(session: Session, data: Any) -> TalksMinutes:
+def add_talks_minutes(w: WriteContext, data: Any) -> TalksMinutes:
+    session = w.session
     checks = Checks()
     agreement = find(session, Agreement, "agreementId", data.agreement_id, "Agreement")
     minutes = TalksMinutes(

@@ -8,10 +8,9 @@ from sqlalchemy.orm import Session
 
 from models import ClearanceResult, HealthCheck, HealthResult, PoliceClearance, Worker, WorkerStatus
 from models.sealing import keyring
-from policies.grants import Grant
 from resolvers.errors import InputError
 from resolvers.validation import Checks
-from resolvers.writes.common import find
+from resolvers.writes.common import WriteContext, find
 
 
 def _worker_and_checks(
@@ -28,7 +27,8 @@ def _worker_and_checks(
     return worker, checks, (when, notes)
 
 
-def record_health_check(session: Session, grant: Grant, data: Any) -> HealthCheck:
+def record_health_check(w: WriteContext, data: Any) -> HealthCheck:
+    session, grant = w.session, w.grant
     worker, checks, (checked_on, notes) = _worker_and_checks(session, data, "checkedOn", data.checked_on)
     checks.done()
     check = HealthCheck(
@@ -43,7 +43,8 @@ def record_health_check(session: Session, grant: Grant, data: Any) -> HealthChec
     return check
 
 
-def record_police_clearance(session: Session, grant: Grant, data: Any) -> PoliceClearance:
+def record_police_clearance(w: WriteContext, data: Any) -> PoliceClearance:
+    session, grant = w.session, w.grant
     worker, checks, (issued_on, notes) = _worker_and_checks(session, data, "issuedOn", data.issued_on)
     checks.done()
     result = ClearanceResult(data.result.value)

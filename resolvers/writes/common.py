@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import AdminUnit
+from policies.grants import Grant
 from resolvers.errors import InputError, NotFoundError
 from resolvers.listing import internal_id
 
 
-def find(session: Session, model: type, field: str, global_id: str, type_name: str) -> Any:
+@dataclass
+class WriteContext:
+    """What one write may use: the caller's scoped session and grant, the day it is made, and the
+    ledger's list of what was written (a write that also stores an override or a correction adds
+    that row, so the ledger names it)."""
+
+    session: Session
+    grant: Grant
+    today: dt.date
+    written: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def ledger(self, duty: str, row: Any) -> None:
+        self.written.append((duty, type(row).__name__, row.id))
+
+
+def find(session: Session, model: Any, field: str, global_id: str, type_name: str) -> Any:
     """The row behind a global ID, or NotFound: foreign and missing rows look the same."""
     row_id = internal_id(field, global_id, type_name)
     row = session.scalar(select(model).where(model.id == row_id))
@@ -36,7 +54,7 @@ def require_in_scope(session: Session, row: Any, field: str) -> None:
         raise InputError(field, "is outside your office's jurisdiction", "OUT_OF_JURISDICTION")
 
 
-def set_status(session: Session, model: type, field: str, global_id: str, type_name: str, status: Any) -> Any:
+def set_status(session: Session, model: Any, field: str, global_id: str, type_name: str, status: Any) -> Any:
     """Moves a row the caller may see to another status (an enum member of the model's)."""
     row = find(session, model, field, global_id, type_name)
     row.status = type(row.status)(status.value)

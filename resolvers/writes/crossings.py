@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from models import BorderGate, Crossing, Direction, TravelDocument, Worker
-from policies.grants import Grant
 from resolvers.errors import InputError
 from resolvers.validation import Checks
-from resolvers.writes.common import find
+from resolvers.writes.common import WriteContext, find
 
 
-def record_crossing(session: Session, grant: Grant, data: Any) -> Crossing:
+def record_crossing(w: WriteContext, data: Any) -> Crossing:
+    session, grant = w.session, w.grant
     checks = Checks()
     crossed_at = checks.moment("crossedAt", data.crossed_at)
     gate = session.scalar(select(BorderGate).where(BorderGate.code == (data.gate_code or "")[:64]))

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from models import Incident, IncidentKind, IncidentStatus, Placement, Worker
-from policies.grants import Grant
 from resolvers.errors import InputError
 from resolvers.validation import Checks
-from resolvers.writes.common import find
+from resolvers.writes.common import WriteContext, find
 
 
-def report_incident(session: Session, grant: Grant, data: Any) -> Incident:
+def report_incident(w: WriteContext, data: Any) -> Incident:
+    session, grant = w.session, w.grant
     checks = Checks()
     occurred_on = checks.date("occurredOn", data.occurred_on)
     description = checks.text("description", data.description, max_len=4000)
@@ -42,7 +39,8 @@ def report_incident(session: Session, grant: Grant, data: Any) -> Incident:
     return incident
 
 
-def update_incident(session: Session, data: Any) -> Incident:
+def update_incident(w: WriteContext, data: Any) -> Incident:
+    session = w.session
     checks = Checks()
     incident = find(session, Incident, "incidentId", data.incident_id, "Incident")
     handling = checks.text("handling", data.handling, max_len=4000, required=False)
@@ -57,7 +55,7 @@ def update_incident(session: Session, data: Any) -> Incident:
         incident.resolution = resolution
     if status is not None:
         if status == IncidentStatus.RESOLVED and incident.status != IncidentStatus.RESOLVED:
-            incident.resolved_on = dt.date.today()
+            incident.resolved_on = w.today
         elif status != IncidentStatus.RESOLVED:
             incident.resolved_on = None
         incident.status = status

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from models import Agreement, AgreementStatus, Employer, Placement, PlacementStatus, Worker, WorkerStatus
 from resolvers.errors import InputError
 from resolvers.validation import Checks
-from resolvers.writes.common import find, require_in_scope
+from resolvers.writes.common import WriteContext, find, require_in_scope
 
 ENDINGS = {PlacementStatus.COMPLETED, PlacementStatus.TERMINATED, PlacementStatus.ABSCONDED}
 
 
-def create_placement(session: Session, data: Any) -> Placement:
+def create_placement(w: WriteContext, data: Any) -> Placement:
+    session = w.session
     checks = Checks()
     job = checks.text("job", data.job)
     wage = checks.money("monthlyWageCny", data.monthly_wage_cny)
@@ -47,7 +46,8 @@ def create_placement(session: Session, data: Any) -> Placement:
     return placement
 
 
-def confirm_placement_start(session: Session, data: Any) -> Placement:
+def confirm_placement_start(w: WriteContext, data: Any) -> Placement:
+    session = w.session
     checks = Checks()
     placement = find(session, Placement, "placementId", data.placement_id, "Placement")
     permit = checks.pattern(
@@ -67,7 +67,8 @@ def confirm_placement_start(session: Session, data: Any) -> Placement:
     return placement
 
 
-def report_placement_end(session: Session, data: Any) -> Placement:
+def report_placement_end(w: WriteContext, data: Any) -> Placement:
+    session = w.session
     checks = Checks()
     placement = find(session, Placement, "placementId", data.placement_id, "Placement")
     end = checks.date("endDate", data.end_date)

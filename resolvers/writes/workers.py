@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from models import Sex, UnitLevel, Worker, WorkerStatus
 from models.sealing import keyring
 from policies.sessions import identity_taken
+from resolvers.clock import years_before
 from resolvers.errors import InputError
 from resolvers.validation import Checks
-from resolvers.writes.common import find_unit, require_in_scope, set_status
+from resolvers.writes.common import WriteContext, find_unit, require_in_scope, set_status
 
 
-def register_worker(session: Session, data: Any) -> Worker:
+def register_worker(w: WriteContext, data: Any) -> Worker:
+    session, today = w.session, w.today
     checks = Checks()
-    today = dt.date.today()
     full_name = checks.text("fullName", data.full_name)
     born = checks.date(
         "dateOfBirth",
         data.date_of_birth,
-        earliest=today.replace(year=today.year - 80),
-        latest=today.replace(year=today.year - 15),
+        earliest=years_before(today, 80),
+        latest=years_before(today, 15),
     )
     ethnicity = checks.text("ethnicity", data.ethnicity, max_len=64)
     national_id = checks.pattern("nationalIdNumber", data.national_id_number, r"\d{12}", "must be 12 digits")
@@ -52,10 +51,14 @@ def register_worker(session: Session, data: Any) -> Worker:
     except InputError as exc:
         checks.errors.append(exc)
     ring = keyring()
-    if national_id and identity_taken(session, Worker.national_id_index, ring.blind_index(national_id)):
+    national_id_index = ring.blind_index(national_id)
+    if national_id_index and identity_taken(session, Worker.national_id_index, national_id_index):
         checks.fail("nationalIdNumber", "is already registered", "DUPLICATE")
+    if born is None and data.date_of_birth is None:
+        checks.fail("dateOfBirth", "is required", "REQUIRED")
     checks.done()
-    assert commune is not None and born is not None
+    if commune is None or born is None:  # unreachable: each None above came with an error
+        raise InputError("homeCommuneCode", "could not be read", "INVALID")
     worker = Worker(
         full_name=full_name,
         date_of_birth=born,
@@ -85,5 +88,5 @@ def register_worker(session: Session, data: Any) -> Worker:
     return worker
 
 
-def update_worker_status(session: Session, data: Any) -> Worker:
-    return set_status(session, Worker, "workerId", data.worker_id, "Worker", data.status)
+def update_worker_status(w: WriteContext, data: Any) -> Worker:
+    return set_status(w.session, Worker, "workerId", data.worker_id, "Worker", data.status)

@@ -1,0 +1,76 @@
+"""What a mutation answers: the record written, or the errors that refused it (nothing written).
+
+Each payload is a plain class with one node field and `errors`, so type checkers see it as it is;
+the node field exists only for offices that see its type (a write never discloses a type the
+office may not read).
+"""
+
+from typing import Any
+
+import strawberry
+
+from schema.fields import REQUIRES
+from schema.types.agreements import Agreement, TalksMinutes
+from schema.types.checks import HealthCheck, PoliceClearance
+from schema.types.crossings import Crossing
+from schema.types.incidents import Incident
+from schema.types.placements import Placement
+from schema.types.workers import Worker
+
+
+@strawberry.type(description="Why a write was refused; `field` names the input field (camelCase).")
+class UserError:
+    field: str | None
+    message: str
+    code: str
+
+
+def _node(type_name: str) -> Any:
+    return strawberry.field(default=None, metadata={REQUIRES: (type_name,)})
+
+
+@strawberry.type
+class Payload:
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Empty if the write was made; else every reason it was refused."
+    )
+
+
+@strawberry.type(description="The Worker written, or the errors that refused it.")
+class WorkerPayload(Payload):
+    worker: Worker | None = _node("Worker")
+
+
+@strawberry.type(description="The Placement written, or the errors that refused it.")
+class PlacementPayload(Payload):
+    placement: Placement | None = _node("Placement")
+
+
+@strawberry.type(description="The Crossing written, or the errors that refused it.")
+class CrossingPayload(Payload):
+    crossing: Crossing | None = _node("Crossing")
+
+
+@strawberry.type(description="The HealthCheck written, or the errors that refused it.")
+class HealthCheckPayload(Payload):
+    health_check: HealthCheck | None = _node("HealthCheck")
+
+
+@strawberry.type(description="The PoliceClearance written, or the errors that refused it.")
+class PoliceClearancePayload(Payload):
+    police_clearance: PoliceClearance | None = _node("PoliceClearance")
+
+
+@strawberry.type(description="The Incident written, or the errors that refused it.")
+class IncidentPayload(Payload):
+    incident: Incident | None = _node("Incident")
+
+
+@strawberry.type(description="The Agreement written, or the errors that refused it.")
+class AgreementPayload(Payload):
+    agreement: Agreement | None = _node("Agreement")
+
+
+@strawberry.type(description="The TalksMinutes written, or the errors that refused it.")
+class TalksMinutesPayload(Payload):
+    talks_minutes: TalksMinutes | None = _node("TalksMinutes")
