@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -41,18 +42,23 @@ def run(settings: Settings, host: str, port: int, processes: int) -> int:
     if processes < 1:
         raise SetupError("--processes must be at least 1, not {processes}", processes=processes)
     sock = listen(host, port)
-    # prometheus_client's multiprocess mode is switched on by this variable, read when the library
-    # is first imported: it must be set before any server process imports it.
+    # prometheus_client's multiprocess mode is switched on by this variable (`schema.metrics`):
+    # every server process writes its counts into the folder, and /metrics sums them.
     metrics_dir = None
+    # uvicorn re-raises SIGTERM once it has shut down; raising SystemExit instead lets the
+    # `finally` below remove the metrics folder.
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
     if METRICS_DIR_ENV not in os.environ:
-        if "prometheus_client" in sys.modules:
-            raise CommandFailed("metrics were set up before the server: report this as a bug")
         metrics_dir = os.environ[METRICS_DIR_ENV] = tempfile.mkdtemp(prefix="borderlabour-metrics-")
     try:
         return _run_processes(settings, sock, host, port, processes)
     finally:
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _run_processes(settings: Settings, sock: socket.socket, host: str, port: int, processes: int) -> int:
@@ -69,6 +75,9 @@ def _run_processes(settings: Settings, sock: socket.socket, host: str, port: int
         workers=processes,
         log_level="info",
         server_header=False,
+        # A process that imports the whole registry on a busy machine may need more than the
+        # default 5 s to answer its first health check; it is not dead, only slow.
+        timeout_worker_healthcheck=60,
     )
     print(
         f"Border Labour Registry on http://{host}:{port}/graphql ({processes} process(es))",

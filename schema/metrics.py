@@ -14,7 +14,14 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+    values,
+)
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import Engine, event
 
@@ -32,6 +39,10 @@ disable_created_metrics()
 class Metrics:
     def __init__(self) -> None:
         self.multiprocess_dir = os.environ.get(MULTIPROCESS_DIR_ENV)
+        if self.multiprocess_dir and not getattr(values.ValueClass, "_multiprocess", False):
+            # The library picks its value class when first imported, which may be before `serve`
+            # named the folder: values of metrics made from here on go to the shared folder.
+            values.ValueClass = values.MultiProcessValue()
         # In multiprocess mode the values live in the shared folder, not in a registry object.
         own = None if self.multiprocess_dir else CollectorRegistry(auto_describe=True)
         self._registry = own

@@ -94,25 +94,32 @@ def test_a_policy_change_reaches_every_process_within_seconds(servers) -> None:
     assert all("fullName" in fields(s) for s in both)
 
 
+RELOADS = ("borderlabour_policy_reloads_total", ())
+ME_ANSWERED = ("borderlabour_requests_total", (("operation", "query:me"), ("status", "200")))
+
+
 def test_metrics_of_serve_with_two_processes_are_one_sum(database, demo_tokens, tmp_path) -> None:
     """Each process loads the policy once at start and answers some of the requests; whichever
     process answers GET /metrics reports the total over both."""
     from prometheus_client.parser import text_string_to_metric_families
 
+    def samples() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+        text = httpx.get(f"{server.url}/metrics", timeout=10).text
+        return {
+            (s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text)
+            for s in family.samples
+        }
+
     server = Server(database, demo_tokens, tmp_path / "server.log", _args="--processes 2")
     try:
+        # /healthz answers as soon as one process is up: wait for the second one's policy load.
+        both_loaded = _seconds_until([server], lambda _: samples()[RELOADS] == 2, 60)
+        assert both_loaded[0] is not None, "the second process never loaded the policy"
         for _ in range(12):  # a new connection each time, so both processes take requests
             assert _post(server, demo_tokens["hg-police"], ME).status_code == 200
         for _ in range(6):
-            text = httpx.get(f"{server.url}/metrics", timeout=10).text
-            samples = {
-                (s.name, tuple(sorted(s.labels.items()))): s.value
-                for family in text_string_to_metric_families(text)
-                for s in family.samples
-            }
-            assert samples[("borderlabour_policy_reloads_total", ())] == 2
-            assert (
-                samples[("borderlabour_requests_total", (("operation", "query:me"), ("status", "200")))] == 12
-            )
+            now = samples()
+            assert now[RELOADS] == 2 and now[ME_ANSWERED] == 12, now
     finally:
         server.stop()
