@@ -15,6 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from exports.workers import MAX_ROWS as EXPORT_MAX_ROWS
+from exports.workers import ExportRefused, plan, write_rows
 from imports.workbook import FileRefused, read_sheet, template
 from imports.workers import DUTY, ImportOutcome, import_workers
 from ledger.entries import Disclosure, request_hash
@@ -84,7 +86,7 @@ def _unavailable() -> Refusal:
     )
 
 
-def stated_purpose(grant: Grant, request: Request, required: str) -> str:
+def stated_purpose(grant: Grant, request: Request, required: str | None) -> str:
     stated = request.headers.get("x-purpose")
     try:
         return check_purpose(grant, stated, required)
@@ -237,7 +239,59 @@ def file_routes(registry: Registry) -> list[Route]:
         outcome = await run_for_office(registry, request, grant, caller, purpose, work, writes=not dry_run)
         return JSONResponse(outcome.answer(reader_language()))
 
+    async def workers_export(request: Request, rid: str) -> Response:
+        caller, grant = await office_of(registry, request)
+        schema = registry.schemas.schema_for(grant)
+        try:
+            export = plan(schema._schema, request.query_params)
+        except ExportRefused as exc:
+            raise Refusal(400, exc.template, "BAD_REQUEST", **exc.params) from exc
+        if export is None:
+            raise Refusal(404, N_("not found"), "NOT_FOUND")
+        purpose = stated_purpose(grant, request, None)
+        prepared = schema.operations.prepare(export.query, None)
+
+        def pages() -> list[dict[str, Any]] | dict[str, Any]:
+            nodes: list[dict[str, Any]] = []
+            after = None
+            while True:
+                variables: dict[str, Any] = {"after": after} | (
+                    {"filter": export.filter} if export.filter else {}
+                )
+                body = registry.execute(
+                    grant, export.query, variables, None, purpose, prepared, rid, caller.token_id
+                ).body
+                if body.get("errors"):
+                    return body
+                page = body["data"]["workers"]
+                nodes += page["nodes"]
+                if not page["pageInfo"]["hasNextPage"]:
+                    return nodes
+                if len(nodes) >= EXPORT_MAX_ROWS:
+                    raise Refusal(
+                        400,
+                        N_("more than {maximum} rows: narrow the filters"),
+                        "TOO_LARGE",
+                        maximum=EXPORT_MAX_ROWS,
+                    )
+                after = page["pageInfo"]["endCursor"]
+
+        try:
+            nodes = await to_thread.run_sync(pages)
+        except LedgerUnavailable as exc:
+            message = N_(
+                "the disclosure could not be recorded in the ledger, so nothing was sent; retry shortly"
+            )
+            raise Refusal(503, message, "LEDGER_UNAVAILABLE", {"Retry-After": "5"}) from exc
+        except DatabaseUnavailable as exc:
+            raise _unavailable() from exc
+        if isinstance(nodes, dict):
+            return JSONResponse(nodes, status_code=400)
+        content = await to_thread.run_sync(write_rows, export.columns, nodes)
+        return file_response(content, XLSX_TYPE, "workers.xlsx")
+
     return [
+        Route("/exports/workers.xlsx", guarded(registry, workers_export), methods=["GET"]),
         Route(
             "/reports/agreements/{agreement}/{year}.{format}",
             guarded(registry, agreement_report),
