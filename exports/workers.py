@@ -54,7 +54,7 @@ def _columns(worker: GraphQLObjectType) -> Iterator[tuple[str, str]]:
         named = get_named_type(kind)
         if isinstance(named, GraphQLScalarType | GraphQLEnumType):
             yield name, name
-        elif named.name == UNIT:
+        elif named is not None and named.name == UNIT:
             yield name, f"{name} {{ code }}"
 
 
