@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
 
@@ -90,13 +92,39 @@ def test_form_posts_are_refused(http, live_server) -> None:
     assert response.status_code == 415
 
 
-def test_operations_are_not_run_over_get(http, live_server) -> None:
+def test_operations_are_not_run_over_get(http, live_server, as_office) -> None:
+    """A complete, valid registration by the office whose duty it is, sent over GET, writes nothing;
+    the same request over POST writes the worker."""
+    labour = as_office("hg-labour", "worker-registration")
+    district = labour.data('{ administrativeUnits(parentCode: "VN-HG") { code } }')["administrativeUnits"][0][
+        "code"
+    ]
+    commune = labour.data(
+        "query($p: String) { administrativeUnits(parentCode: $p) { code } }", {"p": district}
+    )
+    worker = {
+        "fullName": "Lù Thị Sính",
+        "dateOfBirth": "1997-03-02",
+        "sex": "FEMALE",
+        "ethnicity": "Dao",
+        "nationalIdNumber": "002197054321",
+        "borderPassNumber": "HG9900456",
+        "phone": "0912345679",
+        "homeCommuneCode": commune["administrativeUnits"][0]["code"],
+    }
+    document = (
+        "mutation($w: RegisterWorkerInput!) { registerWorker(input: $w) { worker { id } errors { code } } }"
+    )
+    find = "query($n: String!) { workers(filter: {nationalIdNumber: $n}) { totalCount } }"
     response = http.get(
         "/graphql",
-        params={"query": "mutation { registerWorker { errors { code } } }"},
-        headers={**_auth(live_server), "Accept": "application/json"},
+        params={"query": document, "variables": json.dumps({"w": worker})},
+        headers={**_auth(live_server, purpose="worker-registration"), "Accept": "application/json"},
     )
-    assert response.status_code == 405
+    assert response.status_code == 405 and "data" not in response.json()
+    assert labour.data(find, {"n": worker["nationalIdNumber"]})["workers"]["totalCount"] == 0
+    assert labour.data(document, {"w": worker})["registerWorker"]["errors"] == []
+    assert labour.data(find, {"n": worker["nationalIdNumber"]})["workers"]["totalCount"] == 1
 
 
 def test_wrong_variable_types_are_a_graphql_error_without_data(as_office) -> None:

@@ -39,8 +39,15 @@ def test_a_chinese_offices_read_shows_in_the_workers_disclosures(as_office) -> N
 def test_the_district_sees_disclosures_and_the_chinese_office_does_not(as_office) -> None:
     body = as_office("cn-hekou").query("{ workers(first: 1) { nodes { disclosures { at } } } }")
     assert body["errors"][0]["message"] == "Cannot query field 'disclosures' on type 'Worker'."
-    district = as_office("hg-meo-vac").data("{ workers(first: 1) { nodes { disclosures { at } } } }")
-    assert district["workers"]["nodes"]
+    district = as_office("hg-meo-vac", "data-subject-request")
+    resident = district.data("{ workers(first: 1) { nodes { id } } }")["workers"]["nodes"][0]["id"]
+    # The province's labour department reads the district's resident...
+    as_office("hg-labour").data(
+        "query($id: ID!) { node(id: $id) { ... on Worker { phone } } }", {"id": resident}
+    )
+    # ...and the district sees that read among its resident's disclosures.
+    seen = district.data(DISCLOSURES, {"id": resident})["node"]["disclosures"]
+    assert seen[0]["office"] == {"code": "hg-labour"} and seen[0]["fields"] == ["Worker.phone"]
 
 
 def test_an_untouched_ledger_verifies(database, as_office) -> None:
