@@ -248,10 +248,9 @@ GATES: tuple[GateSpec, ...] = (
              "VN-LC-LAOCAI", "CN-YN-HH-HK"),
     GateSpec("GATE-THANHTHUY-TIANBAO", "Cửa khẩu quốc tế Thanh Thủy – Thiên Bảo", "清水–天保口岸",
              "VN-HG-VIXUYEN", "CN-YN-WS-MLP"),
-    # DOMAIN.md pairs this gate with Napo (the Mèo Vạc – Na Po pilot); Điền Bồng/田蓬 itself is
-    # administered from Funing (CN-YN-WS-FN), a data change if the registry wants it exact.
+    # Điền Bồng / 田蓬 lies in Funing county, Wenshan (not in Napo): DOMAIN.md.
     GateSpec("GATE-SAMPUN-TIANPENG", "Cửa khẩu Săm Pun – Điền Bồng", "三本–田蓬口岸",
-             "VN-HG-MEOVAC", "CN-GX-BS-NP"),
+             "VN-HG-MEOVAC", "CN-YN-WS-FN"),
 )
 # fmt: on
 

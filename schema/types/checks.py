@@ -11,6 +11,7 @@ from schema.context import Info
 from schema.fields import governed
 from schema.types.enums import ClearanceResult, HealthResult
 from schema.types.node import Node
+from schema.types.procedure import Void, void_of
 
 if TYPE_CHECKING:
     from schema.types.workers import Worker
@@ -37,6 +38,10 @@ class HealthCheck(Node):
     def checked_on(self) -> dt.date:
         return self.db.checked_on
 
+    @governed("HealthCheck.void", "Set if voided as a mistake; a void record counts for nothing.")
+    async def void(self, info: Info) -> Void | None:
+        return await void_of(info, self.db)
+
     @governed("HealthCheck.result")
     def result(self) -> HealthResult:
         return self.db.result
@@ -57,6 +62,10 @@ class PoliceClearance(Node):
     @governed("PoliceClearance.issuedOn")
     def issued_on(self) -> dt.date:
         return self.db.issued_on
+
+    @governed("PoliceClearance.void", "Set if voided as a mistake; a void record counts for nothing.")
+    async def void(self, info: Info) -> Void | None:
+        return await void_of(info, self.db)
 
     @governed("PoliceClearance.result")
     def result(self) -> ClearanceResult:

@@ -11,6 +11,7 @@ from schema.fields import governed, governed_input
 from schema.types.agreements import BorderGate
 from schema.types.enums import Direction, SortDirection, TravelDocument
 from schema.types.node import Node, Office, office_of
+from schema.types.procedure import Void, void_of
 
 if TYPE_CHECKING:
     from schema.types.workers import Worker
@@ -43,6 +44,10 @@ class Crossing(Node):
     @governed("Crossing.document", "The travel document used.")
     def document(self) -> TravelDocument:
         return self.db.document
+
+    @governed("Crossing.void", "Set if voided as a mistake; a void record counts for nothing.")
+    async def void(self, info: Info) -> Void | None:
+        return await void_of(info, self.db)
 
     @governed("Crossing.recordedBy")
     async def recorded_by(self, info: Info) -> Office | None:
