@@ -137,7 +137,8 @@ def hekou_page(connection: Connection, unit_id: int, first: int = 100) -> dict[s
                 ],
             }
         )
-    end = encode_cursor(["full_name", False, workers[-1].a, workers[-1].worker_id]) if workers else None
+    last = ["full_name", False, workers[-1].a, workers[-1].worker_id] if workers else None
+    end = encode_cursor(last, "cn-hekou/workers") if last else None
     return {"workers": {"pageInfo": {"hasNextPage": has_next, "endCursor": end}, "nodes": nodes}}
 
 

@@ -41,7 +41,6 @@ from policies.adapter import PolicyFolderAdapter
 from policies.sessions import scoped_session
 from schema.builder import policy_catalogue
 from schema.context import RequestContext
-from schema.documents import facts_of
 from schema.service import Registry
 
 OFFICE, PURPOSE = "cn-hekou", "placement-verification"
@@ -128,8 +127,8 @@ class Bench:
     # -- the registry's own path ------------------------------------------------------------
     def through_registry(self, grant) -> bytes:
         """What the server does for the request after authentication, minus the HTTP layer."""
-        facts = facts_of(parse(HEKOU_PAGE), None)
-        outcome = self.registry.execute(grant, HEKOU_PAGE, self.variables, None, PURPOSE, facts, "bench")
+        prepared = self.registry.schemas.schema_for(grant).operations.prepare(HEKOU_PAGE, None)
+        outcome = self.registry.execute(grant, HEKOU_PAGE, self.variables, None, PURPOSE, prepared, "bench")
         return floor.encode(outcome.body["data"])
 
     # -- graphql-core directly: the same executor for both sides of the naive comparison ------

@@ -71,7 +71,7 @@ def read_head(path: Path) -> SignedHead | None:
 def advance_head(path: Path, head: SignedHead) -> None:
     """Moves the head forward, never back: processes appending at once each write their own entry."""
     lock = path.with_name(path.name + ".lock")
-    with open(lock, "a") as guard:
+    with os.fdopen(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as guard:
         fcntl.flock(guard, fcntl.LOCK_EX)
         try:
             current = read_head(path)
@@ -80,7 +80,6 @@ def advance_head(path: Path, head: SignedHead) -> None:
         if current is not None and current.seq >= head.seq:
             return
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-        tmp.write_text(
-            json.dumps({"seq": head.seq, "entry_hash": head.entry_hash, "signature": head.signature})
-        )
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+            json.dump({"seq": head.seq, "entry_hash": head.entry_hash, "signature": head.signature}, out)
         os.replace(tmp, path)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 DATABASE_URL_ENV = "BORDERLABOUR_DATABASE_URL"
@@ -26,6 +27,7 @@ def normalise_url(url: str) -> str:
 def make_engine(url: str, **kwargs: object) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
+        _create_private(make_url(url).database)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True, **kwargs
         )
@@ -36,6 +38,15 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     return create_engine(
         url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True, **kwargs
     )
+
+
+def _create_private(path: str | None) -> None:
+    """A new SQLite file is readable by its owner only: it holds names, dates of birth and the ledger.
+    SQLite gives the WAL and shared-memory files the database file's mode."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:

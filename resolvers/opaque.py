@@ -13,7 +13,7 @@ import struct
 from functools import lru_cache
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.ciphers.aead import AESSIV
 
 from models.sealing import keyring
 
@@ -66,19 +66,30 @@ def decode_id(global_id: str, expected: str | None = None) -> tuple[str, int]:
     return type_name, row_id
 
 
-def _cursor_cipher() -> AESGCM:
-    return AESGCM(hashlib.sha256(b"cursors" + keyring().id_key).digest())
+@lru_cache(maxsize=4)
+def _cursor_cipher(key: bytes) -> AESSIV:
+    return AESSIV(hashlib.sha512(b"cursors" + key).digest())
 
 
-def encode_cursor(payload: list) -> str:
-    nonce = hashlib.sha256(json.dumps(payload).encode()).digest()[:12]
-    sealed = _cursor_cipher().encrypt(nonce, json.dumps(payload, default=str).encode(), b"cursor")
-    return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+def encode_cursor(payload: list, audience: str) -> str:
+    """Seals a page position for one audience (an office and a list): AES-SIV, so no nonce to misuse.
+
+    The audience is authenticated, not stored: the same cursor given to another office, or to
+    another list, does not open.
+    """
+    sealed = _cursor_cipher(keyring().id_key).encrypt(
+        json.dumps(payload, default=str).encode(), [b"cursor", audience.encode()]
+    )
+    return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> list:
+def decode_cursor(cursor: str, audience: str) -> list:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return json.loads(_cursor_cipher().decrypt(raw[:12], raw[12:], b"cursor"))
+        opened = _cursor_cipher(keyring().id_key).decrypt(raw, [b"cursor", audience.encode()])
+        payload = json.loads(opened)
     except Exception as exc:
         raise InvalidIdError("not a valid cursor") from exc
+    if not isinstance(payload, list):
+        raise InvalidIdError("not a valid cursor")
+    return payload

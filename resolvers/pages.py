@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from policies.sessions import GRANT_KEY
 from resolvers.errors import InputError
 from resolvers.opaque import InvalidIdError, decode_cursor, encode_cursor
 
@@ -58,6 +59,13 @@ def _key_of(row: Any, ordering: Ordering) -> Any:
     return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
 
 
+def cursor_audience(session: Session, model: type) -> str:
+    """Whom a cursor is for: the office of the session, and the list it pages through."""
+    grant = session.info.get(GRANT_KEY)
+    office = grant.office.code if grant is not None else "internal"
+    return f"{office}/{getattr(model, '__tablename__', model.__name__)}"
+
+
 def paginate(
     session: Session,
     model: type,
@@ -69,10 +77,11 @@ def paginate(
     if not 0 <= first <= MAX_PAGE:
         raise InputError("first", f"must be between 0 and {MAX_PAGE}", "OUT_OF_RANGE")
     column, pk = ordering.column, model.id
+    audience = cursor_audience(session, model)
     stmt: Select = select(model).where(*where)
     if after is not None:
         try:
-            key, descending, value, last_id = decode_cursor(after)
+            key, descending, value, last_id = decode_cursor(after, audience)
         except (InvalidIdError, ValueError, TypeError) as exc:
             raise InputError("after", "not a valid cursor", "INVALID_CURSOR") from exc
         if key != ordering.key or descending != ordering.descending:
@@ -86,7 +95,9 @@ def paginate(
     rows = list(session.scalars(stmt.order_by(*order).limit(first + 1)))
     has_next = len(rows) > first
     rows = rows[:first]
-    cursors = [encode_cursor([ordering.key, ordering.descending, _key_of(r, ordering), r.id]) for r in rows]
+    cursors = [
+        encode_cursor([ordering.key, ordering.descending, _key_of(r, ordering), r.id], audience) for r in rows
+    ]
 
     def count() -> int:
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0

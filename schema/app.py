@@ -9,37 +9,29 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from typing import Any
 
+import anyio
 from anyio import to_thread
-from graphql import (
-    DocumentNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLError,
-    GraphQLSyntaxError,
-    OperationDefinitionNode,
-    SelectionSetNode,
-    Visitor,
-    parse,
-    visit,
-)
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 from sqlalchemy import text
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from policies.purposes import PurposeRefused, check_purpose
-from schema.builder import LIMITS
-from schema.documents import facts_of
 from schema.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
 from schema.metrics import operation_label
 from schema.ratelimit import RateLimiter
 from schema.service import DatabaseUnavailable, LedgerUnavailable, Registry, is_database_down, new_request_id
 
 MAX_BODY_BYTES = 64 * 1024
+BODY_SECONDS_ENV = "BORDERLABOUR_BODY_SECONDS"
+DEFAULT_BODY_SECONDS = 10.0
+LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 
 log = logging.getLogger("borderlabour.http")
@@ -50,16 +42,40 @@ def error_response(status: int, message: str, code: str, request_id: str, **head
     return JSONResponse(body, status_code=status, headers={"X-Request-Id": request_id, **headers})
 
 
-async def _read_body(request: Request) -> bytes | None:
+class BodyTooLarge(Exception):
+    """The body is larger than MAX_BODY_BYTES."""
+
+
+async def _read_body(request: Request, seconds: float) -> bytes:
+    """The whole body, or BodyTooLarge, TimeoutError after `seconds` (a body that trickles in holds a
+    connection and a worker's memory), or ClientDisconnect."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
-        return None
+        raise BodyTooLarge()
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY_BYTES:
-            return None
+    with anyio.fail_after(seconds):
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                raise BodyTooLarge()
     return body
+
+
+def contains_nul(value: Any) -> bool:
+    """Whether a JSON value holds U+0000 in any string: PostgreSQL refuses it in text, so it is
+    refused for every database, before anything runs. Iterative: variables may nest deeply."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _bearer(request: Request) -> str | None:
@@ -95,25 +111,6 @@ def _parse_payload(body: bytes) -> tuple[str, dict[str, Any] | None, str | None]
     return query, variables, operation
 
 
-class _DepthLimiterSafe(Visitor):
-    """Refuses what strawberry's depth limiter, which runs before the spec's validation, crashes on:
-    an empty selection set `{ }` (graphql-core 3.3 parses it; the spec forbids it) and a spread of
-    a fragment the document does not define."""
-
-    def __init__(self, document: DocumentNode) -> None:
-        super().__init__()
-        self.fragments = {d.name.value for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-
-    def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> None:
-        if not node.selections and node.loc is not None:  # parse() always sets loc
-            message = "Expected at least one field or fragment in a selection set."
-            raise GraphQLSyntaxError(node.loc.source, node.loc.start, message)
-
-    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: Any) -> None:
-        if node.name.value not in self.fragments:
-            raise GraphQLError(f"Unknown fragment '{node.name.value}'.", node)
-
-
 def _no_single_operation(document: DocumentNode, operation_name: str | None) -> str:
     if operation_name is not None:
         return "`operationName` names no operation of the document"
@@ -124,6 +121,7 @@ def _no_single_operation(document: DocumentNode, operation_name: str | None) -> 
 
 def create_app(registry: Registry) -> Starlette:
     limiter = RateLimiter.from_env()
+    body_seconds = float(os.environ.get(BODY_SECONDS_ENV) or DEFAULT_BODY_SECONDS)
 
     async def graphql_get(request: Request) -> Response:
         if not registry.graphiql or "text/html" not in request.headers.get("accept", ""):
@@ -160,9 +158,16 @@ def create_app(registry: Registry) -> Starlette:
             return error_response(
                 415, "send the operation as application/json", "UNSUPPORTED_MEDIA_TYPE", rid
             )
-        body = await _read_body(request)
-        if body is None:
+        try:
+            body = await _read_body(request, body_seconds)
+        except BodyTooLarge:
             return error_response(413, f"the request body exceeds {MAX_BODY_BYTES} bytes", "TOO_LARGE", rid)
+        except TimeoutError:
+            message = f"the request body did not arrive within {body_seconds} seconds"
+            return error_response(408, message, "REQUEST_TIMEOUT", rid, Connection="close")
+        except ClientDisconnect:
+            log.info("request %s: the client disconnected before sending its whole body", rid)
+            return Response(status_code=400)  # nobody is left to read it
         try:
             caller = await to_thread.run_sync(registry.authenticate, token)
         except Exception as exc:
@@ -191,22 +196,29 @@ def create_app(registry: Registry) -> Starlette:
             query, variables, operation_name = _parse_payload(body)
         except ValueError as exc:
             return error_response(400, str(exc), "BAD_REQUEST", rid)
+        grant = registry.grant_for(caller)
         try:
-            document = parse(query, max_tokens=LIMITS.max_tokens)
-            visit(document, _DepthLimiterSafe(document))
+            prepared = registry.schemas.schema_for(grant).operations.prepare(query, operation_name)
         except GraphQLError as exc:
             return JSONResponse({"errors": [exc.formatted]}, status_code=400, headers={"X-Request-Id": rid})
-        grant = registry.grant_for(caller)
-        facts = facts_of(document, operation_name)
-        label[0] = operation_label(facts.operation, facts.root_fields)
-        if facts.operation is None:  # nothing to run, or no telling which: never guess past the purpose check
-            return error_response(400, _no_single_operation(document, operation_name), "BAD_REQUEST", rid)
-        purpose = request.headers.get("x-purpose")
-        if facts.reads_personal_data:
+        if prepared.contains_nul or contains_nul(variables):
+            message = "a string value contains the NUL character (U+0000), which the registry does not store"
+            return error_response(400, message, "INVALID_INPUT", rid)
+        if prepared.operation_type is None:  # nothing to run, or no telling which: never guess
+            message = _no_single_operation(prepared.document, operation_name)
+            return error_response(400, message, "BAD_REQUEST", rid)
+        if prepared.valid:  # labels come only from names the office's schema knows
+            label[0] = operation_label(prepared.operation_type, prepared.root_fields)
+        else:
+            label[0] = "invalid"
+        # Only a purpose the policy allowed is ever passed on (and ledgered), never the raw header.
+        purpose = None
+        if prepared.needs_purpose(variables):
+            stated = request.headers.get("x-purpose")
             try:
-                purpose = check_purpose(grant, purpose)
+                purpose = check_purpose(grant, stated)
             except PurposeRefused as exc:
-                status = 400 if not purpose else 403
+                status = 400 if not stated else 403
                 return error_response(
                     status, str(exc), "PURPOSE_REQUIRED" if status == 400 else "PURPOSE_REFUSED", rid
                 )
@@ -218,7 +230,7 @@ def create_app(registry: Registry) -> Starlette:
                 variables,
                 operation_name,
                 purpose,
-                facts,
+                prepared,
                 rid,
                 caller.token_id,
             )
@@ -253,6 +265,9 @@ def create_app(registry: Registry) -> Starlette:
         return JSONResponse({"status": "ok", "database": "up", "policyVersion": registry.access.version})
 
     async def metrics(request: Request) -> Response:
+        # Served to the local host only: series names reveal which operations offices run.
+        if request.client is None or request.client.host not in LOCAL_HOSTS:
+            return error_response(404, "not found", "NOT_FOUND", new_request_id())
         return PlainTextResponse(registry.metrics.render(), media_type="text/plain; version=0.0.4")
 
     routes = [

@@ -24,6 +24,7 @@ from schema import inputs
 from schema.disclosures import DisclosureRecordingContext
 from schema.fields import DUTY, POLICY, REQUIRES
 from schema.mutation import Mutation
+from schema.operations import OperationCache
 from schema.query import Query
 from schema.types import agreements, checks, crossings, employers, incidents, placements, statistics, workers
 
@@ -126,6 +127,7 @@ class OfficeSchema(strawberry.Schema):
                 *closed,
             ],
         )
+        self.operations = OperationCache(self._schema, LIMITS.max_tokens)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: object = None) -> None:
         """No suggestions, anywhere: a hint names a field, argument, type or value the office might not

@@ -21,6 +21,8 @@ WORKER_OF = {
     "PoliceClearance": lambda row: row.worker_id,
     "Incident": lambda row: row.worker_id,
 }
+# The personal types: an operation that can return one of them needs a purpose of use.
+PERSONAL_TYPES = frozenset(WORKER_OF)
 NOT_PERSONAL = frozenset({"__typename", "id"})
 
 

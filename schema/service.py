@@ -26,8 +26,8 @@ from policies.writes import DutyRefused
 from resolvers.errors import InputError
 from schema.builder import SchemaRegistry, policy_catalogue, write_duties
 from schema.context import RequestContext
-from schema.documents import DocumentFacts
 from schema.metrics import Metrics
+from schema.operations import PreparedOperation
 
 log = logging.getLogger("borderlabour.request")
 
@@ -97,7 +97,7 @@ class Registry:
         variables: dict[str, Any] | None,
         operation_name: str | None,
         purpose: str | None,
-        facts: DocumentFacts,
+        prepared: PreparedOperation,
         request_id: str,
         token_id: int | None = None,
     ) -> Outcome:
@@ -110,7 +110,7 @@ class Registry:
         schema = self.schemas.schema_for(grant)
         session = scoped_session(self.sessions, grant)
         try:
-            if facts.operation == "mutation":
+            if prepared.operation_type == "mutation":
                 session.connection(execution_options={"sqlite_immediate": True})
             context = RequestContext(grant=grant, session=session, request_id=request_id, purpose=purpose)
             result = _thread_loop().run_until_complete(
@@ -132,13 +132,13 @@ class Registry:
             if any(e.get("extensions", {}).get("code") == "INTERNAL" for e in errors):
                 session.rollback()
                 disclosure.written.clear()
-            elif facts.operation == "mutation" and disclosure:
+            elif prepared.operation_type == "mutation" and disclosure:
                 head = self._ledgered(lambda: append(session, self.ledger_key, disclosure, **ledger_entry))
                 session.commit()
                 advance_head(self.ledger_files.head, SignedHead(*head))
             else:
                 session.commit()
-            if disclosure and facts.operation != "mutation":
+            if disclosure and prepared.operation_type != "mutation":
                 self.record_disclosure(disclosure, ledger_entry)
             body: dict[str, Any] = {"data": result.data}
             if errors:

@@ -1,0 +1,101 @@
+"""The purpose of use is checked wherever personal data is reached, on every path the office's own
+schema offers: generated from each office's schema, tried over real HTTP.
+
+Expectations come from the issue: a selection that can return a personal type (Worker, Placement,
+Crossing, HealthCheck, PoliceClearance, Incident) by any path, or that filters or orders by a
+personal field, answers 400 PURPOSE_REQUIRED without a purpose and 403 PURPOSE_REFUSED with one the
+office may not state, with no data either way.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from schema.builder import OfficeSchema
+from schema.operations import resource_of
+from tests.operation_paths import PERSONAL, document, personal_filters, personal_paths, sample_value
+from tests.policy_expectations import OFFICES, grant
+
+SHAPES = ("plain", "fragment", "inline")
+PURPOSE_LINES = (Path(__file__).parent.parent / "policies" / "purposes.csv").read_text().splitlines()
+ALL_PURPOSES = sorted({line.split(",")[3].strip() for line in PURPOSE_LINES if line.startswith("p,")})
+
+
+@cache
+def _schema(code: str):
+    return OfficeSchema(grant(code))._schema
+
+
+def _refused_purposes(code: str) -> list[str]:
+    """A purpose with a forged suffix, and a well-formed one only other offices may state."""
+    others = [p for p in ALL_PURPOSES if p not in grant(code).purposes]
+    return ["security-clearance FORGED", *others[:1]]
+
+
+def _assert_refused(client, body: dict, purpose: str | None) -> None:
+    headers = {"X-Purpose": purpose} if purpose else {}
+    response = client.post(body, headers=headers)
+    expected = (403, "PURPOSE_REFUSED") if purpose else (400, "PURPOSE_REQUIRED")
+    got = response.json()
+    assert (response.status_code, got["errors"][0]["extensions"]["code"]) == expected, body["query"]
+    assert "data" not in got, body["query"]
+
+
+@pytest.mark.parametrize("office", OFFICES)
+def test_every_path_to_a_personal_type_needs_a_permitted_purpose(office: str, as_office) -> None:
+    schema = _schema(office)
+    paths = list(personal_paths(schema))
+    if any(grant(office).sees_type(t) for t in PERSONAL):
+        assert paths, "an office that sees personal types must have paths to them"
+    client = as_office(office, purpose=None)
+    for path in paths:
+        for shape in SHAPES:
+            body = {"query": document(schema, path, shape)}
+            _assert_refused(client, body, None)
+            for purpose in _refused_purposes(office):
+                _assert_refused(client, body, purpose)
+
+
+def _personal_input(field) -> bool:
+    resource = resource_of(field)
+    return resource is not None and resource.split(".", 1)[0] in PERSONAL
+
+
+@pytest.mark.parametrize("office", OFFICES)
+def test_counting_under_a_personal_filter_or_ordering_needs_a_permitted_purpose(
+    office: str, as_office
+) -> None:
+    schema = _schema(office)
+    client = as_office(office, purpose=None)
+    for root, argument, input_name in personal_filters(schema, _personal_input):
+        arg_type = schema.query_type.fields[root].args[argument].type
+        value = {input_name: sample_value(arg_type.fields[input_name].type)}
+        query = f"query($v: {arg_type}) {{ {root}(first: 0, {argument}: $v) {{ totalCount }} }}"
+        _assert_refused(client, {"query": query, "variables": {"v": value}}, None)
+        _assert_refused(client, {"query": query, "variables": {"v": value}}, _refused_purposes(office)[0])
+
+
+def test_counts_and_reference_data_without_personal_criteria_need_no_purpose(as_office) -> None:
+    data = as_office("cn-hekou", purpose=None).data(
+        "{ me { code } agreements { code } employers(first: 2) { totalCount nodes { nameZh } }"
+        " workers(first: 0) { totalCount } }"
+    )
+    assert data["me"] == {"code": "cn-hekou"} and data["workers"]["totalCount"] > 0
+
+
+def test_the_ledger_never_stores_a_purpose_the_policy_did_not_allow(database, as_office) -> None:
+    reach = "{ employers(first: 3) { nodes { placements { worker { fullName passportNumber } } } } }"
+    hekou = as_office("cn-hekou", purpose=None)
+    _assert_refused(hekou, {"query": reach}, "security-clearance FORGED")
+    as_office("cn-hekou", "security-clearance FORGED").query("{ agreements { code } }")
+    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            stored = set(conn.execute(text("SELECT DISTINCT purpose FROM ledger_entries")).scalars())
+    finally:
+        engine.dispose()
+    assert stored <= set(ALL_PURPOSES), stored
