@@ -445,6 +445,7 @@ def test_corrections_add_a_border_pass_cancel_a_planned_placement_and_void_a_cro
         "reason": "Ghi nhầm người lao động",
         "office": {"code": "lc-border-guard"},
     }
+    assert steps.status(labour, worker) == "CLEARED"  # the void exit deployed no one
     # the void exit counts for nothing: the next crossing must again be an exit
     assert _codes_of(steps.cross(as_office, "lc-border-guard", worker, "ENTER_VIETNAM", minutes_ago=5)) == {
         ("direction", "CROSSING_OUT_OF_SEQUENCE")

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from models import (
     ClearanceResult,
+    Crossing,
+    Direction,
     HealthCheck,
     HealthResult,
     PoliceClearance,
@@ -130,6 +132,29 @@ def checks_changed(w: WriteContext, worker: Worker, cause: str) -> None:
         return
     ready = not missing_prerequisites(w.session, worker, w.today, default_requirements())
     move(w, worker, WorkerStatus.CLEARED if ready else WorkerStatus.REGISTERED, cause)
+
+
+def crossing_voided(w: WriteContext, worker: Worker, cause: str) -> None:
+    """After a crossing is voided the status follows the crossings that remain: a worker whose
+    voided exit deployed it goes back to where it was, one whose voided entry returned it is
+    deployed again."""
+    last = w.session.scalar(
+        select(Crossing)
+        .where(Crossing.worker_id == worker.id, Crossing.voided_at.is_(None))
+        .order_by(Crossing.crossed_at.desc(), Crossing.id.desc())
+        .limit(1)
+    )
+    abroad = last is not None and last.direction == Direction.EXIT_VIETNAM
+    if worker.status == WorkerStatus.DEPLOYED and not abroad:
+        before = w.session.scalar(
+            select(StatusChange.from_status)
+            .where(StatusChange.worker_id == worker.id, StatusChange.to_status == WorkerStatus.DEPLOYED)
+            .order_by(StatusChange.at.desc(), StatusChange.id.desc())
+            .limit(1)
+        )
+        move(w, worker, before or WorkerStatus.CLEARED, cause)
+    elif worker.status == WorkerStatus.RETURNED and abroad:
+        move(w, worker, WorkerStatus.DEPLOYED, cause)
 
 
 def change_worker_status(w: WriteContext, data: Any) -> Worker:

@@ -39,7 +39,9 @@ def void_record(w: WriteContext, data: Any) -> Any:
     record.voided_by_office_id = w.grant.office.id
     w.correct(record, "voidRecord", ["voided"], reason)
     worker = w.session.get(Worker, record.worker_id)
-    if worker is not None and type_name != "Crossing":
+    if worker is not None and type_name == "Crossing":
+        lifecycle.crossing_voided(w, worker, "voidRecord")
+    elif worker is not None:
         lifecycle.checks_changed(w, worker, "voidRecord")
-        w.session.flush()
+    w.session.flush()
     return record
