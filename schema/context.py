@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 from strawberry.types import Info as StrawberryInfo
@@ -11,6 +12,9 @@ from ledger.entries import Disclosure
 from policies.grants import Grant
 from resolvers.loaders import Loaders
 
+if TYPE_CHECKING:
+    from planner.engine import CompiledReads
+
 
 @dataclass
 class RequestContext:
@@ -18,6 +22,7 @@ class RequestContext:
     session: Session
     request_id: str
     purpose: str | None = None
+    compiled: CompiledReads | None = None  # the compiled read engine, unless the reference one answers
     loaders: Loaders = field(init=False)
     disclosure: Disclosure = field(init=False)
 
