@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from models import (
     AdminUnit,
     Agreement,
+    AgreementRequirements,
     AgreementStatus,
     BorderGate,
     Country,
@@ -37,6 +38,7 @@ from models import (
     UnitLevel,
     rebuild_unit_closure,
 )
+from procedure import default_row_values
 
 # --------------------------------------------------------------------------------------------
 # Administrative units
@@ -806,6 +808,9 @@ def load_reference(session: Session) -> None:
                 "yearly_quota": a.yearly_quota,
             },
         )
+        session.flush()
+        if session.get(AgreementRequirements, agreement.id) is None:
+            session.add(AgreementRequirements(agreement_id=agreement.id, **default_row_values()))
         wanted = [gates[code] for code in a.gates]
         if {g.code for g in agreement.gates} != set(a.gates):
             agreement.gates = wanted

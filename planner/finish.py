@@ -69,7 +69,7 @@ class Finisher:
         elif raw is None:
             return None
         elif isinstance(rule, Split):
-            value = raw.split(",")
+            value = raw.split(",") if raw else []
         else:
             value = decoders(type_name)[rule.name](raw)
         return None if value is None else _serialize(selection.leaf, value)

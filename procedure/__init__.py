@@ -57,6 +57,18 @@ def default_requirements() -> Requirements:
     )
 
 
+def default_row_values() -> dict[str, object]:
+    """The defaults as the columns of an agreement's requirement row (models.AgreementRequirements)."""
+    req = default_requirements()
+    return {
+        "clearance_valid_months": req.clearance_valid_months,
+        "health_valid_months": req.health_valid_months,
+        "minimum_age": req.minimum_age,
+        "minimum_monthly_wage_cny": req.minimum_monthly_wage_cny,
+        "overridable": ",".join(sorted(req.overridable)),
+    }
+
+
 @cache
 def manual_transitions() -> frozenset[tuple[WorkerStatus, WorkerStatus]]:
     pairs = set()

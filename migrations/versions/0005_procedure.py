@@ -10,6 +10,8 @@ their reasons, void marks on crossings and checks, successor links between units
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -165,6 +167,25 @@ def upgrade() -> None:
 
     with op.batch_alter_table("workers", schema=None) as batch_op:
         batch_op.alter_column("home_district_id", existing_type=sa.INTEGER(), nullable=True)
+
+    # Every agreement already made gets the default requirement set of the data file.
+    from procedure import default_row_values
+
+    agreements = sa.table("agreements", sa.column("id", sa.Integer()))
+    requirements = sa.table(
+        "agreement_requirements",
+        sa.column("agreement_id", sa.Integer()),
+        *(sa.column(name) for name in default_row_values()),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+    )
+    bind = op.get_bind()
+    ids = [row.id for row in bind.execute(sa.select(agreements.c.id))]
+    if ids:
+        now = dt.datetime.now(dt.UTC)
+        bind.execute(
+            requirements.insert(),
+            [{"agreement_id": i, **default_row_values(), "updated_at": now} for i in ids],
+        )
 
 
 def downgrade() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from models import Agreement, AgreementRequirements
-from procedure import RULES, Requirements, default_requirements
+from procedure import RULES, Requirements, default_requirements, default_row_values
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find
 
@@ -29,7 +29,6 @@ def update_agreement_requirements(w: WriteContext, data: Any) -> Agreement:
     """Labour changes an agreement's rules; fields left out keep their current value."""
     checks = Checks()
     agreement = find(w.session, Agreement, "agreementId", data.agreement_id, "Agreement")
-    current = requirements_for(w.session, agreement.id)
     values: dict[str, Any] = {}
     for field, name, value, maximum in (
         ("clearanceValidMonths", "clearance_valid_months", data.clearance_valid_months, 60),
@@ -52,14 +51,7 @@ def update_agreement_requirements(w: WriteContext, data: Any) -> Agreement:
     checks.done()
     row = w.session.get(AgreementRequirements, agreement.id)
     if row is None:
-        row = AgreementRequirements(
-            agreement_id=agreement.id,
-            clearance_valid_months=current.clearance_valid_months,
-            health_valid_months=current.health_valid_months,
-            minimum_age=current.minimum_age,
-            minimum_monthly_wage_cny=current.minimum_monthly_wage_cny,
-            overridable=",".join(sorted(current.overridable)),
-        )
+        row = AgreementRequirements(agreement_id=agreement.id, **default_row_values())
         w.session.add(row)
     for name, value in values.items():
         setattr(row, name, value)

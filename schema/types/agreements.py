@@ -110,12 +110,11 @@ class Agreement(Node):
         return [BorderGate(db=g) for g in await loader.load(self.db.id)]
 
     @governed("Agreement.requirements", "The rules a placement under this agreement must meet.")
-    async def requirements(self, info: Info) -> RequirementSet:
-        from resolvers.writes.requirements import requirements_for
-
-        loader = info.context.loaders.through(models.BorderGate, agreement_gates, "agreement_id", "gate_id")
-        gates = [g.code for g in await loader.load(self.db.id)]
-        return RequirementSet.of(requirements_for(info.context.session, self.db.id), gates)
+    async def requirements(self, info: Info) -> RequirementSet | None:
+        order = (models.AgreementRequirements.agreement_id,)
+        loader = info.context.loaders.children(models.AgreementRequirements, "agreement_id", order)
+        rows = await loader.load(self.db.id)
+        return RequirementSet(db=rows[0]) if rows else None
 
     @governed("Agreement.talksMinutes", "Oldest first.", requires=["TalksMinutes"])
     async def talks_minutes(self, info: Info) -> list[TalksMinutes]:

@@ -11,7 +11,6 @@ from schema.context import Info
 from schema.fields import governed
 from schema.types.enums import ClearanceResult, HealthResult
 from schema.types.node import Node
-from schema.types.procedure import Void, void_of
 
 if TYPE_CHECKING:
     from schema.types.workers import Worker
@@ -38,9 +37,13 @@ class HealthCheck(Node):
     def checked_on(self) -> dt.date:
         return self.db.checked_on
 
-    @governed("HealthCheck.void", "Set if voided as a mistake; a void record counts for nothing.")
-    async def void(self, info: Info) -> Void | None:
-        return await void_of(info, self.db)
+    @governed("HealthCheck.voidedAt", "Set if voided as a mistake: a void record counts for nothing.")
+    def voided_at(self) -> dt.datetime | None:
+        return self.db.voided_at
+
+    @governed("HealthCheck.voidReason", "Why the record was voided.")
+    def void_reason(self) -> str | None:
+        return self.db.void_reason
 
     @governed("HealthCheck.result")
     def result(self) -> HealthResult:
@@ -63,9 +66,13 @@ class PoliceClearance(Node):
     def issued_on(self) -> dt.date:
         return self.db.issued_on
 
-    @governed("PoliceClearance.void", "Set if voided as a mistake; a void record counts for nothing.")
-    async def void(self, info: Info) -> Void | None:
-        return await void_of(info, self.db)
+    @governed("PoliceClearance.voidedAt", "Set if voided as a mistake: a void record counts for nothing.")
+    def voided_at(self) -> dt.datetime | None:
+        return self.db.voided_at
+
+    @governed("PoliceClearance.voidReason", "Why the record was voided.")
+    def void_reason(self) -> str | None:
+        return self.db.void_reason
 
     @governed("PoliceClearance.result")
     def result(self) -> ClearanceResult:

@@ -11,7 +11,6 @@ from schema.fields import governed, governed_input
 from schema.types.agreements import BorderGate
 from schema.types.enums import Direction, SortDirection, TravelDocument
 from schema.types.node import Node, Office, office_of
-from schema.types.procedure import Void, void_of
 
 if TYPE_CHECKING:
     from schema.types.workers import Worker
@@ -45,9 +44,13 @@ class Crossing(Node):
     def document(self) -> TravelDocument:
         return self.db.document
 
-    @governed("Crossing.void", "Set if voided as a mistake; a void record counts for nothing.")
-    async def void(self, info: Info) -> Void | None:
-        return await void_of(info, self.db)
+    @governed("Crossing.voidedAt", "Set if voided as a mistake: a void record counts for nothing.")
+    def voided_at(self) -> dt.datetime | None:
+        return self.db.voided_at
+
+    @governed("Crossing.voidReason", "Why the record was voided.")
+    def void_reason(self) -> str | None:
+        return self.db.void_reason
 
     @governed("Crossing.recordedBy")
     async def recorded_by(self, info: Info) -> Office | None:

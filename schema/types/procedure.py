@@ -10,37 +10,34 @@ from decimal import Decimal
 import strawberry
 
 import models
-from procedure import Requirements
 from schema.context import Info
 from schema.types.enums import WorkerStatus
 from schema.types.node import Office, office_of
 
 
-@strawberry.type(description="The rules a placement under an agreement must meet.")
+@strawberry.type(description="The rules a placement under an agreement must meet (its gates: borderGates).")
 class RequirementSet:
-    clearance_valid_months: int = strawberry.field(
-        description="A CLEAR police clearance issued at most this many months before the start."
-    )
-    health_valid_months: int = strawberry.field(
-        description="A FIT health check made at most this many months before the start."
-    )
-    minimum_age: int = strawberry.field(description="Age on the start date.")
-    minimum_monthly_wage_cny: Decimal
-    overridable: list[str] = strawberry.field(
-        description="Rules an office with the duty overrideProcedure may override, with a reason."
-    )
-    gate_codes: list[str] = strawberry.field(description="The gates through which workers may leave.")
+    db: strawberry.Private[models.AgreementRequirements]
 
-    @classmethod
-    def of(cls, req: Requirements, gate_codes: list[str]) -> "RequirementSet":
-        return cls(
-            clearance_valid_months=req.clearance_valid_months,
-            health_valid_months=req.health_valid_months,
-            minimum_age=req.minimum_age,
-            minimum_monthly_wage_cny=req.minimum_monthly_wage_cny,
-            overridable=sorted(req.overridable),
-            gate_codes=sorted(gate_codes),
-        )
+    @strawberry.field(description="A CLEAR police clearance at most this many months before the start.")
+    def clearance_valid_months(self) -> int:
+        return self.db.clearance_valid_months
+
+    @strawberry.field(description="A FIT health check made at most this many months before the start.")
+    def health_valid_months(self) -> int:
+        return self.db.health_valid_months
+
+    @strawberry.field(description="Age on the start date.")
+    def minimum_age(self) -> int:
+        return self.db.minimum_age
+
+    @strawberry.field
+    def minimum_monthly_wage_cny(self) -> Decimal:
+        return self.db.minimum_monthly_wage_cny
+
+    @strawberry.field(description="Rules an office with the duty overrideProcedure may override.")
+    def overridable(self) -> list[str]:
+        return [rule for rule in self.db.overridable.split(",") if rule]
 
 
 async def _office(info: Info, office_id: int | None) -> Office | None:
@@ -97,20 +94,3 @@ class ProcedureOverride:
     @strawberry.field
     async def office(self, info: Info) -> Office | None:
         return await _office(info, self.db.office_id)
-
-
-@strawberry.type(description="A record voided as a mistake: kept, and never counted by the rules.")
-class Void:
-    at: dt.datetime
-    reason: str
-    office: Office | None
-
-
-async def void_of(
-    info: Info, row: models.Crossing | models.HealthCheck | models.PoliceClearance
-) -> Void | None:
-    if row.voided_at is None:
-        return None
-    return Void(
-        at=row.voided_at, reason=row.void_reason or "", office=await _office(info, row.voided_by_office_id)
-    )
