@@ -64,6 +64,7 @@ class Finisher:
 
     def value(self, type_name: str, selection: Value, raw: Any) -> Any:
         rule = selection.rule
+        value: Any
         if isinstance(rule, Sealed):
             value = rule.open(raw)
         elif raw is None:
