@@ -62,7 +62,9 @@ class CreatePlacementInput:
     monthly_wage_cny: Decimal
     start_date: dt.date = strawberry.field(description="Planned start.")
     override: OverrideInput | None = strawberry.field(
-        default=None, description=duty_mark("overrideProcedure"), metadata={DUTY: "overrideProcedure"}
+        default=None,
+        description=duty_mark("overrideProcedure", "Proceed despite overridable refusals, with a reason."),
+        metadata={DUTY: "overrideProcedure"},
     )
 
 
@@ -174,7 +176,9 @@ class UpdateWorkerInput:
 
 def _quota_field() -> Any:
     return strawberry.field(
-        default=None, description=duty_mark("setEmployerQuota"), metadata={DUTY: "setEmployerQuota"}
+        default=None,
+        description=duty_mark("setEmployerQuota", "Open placements the employer may have at once."),
+        metadata={DUTY: "setEmployerQuota"},
     )
 
 

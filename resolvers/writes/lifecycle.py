@@ -37,7 +37,7 @@ BEFORE_DEPARTURE = (WorkerStatus.REGISTERED, WorkerStatus.CLEARED)
 
 
 @dataclass(frozen=True)
-class Refusal:
+class BrokenRule:
     """A rule a write breaks: the rule's name (for overrides), the input field, the message and code."""
 
     rule: str
@@ -60,17 +60,19 @@ def _latest(session: Session, model: Any, day_column: Any, worker_id: int, on: d
     )
 
 
-def missing_prerequisites(session: Session, worker: Worker, on: dt.date, req: Requirements) -> list[Refusal]:
+def missing_prerequisites(
+    session: Session, worker: Worker, on: dt.date, req: Requirements
+) -> list[BrokenRule]:
     """What the worker lacks on `on`: a CLEAR clearance and a FIT health check recent enough."""
     refusals = []
     clearance = _latest(session, PoliceClearance, PoliceClearance.issued_on, worker.id, on)
     if clearance is None or clearance.result != ClearanceResult.CLEAR:
         refusals.append(
-            Refusal("clearance", "workerId", "has no clear police clearance", "PREREQUISITE_MISSING")
+            BrokenRule("clearance", "workerId", "has no clear police clearance", "PREREQUISITE_MISSING")
         )
     elif clearance.issued_on < months_before(on, req.clearance_valid_months):
         refusals.append(
-            Refusal(
+            BrokenRule(
                 "clearance-age",
                 "workerId",
                 "the police clearance is older than {months} months",
@@ -80,10 +82,10 @@ def missing_prerequisites(session: Session, worker: Worker, on: dt.date, req: Re
         )
     check = _latest(session, HealthCheck, HealthCheck.checked_on, worker.id, on)
     if check is None or check.result != HealthResult.FIT:
-        refusals.append(Refusal("health", "workerId", "has no fit health check", "PREREQUISITE_MISSING"))
+        refusals.append(BrokenRule("health", "workerId", "has no fit health check", "PREREQUISITE_MISSING"))
     elif check.checked_on < months_before(on, req.health_valid_months):
         refusals.append(
-            Refusal(
+            BrokenRule(
                 "health-age",
                 "workerId",
                 "the health check is older than {months} months",

@@ -26,7 +26,7 @@ from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find, require_in_scope
-from resolvers.writes.lifecycle import Refusal
+from resolvers.writes.lifecycle import BrokenRule
 from resolvers.writes.requirements import requirements_for
 
 ENDINGS = {PlacementStatus.COMPLETED, PlacementStatus.TERMINATED, PlacementStatus.ABSCONDED}
@@ -52,12 +52,12 @@ def _count(session: Session, *where: Any) -> int:
 
 def _placement_refusals(
     session: Session, worker: Worker, employer: Employer, agreement: Agreement, start: dt.date, wage: Any
-) -> list[Refusal]:
+) -> list[BrokenRule]:
     req: Requirements = requirements_for(session, agreement.id)
     refusals = lifecycle.missing_prerequisites(session, worker, start, req)
     if age_on(worker.date_of_birth, start) < req.minimum_age:
         refusals.append(
-            Refusal(
+            BrokenRule(
                 "minimum-age",
                 "workerId",
                 "must be at least {age} years old on the start date",
@@ -67,7 +67,7 @@ def _placement_refusals(
         )
     if worker.status in INELIGIBLE:
         refusals.append(
-            Refusal(
+            BrokenRule(
                 "status",
                 "workerId",
                 "a worker who is {status} cannot be placed",
@@ -77,7 +77,7 @@ def _placement_refusals(
         )
     if _count(session, P.c.worker_id == worker.id, P.c.status.in_([s.value for s in OPEN])):
         refusals.append(
-            Refusal(
+            BrokenRule(
                 "one-open-placement",
                 "workerId",
                 "already has a planned or active placement",
@@ -91,7 +91,7 @@ def _placement_refusals(
     )
     if inside.first() is None:
         refusals.append(
-            Refusal(
+            BrokenRule(
                 "employer-in-agreement",
                 "employerId",
                 "the employer is not inside the agreement's Chinese party",
@@ -100,7 +100,7 @@ def _placement_refusals(
         )
     if agreement.status != AgreementStatus.ACTIVE:
         refusals.append(
-            Refusal(
+            BrokenRule(
                 "agreement-in-force",
                 "agreementId",
                 "the agreement is {status}",
@@ -110,7 +110,7 @@ def _placement_refusals(
         )
     elif not in_force(agreement, start):
         refusals.append(
-            Refusal(
+            BrokenRule(
                 "agreement-in-force",
                 "startDate",
                 "the start is outside the agreement's validity",
@@ -121,7 +121,7 @@ def _placement_refusals(
         employer.approved_quota
     ):
         refusals.append(
-            Refusal(
+            BrokenRule(
                 "employer-quota",
                 "employerId",
                 "the employer's approved quota of {quota} open placements is reached",
@@ -138,7 +138,7 @@ def _placement_refusals(
         )
         if started >= agreement.yearly_quota:
             refusals.append(
-                Refusal(
+                BrokenRule(
                     "agreement-quota",
                     "agreementId",
                     "the agreement's quota of {quota} placements starting in {year} is reached",
@@ -148,7 +148,7 @@ def _placement_refusals(
             )
     if wage is not None and wage < req.minimum_monthly_wage_cny:
         refusals.append(
-            Refusal(
+            BrokenRule(
                 "minimum-wage",
                 "monthlyWageCny",
                 "must be at least the agreement's minimum of {minimum} CNY",
@@ -160,8 +160,8 @@ def _placement_refusals(
 
 
 def _overridden(
-    w: WriteContext, checks: Checks, override: Any, refusals: list[Refusal], overridable: frozenset[str]
-) -> list[Refusal]:
+    w: WriteContext, checks: Checks, override: Any, refusals: list[BrokenRule], overridable: frozenset[str]
+) -> list[BrokenRule]:
     """The refusals an override lifts: all of them, if every one is overridable and the reason is given."""
     if override is None or not refusals:
         return []
@@ -196,8 +196,8 @@ def create_placement(w: WriteContext, data: Any) -> Placement:
         except InputError as exc:
             checks.errors.append(exc)
     worker, employer, agreement = found.get("Worker"), found.get("Employer"), found.get("Agreement")
-    refusals: list[Refusal] = []
-    lifted: list[Refusal] = []
+    refusals: list[BrokenRule] = []
+    lifted: list[BrokenRule] = []
     if worker is not None and employer is not None and agreement is not None and start is not None:
         refusals = _placement_refusals(session, worker, employer, agreement, start, wage)
         override = getattr(data, "override", None)
