@@ -88,6 +88,7 @@ def register_worker(w: WriteContext, data: Any) -> Worker:
         home_district_id=district.id if district is not None else None,
         home_province_id=province.id,
         status=WorkerStatus.REGISTERED,
+        registered_by_office_id=w.grant.office.id,
     )
     session.add(worker)
     try:
