@@ -17,6 +17,7 @@ from schema.types.crossings import Crossing, CrossingFilter, CrossingOrder
 from schema.types.employers import Employer, EmployerFilter, EmployerOrder
 from schema.types.enums import Country, Side
 from schema.types.incidents import Incident, IncidentFilter, IncidentOrder
+from schema.types.ledger import LedgerCheckpoint, ledger_checkpoint
 from schema.types.node import AdministrativeUnit, Node
 from schema.types.placements import Placement, PlacementFilter, PlacementOrder
 from schema.types.statistics import Statistics
@@ -155,6 +156,10 @@ class Query:
         if country is not None:
             stmt = stmt.where(models.AdminUnit.country == country.value)
         return [AdministrativeUnit(db=r) for r in info.context.session.scalars(stmt.limit(1000))]
+
+    @strawberry.field(description="A signed checkpoint of the disclosure ledger. Needs no purpose of use.")
+    def ledger_checkpoint(self, info: Info) -> LedgerCheckpoint:
+        return ledger_checkpoint(info)
 
     @needs_types("Statistics", description="Aggregates within your jurisdiction.")
     def statistics(self) -> Statistics:
