@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from schema.selections import selected_names
 
 # GraphQL type -> how to find the worker an object of that type is about.
 WORKER_OF = {
@@ -26,7 +27,6 @@ WORKER_OF = {
 PERSONAL_TYPES = frozenset(WORKER_OF)
 # `__typename` identifies no one; `id` does, and so does a cursor (recorded as `<Type>.cursor`).
 NOT_PERSONAL = frozenset({"__typename"})
-CURSOR_FIELDS = frozenset({"startCursor", "endCursor"})
 
 
 class DisclosureRecordingContext(StrawberryGraphQLCoreExecutionContext):
@@ -70,28 +70,11 @@ class DisclosureRecordingContext(StrawberryGraphQLCoreExecutionContext):
             node = details[0].node
             if node.name.value != "pageInfo" or not connection.edges:
                 continue
-            wanted = self._selected_names(node.selection_set)
+            wanted = selected_names(node, self.fragments)
             if "startCursor" in wanted:
                 self._node_disclosed(connection.edges[0].node)
             if "endCursor" in wanted:
                 self._node_disclosed(connection.edges[-1].node)
-
-    def _selected_names(self, selection_set: Any) -> set[str]:
-        """Field names of a selection set, through inline fragments and fragment spreads."""
-        names: set[str] = set()
-        stack = [selection_set]
-        while stack:
-            current = stack.pop()
-            for selection in current.selections if current is not None else ():
-                if isinstance(selection, FieldNode):
-                    names.add(selection.name.value)
-                elif isinstance(selection, InlineFragmentNode):
-                    stack.append(selection.selection_set)
-                elif isinstance(selection, FragmentSpreadNode):
-                    fragment = self.fragments.get(selection.name.value)
-                    if fragment is not None:
-                        stack.append(fragment.selection_set)
-        return names
 
     def _disclosed_names(self, type_name: str, grouped: Any) -> frozenset[str]:
         # Memoised per selection: the same selection is completed for every row of a page.
