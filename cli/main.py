@@ -20,6 +20,7 @@ def serve(args: argparse.Namespace) -> int:
     open_database(url)  # migrate before the first process starts, and fail early on a missing key
     os.environ[DATABASE_URL_ENV] = url
     os.environ["BORDERLABOUR_GRAPHIQL"] = "0" if args.no_graphiql else "1"
+    os.environ["BORDERLABOUR_ENGINE"] = args.engine
     print(
         f"Border Labour Registry on http://{args.host}:{args.port}/graphql ({args.processes} process(es))",
         file=sys.stderr,
@@ -94,6 +95,12 @@ def _serve_options(parser: argparse.ArgumentParser, workers_flag: str = "--worke
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(workers_flag, dest="processes", type=int, default=1, help="server processes")
     parser.add_argument("--no-graphiql", action="store_true", help="production: no GraphiQL page")
+    parser.add_argument(
+        "--engine",
+        choices=("compiled", "reference"),
+        default="compiled",
+        help="compiled: reads run as SQL built from each query (default); reference: field by field",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,9 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Boolean, ColumnElement, and_, exists, false, or_, select, true, union
+from sqlalchemy import Boolean, ColumnElement, FromClause, and_, exists, false, or_, select, true, union
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import Select, coercions, roles
+from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from models import (
@@ -78,7 +79,8 @@ class InSet(ColumnElement[bool]):
     ]
 
     def __init__(self, column: ColumnElement, subquery: Select) -> None:
-        self.column = column
+        # A clause element, not an ORM attribute, so that `scope_clause` can re-point it at an alias.
+        self.column = coercions.expect(roles.ExpressionElementRole, column)
         self.subquery = subquery.scalar_subquery()
 
 
@@ -231,6 +233,18 @@ def row_criteria(grant: Grant) -> dict[type, ColumnElement[bool]]:
     walking nine clause trees on every request.
     """
     return dict(_criteria(grant.office.id, grant.office.unit_id, grant.row_scopes))
+
+
+def scope_clause(grant: Grant, model: type, table: FromClause) -> ColumnElement[bool] | None:
+    """The grant's row scope for `model`, written on `table` (an alias of the model's table).
+
+    For the read planner, which selects from its own aliases: it gets the very expression the
+    session hook applies, re-pointed, and never builds one of its own. None for public tables.
+    """
+    criterion = row_criteria(grant).get(model)
+    if criterion is None:
+        return None
+    return ClauseAdapter(table).traverse(criterion)
 
 
 @lru_cache(maxsize=1024)

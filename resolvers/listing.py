@@ -95,15 +95,21 @@ class Listing:
     orderings: dict[str, InstrumentedAttribute]
     default: Ordering
 
-    def page(self, session: Session, f: Any, order: Any, first: int, after: str | None) -> Page:
+    def conditions(self, f: Any) -> list[ColumnElement[bool]]:
+        """The filters the client set, as SQL on the model's table (an InputError for a bad value)."""
         where = []
         if f is not None:
             for attr, condition in self.filters.items():
                 value = getattr(f, attr, None)
                 if value is not None and value != "" and value != []:
                     where.append(condition(value))
-        chosen = ordering("orderBy", order, self.orderings, self.default)
-        return paginate(session, self.model, where, chosen, first, after)
+        return where
+
+    def ordering_of(self, order: Any) -> Ordering:
+        return ordering("orderBy", order, self.orderings, self.default)
+
+    def page(self, session: Session, f: Any, order: Any, first: int, after: str | None) -> Page:
+        return paginate(session, self.model, self.conditions(f), self.ordering_of(order), first, after)
 
 
 WORKERS = Listing(

@@ -55,8 +55,7 @@ def _restore(value: Any, sample: InstrumentedAttribute) -> Any:
     return python_type(value) if python_type in (int, str) else value
 
 
-def _key_of(row: Any, ordering: Ordering) -> Any:
-    value = getattr(row, ordering.column.key)
+def _key_of(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
 
 
@@ -67,6 +66,32 @@ def cursor_audience(session: Session, model: type) -> str:
     return f"{office}/{getattr(model, '__tablename__', model.__name__)}"
 
 
+def cursor_of(ordering: Ordering, value: Any, row_id: int, audience: str) -> str:
+    """The cursor of a row whose sort key is `value`: both engines make cursors here."""
+    return encode_cursor([ordering.key, ordering.descending, _key_of(value), row_id], audience)
+
+
+def check_first(first: int) -> None:
+    if not 0 <= first <= MAX_PAGE:
+        raise InputError("first", f"must be between 0 and {MAX_PAGE}", "OUT_OF_RANGE")
+
+
+def after_cursor(ordering: Ordering, pk: Any, after: str, audience: str) -> ColumnElement[bool]:
+    """The rows after the cursor's row in `ordering`; an InputError for a cursor that is not one."""
+    column = ordering.column
+    try:
+        key, descending, value, last_id = decode_cursor(after, audience)
+    except (InvalidIdError, ValueError, TypeError) as exc:
+        raise InputError("after", "not a valid cursor", "INVALID_CURSOR") from exc
+    if key != ordering.key or descending != ordering.descending:
+        raise InputError("after", "this cursor was made for another ordering", "INVALID_CURSOR")
+    try:
+        boundary = tuple_(column, pk), tuple_(_restore(value, column), int(last_id))
+    except (TypeError, ValueError) as exc:
+        raise InputError("after", "not a valid cursor", "INVALID_CURSOR") from exc
+    return boundary[0] < boundary[1] if ordering.descending else boundary[0] > boundary[1]
+
+
 def paginate(
     session: Session,
     model: type,
@@ -75,30 +100,17 @@ def paginate(
     first: int,
     after: str | None,
 ) -> Page:
-    if not 0 <= first <= MAX_PAGE:
-        raise InputError("first", f"must be between 0 and {MAX_PAGE}", "OUT_OF_RANGE")
+    check_first(first)
     column, pk = ordering.column, model.id
     audience = cursor_audience(session, model)
     stmt: Select = select(model).where(*where)
     if after is not None:
-        try:
-            key, descending, value, last_id = decode_cursor(after, audience)
-        except (InvalidIdError, ValueError, TypeError) as exc:
-            raise InputError("after", "not a valid cursor", "INVALID_CURSOR") from exc
-        if key != ordering.key or descending != ordering.descending:
-            raise InputError("after", "this cursor was made for another ordering", "INVALID_CURSOR")
-        try:
-            boundary = tuple_(column, pk), tuple_(_restore(value, column), int(last_id))
-        except (TypeError, ValueError) as exc:
-            raise InputError("after", "not a valid cursor", "INVALID_CURSOR") from exc
-        stmt = stmt.where(boundary[0] < boundary[1] if ordering.descending else boundary[0] > boundary[1])
+        stmt = stmt.where(after_cursor(ordering, pk, after, audience))
     order = (column.desc(), pk.desc()) if ordering.descending else (column.asc(), pk.asc())
     rows = list(session.scalars(stmt.order_by(*order).limit(first + 1)))
     has_next = len(rows) > first
     rows = rows[:first]
-    cursors = [
-        encode_cursor([ordering.key, ordering.descending, _key_of(r, ordering), r.id], audience) for r in rows
-    ]
+    cursors = [cursor_of(ordering, getattr(r, column.key), r.id, audience) for r in rows]
 
     @cache
     def count() -> int:  # once per page, whether totalCount or the ledger asks first

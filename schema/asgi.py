@@ -16,4 +16,5 @@ from schema.service import Registry
 def create_from_env() -> Starlette:
     graphiql = os.environ.get("BORDERLABOUR_GRAPHIQL", "1") != "0"
     policy_dir = Path(os.environ.get("BORDERLABOUR_POLICY_DIR") or POLICY_DIR)
-    return create_app(Registry(database_url(), policy_dir=policy_dir, graphiql=graphiql))
+    engine = os.environ.get("BORDERLABOUR_ENGINE", "compiled")
+    return create_app(Registry(database_url(), policy_dir=policy_dir, graphiql=graphiql, engine=engine))

@@ -19,8 +19,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
 
+from planner.engine import CompilingExecutionContext
 from policies.grants import Grant
-from schema.disclosures import DisclosureRecordingContext
 from schema.fields import DUTY, POLICY, REQUIRES
 from schema.mutation import Mutation
 from schema.operations import OperationCache
@@ -105,7 +105,7 @@ class OfficeSchema(strawberry.Schema):
             query=Query,
             mutation=Mutation if has_mutations else None,
             config=StrawberryConfig(disable_field_suggestions=True),
-            execution_context_class=DisclosureRecordingContext,
+            execution_context_class=CompilingExecutionContext,
             extensions=[
                 QueryDepthLimiter(max_depth=LIMITS.max_depth),
                 MaxAliasesLimiter(max_alias_count=LIMITS.max_aliases),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
@@ -13,6 +14,9 @@ from ledger.entries import Disclosure
 from policies.grants import Grant
 from resolvers.loaders import Loaders
 
+if TYPE_CHECKING:
+    from planner.engine import CompiledReads
+
 
 @dataclass
 class RequestContext:
@@ -21,6 +25,7 @@ class RequestContext:
     request_id: str
     purpose: str | None = None
     ledger_key: Ed25519PrivateKey | None = None  # signs `ledgerCheckpoint`
+    compiled: CompiledReads | None = None  # the compiled read engine, unless the reference one answers
     loaders: Loaders = field(init=False)
     disclosure: Disclosure = field(init=False)
     # response key of a root list -> how many rows its filters matched (counted only if ledgered)

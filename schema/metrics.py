@@ -10,8 +10,12 @@ import bisect
 import threading
 from collections import defaultdict
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, event
+
+if TYPE_CHECKING:
+    from planner.engine import CompiledReads
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -35,6 +39,26 @@ class Metrics:
         @event.listens_for(engine, "before_cursor_execute")
         def _count(*_args: object) -> None:
             self.statements += 1  # a lost increment under a race is acceptable for a counter
+
+    def count_fallbacks(self, compiled: CompiledReads) -> None:
+        """Reads the compiled engine handed to the reference engine, by reason: never silent."""
+        self.fallbacks = compiled
+
+    def _fallback_lines(self) -> list[str]:
+        compiled = getattr(self, "fallbacks", None)
+        if compiled is None:
+            return []
+        out = [
+            "# HELP borderlabour_compiled_reads_total Operations answered by the compiled read engine.",
+            "# TYPE borderlabour_compiled_reads_total counter",
+            f"borderlabour_compiled_reads_total {compiled.compiled}",
+            "# HELP borderlabour_reference_fallbacks_total Operations the compiled engine left to the "
+            "reference engine, by reason.",
+            "# TYPE borderlabour_reference_fallbacks_total counter",
+        ]
+        for reason, n in sorted(compiled.fallbacks.items()):
+            out.append(f'borderlabour_reference_fallbacks_total{{reason="{reason}"}} {n}')
+        return out
 
     def render(self) -> str:
         out = [
@@ -64,6 +88,7 @@ class Metrics:
             "# TYPE borderlabour_db_statements_total counter",
             f"borderlabour_db_statements_total {self.statements}",
         ]
+        out += self._fallback_lines()
         for name, read in sorted(self.gauges.items()):
             out += [f"# TYPE {name} counter", f"{name} {read()}"]
         return "\n".join(out) + "\n"

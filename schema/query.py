@@ -3,10 +3,9 @@
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import select
 
 import models
-from resolvers import listing
+from resolvers import listing, lists
 from resolvers.opaque import InvalidIdError, decode_id
 from schema.context import Info
 from schema.fields import needs_types
@@ -133,29 +132,18 @@ class Query:
 
     @needs_types("Agreement", description="Agreements your region is party to.")
     def agreements(self, info: Info) -> list[Agreement]:
-        rows = info.context.session.scalars(select(models.Agreement).order_by(models.Agreement.signed_on))
-        return [Agreement(db=r) for r in rows]
+        return [Agreement(db=r) for r in info.context.session.scalars(lists.agreements()[0])]
 
     @needs_types("BorderGate", description="The border gates of the demo's agreements.")
     def border_gates(self, info: Info) -> list[BorderGate]:
-        rows = info.context.session.scalars(select(models.BorderGate).order_by(models.BorderGate.code))
-        return [BorderGate(db=r) for r in rows]
+        return [BorderGate(db=r) for r in info.context.session.scalars(lists.border_gates()[0])]
 
     @strawberry.field(description="Administrative units (public reference data), current ones by default.")
     def administrative_units(
         self, info: Info, parent_code: str | None = None, country: Country | None = None
     ) -> list[AdministrativeUnit]:
-        stmt = (
-            select(models.AdminUnit)
-            .where(models.AdminUnit.valid_to.is_(None))
-            .order_by(models.AdminUnit.code)
-        )
-        if parent_code is not None:
-            parent = select(models.AdminUnit.id).where(models.AdminUnit.code == parent_code[:64])
-            stmt = stmt.where(models.AdminUnit.parent_id.in_(parent))
-        if country is not None:
-            stmt = stmt.where(models.AdminUnit.country == country.value)
-        return [AdministrativeUnit(db=r) for r in info.context.session.scalars(stmt.limit(1000))]
+        stmt = lists.administrative_units(parent_code, country)[0]
+        return [AdministrativeUnit(db=r) for r in info.context.session.scalars(stmt)]
 
     @strawberry.field(description="A signed checkpoint of the disclosure ledger. Needs no purpose of use.")
     def ledger_checkpoint(self, info: Info) -> LedgerCheckpoint:

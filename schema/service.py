@@ -18,6 +18,7 @@ from ledger.entries import Disclosure, append, request_hash
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
+from planner.engine import CompiledReads
 from policies.access import POLICY_DIR, AccessControl
 from policies.grants import Grant
 from policies.purposes import PurposeRefused
@@ -65,7 +66,13 @@ class Outcome:
 
 
 class Registry:
-    def __init__(self, database_url: str, policy_dir: Path = POLICY_DIR, graphiql: bool = True) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        policy_dir: Path = POLICY_DIR,
+        graphiql: bool = True,
+        engine: str = "compiled",
+    ) -> None:
         self.database_url = database_url
         self.keyring = configure_keyring(database_url)
         self.engine = make_engine(database_url)
@@ -83,6 +90,10 @@ class Registry:
         self.metrics.gauges["borderlabour_policy_decisions_total"] = lambda: self.access.decisions
         self.metrics.gauges["borderlabour_policy_reloads_total"] = lambda: self.access.reloads
         self.metrics.gauges["borderlabour_schema_builds_total"] = lambda: self.schemas.builds
+        # Reads answered by compiled SQL; None: every request runs on the reference engine.
+        self.compiled = CompiledReads() if engine == "compiled" else None
+        if self.compiled is not None:
+            self.metrics.count_fallbacks(self.compiled)
 
     def authenticate(self, token: str) -> Caller | None:
         with internal_session(self.sessions) as session:
@@ -120,6 +131,7 @@ class Registry:
                 request_id=request_id,
                 purpose=purpose,
                 ledger_key=self.ledger_key,
+                compiled=self.compiled,
             )
             result = _thread_loop().run_until_complete(
                 schema.execute(

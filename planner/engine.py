@@ -1,0 +1,241 @@
+"""Running compiled reads inside graphql-core's executor, and falling back where nothing is compiled.
+
+The compiled path starts where the reference engine would resolve the root fields: strawberry has
+parsed the document, validated it against the office's own schema (limits included) and coerced
+the variables. A query is then planned, written as SQL, run on the request's session and finished
+in one pass. A mutation, introspection, an input the reference engine rejects, or anything without
+a compile rule goes to the reference engine, and each such fallback is counted with its reason.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import Counter
+from typing import Any
+
+from graphql import GraphQLObjectType, OperationType
+
+from planner.cache import PlanCache
+from planner.finish import Finisher
+from planner.plan import (
+    ConnectionRoot,
+    ListRoot,
+    NodeRoot,
+    NotCompiled,
+    Planner,
+    PythonRoot,
+    Root,
+    Typename,
+)
+from planner.sql import Writer
+from resolvers import lists, statistics
+from resolvers.errors import InputError
+from resolvers.pages import cursor_of
+from schema.disclosures import DisclosureRecordingContext
+
+log = logging.getLogger("borderlabour.planner")
+
+STATISTICS = {
+    "workerCount": statistics.worker_count,
+    "workersByStatus": statistics.workers_by_status,
+    "workersByHomeProvince": statistics.workers_by_home_province,
+    "placementsByStatus": statistics.placements_by_status,
+    "crossingsByGate": statistics.crossings_by_gate,
+}
+
+
+class CompiledReads:
+    """The compiled engine of one registry: its plan cache and its fallback counts."""
+
+    def __init__(self, cache_size: int = 512) -> None:
+        self.plans = PlanCache(cache_size)
+        self.fallbacks: Counter[str] = Counter()
+        self.compiled = 0
+        self._lock = threading.Lock()
+
+    def fell_back(self, reason: str) -> None:
+        with self._lock:
+            self.fallbacks[reason] += 1
+
+    def answer(self, executor: Any, root_type: GraphQLObjectType, grouped: dict[str, list[Any]]) -> dict:
+        context = executor.context_value
+        grant, session = context.grant, context.session
+        dialect = session.get_bind().dialect.name
+        key = self.plans.key(grant, executor.operation, executor.variable_values.coerced)
+        roots = self.plans.get(key)
+        if roots is None:
+            planned = Planner(executor, grant).roots(root_type, grouped)
+            writer = Writer(grant, dialect)
+            roots = [(root, _statement(writer, root)) for root in planned]
+            self.plans.put(key, roots)
+        finisher = Finisher()
+        data = {_key(root): _run(root, statement, session, finisher, context) for root, statement in roots}
+        for worker, names in finisher.workers.items():
+            context.disclosure.workers.setdefault(worker, set()).update(names)
+        with self._lock:
+            self.compiled += 1
+        return data
+
+
+def _key(root: Root) -> str:
+    return root.key
+
+
+def _statement(writer: Writer, root: Root) -> Any:
+    if isinstance(root, ConnectionRoot):
+        return writer.connection(root)
+    if isinstance(root, NodeRoot):
+        return None if root.plan is None else writer.node(root.plan, root.row_id)
+    if isinstance(root, ListRoot):
+        rows, order = lists.LISTS[root.name](**root.arguments)
+        return writer.listed(root.plan, rows, order)
+    return None
+
+
+def _run(root: Root, statement: Any, session: Any, finisher: Finisher, context: Any) -> Any:
+    if isinstance(root, Typename):
+        return root.name
+    if isinstance(root, PythonRoot):
+        return _python_root(root, context)
+    if statement is None:
+        return None
+    row = session.connection().execute(statement).first()
+    if isinstance(root, NodeRoot):
+        if root.plan is None or row is None or row[0] is None:
+            return None
+        return finisher.object(root.plan, _json(row[0]))
+    if isinstance(root, ListRoot):
+        return [finisher.object(root.plan, item) for item in _json(row[0])]
+    return _connection(root, row, finisher)
+
+
+def _json(raw: Any) -> Any:
+    """PostgreSQL's driver hands JSON back parsed, SQLite gives text; numbers keep their digits."""
+    return json.loads(raw, parse_float=str) if isinstance(raw, str) else raw
+
+
+def _connection(root: ConnectionRoot, row: Any, finisher: Finisher) -> dict[str, Any]:
+    rows = _json(row.rows) if root.needs_rows else []
+    has_next = len(rows) > root.first
+    rows = rows[: root.first]
+    sort_decoder = _sort_decoder(root)
+    cursors: dict[int, str] = {}
+
+    def cursor(i: int) -> str:
+        if i not in cursors:
+            raw = rows[i]
+            cursors[i] = cursor_of(root.ordering, sort_decoder(raw[-1]), raw[-2], root.audience)
+        return cursors[i]
+
+    out: dict[str, Any] = {}
+    position = 0
+    for key, name, sub in root.parts:
+        if name == "__typename":
+            out[key] = sub
+        elif name == "totalCount":
+            out[key] = row.total
+        elif name == "nodes":
+            out[key] = [finisher.object(sub, r[position]) for r in rows]
+            position += 1
+        elif name == "edges":
+            out[key], position = _edges(sub, rows, position, finisher, cursor)
+        elif name == "pageInfo":
+            info = {
+                "hasNextPage": has_next,
+                "hasPreviousPage": root.after is not None,
+                "startCursor": cursor(0) if rows else None,
+                "endCursor": cursor(len(rows) - 1) if rows else None,
+            }
+            out[key] = {k: (s if n == "__typename" else info[n]) for k, n, s in sub}
+    return out
+
+
+def _edges(edge: Any, rows: list, position: int, finisher: Finisher, cursor: Any) -> tuple[list, int]:
+    nodes = sum(1 for _k, name, _p in edge.parts if name == "node")
+    out = []
+    for i, raw in enumerate(rows):
+        item: dict[str, Any] = {}
+        offset = position
+        for key, name, sub in edge.parts:
+            if name == "__typename":
+                item[key] = sub
+            elif name == "cursor":
+                item[key] = cursor(i)
+            else:
+                item[key] = finisher.object(sub, raw[offset])
+                offset += 1
+        out.append(item)
+    return out, position + nodes
+
+
+def _sort_decoder(root: ConnectionRoot) -> Any:
+    from planner.finish import decoders
+
+    return decoders(root.type_name)[root.ordering.column.key]
+
+
+def _python_root(root: PythonRoot, context: Any) -> dict[str, Any]:
+    if root.name == "me":
+        office, grant = context.grant.office, context.grant
+        values = {
+            "code": office.code,
+            "name": office.name,
+            "side": office.side,
+            "purposes": sorted(grant.purposes),
+        }
+        return _shown(root.fields, values)
+    out: dict[str, Any] = {}
+    for key, name, sub in root.fields:
+        if name == "__typename":
+            out[key] = sub
+            continue
+        value: Any = STATISTICS[name](context.session)
+        out[key] = (
+            value if not isinstance(sub, tuple) else [_shown(sub, {"key": k, "count": n}) for k, n in value]
+        )
+    return out
+
+
+def _shown(fields: tuple, values: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, name, sub in fields:
+        if name == "__typename":
+            out[key] = sub
+        else:
+            value = values[name]
+            out[key] = [sub.serialize(v) for v in value] if isinstance(value, list) else sub.serialize(value)
+    return out
+
+
+class CompilingExecutionContext(DisclosureRecordingContext):
+    """graphql-core's executor, answering queries with the compiled engine when the request has one."""
+
+    def execute_collected_root_fields(
+        self,
+        root_type: GraphQLObjectType,
+        root_value: Any,
+        grouped_field_set: Any,
+        serially: bool,
+        new_defer_usages: Any,
+    ) -> Any:
+        engine: CompiledReads | None = getattr(self.context_value, "compiled", None)
+        if engine is not None:
+            if self.operation.operation != OperationType.QUERY:
+                engine.fell_back(self.operation.operation.value)
+            else:
+                try:
+                    return engine.answer(self, root_type, grouped_field_set)
+                except NotCompiled as exc:
+                    engine.fell_back(exc.reason)
+                except InputError:
+                    engine.fell_back("input refused")
+                except Exception as exc:
+                    log.warning(
+                        "compiled read failed, answered by the reference engine: %s", type(exc).__name__
+                    )
+                    engine.fell_back("planner error")
+        return super().execute_collected_root_fields(
+            root_type, root_value, grouped_field_set, serially, new_defer_usages
+        )

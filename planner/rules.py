@@ -1,0 +1,265 @@
+"""How each readable GraphQL field is read from the database: rules as data, one per `Type.field`.
+
+A rule names columns and relations, never access: which fields exist is the office's schema, which
+rows exist is `policies.scopes`. The coverage test fails when a readable field has no rule here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import FromClause, Table, select
+
+import models
+from models.sealing import keyring
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column shown as is (its GraphQL scalar formats it)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """An encrypted column, opened with the keyring in the finishing pass."""
+
+    name: str
+    empty: str | None = None  # what the reference shows for a missing value
+
+    def open(self, raw: str | None) -> str | None:
+        return keyring().open(raw) or self.empty
+
+
+@dataclass(frozen=True)
+class ToOne:
+    """The row of `target` whose id is the parent's `column` (null when outside the scope)."""
+
+    column: str
+    target: str
+
+
+@dataclass(frozen=True)
+class ToMany:
+    """The rows of `target` whose `fk` is the parent's id, in `order`; `first` of them if limited."""
+
+    fk: str
+    target: str
+    order: tuple[tuple[str, bool], ...]  # (column, descending)
+    default_first: int | None = None
+
+
+@dataclass(frozen=True)
+class Through:
+    """The rows of `target` linked to the parent through an association table, by target id."""
+
+    table: Table
+    left: str
+    right: str
+    target: str
+
+
+@dataclass(frozen=True)
+class Split:
+    """A comma-separated column shown as a list of strings."""
+
+    name: str
+
+
+Leaf = Column | Sealed | Split
+Rule = Leaf | ToOne | ToMany | Through
+
+
+@dataclass(frozen=True)
+class TypeRule:
+    """Where the rows of one GraphQL object type live."""
+
+    model: type | None
+    fields: Mapping[str, Rule]
+    worker: str | None = None  # the column naming the worker an object is about (for the ledger)
+    source: Callable[[], FromClause] | None = None  # rows that are not one table's
+
+    def alias(self) -> FromClause:
+        if self.source is not None:
+            return self.source()
+        return self.model.__table__.alias()  # type: ignore[union-attr]
+
+
+def _ledger_rows() -> FromClause:
+    """A worker's disclosures: the ledger's per-worker rows with their entry's time, office and purpose."""
+    lw = models.LedgerWorker.__table__.alias()
+    le = models.LedgerEntry.__table__.alias()
+    return (
+        select(lw.c.entry_id.label("id"), lw.c.worker_id, lw.c.fields, le.c.at, le.c.office_id, le.c.purpose)
+        .join_from(lw, le, le.c.id == lw.c.entry_id)
+        .subquery()
+    )
+
+
+def _newest(*columns: str) -> tuple[tuple[str, bool], ...]:
+    return tuple((c, True) for c in columns)
+
+
+UNIT = {"code": Column("code"), "nameVi": Column("name_vi"), "nameZh": Column("name_zh"),
+        "level": Column("level"), "country": Column("country")}  # fmt: skip
+
+TYPES: dict[str, TypeRule] = {
+    "Worker": TypeRule(
+        models.Worker,
+        {
+            "fullName": Column("full_name"),
+            "dateOfBirth": Column("date_of_birth"),
+            "sex": Column("sex"),
+            "status": Column("status"),
+            "ethnicity": Column("ethnicity"),
+            "nationalIdNumber": Sealed("national_id_sealed", empty=""),
+            "borderPassNumber": Sealed("border_pass_sealed"),
+            "passportNumber": Sealed("passport_sealed"),
+            "phone": Sealed("phone_sealed"),
+            "homeProvince": ToOne("home_province_id", "AdministrativeUnit"),
+            "homeDistrict": ToOne("home_district_id", "AdministrativeUnit"),
+            "homeCommune": ToOne("home_commune_id", "AdministrativeUnit"),
+            "placements": ToMany("worker_id", "Placement", _newest("start_date", "id")),
+            "crossings": ToMany("worker_id", "Crossing", _newest("crossed_at", "id"), 20),
+            "healthChecks": ToMany("worker_id", "HealthCheck", _newest("checked_on", "id")),
+            "policeClearances": ToMany("worker_id", "PoliceClearance", _newest("issued_on", "id")),
+            "incidents": ToMany("worker_id", "Incident", _newest("occurred_on", "id")),
+            "disclosures": ToMany("worker_id", "Disclosure", _newest("id"), 50),
+        },
+        worker="id",
+    ),
+    "Placement": TypeRule(
+        models.Placement,
+        {
+            "worker": ToOne("worker_id", "Worker"),
+            "employer": ToOne("employer_id", "Employer"),
+            "agreement": ToOne("agreement_id", "Agreement"),
+            "job": Column("job"),
+            "monthlyWageCny": Column("monthly_wage_cny"),
+            "startDate": Column("start_date"),
+            "endDate": Column("end_date"),
+            "status": Column("status"),
+            "workPermitNumber": Column("work_permit_number"),
+        },
+        worker="worker_id",
+    ),
+    "Crossing": TypeRule(
+        models.Crossing,
+        {
+            "worker": ToOne("worker_id", "Worker"),
+            "gate": ToOne("gate_id", "BorderGate"),
+            "direction": Column("direction"),
+            "crossedAt": Column("crossed_at"),
+            "document": Column("document"),
+            "recordedBy": ToOne("recorded_by_office_id", "Office"),
+        },
+        worker="worker_id",
+    ),
+    "HealthCheck": TypeRule(
+        models.HealthCheck,
+        {
+            "worker": ToOne("worker_id", "Worker"),
+            "checkedOn": Column("checked_on"),
+            "result": Column("result"),
+            "notes": Sealed("notes_sealed"),
+        },
+        worker="worker_id",
+    ),
+    "PoliceClearance": TypeRule(
+        models.PoliceClearance,
+        {
+            "worker": ToOne("worker_id", "Worker"),
+            "issuedOn": Column("issued_on"),
+            "result": Column("result"),
+            "notes": Sealed("notes_sealed"),
+        },
+        worker="worker_id",
+    ),
+    "Incident": TypeRule(
+        models.Incident,
+        {
+            "worker": ToOne("worker_id", "Worker"),
+            "placement": ToOne("placement_id", "Placement"),
+            "kind": Column("kind"),
+            "occurredOn": Column("occurred_on"),
+            "description": Column("description"),
+            "handling": Column("handling"),
+            "resolution": Column("resolution"),
+            "status": Column("status"),
+            "reportedBy": ToOne("reported_by_office_id", "Office"),
+        },
+        worker="worker_id",
+    ),
+    "Employer": TypeRule(
+        models.Employer,
+        {
+            "nameZh": Column("name_zh"),
+            "nameVi": Column("name_vi"),
+            "socialCreditCode": Column("social_credit_code"),
+            "county": ToOne("county_id", "AdministrativeUnit"),
+            "address": Column("address"),
+            "sector": Column("sector"),
+            "contact": Column("contact"),
+            "approvedQuota": Column("approved_quota"),
+            "placements": ToMany("employer_id", "Placement", _newest("start_date", "id"), 50),
+        },
+    ),
+    "Agreement": TypeRule(
+        models.Agreement,
+        {
+            "code": Column("code"),
+            "title": Column("title"),
+            "vietnameseParty": ToOne("vn_unit_id", "AdministrativeUnit"),
+            "chineseParty": ToOne("cn_unit_id", "AdministrativeUnit"),
+            "signedOn": Column("signed_on"),
+            "validFrom": Column("valid_from"),
+            "validTo": Column("valid_to"),
+            "status": Column("status"),
+            "yearlyQuota": Column("yearly_quota"),
+            "borderGates": Through(models.agreement_gates, "agreement_id", "gate_id", "BorderGate"),
+            "talksMinutes": ToMany("agreement_id", "TalksMinutes", (("held_on", False), ("id", False))),
+        },
+    ),
+    "TalksMinutes": TypeRule(
+        models.TalksMinutes,
+        {
+            "heldOn": Column("held_on"),
+            "vietnameseDelegation": Column("vn_delegation"),
+            "chineseDelegation": Column("cn_delegation"),
+            "summary": Column("summary"),
+            "agreement": ToOne("agreement_id", "Agreement"),
+        },
+    ),
+    "BorderGate": TypeRule(
+        models.BorderGate,
+        {
+            "code": Column("code"),
+            "nameVi": Column("name_vi"),
+            "nameZh": Column("name_zh"),
+            "vietnameseUnit": ToOne("vn_unit_id", "AdministrativeUnit"),
+            "chineseUnit": ToOne("cn_unit_id", "AdministrativeUnit"),
+        },
+    ),
+    "AdministrativeUnit": TypeRule(models.AdminUnit, UNIT),
+    "Office": TypeRule(
+        models.Office, {"code": Column("code"), "name": Column("name"), "side": Column("side")}
+    ),
+    "Disclosure": TypeRule(
+        None,
+        {
+            "at": Column("at"),
+            "office": ToOne("office_id", "Office"),
+            "purpose": Column("purpose"),
+            "fields": Split("fields"),
+        },
+        source=_ledger_rows,
+    ),
+}
+
+
+def column_types(rule: TypeRule) -> dict[str, Any]:
+    """The SQLAlchemy type of each column of the type's rows, for decoding what the JSON carries."""
+    return {c.key: c.type for c in rule.alias().columns}

@@ -1,0 +1,153 @@
+"""A plan written as SQLAlchemy Core statements in which the database builds the answer's JSON.
+
+Each object is a JSON array of its selected values (positions, not names: the plan knows them),
+a to-one relation a correlated sub-select of one such array, a to-many relation a correlated
+sub-select aggregating them in order. One statement per root field. The row scope of every table
+read is the expression `policies.scopes` makes for the office, re-pointed at the table's alias.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    Text,
+    cast,
+    func,
+    literal_column,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+from planner.plan import ConnectionRoot, GlobalId, Nested, ObjectPlan, Value
+from planner.rules import TYPES, ToMany, ToOne, TypeRule
+from policies.grants import Grant
+from policies.scopes import scope_clause
+
+
+class Writer:
+    """Writes statements for one office on one dialect."""
+
+    def __init__(self, grant: Grant, dialect: str) -> None:
+        self.grant = grant
+        self.postgresql = dialect == "postgresql"
+
+    # -- JSON in the database's own words --------------------------------------------------
+    def array(self, values: list[ColumnElement[Any]]) -> ColumnElement[Any]:
+        return func.json_build_array(*values) if self.postgresql else func.json_array(*values)
+
+    def embedded(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A sub-select's JSON inside another JSON value (SQLite would otherwise quote it as text)."""
+        return value if self.postgresql else func.json(value)
+
+    def aggregate(self, value: ColumnElement[Any], order: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
+        """The JSON array of `value` over the rows, in `order` (SQLite keeps its sub-select's order)."""
+        if self.postgresql:
+            return func.coalesce(func.json_agg(aggregate_order_by(value, *order)), func.json_build_array())
+        return func.json_group_array(func.json(value))
+
+    def text(self, value: ColumnElement[Any]) -> ColumnElement[Any]:
+        """The answer's JSON as text, so that Python reads its numbers digit for digit."""
+        return cast(value, Text) if self.postgresql else value
+
+    def scope(self, rule: TypeRule, table: FromClause) -> ColumnElement[bool]:
+        if rule.model is None:
+            return true()
+        clause = scope_clause(self.grant, rule.model, table)
+        return true() if clause is None else clause
+
+    # -- objects ---------------------------------------------------------------------------
+    def object(self, plan: ObjectPlan, table: FromClause) -> ColumnElement[Any]:
+        """The JSON array of one object: its selections' values, then its worker for the ledger."""
+        values: list[ColumnElement[Any]] = []
+        for selection in plan.selections:
+            if isinstance(selection, GlobalId):
+                values.append(table.c.id)
+            elif isinstance(selection, Value):
+                values.append(table.c[selection.rule.name])
+            elif isinstance(selection, Nested):
+                values.append(self.embedded(self.nested(selection, table)))
+        if plan.disclosed and plan.rule.worker is not None:
+            values.append(table.c[plan.rule.worker])
+        return self.array(values)
+
+    def nested(self, nested: Nested, parent: FromClause) -> ColumnElement[Any]:
+        rule, child = nested.rule, nested.child
+        table = child.rule.alias()
+        scope = self.scope(child.rule, table)
+        if isinstance(rule, ToOne):
+            one = select(self.object(child, table)).where(table.c.id == parent.c[rule.column], scope)
+            return one.scalar_subquery()
+        if isinstance(rule, ToMany):
+            order = [(table.c[c], desc) for c, desc in rule.order]
+            where = [table.c[rule.fk] == parent.c.id, scope]
+            return self.aggregated(
+                self.object(child, table), where, order, nested.first, table, parent=parent
+            )
+        link = rule.table.alias()
+        where = [link.c[rule.left] == parent.c.id, table.c.id == link.c[rule.right], scope]
+        order = [(table.c.id, False)]
+        return self.aggregated(self.object(child, table), where, order, None, table, link, parent=parent)
+
+    def aggregated(
+        self,
+        row: ColumnElement[Any],
+        where: list[ColumnElement[bool]],
+        order: Sequence[tuple[ColumnElement[Any], bool]],
+        limit: int | None,
+        *tables: FromClause,
+        parent: FromClause | None = None,
+    ) -> ColumnElement[Any]:
+        """A sub-select of the JSON array of `row` over the rows `where` holds: in `order`, `limit` of them.
+
+        The rows are ordered and limited in an inner select; the aggregate then keeps that order.
+        """
+        keys = [column.label(f"k{i}") for i, (column, _desc) in enumerate(order)]
+        rows = select(row.label("v"), *keys).select_from(*tables).where(*where)
+        if parent is not None:
+            # The rows sit in a sub-select's FROM, where nothing correlates by itself.
+            rows = rows.correlate(parent)
+        rows = rows.order_by(*(c.desc() if desc else c.asc() for c, desc in order))
+        inner = (rows.limit(limit) if limit is not None else rows).subquery()
+        again = [
+            inner.c[f"k{i}"].desc() if desc else inner.c[f"k{i}"].asc() for i, (_c, desc) in enumerate(order)
+        ]
+        return select(self.aggregate(inner.c.v, again)).scalar_subquery()
+
+    # -- roots -----------------------------------------------------------------------------
+    def connection(self, root: ConnectionRoot) -> Select:
+        """One row: the count (if asked) and the page's rows, each `[objects..., id, sort key]`."""
+        table = root.model.__table__  # type: ignore[attr-defined]
+        where = [self.scope(TYPES[root.type_name], table), *root.where]
+        columns: list[ColumnElement[Any]] = []
+        if root.needs_count:
+            columns.append(
+                select(func.count()).select_from(table).where(*where).scalar_subquery().label("total")
+            )
+        else:
+            columns.append(literal_column("0").label("total"))
+        if root.needs_rows:
+            column, pk = table.c[root.ordering.column.key], table.c.id
+            desc = root.ordering.descending
+            page_where = [*where, root.after] if root.after is not None else where
+            row = self.array([*(self.embedded(self.object(p, table)) for p in root.rows()), pk, column])
+            rows = self.aggregated(row, page_where, [(column, desc), (pk, desc)], root.first + 1, table)
+            columns.append(self.text(rows).label("rows"))
+        return select(*columns)
+
+    def node(self, plan: ObjectPlan, row_id: int) -> Select:
+        table = plan.rule.model.__table__  # type: ignore[union-attr]
+        found = select(self.text(self.object(plan, table)))
+        return found.where(table.c.id == row_id, self.scope(plan.rule, table))
+
+    def listed(self, plan: ObjectPlan, rows: Select, order: list[str]) -> Select:
+        """A list root: the rows the reference's query selects, scoped, as one JSON array in `order`."""
+        table = plan.rule.model.__table__  # type: ignore[union-attr]
+        scoped = rows.where(self.scope(plan.rule, table)).subquery()
+        order_by = [(scoped.c[c], False) for c in order]
+        return select(self.text(self.aggregated(self.object(plan, scoped), [], order_by, None, scoped)))
