@@ -96,6 +96,9 @@ def test_cursors_alone_identify_and_record_their_workers(database, as_office) ->
     assert len(edges) == 3
     (line,) = _log(database, "--limit", "1", "--office", "cn-hekou")
     assert len(line["workers"]) == 3 and line["fields"] == ["Worker.cursor"]
+    hekou.data("{ placements(first: 2) { pageInfo { endCursor } } }")
+    (line,) = _log(database, "--limit", "1", "--office", "cn-hekou")
+    assert len(line["workers"]) == 1 and line["fields"] == ["Placement.cursor"]
 
 
 def test_a_duplicate_registration_is_a_recorded_look_past_the_row_scope(database, engine, as_office) -> None:
