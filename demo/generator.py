@@ -756,6 +756,12 @@ class Batch:
                 "handling": None if status is IncidentStatus.OPEN else handling,
                 "resolution": resolution if status is IncidentStatus.RESOLVED else None,
                 "status": status,
+                # Derived, not drawn from `rng`: the rest of the demo stays as it was.
+                "resolved_on": (
+                    min(on + dt.timedelta(days=2 + (worker_id * 7 + placement_id) % 44), AS_OF)
+                    if status is IncidentStatus.RESOLVED
+                    else None
+                ),
                 "reported_by_office_id": self.refs.offices[reporter],
                 "created_at": self.now,
                 "updated_at": self.now,

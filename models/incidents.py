@@ -37,5 +37,7 @@ class Incident(Timestamped, Base):
     handling: Mapped[str | None] = mapped_column(Text)
     resolution: Mapped[str | None] = mapped_column(Text)
     status: Mapped[IncidentStatus] = mapped_column(db_enum(IncidentStatus, 16), default=IncidentStatus.OPEN)
+    # Set when the status becomes resolved: the yearly report gives the median days to resolve.
+    resolved_on: Mapped[dt.date | None] = mapped_column(Date)
     reported_by_office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)

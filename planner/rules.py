@@ -185,6 +185,7 @@ TYPES: dict[str, TypeRule] = {
             "placement": ToOne("placement_id", "Placement"),
             "kind": Column("kind"),
             "occurredOn": Column("occurred_on"),
+            "resolvedOn": Column("resolved_on"),
             "description": Column("description"),
             "handling": Column("handling"),
             "resolution": Column("resolution"),

@@ -10,9 +10,13 @@ from policies.grants import Grant
 
 
 class DutyRefused(PermissionError):
-    pass
+    """Keeps its English template and values apart, so the answer can be translated."""
+
+    def __init__(self, template: str, **params: str) -> None:
+        self.template, self.params = template, params
+        super().__init__(template.format(**params))
 
 
 def require_duty(grant: Grant, duty: str) -> None:
     if not grant.can_write(duty):
-        raise DutyRefused(f"your office has no duty to {duty}")
+        raise DutyRefused("your office has no duty to {duty}", duty=duty)

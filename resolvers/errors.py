@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from locales import N_
+
 
 class InputError(Exception):
     """A write or a query argument that the registry refuses; safe to show to the client."""
@@ -31,4 +33,4 @@ class NotFoundError(InputError):
     """Also what a row outside the caller's jurisdiction looks like."""
 
     def __init__(self, field: str, type_name: str) -> None:
-        super().__init__(field, "no {type_name} with this ID", "NOT_FOUND", type_name=type_name)
+        super().__init__(field, N_("no {type_name} with this ID"), "NOT_FOUND", type_name=type_name)

@@ -27,7 +27,7 @@ def internal_id(field: str, global_id: str, type_name: str) -> int:
     try:
         return decode_id(global_id, type_name)[1]
     except InvalidIdError as exc:
-        raise InputError(field, str(exc), "INVALID_ID") from exc
+        raise InputError(field, "not a valid {type_name} ID", "INVALID_ID", type_name=type_name) from exc
 
 
 def ordering(field: str, order: Any, columns: dict[str, Any], default: Ordering) -> Ordering:
@@ -43,7 +43,7 @@ def ordering(field: str, order: Any, columns: dict[str, Any], default: Ordering)
 
 def _text(field: str, value: str, limit: int = 200) -> str:
     if len(value) > limit:
-        raise InputError(field, f"at most {limit} characters", "TOO_LONG")
+        raise InputError(field, "must be at most {max_len} characters", "TOO_LONG", max_len=limit)
     return value
 
 

@@ -73,7 +73,7 @@ def cursor_of(ordering: Ordering, value: Any, row_id: int, audience: str) -> str
 
 def check_first(first: int) -> None:
     if not 0 <= first <= MAX_PAGE:
-        raise InputError("first", f"must be between 0 and {MAX_PAGE}", "OUT_OF_RANGE")
+        raise InputError("first", "must be between 0 and {maximum}", "OUT_OF_RANGE", maximum=MAX_PAGE)
 
 
 def after_cursor(ordering: Ordering, pk: Any, after: str, audience: str) -> ColumnElement[bool]:

@@ -18,11 +18,15 @@ from anyio import to_thread
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from locales import N_, LanguageMiddleware, reader_language, render
 from policies.purposes import PurposeRefused, check_purpose
+from resolvers.errors import InputError
+from schema.files import file_routes
 from schema.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
 from schema.metrics import operation_label
 from schema.ratelimit import RateLimiter
@@ -37,8 +41,18 @@ JSON_TYPES = ("application/json", "application/graphql-response+json")
 log = logging.getLogger("borderlabour.http")
 
 
-def error_response(status: int, message: str, code: str, request_id: str, **headers: str) -> JSONResponse:
-    body = {"errors": [{"message": message, "extensions": {"code": code, "requestId": request_id}}]}
+def error_response(
+    status: int,
+    message: str,
+    code: str,
+    request_id: str,
+    params: dict[str, Any] | None = None,
+    /,
+    **headers: str,
+) -> JSONResponse:
+    """`message` is an English template, answered in the reader's language with `params` filled in."""
+    text = render(message, reader_language(), **(params or {}))
+    body = {"errors": [{"message": text, "extensions": {"code": code, "requestId": request_id}}]}
     return JSONResponse(body, status_code=status, headers={"X-Request-Id": request_id, **headers})
 
 
@@ -83,40 +97,46 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+def _bad_body(message: str, **params: Any) -> InputError:
+    return InputError(None, message, "BAD_REQUEST", **params)
+
+
 def _parse_payload(body: bytes) -> tuple[str, dict[str, Any] | None, str | None]:
-    """The three members of a GraphQL-over-HTTP request, or ValueError with a message for the client."""
+    """The three members of a GraphQL-over-HTTP request, or an InputError with a message for the client."""
     try:
         payload = json.loads(body.decode("utf-8"))
         if b"\\u" in body:  # a \ud800-style escape can smuggle a lone surrogate past the UTF-8 check
             json.dumps(payload, ensure_ascii=False).encode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ValueError("the body is not valid UTF-8") from exc
+        raise _bad_body("the body is not valid UTF-8") from exc
     except UnicodeEncodeError as exc:
-        raise ValueError("the body escapes a lone UTF-16 surrogate, which is not valid Unicode") from exc
+        raise _bad_body("the body escapes a lone UTF-16 surrogate, which is not valid Unicode") from exc
     except json.JSONDecodeError as exc:
-        raise ValueError(f"the body is not valid JSON ({exc.msg} at position {exc.pos})") from exc
+        raise _bad_body(
+            "the body is not valid JSON ({reason} at position {position})", reason=exc.msg, position=exc.pos
+        ) from exc
     except RecursionError as exc:
-        raise ValueError("the body is nested too deeply") from exc
+        raise _bad_body("the body is nested too deeply") from exc
     if isinstance(payload, list):
-        raise ValueError("batched operations are not supported: send one operation per request")
+        raise _bad_body("batched operations are not supported: send one operation per request")
     if not isinstance(payload, dict):
-        raise ValueError("the body must be a JSON object with a `query` member")
+        raise _bad_body("the body must be a JSON object with a `query` member")
     query, variables, operation = payload.get("query"), payload.get("variables"), payload.get("operationName")
     if not isinstance(query, str) or not query.strip():
-        raise ValueError("`query` must be a non-empty string")
+        raise _bad_body("`query` must be a non-empty string")
     if variables is not None and not isinstance(variables, dict):
-        raise ValueError("`variables` must be a JSON object")
+        raise _bad_body("`variables` must be a JSON object")
     if operation is not None and not isinstance(operation, str):
-        raise ValueError("`operationName` must be a string")
+        raise _bad_body("`operationName` must be a string")
     return query, variables, operation
 
 
 def _no_single_operation(document: DocumentNode, operation_name: str | None) -> str:
     if operation_name is not None:
-        return "`operationName` names no operation of the document"
+        return N_("`operationName` names no operation of the document")
     if any(isinstance(d, OperationDefinitionNode) for d in document.definitions):
-        return "the document has several operations: name the one to run in `operationName`"
-    return "the document has no operation to run"
+        return N_("the document has several operations: name the one to run in `operationName`")
+    return N_("the document has no operation to run")
 
 
 def create_app(registry: Registry) -> Starlette:
@@ -161,10 +181,13 @@ def create_app(registry: Registry) -> Starlette:
         try:
             body = await _read_body(request, body_seconds)
         except BodyTooLarge:
-            return error_response(413, f"the request body exceeds {MAX_BODY_BYTES} bytes", "TOO_LARGE", rid)
+            message = N_("the request body exceeds {limit} bytes")
+            return error_response(413, message, "TOO_LARGE", rid, {"limit": MAX_BODY_BYTES})
         except TimeoutError:
-            message = f"the request body did not arrive within {body_seconds} seconds"
-            return error_response(408, message, "REQUEST_TIMEOUT", rid, Connection="close")
+            message = N_("the request body did not arrive within {seconds} seconds")
+            return error_response(
+                408, message, "REQUEST_TIMEOUT", rid, {"seconds": body_seconds}, Connection="close"
+            )
         except ClientDisconnect:
             log.info("request %s: the client disconnected before sending its whole body", rid)
             return Response(status_code=400)  # nobody is left to read it
@@ -190,19 +213,23 @@ def create_app(registry: Registry) -> Starlette:
             )
         wait = limiter.retry_after(caller.token_id)
         if wait is not None:
-            message = f"too many requests with this token; retry in {wait} s"
-            return error_response(429, message, "RATE_LIMITED", rid, **{"Retry-After": str(wait)})
+            message = N_("too many requests with this token; retry in {seconds} s")
+            return error_response(
+                429, message, "RATE_LIMITED", rid, {"seconds": wait}, **{"Retry-After": str(wait)}
+            )
         try:
             query, variables, operation_name = _parse_payload(body)
-        except ValueError as exc:
-            return error_response(400, str(exc), "BAD_REQUEST", rid)
+        except InputError as exc:
+            return error_response(400, exc.template, "BAD_REQUEST", rid, exc.params)
         grant = registry.grant_for(caller)
         try:
             prepared = registry.schemas.schema_for(grant).operations.prepare(query, operation_name)
         except GraphQLError as exc:
             return JSONResponse({"errors": [exc.formatted]}, status_code=400, headers={"X-Request-Id": rid})
         if prepared.contains_nul or contains_nul(variables):
-            message = "a string value contains the NUL character (U+0000), which the registry does not store"
+            message = N_(
+                "a string value contains the NUL character (U+0000), which the registry does not store"
+            )
             return error_response(400, message, "INVALID_INPUT", rid)
         if prepared.operation_type is None:  # nothing to run, or no telling which: never guess
             message = _no_single_operation(prepared.document, operation_name)
@@ -219,9 +246,8 @@ def create_app(registry: Registry) -> Starlette:
                 purpose = check_purpose(grant, stated)
             except PurposeRefused as exc:
                 status = 400 if not stated else 403
-                return error_response(
-                    status, str(exc), "PURPOSE_REQUIRED" if status == 400 else "PURPOSE_REFUSED", rid
-                )
+                code = "PURPOSE_REQUIRED" if status == 400 else "PURPOSE_REFUSED"
+                return error_response(status, exc.template, code, rid, exc.params)
         try:
             outcome = await to_thread.run_sync(
                 registry.execute,
@@ -267,7 +293,7 @@ def create_app(registry: Registry) -> Starlette:
     async def metrics(request: Request) -> Response:
         # Served to the local host only: series names reveal which operations offices run.
         if request.client is None or request.client.host not in LOCAL_HOSTS:
-            return error_response(404, "not found", "NOT_FOUND", new_request_id())
+            return error_response(404, N_("not found"), "NOT_FOUND", new_request_id())
         return PlainTextResponse(registry.metrics.render(), media_type="text/plain; version=0.0.4")
 
     routes = [
@@ -276,15 +302,17 @@ def create_app(registry: Registry) -> Starlette:
         Route("/graphql", graphql_get, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         *graphiql_routes(),
+        *file_routes(registry),
     ]
 
     async def unexpected(request: Request, exc: Exception) -> Response:
         rid = new_request_id()
         log.error("unhandled error in request %s: %s", rid, type(exc).__name__, exc_info=exc)
-        return error_response(
-            500, f"internal error; quote request id {rid} to the registry administrator", "INTERNAL", rid
-        )
+        message = N_("internal error; quote request id {request_id} to the registry administrator")
+        return error_response(500, message, "INTERNAL", rid, {"request_id": rid})
 
-    app = Starlette(routes=routes, exception_handlers={Exception: unexpected})
+    app = Starlette(
+        routes=routes, exception_handlers={Exception: unexpected}, middleware=[Middleware(LanguageMiddleware)]
+    )
     app.state.registry = registry
     return app

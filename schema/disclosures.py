@@ -25,6 +25,9 @@ WORKER_OF = {
 }
 # The personal types: an operation that can return one of them needs a purpose of use.
 PERSONAL_TYPES = frozenset(WORKER_OF)
+# Aggregates counted from workers' records (the agreement's yearly report) send no worker's data, but
+# they are ledgered for the workers counted, so asking for them needs a purpose like personal data.
+COUNTED_FROM_WORKERS = frozenset({"AgreementReport"})
 # `__typename` identifies no one; `id` does, and so does a cursor (recorded as `<Type>.cursor`).
 NOT_PERSONAL = frozenset({"__typename"})
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import strawberry
 
+from schema.meanings import MEANINGS
+
 POLICY = "borderlabour.policy"
 REQUIRES = "borderlabour.requires"
 DUTY = "borderlabour.duty"
@@ -28,7 +30,7 @@ def governed(
 ) -> Any:
     """A field readable by an office only if the policy grants `resource` (and the `requires` types)."""
     return strawberry.field(
-        description=_describe(description, f"Policy: {resource}"),
+        description=_describe(description or MEANINGS.get(resource), f"Policy: {resource}"),
         metadata={POLICY: resource, REQUIRES: tuple(requires)},
         **kwargs,
     )
@@ -37,7 +39,7 @@ def governed(
 def governed_input(resource: str, description: str | None = None, default: Any = None) -> Any:
     """An input field (filter or ordering) allowed only where the field it reads is readable."""
     return strawberry.field(
-        description=_describe(description, f"Policy: {resource}"),
+        description=_describe(description or MEANINGS.get(resource), f"Policy: {resource}"),
         metadata={POLICY: resource},
         default=default,
     )

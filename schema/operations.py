@@ -43,7 +43,7 @@ from graphql import (
 )
 from graphql.utilities import value_from_ast_untyped
 
-from schema.disclosures import PERSONAL_TYPES
+from schema.disclosures import COUNTED_FROM_WORKERS, PERSONAL_TYPES
 from schema.fields import POLICY
 from schema.selections import selected_names
 
@@ -251,7 +251,9 @@ class _Walk:
                 key = node.alias.value if node.alias else name
                 self.sites.append(ArgumentSite(key, name, at_root, node, inputs))
             returned = self.possible(get_named_type(definition.type))
-            self.personal.update(t.name for t in returned if t.name in PERSONAL_TYPES)
+            self.personal.update(
+                t.name for t in returned if t.name in PERSONAL_TYPES or t.name in COUNTED_FROM_WORKERS
+            )
             self.personal.update(self._identified_by_cursor(parent, name, node))
             if node.selection_set is not None and returned:
                 stack.append((returned, node.selection_set, False, spread))

@@ -7,6 +7,7 @@ import strawberry
 import models
 from resolvers import listing, lists
 from resolvers.opaque import InvalidIdError, decode_id
+from resolvers.reports import minutes_rows, yearly_figures
 from schema.context import Info
 from schema.fields import needs_types
 from schema.types.agreements import Agreement, BorderGate, TalksMinutes
@@ -19,6 +20,7 @@ from schema.types.incidents import Incident, IncidentFilter, IncidentOrder
 from schema.types.ledger import LedgerCheckpoint, ledger_checkpoint
 from schema.types.node import AdministrativeUnit, Node
 from schema.types.placements import Placement, PlacementFilter, PlacementOrder
+from schema.types.reports import AgreementReport
 from schema.types.statistics import Statistics
 from schema.types.workers import Worker, WorkerFilter, WorkerOrder
 
@@ -152,3 +154,17 @@ class Query:
     @needs_types("Statistics", description="Aggregates within your jurisdiction.")
     def statistics(self) -> Statistics:
         return Statistics()
+
+    @needs_types(
+        "Statistics",
+        "Agreement",
+        description="An agreement's figures for one year, counted within your jurisdiction.",
+    )
+    def agreement_report(self, info: Info, agreement_id: strawberry.ID, year: int) -> AgreementReport:
+        session = info.context.session
+        agreement, figures = yearly_figures(session, agreement_id, year)
+        for worker in figures.workers:  # aggregates over their records: the ledger names whose
+            info.context.disclosure.workers.setdefault(worker, set()).add("Query.agreementReport")
+        return AgreementReport(
+            figures=figures, agreement_row=agreement, minutes_rows=minutes_rows(session, figures)
+        )

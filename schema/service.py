@@ -6,16 +6,19 @@ import asyncio
 import logging
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
 
 from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Disclosure, append, request_hash
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
+from locales import N_, message_of, reader_language, render
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
 from planner.engine import CompiledReads
@@ -36,6 +39,7 @@ log = logging.getLogger("borderlabour.request")
 
 SAFE_ERRORS = (InputError, DutyRefused, PurposeRefused)
 _thread_state = threading.local()
+T = TypeVar("T")
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -177,6 +181,48 @@ class Registry:
         finally:
             session.close()
 
+    def run_for(
+        self,
+        grant: Grant,
+        work: Callable[[Session, Disclosure], T],
+        *,
+        purpose: str | None,
+        request: str,
+        token_id: int | None = None,
+        writes: bool = False,
+    ) -> T:
+        """Runs `work` (a report, an import, an export) as the office, like a GraphQL operation.
+
+        `work` reads and writes through the office's scoped session and notes in the `Disclosure`
+        what it sent and wrote. Writes are ledgered in their own transaction and committed with it,
+        all or nothing; a read is ledgered after it. If the ledger fails nothing is sent or kept.
+        """
+        disclosure = Disclosure(workers={}, written=[])
+        entry: dict[str, Any] = dict(
+            office_id=grant.office.id, token_id=token_id, purpose=purpose, request=request
+        )
+        session = scoped_session(self.sessions, grant)
+        try:
+            if writes:
+                session.connection(execution_options={"sqlite_immediate": True})
+            result = work(session, disclosure)
+            if writes and disclosure:
+                head = self._ledgered(lambda: append(session, self.ledger_key, disclosure, **entry))
+                session.commit()
+                self.advance_head(head)
+            else:
+                session.commit()
+        except Exception as exc:
+            session.rollback()
+            if is_database_down(exc):
+                raise DatabaseUnavailable() from exc
+            raise
+        finally:
+            session.close()
+        if disclosure and not writes:
+            self.record_disclosure(disclosure, entry)
+        return result
+
     def record_disclosure(self, disclosure: Disclosure, entry: dict[str, Any]) -> None:
         with internal_session(self.sessions) as ledger_session:
             ledger_session.connection(execution_options={"sqlite_immediate": True})
@@ -201,7 +247,7 @@ class Registry:
         original = error.original_error
         if original is None or isinstance(original, GraphQLError):
             return error.formatted
-        formatted: dict[str, Any] = {"message": str(original), "path": error.path}
+        formatted: dict[str, Any] = {"message": message_of(original, reader_language()), "path": error.path}
         if isinstance(original, InputError):
             formatted["extensions"] = {"code": original.code, "field": original.field}
             return formatted
@@ -215,8 +261,9 @@ class Registry:
             type(original).__name__,
             exc_info=(type(original), original, original.__traceback__),
         )
+        internal = N_("internal error; quote request id {request_id} to the registry administrator")
         return {
-            "message": f"internal error; quote request id {request_id} to the registry administrator",
+            "message": render(internal, reader_language(), request_id=request_id),
             "path": error.path,
             "extensions": {"code": "INTERNAL", "requestId": request_id},
         }

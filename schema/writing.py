@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from locales import message_of, reader_language
 from policies.writes import require_duty
 from resolvers.clock import today
 from resolvers.errors import InputError
@@ -27,7 +28,8 @@ PayloadT = TypeVar("PayloadT", bound=Payload)
 
 
 def _user_error(error: InputError) -> UserError:
-    return UserError(field=error.field, message=error.message, code=error.code)
+    """In the reader's language (Accept-Language), like every message the registry answers."""
+    return UserError(field=error.field, message=message_of(error, reader_language()), code=error.code)
 
 
 def _node_field(payload: type[Payload]) -> tuple[str, Callable[..., Any]]:

@@ -1,13 +1,13 @@
-"""evaluation: reports and imports
+"""evaluation: the day an incident was resolved, for the yearly report's days-to-resolve
 
 Revision ID: 0006
 Revises: 0005
-
-Reserved for the evaluation work (issue 10);
-empty until that work lands, so the revision chain never has a gap.
 """
 
 from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
 
 revision = "0006"
 down_revision = "0005"
@@ -16,8 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("incidents") as batch:
+        batch.add_column(sa.Column("resolved_on", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("incidents") as batch:
+        batch.drop_column("resolved_on")

@@ -54,6 +54,10 @@ def update_incident(w: WriteContext, data: Any) -> Incident:
     if resolution is not None:
         incident.resolution = resolution
     if status is not None:
+        if status == IncidentStatus.RESOLVED and incident.status != IncidentStatus.RESOLVED:
+            incident.resolved_on = w.today
+        elif status != IncidentStatus.RESOLVED:
+            incident.resolved_on = None
         incident.status = status
     session.flush()
     return incident

@@ -43,6 +43,10 @@ class Incident(Node):
     def occurred_on(self) -> dt.date:
         return self.db.occurred_on
 
+    @governed("Incident.resolvedOn", "The day the incident was marked resolved.")
+    def resolved_on(self) -> dt.date | None:
+        return self.db.resolved_on
+
     @governed("Incident.description")
     def description(self) -> str:
         return self.db.description

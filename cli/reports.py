@@ -1,0 +1,49 @@
+"""`borderlabour report agreement`: the agreement's yearly report as xlsx, pdf or json."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cli.acting import Refused, act_as, cli_request, languages_of
+from ledger.entries import Disclosure
+from locales import message_of
+from reports.documents import FORMATS
+from resolvers.errors import InputError
+from resolvers.reports import yearly_figures
+from schema.files import REPORT_PURPOSE
+
+
+def agreement_report(args: argparse.Namespace) -> int:
+    languages = languages_of(args.lang)
+    registry, grant, purpose = act_as(args, REPORT_PURPOSE)
+    wages = grant.can_read("Placement.monthlyWageCny")
+
+    def work(session, disclosure: Disclosure) -> bytes:  # type: ignore[no-untyped-def]
+        _agreement, figures = yearly_figures(session, args.agreement, args.year)
+        for worker in figures.workers:
+            disclosure.workers.setdefault(worker, set()).add("Query.agreementReport")
+        return FORMATS[args.format][1](figures, languages, wages)
+
+    try:
+        content = registry.run_for(grant, work, purpose=purpose, request=cli_request(args))
+    except InputError as exc:
+        raise Refused(message_of(exc, languages[0])) from exc
+    Path(args.output).write_bytes(content)
+    print(f"{args.output}: {len(content)} bytes", file=sys.stderr)
+    return 0
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    report = commands.add_parser("report", help="documents for the yearly evaluation").add_subparsers(
+        dest="report_cmd", required=True
+    )
+    a = report.add_parser("agreement", parents=[common], help="an agreement's figures for one year")
+    a.add_argument("--office", required=True, help="the office the report is made for (its row scope)")
+    a.add_argument("--agreement", required=True, help="the agreement's code, e.g. AGR-HG-BS")
+    a.add_argument("--year", type=int, required=True)
+    a.add_argument("--format", choices=sorted(FORMATS), required=True)
+    a.add_argument("--lang", default="vi,zh", help="languages of titles and headers, e.g. vi,zh (default)")
+    a.add_argument("--output", required=True, help="the file to write")
+    a.set_defaults(func=agreement_report)

@@ -1,0 +1,118 @@
+"""Vietnamese and Chinese for everything a person reads: messages, labels, headers, descriptions.
+
+Messages are written in code as English literals with `{name}` placeholders; the layer that answers
+a person (HTTP, CLI, import, report) translates them here by the reader's language, then fills the
+placeholders. The catalogues are gettext `.po` files beside this module (`vi.po`, `zh.po`), read with
+Babel when first needed; `python -m locales.update` adds every new English message to them, and a
+test fails while any of them lacks a translation.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
+
+CATALOGUE_DIR = Path(__file__).resolve().parent
+LANGUAGES = ("en", "vi", "zh")
+DEFAULT_LANGUAGE = "en"
+_RANGE = re.compile(r"^\s*([A-Za-z]{1,8})(?:-[A-Za-z0-9-]*)?\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
+
+
+def N_(message: str) -> str:
+    """Marks an English literal as a message to translate where it is shown (extracted by Babel)."""
+    return message
+
+
+def po_path(language: str) -> Path:
+    return CATALOGUE_DIR / f"{language}.po"
+
+
+@cache
+def translations(language: str) -> NullTranslations:
+    if language not in LANGUAGES or language == DEFAULT_LANGUAGE:
+        return NullTranslations()
+    with po_path(language).open("rb") as source:
+        catalog = read_po(source, locale=language)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def gettext(message: str, language: str) -> str:
+    return translations(language).gettext(message) if message else message
+
+
+def render(template: str, language: str, **params: Any) -> str:
+    """The template in the reader's language, placeholders filled in."""
+    text = gettext(template, language)
+    return text.format(**params) if params else text
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The reader's language from an Accept-Language header (or a `--lang` value): vi, zh or en."""
+    best, best_q = DEFAULT_LANGUAGE, 0.0
+    for part in (accept_language or "").split(",")[:20]:
+        match = _RANGE.match(part)
+        if not match:
+            continue
+        primary = match.group(1).lower()
+        try:
+            q = float(match.group(2)) if match.group(2) else 1.0
+        except ValueError:
+            continue
+        if primary in LANGUAGES and q > best_q:
+            best, best_q = primary, q
+    return best
+
+
+def label(value: str, language: str) -> str:
+    """An enum value as a person reads it: `WAGE_DISPUTE` -> "wage dispute", then translated."""
+    return gettext(english_label(value), language)
+
+
+def english_label(value: str) -> str:
+    return value.replace("_", " ").lower()
+
+
+def message_of(error: BaseException, language: str) -> str:
+    """A refusal's message in the reader's language: errors that keep `template` and `params`
+    (InputError, PurposeRefused, DutyRefused) are translated, any other shows as it is."""
+    template = getattr(error, "template", None)
+    if isinstance(template, str):
+        return render(template, language, **getattr(error, "params", {}))
+    return str(error)
+
+
+_reader_language: ContextVar[str] = ContextVar("borderlabour_reader_language", default=DEFAULT_LANGUAGE)
+
+
+def reader_language() -> str:
+    """The language of the person this request answers (set by `LanguageMiddleware`)."""
+    return _reader_language.get()
+
+
+class LanguageMiddleware:
+    """Reads `Accept-Language` once per HTTP request, for every answer the request gives."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        header = next((v for k, v in scope.get("headers", ()) if k == b"accept-language"), b"")
+        token = _reader_language.set(negotiate(header.decode("latin-1")))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _reader_language.reset(token)

@@ -1,0 +1,136 @@
+"""`python -m locales.update`: add every English message of the registry to the catalogues.
+
+Messages are found wherever they are written, so a message added by anyone is found:
+  - code: Babel's extractor over the packages, for `N_()`, `InputError(field, message)`,
+    `Checks.fail(field, message)`, `Checks.pattern(field, value, regex, message)`,
+    `error_response(status, message)` and `PurposeRefused(message)`;
+  - the GraphQL schema: every type, field, argument and enum description (policy marks apart);
+  - enum values, as labels (`WAGE_DISPUTE` -> "wage dispute").
+New messages get an empty translation; `tests/test_translations.py` fails until both are filled.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from locales import CATALOGUE_DIR, LANGUAGES, english_label, po_path
+
+ROOT = CATALOGUE_DIR.parent
+PACKAGES = (
+    "models",
+    "policies",
+    "resolvers",
+    "schema",
+    "cli",
+    "reports",
+    "imports",
+    "exports",
+    "ledger",
+    "locales",
+    "planner",
+)
+KEYWORDS = {
+    "N_": None,
+    "InputError": (2,),
+    "fail": (2,),
+    "pattern": (4,),
+    "error_response": (2,),
+    "PurposeRefused": None,
+    "DutyRefused": None,
+    "_bad_body": None,
+}
+MARK = re.compile(r"^(?P<meaning>.*?)\s*\((?P<kind>Policy|Write duty): (?P<name>[^)]+)\)$", re.S)
+MARK_TEMPLATES = {"Policy": "Policy: {name}", "Write duty": "Write duty: {name}"}
+
+
+def split_mark(description: str) -> tuple[str, str | None, str | None]:
+    """ "Meaning (Policy: Worker.phone)" -> ("Meaning", "Policy: {name}", "Worker.phone")."""
+    match = MARK.match(description)
+    if not match:
+        return description, None, None
+    return match["meaning"], MARK_TEMPLATES[match["kind"]], match["name"]
+
+
+def code_messages() -> Iterator[tuple[str, str]]:
+    for package in PACKAGES:
+        folder = ROOT / package
+        if not folder.is_dir():
+            continue
+        for filename, line, message, _comments, _context in extract_from_dir(folder, keywords=KEYWORDS):
+            if isinstance(message, str) and message:
+                yield message, f"{package}/{filename}:{line}"
+
+
+def schema_descriptions() -> Iterator[tuple[str, str]]:
+    from schema.descriptions import every_description
+
+    for where, description in every_description():
+        meaning, mark, _name = split_mark(description)
+        if meaning:
+            yield meaning, f"schema:{where}"
+        if mark:
+            yield mark, "schema:marks"
+
+
+def enum_labels() -> Iterator[tuple[str, str]]:
+    from schema.descriptions import every_enum_value
+
+    for enum_name, value in every_enum_value():
+        yield english_label(value), f"enum:{enum_name}"
+
+
+def all_messages() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for source in (code_messages(), schema_descriptions(), enum_labels()):
+        for message, where in source:
+            found.setdefault(message, []).append(where)
+    return found
+
+
+def read_catalogue(language: str) -> Catalog:
+    path = po_path(language)
+    if not path.exists():
+        return Catalog(locale=language, project="borderlabour")
+    with path.open("rb") as source:
+        return read_po(source, locale=language)
+
+
+def _translated(catalogue: Catalog, message: str) -> bool:
+    entry = catalogue.get(message)
+    return entry is not None and bool(entry.string)
+
+
+def update(messages: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Adds new messages to each catalogue (keeping translations); returns what each still lacks."""
+    missing: dict[str, list[str]] = {}
+    for language in LANGUAGES[1:]:
+        catalogue = read_catalogue(language)
+        for message in messages:
+            if message not in catalogue:
+                catalogue.add(message, "")
+        for entry in list(catalogue):
+            if entry.id and entry.id not in messages:  # no longer written anywhere
+                catalogue.delete(entry.id)
+        with po_path(language).open("wb") as out:
+            write_po(out, catalogue, width=0, sort_output=True, omit_header=False)
+        missing[language] = [m for m in messages if not _translated(catalogue, m)]
+    return missing
+
+
+def main() -> int:
+    missing = update(all_messages())
+    for language, messages in missing.items():
+        for message in messages:
+            print(f"{language}: untranslated: {message}")
+    return 1 if any(missing.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The yearly evaluation of an agreement: its figures and the documents made from them."""

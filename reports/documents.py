@@ -1,0 +1,45 @@
+"""The report's documents: one function per format, chosen by name (`xlsx`, `pdf`, `json`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from reports.figures import AgreementFigures
+from reports.pdf import report_pdf
+from reports.xlsx import report_xlsx
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal | dt.date):
+        return str(value)
+    if isinstance(value, frozenset):
+        return None
+    raise TypeError(type(value).__name__)
+
+
+def report_json(figures: AgreementFigures, languages: tuple[str, ...], wages: bool = True) -> bytes:
+    """The figures as they are; `languages` does not apply (names come in Vietnamese and Chinese)."""
+    data = dataclasses.asdict(figures)
+    data.pop("workers")
+    if not wages:
+        data.pop("wages")
+    return json.dumps(data, default=_plain, ensure_ascii=False, indent=2).encode()
+
+
+Writer = Callable[[AgreementFigures, tuple[str, ...], bool], bytes]
+FORMATS: dict[str, tuple[str, Writer]] = {
+    "xlsx": (XLSX_TYPE, report_xlsx),
+    "pdf": ("application/pdf", report_pdf),
+    "json": ("application/json", report_json),
+}
+
+
+def render_report(figures: AgreementFigures, fmt: str, languages: tuple[str, ...], wages: bool) -> bytes:
+    return FORMATS[fmt][1](figures, languages, wages)

@@ -1,0 +1,44 @@
+"""Finding the agreement a report is asked for, within the caller's row scope."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Agreement, TalksMinutes
+from reports.figures import AgreementFigures, agreement_figures
+from resolvers.errors import InputError, NotFoundError
+from resolvers.opaque import InvalidIdError, decode_id
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def find_agreement(session: Session, reference: str, field: str = "agreementId") -> Agreement:
+    """By global ID or by code; an agreement outside the caller's scope is reported as not existing."""
+    try:
+        type_name, row_id = decode_id(reference)
+        condition = Agreement.id == row_id if type_name == "Agreement" else None
+    except InvalidIdError:
+        condition = Agreement.code == reference[:64]
+    agreement = session.scalars(select(Agreement).where(condition)).first() if condition is not None else None
+    if agreement is None:
+        raise NotFoundError(field, "Agreement")
+    return agreement
+
+
+def yearly_figures(session: Session, reference: str, year: int) -> tuple[Agreement, AgreementFigures]:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputError(
+            "year", "must be between {first} and {last}", "OUT_OF_RANGE", first=FIRST_YEAR, last=LAST_YEAR
+        )
+    agreement = find_agreement(session, reference)
+    return agreement, agreement_figures(session, agreement, year)
+
+
+def minutes_rows(session: Session, figures: AgreementFigures) -> list[TalksMinutes]:
+    ids = [m.id for m in figures.minutes]
+    if not ids:
+        return []
+    return list(
+        session.scalars(select(TalksMinutes).where(TalksMinutes.id.in_(ids)).order_by(TalksMinutes.held_on))
+    )
