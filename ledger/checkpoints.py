@@ -96,19 +96,27 @@ class Checkpoint:
         )
 
 
-def sign_checkpoint(key: Ed25519PrivateKey, seq: int, entry_hash: str) -> Checkpoint:
-    at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+def sign_checkpoint(
+    key: Ed25519PrivateKey, seq: int, entry_hash: str, entry_at: dt.datetime | None
+) -> Checkpoint:
+    """Signs "entry `seq` has `entry_hash`". `signedAt` is when that entry was signed (the epoch for
+    an empty ledger): a checkpoint is a function of the ledger's state, the same however often taken."""
+    moment = entry_at if entry_at is not None else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    at = moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
     unsigned = Checkpoint(seq, entry_hash, at, "", public_key_text(key.public_key()))
     return Checkpoint(seq, entry_hash, at, key.sign(unsigned.message()).hex(), unsigned.public_key)
 
 
 def current_checkpoint(session: Session, key: Ed25519PrivateKey) -> Checkpoint:
-    """A checkpoint of the ledger's last entry, signed now (entry 0 and the genesis hash if empty)."""
+    """A checkpoint of the ledger's last entry (entry 0 and the genesis hash if the ledger is empty)."""
     last = session.execute(
-        select(LedgerEntry.id, LedgerEntry.entry_hash).order_by(LedgerEntry.id.desc()).limit(1)
+        select(LedgerEntry.id, LedgerEntry.entry_hash, LedgerEntry.at)
+        .order_by(LedgerEntry.id.desc())
+        .limit(1)
     ).first()
-    seq, entry_hash = (last.id, last.entry_hash) if last else (0, "0" * 64)
-    return sign_checkpoint(key, seq, entry_hash)
+    if last is None:
+        return sign_checkpoint(key, 0, "0" * 64, None)
+    return sign_checkpoint(key, last.id, last.entry_hash, last.at)
 
 
 def read_checkpoint(path: Path) -> Checkpoint:

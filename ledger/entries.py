@@ -69,6 +69,13 @@ class Disclosure:
         return bool(self.workers or self.written or self.criteria or self.lookups)
 
 
+@dataclass(frozen=True)
+class Appended:
+    seq: int
+    entry_hash: str
+    at: dt.datetime
+
+
 def request_hash(query: str, variables: dict[str, Any] | None, operation_name: str | None) -> str:
     body = json.dumps({"q": query, "v": variables, "o": operation_name}, sort_keys=True, default=str)
     return hashlib.sha256(body.encode()).hexdigest()
@@ -176,8 +183,8 @@ def append(
     token_id: int | None,
     purpose: str | None,
     request: str,
-) -> tuple[int, str, str]:
-    """Adds one entry in the session's transaction; returns (seq, hash, signature) for the head file."""
+) -> Appended:
+    """Adds one entry in the session's transaction; returns what the head file's checkpoint names."""
     connection = session.connection()
     head = connection.execute(
         select(LedgerHead.seq, LedgerHead.entry_hash).where(LedgerHead.id == 1).with_for_update()
@@ -218,4 +225,4 @@ def append(
         connection.execute(
             update(LedgerHead).where(LedgerHead.id == 1).values(seq=seq, entry_hash=entry_hash)
         )
-    return seq, entry_hash, signature
+    return Appended(seq, entry_hash, at)

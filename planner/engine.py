@@ -17,6 +17,7 @@ from typing import Any
 
 from graphql import GraphQLObjectType, OperationType
 
+from ledger.checkpoints import current_checkpoint
 from planner.cache import PlanCache
 from planner.finish import Finisher
 from planner.plan import (
@@ -198,6 +199,8 @@ def _python_root(root: PythonRoot, context: Any) -> dict[str, Any]:
             "purposes": sorted(grant.purposes),
         }
         return _shown(root.fields, values)
+    if root.name == "ledgerCheckpoint":
+        return _shown(root.fields, current_checkpoint(context.session, context.ledger_key).as_json())
     out: dict[str, Any] = {}
     for key, name, sub in root.fields:
         if name == "__typename":

@@ -198,7 +198,7 @@ class Planner:
             return self.node(key, args["id"], details)
         if name in ("agreements", "borderGates", "administrativeUnits"):
             return ListRoot(key, self.object(_named(field_def.type), details), name, args)
-        if name in ("me", "statistics"):
+        if name in ("me", "statistics", "ledgerCheckpoint"):
             return PythonRoot(key, name, self.python_fields(_named(field_def.type), details))
         raise NotCompiled(f"root field {name}")
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from ledger.checkpoints import sign_checkpoint
-from ledger.entries import Disclosure, append, request_hash
+from ledger.entries import Appended, Disclosure, append, request_hash
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
 from locales import N_, message_of, reader_language, render
 from models.database import make_engine, session_factory
@@ -230,9 +230,9 @@ class Registry:
             ledger_session.commit()
         self.advance_head(head)
 
-    def advance_head(self, appended: tuple[int, str, str]) -> None:
-        seq, entry_hash, _signature = appended
-        advance_head(self.ledger_files.head, sign_checkpoint(self.ledger_key, seq, entry_hash))
+    def advance_head(self, appended: Appended) -> None:
+        checkpoint = sign_checkpoint(self.ledger_key, appended.seq, appended.entry_hash, appended.at)
+        advance_head(self.ledger_files.head, checkpoint)
 
     @staticmethod
     def _ledgered(write: Any) -> Any:

@@ -101,11 +101,12 @@ def original(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
     for n in range(1, ENTRIES + 1):
         with internal_session(session_factory(engine)) as session:
             disclosure = Disclosure(workers={n: {"Worker.fullName"}, 100 + n: {"Worker.id"}}, written=[])
-            seq, entry_hash, _ = append(
+            appended = append(
                 session, key, disclosure, office_id=1, token_id=None, purpose="statistics", request="0" * 64
             )
             session.commit()
-        advance_head(folder / "ledger.ledger-head.json", sign_checkpoint(key, seq, entry_hash))
+        checkpoint = sign_checkpoint(key, appended.seq, appended.entry_hash, appended.at)
+        advance_head(folder / "ledger.ledger-head.json", checkpoint)
         if n == CHECKPOINT_AT:
             run_cli(database, "audit", "checkpoint", "--output", str(folder / "witness.json"))
     (folder / "pinned.pem").write_text(run_cli(database, "audit", "public-key").stdout)
@@ -211,7 +212,7 @@ def _re_sign_everything(ledger: LedgerCopy, first: int = 1, edit: bool = False) 
         prev = entry_hash
     statements.append(f"UPDATE ledger_head SET seq = {rows[-1]['id']}, entry_hash = '{prev}' WHERE id = 1")
     ledger.sql(*statements)
-    ledger.head.write_text(json.dumps(sign_checkpoint(key, rows[-1]["id"], prev).as_json()))
+    ledger.head.write_text(json.dumps(sign_checkpoint(key, rows[-1]["id"], prev, rows[-1]["at"]).as_json()))
 
 
 def edit_an_entrys_purpose(ledger: LedgerCopy) -> None:

@@ -13,7 +13,7 @@ from schema.context import Info
 class LedgerCheckpoint:
     seq: int
     entry_hash: str
-    signed_at: str
+    signed_at: str = strawberry.field(description="When the entry it names was signed.")
     signature: str = strawberry.field(description="Ed25519, hex, over the checkpoint's fields.")
     public_key: str = strawberry.field(description="The registry's ledger key, raw Ed25519, base64.")
 
