@@ -65,13 +65,14 @@ class CompiledReads:
         grant, session = context.grant, context.session
         dialect = session.get_bind().dialect.name
         key = self.plans.key(grant, executor.operation, executor.variable_values.coerced)
-        roots = self.plans.get(key)
-        if roots is None:
+        cached = self.plans.get(key)
+        if cached is None:
             planned = Planner(executor, grant).roots(root_type, grouped)
             writer = Writer(grant, dialect)
-            roots = [(root, _statement(writer, root)) for root in planned]
-            self.plans.put(key, roots)
-        finisher = Finisher()
+            cached = ([(root, _statement(writer, root)) for root in planned], {})
+            self.plans.put(key, cached)
+        roots, shapes = cached
+        finisher = Finisher(shapes)
         data = {_key(root): _run(root, statement, session, finisher, context) for root, statement in roots}
         for worker, names in finisher.workers.items():
             context.disclosure.workers.setdefault(worker, set()).update(names)
@@ -247,6 +248,8 @@ class CompilingExecutionContext(DisclosureRecordingContext):
                 except InputError:
                     engine.fell_back("input refused")
                 except Exception as exc:
+                    # A read wrote nothing: start the reference engine on a clean transaction.
+                    self.context_value.session.rollback()
                     log.warning(
                         "compiled read failed, answered by the reference engine: %s", type(exc).__name__
                     )

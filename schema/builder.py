@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
-from strawberry.extensions import AddValidationRules, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
@@ -111,6 +118,9 @@ class OfficeSchema(strawberry.Schema):
                 MaxAliasesLimiter(max_alias_count=LIMITS.max_aliases),
                 lambda: MaxTokensLimiter(max_token_count=LIMITS.max_tokens),
                 *closed,
+                # A document seen before is neither parsed nor validated again (both engines).
+                lambda: ParserCache(maxsize=256),
+                lambda: ValidationCache(maxsize=256),
             ],
         )
         self.operations = OperationCache(self._schema, LIMITS.max_tokens)

@@ -28,6 +28,7 @@ class Metrics:
         self.latency_sums: dict[str, float] = defaultdict(float)
         self.statements = 0
         self.gauges: dict[str, Callable[[], float]] = {}
+        self.compiled_reads: CompiledReads | None = None
 
     def observe_request(self, operation: str, status: int, seconds: float) -> None:
         with self._lock:
@@ -42,10 +43,10 @@ class Metrics:
 
     def count_fallbacks(self, compiled: CompiledReads) -> None:
         """Reads the compiled engine handed to the reference engine, by reason: never silent."""
-        self.fallbacks = compiled
+        self.compiled_reads = compiled
 
     def _fallback_lines(self) -> list[str]:
-        compiled = getattr(self, "fallbacks", None)
+        compiled = self.compiled_reads
         if compiled is None:
             return []
         out = [

@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -27,7 +28,7 @@ from resolvers.opaque import encode_id
 from schema.builder import policy_catalogue
 from schema.context import RequestContext
 from schema.service import Registry
-from tests.conftest import Database
+from tests.conftest import Database, Server
 from tests.read_documents import Samples, read_documents
 
 OFFICES = [
@@ -145,3 +146,77 @@ def test_every_readable_field_has_a_compile_rule() -> None:
         if known is None or field_name not in (known if isinstance(known, dict) else known.fields):
             missing.append(resource)
     assert not missing, f"readable fields the planner cannot compile: {missing}"
+
+
+PAGE = """query Page($first: Int!) {
+  workers(first: $first, filter: {status: [DEPLOYED]}) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id fullName placements { job employer { nameZh } } crossings(first: 5) { crossedAt gate { code } } }
+  }
+}"""
+TWICE = PAGE.replace("  workers(", "  again: workers(first: $first) { totalCount }\n  workers(", 1)
+
+
+def _metrics_text(server: Any) -> str:
+    return httpx.get(f"{server.url}/metrics", timeout=30).text
+
+
+def _metric(live_server: Any, name: str) -> float:
+    text = _metrics_text(live_server)
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines() if line.startswith(name))
+
+
+def _statements(live_server: Any, client: Any, query: str, first: int) -> int:
+    """The fewest statements of a few tries of one request (token lookups are cached between tries)."""
+    counts = []
+    for _ in range(3):
+        client.data(query, {"first": first})
+        before = _metric(live_server, "borderlabour_db_statements_total")
+        client.data(query, {"first": first})
+        counts.append(_metric(live_server, "borderlabour_db_statements_total") - before)
+    return int(min(counts))
+
+
+def test_a_compiled_read_runs_one_statement_per_root_field_whatever_the_page_size(
+    live_server, as_office
+) -> None:
+    hekou = as_office("cn-hekou")
+    compiled_before = _metric(live_server, "borderlabour_compiled_reads_total")
+    one_root = _statements(live_server, hekou, PAGE, 10)
+    assert _statements(live_server, hekou, PAGE, 100) == one_root
+    assert _statements(live_server, hekou, TWICE, 10) == one_root + 1
+    assert _metric(live_server, "borderlabour_compiled_reads_total") > compiled_before
+
+
+def test_what_the_compiled_engine_leaves_to_the_reference_engine_is_counted_with_its_reason(
+    live_server, as_office
+) -> None:
+    hekou = as_office("cn-hekou")
+    reason = 'borderlabour_reference_fallbacks_total{reason="introspection"}'
+    before = _metric(live_server, reason)
+    assert hekou.data("{ __schema { queryType { name } } }") == {"__schema": {"queryType": {"name": "Query"}}}
+    assert _metric(live_server, reason) == before + 1
+
+
+def test_serve_engine_reference_answers_every_read_on_the_reference_engine(
+    database: Database, demo_tokens: dict[str, str], tmp_path: Any, live_server: Server
+) -> None:
+    reference = Server(database, demo_tokens, tmp_path / "reference.log", _args="--engine reference")
+    try:
+        query = {"query": PAGE, "variables": {"first": 3}}
+        answers = [
+            httpx.post(
+                f"{server.url}/graphql",
+                json=query,
+                headers={
+                    "Authorization": f"Bearer {demo_tokens['cn-hekou']}",
+                    "X-Purpose": "placement-verification",
+                },
+                timeout=30,
+            ).json()
+            for server in (reference, live_server)
+        ]
+        assert answers[0] == answers[1] and "errors" not in answers[0]
+        assert "borderlabour_compiled_reads_total" not in _metrics_text(reference)
+    finally:
+        reference.stop()
