@@ -185,3 +185,10 @@ def test_any_office_reads_a_ledger_checkpoint_without_purpose_and_verify_holds_i
     written = tmp_path / "cli-checkpoint.json"
     run_cli(database, "audit", "checkpoint", "--output", str(written))
     assert json.loads(written.read_text())["seq"] >= body["seq"]
+
+
+def test_a_cursor_asked_for_through_a_fragment_is_recorded(database, as_office) -> None:
+    hekou = as_office("cn-hekou")
+    hekou.data("{ incidents(first: 1) { pageInfo { ...Ends } } } fragment Ends on PageInfo { endCursor }")
+    (line,) = _log(database, "--limit", "1", "--office", "cn-hekou")
+    assert line["fields"] == ["Incident.cursor"] and len(line["workers"]) == 1
