@@ -17,7 +17,7 @@ from casbin.util import key_match
 
 from settings import SetupError
 
-ROW_SCOPES = ("home-unit", "employer-unit", "all")
+ROW_SCOPES = ("home-unit", "employer-unit", "gate-unit", "all")
 PURPOSES_FILE = "purposes.txt"
 
 

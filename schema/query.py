@@ -17,6 +17,8 @@ from schema.types.crossings import Crossing, CrossingFilter, CrossingOrder
 from schema.types.employers import Employer, EmployerFilter, EmployerOrder
 from schema.types.enums import Country, Side
 from schema.types.incidents import Incident, IncidentFilter, IncidentOrder
+from schema.types.labels import Label, labels_of
+from schema.types.ledger import LedgerCheckpoint, ledger_checkpoint
 from schema.types.node import AdministrativeUnit, Node
 from schema.types.placements import Placement, PlacementFilter, PlacementOrder
 from schema.types.reports import AgreementReport
@@ -146,6 +148,10 @@ class Query:
         stmt = lists.administrative_units(parent_code, country)[0]
         return [AdministrativeUnit(db=r) for r in info.context.session.scalars(stmt)]
 
+    @strawberry.field(description="A signed checkpoint of the disclosure ledger. Needs no purpose of use.")
+    def ledger_checkpoint(self, info: Info) -> LedgerCheckpoint:
+        return ledger_checkpoint(info)
+
     @needs_types("Statistics", description="Aggregates within your jurisdiction.")
     def statistics(self) -> Statistics:
         return Statistics()
@@ -163,3 +169,7 @@ class Query:
         return AgreementReport(
             figures=figures, agreement_row=agreement, minutes_rows=minutes_rows(session, figures)
         )
+
+    @strawberry.field(description="The labels of an enum's values in English, Vietnamese and Chinese.")
+    def labels(self, info: Info, enum: str) -> list[Label]:
+        return labels_of(info, enum)

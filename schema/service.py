@@ -14,21 +14,24 @@ from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from ledger.entries import Disclosure, append, request_hash
-from ledger.keys import LedgerFiles, SignedHead, advance_head, load_signing_key
+from ledger.checkpoints import sign_checkpoint
+from ledger.entries import Appended, Disclosure, append, request_hash
+from ledger.keys import LedgerFiles, advance_head, load_signing_key
 from locales import N_, message_of, reader_language, render
+from locales.graphql import translate_graphql
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
 from planner.engine import CompiledReads
 from policies.access import AccessControl
 from policies.grants import Grant
 from policies.purposes import PurposeRefused
-from policies.sessions import internal_session, scoped_session
+from policies.sessions import LOOKUPS_KEY, internal_session, scoped_session
 from policies.tokens import Caller, TokenVerifier
 from policies.writes import DutyRefused
 from resolvers.errors import InputError
 from schema.builder import SchemaRegistry, policy_catalogue, write_duties
 from schema.context import RequestContext
+from schema.criteria import criteria_of_request
 from schema.metrics import Metrics
 from schema.operations import PreparedOperation
 from settings import Settings
@@ -125,7 +128,12 @@ class Registry:
             if prepared.operation_type == "mutation":
                 session.connection(execution_options={"sqlite_immediate": True})
             context = RequestContext(
-                grant=grant, session=session, request_id=request_id, purpose=purpose, compiled=self.compiled
+                grant=grant,
+                session=session,
+                request_id=request_id,
+                purpose=purpose,
+                ledger_key=self.ledger_key,
+                compiled=self.compiled,
             )
             result = _thread_loop().run_until_complete(
                 schema.execute(
@@ -137,6 +145,8 @@ class Registry:
                 session.rollback()
                 raise DatabaseUnavailable()
             disclosure = context.disclosure
+            disclosure.criteria.extend(criteria_of_request(prepared, variables, context.matched))
+            disclosure.lookups.extend(session.info.pop(LOOKUPS_KEY, []))
             ledger_entry = dict(
                 office_id=grant.office.id,
                 token_id=token_id,
@@ -149,7 +159,7 @@ class Registry:
             elif prepared.operation_type == "mutation" and disclosure:
                 head = self._ledgered(lambda: append(session, self.ledger_key, disclosure, **ledger_entry))
                 session.commit()
-                advance_head(self.ledger_files.head, SignedHead(*head))
+                self.advance_head(head)
             else:
                 session.commit()
             if disclosure and prepared.operation_type != "mutation":
@@ -197,7 +207,7 @@ class Registry:
             if writes and disclosure:
                 head = self._ledgered(lambda: append(session, self.ledger_key, disclosure, **entry))
                 session.commit()
-                advance_head(self.ledger_files.head, SignedHead(*head))
+                self.advance_head(head)
             else:
                 session.commit()
         except Exception as exc:
@@ -216,7 +226,11 @@ class Registry:
             ledger_session.connection(execution_options={"sqlite_immediate": True})
             head = self._ledgered(lambda: append(ledger_session, self.ledger_key, disclosure, **entry))
             ledger_session.commit()
-        advance_head(self.ledger_files.head, SignedHead(*head))
+        self.advance_head(head)
+
+    def advance_head(self, appended: Appended) -> None:
+        checkpoint = sign_checkpoint(self.ledger_key, appended.seq, appended.entry_hash, appended.at)
+        advance_head(self.ledger_files.head, checkpoint)
 
     @staticmethod
     def _ledgered(write: Any) -> Any:
@@ -230,7 +244,7 @@ class Registry:
     def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
         original = error.original_error
         if original is None or isinstance(original, GraphQLError):
-            return error.formatted
+            return translated(error)
         formatted: dict[str, Any] = {"message": message_of(original, reader_language()), "path": error.path}
         if isinstance(original, InputError):
             formatted["extensions"] = {"code": original.code, "field": original.field}
@@ -251,6 +265,13 @@ class Registry:
             "path": error.path,
             "extensions": {"code": "INTERNAL", "requestId": request_id},
         }
+
+
+def translated(error: GraphQLError) -> dict[str, Any]:
+    """graphql-core's own error (validation, syntax), its message in the reader's language."""
+    formatted = dict(error.formatted)
+    formatted["message"] = translate_graphql(formatted["message"], reader_language())
+    return formatted
 
 
 def new_request_id() -> str:

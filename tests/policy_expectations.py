@@ -1,6 +1,6 @@
 """What each office is expected to see and write, for the tests.
 
-`expected_visible` and `expected_writes` read tests/expected_access.csv, a table reviewed against
+`expected_visible` reads tests/expected_access.csv, a table reviewed against
 DOMAIN.md: the tests compare the running server with it, never with the access-control code they
 test. `access()` and `grant()` load the policy itself, for tests about the policy files.
 """
@@ -93,12 +93,3 @@ def expected_visible(code: str, resource: str) -> bool:
     row = expected_row(resource)
     assert row is not None, f"tests/expected_access.csv does not decide {resource}"
     return row[ROLE_OF[code]] == "R"
-
-
-def expected_writes(code: str) -> set[str]:
-    role = ROLE_OF[code]
-    return {
-        name.removeprefix("write ")
-        for name, row in expected_table().items()
-        if name.startswith("write ") and row[role] == "W"
-    }

@@ -13,6 +13,7 @@ from schema.context import Info
 from schema.fields import governed, governed_input
 from schema.types.enums import Sex, SortDirection, WorkerStatus
 from schema.types.node import AdministrativeUnit, Node, Office, office_of, unit_or_none
+from schema.types.procedure import StatusChange
 
 if TYPE_CHECKING:
     from schema.types.checks import HealthCheck, PoliceClearance
@@ -131,6 +132,12 @@ class Worker(Node):
         rows = await info.context.loaders.children(models.Incident, "worker_id", order).load(self.db.id)
         return [Incident(db=r) for r in rows]
 
+    @governed("Worker.statusHistory", "Every change of status, oldest first, with its cause.")
+    async def status_history(self, info: Info) -> list[StatusChange]:
+        order = (models.StatusChange.at, models.StatusChange.id)
+        rows = await info.context.loaders.children(models.StatusChange, "worker_id", order).load(self.db.id)
+        return [StatusChange(db=r) for r in rows]
+
     @governed("Worker.disclosures", "Who received this worker's data, newest first (the ledger).")
     async def disclosures(self, info: Info, first: int = 50) -> list["Disclosure"]:
         loaders = info.context.loaders
@@ -138,9 +145,10 @@ class Worker(Node):
         rows = await loaders.children(models.LedgerWorker, "worker_id", order, _limit(first)).load(self.db.id)
         entries = await loaders.by_id(models.LedgerEntry).load_many([r.entry_id for r in rows])
         offices = await loaders.by_id(models.Office).load_many([e.office_id for e in entries])
+        lists = await loaders.by_id(models.LedgerFieldList).load_many([r.field_list_id for r in rows])
         return [
-            Disclosure(at=e.at, office=office_of(o), purpose=e.purpose, fields=r.fields.split(","))
-            for r, e, o in zip(rows, entries, offices, strict=True)
+            Disclosure(at=e.at, office=office_of(o), purpose=e.purpose, fields=fl.fields.split(","))
+            for r, e, o, fl in zip(rows, entries, offices, lists, strict=True)
         ]
 
 
