@@ -9,8 +9,9 @@ Offices with the same readable fields and write duties share one schema object.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
@@ -22,6 +23,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.base_extension import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.field import StrawberryField
@@ -30,10 +32,13 @@ from planner.engine import CompilingExecutionContext
 from policies.grants import Grant
 from schema import inputs
 from schema.fields import DUTY, POLICY, REQUIRES
+from schema.masking import MaskUnexpectedErrors
 from schema.mutation import Mutation
 from schema.operations import OperationCache
 from schema.query import Query
 from schema.types import agreements, checks, crossings, employers, incidents, placements, statistics, workers
+
+ExtensionFactory = Callable[[], SchemaExtension]
 
 
 @dataclass(frozen=True)
@@ -120,7 +125,10 @@ class OfficeSchema(strawberry.Schema):
 
     def __init__(self, grant: Grant, introspection: bool = True) -> None:
         self.grant = grant
-        closed = [] if introspection else [AddValidationRules([NoSchemaIntrospectionCustomRule])]
+        # Extensions are given as classes or factories: strawberry makes fresh ones per operation.
+        closed: list[ExtensionFactory] = (
+            [] if introspection else [partial(AddValidationRules, [NoSchemaIntrospectionCustomRule])]
+        )
         has_mutations = any(_visible(f, grant) for f in Mutation.__strawberry_definition__.fields)
         super().__init__(
             query=Query,
@@ -128,9 +136,10 @@ class OfficeSchema(strawberry.Schema):
             config=StrawberryConfig(disable_field_suggestions=True),
             execution_context_class=CompilingExecutionContext,
             extensions=[
-                QueryDepthLimiter(max_depth=LIMITS.max_depth),
-                MaxAliasesLimiter(max_alias_count=LIMITS.max_aliases),
-                lambda: MaxTokensLimiter(max_token_count=LIMITS.max_tokens),
+                partial(QueryDepthLimiter, max_depth=LIMITS.max_depth),
+                partial(MaxAliasesLimiter, max_alias_count=LIMITS.max_aliases),
+                partial(MaxTokensLimiter, max_token_count=LIMITS.max_tokens),
+                MaskUnexpectedErrors,
                 *closed,
                 # A document seen before is neither parsed nor validated again (both engines).
                 lambda: ParserCache(maxsize=256),

@@ -11,34 +11,31 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from graphql import GraphQLError
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Disclosure, append, request_hash
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
-from locales import N_, message_of, reader_language, render
+from locales import message_of, reader_language
 from locales.graphql import translate_graphql
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
 from planner.engine import CompiledReads
 from policies.access import AccessControl
 from policies.grants import Grant
-from policies.purposes import PurposeRefused
 from policies.sessions import LOOKUPS_KEY, internal_session, scoped_session
 from policies.tokens import Caller, TokenVerifier
-from policies.writes import DutyRefused
 from resolvers.errors import InputError
 from schema.builder import SchemaRegistry, policy_catalogue, write_duties
 from schema.context import RequestContext
 from schema.criteria import criteria_of_request
+from schema.masking import UnexpectedError, is_database_down
 from schema.metrics import Metrics
 from schema.operations import PreparedOperation
 from settings import Settings
 
 log = logging.getLogger("borderlabour.request")
 
-SAFE_ERRORS = (InputError, DutyRefused, PurposeRefused)
 _thread_state = threading.local()
 T = TypeVar("T")
 
@@ -57,10 +54,6 @@ def _thread_loop() -> asyncio.AbstractEventLoop:
     if loop is None:
         loop = _thread_state.loop = asyncio.new_event_loop()
     return loop
-
-
-def is_database_down(exc: BaseException | None) -> bool:
-    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
 
 
 @dataclass
@@ -153,7 +146,7 @@ class Registry:
                 purpose=purpose,
                 request=request_hash(query, variables, operation_name),
             )
-            if any(e.get("extensions", {}).get("code") == "INTERNAL" for e in errors):
+            if any(isinstance(e.original_error, UnexpectedError) for e in result.errors or []):
                 session.rollback()
                 disclosure.written.clear()
             elif prepared.operation_type == "mutation" and disclosure:
@@ -242,29 +235,19 @@ class Registry:
 
     @staticmethod
     def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
+        """The error as the client sees it. Unexpected errors arrive here already masked
+        (`schema.masking`); the registry's own refusals get their code."""
         original = error.original_error
+        if isinstance(original, UnexpectedError):
+            return dict(error.formatted)  # masked already, its message in the reader's language
         if original is None or isinstance(original, GraphQLError):
             return translated(error)
         formatted: dict[str, Any] = {"message": message_of(original, reader_language()), "path": error.path}
         if isinstance(original, InputError):
             formatted["extensions"] = {"code": original.code, "field": original.field}
-            return formatted
-        if isinstance(original, SAFE_ERRORS):
+        else:
             formatted["extensions"] = {"code": "FORBIDDEN"}
-            return formatted
-        # Unknown failure: the client gets the request id, the log gets the type and the trace.
-        log.error(
-            "internal error in request %s: %s",
-            request_id,
-            type(original).__name__,
-            exc_info=(type(original), original, original.__traceback__),
-        )
-        internal = N_("internal error; quote request id {request_id} to the registry administrator")
-        return {
-            "message": render(internal, reader_language(), request_id=request_id),
-            "path": error.path,
-            "extensions": {"code": "INTERNAL", "requestId": request_id},
-        }
+        return formatted
 
 
 def translated(error: GraphQLError) -> dict[str, Any]:
