@@ -125,7 +125,7 @@ def measure_engine(datasets: list[Dataset], settings: Settings) -> dict[str, dic
     try:
         for ds in datasets:
             log(f"{ds.name}: serving")
-            servers[ds.name] = Server(ds, CACHE / f"server-{ds.name}.log", **SERVER_ENV)
+            servers[ds.name] = Server(ds, CACHE / f"server-{ds.name}.log", env=SERVER_ENV)
         for scenario in SCENARIOS:
             requests = {name: requests_for(scenario.key, prepared[name]) for name in servers}
             statements = {

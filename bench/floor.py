@@ -81,7 +81,7 @@ FROM page CROSS JOIN LATERAL (
 JOIN border_gates g ON g.id = c.gate_id
 """,
 }
-COLUMNS = {
+COLUMNS: dict[str, Any] = {
     "kind": Integer,
     "worker_id": Integer,
     "a": String,
@@ -97,9 +97,9 @@ STATEMENTS = {dialect: text(_page(dialect) + tail).columns(**COLUMNS) for dialec
 
 def hekou_page(connection: Connection, unit_id: int, first: int = 100) -> dict[str, Any]:
     """The `data` of the HekouPage query, as a dict."""
-    workers: list[tuple] = []
-    placements: dict[int, list[tuple]] = defaultdict(list)
-    crossings: dict[int, list[tuple]] = defaultdict(list)
+    workers: list[Any] = []
+    placements: dict[int, list[Any]] = defaultdict(list)
+    crossings: dict[int, list[Any]] = defaultdict(list)
     statement = STATEMENTS[connection.dialect.name]
     for row in connection.execute(statement, {"unit": unit_id, "limit": first + 1}):
         if row.kind == 0:

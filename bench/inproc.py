@@ -151,19 +151,20 @@ class Bench:
                 result = self.loop.run_until_complete(result)
             if result.errors:
                 raise RuntimeError(result.errors[0].message)
-            floor.encode(result.data)
+            data = result.data or {}
+            floor.encode(data)
             session.commit()
-            return result.data
+            return data
         finally:
             session.close()
 
     def floor(self) -> bytes:
         with self.registry.engine.connect() as connection:
-            return floor.encode(floor.hekou_page(connection, self.caller.office.unit_id))
+            return floor.encode(floor.hekou_page(connection, self.caller.office.unit_id or 0))
 
     def floor_data(self) -> dict:
         with self.registry.engine.connect() as connection:
-            return floor.hekou_page(connection, self.caller.office.unit_id)
+            return floor.hekou_page(connection, self.caller.office.unit_id or 0)
 
 
 class NaiveMiddleware:

@@ -7,6 +7,7 @@ top of fetching the data. Used to tell the cost of the executor from the cost of
 
 from __future__ import annotations
 
+from inspect import isawaitable
 from typing import Any
 
 from graphql import build_schema, execute, parse, validate
@@ -41,6 +42,8 @@ def execute_over(data: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise RuntimeError(errors[0].message)
     result = execute(SCHEMA, document, root_value=data, variable_values={"first": 100})
+    if isawaitable(result):
+        raise RuntimeError("the page document resolved asynchronously")
     if result.errors:
         raise RuntimeError(result.errors[0].message)
     return result.data  # type: ignore[return-value]

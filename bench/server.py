@@ -16,8 +16,8 @@ STATEMENTS = re.compile(r"^borderlabour_db_statements_total (\S+)$", re.M)
 class Server(ServerProcess):
     """The server under measurement: production settings (no GraphiQL), N processes."""
 
-    def __init__(self, ds: Dataset, log: Path, workers: int = 1, **env: str) -> None:
-        super().__init__(ds.env(**env), log, "--processes", str(workers), "--no-graphiql")
+    def __init__(self, ds: Dataset, log: Path, workers: int = 1, env: dict[str, str] | None = None) -> None:
+        super().__init__(ds.env(**(env or {})), log, "--processes", str(workers), "--no-graphiql")
 
     def statements(self) -> float:
         with urllib.request.urlopen(f"{self.url}/metrics", timeout=10) as r:

@@ -74,7 +74,7 @@ def analyse(session: Session) -> None:
     if session.get_bind().dialect.name != "postgresql":
         return
     session.commit()
-    with session.get_bind().connect() as connection:
+    with session.get_bind().engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
 
 

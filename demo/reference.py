@@ -838,7 +838,11 @@ def load_reference(session: Session) -> None:
     minutes = {(m.agreement_id, m.held_on): m for m in session.scalars(select(TalksMinutes))}
     for m in MINUTES:
         key = (agreements[m.agreement].id, m.held_on)
-        values = {"vn_delegation": m.vn_delegation, "cn_delegation": m.cn_delegation, "summary": m.summary}
+        values: dict[str, object] = {
+            "vn_delegation": m.vn_delegation,
+            "cn_delegation": m.cn_delegation,
+            "summary": m.summary,
+        }
         if key in minutes:
             _apply(minutes[key], values)
         else:

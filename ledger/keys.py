@@ -46,10 +46,10 @@ def load_signing_key(path: Path, create: bool = False) -> Ed25519PrivateKey:
         with os.fdopen(fd, "wb") as out:
             out.write(pem)
         return key
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
+    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(loaded, Ed25519PrivateKey):
         raise SetupError("{path} is not an Ed25519 private key", path=path)
-    return key
+    return loaded
 
 
 def public_key_of(key: Ed25519PrivateKey) -> Ed25519PublicKey:

@@ -8,7 +8,7 @@ import models
 from models.database import make_engine, normalise_url
 
 config = context.config
-url = normalise_url(config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url"))
+url = normalise_url(str(config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")))
 target_metadata = models.Base.metadata
 
 engine = make_engine(url)

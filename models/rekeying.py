@@ -37,9 +37,12 @@ from models.sealing import Keyring, SealError, set_keyring
 
 # What the rotation re-seals. Key retirement looks further: at every `*_sealed` column.
 RESEALED: tuple[tuple[Table, tuple[str, ...]], ...] = (
-    (Worker.__table__, ("national_id_sealed", "border_pass_sealed", "passport_sealed", "phone_sealed")),
-    (HealthCheck.__table__, ("notes_sealed",)),
-    (PoliceClearance.__table__, ("notes_sealed",)),
+    (
+        Base.metadata.tables[Worker.__tablename__],
+        ("national_id_sealed", "border_pass_sealed", "passport_sealed", "phone_sealed"),
+    ),
+    (Base.metadata.tables[HealthCheck.__tablename__], ("notes_sealed",)),
+    (Base.metadata.tables[PoliceClearance.__tablename__], ("notes_sealed",)),
 )
 BATCH_SIZE = 200
 GRACE_SECONDS = 2.0

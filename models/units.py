@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Date, ForeignKey, Integer, String, select
+from sqlalchemy import Date, ForeignKey, Integer, String, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from models.base import Base, db_enum
@@ -80,7 +80,7 @@ def rebuild_unit_closure(session: Session) -> None:
         depth, frontier = 0, [unit_id]
         seen: set[int] = set()
         while frontier:
-            next_frontier = []
+            next_frontier: list[int] = []
             for node in frontier:
                 if node in seen:
                     continue
@@ -89,4 +89,4 @@ def rebuild_unit_closure(session: Session) -> None:
                 next_frontier.extend(links.get(node, ()))
             frontier, depth = next_frontier, depth + 1
     if rows:
-        session.execute(UnitClosure.__table__.insert(), rows)
+        session.execute(insert(UnitClosure), rows)

@@ -183,6 +183,8 @@ def _placement_clause(grant: Grant) -> ColumnElement[bool]:
 
 def _agreement_ids(grant: Grant) -> Select:
     unit = grant.office.unit_id
+    if unit is None:  # an office of no unit is party to no agreement
+        return select(A.c.id).where(false())
     return select(A.c.id).where(or_(A.c.vn_unit_id.in_(lineage(unit)), A.c.cn_unit_id.in_(lineage(unit))))
 
 

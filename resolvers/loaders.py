@@ -40,7 +40,7 @@ class Loaders:
             loader = self._loaders[key] = DataLoader(load_fn=load_fn)
         return loader
 
-    def by_id(self, model: type) -> DataLoader:
+    def by_id(self, model: Any) -> DataLoader:
         """Rows by primary key; a row outside the scope loads as None."""
 
         async def load(ids: Sequence[int]) -> list[Any]:
@@ -50,9 +50,7 @@ class Loaders:
 
         return self._get(("by_id", model), load)
 
-    def children(
-        self, model: type, fk: str, order: Sequence[ColumnElement], limit: int | None = None
-    ) -> DataLoader:
+    def children(self, model: Any, fk: str, order: Sequence[Any], limit: int | None = None) -> DataLoader:
         """Rows of `model` whose `fk` is each key, in `order`, at most `limit` per key."""
         column = getattr(model, fk)
 
@@ -71,7 +69,7 @@ class Loaders:
 
         return self._get(("children", model, fk, tuple(_order_key(o) for o in order), limit), load)
 
-    def through(self, model: type, table, left: str, right: str) -> DataLoader:
+    def through(self, model: Any, table: Any, left: str, right: str) -> DataLoader:
         """Rows of `model` linked to each key through an association table (agreement → gates)."""
 
         async def load(keys: Sequence[int]) -> list[list[Any]]:
@@ -110,5 +108,5 @@ def _first_per_key_lateral(model: type, fk: str, order: Sequence[ColumnElement],
     inner = (
         select(model, rank).where(getattr(model, fk) == keyed.c.key).order_by(*order).limit(limit).lateral()
     )
-    ranked = aliased(model, inner)
+    ranked: Any = aliased(model, inner)
     return select(ranked).select_from(keyed).join(inner, true()).order_by(inner.c[fk], inner.c.rank)

@@ -59,7 +59,7 @@ def _key_of(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
 
 
-def cursor_audience(session: Session, model: type) -> str:
+def cursor_audience(session: Session, model: Any) -> str:
     """Whom a cursor is for: the office of the session, and the list it pages through."""
     grant = session.info.get(GRANT_KEY)
     office = grant.office.code if grant is not None else "internal"
@@ -94,7 +94,7 @@ def after_cursor(ordering: Ordering, pk: Any, after: str, audience: str) -> Colu
 
 def paginate(
     session: Session,
-    model: type,
+    model: Any,
     where: list[ColumnElement[bool]],
     ordering: Ordering,
     first: int,

@@ -9,9 +9,10 @@ Offices with the same readable fields and write duties share one schema object.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
@@ -25,7 +26,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.base_extension import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types.base import StrawberryObjectDefinition
+from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.field import StrawberryField
 
 from planner.engine import CompilingExecutionContext
@@ -70,8 +71,8 @@ def policy_catalogue() -> frozenset[str]:
     return frozenset(
         f.metadata[POLICY]
         for cls in _strawberry_classes()
-        for f in cls.__strawberry_definition__.fields
-        if POLICY in f.metadata and not cls.__strawberry_definition__.is_input
+        for f in get_object_definition(cls, strict=True).fields
+        if POLICY in f.metadata and not get_object_definition(cls, strict=True).is_input
     )
 
 
@@ -89,7 +90,7 @@ def write_duties() -> frozenset[str]:
     return frozenset(
         f.metadata[DUTY]
         for cls in holders
-        for f in cls.__strawberry_definition__.fields
+        for f in get_object_definition(cls, strict=True).fields
         if DUTY in f.metadata
     )
 
@@ -99,8 +100,8 @@ def field_requirements() -> dict[str, tuple[str, ...]]:
     return {
         f.metadata[POLICY]: tuple(f.metadata.get(REQUIRES, ()))
         for cls in _strawberry_classes()
-        if not cls.__strawberry_definition__.is_input
-        for f in cls.__strawberry_definition__.fields
+        if not get_object_definition(cls, strict=True).is_input
+        for f in get_object_definition(cls, strict=True).fields
         if POLICY in f.metadata
     }
 
@@ -112,7 +113,7 @@ def visible_fields(grant: Grant) -> frozenset[str]:
 
 
 def _visible(field: StrawberryField, grant: Grant) -> bool:
-    meta = field.metadata or {}
+    meta: Mapping[str, Any] = field.metadata or {}
     if POLICY in meta and not grant.can_read(meta[POLICY]):
         return False
     if DUTY in meta and not grant.can_write(meta[DUTY]):
@@ -129,7 +130,7 @@ class OfficeSchema(strawberry.Schema):
         closed: list[ExtensionFactory] = (
             [] if introspection else [partial(AddValidationRules, [NoSchemaIntrospectionCustomRule])]
         )
-        has_mutations = any(_visible(f, grant) for f in Mutation.__strawberry_definition__.fields)
+        has_mutations = any(_visible(f, grant) for f in get_object_definition(Mutation, strict=True).fields)
         super().__init__(
             query=Query,
             mutation=Mutation if has_mutations else None,

@@ -56,7 +56,7 @@ class Query:
     def me(self, info: Info) -> Me:
         grant = info.context.grant
         office = grant.office
-        return Me(code=office.code, name=office.name, side=office.side, purposes=sorted(grant.purposes))
+        return Me(code=office.code, name=office.name, side=Side(office.side), purposes=sorted(grant.purposes))
 
     @strawberry.field(description="Any object by its global ID; null if it does not exist for you.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:

@@ -140,7 +140,7 @@ class Registry:
             disclosure = context.disclosure
             disclosure.criteria.extend(criteria_of_request(prepared, variables, context.matched))
             disclosure.lookups.extend(session.info.pop(LOOKUPS_KEY, []))
-            ledger_entry = dict(
+            ledger_entry: dict[str, Any] = dict(
                 office_id=grant.office.id,
                 token_id=token_id,
                 purpose=purpose,
@@ -253,7 +253,7 @@ class Registry:
 def translated(error: GraphQLError) -> dict[str, Any]:
     """graphql-core's own error (validation, syntax), its message in the reader's language."""
     formatted = dict(error.formatted)
-    formatted["message"] = translate_graphql(formatted["message"], reader_language())
+    formatted["message"] = translate_graphql(str(formatted["message"]), reader_language())
     return formatted
 
 

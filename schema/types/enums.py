@@ -4,21 +4,54 @@ import enum
 
 import strawberry
 
-import models
+from models import (
+    AgreementStatus,
+    ClearanceResult,
+    Country,
+    Direction,
+    HealthResult,
+    IncidentKind,
+    IncidentStatus,
+    PlacementStatus,
+    Sex,
+    Side,
+    TravelDocument,
+    UnitLevel,
+    WorkerStatus,
+)
 
-WorkerStatus = strawberry.enum(models.WorkerStatus, description="Where a worker is in the lifecycle.")
-Sex = strawberry.enum(models.Sex)
-PlacementStatus = strawberry.enum(models.PlacementStatus)
-AgreementStatus = strawberry.enum(models.AgreementStatus)
-Direction = strawberry.enum(models.Direction, description="Which way the worker crossed.")
-TravelDocument = strawberry.enum(models.TravelDocument, description="The document shown at the gate.")
-HealthResult = strawberry.enum(models.HealthResult)
-ClearanceResult = strawberry.enum(models.ClearanceResult)
-IncidentKind = strawberry.enum(models.IncidentKind)
-IncidentStatus = strawberry.enum(models.IncidentStatus)
-Country = strawberry.enum(models.Country)
-UnitLevel = strawberry.enum(models.UnitLevel)
-Side = strawberry.enum(models.Side)
+# `strawberry.enum` marks the models' own enum classes as GraphQL enums and returns them unchanged,
+# so the names exported here are the models' classes, and type checkers see them as such.
+strawberry.enum(WorkerStatus, description="Where a worker is in the lifecycle.")
+strawberry.enum(Sex)
+strawberry.enum(PlacementStatus)
+strawberry.enum(AgreementStatus)
+strawberry.enum(Direction, description="Which way the worker crossed.")
+strawberry.enum(TravelDocument, description="The document shown at the gate.")
+strawberry.enum(HealthResult)
+strawberry.enum(ClearanceResult)
+strawberry.enum(IncidentKind)
+strawberry.enum(IncidentStatus)
+strawberry.enum(Country)
+strawberry.enum(UnitLevel)
+strawberry.enum(Side)
+
+__all__ = [
+    "AgreementStatus",
+    "ClearanceResult",
+    "Country",
+    "Direction",
+    "HealthResult",
+    "IncidentKind",
+    "IncidentStatus",
+    "PlacementStatus",
+    "Sex",
+    "Side",
+    "SortDirection",
+    "TravelDocument",
+    "UnitLevel",
+    "WorkerStatus",
+]
 
 
 @strawberry.enum(description="Sort direction.")

@@ -3,6 +3,7 @@
 from typing import Any
 
 import strawberry
+from strawberry.types.base import get_object_definition
 
 from models import AdminUnit
 from resolvers.opaque import encode_id
@@ -15,7 +16,7 @@ class Node:
 
     @strawberry.field(description="Opaque and stable; reveals nothing about the row.")
     def id(self) -> strawberry.ID:
-        return strawberry.ID(encode_id(self.__strawberry_definition__.name, self.db.id))
+        return strawberry.ID(encode_id(get_object_definition(self, strict=True).name, self.db.id))
 
 
 @strawberry.type(description="A province, district, commune, prefecture, city or county.")
