@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from cli import audit, generate, keys, policy, reports, tokens
+from cli import audit, generate, imports, keys, policy, reports, tokens
 from cli.database import open_database
 from models.database import DATABASE_URL_ENV, database_url, normalise_url
 
@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit.register(commands, common)
     policy.register(commands)
     reports.register(commands, common)
+    imports.register(commands, common)
     return parser
 
 

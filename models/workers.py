@@ -54,6 +54,8 @@ class Worker(Timestamped, Base):
     home_province_id: Mapped[int] = mapped_column(ForeignKey("admin_units.id"))
     home_district_id: Mapped[int] = mapped_column(ForeignKey("admin_units.id"), index=True)
     home_commune_id: Mapped[int] = mapped_column(ForeignKey("admin_units.id"), index=True)
+    # Who registered the worker: re-uploading an import answers ALREADY_REGISTERED to that office only.
+    registered_by_office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
     status: Mapped[WorkerStatus] = mapped_column(
         db_enum(WorkerStatus, 16), default=WorkerStatus.REGISTERED, index=True
     )

@@ -15,17 +15,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from exports.workers import MAX_ROWS as EXPORT_MAX_ROWS
+from exports.workers import ExportRefused, plan, write_rows
+from imports.workbook import FileRefused, read_sheet, template
+from imports.workers import DUTY, ImportOutcome, import_workers
 from ledger.entries import Disclosure, request_hash
 from locales import N_, message_of, negotiate, reader_language
 from policies.grants import Grant
 from policies.purposes import PurposeRefused, check_purpose
 from policies.tokens import Caller
-from reports.documents import FORMATS
+from reports.documents import FORMATS, XLSX_TYPE
+from resolvers.clock import today
 from resolvers.errors import InputError
 from resolvers.reports import yearly_figures
 from schema.service import DatabaseUnavailable, LedgerUnavailable, Registry, is_database_down, new_request_id
 
 REPORT_PURPOSE = "statistics"
+IMPORT_PURPOSE = "worker-registration"
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 class Refusal(Exception):
@@ -79,7 +86,7 @@ def _unavailable() -> Refusal:
     )
 
 
-def stated_purpose(grant: Grant, request: Request, required: str) -> str:
+def stated_purpose(grant: Grant, request: Request, required: str | None) -> str:
     stated = request.headers.get("x-purpose")
     try:
         return check_purpose(grant, stated, required)
@@ -156,6 +163,31 @@ def guarded(registry: Registry, handler: Callable[[Request, str], Any]) -> Calla
     return endpoint
 
 
+async def upload_of(request: Request) -> bytes:
+    """The uploaded workbook, refused early when it is not one or is larger than MAX_IMPORT_BYTES."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != XLSX_TYPE:
+        raise Refusal(
+            415, N_("send the file as {media_type}"), "UNSUPPORTED_MEDIA_TYPE", media_type=XLSX_TYPE
+        )
+    declared = request.headers.get("content-length")
+    too_large = Refusal(
+        413, N_("the request body exceeds {limit} bytes"), "TOO_LARGE", limit=MAX_IMPORT_BYTES
+    )
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_IMPORT_BYTES):
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_IMPORT_BYTES:
+            raise too_large
+    return bytes(body)
+
+
+def _flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "false").lower() in ("true", "1", "yes")
+
+
 def file_routes(registry: Registry) -> list[Route]:
     async def agreement_report(request: Request, rid: str) -> Response:
         caller, grant = await office_of(registry, request)
@@ -180,10 +212,91 @@ def file_routes(registry: Registry) -> list[Route]:
         name = f"agreement-report-{year}.{fmt}"
         return file_response(content, FORMATS[fmt][0], name)
 
+    async def import_template(request: Request, rid: str) -> Response:
+        _caller, grant = await office_of(registry, request)
+        if not grant.can_write(DUTY):
+            raise Refusal(404, N_("not found"), "NOT_FOUND")
+        content = template(reader_language())
+        return file_response(content, XLSX_TYPE, "workers-template.xlsx")
+
+    async def import_upload(request: Request, rid: str) -> Response:
+        caller, grant = await office_of(registry, request)
+        if not grant.can_write(DUTY):
+            raise Refusal(403, N_("your office has no duty to {duty}"), "FORBIDDEN", duty=DUTY)
+        purpose = stated_purpose(grant, request, IMPORT_PURPOSE)
+        content = await upload_of(request)
+        try:
+            sheet = await to_thread.run_sync(read_sheet, content)
+        except FileRefused as exc:
+            raise Refusal(400, exc.template, "INVALID_FILE", **exc.params) from exc
+        dry_run, partial, day = _flag(request, "dryRun"), _flag(request, "partial"), today()
+
+        def work(session: Any, disclosure: Disclosure) -> ImportOutcome:
+            return import_workers(
+                session, grant, sheet, today=day, written=disclosure.written, dry_run=dry_run, partial=partial
+            )
+
+        outcome = await run_for_office(registry, request, grant, caller, purpose, work, writes=not dry_run)
+        return JSONResponse(outcome.answer(reader_language()))
+
+    async def workers_export(request: Request, rid: str) -> Response:
+        caller, grant = await office_of(registry, request)
+        schema = registry.schemas.schema_for(grant)
+        try:
+            export = plan(schema._schema, request.query_params)
+        except ExportRefused as exc:
+            raise Refusal(400, exc.template, "BAD_REQUEST", **exc.params) from exc
+        if export is None:
+            raise Refusal(404, N_("not found"), "NOT_FOUND")
+        purpose = stated_purpose(grant, request, None)
+        prepared = schema.operations.prepare(export.query, None)
+
+        def pages() -> list[dict[str, Any]] | dict[str, Any]:
+            nodes: list[dict[str, Any]] = []
+            after = None
+            while True:
+                variables: dict[str, Any] = {"after": after} | (
+                    {"filter": export.filter} if export.filter else {}
+                )
+                body = registry.execute(
+                    grant, export.query, variables, None, purpose, prepared, rid, caller.token_id
+                ).body
+                if body.get("errors"):
+                    return body
+                page = body["data"]["workers"]
+                nodes += page["nodes"]
+                if not page["pageInfo"]["hasNextPage"]:
+                    return nodes
+                if len(nodes) >= EXPORT_MAX_ROWS:
+                    raise Refusal(
+                        400,
+                        N_("more than {maximum} rows: narrow the filters"),
+                        "TOO_LARGE",
+                        maximum=EXPORT_MAX_ROWS,
+                    )
+                after = page["pageInfo"]["endCursor"]
+
+        try:
+            nodes = await to_thread.run_sync(pages)
+        except LedgerUnavailable as exc:
+            message = N_(
+                "the disclosure could not be recorded in the ledger, so nothing was sent; retry shortly"
+            )
+            raise Refusal(503, message, "LEDGER_UNAVAILABLE", {"Retry-After": "5"}) from exc
+        except DatabaseUnavailable as exc:
+            raise _unavailable() from exc
+        if isinstance(nodes, dict):
+            return JSONResponse(nodes, status_code=400)
+        content = await to_thread.run_sync(write_rows, export.columns, nodes)
+        return file_response(content, XLSX_TYPE, "workers.xlsx")
+
     return [
+        Route("/exports/workers.xlsx", guarded(registry, workers_export), methods=["GET"]),
         Route(
             "/reports/agreements/{agreement}/{year}.{format}",
             guarded(registry, agreement_report),
             methods=["GET"],
         ),
+        Route("/imports/workers/template.xlsx", guarded(registry, import_template), methods=["GET"]),
+        Route("/imports/workers", guarded(registry, import_upload), methods=["POST"]),
     ]

@@ -75,6 +75,7 @@ def register_worker(w: WriteContext, data: Any) -> Worker:
         home_district_id=commune.parent.id,
         home_province_id=commune.parent.parent.id,
         status=WorkerStatus.REGISTERED,
+        registered_by_office_id=w.grant.office.id,
     )
     session.add(worker)
     try:

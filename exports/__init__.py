@@ -1,0 +1,1 @@
+"""Exports for the offices: what an office may read, as a spreadsheet."""

@@ -1,0 +1,77 @@
+"""The workers export: the columns DOMAIN.md's visibility table gives each office, the rows of its scope.
+
+Expected columns come from the table "Default visibility intent" (a unit shows as its code); the
+expected rows are counted from the API's own `workers` list with the same filter.
+"""
+
+from __future__ import annotations
+
+import io
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+
+NAME_AND_IDENTITY = {"id", "fullName", "dateOfBirth", "sex", "status"}
+EXPECTED_COLUMNS = {
+    "hg-labour": NAME_AND_IDENTITY
+    | {"ethnicity", "nationalIdNumber", "borderPassNumber", "passportNumber", "phone"}
+    | {"homeProvince", "homeDistrict", "homeCommune"},
+    "hg-meo-vac": NAME_AND_IDENTITY
+    | {"ethnicity", "nationalIdNumber", "borderPassNumber", "passportNumber", "phone"}
+    | {"homeProvince", "homeDistrict", "homeCommune"},
+    "lc-customs": {"id", "fullName", "borderPassNumber", "passportNumber"},
+    "cn-hekou": NAME_AND_IDENTITY | {"borderPassNumber", "passportNumber", "homeProvince"},
+}
+PURPOSE = {
+    "hg-labour": "placement-verification",
+    "hg-meo-vac": "placement-verification",
+    "lc-customs": "crossing-control",
+    "cn-hekou": "placement-verification",
+}
+COUNT = "{ workers(first: 0, filter: {status: [DEPLOYED]}) { totalCount } }"
+COUNT_ALL = "{ workers(first: 0) { totalCount } }"
+
+
+def export(live_server, office: str, purpose: str | None, **params: str) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {live_server.tokens[office]}"}
+    if purpose:
+        headers["X-Purpose"] = purpose
+    return httpx.get(f"{live_server.url}/exports/workers.xlsx", params=params, headers=headers, timeout=120)
+
+
+@pytest.mark.parametrize("office", sorted(EXPECTED_COLUMNS))
+def test_the_export_has_the_offices_columns_and_the_rows_of_its_scope(live_server, as_office, office):
+    filtered = (
+        "status" in EXPECTED_COLUMNS[office]
+    )  # an office that cannot read the status cannot filter by it
+    response = export(live_server, office, PURPOSE[office], **({"status": "DEPLOYED"} if filtered else {}))
+    assert response.status_code == 200, response.text
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert set(rows[0]) == EXPECTED_COLUMNS[office]
+    expected = as_office(office, PURPOSE[office]).data(COUNT if filtered else COUNT_ALL)["workers"][
+        "totalCount"
+    ]
+    assert len(rows) - 1 == expected > 0
+    if filtered:
+        assert {r[rows[0].index("status")] for r in rows[1:]} == {"DEPLOYED"}
+
+
+def test_an_export_is_ledgered_like_any_answer(live_server, as_office):
+    sheet = load_workbook(
+        io.BytesIO(export(live_server, "cn-hekou", "placement-verification", status="DEPLOYED").content)
+    ).active
+    first_id = next(sheet.iter_rows(min_row=2, values_only=True))[0]
+    query = "query($id: ID!) { node(id: $id) { ... on Worker { disclosures { office { code } purpose fields } } } }"
+    seen = as_office("lc-labour", "data-subject-request").data(query, {"id": first_id})["node"]["disclosures"]
+    assert any(d["office"] == {"code": "cn-hekou"} and "Worker.passportNumber" in d["fields"] for d in seen)
+
+
+def test_a_filter_the_office_may_not_use_does_not_exist_and_a_purpose_is_needed(live_server):
+    hidden = export(live_server, "cn-hekou", "placement-verification", ethnicity="Dao", **{})
+    assert hidden.status_code == 400 and hidden.json()["errors"][0]["message"] == "unknown filter ethnicity"
+    assert (
+        export(live_server, "cn-hekou", None).json()["errors"][0]["extensions"]["code"] == "PURPOSE_REQUIRED"
+    )
+    assert export(live_server, "hg-foreign-affairs", "statistics").status_code == 404  # it sees no worker
