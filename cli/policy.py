@@ -6,9 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from locales import DEFAULT_LANGUAGE, negotiate
 from policies.access import POLICY_DIR, AccessControl
 from policies.grants import OfficeIdentity
 from schema.builder import OfficeSchema, policy_catalogue, visible_fields, write_duties
+from schema.descriptions import translated_sdl
 
 
 def _access(args: argparse.Namespace) -> AccessControl:
@@ -86,7 +88,9 @@ def explain(args: argparse.Namespace) -> int:
 def export_schema(args: argparse.Namespace) -> int:
     access = _access(args)
     grant = access.grant_for(_office(access, args.office))
-    print(OfficeSchema(grant).as_str())
+    schema = OfficeSchema(grant)
+    language = negotiate(args.lang)
+    print(schema.as_str() if language == DEFAULT_LANGUAGE else translated_sdl(schema._schema, language))
     return 0
 
 
@@ -111,4 +115,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     x = schema.add_parser("export", help="print one office's SDL")
     x.add_argument("--office", required=True)
     x.add_argument("--policy-dir", default=str(POLICY_DIR))
+    x.add_argument("--lang", default="en", help="language of the descriptions: en, vi or zh")
     x.set_defaults(func=export_schema)

@@ -101,7 +101,8 @@ def graphiql_html(title: str = "Border Labour Registry") -> str:
       </label>
       <label class="registry-field">Purpose
         <input id="registry-purpose" type="text" autocomplete="off" spellcheck="false"
-               placeholder="e.g. placement-verification">
+               list="registry-purposes" placeholder="pick one of your office's purposes">
+        <datalist id="registry-purposes"></datalist>
       </label>
       <button id="registry-apply" type="submit">Load schema</button>
       <button id="registry-forget" type="button" title="Remove the token from this browser">

@@ -17,6 +17,7 @@ from schema.types.crossings import Crossing, CrossingFilter, CrossingOrder
 from schema.types.employers import Employer, EmployerFilter, EmployerOrder
 from schema.types.enums import Country, Side
 from schema.types.incidents import Incident, IncidentFilter, IncidentOrder
+from schema.types.labels import Label, labels_of
 from schema.types.node import AdministrativeUnit, Node
 from schema.types.placements import Placement, PlacementFilter, PlacementOrder
 from schema.types.reports import AgreementReport
@@ -163,3 +164,7 @@ class Query:
         return AgreementReport(
             figures=figures, agreement_row=agreement, minutes_rows=minutes_rows(session, figures)
         )
+
+    @strawberry.field(description="The labels of an enum's values in English, Vietnamese and Chinese.")
+    def labels(self, info: Info, enum: str) -> list[Label]:
+        return labels_of(info, enum)

@@ -184,3 +184,18 @@ def test_graphiql_explains_rejected_token(live_server: Any, browser: Any) -> Non
     assert stored == "not-a-valid-token"  # the re-mounted GraphiQL uses it
     _wait(browser, lambda d: "401" in _status(d), "the 401 explanation in the status bar")
     assert "bearer token" in _status(browser)
+
+
+def test_the_purpose_picker_offers_the_purposes_of_the_tokens_office(
+    live_server: Any, browser: Any, as_office
+) -> None:
+    expected = as_office("hg-meo-vac", None).data("{ me { purposes } }")["me"]["purposes"]
+    _open(browser, live_server.url, "{ me { code } }")
+    _enter_credentials(browser, live_server.tokens["hg-meo-vac"], "")
+    options_js = "return [...document.querySelectorAll('#registry-purposes option')].map(o => o.value);"
+    _wait(browser, lambda d: d.execute_script(options_js), "the purpose picker to fill")
+    assert browser.execute_script(options_js) == expected
+    assert (
+        browser.execute_script("return document.getElementById('registry-purpose').getAttribute('list');")
+        == "registry-purposes"
+    )

@@ -93,3 +93,38 @@ def test_http_errors_come_in_the_readers_language(live_server):
     )
     assert answer.status_code == 401
     assert answer.json()["errors"][0]["message"] == "cần xác thực: hãy gửi Authorization: Bearer <token>"
+
+
+def test_enum_labels_come_in_english_vietnamese_and_chinese(as_office):
+    labels = as_office("cn-hekou").data('{ labels(enum: "WorkerStatus") { value en vi zh } }')["labels"]
+    assert {
+        "value": "DEPLOYED",
+        "en": "deployed",
+        "vi": "đang làm việc ở nước ngoài",
+        "zh": "已派出",
+    } in labels
+    assert [label["value"] for label in labels] == [
+        "REGISTERED",
+        "CLEARED",
+        "DEPLOYED",
+        "RETURNED",
+        "SUSPENDED",
+        "ABSCONDED",
+    ]
+    missing = as_office("cn-hekou").query('{ labels(enum: "Nothing") { value } }')
+    assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    ("language", "meaning", "mark"),
+    [
+        ("vi", '"""Người lao động trong phạm vi quản lý của bạn."""', "(Quy định truy cập: Worker.fullName)"),
+        ("zh", '"""您管辖范围内的务工人员。"""', "(访问策略：Worker.fullName)"),
+    ],
+)
+def test_schema_export_describes_the_offices_schema_in_the_language_asked(database, language, meaning, mark):
+    from tests.conftest import run_cli
+
+    sdl = run_cli(database, "schema", "export", "--office", "cn-hekou", "--lang", language).stdout
+    assert meaning in sdl and mark in sdl
+    assert "Policy:" not in sdl and "Write duty:" not in sdl

@@ -8,6 +8,9 @@
  * its schema depends on the calling office. The header bar's two inputs hold those values (kept in
  * localStorage); every GraphiQL request gets them, and changing them re-mounts GraphiQL with a new
  * key so that the schema is introspected again as that office.
+ *
+ * The purpose field is a picker: once a token is set, the page asks `{ me { purposes } }` (which
+ * needs no purpose) and offers exactly the purposes that office may state.
  */
 (function () {
   'use strict';
@@ -19,6 +22,7 @@
   var container = document.getElementById('graphiql');
   var tokenInput = document.getElementById('registry-token');
   var purposeInput = document.getElementById('registry-purpose');
+  var purposeList = document.getElementById('registry-purposes');
   var bar = document.getElementById('registry-bar');
   var forgetButton = document.getElementById('registry-forget');
   var statusEl = document.getElementById('registry-status');
@@ -138,6 +142,39 @@
   }
 
   var mountedAt = 0;
+  var purposesFor = null; // the token whose purposes the picker offers
+
+  // Fills the purpose picker with the purposes the token's office may state.
+  function loadPurposes(token) {
+    if (token === purposesFor) return;
+    purposesFor = token;
+    while (purposeList.firstChild) purposeList.removeChild(purposeList.firstChild);
+    purposeInput.removeAttribute('title');
+    if (!token) return;
+    window
+      .fetch(endpoint, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
+        body: JSON.stringify({ query: '{ me { code purposes } }' }),
+        credentials: 'same-origin',
+      })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (body) {
+        if (token !== purposesFor || !body || !body.data || !body.data.me) return;
+        body.data.me.purposes.forEach(function (purpose) {
+          var option = document.createElement('option');
+          option.value = purpose;
+          purposeList.appendChild(option);
+        });
+        purposeInput.title = body.data.me.code + ' may state: ' + body.data.me.purposes.join(', ');
+        purposeInput.setAttribute('data-loaded-for', body.data.me.code);
+      })
+      .catch(function () {
+        /* the schema request reports connection problems in the status bar */
+      });
+  }
 
   // force: re-mount even if the token and purpose did not change (the "Load schema" button, to retry),
   // unless a change event has just mounted these values (Enter fires both change and submit).
@@ -148,6 +185,7 @@
     if (same && (!force || Date.now() - mountedAt < 500)) return;
     mounted = { token: token, purpose: purpose };
     mountedAt = Date.now();
+    loadPurposes(token);
     store(TOKEN_KEY, token);
     store(PURPOSE_KEY, purpose);
     generation += 1;
