@@ -1,35 +1,191 @@
-"""`borderlabour audit verify`: prove the disclosure ledger was not edited, cut short or reordered."""
+"""`borderlabour audit`: read the disclosure ledger, and prove it was not edited, cut short or re-signed.
+
+`verify` checks every signature against a pinned public key (`--public-key`), the key the
+counterpart offices hold, never only against one derived from the private key file on this host:
+whoever can replace that file could re-sign the whole chain. `checkpoint` writes a signed
+statement of the ledger's end for another office to keep; `verify --checkpoint` proves the
+ledger still holds what each such statement names.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import json
 import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
 
 from cli.database import open_database
+from ledger.checkpoints import current_checkpoint, load_public_key, public_key_pem, read_checkpoint
 from ledger.keys import LedgerFiles, load_signing_key, read_head
 from ledger.verify import verify
+from models import LedgerEntry, LedgerFieldList, LedgerWorker, Office
 from models.database import normalise_url
+from resolvers.opaque import InvalidIdError, decode_id, encode_id
+
+
+def _files(args: argparse.Namespace) -> LedgerFiles:
+    return LedgerFiles.beside_keys(normalise_url(args.database_url))
 
 
 def verify_ledger(args: argparse.Namespace) -> int:
     sessions = open_database(args.database_url)
-    files = LedgerFiles.beside_keys(normalise_url(args.database_url))
-    public = load_signing_key(files.signing_key).public_key()
+    files = _files(args)
+    if args.public_key is not None:
+        public = load_public_key(args.public_key)
+    else:
+        public = load_signing_key(files.signing_key).public_key()
+        print(
+            "warning: no --public-key: signatures are checked against the key derived from "
+            f"{files.signing_key}, which whoever can replace that file controls",
+            file=sys.stderr,
+        )
+    checkpoints = [(str(path), read_checkpoint(path)) for path in args.checkpoint]
     head = read_head(files.head)
     with sessions() as session:
-        verdict = verify(session, public, head)
+        verdict = verify(session, public, head, checkpoints)
     if verdict.ok:
-        where = f", signed head at entry {head.seq}" if head else ", no signed head file yet"
-        print(f"ledger OK: {verdict.entries} entries verified{where}")
+        where = f", signed head at entry {head.seq}" if head else ", no entries and no signed head yet"
+        held = f", {len(checkpoints)} checkpoint(s) held" if checkpoints else ""
+        print(f"ledger OK: {verdict.entries} entries verified{where}{held}")
         return 0
     print(f"LEDGER BROKEN at {verdict.finding}", file=sys.stderr)
     return 1
+
+
+def print_public_key(args: argparse.Namespace) -> int:
+    open_database(args.database_url)
+    print(public_key_pem(load_signing_key(_files(args).signing_key).public_key()), end="")
+    return 0
+
+
+def write_checkpoint(args: argparse.Namespace) -> int:
+    sessions = open_database(args.database_url)
+    key = load_signing_key(_files(args).signing_key)
+    with sessions() as session:
+        checkpoint = current_checkpoint(session, key)
+    text = json.dumps(checkpoint.as_json(), indent=2) + "\n"
+    if args.output is None:
+        print(text, end="")
+    else:
+        args.output.write_text(text)
+        print(f"checkpoint of entry {checkpoint.seq} written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _since(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise SystemExit(f"--since {text!r} is not an ISO time (e.g. 2026-11-23T08:00:00Z)") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def log_entries(args: argparse.Namespace) -> int:
+    """Entries newest first: who learned what about which workers, when and why. Never a sealed value."""
+    sessions = open_database(args.database_url)
+    if args.limit < 1:
+        raise SystemExit("--limit must be at least 1")
+    stmt = select(LedgerEntry).order_by(LedgerEntry.id.desc()).limit(args.limit)
+    with sessions() as session:
+        offices = {o.id: o.code for o in session.scalars(select(Office))}
+        if args.office is not None:
+            wanted = [i for i, code in offices.items() if code == args.office]
+            if not wanted:
+                raise SystemExit(f"no office with code {args.office!r}")
+            stmt = stmt.where(LedgerEntry.office_id == wanted[0])
+        if args.worker is not None:
+            try:
+                worker = decode_id(args.worker, "Worker")[1]
+            except InvalidIdError as exc:
+                raise SystemExit(f"--worker {args.worker!r} is not a worker's global ID") from exc
+            stmt = stmt.where(
+                LedgerEntry.id.in_(select(LedgerWorker.entry_id).where(LedgerWorker.worker_id == worker))
+            )
+        if args.since is not None:
+            stmt = stmt.where(LedgerEntry.at >= _since(args.since))
+        lists = dict(session.execute(select(LedgerFieldList.digest, LedgerFieldList.fields)).all())
+        for entry in session.scalars(stmt):
+            line = _log_line(entry, offices, lists)
+            print(json.dumps(line, ensure_ascii=False) if args.json else _human(line))
+    return 0
+
+
+def _log_line(entry: LedgerEntry, offices: dict[int, str], lists: dict[str, str]) -> dict[str, Any]:
+    payload = json.loads(entry.payload)
+    workers: set[int] = set()
+    fields: set[str] = set()
+    if payload.get("v") == 2:
+        for digest, ws in payload.get("disclosed", []):
+            workers.update(ws)
+            fields.update(filter(None, lists.get(digest, "").split(",")))
+    else:
+        for w, fs in payload.get("disclosed", {}).items():
+            workers.add(int(w))
+            fields.update(fs)
+    searches = payload.get("criteria", [])
+    return {
+        "seq": entry.id,
+        "at": entry.at.isoformat(),
+        "office": offices.get(entry.office_id),
+        "purpose": entry.purpose,
+        "workers": [encode_id("Worker", w) for w in sorted(workers)],
+        "fields": sorted(fields),
+        "criteria": sorted({name for s in searches for name in s["names"]}),
+        "matched": sum(s["matched"] for s in searches) if searches else None,
+        "searches": [{"list": s["at"], "criteria": s["names"], "matched": s["matched"]} for s in searches],
+        "lookups": [
+            {"criterion": x["criterion"], "outcome": x["outcome"]} for x in payload.get("lookups", [])
+        ],
+        "written": payload.get("written", []),
+    }
+
+
+def _human(line: dict[str, Any]) -> str:
+    parts = [f"#{line['seq']}", line["at"], line["office"] or "?", line["purpose"] or "-"]
+    parts.append(f"{len(line['workers'])} worker(s)")
+    if line["fields"]:
+        parts.append("fields " + ",".join(line["fields"]))
+    if line["criteria"]:
+        parts.append(f"criteria {','.join(line['criteria'])} matched {line['matched']}")
+    for lookup in line["lookups"]:
+        parts.append(f"lookup {lookup['criterion']} {lookup['outcome']}")
+    if line["written"]:
+        parts.append(f"{len(line['written'])} write(s)")
+    return "  ".join(parts)
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     audit = commands.add_parser("audit", help="the disclosure ledger").add_subparsers(
         dest="audit_cmd", required=True
     )
+    v = audit.add_parser(
+        "verify", parents=[common], help="check the whole hash chain, its signatures and heads"
+    )
+    v.add_argument(
+        "--public-key", type=Path, help="the pinned public key (PEM) every signature must verify under"
+    )
+    v.add_argument(
+        "--checkpoint",
+        type=Path,
+        action="append",
+        default=[],
+        help="a checkpoint held elsewhere; the ledger must still hold its entry (repeatable)",
+    )
+    v.set_defaults(func=verify_ledger)
     audit.add_parser(
-        "verify", parents=[common], help="check the whole hash chain and its signatures"
-    ).set_defaults(func=verify_ledger)
+        "public-key", parents=[common], help="print the ledger's public key (PEM), for others to pin"
+    ).set_defaults(func=print_public_key)
+    c = audit.add_parser("checkpoint", parents=[common], help="write a signed checkpoint of the ledger's end")
+    c.add_argument("--output", type=Path, help="file to write (default: standard output)")
+    c.set_defaults(func=write_checkpoint)
+    log = audit.add_parser("log", parents=[common], help="print entries, newest first")
+    log.add_argument("--office", help="only entries of this office code")
+    log.add_argument("--worker", help="only entries that disclosed this worker (global ID)")
+    log.add_argument("--since", help="only entries at or after this ISO time")
+    log.add_argument("--limit", type=int, default=100, help="at most this many entries (default 100)")
+    log.add_argument("--json", action="store_true", help="one JSON object a line")
+    log.set_defaults(func=log_entries)

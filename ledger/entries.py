@@ -9,28 +9,71 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from models import LedgerEntry, LedgerHead, LedgerWorker
+from models import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.base import utcnow
 
 GENESIS = "0" * 64
 
 
+@dataclass(frozen=True)
+class Criteria:
+    """The personal fields one list was searched or ordered by: what the EES access log calls the data
+    used for a search. `names` are `Type.field`s in the clear; `sealed` holds the values, sealed with
+    the data key (see `models.sealing.Keyring.seal_fixed`); `matched` is how many rows they matched."""
+
+    at: str  # the response key of the list (its alias, or its name)
+    root: str
+    names: tuple[str, ...]
+    sealed: str
+    matched: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "at": self.at,
+            "root": self.root,
+            "names": list(self.names),
+            "sealed": self.sealed,
+            "matched": self.matched,
+        }
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """A look past the row scope (a registration refused as DUPLICATE): the blind index, never the number."""
+
+    criterion: str
+    index: str
+    outcome: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"criterion": self.criterion, "index": self.index, "outcome": self.outcome}
+
+
 @dataclass
 class Disclosure:
-    """What one request sent and changed; filled while the request runs."""
+    """What one request sent, searched by and changed; filled while the request runs."""
 
     workers: dict[int, set[str]]
     written: list[tuple[str, str, int]]
+    criteria: list[Criteria] = field(default_factory=list)
+    lookups: list[Lookup] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.workers or self.written)
+        return bool(self.workers or self.written or self.criteria or self.lookups)
+
+
+@dataclass(frozen=True)
+class Appended:
+    seq: int
+    entry_hash: str
+    at: dt.datetime
 
 
 def request_hash(query: str, variables: dict[str, Any] | None, operation_name: str | None) -> str:
@@ -68,15 +111,59 @@ def hash_entry(document: dict[str, Any]) -> str:
     return hashlib.sha256(canonical(document)).hexdigest()
 
 
+def field_list_text(fields: set[str] | frozenset[str] | list[str]) -> str:
+    return ",".join(sorted(fields))
+
+
+def digest_of(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def by_field_list(workers: dict[int, set[str]]) -> dict[str, list[int]]:
+    """field-list text -> the workers disclosed with exactly those fields."""
+    grouped: dict[str, list[int]] = {}
+    for worker, fields in workers.items():
+        grouped.setdefault(field_list_text(fields), []).append(worker)
+    return grouped
+
+
 def payload_of(disclosure: Disclosure) -> str:
-    return json.dumps(
-        {
-            "disclosed": {str(w): sorted(f) for w, f in sorted(disclosure.workers.items())},
-            "written": [list(item) for item in disclosure.written],
-        },
-        sort_keys=True,
-        separators=(",", ":"),
+    """The signed content of an entry (format 2): workers grouped by the digest of their field list,
+    which `ledger_field_lists` holds once. Empty members are left out."""
+    grouped = by_field_list(disclosure.workers)
+    document: dict[str, Any] = {"v": 2}
+    if grouped:
+        document["disclosed"] = sorted([digest_of(text), sorted(ws)] for text, ws in grouped.items())
+    if disclosure.criteria:
+        document["criteria"] = [c.as_json() for c in disclosure.criteria]
+    if disclosure.lookups:
+        document["lookups"] = [item.as_json() for item in disclosure.lookups]
+    if disclosure.written:
+        document["written"] = [list(item) for item in disclosure.written]
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def disclosed_of(payload: dict[str, Any], lists: dict[str, str]) -> dict[int, str]:
+    """worker -> field-list text, from a payload of either format (format 1 listed the fields)."""
+    if payload.get("v") == 2:
+        return {w: lists.get(digest, "?" + digest) for digest, ws in payload.get("disclosed", []) for w in ws}
+    return {int(w): field_list_text(fs) for w, fs in payload.get("disclosed", {}).items()}
+
+
+def _field_list_ids(connection: Any, texts: list[str]) -> dict[str, int]:
+    """The id of each field list, adding those not stored yet (the head lock serialises appends)."""
+    digests = {digest_of(t): t for t in texts}
+    known = dict(
+        connection.execute(
+            select(LedgerFieldList.digest, LedgerFieldList.id).where(LedgerFieldList.digest.in_(digests))
+        ).all()
     )
+    for digest, text in sorted(digests.items()):
+        if digest not in known:
+            known[digest] = connection.execute(
+                insert(LedgerFieldList).values(digest=digest, fields=text).returning(LedgerFieldList.id)
+            ).scalar_one()
+    return {text: known[digest] for digest, text in digests.items()}
 
 
 def verify_signature(public: Ed25519PublicKey, entry_hash: str, signature: str) -> bool:
@@ -96,8 +183,8 @@ def append(
     token_id: int | None,
     purpose: str | None,
     request: str,
-) -> tuple[int, str, str]:
-    """Adds one entry in the session's transaction; returns (seq, hash, signature) for the head file."""
+) -> Appended:
+    """Adds one entry in the session's transaction; returns what the head file's checkpoint names."""
     connection = session.connection()
     head = connection.execute(
         select(LedgerHead.seq, LedgerHead.entry_hash).where(LedgerHead.id == 1).with_for_update()
@@ -122,11 +209,14 @@ def append(
         )
     )
     if disclosure.workers:
+        grouped = by_field_list(disclosure.workers)
+        ids = _field_list_ids(connection, list(grouped))
         connection.execute(
             insert(LedgerWorker),
             [
-                {"entry_id": seq, "worker_id": w, "fields": ",".join(sorted(f))}
-                for w, f in disclosure.workers.items()
+                {"entry_id": seq, "worker_id": w, "field_list_id": ids[text]}
+                for text, ws in grouped.items()
+                for w in ws
             ],
         )
     if head is None:
@@ -135,4 +225,4 @@ def append(
         connection.execute(
             update(LedgerHead).where(LedgerHead.id == 1).values(seq=seq, entry_hash=entry_hash)
         )
-    return seq, entry_hash, signature
+    return Appended(seq, entry_hash, at)

@@ -1,7 +1,8 @@
 """The ledger's Ed25519 signing key and its signed head, both kept outside the database.
 
-The head file holds the last entry's sequence number, hash and signature. A database whose tail
-was cut off still verifies as a chain; the head file is what shows that entries are missing.
+The head file holds a signed checkpoint of the last entry (see `ledger.checkpoints`). A database
+whose tail was cut off still verifies as a chain; the head file is what shows that entries are
+missing, and its signature is over a message no entry carries, so it cannot be rebuilt from them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from ledger.checkpoints import Checkpoint
 from models.sealing import KEY_FILE_ENV, default_key_file
 
 
@@ -53,33 +55,26 @@ def public_key_of(key: Ed25519PrivateKey) -> Ed25519PublicKey:
     return key.public_key()
 
 
-@dataclass(frozen=True)
-class SignedHead:
-    seq: int
-    entry_hash: str
-    signature: str
-
-
-def read_head(path: Path) -> SignedHead | None:
+def read_head(path: Path) -> Checkpoint | None:
+    """The signed head outside the database; None only if there is no file."""
     try:
-        raw = json.loads(path.read_text())
-        return SignedHead(int(raw["seq"]), str(raw["entry_hash"]), str(raw["signature"]))
+        return Checkpoint.from_json(json.loads(path.read_text()))
     except FileNotFoundError:
         return None
+    except (ValueError, KeyError, TypeError):
+        # Unreadable, or in the format before heads were checkpoints: verification reports it.
+        return Checkpoint(-1, "", "", "", "")
 
 
-def advance_head(path: Path, head: SignedHead) -> None:
+def advance_head(path: Path, head: Checkpoint) -> None:
     """Moves the head forward, never back: processes appending at once each write their own entry."""
     lock = path.with_name(path.name + ".lock")
     with os.fdopen(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as guard:
         fcntl.flock(guard, fcntl.LOCK_EX)
-        try:
-            current = read_head(path)
-        except (ValueError, KeyError):
-            current = None
+        current = read_head(path)
         if current is not None and current.seq >= head.seq:
             return
         tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
         with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
-            json.dump({"seq": head.seq, "entry_hash": head.entry_hash, "signature": head.signature}, out)
+            json.dump(head.as_json(), out)
         os.replace(tmp, path)

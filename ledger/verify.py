@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ledger.entries import GENESIS, entry_document, hash_entry, verify_signature
-from ledger.keys import SignedHead
-from models import LedgerEntry, LedgerHead, LedgerWorker
+from ledger.checkpoints import Checkpoint
+from ledger.entries import GENESIS, digest_of, disclosed_of, entry_document, hash_entry, verify_signature
+from models import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 
 
 @dataclass(frozen=True)
@@ -34,27 +34,48 @@ class Verdict:
         return self.finding is None
 
 
-def _worker_rows(session: Session) -> Iterator[tuple[int, dict[str, list[str]]]]:
-    """Per entry, the per-worker rows, in entry order (one pass, however long the ledger)."""
+def _field_lists(session: Session) -> tuple[dict[int, str], dict[str, str], Finding | None]:
+    """id -> text and digest -> text of every stored field list, or the first list whose text was edited."""
+    by_id: dict[int, str] = {}
+    by_digest: dict[str, str] = {}
+    for row in session.scalars(select(LedgerFieldList).order_by(LedgerFieldList.id)):
+        if digest_of(row.fields) != row.digest:
+            return by_id, by_digest, Finding(None, f"field list {row.id} does not match its digest (edited)")
+        by_id[row.id], by_digest[row.digest] = row.fields, row.fields
+    return by_id, by_digest, None
+
+
+def _worker_rows(session: Session, lists: dict[int, str]) -> Iterator[tuple[int, dict[int, str]]]:
+    """Per entry, worker -> field-list text of its per-worker rows, in entry order (one pass)."""
     stmt = (
-        select(LedgerWorker)
+        select(LedgerWorker.entry_id, LedgerWorker.worker_id, LedgerWorker.field_list_id)
         .order_by(LedgerWorker.entry_id, LedgerWorker.worker_id)
         .execution_options(yield_per=5000)
     )
     current, rows = None, {}
-    for row in session.scalars(stmt):
-        if row.entry_id != current and current is not None:
+    for entry_id, worker_id, list_id in session.execute(stmt):
+        if entry_id != current and current is not None:
             yield current, rows
             rows = {}
-        current = row.entry_id
-        rows[str(row.worker_id)] = row.fields.split(",") if row.fields else []
+        current = entry_id
+        rows[worker_id] = lists.get(list_id, f"?{list_id}")
     if current is not None:
         yield current, rows
 
 
-def verify(session: Session, public: Ed25519PublicKey, head: SignedHead | None) -> Verdict:
+def verify(
+    session: Session,
+    public: Ed25519PublicKey,
+    head: Checkpoint | None,
+    checkpoints: Sequence[tuple[str, Checkpoint]] = (),
+) -> Verdict:
+    """Checks every entry, then the signed head outside the database, then each checkpoint held
+    elsewhere. `public` is the key every signature must verify under: pin it (`--public-key`)."""
+    by_id, by_digest, broken_list = _field_lists(session)
+    if broken_list is not None:
+        return Verdict(0, broken_list)
     expected_seq, prev = 1, GENESIS
-    workers = _worker_rows(session)
+    workers = _worker_rows(session, by_id)
     pending = next(workers, None)
     stmt = select(LedgerEntry).order_by(LedgerEntry.id).execution_options(yield_per=2000)
     count = 0
@@ -82,8 +103,8 @@ def verify(session: Session, public: Ed25519PublicKey, head: SignedHead | None) 
             return Verdict(count, Finding(entry.id, "its content does not match its hash (edited)"))
         if not verify_signature(public, entry.entry_hash, entry.signature):
             return Verdict(count, Finding(entry.id, "its signature is not the registry's (forged or edited)"))
-        disclosed = json.loads(entry.payload).get("disclosed", {})
-        rows: dict[str, list[str]] = {}
+        disclosed = disclosed_of(json.loads(entry.payload), by_digest)
+        rows: dict[int, str] = {}
         if pending is not None and pending[0] == entry.id:
             rows = pending[1]
             pending = next(workers, None)
@@ -101,23 +122,37 @@ def verify(session: Session, public: Ed25519PublicKey, head: SignedHead | None) 
             count,
             Finding(None, f"the database's head says entry {stored_head.seq}; the chain ends at {last}"),
         )
-    if head is not None:
-        if head.seq > last:
-            return Verdict(
-                count,
-                Finding(
-                    last + 1,
-                    f"missing: the signed head outside the database is at entry "
-                    f"{head.seq}, the database ends at {last} (truncated)",
-                ),
-            )
-        if not verify_signature(public, head.entry_hash, head.signature):
-            return Verdict(count, Finding(None, "the signed head file's signature is invalid"))
-        at_head = (
-            session.scalar(select(LedgerEntry.entry_hash).where(LedgerEntry.id == head.seq))
-            if head.seq
-            else GENESIS
+    if stored_head is None and last > 0:
+        return Verdict(count, Finding(None, "the database's head row is missing (deleted)"))
+    finding = _outside(session, public, last, "the signed head file", head, required=last > 0)
+    for name, checkpoint in checkpoints:
+        finding = finding or _outside(session, public, last, f"checkpoint {name}", checkpoint, required=True)
+    return Verdict(count, finding)
+
+
+def _outside(
+    session: Session,
+    public: Ed25519PublicKey,
+    last: int,
+    what: str,
+    checkpoint: Checkpoint | None,
+    required: bool,
+) -> Finding | None:
+    """Whether the ledger still holds the entry a signed checkpoint kept outside the database names."""
+    if checkpoint is None:
+        if required:
+            return Finding(None, f"{what} is missing, yet the ledger has {last} entries (deleted)")
+        return None
+    if not checkpoint.signed_by(public):
+        return Finding(None, f"{what} is not signed by the pinned key (forged, rebuilt or re-signed)")
+    if checkpoint.seq > last:
+        return Finding(
+            last + 1,
+            f"missing: {what} names entry {checkpoint.seq}, the database ends at {last} (truncated)",
         )
-        if head.seq and at_head != head.entry_hash:
-            return Verdict(count, Finding(head.seq, "differs from the signed head outside the database"))
-    return Verdict(count, None)
+    if checkpoint.seq == 0:
+        return None
+    at = session.scalar(select(LedgerEntry.entry_hash).where(LedgerEntry.id == checkpoint.seq))
+    if at != checkpoint.entry_hash:
+        return Finding(checkpoint.seq, f"differs from {what} (history rewritten)")
+    return None

@@ -6,7 +6,7 @@ from models.checks import ClearanceResult, HealthCheck, HealthResult, PoliceClea
 from models.crossings import Crossing, Direction, TravelDocument
 from models.employers import Employer
 from models.incidents import Incident, IncidentKind, IncidentStatus
-from models.ledger import LedgerEntry, LedgerHead, LedgerWorker
+from models.ledger import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.offices import Office, Side, Token
 from models.placements import Placement, PlacementStatus
 from models.units import AdminUnit, Country, UnitClosure, UnitLevel, rebuild_unit_closure
@@ -18,6 +18,7 @@ __all__ = [
     "AgreementStatus",
     "Base",
     "LedgerEntry",
+    "LedgerFieldList",
     "LedgerHead",
     "LedgerWorker",
     "BorderGate",

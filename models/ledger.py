@@ -1,8 +1,11 @@
 """The disclosure ledger: one append-only, hash-chained, signed entry per request that sent
 personal data or wrote anything.
 
-`LedgerWorker` repeats, per worker, the fields an entry disclosed, so that "who saw this worker"
-is an indexed lookup; `borderlabour audit verify` checks that it agrees with the signed payload.
+`LedgerWorker` repeats, per worker, which field list an entry disclosed, so that "who saw this
+worker" is an indexed lookup; `borderlabour audit verify` checks that it agrees with the signed
+payload. `LedgerFieldList` keeps each distinct list of `Type.field` names once: a page of 100
+workers read with one selection refers to one list, not 100 copies of it. A list's digest (the
+SHA-256 of its text) is what entries sign, so editing a list breaks every entry that uses it.
 `LedgerHead` is a one-row table whose row lock serialises appends across processes.
 """
 
@@ -31,13 +34,21 @@ class LedgerEntry(Base):
     signature: Mapped[str] = mapped_column(String(128))
 
 
+class LedgerFieldList(Base):
+    __tablename__ = "ledger_field_lists"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    fields: Mapped[str] = mapped_column(Text)
+
+
 class LedgerWorker(Base):
     __tablename__ = "ledger_workers"
     __table_args__ = (Index("ix_ledger_workers_worker_entry", "worker_id", "entry_id"),)
 
     entry_id: Mapped[int] = mapped_column(ForeignKey("ledger_entries.id"), primary_key=True)
     worker_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    fields: Mapped[str] = mapped_column(Text)
+    field_list_id: Mapped[int] = mapped_column(ForeignKey("ledger_field_lists.id"))
 
 
 class LedgerHead(Base):

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM, AESSIV
 
 KEY_FILE_ENV = "BORDERLABOUR_KEY_FILE"
 
@@ -155,6 +155,29 @@ class Keyring:
 
     def key_id_of(self, sealed: str | None) -> str | None:
         return None if sealed is None else sealed.partition(":")[0]
+
+    def seal_fixed(self, value: str, context: bytes) -> str:
+        """Seals deterministically (AES-SIV under a key derived from the active data key): the same
+        value in the same context gives the same text, so a ledger entry is a function of what was
+        disclosed and two engines answering one request write byte-identical entries."""
+        self.refresh()
+        kid = self.active
+        sealed = AESSIV(self._fixed_key(kid)).encrypt(value.encode(), [kid.encode(), context])
+        return f"{kid}:{_b64(sealed)}"
+
+    def open_fixed(self, sealed: str, context: bytes) -> str:
+        kid, _, body = sealed.partition(":")
+        if kid not in self.data_keys:
+            self.refresh(force=True)
+        if kid not in self.data_keys:
+            raise SealError("sealed value uses a key this key file does not hold")
+        try:
+            return AESSIV(self._fixed_key(kid)).decrypt(_unb64(body), [kid.encode(), context]).decode()
+        except Exception as exc:
+            raise SealError("sealed value failed authentication") from exc
+
+    def _fixed_key(self, kid: str) -> bytes:
+        return hashlib.sha512(b"borderlabour-fixed-seal" + self.data_keys[kid]).digest()
 
     def blind_index(self, value: str | None) -> str | None:
         if value is None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from graphql import GraphQLObjectType, OperationType
 
+from ledger.checkpoints import current_checkpoint
 from planner.cache import PlanCache
 from planner.finish import Finisher
 from planner.plan import (
@@ -109,7 +110,17 @@ def _run(root: Root, statement: Any, session: Any, finisher: Finisher, context: 
         return finisher.object(root.plan, _json(row[0]))
     if isinstance(root, ListRoot):
         return [finisher.object(root.plan, item) for item in _json(row[0])]
+    context.matched[root.key] = _matched(root, row, session, context)
     return _connection(root, row, finisher)
+
+
+def _matched(root: ConnectionRoot, row: Any, session: Any, context: Any) -> Any:
+    """How many rows the list's criteria matched, for the ledger: the count already made for
+    totalCount, else a count statement run only if the ledger asks (criteria were personal)."""
+    if root.needs_count:
+        return lambda: int(row.total)
+    dialect = session.get_bind().dialect.name
+    return lambda: int(session.connection().execute(Writer(context.grant, dialect).count(root)).scalar_one())
 
 
 def _json(raw: Any) -> Any:
@@ -128,6 +139,8 @@ def _connection(root: ConnectionRoot, row: Any, finisher: Finisher) -> dict[str,
         if i not in cursors:
             raw = rows[i]
             cursors[i] = cursor_of(root.ordering, sort_decoder(raw[-1]), raw[-2], root.audience)
+            if root.type_name == "Worker":  # a cursor identifies its worker as an ID does
+                finisher.workers.setdefault(raw[-2], set()).add("Worker.cursor")
         return cursors[i]
 
     out: dict[str, Any] = {}
@@ -143,13 +156,13 @@ def _connection(root: ConnectionRoot, row: Any, finisher: Finisher) -> dict[str,
         elif name == "edges":
             out[key], position = _edges(sub, rows, position, finisher, cursor)
         elif name == "pageInfo":
-            info = {
-                "hasNextPage": has_next,
-                "hasPreviousPage": root.after is not None,
-                "startCursor": cursor(0) if rows else None,
-                "endCursor": cursor(len(rows) - 1) if rows else None,
+            info = {  # made only if selected: a cursor made is a cursor disclosed
+                "hasNextPage": lambda: has_next,
+                "hasPreviousPage": lambda: root.after is not None,
+                "startCursor": lambda: cursor(0) if rows else None,
+                "endCursor": lambda: cursor(len(rows) - 1) if rows else None,
             }
-            out[key] = {k: (s if n == "__typename" else info[n]) for k, n, s in sub}
+            out[key] = {k: (s if n == "__typename" else info[n]()) for k, n, s in sub}
     return out
 
 
@@ -187,6 +200,8 @@ def _python_root(root: PythonRoot, context: Any) -> dict[str, Any]:
             "purposes": sorted(grant.purposes),
         }
         return _shown(root.fields, values)
+    if root.name == "ledgerCheckpoint":
+        return _shown(root.fields, current_checkpoint(context.session, context.ledger_key).as_json())
     out: dict[str, Any] = {}
     for key, name, sub in root.fields:
         if name == "__typename":

@@ -120,15 +120,22 @@ class Writer:
         return select(self.aggregate(inner.c.v, again)).scalar_subquery()
 
     # -- roots -----------------------------------------------------------------------------
+    def count(self, root: ConnectionRoot) -> Select:
+        """The rows the filters match in the office's scope: totalCount, and the ledger's `matched`."""
+        table = root.model.__table__  # type: ignore[attr-defined]
+        return (
+            select(func.count())
+            .select_from(table)
+            .where(self.scope(TYPES[root.type_name], table), *root.where)
+        )
+
     def connection(self, root: ConnectionRoot) -> Select:
         """One row: the count (if asked) and the page's rows, each `[objects..., id, sort key]`."""
         table = root.model.__table__  # type: ignore[attr-defined]
         where = [self.scope(TYPES[root.type_name], table), *root.where]
         columns: list[ColumnElement[Any]] = []
         if root.needs_count:
-            columns.append(
-                select(func.count()).select_from(table).where(*where).scalar_subquery().label("total")
-            )
+            columns.append(self.count(root).scalar_subquery().label("total"))
         else:
             columns.append(literal_column("0").label("total"))
         if root.needs_rows:

@@ -10,12 +10,22 @@ from __future__ import annotations
 from sqlalchemy import event, select
 from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
+from ledger.entries import Lookup
 from policies.grants import Grant
 from policies.scopes import SCOPED_MODELS, row_criteria
 
 GRANT_KEY = "borderlabour.grant"
 CRITERIA_KEY = "borderlabour.criteria"
 INTERNAL_KEY = "borderlabour.internal"
+LOOKUPS_KEY = "borderlabour.lookups"  # looks past the row scope this session made, for the ledger
+
+
+# Blind-index column -> the field whose number it indexes, as the ledger names it.
+IDENTITY_CRITERIA = {
+    "national_id_index": "Worker.nationalIdNumber",
+    "border_pass_index": "Worker.borderPassNumber",
+    "passport_index": "Worker.passportNumber",
+}
 
 
 class UnscopedSessionError(RuntimeError):
@@ -48,7 +58,16 @@ def identity_taken(session: Session, column: InstrumentedAttribute, value: str) 
     """
     table = column.class_.__table__
     stmt = select(table.c.id).where(table.c[column.key] == value).limit(1)
-    return session.connection().execute(stmt).first() is not None
+    taken = session.connection().execute(stmt).first() is not None
+    if taken:
+        record_duplicate(session, column, value)
+    return taken
+
+
+def record_duplicate(session: Session, column: InstrumentedAttribute, value: str) -> None:
+    """Notes, for the ledger, that this session learned an identity number is registered elsewhere."""
+    criterion = IDENTITY_CRITERIA.get(column.key, column.key)
+    session.info.setdefault(LOOKUPS_KEY, []).append(Lookup(criterion, value, "DUPLICATE"))
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
@@ -111,7 +112,8 @@ def paginate(
     rows = rows[:first]
     cursors = [cursor_of(ordering, getattr(r, column.key), r.id, audience) for r in rows]
 
-    def count() -> int:
+    @cache
+    def count() -> int:  # once per page, whether totalCount or the ledger asks first
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
     return Page(rows, cursors, has_next, after is not None, count)

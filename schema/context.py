@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 from strawberry.types import Info as StrawberryInfo
 
@@ -22,9 +24,12 @@ class RequestContext:
     session: Session
     request_id: str
     purpose: str | None = None
+    ledger_key: Ed25519PrivateKey | None = None  # signs `ledgerCheckpoint`
     compiled: CompiledReads | None = None  # the compiled read engine, unless the reference one answers
     loaders: Loaders = field(init=False)
     disclosure: Disclosure = field(init=False)
+    # response key of a root list -> how many rows its filters matched (counted only if ledgered)
+    matched: dict[str, Callable[[], int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.session)

@@ -12,6 +12,8 @@ from typing import Any
 
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from schema.selections import selected_names
+
 # GraphQL type -> how to find the worker an object of that type is about.
 WORKER_OF = {
     "Worker": lambda row: row.id,
@@ -26,7 +28,8 @@ PERSONAL_TYPES = frozenset(WORKER_OF)
 # Aggregates counted from workers' records (the agreement's yearly report) send no worker's data, but
 # they are ledgered for the workers counted, so asking for them needs a purpose like personal data.
 COUNTED_FROM_WORKERS = frozenset({"AgreementReport"})
-NOT_PERSONAL = frozenset({"__typename", "id"})
+# `__typename` identifies no one; `id` does, and so does a cursor (recorded as `<Type>.cursor`).
+NOT_PERSONAL = frozenset({"__typename"})
 
 
 class DisclosureRecordingContext(StrawberryGraphQLCoreExecutionContext):
@@ -38,12 +41,43 @@ class DisclosureRecordingContext(StrawberryGraphQLCoreExecutionContext):
             grouped = self.collect_subfields(return_type, field_details_list)[0]
             names = self._disclosed_names(return_type.name, grouped)
             if names:
-                worker = worker_of(result.db)
-                workers = self.context_value.disclosure.workers
-                workers.setdefault(worker, set()).update(names)
+                self._disclose(worker_of(result.db), names)
+        elif return_type.name.endswith("Edge"):
+            self._cursor_of_edge(return_type, field_details_list, result)
+        elif return_type.name.endswith("Connection"):
+            self._connection(return_type, field_details_list, path, result)
         return super().collect_and_execute_subfields(
             return_type, field_details_list, path, result, position_context
         )
+
+    def _disclose(self, worker: int, names: frozenset[str]) -> None:
+        self.context_value.disclosure.workers.setdefault(worker, set()).update(names)
+
+    def _node_disclosed(self, node: Any) -> None:
+        """A cursor of a personal object identifies it as surely as its ID does."""
+        type_name = type(node).__name__
+        worker_of = WORKER_OF.get(type_name)
+        if worker_of is not None:
+            self._disclose(worker_of(node.db), frozenset({f"{type_name}.cursor"}))
+
+    def _cursor_of_edge(self, return_type: Any, field_details_list: Any, edge: Any) -> None:
+        grouped = self.collect_subfields(return_type, field_details_list)[0]
+        if any(details[0].node.name.value == "cursor" for details in grouped.values()):
+            self._node_disclosed(edge.node)
+
+    def _connection(self, return_type: Any, field_details_list: Any, path: Any, connection: Any) -> None:
+        if path.prev is None:  # a root list: the rows its criteria matched, counted only if ledgered
+            self.context_value.matched[path.key] = connection.count_rows
+        grouped = self.collect_subfields(return_type, field_details_list)[0]
+        for details in grouped.values():
+            node = details[0].node
+            if node.name.value != "pageInfo" or not connection.edges:
+                continue
+            wanted = selected_names(node, self.fragments)
+            if "startCursor" in wanted:
+                self._node_disclosed(connection.edges[0].node)
+            if "endCursor" in wanted:
+                self._node_disclosed(connection.edges[-1].node)
 
     def _disclosed_names(self, type_name: str, grouped: Any) -> frozenset[str]:
         # Memoised per selection: the same selection is completed for every row of a page.

@@ -45,8 +45,10 @@ from graphql.utilities import value_from_ast_untyped
 
 from schema.disclosures import COUNTED_FROM_WORKERS, PERSONAL_TYPES
 from schema.fields import POLICY
+from schema.selections import selected_names
 
 CACHE_SIZE = 512
+CURSORS = frozenset({"startCursor", "endCursor"})
 DEFINITION = "strawberry-definition"
 
 
@@ -252,8 +254,23 @@ class _Walk:
             self.personal.update(
                 t.name for t in returned if t.name in PERSONAL_TYPES or t.name in COUNTED_FROM_WORKERS
             )
+            self.personal.update(self._identified_by_cursor(parent, name, node))
             if node.selection_set is not None and returned:
                 stack.append((returned, node.selection_set, False, spread))
+
+    def _node_types(self, edge: Any) -> set[str]:
+        node = edge.fields.get("node") if isinstance(edge, GraphQLObjectType) else None
+        return {t.name for t in self.possible(get_named_type(node.type))} if node is not None else set()
+
+    def _identified_by_cursor(self, parent: GraphQLObjectType, name: str, node: FieldNode) -> set[str]:
+        """A cursor identifies its row as an ID does: `edges { cursor }` and `pageInfo { endCursor }`
+        of a list of personal objects reach those objects' types."""
+        if name == "cursor":
+            return self._node_types(parent) & PERSONAL_TYPES
+        edges = parent.fields.get("edges")
+        if name != "pageInfo" or edges is None or not (selected_names(node, self.fragments) & CURSORS):
+            return set()
+        return self._node_types(get_named_type(edges.type)) & PERSONAL_TYPES
 
 
 def prepare(

@@ -18,6 +18,7 @@ from schema.types.employers import Employer, EmployerFilter, EmployerOrder
 from schema.types.enums import Country, Side
 from schema.types.incidents import Incident, IncidentFilter, IncidentOrder
 from schema.types.labels import Label, labels_of
+from schema.types.ledger import LedgerCheckpoint, ledger_checkpoint
 from schema.types.node import AdministrativeUnit, Node
 from schema.types.placements import Placement, PlacementFilter, PlacementOrder
 from schema.types.reports import AgreementReport
@@ -146,6 +147,10 @@ class Query:
     ) -> list[AdministrativeUnit]:
         stmt = lists.administrative_units(parent_code, country)[0]
         return [AdministrativeUnit(db=r) for r in info.context.session.scalars(stmt)]
+
+    @strawberry.field(description="A signed checkpoint of the disclosure ledger. Needs no purpose of use.")
+    def ledger_checkpoint(self, info: Info) -> LedgerCheckpoint:
+        return ledger_checkpoint(info)
 
     @needs_types("Statistics", description="Aggregates within your jurisdiction.")
     def statistics(self) -> Statistics:

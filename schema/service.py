@@ -15,8 +15,9 @@ from graphql import GraphQLError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from ledger.entries import Disclosure, append, request_hash
-from ledger.keys import LedgerFiles, SignedHead, advance_head, load_signing_key
+from ledger.checkpoints import sign_checkpoint
+from ledger.entries import Appended, Disclosure, append, request_hash
+from ledger.keys import LedgerFiles, advance_head, load_signing_key
 from locales import N_, message_of, reader_language, render
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
@@ -24,12 +25,13 @@ from planner.engine import CompiledReads
 from policies.access import POLICY_DIR, AccessControl
 from policies.grants import Grant
 from policies.purposes import PurposeRefused
-from policies.sessions import internal_session, scoped_session
+from policies.sessions import LOOKUPS_KEY, internal_session, scoped_session
 from policies.tokens import Caller, TokenVerifier
 from policies.writes import DutyRefused
 from resolvers.errors import InputError
 from schema.builder import SchemaRegistry, policy_catalogue, write_duties
 from schema.context import RequestContext
+from schema.criteria import criteria_of_request
 from schema.metrics import Metrics
 from schema.operations import PreparedOperation
 
@@ -128,7 +130,12 @@ class Registry:
             if prepared.operation_type == "mutation":
                 session.connection(execution_options={"sqlite_immediate": True})
             context = RequestContext(
-                grant=grant, session=session, request_id=request_id, purpose=purpose, compiled=self.compiled
+                grant=grant,
+                session=session,
+                request_id=request_id,
+                purpose=purpose,
+                ledger_key=self.ledger_key,
+                compiled=self.compiled,
             )
             result = _thread_loop().run_until_complete(
                 schema.execute(
@@ -140,6 +147,8 @@ class Registry:
                 session.rollback()
                 raise DatabaseUnavailable()
             disclosure = context.disclosure
+            disclosure.criteria.extend(criteria_of_request(prepared, variables, context.matched))
+            disclosure.lookups.extend(session.info.pop(LOOKUPS_KEY, []))
             ledger_entry = dict(
                 office_id=grant.office.id,
                 token_id=token_id,
@@ -152,7 +161,7 @@ class Registry:
             elif prepared.operation_type == "mutation" and disclosure:
                 head = self._ledgered(lambda: append(session, self.ledger_key, disclosure, **ledger_entry))
                 session.commit()
-                advance_head(self.ledger_files.head, SignedHead(*head))
+                self.advance_head(head)
             else:
                 session.commit()
             if disclosure and prepared.operation_type != "mutation":
@@ -200,7 +209,7 @@ class Registry:
             if writes and disclosure:
                 head = self._ledgered(lambda: append(session, self.ledger_key, disclosure, **entry))
                 session.commit()
-                advance_head(self.ledger_files.head, SignedHead(*head))
+                self.advance_head(head)
             else:
                 session.commit()
         except Exception as exc:
@@ -219,7 +228,11 @@ class Registry:
             ledger_session.connection(execution_options={"sqlite_immediate": True})
             head = self._ledgered(lambda: append(ledger_session, self.ledger_key, disclosure, **entry))
             ledger_session.commit()
-        advance_head(self.ledger_files.head, SignedHead(*head))
+        self.advance_head(head)
+
+    def advance_head(self, appended: Appended) -> None:
+        checkpoint = sign_checkpoint(self.ledger_key, appended.seq, appended.entry_hash, appended.at)
+        advance_head(self.ledger_files.head, checkpoint)
 
     @staticmethod
     def _ledgered(write: Any) -> Any:

@@ -82,6 +82,7 @@ class Office:
                 session=session,
                 request_id="differential",
                 purpose=None,
+                ledger_key=self.registry.ledger_key,
                 compiled=self.compiled if compiled else None,
             )
             result = self.loop.run_until_complete(

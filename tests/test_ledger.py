@@ -29,6 +29,7 @@ def test_a_chinese_offices_read_shows_in_the_workers_disclosures(as_office) -> N
     latest = seen["disclosures"][0]
     assert latest["office"] == {"code": "cn-hekou"} and latest["purpose"] == "placement-verification"
     assert set(latest["fields"]) == {
+        "Worker.id",
         "Worker.fullName",
         "Worker.passportNumber",
         "Worker.placements",
@@ -56,15 +57,16 @@ def _last_id(engine) -> int:
 
 @contextmanager
 def _tampered(engine, statements: list[str], undo: list[str]) -> Iterator[None]:
+    # Driver SQL: a payload's JSON (`"matched":3`) must not read as a bind parameter.
     with engine.begin() as conn:
         for sql in statements:
-            conn.execute(text(sql))
+            conn.exec_driver_sql(sql)
     try:
         yield
     finally:
         with engine.begin() as conn:
             for sql in undo:
-                conn.execute(text(sql))
+                conn.exec_driver_sql(sql)
 
 
 def _verify_fails_at(database, seq: int) -> None:

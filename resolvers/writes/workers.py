@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import Sex, UnitLevel, Worker, WorkerStatus
 from models.sealing import keyring
-from policies.sessions import identity_taken
+from policies.sessions import identity_taken, record_duplicate
 from resolvers.clock import years_before
 from resolvers.errors import InputError
 from resolvers.validation import Checks
@@ -84,6 +84,7 @@ def register_worker(w: WriteContext, data: Any) -> Worker:
         # The same number was registered by a request that committed after the check above.
         if "national_id_index" not in str(exc.orig):
             raise
+        record_duplicate(session, Worker.national_id_index, worker.national_id_index)
         raise InputError("nationalIdNumber", "is already registered", "DUPLICATE") from exc
     require_in_scope(session, worker, "homeCommuneCode")
     return worker

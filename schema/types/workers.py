@@ -138,9 +138,10 @@ class Worker(Node):
         rows = await loaders.children(models.LedgerWorker, "worker_id", order, _limit(first)).load(self.db.id)
         entries = await loaders.by_id(models.LedgerEntry).load_many([r.entry_id for r in rows])
         offices = await loaders.by_id(models.Office).load_many([e.office_id for e in entries])
+        lists = await loaders.by_id(models.LedgerFieldList).load_many([r.field_list_id for r in rows])
         return [
-            Disclosure(at=e.at, office=office_of(o), purpose=e.purpose, fields=r.fields.split(","))
-            for r, e, o in zip(rows, entries, offices, strict=True)
+            Disclosure(at=e.at, office=office_of(o), purpose=e.purpose, fields=fl.fields.split(","))
+            for r, e, o, fl in zip(rows, entries, offices, lists, strict=True)
         ]
 
 
