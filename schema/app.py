@@ -30,7 +30,14 @@ from schema.files import file_routes
 from schema.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
 from schema.metrics import operation_label
 from schema.ratelimit import RateLimiter
-from schema.service import DatabaseUnavailable, LedgerUnavailable, Registry, is_database_down, new_request_id
+from schema.service import (
+    DatabaseUnavailable,
+    LedgerUnavailable,
+    Registry,
+    is_database_down,
+    new_request_id,
+    translated,
+)
 
 MAX_BODY_BYTES = 64 * 1024
 BODY_SECONDS_ENV = "BORDERLABOUR_BODY_SECONDS"
@@ -225,7 +232,7 @@ def create_app(registry: Registry) -> Starlette:
         try:
             prepared = registry.schemas.schema_for(grant).operations.prepare(query, operation_name)
         except GraphQLError as exc:
-            return JSONResponse({"errors": [exc.formatted]}, status_code=400, headers={"X-Request-Id": rid})
+            return JSONResponse({"errors": [translated(exc)]}, status_code=400, headers={"X-Request-Id": rid})
         if prepared.contains_nul or contains_nul(variables):
             message = N_(
                 "a string value contains the NUL character (U+0000), which the registry does not store"
@@ -302,7 +309,7 @@ def create_app(registry: Registry) -> Starlette:
         Route("/graphql", graphql_get, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         *graphiql_routes(),
-        *file_routes(registry),
+        *file_routes(registry, limiter),
     ]
 
     async def unexpected(request: Request, exc: Exception) -> Response:

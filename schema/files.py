@@ -28,6 +28,7 @@ from reports.documents import FORMATS, XLSX_TYPE
 from resolvers.clock import today
 from resolvers.errors import InputError
 from resolvers.reports import yearly_figures
+from schema.ratelimit import RateLimiter
 from schema.service import DatabaseUnavailable, LedgerUnavailable, Registry, is_database_down, new_request_id
 
 REPORT_PURPOSE = "statistics"
@@ -54,8 +55,9 @@ def refusal_response(refusal: Refusal, request_id: str) -> JSONResponse:
     )
 
 
-async def office_of(registry: Registry, request: Request) -> tuple[Caller, Grant]:
-    """The calling office, from its bearer token, or a Refusal (401, or 503 if the database is down)."""
+async def office_of(registry: Registry, request: Request, limiter: RateLimiter) -> tuple[Caller, Grant]:
+    """The calling office, from its bearer token, or a Refusal (401; 429 over the token's rate; 503
+    if the database is down). Files count against the same rate as GraphQL requests."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Refusal(
@@ -77,6 +79,10 @@ async def office_of(registry: Registry, request: Request) -> tuple[Caller, Grant
             "UNAUTHENTICATED",
             {"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    wait = limiter.retry_after(caller.token_id)
+    if wait is not None:
+        message = N_("too many requests with this token; retry in {seconds} s")
+        raise Refusal(429, message, "RATE_LIMITED", {"Retry-After": str(wait)}, seconds=wait)
     return caller, registry.grant_for(caller)
 
 
@@ -188,9 +194,9 @@ def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "false").lower() in ("true", "1", "yes")
 
 
-def file_routes(registry: Registry) -> list[Route]:
+def file_routes(registry: Registry, limiter: RateLimiter) -> list[Route]:
     async def agreement_report(request: Request, rid: str) -> Response:
-        caller, grant = await office_of(registry, request)
+        caller, grant = await office_of(registry, request, limiter)
         purpose = stated_purpose(grant, request, REPORT_PURPOSE)
         fmt = request.path_params["format"]
         if fmt not in FORMATS or not (grant.sees_type("Statistics") and grant.sees_type("Agreement")):
@@ -213,14 +219,14 @@ def file_routes(registry: Registry) -> list[Route]:
         return file_response(content, FORMATS[fmt][0], name)
 
     async def import_template(request: Request, rid: str) -> Response:
-        _caller, grant = await office_of(registry, request)
+        _caller, grant = await office_of(registry, request, limiter)
         if not grant.can_write(DUTY):
             raise Refusal(404, N_("not found"), "NOT_FOUND")
         content = template(reader_language())
         return file_response(content, XLSX_TYPE, "workers-template.xlsx")
 
     async def import_upload(request: Request, rid: str) -> Response:
-        caller, grant = await office_of(registry, request)
+        caller, grant = await office_of(registry, request, limiter)
         if not grant.can_write(DUTY):
             raise Refusal(403, N_("your office has no duty to {duty}"), "FORBIDDEN", duty=DUTY)
         purpose = stated_purpose(grant, request, IMPORT_PURPOSE)
@@ -240,7 +246,7 @@ def file_routes(registry: Registry) -> list[Route]:
         return JSONResponse(outcome.answer(reader_language()))
 
     async def workers_export(request: Request, rid: str) -> Response:
-        caller, grant = await office_of(registry, request)
+        caller, grant = await office_of(registry, request, limiter)
         schema = registry.schemas.schema_for(grant)
         try:
             export = plan(schema._schema, request.query_params)

@@ -19,6 +19,7 @@ from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Disclosure, append, request_hash
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
 from locales import N_, message_of, reader_language, render
+from locales.graphql import translate_graphql
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
 from planner.engine import CompiledReads
@@ -246,7 +247,7 @@ class Registry:
     def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
         original = error.original_error
         if original is None or isinstance(original, GraphQLError):
-            return error.formatted
+            return translated(error)
         formatted: dict[str, Any] = {"message": message_of(original, reader_language()), "path": error.path}
         if isinstance(original, InputError):
             formatted["extensions"] = {"code": original.code, "field": original.field}
@@ -267,6 +268,13 @@ class Registry:
             "path": error.path,
             "extensions": {"code": "INTERNAL", "requestId": request_id},
         }
+
+
+def translated(error: GraphQLError) -> dict[str, Any]:
+    """graphql-core's own error (validation, syntax), its message in the reader's language."""
+    formatted = dict(error.formatted)
+    formatted["message"] = translate_graphql(formatted["message"], reader_language())
+    return formatted
 
 
 def new_request_id() -> str:

@@ -166,3 +166,14 @@ def test_an_agreement_outside_the_office_region_does_not_exist_for_its_report(as
     body = as_office("hg-labour", "statistics").query(REPORT, {"id": hekou, "year": YEAR})
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     assert body["data"] is None
+
+
+def test_the_wage_table_exists_only_for_offices_that_may_read_wages(as_office):
+    baise = agreement_id(as_office, "hg-labour", "AGR-HG-BS")
+    query = "query($id: ID!) { agreementReport(agreementId: $id, year: 2024) { wagesByEmployer { key } } }"
+    police = as_office("hg-police", "security-clearance").query(query, {"id": baise})
+    assert police["errors"][0]["message"] == "Cannot query field 'wagesByEmployer' on type 'AgreementReport'."
+    totals = "query($id: ID!) { agreementReport(agreementId: $id, year: 2024) { totals { sent } } }"
+    assert as_office("hg-police", "security-clearance").data(totals, {"id": baise}) == as_office(
+        "hg-labour", "statistics"
+    ).data(totals, {"id": baise})

@@ -128,3 +128,18 @@ def test_schema_export_describes_the_offices_schema_in_the_language_asked(databa
     sdl = run_cli(database, "schema", "export", "--office", "cn-hekou", "--lang", language).stdout
     assert meaning in sdl and mark in sdl
     assert "Policy:" not in sdl and "Write duty:" not in sdl
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("vi", "Không thể truy vấn trường 'ethnicity' trên kiểu 'Worker'."),
+        ("zh", "无法在类型 'Worker' 上查询字段 'ethnicity'。"),
+        ("en", "Cannot query field 'ethnicity' on type 'Worker'."),
+    ],
+)
+def test_graphql_validation_errors_come_in_the_readers_language(as_office, accept, expected):
+    body = as_office("cn-hekou").query(
+        "{ workers(first: 1) { nodes { ethnicity } } }", headers={"Accept-Language": accept}
+    )
+    assert body["errors"][0]["message"] == expected
