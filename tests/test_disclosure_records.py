@@ -138,7 +138,7 @@ def test_a_duplicate_registration_is_a_recorded_look_past_the_row_scope(database
 def test_audit_log_filters_by_office_worker_time_and_limit_newest_first(database, as_office) -> None:
     hekou = as_office("cn-hekou")
     worker = hekou.data("{ workers(first: 1) { nodes { id fullName } } }")["workers"]["nodes"][0]
-    entries = _log(database, "--worker", worker["id"], "--limit", "5")
+    entries = _log(database, f"--worker={worker['id']}", "--limit", "5")  # an ID may start with "-"
     assert entries and all(worker["id"] in e["workers"] for e in entries)
     assert [e["seq"] for e in entries] == sorted((e["seq"] for e in entries), reverse=True)
     newest = entries[0]
