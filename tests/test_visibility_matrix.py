@@ -7,6 +7,8 @@ real row. The access-control code under test computes neither.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from schema.builder import policy_catalogue
@@ -121,3 +123,20 @@ def test_a_hidden_field_and_a_nonexistent_field_fail_the_same_way(office: str, a
         )
         compared += 1
     assert compared, f"{office} has no hidden field to compare"
+
+
+def _expected_procedure_fields() -> dict[str, set[str]]:
+    path = Path(__file__).parent / "expected_procedure_fields.csv"
+    expected = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            field, offices = (part.strip() for part in line.split(";"))
+            expected[field] = set(offices.split())
+    return expected
+
+
+@pytest.mark.parametrize("resource", sorted(_expected_procedure_fields()))
+def test_the_procedures_fields_are_shown_to_exactly_the_offices_reviewed(resource: str, schemas) -> None:
+    type_name, field = resource.split(".")
+    shown = {office for office in OFFICES if field in schemas[office].get(type_name, {})}
+    assert shown == _expected_procedure_fields()[resource]
