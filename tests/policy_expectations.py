@@ -55,6 +55,9 @@ EXPECTED_ACCESS = Path(__file__).with_name("expected_access.csv")
 ROLE_OF = {
     "hg-labour": "labour",
     "lc-labour": "labour",
+    # From 2025 the provincial departments of Home Affairs took over labour (DOMAIN.md, "Parties").
+    "tq-home-affairs": "labour",
+    "lc-home-affairs": "labour",
     "hg-police": "police",
     "lc-police": "police",
     "hg-border-guard": "border-guard",
