@@ -26,7 +26,10 @@ def rotate_keys(args: argparse.Namespace) -> int:
     if done.retired:
         print(f"  retired key(s) {', '.join(done.retired)}: no stored value uses them any more")
     for kid, count in done.still_used.items():
-        print(f"  kept key {kid}: {count} values still use it; run `borderlabour keys rotate` again later")
+        print(
+            f"  kept key {kid}: {count} values still use it (stored values: run `borderlabour keys rotate`"
+            " again later; the ledger's sealed search criteria keep it for good)"
+        )
     print(f"  back up {key_file} now: it holds the new key")
     return 0
 

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from models import (
     AdminUnit,
     Agreement,
+    AgreementRequirements,
     AgreementStatus,
     BorderGate,
     Country,
@@ -37,6 +38,7 @@ from models import (
     UnitLevel,
     rebuild_unit_closure,
 )
+from procedure import default_row_values
 
 # --------------------------------------------------------------------------------------------
 # Administrative units
@@ -248,10 +250,9 @@ GATES: tuple[GateSpec, ...] = (
              "VN-LC-LAOCAI", "CN-YN-HH-HK"),
     GateSpec("GATE-THANHTHUY-TIANBAO", "Cửa khẩu quốc tế Thanh Thủy – Thiên Bảo", "清水–天保口岸",
              "VN-HG-VIXUYEN", "CN-YN-WS-MLP"),
-    # DOMAIN.md pairs this gate with Napo (the Mèo Vạc – Na Po pilot); Điền Bồng/田蓬 itself is
-    # administered from Funing (CN-YN-WS-FN), a data change if the registry wants it exact.
+    # Điền Bồng / 田蓬 lies in Funing county, Wenshan (not in Napo): DOMAIN.md.
     GateSpec("GATE-SAMPUN-TIANPENG", "Cửa khẩu Săm Pun – Điền Bồng", "三本–田蓬口岸",
-             "VN-HG-MEOVAC", "CN-GX-BS-NP"),
+             "VN-HG-MEOVAC", "CN-YN-WS-FN"),
 )
 # fmt: on
 
@@ -807,6 +808,9 @@ def load_reference(session: Session) -> None:
                 "yearly_quota": a.yearly_quota,
             },
         )
+        session.flush()
+        if session.get(AgreementRequirements, agreement.id) is None:
+            session.add(AgreementRequirements(agreement_id=agreement.id, **default_row_values()))
         wanted = [gates[code] for code in a.gates]
         if {g.code for g in agreement.gates} != set(a.gates):
             agreement.gates = wanted

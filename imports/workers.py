@@ -101,6 +101,9 @@ def import_workers(
                     worker = register_worker(w, data)
             except InputErrors as exc:
                 problems = [_row_error(w, data, number, headers, e) for e in exc.errors]
+                if any(p.code == ALREADY_REGISTERED for p in problems):
+                    # the worker's own border pass and passport come back as taken: by the same worker
+                    problems = [p for p in problems if p.code == ALREADY_REGISTERED]
             except InputError as exc:
                 problems = [_row_error(w, data, number, headers, exc)]
             else:

@@ -39,6 +39,7 @@ KEYWORDS = {
     "N_": None,
     "InputError": (2,),
     "fail": (2,),
+    "BrokenRule": (3,),  # resolvers.writes.lifecycle.BrokenRule(rule, field, message, code)
     "pattern": (4,),
     "error_response": (2,),
     "PurposeRefused": None,

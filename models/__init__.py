@@ -9,10 +9,15 @@ from models.incidents import Incident, IncidentKind, IncidentStatus
 from models.ledger import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.offices import Office, Side, Token
 from models.placements import Placement, PlacementStatus
+from models.procedure import AgreementRequirements, Correction, ProcedureOverride, StatusChange
 from models.units import AdminUnit, Country, UnitClosure, UnitLevel, rebuild_unit_closure
 from models.workers import Sex, Worker, WorkerStatus
 
 __all__ = [
+    "AgreementRequirements",
+    "Correction",
+    "ProcedureOverride",
+    "StatusChange",
     "AdminUnit",
     "Agreement",
     "AgreementStatus",

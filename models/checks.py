@@ -9,6 +9,7 @@ from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamped, db_enum
+from models.procedure import Voidable
 
 
 class HealthResult(enum.StrEnum):
@@ -22,7 +23,7 @@ class ClearanceResult(enum.StrEnum):
     NOT_CLEAR = "not_clear"
 
 
-class HealthCheck(Timestamped, Base):
+class HealthCheck(Voidable, Timestamped, Base):
     __tablename__ = "health_checks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +34,7 @@ class HealthCheck(Timestamped, Base):
     recorded_by_office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
 
 
-class PoliceClearance(Timestamped, Base):
+class PoliceClearance(Voidable, Timestamped, Base):
     __tablename__ = "police_clearances"
 
     id: Mapped[int] = mapped_column(primary_key=True)

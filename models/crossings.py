@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, UtcDateTime, db_enum
+from models.procedure import Voidable
 
 
 class Direction(enum.StrEnum):
@@ -21,7 +22,7 @@ class TravelDocument(enum.StrEnum):
     PASSPORT = "passport"
 
 
-class Crossing(Base):
+class Crossing(Voidable, Base):
     __tablename__ = "crossings"
     __table_args__ = (Index("ix_crossings_worker_time", "worker_id", "crossed_at"),)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import Date, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Timestamped, UtcDateTime, db_enum
@@ -27,8 +27,13 @@ class Office(Base):
     side: Mapped[Side] = mapped_column(db_enum(Side, 16))
     # The unit whose subtree is the office's jurisdiction; none for the registry admin.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    # The office that took over this one's duties (e.g. labour passed to home affairs in 2025).
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
 
     unit: Mapped[AdminUnit | None] = relationship()
+    successor: Mapped[Office | None] = relationship(remote_side=[id])
 
 
 class Token(Timestamped, Base):

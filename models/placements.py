@@ -18,6 +18,7 @@ class PlacementStatus(enum.StrEnum):
     COMPLETED = "completed"
     TERMINATED = "terminated"
     ABSCONDED = "absconded"
+    CANCELLED = "cancelled"
 
 
 class Placement(Timestamped, Base):

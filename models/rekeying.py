@@ -32,7 +32,7 @@ from pathlib import Path
 from sqlalchemy import Column, ColumnElement, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Base, HealthCheck, PoliceClearance, Worker
+from models import Base, HealthCheck, LedgerEntry, PoliceClearance, Worker
 from models.sealing import Keyring, SealError, set_keyring
 
 # What the rotation re-seals. Key retirement looks further: at every `*_sealed` column.
@@ -171,9 +171,12 @@ def sealed_columns() -> list[Column]:
 
 
 def values_under(sessions: sessionmaker[Session], kid: str) -> int:
-    """How many values in any sealed column of the database are sealed under `kid`."""
+    """How many values in any sealed column of the database, or in the ledger's sealed search
+    criteria, are sealed under `kid`. Ledger entries are signed and never re-sealed, so a key that
+    sealed criteria stays in the key file as long as the ledger holds them."""
+    criteria = LedgerEntry.payload.contains(f'"sealed":"{kid}:', autoescape=True)
     with sessions() as session:
-        return sum(
+        return session.execute(select(func.count()).where(criteria)).scalar_one() + sum(
             session.execute(select(func.count()).where(_under_key(c, kid))).scalar_one()
             for c in sealed_columns()
         )

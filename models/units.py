@@ -42,8 +42,11 @@ class AdminUnit(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
     valid_from: Mapped[dt.date] = mapped_column(Date, default=dt.date(1900, 1, 1))
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    # The unit that took this one over (a merger); its jurisdiction includes this unit's.
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"))
 
-    parent: Mapped[AdminUnit | None] = relationship(remote_side=[id])
+    parent: Mapped[AdminUnit | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
+    successor: Mapped[AdminUnit | None] = relationship(remote_side=[id], foreign_keys=[successor_id])
 
     @property
     def display_name(self) -> str:
@@ -61,16 +64,29 @@ class UnitClosure(Base):
 
 
 def rebuild_unit_closure(session: Session) -> None:
-    """Recompute the closure from the parent links; run after any change to units."""
-    parents = dict(session.execute(select(AdminUnit.id, AdminUnit.parent_id)).tuples().all())
+    """Recompute the closure from the parent and successor links; run after any change to units.
+
+    A unit's successor counts as an ancestor: after a merger the successor's jurisdiction holds
+    everything registered under the units it took over, and nothing is renumbered.
+    """
+    links: dict[int, list[int]] = {}
+    for unit_id, parent_id, successor_id in session.execute(
+        select(AdminUnit.id, AdminUnit.parent_id, AdminUnit.successor_id)
+    ).tuples():
+        links[unit_id] = [u for u in (parent_id, successor_id) if u is not None]
     session.query(UnitClosure).delete()
     rows = []
-    for unit_id in parents:
-        depth, node = 0, unit_id
+    for unit_id in links:
+        depth, frontier = 0, [unit_id]
         seen: set[int] = set()
-        while node is not None and node not in seen:
-            seen.add(node)
-            rows.append({"ancestor_id": node, "descendant_id": unit_id, "depth": depth})
-            node, depth = parents.get(node), depth + 1
+        while frontier:
+            next_frontier = []
+            for node in frontier:
+                if node in seen:
+                    continue
+                seen.add(node)
+                rows.append({"ancestor_id": node, "descendant_id": unit_id, "depth": depth})
+                next_frontier.extend(links.get(node, ()))
+            frontier, depth = next_frontier, depth + 1
     if rows:
         session.execute(UnitClosure.__table__.insert(), rows)

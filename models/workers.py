@@ -52,7 +52,7 @@ class Worker(Timestamped, Base):
     passport_index: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_sealed: Mapped[str | None] = mapped_column(String(200))
     home_province_id: Mapped[int] = mapped_column(ForeignKey("admin_units.id"))
-    home_district_id: Mapped[int] = mapped_column(ForeignKey("admin_units.id"), index=True)
+    home_district_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)
     home_commune_id: Mapped[int] = mapped_column(ForeignKey("admin_units.id"), index=True)
     # Who registered the worker: re-uploading an import answers ALREADY_REGISTERED to that office only.
     registered_by_office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
@@ -62,5 +62,5 @@ class Worker(Timestamped, Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
 
     home_province: Mapped[AdminUnit] = relationship(foreign_keys=[home_province_id])
-    home_district: Mapped[AdminUnit] = relationship(foreign_keys=[home_district_id])
+    home_district: Mapped[AdminUnit | None] = relationship(foreign_keys=[home_district_id])
     home_commune: Mapped[AdminUnit] = relationship(foreign_keys=[home_commune_id])

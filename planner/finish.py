@@ -60,7 +60,7 @@ def _leaf(type_name: str, selection: Value) -> Callable[[Any], Any]:
     if isinstance(rule, Sealed):
         return lambda raw: None if (value := rule.open(raw)) is None else serialize(value)
     if isinstance(rule, Split):
-        return lambda raw: None if raw is None else [serialize(v) for v in raw.split(",")]
+        return lambda raw: None if raw is None else [serialize(v) for v in raw.split(",") if v]
     decode = decoders(type_name)[rule.name]
     if decode is _same and selection.leaf.name in ("String", "Int"):
         return _same  # text and integers come out of the JSON as GraphQL shows them

@@ -99,6 +99,12 @@ def _ledger_rows() -> FromClause:
     )
 
 
+def _requirement_rows() -> FromClause:
+    """Each agreement's requirement set, keyed by the agreement's id."""
+    ar = models.AgreementRequirements.__table__.alias()
+    return select(ar.c.agreement_id.label("id"), *(c for c in ar.c if c.key != "agreement_id")).subquery()
+
+
 def _newest(*columns: str) -> tuple[tuple[str, bool], ...]:
     return tuple((c, True) for c in columns)
 
@@ -128,6 +134,7 @@ TYPES: dict[str, TypeRule] = {
             "policeClearances": ToMany("worker_id", "PoliceClearance", _newest("issued_on", "id")),
             "incidents": ToMany("worker_id", "Incident", _newest("occurred_on", "id")),
             "disclosures": ToMany("worker_id", "Disclosure", _newest("id"), 50),
+            "statusHistory": ToMany("worker_id", "StatusChange", (("at", False), ("id", False))),
         },
         worker="id",
     ),
@@ -143,6 +150,7 @@ TYPES: dict[str, TypeRule] = {
             "endDate": Column("end_date"),
             "status": Column("status"),
             "workPermitNumber": Column("work_permit_number"),
+            "overrides": ToMany("placement_id", "ProcedureOverride", (("id", False),)),
         },
         worker="worker_id",
     ),
@@ -155,6 +163,8 @@ TYPES: dict[str, TypeRule] = {
             "crossedAt": Column("crossed_at"),
             "document": Column("document"),
             "recordedBy": ToOne("recorded_by_office_id", "Office"),
+            "voidedAt": Column("voided_at"),
+            "voidReason": Column("void_reason"),
         },
         worker="worker_id",
     ),
@@ -165,6 +175,8 @@ TYPES: dict[str, TypeRule] = {
             "checkedOn": Column("checked_on"),
             "result": Column("result"),
             "notes": Sealed("notes_sealed"),
+            "voidedAt": Column("voided_at"),
+            "voidReason": Column("void_reason"),
         },
         worker="worker_id",
     ),
@@ -175,6 +187,8 @@ TYPES: dict[str, TypeRule] = {
             "issuedOn": Column("issued_on"),
             "result": Column("result"),
             "notes": Sealed("notes_sealed"),
+            "voidedAt": Column("voided_at"),
+            "voidReason": Column("void_reason"),
         },
         worker="worker_id",
     ),
@@ -222,6 +236,7 @@ TYPES: dict[str, TypeRule] = {
             "yearlyQuota": Column("yearly_quota"),
             "borderGates": Through(models.agreement_gates, "agreement_id", "gate_id", "BorderGate"),
             "talksMinutes": ToMany("agreement_id", "TalksMinutes", (("held_on", False), ("id", False))),
+            "requirements": ToOne("id", "RequirementSet"),
         },
     ),
     "TalksMinutes": TypeRule(
@@ -247,6 +262,37 @@ TYPES: dict[str, TypeRule] = {
     "AdministrativeUnit": TypeRule(models.AdminUnit, UNIT),
     "Office": TypeRule(
         models.Office, {"code": Column("code"), "name": Column("name"), "side": Column("side")}
+    ),
+    "StatusChange": TypeRule(
+        models.StatusChange,
+        {
+            "status": Column("to_status"),
+            "from": Column("from_status"),
+            "at": Column("at"),
+            "office": ToOne("office_id", "Office"),
+            "reason": Column("reason"),
+            "cause": Column("cause"),
+        },
+    ),
+    "ProcedureOverride": TypeRule(
+        models.ProcedureOverride,
+        {
+            "rules": Split("rules"),
+            "reason": Column("reason"),
+            "at": Column("at"),
+            "office": ToOne("office_id", "Office"),
+        },
+    ),
+    "RequirementSet": TypeRule(
+        None,
+        {
+            "clearanceValidMonths": Column("clearance_valid_months"),
+            "healthValidMonths": Column("health_valid_months"),
+            "minimumAge": Column("minimum_age"),
+            "minimumMonthlyWageCny": Column("minimum_monthly_wage_cny"),
+            "overridable": Split("overridable"),
+        },
+        source=_requirement_rows,
     ),
     "Disclosure": TypeRule(
         None,

@@ -21,7 +21,7 @@ from policies.adapter import PolicyFolderAdapter
 from policies.grants import Grant, OfficeIdentity
 
 POLICY_DIR = Path(__file__).parent
-ROW_SCOPES = ("home-unit", "employer-unit", "all")
+ROW_SCOPES = ("home-unit", "employer-unit", "gate-unit", "all")
 
 log = logging.getLogger("borderlabour.policy")
 # Casbin logs the whole policy at INFO on every load: noise in the service log.

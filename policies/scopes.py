@@ -25,6 +25,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 
 from models import (
     Agreement,
+    BorderGate,
     Crossing,
     Employer,
     HealthCheck,
@@ -34,6 +35,7 @@ from models import (
     TalksMinutes,
     UnitClosure,
     Worker,
+    agreement_gates,
 )
 from policies.grants import Grant
 
@@ -42,6 +44,9 @@ P = Placement.__table__.alias("scope_placements")
 E = Employer.__table__.alias("scope_employers")
 A = Agreement.__table__.alias("scope_agreements")
 UC = UnitClosure.__table__
+G = BorderGate.__table__.alias("scope_gates")
+AG = agreement_gates.alias("scope_agreement_gates")
+OPEN_PLACEMENT = ("planned", "active")
 
 
 def subtree(unit_id: int) -> Select:
@@ -115,6 +120,23 @@ def _placed_in_unit(worker_id, unit_id: int) -> ColumnElement[bool]:
     )
 
 
+def _placed_through_gate(worker_id, unit_id: int) -> ColumnElement[bool]:
+    """The worker has a planned or active placement under an agreement listing a gate inside the unit
+    (the gate-unit scope): the set of such agreements does not depend on the row."""
+    gate_agreements = select(AG.c.agreement_id).where(
+        AG.c.gate_id.in_(select(G.c.id).where(G.c.vn_unit_id.in_(subtree(unit_id))))
+    )
+    return exists(
+        select(1)
+        .select_from(P)
+        .where(
+            P.c.worker_id == worker_id,
+            P.c.status.in_(OPEN_PLACEMENT),
+            InSet(P.c.agreement_id, gate_agreements),
+        )
+    )
+
+
 def _worker_clause(
     grant: Grant, worker_id, home_commune_in: Callable[[Select], ColumnElement[bool]]
 ) -> ColumnElement[bool]:
@@ -127,6 +149,8 @@ def _worker_clause(
         clauses.append(home_commune_in(subtree(unit)))
     if unit is not None and "employer-unit" in grant.row_scopes:
         clauses.append(_placed_in_unit(worker_id, unit))
+    if unit is not None and "gate-unit" in grant.row_scopes:
+        clauses.append(_placed_through_gate(worker_id, unit))
     return or_(*clauses) if clauses else false()
 
 
@@ -150,7 +174,7 @@ def _placement_clause(grant: Grant) -> ColumnElement[bool]:
     if "all" in grant.row_scopes:
         return true()
     clauses: list[ColumnElement[bool]] = []
-    if unit is not None and "home-unit" in grant.row_scopes:
+    if unit is not None and grant.row_scopes & {"home-unit", "gate-unit"}:
         clauses.append(_worker_seen(grant, Placement.worker_id))
     if unit is not None and "employer-unit" in grant.row_scopes:
         clauses.append(_in_employer_unit(Placement.employer_id, Placement.agreement_id, unit))

@@ -49,7 +49,9 @@ def internal_session(factory: sessionmaker[Session]) -> Session:
     return session
 
 
-def identity_taken(session: Session, column: InstrumentedAttribute, value: str) -> bool:
+def identity_taken(
+    session: Session, column: InstrumentedAttribute, value: str, except_id: int | None = None
+) -> bool:
     """Whether an identity number is registered anywhere, in or out of the caller's scope.
 
     The one deliberate look past the row scope: a citizen is registered once nationwide, so a
@@ -58,6 +60,8 @@ def identity_taken(session: Session, column: InstrumentedAttribute, value: str) 
     """
     table = column.class_.__table__
     stmt = select(table.c.id).where(table.c[column.key] == value).limit(1)
+    if except_id is not None:  # a correction: the worker's own number is not taken by someone else
+        stmt = stmt.where(table.c.id != except_id)
     taken = session.connection().execute(stmt).first() is not None
     if taken:
         record_duplicate(session, column, value)

@@ -26,3 +26,16 @@ def years_before(day: dt.date, years: int) -> dt.date:
 def age_on(born: dt.date, day: dt.date) -> int:
     """Completed years of age on `day` (someone born on 29 February turns a year older on 1 March)."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day `months` earlier, or the month's last day if it has no such day (31 August -> 28
+    February)."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    for last in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month + 1, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has a 28th")  # pragma: no cover

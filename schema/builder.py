@@ -28,6 +28,7 @@ from strawberry.types.field import StrawberryField
 
 from planner.engine import CompilingExecutionContext
 from policies.grants import Grant
+from schema import inputs
 from schema.fields import DUTY, POLICY, REQUIRES
 from schema.mutation import Mutation
 from schema.operations import OperationCache
@@ -70,8 +71,21 @@ def policy_catalogue() -> frozenset[str]:
 
 
 def write_duties() -> frozenset[str]:
+    """Every duty the policy may grant: each mutation's, and each input field's that needs its own
+    (an override, the employer quota)."""
+    holders = [
+        Mutation,
+        *(
+            v
+            for v in vars(inputs).values()
+            if isinstance(getattr(v, "__strawberry_definition__", None), StrawberryObjectDefinition)
+        ),
+    ]
     return frozenset(
-        f.metadata[DUTY] for f in Mutation.__strawberry_definition__.fields if DUTY in f.metadata
+        f.metadata[DUTY]
+        for cls in holders
+        for f in cls.__strawberry_definition__.fields
+        if DUTY in f.metadata
     )
 
 

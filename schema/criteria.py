@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from strawberry.schema.name_converter import NameConverter
-from strawberry.types.base import StrawberryOptional
+from strawberry.types.base import StrawberryObjectDefinition, StrawberryOptional
 
 from ledger.entries import Criteria
 from models.sealing import keyring
@@ -42,7 +42,8 @@ def _inputs() -> dict[str, dict[str, dict[str, str]]]:
 
     names = NameConverter()
     table: dict[str, dict[str, dict[str, str]]] = {}
-    for root in Query.__strawberry_definition__.fields:
+    query: StrawberryObjectDefinition = getattr(Query, "__strawberry_definition__")  # noqa: B009
+    for root in query.fields:
         for argument in root.arguments:
             kind = argument.type
             kind = kind.of_type if isinstance(kind, StrawberryOptional) else kind

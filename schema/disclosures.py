@@ -73,7 +73,8 @@ class DisclosureRecordingContext(StrawberryGraphQLCoreExecutionContext):
             node = details[0].node
             if node.name.value != "pageInfo" or not connection.edges:
                 continue
-            wanted = selected_names(node, self.fragments)
+            definitions = {name: details.definition for name, details in self.fragments.items()}
+            wanted = selected_names(node, definitions)
             if "startCursor" in wanted:
                 self._node_disclosed(connection.edges[0].node)
             if "endCursor" in wanted:

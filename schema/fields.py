@@ -50,6 +50,11 @@ def needs_types(*type_names: str, description: str | None = None, **kwargs: Any)
     return strawberry.field(description=description, metadata={REQUIRES: type_names}, **kwargs)
 
 
+def duty_mark(name: str, description: str) -> str:
+    """The description of an input field that exists only for offices with the duty `name`."""
+    return _describe(description, f"Write duty: {name}")
+
+
 def duty(name: str, description: str | None = None, **kwargs: Any) -> Any:
     """A mutation present only for offices whose write duties include `name`."""
     return strawberry.mutation(

@@ -6,6 +6,7 @@ names more than the office's duty needs.
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 
@@ -22,6 +23,7 @@ from models import (
     TravelDocument,
     WorkerStatus,
 )
+from schema.fields import DUTY, duty_mark
 
 
 @strawberry.input
@@ -40,9 +42,15 @@ class RegisterWorkerInput:
 
 
 @strawberry.input
-class UpdateWorkerStatusInput:
+class ChangeWorkerStatusInput:
     worker_id: strawberry.ID
     status: WorkerStatus
+    reason: str = strawberry.field(description="Why, for the status history.")
+
+
+@strawberry.input(description="Proceed despite refusals the agreement marks overridable; kept and ledgered.")
+class OverrideInput:
+    reason: str = strawberry.field(description="At least 20 characters.")
 
 
 @strawberry.input
@@ -53,6 +61,11 @@ class CreatePlacementInput:
     job: str
     monthly_wage_cny: Decimal
     start_date: dt.date = strawberry.field(description="Planned start.")
+    override: OverrideInput | None = strawberry.field(
+        default=None,
+        description=duty_mark("overrideProcedure", "Proceed despite overridable refusals, with a reason."),
+        metadata={DUTY: "overrideProcedure"},
+    )
 
 
 @strawberry.input
@@ -139,3 +152,67 @@ class AddTalksMinutesInput:
     vietnamese_delegation: str
     chinese_delegation: str
     summary: str
+
+
+@strawberry.input
+class UpdateAgreementRequirementsInput:
+    agreement_id: strawberry.ID
+    clearance_valid_months: int | None = None
+    health_valid_months: int | None = None
+    minimum_age: int | None = None
+    minimum_monthly_wage_cny: Decimal | None = None
+    overridable: list[str] | None = strawberry.field(default=None, description="Rule names.")
+
+
+@strawberry.input(description="Fields left out stay as they are; an empty string removes a number.")
+class UpdateWorkerInput:
+    worker_id: strawberry.ID
+    reason: str
+    full_name: str | None = None
+    border_pass_number: str | None = None
+    passport_number: str | None = None
+    phone: str | None = None
+
+
+def _quota_field() -> Any:
+    return strawberry.field(
+        default=None,
+        description=duty_mark("setEmployerQuota", "Open placements the employer may have at once."),
+        metadata={DUTY: "setEmployerQuota"},
+    )
+
+
+@strawberry.input
+class RegisterEmployerInput:
+    name_zh: str
+    name_vi: str
+    social_credit_code: str = strawberry.field(description="18 characters (GB 32100-2015).")
+    county_code: str
+    address: str
+    sector: str
+    contact: str
+    approved_quota: int | None = _quota_field()
+
+
+@strawberry.input(description="Fields left out stay as they are.")
+class UpdateEmployerInput:
+    employer_id: strawberry.ID
+    reason: str
+    name_zh: str | None = None
+    name_vi: str | None = None
+    address: str | None = None
+    sector: str | None = None
+    contact: str | None = None
+    approved_quota: int | None = _quota_field()
+
+
+@strawberry.input
+class CancelPlacementInput:
+    placement_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input
+class VoidRecordInput:
+    record_id: strawberry.ID = strawberry.field(description="A crossing, health check or police clearance.")
+    reason: str

@@ -5,16 +5,29 @@ How every mutation runs (duty check, savepoint, errors, ledger) is `schema.writi
 
 import strawberry
 
-from resolvers.writes import agreements, checks, crossings, incidents, placements, workers
+from resolvers.writes import (
+    agreements,
+    checks,
+    crossings,
+    employers,
+    incidents,
+    lifecycle,
+    placements,
+    requirements,
+    voids,
+    workers,
+)
 from schema import inputs
 from schema.payloads import (
     AgreementPayload,
     CrossingPayload,
+    EmployerPayload,
     HealthCheckPayload,
     IncidentPayload,
     PlacementPayload,
     PoliceClearancePayload,
     TalksMinutesPayload,
+    VoidRecordPayload,
     WorkerPayload,
 )
 from schema.writing import write_duty
@@ -29,11 +42,18 @@ class Mutation:
         workers.register_worker,
         WorkerPayload,
     )
-    update_worker_status: WorkerPayload = write_duty(
-        "updateWorkerStatus",
-        "Move a worker through the lifecycle (e.g. suspend).",
-        inputs.UpdateWorkerStatusInput,
-        workers.update_worker_status,
+    change_worker_status: WorkerPayload = write_duty(
+        "changeWorkerStatus",
+        "Change a worker's status by hand (suspend, lift a suspension, correct an error), with a reason.",
+        inputs.ChangeWorkerStatusInput,
+        lifecycle.change_worker_status,
+        WorkerPayload,
+    )
+    update_worker: WorkerPayload = write_duty(
+        "updateWorker",
+        "Correct a worker's name, numbers or phone, with a reason.",
+        inputs.UpdateWorkerInput,
+        workers.update_worker,
         WorkerPayload,
     )
     create_placement: PlacementPayload = write_duty(
@@ -41,6 +61,13 @@ class Mutation:
         "Place a worker with an employer under an active agreement.",
         inputs.CreatePlacementInput,
         placements.create_placement,
+        PlacementPayload,
+    )
+    cancel_placement: PlacementPayload = write_duty(
+        "cancelPlacement",
+        "Cancel a planned placement, with a reason; it is kept as CANCELLED.",
+        inputs.CancelPlacementInput,
+        placements.cancel_placement,
         PlacementPayload,
     )
     confirm_placement_start: PlacementPayload = write_duty(
@@ -64,6 +91,13 @@ class Mutation:
         crossings.record_crossing,
         CrossingPayload,
     )
+    void_record: VoidRecordPayload = write_duty(
+        "voidRecord",
+        "Void a mistaken crossing, health check or clearance, with a reason; it is kept and shown as void.",
+        inputs.VoidRecordInput,
+        voids.void_record,
+        VoidRecordPayload,
+    )
     record_health_check: HealthCheckPayload = write_duty(
         "recordHealthCheck",
         "Record a health check.",
@@ -73,7 +107,7 @@ class Mutation:
     )
     record_police_clearance: PoliceClearancePayload = write_duty(
         "recordPoliceClearance",
-        "Record a police clearance; a clear one moves a registered worker to cleared.",
+        "Record a police clearance; with a fit health check, a clear one makes the worker cleared.",
         inputs.RecordPoliceClearanceInput,
         checks.record_police_clearance,
         PoliceClearancePayload,
@@ -112,4 +146,25 @@ class Mutation:
         inputs.AddTalksMinutesInput,
         agreements.add_talks_minutes,
         TalksMinutesPayload,
+    )
+    update_agreement_requirements: AgreementPayload = write_duty(
+        "updateAgreementRequirements",
+        "Change the requirements placements under an agreement must meet.",
+        inputs.UpdateAgreementRequirementsInput,
+        requirements.update_agreement_requirements,
+        AgreementPayload,
+    )
+    register_employer: EmployerPayload = write_duty(
+        "registerEmployer",
+        "Register an employer in your jurisdiction (or a region of your agreements).",
+        inputs.RegisterEmployerInput,
+        employers.register_employer,
+        EmployerPayload,
+    )
+    update_employer: EmployerPayload = write_duty(
+        "updateEmployer",
+        "Correct an employer's details, with a reason; the quota needs the duty setEmployerQuota.",
+        inputs.UpdateEmployerInput,
+        employers.update_employer,
+        EmployerPayload,
     )

@@ -9,10 +9,12 @@ from typing import Any
 
 import strawberry
 
+from resolvers.opaque import encode_id
 from schema.fields import REQUIRES
 from schema.types.agreements import Agreement, TalksMinutes
 from schema.types.checks import HealthCheck, PoliceClearance
 from schema.types.crossings import Crossing
+from schema.types.employers import Employer
 from schema.types.incidents import Incident
 from schema.types.placements import Placement
 from schema.types.workers import Worker
@@ -34,6 +36,12 @@ class Payload:
     errors: list[UserError] = strawberry.field(
         default_factory=list, description="Empty if the write was made; else every reason it was refused."
     )
+
+    @classmethod
+    def answer(cls, row: Any) -> "Payload":
+        """The payload for a row written: its one field besides `errors` wraps the row."""
+        field = next(f for f in cls.__strawberry_definition__.fields if f.python_name != "errors")  # type: ignore[attr-defined]
+        return cls(**{field.python_name: field.type.of_type(db=row)})
 
 
 @strawberry.type(description="The Worker written, or the errors that refused it.")
@@ -74,3 +82,17 @@ class AgreementPayload(Payload):
 @strawberry.type(description="The TalksMinutes written, or the errors that refused it.")
 class TalksMinutesPayload(Payload):
     talks_minutes: TalksMinutes | None = _node("TalksMinutes")
+
+
+@strawberry.type(description="The Employer written, or the errors that refused it.")
+class EmployerPayload(Payload):
+    employer: Employer | None = _node("Employer")
+
+
+@strawberry.type(description="The record voided, or the errors that refused it.")
+class VoidRecordPayload(Payload):
+    record_id: strawberry.ID | None = strawberry.field(default=None, description="The record now void.")
+
+    @classmethod
+    def answer(cls, row: Any) -> "Payload":
+        return cls(record_id=strawberry.ID(encode_id(type(row).__name__, row.id)))

@@ -32,13 +32,6 @@ def _user_error(error: InputError) -> UserError:
     return UserError(field=error.field, message=message_of(error, reader_language()), code=error.code)
 
 
-def _node_field(payload: type[Payload]) -> tuple[str, Callable[..., Any]]:
-    """The payload's one field besides `errors`, and the GraphQL type that wraps a row for it."""
-    definition = payload.__strawberry_definition__  # type: ignore[attr-defined]
-    field = next(f for f in definition.fields if f.python_name != "errors")
-    return field.python_name, field.type.of_type
-
-
 def write_duty(
     name: str,
     description: str,
@@ -47,7 +40,6 @@ def write_duty(
     payload: type[PayloadT],
 ) -> Any:
     """A mutation field for the write duty `name` (the policy's name for it, in duties.csv)."""
-    field_name, wrap = _node_field(payload)
 
     def resolve(info: Info, input: Any) -> Any:
         context = info.context
@@ -62,7 +54,7 @@ def write_duty(
             return payload(errors=[_user_error(exc)])
         context.written.append((name, type(row).__name__, row.id))
         context.written.extend(w.written)
-        return payload(**{field_name: wrap(db=row)})
+        return payload.answer(row)
 
     resolve.__annotations__ = {"info": Info, "input": input_type, "return": payload}
     return duty(name, description, resolver=resolve)

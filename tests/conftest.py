@@ -163,7 +163,11 @@ class OfficeClient:
         if self.purpose:
             h["X-Purpose"] = self.purpose
         h.update(headers or {})
-        return self.http.post("/graphql", json=body, headers=h)
+        response = self.http.post("/graphql", json=body, headers=h)
+        if response.status_code == 429:  # a well-behaved client waits as told, once
+            time.sleep(float(response.headers.get("Retry-After", "1")))
+            response = self.http.post("/graphql", json=body, headers=h)
+        return response
 
     def query(self, query: str, variables: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]:
         response = self.post({"query": query, "variables": variables or {}}, **kw)

@@ -138,7 +138,7 @@ def test_a_duplicate_registration_is_a_recorded_look_past_the_row_scope(database
 def test_audit_log_filters_by_office_worker_time_and_limit_newest_first(database, as_office) -> None:
     hekou = as_office("cn-hekou")
     worker = hekou.data("{ workers(first: 1) { nodes { id fullName } } }")["workers"]["nodes"][0]
-    entries = _log(database, "--worker", worker["id"], "--limit", "5")
+    entries = _log(database, f"--worker={worker['id']}", "--limit", "5")  # an ID may start with "-"
     assert entries and all(worker["id"] in e["workers"] for e in entries)
     assert [e["seq"] for e in entries] == sorted((e["seq"] for e in entries), reverse=True)
     newest = entries[0]
@@ -185,3 +185,10 @@ def test_any_office_reads_a_ledger_checkpoint_without_purpose_and_verify_holds_i
     written = tmp_path / "cli-checkpoint.json"
     run_cli(database, "audit", "checkpoint", "--output", str(written))
     assert json.loads(written.read_text())["seq"] >= body["seq"]
+
+
+def test_a_cursor_asked_for_through_a_fragment_is_recorded(database, as_office) -> None:
+    hekou = as_office("cn-hekou")
+    hekou.data("{ incidents(first: 1) { pageInfo { ...Ends } } } fragment Ends on PageInfo { endCursor }")
+    (line,) = _log(database, "--limit", "1", "--office", "cn-hekou")
+    assert line["fields"] == ["Incident.cursor"] and len(line["workers"]) == 1

@@ -163,7 +163,7 @@ def test_a_write_that_fails_after_its_insert_leaves_nothing_and_keeps_the_one_be
         """mutation($a: RegisterWorkerInput!, $b: RegisterWorkerInput!) {
           first: registerWorker(input: $a) { worker { id } errors { field code } }
           second: registerWorker(input: $b) { worker { id } errors { field code } } }""",
-        {"a": _worker(own, "002990000101"), "b": _worker(foreign, "002990000102")},
+        {"a": _worker(own, "002199000101"), "b": _worker(foreign, "002199000102")},
     )
     assert body["first"]["errors"] == [] and body["first"]["worker"]["id"]
     assert body["second"] == {
@@ -171,10 +171,10 @@ def test_a_write_that_fails_after_its_insert_leaves_nothing_and_keeps_the_one_be
         "errors": [{"field": "homeCommuneCode", "code": "OUT_OF_JURISDICTION"}],
     }
     # The province sees both districts: the first worker is there, the second left no row behind.
-    assert labour.data(FIND, {"n": "002990000101"})["workers"]["nodes"] == [
+    assert labour.data(FIND, {"n": "002199000101"})["workers"]["nodes"] == [
         {"id": body["first"]["worker"]["id"]}
     ]
-    assert labour.data(FIND, {"n": "002990000102"})["workers"]["nodes"] == []
+    assert labour.data(FIND, {"n": "002199000102"})["workers"]["nodes"] == []
     assert labour.data("{ workers(first: 0) { totalCount } }")["workers"]["totalCount"] == before + 1
 
 
@@ -191,7 +191,7 @@ def test_racing_registrations_of_one_national_id_make_one_worker_and_clean_refus
         "X-Purpose": "worker-registration",
     }
     start = threading.Barrier(8)
-    payload = {"query": REGISTER, "variables": {"input": _worker(commune, "010990000201")}}
+    payload = {"query": REGISTER, "variables": {"input": _worker(commune, "010199000201")}}
 
     def register(_: int) -> dict:
         with httpx.Client(base_url=live_server.url, timeout=60) as http:

@@ -1,62 +1,64 @@
-"""Health checks (health departments) and police clearances (police)."""
+"""Health checks (health departments) and police clearances (police); together they clear a worker."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from models import ClearanceResult, HealthCheck, HealthResult, PoliceClearance, Worker, WorkerStatus
+from models import ClearanceResult, HealthCheck, HealthResult, PoliceClearance, Worker
 from models.sealing import keyring
 from resolvers.errors import InputError
 from resolvers.validation import Checks
+from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find
 
 
-def _worker_and_checks(
-    session: Session, data: Any, day_field: str, day: Any
-) -> tuple[Worker | None, Checks, Any]:
+def _worker_day_notes(
+    w: WriteContext, data: Any, day_field: str, day: dt.date
+) -> tuple[Worker, dt.date, str | None]:
+    """The worker, the day (not in the future, not before the worker's birth) and the notes."""
     checks = Checks()
-    when = checks.date(day_field, day)
     notes = checks.text("notes", data.notes, max_len=2000, required=False)
     worker = None
     try:
-        worker = find(session, Worker, "workerId", data.worker_id, "Worker")
+        worker = find(w.session, Worker, "workerId", data.worker_id, "Worker")
     except InputError as exc:
         checks.errors.append(exc)
-    return worker, checks, (when, notes)
+    earliest = worker.date_of_birth if worker is not None else dt.date(1900, 1, 1)
+    when = checks.date(day_field, day, earliest=earliest, latest=w.today)
+    checks.done()
+    if worker is None or when is None:  # each came with an error above
+        raise InputError(day_field, "is required", "REQUIRED")
+    return worker, when, notes
 
 
 def record_health_check(w: WriteContext, data: Any) -> HealthCheck:
-    session, grant = w.session, w.grant
-    worker, checks, (checked_on, notes) = _worker_and_checks(session, data, "checkedOn", data.checked_on)
-    checks.done()
+    worker, checked_on, notes = _worker_day_notes(w, data, "checkedOn", data.checked_on)
     check = HealthCheck(
         worker_id=worker.id,
         checked_on=checked_on,
         result=HealthResult(data.result.value),
         notes_sealed=keyring().seal(notes),
-        recorded_by_office_id=grant.office.id,
+        recorded_by_office_id=w.grant.office.id,
     )
-    session.add(check)
-    session.flush()
+    w.session.add(check)
+    w.session.flush()
+    lifecycle.checks_changed(w, worker, "recordHealthCheck")
+    w.session.flush()
     return check
 
 
 def record_police_clearance(w: WriteContext, data: Any) -> PoliceClearance:
-    session, grant = w.session, w.grant
-    worker, checks, (issued_on, notes) = _worker_and_checks(session, data, "issuedOn", data.issued_on)
-    checks.done()
-    result = ClearanceResult(data.result.value)
+    worker, issued_on, notes = _worker_day_notes(w, data, "issuedOn", data.issued_on)
     clearance = PoliceClearance(
         worker_id=worker.id,
         issued_on=issued_on,
-        result=result,
+        result=ClearanceResult(data.result.value),
         notes_sealed=keyring().seal(notes),
-        recorded_by_office_id=grant.office.id,
+        recorded_by_office_id=w.grant.office.id,
     )
-    session.add(clearance)
-    if result == ClearanceResult.CLEAR and worker.status == WorkerStatus.REGISTERED:
-        worker.status = WorkerStatus.CLEARED
-    session.flush()
+    w.session.add(clearance)
+    w.session.flush()
+    lifecycle.checks_changed(w, worker, "recordPoliceClearance")
+    w.session.flush()
     return clearance

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import AdminUnit
+from models import AdminUnit, Correction
 from policies.grants import Grant
 from resolvers.errors import InputError, NotFoundError
 from resolvers.listing import internal_id
@@ -28,6 +28,21 @@ class WriteContext:
 
     def ledger(self, duty: str, row: Any) -> None:
         self.written.append((duty, type(row).__name__, row.id))
+
+    def correct(self, row: Any, duty: str, fields: list[str], reason: str | None) -> None:
+        """Keeps who changed which fields of `row`, when and why, and ledgers it."""
+        self.session.flush()
+        correction = Correction(
+            record_type=type(row).__name__,
+            record_id=row.id,
+            duty=duty,
+            fields=",".join(fields),
+            reason=reason or "",
+            office_id=self.grant.office.id,
+        )
+        self.session.add(correction)
+        self.session.flush()
+        self.ledger(duty, correction)
 
 
 def find(session: Session, model: Any, field: str, global_id: str, type_name: str) -> Any:

@@ -25,6 +25,8 @@ def report_incident(w: WriteContext, data: Any) -> Incident:
     except InputError as exc:
         checks.errors.append(exc)
     checks.done()
+    if worker is None:  # it came with an error above
+        raise InputError("workerId", "could not be read", "INVALID")
     incident = Incident(
         worker_id=worker.id,
         placement_id=placement.id if placement else None,

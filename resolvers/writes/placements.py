@@ -1,15 +1,182 @@
-"""Placements: created by labour, confirmed and ended by the Chinese office where the worker works."""
+"""Placements: created by labour under the agreement's requirements, confirmed and ended by the
+Chinese office where the worker works, cancelled by labour while still planned."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from models import Agreement, AgreementStatus, Employer, Placement, PlacementStatus, Worker, WorkerStatus
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from models import (
+    Agreement,
+    AgreementStatus,
+    Employer,
+    Placement,
+    PlacementStatus,
+    ProcedureOverride,
+    UnitClosure,
+    Worker,
+    WorkerStatus,
+)
+from procedure import Requirements
+from resolvers.clock import age_on
 from resolvers.errors import InputError
 from resolvers.validation import Checks
+from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find, require_in_scope
+from resolvers.writes.lifecycle import BrokenRule
+from resolvers.writes.requirements import requirements_for
 
 ENDINGS = {PlacementStatus.COMPLETED, PlacementStatus.TERMINATED, PlacementStatus.ABSCONDED}
+OPEN = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
+INELIGIBLE = (WorkerStatus.SUSPENDED, WorkerStatus.ABSCONDED, WorkerStatus.DEPLOYED)
+MIN_OVERRIDE_REASON = 20
+
+P = Placement.__table__
+
+
+def in_force(agreement: Agreement, day: dt.date) -> bool:
+    return (
+        agreement.status == AgreementStatus.ACTIVE
+        and agreement.valid_from <= day
+        and (agreement.valid_to is None or day <= agreement.valid_to)
+    )
+
+
+def _count(session: Session, *where: Any) -> int:
+    """Counted over the whole registry, past the caller's row scope: a quota is everyone's."""
+    return session.connection().execute(select(func.count()).select_from(P).where(*where)).scalar_one()
+
+
+def _placement_refusals(
+    session: Session, worker: Worker, employer: Employer, agreement: Agreement, start: dt.date, wage: Any
+) -> list[BrokenRule]:
+    req: Requirements = requirements_for(session, agreement.id)
+    refusals = lifecycle.missing_prerequisites(session, worker, start, req)
+    if age_on(worker.date_of_birth, start) < req.minimum_age:
+        refusals.append(
+            BrokenRule(
+                "minimum-age",
+                "workerId",
+                "must be at least {age} years old on the start date",
+                "UNDERAGE",
+                (("age", req.minimum_age),),
+            )
+        )
+    if worker.status in INELIGIBLE:
+        refusals.append(
+            BrokenRule(
+                "status",
+                "workerId",
+                "a worker who is {status} cannot be placed",
+                "INELIGIBLE_STATUS",
+                (("status", worker.status.value),),
+            )
+        )
+    if _count(session, P.c.worker_id == worker.id, P.c.status.in_([s.value for s in OPEN])):
+        refusals.append(
+            BrokenRule(
+                "one-open-placement",
+                "workerId",
+                "already has a planned or active placement",
+                "ALREADY_PLACED",
+            )
+        )
+    inside = session.connection().execute(
+        select(UnitClosure.descendant_id).where(
+            UnitClosure.ancestor_id == agreement.cn_unit_id, UnitClosure.descendant_id == employer.county_id
+        )
+    )
+    if inside.first() is None:
+        refusals.append(
+            BrokenRule(
+                "employer-in-agreement",
+                "employerId",
+                "the employer is not inside the agreement's Chinese party",
+                "OUTSIDE_AGREEMENT",
+            )
+        )
+    if agreement.status != AgreementStatus.ACTIVE:
+        refusals.append(
+            BrokenRule(
+                "agreement-in-force",
+                "agreementId",
+                "the agreement is {status}",
+                "AGREEMENT_NOT_IN_FORCE",
+                (("status", agreement.status.value),),
+            )
+        )
+    elif not in_force(agreement, start):
+        refusals.append(
+            BrokenRule(
+                "agreement-in-force",
+                "startDate",
+                "the start is outside the agreement's validity",
+                "AGREEMENT_NOT_IN_FORCE",
+            )
+        )
+    if _count(session, P.c.employer_id == employer.id, P.c.status.in_([s.value for s in OPEN])) >= (
+        employer.approved_quota
+    ):
+        refusals.append(
+            BrokenRule(
+                "employer-quota",
+                "employerId",
+                "the employer's approved quota of {quota} open placements is reached",
+                "QUOTA_EXCEEDED",
+                (("quota", employer.approved_quota),),
+            )
+        )
+    if agreement.yearly_quota is not None:
+        year = and_(
+            P.c.start_date >= dt.date(start.year, 1, 1), P.c.start_date <= dt.date(start.year, 12, 31)
+        )
+        started = _count(
+            session, P.c.agreement_id == agreement.id, year, P.c.status != PlacementStatus.CANCELLED.value
+        )
+        if started >= agreement.yearly_quota:
+            refusals.append(
+                BrokenRule(
+                    "agreement-quota",
+                    "agreementId",
+                    "the agreement's quota of {quota} placements starting in {year} is reached",
+                    "QUOTA_EXCEEDED",
+                    (("quota", agreement.yearly_quota), ("year", start.year)),
+                )
+            )
+    if wage is not None and wage < req.minimum_monthly_wage_cny:
+        refusals.append(
+            BrokenRule(
+                "minimum-wage",
+                "monthlyWageCny",
+                "must be at least the agreement's minimum of {minimum} CNY",
+                "BELOW_MINIMUM_WAGE",
+                (("minimum", str(req.minimum_monthly_wage_cny)),),
+            )
+        )
+    return refusals
+
+
+def _overridden(
+    w: WriteContext, checks: Checks, override: Any, refusals: list[BrokenRule], overridable: frozenset[str]
+) -> list[BrokenRule]:
+    """The refusals an override lifts: all of them, if every one is overridable and the reason is given."""
+    if override is None or not refusals:
+        return []
+    if not w.grant.can_write("overrideProcedure"):
+        checks.fail("override", "your office may not override the procedure", "FORBIDDEN")
+        return []
+    reason = checks.text("override.reason", override.reason, max_len=2000)
+    if reason is not None and len(reason) < MIN_OVERRIDE_REASON:
+        checks.fail(
+            "override.reason", "must be at least {length} characters", "TOO_SHORT", length=MIN_OVERRIDE_REASON
+        )
+    fixed = [r for r in refusals if r.rule not in overridable]
+    if fixed:
+        return []
+    return refusals
 
 
 def create_placement(w: WriteContext, data: Any) -> Placement:
@@ -28,13 +195,22 @@ def create_placement(w: WriteContext, data: Any) -> Placement:
             found[name] = find(session, model, field, gid, name)
         except InputError as exc:
             checks.errors.append(exc)
-    agreement = found.get("Agreement")
-    if agreement is not None and agreement.status != AgreementStatus.ACTIVE:
-        checks.fail("agreementId", "the agreement is not active", "AGREEMENT_NOT_ACTIVE")
+    worker, employer, agreement = found.get("Worker"), found.get("Employer"), found.get("Agreement")
+    refusals: list[BrokenRule] = []
+    lifted: list[BrokenRule] = []
+    if worker is not None and employer is not None and agreement is not None and start is not None:
+        refusals = _placement_refusals(session, worker, employer, agreement, start, wage)
+        override = getattr(data, "override", None)
+        lifted = _overridden(
+            w, checks, override, refusals, requirements_for(session, agreement.id).overridable
+        )
+    checks.errors.extend(r.error() for r in refusals if r not in lifted)
     checks.done()
+    if worker is None or employer is None or agreement is None:  # each came with an error above
+        raise InputError("workerId", "could not be read", "INVALID")
     placement = Placement(
-        worker_id=found["Worker"].id,
-        employer_id=found["Employer"].id,
+        worker_id=worker.id,
+        employer_id=employer.id,
         agreement_id=agreement.id,
         job=job,
         monthly_wage_cny=wage,
@@ -43,6 +219,16 @@ def create_placement(w: WriteContext, data: Any) -> Placement:
     )
     session.add(placement)
     require_in_scope(session, placement, "workerId")
+    if lifted:
+        record = ProcedureOverride(
+            placement_id=placement.id,
+            rules=",".join(sorted({r.rule for r in lifted})),
+            reason=data.override.reason.strip(),
+            office_id=w.grant.office.id,
+        )
+        session.add(record)
+        session.flush()
+        w.ledger("overrideProcedure", record)
     return placement
 
 
@@ -55,14 +241,23 @@ def confirm_placement_start(w: WriteContext, data: Any) -> Placement:
     )
     start = checks.date("startDate", data.start_date) if data.start_date else placement.start_date
     if placement.status != PlacementStatus.PLANNED:
-        checks.fail("placementId", f"the placement is {placement.status.value}, not planned", "INVALID_STATE")
+        checks.fail(
+            "placementId",
+            "the placement is {status}, not planned",
+            "INVALID_STATE",
+            status=placement.status.value,
+        )
+    agreement = session.get(Agreement, placement.agreement_id)
+    if agreement is not None and start is not None and not in_force(agreement, start):
+        checks.fail(
+            "placementId", "the agreement is not in force on the start date", "AGREEMENT_NOT_IN_FORCE"
+        )
+    if permit and _count(session, P.c.work_permit_number == permit, P.c.id != placement.id):
+        checks.fail("workPermitNumber", "is already used", "DUPLICATE")
     checks.done()
     placement.status = PlacementStatus.ACTIVE
     placement.work_permit_number = permit
     placement.start_date = start
-    worker = session.get(Worker, placement.worker_id)
-    if worker is not None:
-        worker.status = WorkerStatus.DEPLOYED
     session.flush()
     return placement
 
@@ -71,20 +266,42 @@ def report_placement_end(w: WriteContext, data: Any) -> Placement:
     session = w.session
     checks = Checks()
     placement = find(session, Placement, "placementId", data.placement_id, "Placement")
-    end = checks.date("endDate", data.end_date)
+    end = checks.date("endDate", data.end_date, latest=w.today)
     outcome = PlacementStatus(data.outcome.value)
     if outcome not in ENDINGS:
         checks.fail("outcome", "must be COMPLETED, TERMINATED or ABSCONDED", "INVALID")
     if placement.status != PlacementStatus.ACTIVE:
-        checks.fail("placementId", f"the placement is {placement.status.value}, not active", "INVALID_STATE")
+        checks.fail(
+            "placementId",
+            "the placement is {status}, not active",
+            "INVALID_STATE",
+            status=placement.status.value,
+        )
     if end is not None and end < placement.start_date:
         checks.fail("endDate", "must not be before the start date", "OUT_OF_RANGE")
     checks.done()
     placement.status = outcome
     placement.end_date = end
     worker = session.get(Worker, placement.worker_id)
-    if worker is not None:
-        absconded = outcome == PlacementStatus.ABSCONDED
-        worker.status = WorkerStatus.ABSCONDED if absconded else WorkerStatus.RETURNED
+    if worker is not None and outcome == PlacementStatus.ABSCONDED:
+        lifecycle.move(w, worker, WorkerStatus.ABSCONDED, "reportPlacementEnd")
     session.flush()
+    return placement
+
+
+def cancel_placement(w: WriteContext, data: Any) -> Placement:
+    """A planned placement that will not happen; kept, with the reason, as CANCELLED."""
+    checks = Checks()
+    placement = find(w.session, Placement, "placementId", data.placement_id, "Placement")
+    reason = checks.text("reason", data.reason, max_len=2000)
+    if placement.status != PlacementStatus.PLANNED:
+        checks.fail(
+            "placementId",
+            "the placement is {status}, not planned",
+            "INVALID_STATE",
+            status=placement.status.value,
+        )
+    checks.done()
+    placement.status = PlacementStatus.CANCELLED
+    w.correct(placement, "cancelPlacement", ["status"], reason)
     return placement

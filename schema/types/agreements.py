@@ -10,6 +10,7 @@ from schema.context import Info
 from schema.fields import governed
 from schema.types.enums import AgreementStatus
 from schema.types.node import AdministrativeUnit, Node, unit_or_none
+from schema.types.procedure import RequirementSet
 
 
 @strawberry.type(description="A border gate through which workers cross.")
@@ -107,6 +108,13 @@ class Agreement(Node):
     async def border_gates(self, info: Info) -> list[BorderGate]:
         loader = info.context.loaders.through(models.BorderGate, agreement_gates, "agreement_id", "gate_id")
         return [BorderGate(db=g) for g in await loader.load(self.db.id)]
+
+    @governed("Agreement.requirements", "The rules a placement under this agreement must meet.")
+    async def requirements(self, info: Info) -> RequirementSet | None:
+        order = (models.AgreementRequirements.agreement_id,)
+        loader = info.context.loaders.children(models.AgreementRequirements, "agreement_id", order)
+        rows = await loader.load(self.db.id)
+        return RequirementSet(db=rows[0]) if rows else None
 
     @governed("Agreement.talksMinutes", "Oldest first.", requires=["TalksMinutes"])
     async def talks_minutes(self, info: Info) -> list[TalksMinutes]:

@@ -37,6 +37,14 @@ class HealthCheck(Node):
     def checked_on(self) -> dt.date:
         return self.db.checked_on
 
+    @governed("HealthCheck.voidedAt", "Set if voided as a mistake: a void record counts for nothing.")
+    def voided_at(self) -> dt.datetime | None:
+        return self.db.voided_at
+
+    @governed("HealthCheck.voidReason", "Why the record was voided.")
+    def void_reason(self) -> str | None:
+        return self.db.void_reason
+
     @governed("HealthCheck.result")
     def result(self) -> HealthResult:
         return self.db.result
@@ -57,6 +65,14 @@ class PoliceClearance(Node):
     @governed("PoliceClearance.issuedOn")
     def issued_on(self) -> dt.date:
         return self.db.issued_on
+
+    @governed("PoliceClearance.voidedAt", "Set if voided as a mistake: a void record counts for nothing.")
+    def voided_at(self) -> dt.datetime | None:
+        return self.db.voided_at
+
+    @governed("PoliceClearance.voidReason", "Why the record was voided.")
+    def void_reason(self) -> str | None:
+        return self.db.void_reason
 
     @governed("PoliceClearance.result")
     def result(self) -> ClearanceResult:

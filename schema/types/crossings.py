@@ -44,6 +44,14 @@ class Crossing(Node):
     def document(self) -> TravelDocument:
         return self.db.document
 
+    @governed("Crossing.voidedAt", "Set if voided as a mistake: a void record counts for nothing.")
+    def voided_at(self) -> dt.datetime | None:
+        return self.db.voided_at
+
+    @governed("Crossing.voidReason", "Why the record was voided.")
+    def void_reason(self) -> str | None:
+        return self.db.void_reason
+
     @governed("Crossing.recordedBy")
     async def recorded_by(self, info: Info) -> Office | None:
         return office_of(await info.context.loaders.by_id(models.Office).load(self.db.recorded_by_office_id))

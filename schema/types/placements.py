@@ -11,6 +11,7 @@ from schema.context import Info
 from schema.fields import governed, governed_input
 from schema.types.enums import PlacementStatus, SortDirection
 from schema.types.node import Node
+from schema.types.procedure import ProcedureOverride
 
 if TYPE_CHECKING:
     from schema.types.agreements import Agreement
@@ -66,6 +67,12 @@ class Placement(Node):
     @governed("Placement.status")
     def status(self) -> PlacementStatus:
         return self.db.status
+
+    @governed("Placement.overrides", "Rules overridden to make this placement, with the reasons.")
+    async def overrides(self, info: Info) -> list[ProcedureOverride]:
+        order = (models.ProcedureOverride.id,)
+        loader = info.context.loaders.children(models.ProcedureOverride, "placement_id", order)
+        return [ProcedureOverride(db=r) for r in await loader.load(self.db.id)]
 
     @governed("Placement.workPermitNumber", "Chinese work permit number, set when the start is confirmed.")
     def work_permit_number(self) -> str | None:

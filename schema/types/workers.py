@@ -13,6 +13,7 @@ from schema.context import Info
 from schema.fields import governed, governed_input
 from schema.types.enums import Sex, SortDirection, WorkerStatus
 from schema.types.node import AdministrativeUnit, Node, Office, office_of, unit_or_none
+from schema.types.procedure import StatusChange
 
 if TYPE_CHECKING:
     from schema.types.checks import HealthCheck, PoliceClearance
@@ -130,6 +131,12 @@ class Worker(Node):
         order = (models.Incident.occurred_on.desc(), models.Incident.id.desc())
         rows = await info.context.loaders.children(models.Incident, "worker_id", order).load(self.db.id)
         return [Incident(db=r) for r in rows]
+
+    @governed("Worker.statusHistory", "Every change of status, oldest first, with its cause.")
+    async def status_history(self, info: Info) -> list[StatusChange]:
+        order = (models.StatusChange.at, models.StatusChange.id)
+        rows = await info.context.loaders.children(models.StatusChange, "worker_id", order).load(self.db.id)
+        return [StatusChange(db=r) for r in rows]
 
     @governed("Worker.disclosures", "Who received this worker's data, newest first (the ledger).")
     async def disclosures(self, info: Info, first: int = 50) -> list["Disclosure"]:

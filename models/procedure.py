@@ -1,0 +1,76 @@
+"""What the agreed procedure keeps beside the records: each agreement's requirements, every status
+change of a worker, every override of a rule, every correction, and the void mark on a record.
+
+Corrections never overwrite silently: the record changes, and a `Correction` row says who, when,
+why and which fields (names only; the values are in the record and the ledger).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, BigId, UtcDateTime, db_enum, utcnow
+from models.workers import WorkerStatus
+
+
+class AgreementRequirements(Base):
+    """An agreement's requirement set; an agreement without a row follows the data file's defaults."""
+
+    __tablename__ = "agreement_requirements"
+
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), primary_key=True)
+    clearance_valid_months: Mapped[int] = mapped_column(Integer)
+    health_valid_months: Mapped[int] = mapped_column(Integer)
+    minimum_age: Mapped[int] = mapped_column(Integer)
+    minimum_monthly_wage_cny: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    overridable: Mapped[str] = mapped_column(String(500))  # rule names, comma-separated
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class StatusChange(Base):
+    __tablename__ = "worker_status_changes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    from_status: Mapped[WorkerStatus | None] = mapped_column(db_enum(WorkerStatus, 16))
+    to_status: Mapped[WorkerStatus] = mapped_column(db_enum(WorkerStatus, 16))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    cause: Mapped[str] = mapped_column(String(64))  # the write that caused it (a duty name)
+
+
+class ProcedureOverride(Base):
+    __tablename__ = "procedure_overrides"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"), index=True)
+    rules: Mapped[str] = mapped_column(String(500))  # the rules overridden, comma-separated
+    reason: Mapped[str] = mapped_column(Text)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Correction(Base):
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(32))
+    record_id: Mapped[int] = mapped_column(Integer)
+    duty: Mapped[str] = mapped_column(String(64))
+    fields: Mapped[str] = mapped_column(String(500))  # names of the fields changed, never their values
+    reason: Mapped[str] = mapped_column(Text)
+    office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class Voidable:
+    """A record that can be voided: kept and shown as void, never counted by the rules."""
+
+    voided_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_by_office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))

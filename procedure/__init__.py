@@ -1,0 +1,87 @@
+"""The agreed procedure as data: the default requirement set and the manual status changes.
+
+Both are files people review against the agreements (`requirements.toml`, `transitions.csv`);
+the code reads them and never names a value of its own.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from models import WorkerStatus
+
+HERE = Path(__file__).parent
+
+# Every rule a requirement set can mark overridable, and the refusal code each gives.
+RULES = {
+    "clearance": "PREREQUISITE_MISSING",
+    "clearance-age": "PREREQUISITE_MISSING",
+    "health": "PREREQUISITE_MISSING",
+    "health-age": "PREREQUISITE_MISSING",
+    "minimum-age": "UNDERAGE",
+    "status": "INELIGIBLE_STATUS",
+    "one-open-placement": "ALREADY_PLACED",
+    "employer-in-agreement": "OUTSIDE_AGREEMENT",
+    "agreement-in-force": "AGREEMENT_NOT_IN_FORCE",
+    "employer-quota": "QUOTA_EXCEEDED",
+    "agreement-quota": "QUOTA_EXCEEDED",
+    "minimum-wage": "BELOW_MINIMUM_WAGE",
+}
+
+
+@dataclass(frozen=True)
+class Requirements:
+    clearance_valid_months: int
+    health_valid_months: int
+    minimum_age: int
+    minimum_monthly_wage_cny: Decimal
+    overridable: frozenset[str]
+
+
+@cache
+def default_requirements() -> Requirements:
+    data = tomllib.loads((HERE / "requirements.toml").read_text(encoding="utf-8"))
+    unknown = set(data["overridable"]) - set(RULES)
+    if unknown:
+        raise ValueError(f"requirements.toml: unknown rules {sorted(unknown)}")
+    return Requirements(
+        clearance_valid_months=int(data["clearance_valid_months"]),
+        health_valid_months=int(data["health_valid_months"]),
+        minimum_age=int(data["minimum_age"]),
+        minimum_monthly_wage_cny=Decimal(str(data["minimum_monthly_wage_cny"])),
+        overridable=frozenset(data["overridable"]),
+    )
+
+
+def default_row_values() -> dict[str, object]:
+    """The defaults as the columns of an agreement's requirement row (models.AgreementRequirements)."""
+    req = default_requirements()
+    return {
+        "clearance_valid_months": req.clearance_valid_months,
+        "health_valid_months": req.health_valid_months,
+        "minimum_age": req.minimum_age,
+        "minimum_monthly_wage_cny": req.minimum_monthly_wage_cny,
+        "overridable": ",".join(sorted(req.overridable)),
+    }
+
+
+@cache
+def manual_transitions() -> frozenset[tuple[WorkerStatus, WorkerStatus]]:
+    pairs = set()
+    for line in (HERE / "transitions.csv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            origin, target, _ = (part.strip() for part in line.split(",", 2))
+            pairs.add((WorkerStatus(origin), WorkerStatus(target)))
+    return frozenset(pairs)
+
+
+@cache
+def identity_province_codes() -> frozenset[str]:
+    lines = (HERE / "identity_provinces.csv").read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        line.split(",", 1)[0].strip() for line in lines if line.strip() and not line.startswith("#")
+    )

@@ -1,0 +1,89 @@
+"""Employers: registered and corrected by the Chinese office where they are, or by labour for the
+regions of its agreements; the approved quota only by an office with the duty to set it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+
+from models import Country, Employer, UnitLevel
+from resolvers.errors import InputError
+from resolvers.validation import Checks
+from resolvers.writes.common import WriteContext, find, find_unit, require_in_scope
+
+CREDIT_CODE = r"[0-9A-HJ-NPQRTUWXY]{18}"  # GB 32100-2015: digits and capitals without I, O, S, V, Z
+QUOTA_DUTY = "setEmployerQuota"
+TEXTS = (
+    ("nameZh", "name_zh", 300),
+    ("nameVi", "name_vi", 300),
+    ("address", "address", 500),
+    ("sector", "sector", 200),
+    ("contact", "contact", 300),
+)
+
+
+def _quota(w: WriteContext, checks: Checks, value: int | None) -> int | None:
+    if value is None:
+        return None
+    if not w.grant.can_write(QUOTA_DUTY):
+        checks.fail("approvedQuota", "only the Chinese office may set the approved quota", "FORBIDDEN")
+        return None
+    return checks.count("approvedQuota", value, maximum=100_000)
+
+
+def _county(w: WriteContext, checks: Checks, code: str) -> int | None:
+    try:
+        unit = find_unit(w.session, "countyCode", code)
+    except InputError as exc:
+        checks.errors.append(exc)
+        return None
+    if unit.country != Country.CN or unit.level != UnitLevel.COUNTY:
+        checks.fail("countyCode", "must be the code of a Chinese county", "INVALID")
+        return None
+    return unit.id
+
+
+def register_employer(w: WriteContext, data: Any) -> Employer:
+    checks = Checks()
+    values: dict[str, Any] = {
+        attr: checks.text(field, getattr(data, attr), max_len=n) for field, attr, n in TEXTS
+    }
+    code = checks.text("socialCreditCode", data.social_credit_code, max_len=18)
+    if code is not None and not re.fullmatch(CREDIT_CODE, code):
+        checks.fail(
+            "socialCreditCode", "must be an 18-character unified social credit code", "INVALID_FORMAT"
+        )
+    elif code is not None:
+        table = Employer.__table__
+        taken = w.session.connection().execute(select(table.c.id).where(table.c.social_credit_code == code))
+        if taken.first() is not None:
+            checks.fail("socialCreditCode", "is already registered", "DUPLICATE")
+    county = _county(w, checks, data.county_code)
+    quota = _quota(w, checks, getattr(data, "approved_quota", None))
+    checks.done()
+    employer = Employer(social_credit_code=code, county_id=county, approved_quota=quota or 0, **values)
+    w.session.add(employer)
+    require_in_scope(w.session, employer, "countyCode")
+    return employer
+
+
+def update_employer(w: WriteContext, data: Any) -> Employer:
+    checks = Checks()
+    employer = find(w.session, Employer, "employerId", data.employer_id, "Employer")
+    reason = checks.text("reason", data.reason, max_len=2000)
+    changed: dict[str, Any] = {}
+    for field, attr, n in TEXTS:
+        if getattr(data, attr) is not None:
+            changed[attr] = checks.text(field, getattr(data, attr), max_len=n)
+    quota = _quota(w, checks, getattr(data, "approved_quota", None))
+    if quota is not None:
+        changed["approved_quota"] = quota
+    if not changed:
+        checks.fail("employerId", "names no field to correct", "REQUIRED")
+    checks.done()
+    for attr, value in changed.items():
+        setattr(employer, attr, value)
+    w.correct(employer, "updateEmployer", sorted(changed), reason)
+    return employer

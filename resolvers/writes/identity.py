@@ -1,0 +1,48 @@
+"""Identity numbers: what a CCCD number says about its holder, and numbers held by one person only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models import Sex
+from models.sealing import keyring
+from policies.sessions import identity_taken
+from procedure import identity_province_codes
+from resolvers.validation import Checks
+
+
+def century_sex_digit(born: dt.date, sex: Sex) -> str:
+    """The fourth digit of a CCCD: 0/1 for men/women born in the 1900s, 2/3 in the 2000s, and so on."""
+    century = (born.year // 100 - 19) * 2
+    return str(century + (1 if sex == Sex.FEMALE else 0))
+
+
+def check_national_id(checks: Checks, number: str | None, born: dt.date | None, sex: Sex) -> None:
+    """A CCCD whose province code, century/sex digit or year of birth contradicts the worker is refused."""
+    if number is None or born is None:
+        return
+    if (
+        number[:3] not in identity_province_codes()
+        or number[3] != century_sex_digit(born, sex)
+        or number[4:6] != f"{born.year % 100:02d}"
+    ):
+        checks.fail(
+            "nationalIdNumber",
+            "does not match the date of birth and sex (or names no province)",
+            "INCONSISTENT_IDENTITY",
+        )
+
+
+def check_unique(
+    checks: Checks, session: Session, field: str, column: Any, number: str | None, own_id: int | None = None
+) -> str | None:
+    """The number's blind index, refusing a number another worker already holds."""
+    index = keyring().blind_index(number)
+    if index is None:
+        return None
+    if identity_taken(session, column, index, except_id=own_id):
+        checks.fail(field, "is already registered", "DUPLICATE")
+    return index

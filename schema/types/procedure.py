@@ -1,0 +1,96 @@
+"""What the procedure shows: requirement sets, status histories, overrides and void marks.
+
+These types carry no policy marks of their own: the field that leads to them (Worker.statusHistory,
+Placement.overrides, Agreement.requirements, Crossing.void, ...) is the one the policy decides.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import strawberry
+
+import models
+from schema.context import Info
+from schema.types.enums import WorkerStatus
+from schema.types.node import Office, office_of
+
+
+@strawberry.type(description="The rules a placement under an agreement must meet (its gates: borderGates).")
+class RequirementSet:
+    db: strawberry.Private[models.AgreementRequirements]
+
+    @strawberry.field(description="A CLEAR police clearance at most this many months before the start.")
+    def clearance_valid_months(self) -> int:
+        return self.db.clearance_valid_months
+
+    @strawberry.field(description="A FIT health check made at most this many months before the start.")
+    def health_valid_months(self) -> int:
+        return self.db.health_valid_months
+
+    @strawberry.field(description="Age on the start date.")
+    def minimum_age(self) -> int:
+        return self.db.minimum_age
+
+    @strawberry.field
+    def minimum_monthly_wage_cny(self) -> Decimal:
+        return self.db.minimum_monthly_wage_cny
+
+    @strawberry.field(description="Rules an office with the duty overrideProcedure may override.")
+    def overridable(self) -> list[str]:
+        return [rule for rule in self.db.overridable.split(",") if rule]
+
+
+async def _office(info: Info, office_id: int | None) -> Office | None:
+    if office_id is None:
+        return None
+    return office_of(await info.context.loaders.by_id(models.Office).load(office_id))
+
+
+@strawberry.type(description="One change of a worker's status: what caused it, who, when and why.")
+class StatusChange:
+    db: strawberry.Private[models.StatusChange]
+
+    @strawberry.field(description="The status the worker moved to.")
+    def status(self) -> WorkerStatus:
+        return self.db.to_status
+
+    @strawberry.field(name="from", description="The status before; none for the registration.")
+    def from_(self) -> WorkerStatus | None:
+        return self.db.from_status
+
+    @strawberry.field
+    def at(self) -> dt.datetime:
+        return self.db.at
+
+    @strawberry.field
+    async def office(self, info: Info) -> Office | None:
+        return await _office(info, self.db.office_id)
+
+    @strawberry.field(description="Given for a change made by hand.")
+    def reason(self) -> str | None:
+        return self.db.reason
+
+    @strawberry.field(description="The write that caused the change (registerWorker, recordCrossing, ...).")
+    def cause(self) -> str:
+        return self.db.cause
+
+
+@strawberry.type(description="A rule overridden, by whom, when and why.")
+class ProcedureOverride:
+    db: strawberry.Private[models.ProcedureOverride]
+
+    @strawberry.field(description="The rules overridden (e.g. employer-quota, clearance-age).")
+    def rules(self) -> list[str]:
+        return self.db.rules.split(",")
+
+    @strawberry.field
+    def reason(self) -> str:
+        return self.db.reason
+
+    @strawberry.field
+    def at(self) -> dt.datetime:
+        return self.db.at
+
+    @strawberry.field
+    async def office(self, info: Info) -> Office | None:
+        return await _office(info, self.db.office_id)

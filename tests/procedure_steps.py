@@ -1,0 +1,146 @@
+"""The procedure's steps as each office takes them over HTTP, for tests that need a worker at a step.
+
+Every worker is new (a fresh CCCD number consistent with the birth date and sex), so tests do not
+depend on each other or on the demo's histories.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+# The first three digits of a CCCD: the province of birth registration (procedure/identity_provinces.csv).
+CCCD_PROVINCE = {"VN-LC": "010", "VN-HG": "002"}
+LABOUR = {"VN-LC": "lc-labour", "VN-HG": "hg-labour"}
+POLICE = {"VN-LC": "lc-police", "VN-HG": "hg-police"}
+HEALTH = {"VN-LC": "lc-health", "VN-HG": "hg-health"}
+_serial = itertools.count(int(dt.datetime.now().timestamp()) % 500_000)
+
+REGISTER = """mutation($input: RegisterWorkerInput!) {
+  registerWorker(input: $input) { worker { id status } errors { field code message } } }"""
+CLEARANCE = """mutation($input: RecordPoliceClearanceInput!) {
+  recordPoliceClearance(input: $input) { policeClearance { id } errors { field code } } }"""
+HEALTH_CHECK = """mutation($input: RecordHealthCheckInput!) {
+  recordHealthCheck(input: $input) { healthCheck { id } errors { field code } } }"""
+PLACE = """mutation($input: CreatePlacementInput!) {
+  createPlacement(input: $input) { placement { id status } errors { field code message } } }"""
+CROSS = """mutation($input: RecordCrossingInput!) {
+  recordCrossing(input: $input) { crossing { id direction } errors { field code } } }"""
+CONFIRM = """mutation($input: ConfirmPlacementStartInput!) {
+  confirmPlacementStart(input: $input) { placement { id status } errors { field code } } }"""
+END = """mutation($input: ReportPlacementEndInput!) {
+  reportPlacementEnd(input: $input) { placement { id status } errors { field code } } }"""
+STATUS = "query($id: ID!) { node(id: $id) { ... on Worker { status } } }"
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date()
+
+
+def days_ago(days: int) -> str:
+    return (today() - dt.timedelta(days=days)).isoformat()
+
+
+def moment(minutes_ago: float) -> str:
+    return (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)).isoformat()
+
+
+def cccd(province: str, born: dt.date, female: bool, serial: int) -> str:
+    digit = (born.year // 100 - 19) * 2 + (1 if female else 0)
+    return f"{CCCD_PROVINCE[province]}{digit}{born.year % 100:02d}{serial:06d}"
+
+
+def communes(client, parent: str) -> list[str]:
+    query = "query($p: String) { administrativeUnits(parentCode: $p) { code } }"
+    return [u["code"] for u in client.data(query, {"p": parent})["administrativeUnits"]]
+
+
+def register(as_office, province: str = "VN-LC", born: dt.date = dt.date(1996, 5, 4), **extra: Any) -> str:
+    labour = as_office(LABOUR[province], "worker-registration")
+    district = communes(labour, province)[0]
+    serial = next(_serial)
+    data = {
+        "fullName": "Lý Seo Chứ",
+        "dateOfBirth": born.isoformat(),
+        "sex": "MALE",
+        "ethnicity": "Hmong",
+        "nationalIdNumber": cccd(province, born, False, serial),
+        "homeCommuneCode": communes(labour, district)[0],
+        "borderPassNumber": f"BP{serial:07d}",
+        **extra,
+    }
+    result = labour.data(REGISTER, {"input": data})["registerWorker"]
+    assert result["errors"] == [], result["errors"]
+    return result["worker"]["id"]
+
+
+def clear(as_office, worker: str, province: str = "VN-LC", clearance_days_ago: int = 20) -> None:
+    police = as_office(POLICE[province]).data(
+        CLEARANCE,
+        {"input": {"workerId": worker, "issuedOn": days_ago(clearance_days_ago), "result": "CLEAR"}},
+    )
+    assert police["recordPoliceClearance"]["errors"] == []
+    health = as_office(HEALTH[province]).data(
+        HEALTH_CHECK, {"input": {"workerId": worker, "checkedOn": days_ago(15), "result": "FIT"}}
+    )
+    assert health["recordHealthCheck"]["errors"] == []
+
+
+def ids(client, agreement_code: str, county: str) -> tuple[str, str]:
+    """(agreement id, id of an employer in the county) as the client sees them."""
+    agreements = client.data("{ agreements { id code } }")["agreements"]
+    agreement = next(a["id"] for a in agreements if a["code"] == agreement_code)
+    employers = client.data(
+        "query($c: String) { employers(first: 5, filter: {countyCode: $c}) { nodes { id } } }", {"c": county}
+    )
+    return agreement, employers["employers"]["nodes"][0]["id"]
+
+
+def placement_input(worker: str, agreement: str, employer: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "workerId": worker,
+        "employerId": employer,
+        "agreementId": agreement,
+        "job": "Công nhân lắp ráp linh kiện điện tử",
+        "monthlyWageCny": "3800",
+        "startDate": today().isoformat(),
+        **extra,
+    }
+
+
+def place(
+    as_office, worker: str, agreement: str = "AGR-LC-HK", county: str = "CN-YN-HH-HK", **extra: Any
+) -> dict:
+    labour = as_office("lc-labour")
+    agreement_id, employer = ids(labour, agreement, county)
+    return labour.data(PLACE, {"input": placement_input(worker, agreement_id, employer, **extra)})[
+        "createPlacement"
+    ]
+
+
+def cross(
+    as_office,
+    office: str,
+    worker: str,
+    direction: str,
+    gate: str = "GATE-LAOCAI-HEKOU",
+    minutes_ago: float = 30,
+) -> dict:
+    data = {
+        "workerId": worker,
+        "gateCode": gate,
+        "direction": direction,
+        "crossedAt": moment(minutes_ago),
+        "document": "BORDER_PASS",
+    }
+    return as_office(office).data(CROSS, {"input": data})["recordCrossing"]
+
+
+def status(client, worker: str) -> str:
+    return client.data(STATUS, {"id": worker})["node"]["status"]
+
+
+def work_permit() -> str:
+    """A work permit number no other test uses (they are unique)."""
+    return f"YNHK-{next(_serial):08d}"

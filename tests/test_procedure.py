@@ -1,0 +1,462 @@
+"""The agreed procedure over HTTP (DOMAIN.md "The procedure", issue 9): each rule, each refusal code,
+overrides, the event-driven lifecycle, the gate office's scope and the corrections.
+
+Expectations come from the procedure text and the requirement data file it names
+(procedure/requirements.toml: clearance 6 months, health 12 months, age 18, minimum wage 2000 CNY).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import time
+
+import pytest
+
+from tests import procedure_steps as steps
+
+_codes = itertools.count(int(time.time()) % 100_000)
+
+CREATE_AGREEMENT = """mutation($input: CreateAgreementInput!) {
+  createAgreement(input: $input) { agreement { id code } errors { field code } } }"""
+AGREEMENT_STATUS = """mutation($input: UpdateAgreementStatusInput!) {
+  updateAgreementStatus(input: $input) { agreement { status } errors { field code } } }"""
+REQUIREMENTS = """query { agreements { code requirements { clearanceValidMonths healthValidMonths minimumAge
+  minimumMonthlyWageCny overridable } } }"""
+UPDATE_REQUIREMENTS = """mutation($input: UpdateAgreementRequirementsInput!) {
+  updateAgreementRequirements(input: $input) { agreement { requirements { minimumAge minimumMonthlyWageCny } }
+  errors { field code } } }"""
+CHANGE_STATUS = """mutation($input: ChangeWorkerStatusInput!) {
+  changeWorkerStatus(input: $input) { worker { status } errors { field code } } }"""
+HISTORY = """query($id: ID!) { node(id: $id) { ... on Worker { status
+  statusHistory { status from office { code } reason cause } } } }"""
+OVERRIDES = (
+    "query($id: ID!) { node(id: $id) { ... on Placement { overrides { rules reason office { code } } } } }"
+)
+REGISTER_EMPLOYER = """mutation($input: RegisterEmployerInput!) {
+  registerEmployer(input: $input) { employer { id } errors { field code } } }"""
+UPDATE_WORKER = """mutation($input: UpdateWorkerInput!) {
+  updateWorker(input: $input) { worker { borderPassNumber } errors { field code } } }"""
+CANCEL = """mutation($input: CancelPlacementInput!) {
+  cancelPlacement(input: $input) { placement { status } errors { field code } } }"""
+VOID = (
+    """mutation($input: VoidRecordInput!) { voidRecord(input: $input) { recordId errors { field code } } }"""
+)
+
+
+def _codes_of(result: dict) -> set[tuple[str, str]]:
+    return {(e["field"], e["code"]) for e in result["errors"]}
+
+
+def _agreement(
+    as_office, yearly_quota: int | None = None, gates: tuple[str, ...] = ("GATE-LAOCAI-HEKOU",)
+) -> str:
+    """A new Lào Cai – Hekou agreement, so a test may suspend it or fill its quota alone."""
+    data = {
+        "code": f"AGR-LC-HK-T{next(_codes)}",
+        "title": "Biên bản hợp tác thử nghiệm",
+        "vietnamesePartyCode": "VN-LC",
+        "chinesePartyCode": "CN-YN-HH-HK",
+        "signedOn": "2024-01-10",
+        "validFrom": "2024-01-10",
+        "yearlyQuota": yearly_quota,
+        "borderGateCodes": list(gates),
+    }
+    result = as_office("lc-labour").data(CREATE_AGREEMENT, {"input": data})["createAgreement"]
+    assert result["errors"] == []
+    return result["agreement"]["code"]
+
+
+def _employer(as_office, quota: int) -> str:
+    serial = next(_codes)
+    data = {
+        "nameZh": f"河口测试电子有限公司{serial}",
+        "nameVi": f"Công ty TNHH Điện tử thử nghiệm {serial}",
+        "socialCreditCode": f"91532532MA{serial:08d}",
+        "countyCode": "CN-YN-HH-HK",
+        "address": "云南省红河州河口瑶族自治县河口镇",
+        "sector": "electronics assembly",
+        "contact": "+86 873 342 0000",
+        "approvedQuota": quota,
+    }
+    result = as_office("cn-hekou").data(REGISTER_EMPLOYER, {"input": data})["registerEmployer"]
+    assert result["errors"] == []
+    return result["employer"]["id"]
+
+
+def _ready(as_office, province: str = "VN-LC", **register) -> str:
+    worker = steps.register(as_office, province, **register)
+    steps.clear(as_office, worker, province)
+    return worker
+
+
+# -- 1. requirements as data ------------------------------------------------------------------
+
+
+def test_each_agreement_shows_the_default_requirements_of_the_data_file(as_office) -> None:
+    agreements = as_office("cn-hekou").data(REQUIREMENTS)["agreements"]
+    hekou = next(a for a in agreements if a["code"] == "AGR-LC-HK")["requirements"]
+    assert hekou == {
+        "clearanceValidMonths": 6,
+        "healthValidMonths": 12,
+        "minimumAge": 18,
+        "minimumMonthlyWageCny": "2000.00",
+        "overridable": ["agreement-quota", "clearance-age", "employer-quota"],
+    }
+
+
+def test_labour_changes_an_agreements_requirements_and_the_rules_follow(as_office) -> None:
+    code = _agreement(as_office)
+    labour = as_office("lc-labour")
+    agreement, employer = steps.ids(labour, code, "CN-YN-HH-HK")
+    changed = labour.data(UPDATE_REQUIREMENTS, {"input": {"agreementId": agreement, "minimumAge": 30}})
+    assert changed["updateAgreementRequirements"]["errors"] == []
+    assert changed["updateAgreementRequirements"]["agreement"]["requirements"]["minimumAge"] == 30
+    worker = _ready(
+        as_office, born=steps.today().replace(year=steps.today().year - 25) - dt.timedelta(days=3)
+    )
+    result = labour.data(steps.PLACE, {"input": steps.placement_input(worker, agreement, employer)})
+    assert _codes_of(result["createPlacement"]) == {("workerId", "UNDERAGE")}
+
+
+# -- 2. checks on createPlacement ---------------------------------------------------------------
+
+
+def test_a_placement_needs_a_current_clear_clearance_and_a_fit_health_check(as_office) -> None:
+    worker = steps.register(as_office, "VN-LC")
+    result = steps.place(as_office, worker)
+    assert _codes_of(result) == {("workerId", "PREREQUISITE_MISSING")}
+    assert len(result["errors"]) == 2  # the clearance and the health check, reported at once
+    old = steps.register(as_office, "VN-LC")
+    steps.clear(as_office, old, clearance_days_ago=200)  # older than 6 months: overridable
+    assert _codes_of(steps.place(as_office, old)) == {("workerId", "PREREQUISITE_MISSING")}
+
+
+def test_a_worker_under_the_minimum_age_on_the_start_date_is_refused(as_office) -> None:
+    seventeen = steps.today().replace(year=steps.today().year - 17) - dt.timedelta(days=30)
+    worker = _ready(as_office, born=seventeen)
+    assert _codes_of(steps.place(as_office, worker)) == {("workerId", "UNDERAGE")}
+
+
+def test_a_suspended_worker_is_ineligible_and_a_second_open_placement_is_refused(as_office) -> None:
+    labour = as_office("lc-labour")
+    worker = _ready(as_office)
+    assert steps.place(as_office, worker)["errors"] == []
+    assert _codes_of(steps.place(as_office, worker)) == {("workerId", "ALREADY_PLACED")}
+    suspended = _ready(as_office)
+    change = {"workerId": suspended, "status": "SUSPENDED", "reason": "Đang bị điều tra"}
+    assert labour.data(CHANGE_STATUS, {"input": change})["changeWorkerStatus"]["errors"] == []
+    assert _codes_of(steps.place(as_office, suspended)) == {("workerId", "INELIGIBLE_STATUS")}
+
+
+def test_an_employer_outside_the_agreements_chinese_party_is_refused(as_office) -> None:
+    worker = _ready(as_office, "VN-HG")
+    labour = as_office("hg-labour")
+    agreement, _ = steps.ids(labour, "AGR-HG-WS", "CN-YN-WS-MLP")
+    _, baise_employer = steps.ids(labour, "AGR-HG-BS", "CN-GX-BS-NP")
+    result = labour.data(steps.PLACE, {"input": steps.placement_input(worker, agreement, baise_employer)})
+    assert _codes_of(result["createPlacement"]) == {("employerId", "OUTSIDE_AGREEMENT")}
+
+
+def test_an_agreement_not_in_force_is_refused(as_office) -> None:
+    code = _agreement(as_office)
+    labour = as_office("lc-labour")
+    agreement, employer = steps.ids(labour, code, "CN-YN-HH-HK")
+    worker = _ready(as_office)
+    before = labour.data(
+        steps.PLACE, {"input": steps.placement_input(worker, agreement, employer, startDate="2023-12-01")}
+    )
+    assert ("startDate", "AGREEMENT_NOT_IN_FORCE") in _codes_of(before["createPlacement"])
+    labour.data(AGREEMENT_STATUS, {"input": {"agreementId": agreement, "status": "SUSPENDED"}})
+    suspended = labour.data(steps.PLACE, {"input": steps.placement_input(worker, agreement, employer)})
+    assert _codes_of(suspended["createPlacement"]) == {("agreementId", "AGREEMENT_NOT_IN_FORCE")}
+
+
+def test_quotas_and_the_minimum_wage_are_enforced_and_quotas_can_be_overridden_with_a_reason(
+    as_office,
+) -> None:
+    labour = as_office("lc-labour")
+    code = _agreement(as_office, yearly_quota=1)
+    agreement, _ = steps.ids(labour, code, "CN-YN-HH-HK")
+    employer = _employer(as_office, quota=1)
+    first = labour.data(steps.PLACE, {"input": steps.placement_input(_ready(as_office), agreement, employer)})
+    assert first["createPlacement"]["errors"] == []
+    second_worker = _ready(as_office)
+    second = labour.data(
+        steps.PLACE, {"input": steps.placement_input(second_worker, agreement, employer, monthlyWageCny="1")}
+    )
+    assert _codes_of(second["createPlacement"]) == {
+        ("employerId", "QUOTA_EXCEEDED"),
+        ("agreementId", "QUOTA_EXCEEDED"),
+        ("monthlyWageCny", "BELOW_MINIMUM_WAGE"),
+    }
+    reason = {"reason": "Hai bên đã thống nhất nâng hạn mức tại buổi hội đàm tháng này"}
+    not_overridable = labour.data(
+        steps.PLACE,
+        {
+            "input": steps.placement_input(
+                second_worker, agreement, employer, monthlyWageCny="1", override=reason
+            )
+        },
+    )
+    assert ("monthlyWageCny", "BELOW_MINIMUM_WAGE") in _codes_of(not_overridable["createPlacement"])
+    short = labour.data(
+        steps.PLACE,
+        {"input": steps.placement_input(second_worker, agreement, employer, override={"reason": "vì cần"})},
+    )
+    assert ("override.reason", "TOO_SHORT") in _codes_of(short["createPlacement"])
+    overridden = labour.data(
+        steps.PLACE, {"input": steps.placement_input(second_worker, agreement, employer, override=reason)}
+    )
+    assert overridden["createPlacement"]["errors"] == []
+    shown = labour.data(OVERRIDES, {"id": overridden["createPlacement"]["placement"]["id"]})["node"][
+        "overrides"
+    ]
+    assert shown == [
+        {
+            "rules": ["agreement-quota", "employer-quota"],
+            "reason": reason["reason"],
+            "office": {"code": "lc-labour"},
+        }
+    ]
+
+
+def test_an_office_without_the_override_duty_has_no_override_input(as_office) -> None:
+    fields = '{ __type(name: "CreatePlacementInput") { inputFields { name } } }'
+    assert "override" in {f["name"] for f in as_office("lc-labour").data(fields)["__type"]["inputFields"]}
+    assert as_office("cn-hekou").data(fields)["__type"] is None
+
+
+# -- confirmation, crossings, dates, identity -------------------------------------------------
+
+
+def test_a_start_is_confirmed_only_while_the_agreement_is_in_force_and_with_a_unique_permit(
+    as_office,
+) -> None:
+    labour = as_office("lc-labour")
+    code = _agreement(as_office)
+    agreement, employer = steps.ids(labour, code, "CN-YN-HH-HK")
+    placements = [
+        labour.data(steps.PLACE, {"input": steps.placement_input(_ready(as_office), agreement, employer)})[
+            "createPlacement"
+        ]["placement"]["id"]
+        for _ in range(2)
+    ]
+    permit = steps.work_permit()
+    hekou = as_office("cn-hekou")
+    assert (
+        hekou.data(steps.CONFIRM, {"input": {"placementId": placements[0], "workPermitNumber": permit}})[
+            "confirmPlacementStart"
+        ]["errors"]
+        == []
+    )
+    duplicate = hekou.data(
+        steps.CONFIRM, {"input": {"placementId": placements[1], "workPermitNumber": permit}}
+    )
+    assert _codes_of(duplicate["confirmPlacementStart"]) == {("workPermitNumber", "DUPLICATE")}
+    labour.data(AGREEMENT_STATUS, {"input": {"agreementId": agreement, "status": "SUSPENDED"}})
+    suspended = hekou.data(
+        steps.CONFIRM, {"input": {"placementId": placements[1], "workPermitNumber": steps.work_permit()}}
+    )
+    assert _codes_of(suspended["confirmPlacementStart"]) == {("placementId", "AGREEMENT_NOT_IN_FORCE")}
+
+
+def test_an_exit_needs_a_placement_at_a_gate_of_its_agreement_and_crossings_alternate(as_office) -> None:
+    worker = _ready(as_office)
+    assert _codes_of(steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")) == {
+        ("workerId", "NO_PLACEMENT")
+    }
+    assert steps.place(as_office, worker)["errors"] == []
+    wrong_gate = steps.cross(
+        as_office, "lc-border-guard", worker, "EXIT_VIETNAM", gate="GATE-THANHTHUY-TIANBAO"
+    )
+    assert _codes_of(wrong_gate) == {("gateCode", "GATE_NOT_IN_AGREEMENT")}
+    entry_first = steps.cross(as_office, "lc-border-guard", worker, "ENTER_VIETNAM")
+    assert _codes_of(entry_first) == {("direction", "CROSSING_OUT_OF_SEQUENCE")}
+    assert steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", minutes_ago=20)["errors"] == []
+    again = steps.cross(as_office, "lc-customs", worker, "EXIT_VIETNAM", minutes_ago=10)
+    assert _codes_of(again) == {("direction", "CROSSING_OUT_OF_SEQUENCE")}
+
+
+def test_checks_and_crossings_may_be_neither_in_the_future_nor_before_birth(as_office) -> None:
+    worker = steps.register(as_office, "VN-LC", born=dt.date(1996, 5, 4))
+    future = (steps.today() + dt.timedelta(days=30)).isoformat()
+    for office, query, field, day in (
+        ("lc-health", steps.HEALTH_CHECK, "checkedOn", future),
+        ("lc-health", steps.HEALTH_CHECK, "checkedOn", "1990-01-01"),
+        ("lc-police", steps.CLEARANCE, "issuedOn", future),
+    ):
+        result = as_office(office).data(
+            query,
+            {"input": {"workerId": worker, field: day, "result": "FIT" if "health" in office else "CLEAR"}},
+        )
+        assert _codes_of(next(iter(result.values()))) == {(field, "OUT_OF_RANGE")}
+
+
+def test_an_identity_number_contradicting_the_birth_date_or_a_taken_passport_is_refused(as_office) -> None:
+    labour = as_office("lc-labour", "worker-registration")
+    district = steps.communes(labour, "VN-LC")[0]
+    commune = steps.communes(labour, district)[0]
+    data = {
+        "fullName": "Vàng Thị Dợ",
+        "dateOfBirth": "1995-02-03",
+        "sex": "FEMALE",
+        "ethnicity": "Hmong",
+        "nationalIdNumber": "010096123456",  # a man born in 1996
+        "homeCommuneCode": commune,
+    }
+    refused = labour.data(steps.REGISTER, {"input": data})["registerWorker"]
+    assert _codes_of(refused) == {("nationalIdNumber", "INCONSISTENT_IDENTITY")}
+    serial = next(_codes)
+    first = {**data, "nationalIdNumber": f"010195{serial:06d}", "passportNumber": f"C{serial:07d}"}
+    assert labour.data(steps.REGISTER, {"input": first})["registerWorker"]["errors"] == []
+    second = {**data, "nationalIdNumber": f"010195{serial + 1:06d}", "passportNumber": f"C{serial:07d}"}
+    assert _codes_of(labour.data(steps.REGISTER, {"input": second})["registerWorker"]) == {
+        ("passportNumber", "DUPLICATE")
+    }
+
+
+# -- 4. the lifecycle follows events ------------------------------------------------------------
+
+
+def test_the_lifecycle_follows_the_events_from_registration_to_return(as_office) -> None:
+    labour = as_office("lc-labour")
+    worker = steps.register(as_office, "VN-LC")
+    assert steps.status(labour, worker) == "REGISTERED"
+    steps.clear(as_office, worker)
+    assert steps.status(labour, worker) == "CLEARED"
+    placement = steps.place(as_office, worker)["placement"]["id"]
+    assert steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", minutes_ago=60)["errors"] == []
+    assert steps.status(labour, worker) == "DEPLOYED"
+    hekou = as_office("cn-hekou")
+    hekou.data(steps.CONFIRM, {"input": {"placementId": placement, "workPermitNumber": steps.work_permit()}})
+    ended = hekou.data(
+        steps.END,
+        {"input": {"placementId": placement, "endDate": steps.today().isoformat(), "outcome": "COMPLETED"}},
+    )
+    assert ended["reportPlacementEnd"]["errors"] == []
+    assert steps.status(labour, worker) == "DEPLOYED"  # still in China until the entry
+    assert steps.cross(as_office, "lc-customs", worker, "ENTER_VIETNAM", minutes_ago=10)["errors"] == []
+    history = labour.data(HISTORY, {"id": worker})["node"]
+    assert history["status"] == "RETURNED"
+    assert [(h["from"], h["status"], h["cause"]) for h in history["statusHistory"]] == [
+        (None, "REGISTERED", "registerWorker"),
+        ("REGISTERED", "CLEARED", "recordHealthCheck"),
+        ("CLEARED", "DEPLOYED", "recordCrossing"),
+        ("DEPLOYED", "RETURNED", "recordCrossing"),
+    ]
+
+
+def test_a_negative_clearance_takes_cleared_back_and_absconding_is_recorded(as_office) -> None:
+    labour = as_office("lc-labour")
+    worker = _ready(as_office)
+    as_office("lc-police").data(
+        steps.CLEARANCE, {"input": {"workerId": worker, "issuedOn": steps.days_ago(1), "result": "NOT_CLEAR"}}
+    )
+    assert steps.status(labour, worker) == "REGISTERED"
+    runaway = _ready(as_office)
+    placement = steps.place(as_office, runaway)["placement"]["id"]
+    steps.cross(as_office, "lc-border-guard", runaway, "EXIT_VIETNAM", minutes_ago=60)
+    hekou = as_office("cn-hekou")
+    hekou.data(steps.CONFIRM, {"input": {"placementId": placement, "workPermitNumber": steps.work_permit()}})
+    hekou.data(
+        steps.END,
+        {"input": {"placementId": placement, "endDate": steps.today().isoformat(), "outcome": "ABSCONDED"}},
+    )
+    assert steps.status(labour, runaway) == "ABSCONDED"
+
+
+@pytest.mark.parametrize(
+    ("target", "allowed"), [("DEPLOYED", False), ("SUSPENDED", True), ("CLEARED", False)]
+)
+def test_manual_status_changes_follow_the_table_and_keep_their_reason(
+    as_office, target: str, allowed: bool
+) -> None:
+    labour = as_office("lc-labour")
+    worker = steps.register(as_office, "VN-LC")
+    result = labour.data(
+        CHANGE_STATUS,
+        {"input": {"workerId": worker, "status": target, "reason": "Theo đề nghị của Công an tỉnh"}},
+    )
+    if allowed:
+        assert result["changeWorkerStatus"]["errors"] == []
+        last = labour.data(HISTORY, {"id": worker})["node"]["statusHistory"][-1]
+        assert last == {
+            "status": target,
+            "from": "REGISTERED",
+            "office": {"code": "lc-labour"},
+            "reason": "Theo đề nghị của Công an tỉnh",
+            "cause": "changeWorkerStatus",
+        }
+    else:
+        assert _codes_of(result["changeWorkerStatus"]) == {("status", "INVALID_TRANSITION")}
+
+
+# -- 5. the gate's office at its gate ----------------------------------------------------------
+
+
+def test_the_gate_office_records_crossings_of_workers_from_another_province_placed_through_its_gate(
+    as_office,
+) -> None:
+    code = _agreement(as_office, gates=("GATE-THANHTHUY-TIANBAO",))  # a Hà Giang gate
+    worker = _ready(as_office)  # a Lào Cai worker
+    guard = as_office("hg-border-guard")
+    before = steps.cross(as_office, "hg-border-guard", worker, "EXIT_VIETNAM", gate="GATE-THANHTHUY-TIANBAO")
+    assert _codes_of(before) == {("workerId", "NOT_FOUND")}
+    assert steps.place(as_office, worker, agreement=code)["errors"] == []
+    exit_ = steps.cross(as_office, "hg-border-guard", worker, "EXIT_VIETNAM", gate="GATE-THANHTHUY-TIANBAO")
+    assert exit_["errors"] == []
+    assert steps.status(guard, worker) == "DEPLOYED"
+
+
+# -- 6. corrections ---------------------------------------------------------------------------
+
+
+def test_corrections_add_a_border_pass_cancel_a_planned_placement_and_void_a_crossing(as_office) -> None:
+    labour = as_office("lc-labour")
+    worker = steps.register(as_office, "VN-LC", borderPassNumber=None)
+    serial = next(_codes)
+    added = labour.data(
+        UPDATE_WORKER,
+        {
+            "input": {
+                "workerId": worker,
+                "borderPassNumber": f"LC{serial:07d}",
+                "reason": "Cấp giấy thông hành sau khi đăng ký",
+            }
+        },
+    )
+    assert added["updateWorker"] == {"worker": {"borderPassNumber": f"LC{serial:07d}"}, "errors": []}
+    steps.clear(as_office, worker)
+    placement = steps.place(as_office, worker)["placement"]["id"]
+    mistaken = steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", minutes_ago=30)["crossing"][
+        "id"
+    ]
+    voided = as_office("lc-border-guard").data(
+        VOID, {"input": {"recordId": mistaken, "reason": "Ghi nhầm người lao động"}}
+    )
+    assert voided["voidRecord"] == {"recordId": mistaken, "errors": []}
+    void = as_office("lc-labour").data(
+        "query($id: ID!) { node(id: $id) { ... on Crossing { voidedAt voidReason } } }", {"id": mistaken}
+    )
+    assert void["node"]["voidReason"] == "Ghi nhầm người lao động" and void["node"]["voidedAt"]
+    assert steps.status(labour, worker) == "CLEARED"  # the void exit deployed no one
+    # the void exit counts for nothing: the next crossing must again be an exit
+    assert _codes_of(steps.cross(as_office, "lc-border-guard", worker, "ENTER_VIETNAM", minutes_ago=5)) == {
+        ("direction", "CROSSING_OUT_OF_SEQUENCE")
+    }
+    cancelled = labour.data(
+        CANCEL, {"input": {"placementId": placement, "reason": "Người lao động rút hồ sơ"}}
+    )
+    assert cancelled["cancelPlacement"] == {"placement": {"status": "CANCELLED"}, "errors": []}
+    assert _codes_of(
+        labour.data(CANCEL, {"input": {"placementId": placement, "reason": "lần nữa"}})["cancelPlacement"]
+    ) == {("placementId", "INVALID_STATE")}
+
+
+def test_only_the_chinese_office_sets_an_employers_approved_quota(as_office) -> None:
+    fields = '{ __type(name: "UpdateEmployerInput") { inputFields { name } } }'
+    assert "approvedQuota" in {f["name"] for f in as_office("cn-hekou").data(fields)["__type"]["inputFields"]}
+    assert "approvedQuota" not in {
+        f["name"] for f in as_office("lc-labour").data(fields)["__type"]["inputFields"]
+    }
