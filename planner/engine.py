@@ -139,8 +139,8 @@ def _connection(root: ConnectionRoot, row: Any, finisher: Finisher) -> dict[str,
         if i not in cursors:
             raw = rows[i]
             cursors[i] = cursor_of(root.ordering, sort_decoder(raw[-1]), raw[-2], root.audience)
-            if root.type_name == "Worker":  # a cursor identifies its worker as an ID does
-                finisher.workers.setdefault(raw[-2], set()).add("Worker.cursor")
+            if raw[-3] is not None:  # a cursor of a personal row identifies it as surely as its ID
+                finisher.workers.setdefault(raw[-3], set()).add(f"{root.type_name}.cursor")
         return cursors[i]
 
     out: dict[str, Any] = {}

@@ -21,8 +21,7 @@ from policies.grants import Grant
 from resolvers import listing
 from resolvers.opaque import InvalidIdError, decode_id
 from resolvers.pages import Ordering, after_cursor, check_first, cursor_audience
-from schema.disclosures import NOT_PERSONAL, PERSONAL_TYPES
-from schema.operations import CURSORS
+from schema.disclosures import NOT_PERSONAL
 from schema.types.workers import _limit
 
 DEFINITION = "strawberry-definition"
@@ -231,9 +230,6 @@ class Planner:
                 root.parts.append((sub_key, sub_name, self.python_fields(sub_type, sub)))
             else:
                 root.parts.append((sub_key, sub_name, None))
-        if type_name in PERSONAL_TYPES and type_name != "Worker" and _makes_cursors(root):
-            # Its rows carry no worker id to ledger a cursor under; the reference engine records it.
-            raise NotCompiled(f"cursors of {type_name}")
         return root
 
     def edge(self, key: str, edge_type: GraphQLObjectType, details: list[Any]) -> Edge:
@@ -308,13 +304,3 @@ class Planner:
                 )
             return Nested(key, field_rule, self.object(target, details), first)
         return Value(key, field_rule, target)
-
-
-def _makes_cursors(root: ConnectionRoot) -> bool:
-    """Whether a connection's answer holds cursors: `edges { cursor }` or `pageInfo { ...Cursor }`."""
-    for _key, name, sub in root.parts:
-        if name == "edges" and any(n == "cursor" for _k, n, _p in sub.parts):
-            return True
-        if name == "pageInfo" and any(n in CURSORS for _k, n, _s in sub):
-            return True
-    return False

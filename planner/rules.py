@@ -89,12 +89,15 @@ class TypeRule:
 
 
 def _ledger_rows() -> FromClause:
-    """A worker's disclosures: the ledger's per-worker rows with their entry's time, office and purpose."""
+    """A worker's disclosures: the ledger's per-worker rows with their entry's time, office, purpose
+    and the list of fields sent."""
     lw = models.LedgerWorker.__table__.alias()
     le = models.LedgerEntry.__table__.alias()
+    fl = models.LedgerFieldList.__table__.alias()
     return (
-        select(lw.c.entry_id.label("id"), lw.c.worker_id, lw.c.fields, le.c.at, le.c.office_id, le.c.purpose)
+        select(lw.c.entry_id.label("id"), lw.c.worker_id, fl.c.fields, le.c.at, le.c.office_id, le.c.purpose)
         .join_from(lw, le, le.c.id == lw.c.entry_id)
+        .join(fl, fl.c.id == lw.c.field_list_id)
         .subquery()
     )
 

@@ -142,7 +142,10 @@ class Writer:
             column, pk = table.c[root.ordering.column.key], table.c.id
             desc = root.ordering.descending
             page_where = [*where, root.after] if root.after is not None else where
-            row = self.array([*(self.embedded(self.object(p, table)) for p in root.rows()), pk, column])
+            objects = [self.embedded(self.object(p, table)) for p in root.rows()]
+            # Then what a cursor needs: the worker it identifies (for the ledger), the row's id and key.
+            worker = TYPES[root.type_name].worker
+            row = self.array([*objects, table.c[worker] if worker else literal_column("NULL"), pk, column])
             rows = self.aggregated(row, page_where, [(column, desc), (pk, desc)], root.first + 1, table)
             columns.append(self.text(rows).label("rows"))
         return select(*columns)

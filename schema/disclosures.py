@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graphql import get_named_type
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-
-from schema.selections import selected_names
 
 # GraphQL type -> how to find the worker an object of that type is about.
 WORKER_OF = {
@@ -73,8 +72,9 @@ class DisclosureRecordingContext(StrawberryGraphQLCoreExecutionContext):
             node = details[0].node
             if node.name.value != "pageInfo" or not connection.edges:
                 continue
-            definitions = {name: details.definition for name, details in self.fragments.items()}
-            wanted = selected_names(node, definitions)
+            # What execution will select: fragments merged, @skip and @include applied.
+            page_info = get_named_type(return_type.fields["pageInfo"].type)
+            wanted = {d[0].node.name.value for d in self.collect_subfields(page_info, details)[0].values()}
             if "startCursor" in wanted:
                 self._node_disclosed(connection.edges[0].node)
             if "endCursor" in wanted:

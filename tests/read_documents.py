@@ -203,3 +203,48 @@ def read_documents(draw: Any, schema: GraphQLSchema, samples: Samples) -> tuple[
     chosen = draw(st.lists(st.sampled_from(roots), min_size=1, max_size=2, unique=True))
     body = " ".join(p for p in (document.field(query, name, 0) for name in chosen) if p) or "__typename"
     return document.text(body), {n: v for n, (_t, v) in document.variables.items()}
+
+
+def every_field(schema: GraphQLSchema, type_: Any, depth: int) -> str:
+    """Every field of the type and, `depth` levels down, of the types it leads to (lists of two)."""
+    if isinstance(type_, GraphQLInterfaceType):
+        implementations = sorted(
+            t.name
+            for t in schema.type_map.values()
+            if isinstance(t, GraphQLObjectType) and type_ in t.interfaces
+        )
+        inner = " ".join(
+            f"... on {n} {{ {every_field(schema, schema.type_map[n], depth)} }}" for n in implementations
+        )
+        return f"__typename {inner}"
+    parts = []
+    for name, definition in sorted(type_.fields.items()):
+        target = _named(definition.type)
+        first = "(first: 2)" if "first" in definition.args else ""
+        if isinstance(target, GraphQLObjectType | GraphQLInterfaceType):
+            if depth > 0:
+                parts.append(f"{name}{first} {{ {every_field(schema, target, depth - 1)} }}")
+        else:
+            parts.append(f"{name}{first}")
+    return " ".join(parts) or "__typename"
+
+
+def every_root(schema: GraphQLSchema, samples: Samples, depth: int) -> list[str]:
+    """One document per root field selecting everything readable below it (`node` once per sample ID)."""
+    query = schema.query_type
+    assert query is not None
+    documents = []
+    for name, definition in sorted(query.fields.items()):
+        target = _named(definition.type)
+        body = (
+            every_field(schema, target, depth)
+            if isinstance(target, GraphQLObjectType | GraphQLInterfaceType)
+            else ""
+        )
+        if name == "node":
+            documents += [f"{{ node(id: {_quoted(i)}) {{ {body} }} }}" for i in samples.ids]
+        elif "first" in definition.args:
+            documents.append(f"{{ {name}(first: 3) {{ {body} }} }}")
+        elif not any(isinstance(a.type, GraphQLNonNull) for a in definition.args.values()):
+            documents.append(f"{{ {name} {{ {body} }} }}" if body else f"{{ {name} }}")
+    return documents

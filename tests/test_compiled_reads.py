@@ -29,7 +29,7 @@ from schema.builder import policy_catalogue
 from schema.context import RequestContext
 from schema.service import Registry
 from tests.conftest import Database, Server
-from tests.read_documents import Samples, read_documents
+from tests.read_documents import Samples, every_root, read_documents
 
 OFFICES = [
     "cn-hekou", "cn-baise", "cn-napo", "cn-wenshan", "hg-labour", "hg-police", "hg-border-guard",
@@ -136,6 +136,17 @@ def test_compiled_engine_answers_byte_identically_to_the_reference(
     same_answer()
     # The differential is about the compiled engine: most documents must have been compiled.
     assert office.compiled.compiled > sum(office.compiled.fallbacks.values()) / 2, office.compiled.fallbacks
+
+
+@pytest.mark.parametrize("code", OFFICES)
+def test_every_readable_field_answers_byte_identically_on_both_engines(
+    registry: Registry, offices: dict[str, Office], code: str
+) -> None:
+    office = offices.setdefault(code, Office(registry, code))
+    before = sum(office.compiled.fallbacks.values())
+    for query in every_root(office.schema._schema, office.samples, depth=2):
+        assert office.answer(query, {}, compiled=True) == office.answer(query, {}, compiled=False), query
+    assert sum(office.compiled.fallbacks.values()) == before, office.compiled.fallbacks  # all compiled
 
 
 def test_every_readable_field_has_a_compile_rule() -> None:
