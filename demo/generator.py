@@ -24,8 +24,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -49,6 +50,7 @@ from models import (
     Placement,
     PlacementStatus,
     PoliceClearance,
+    StatusChange,
     TravelDocument,
     UnitLevel,
     Worker,
@@ -80,6 +82,7 @@ STATUS_MIX = Weighted(
     ]
 )
 HA_GIANG_SHARE = 0.62
+CLEARANCE_MARGIN = dt.timedelta(days=170)  # a planned placement's clearance: well inside six months
 DEFAULT_CROSSINGS_PER_WORKER = 6
 DEFAULT_BATCH = 2000
 
@@ -451,7 +454,46 @@ TABLES = {
     "health_checks": HealthCheck,
     "police_clearances": PoliceClearance,
     "incidents": Incident,
+    "worker_status_changes": StatusChange,
 }
+
+
+SUSPENSION_NOT_CLEAR = "Xác nhận lý lịch không đạt: tạm dừng đưa đi làm việc."
+SUSPENSION_TERMINATED = "Chấm dứt hợp đồng do vi phạm: tạm dừng đưa đi làm việc 12 tháng."
+
+
+def _at(day: dt.date, hour_utc: int = 2) -> dt.datetime:
+    """A moment on `day` during office hours in Vietnam (02:00 UTC is 09:00 there)."""
+    return dt.datetime.combine(day, dt.time(hour_utc), dt.UTC)
+
+
+@dataclass
+class _History:
+    """A worker's status as events move it, and every change made."""
+
+    status: WorkerStatus | None = None
+    clear: bool = False
+    fit: bool = False
+    changes: list[tuple[WorkerStatus | None, WorkerStatus, dt.datetime, int, str, str | None]] = field(
+        default_factory=list
+    )
+
+    def move(
+        self, to: WorkerStatus, when: dt.datetime, office: int, cause: str, reason: str | None = None
+    ) -> None:
+        if to is not self.status:
+            self.changes.append((self.status, to, when, office, cause, reason))
+            self.status = to
+
+    def checked(self, record: dict[str, Any], when: dt.datetime, office: int, cause: str) -> None:
+        """A health check or clearance: CLEARED with both good, back to REGISTERED otherwise."""
+        if "checked_on" in record:
+            self.fit = record["result"] is HealthResult.FIT
+        else:
+            self.clear = record["result"] is ClearanceResult.CLEAR
+        if self.status in (WorkerStatus.REGISTERED, WorkerStatus.CLEARED):
+            ready = self.clear and self.fit
+            self.move(WorkerStatus.CLEARED if ready else WorkerStatus.REGISTERED, when, office, cause)
 
 
 @dataclass
@@ -465,6 +507,7 @@ class GenerationSummary:
     health_checks: int = 0
     police_clearances: int = 0
     incidents: int = 0
+    worker_status_changes: int = 0
 
 
 @dataclass
@@ -500,7 +543,7 @@ class Batch:
         self.refs, self.ring, self.next_ids = refs, ring, next_ids
         self.crossings_per_worker = crossings_per_worker
         self.now = dt.datetime.now(dt.UTC)
-        self.rows: dict[str, list[dict[str, object]]] = {name: [] for name in TABLES}
+        self.rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
 
     def _id(self, table: str) -> int:
         value = self.next_ids[table]
@@ -508,6 +551,11 @@ class Batch:
         return value
 
     def add(self, s: Story) -> None:
+        marks = {name: len(rows) for name, rows in self.rows.items()}
+        self._add_story(s)
+        self._history(s, {name: rows[marks[name] :] for name, rows in self.rows.items()})
+
+    def _add_story(self, s: Story) -> None:
         worker_id = self._add_worker(s)
         rng, province = s.rng, s.province
         if not s.stays:
@@ -520,7 +568,11 @@ class Batch:
                 self._health(
                     rng, worker_id, province, s.registered_on + dt.timedelta(days=rng.randint(3, 20))
                 )
-                self._clearance(rng, s, worker_id, s.registered_on + dt.timedelta(days=rng.randint(10, 40)))
+                # within the agreement's six months of the planned start (DOMAIN.md, the procedure)
+                on = max(
+                    s.registered_on + dt.timedelta(days=rng.randint(10, 40)), stay.start - CLEARANCE_MARGIN
+                )
+                self._clearance(rng, s, worker_id, on)
             else:
                 self._health(rng, worker_id, province, stay.start - dt.timedelta(days=rng.randint(15, 45)))
                 self._clearance(rng, s, worker_id, stay.start - dt.timedelta(days=rng.randint(20, 60)))
@@ -528,6 +580,83 @@ class Batch:
             if stay.status is not PlacementStatus.PLANNED:
                 self._crossings(s, worker_id, stay, budget.pop(0))
                 self._incidents(s, worker_id, placement_id, stay)
+
+    # -- the status history ---------------------------------------------------------------------
+
+    def _history(self, s: Story, rows: dict[str, list[dict[str, Any]]]) -> None:
+        """The worker's status changes, replayed from its rows by the procedure's events (the rules
+        of resolvers.writes.lifecycle): the checks clear, an exit deploys, the return home returns,
+        an absconding ends; a suspension is the labour department's decision, with its reason."""
+        labour, offices = self.refs.offices[s.province.labour], self.refs.offices
+        # (moment, order on the same moment, what happened, office, cause, the record)
+        events: list[tuple[dt.datetime, int, str, int, str, dict[str, Any] | None]] = []
+        for check in rows["health_checks"]:
+            events.append(
+                (
+                    _at(check["checked_on"]),
+                    0,
+                    "check",
+                    check["recorded_by_office_id"],
+                    "recordHealthCheck",
+                    check,
+                )
+            )
+        for check in rows["police_clearances"]:
+            events.append(
+                (
+                    _at(check["issued_on"]),
+                    0,
+                    "check",
+                    check["recorded_by_office_id"],
+                    "recordPoliceClearance",
+                    check,
+                )
+            )
+        crossings = sorted(rows["crossings"], key=lambda c: c["crossed_at"])
+        for stay in s.stays:
+            if stay.status is PlacementStatus.PLANNED:
+                continue
+            last = stay.end or AS_OF
+            own = [c for c in crossings if stay.start <= c["crossed_at"].date() <= last]
+            out = next((c for c in own if c["direction"] is Direction.EXIT_VIETNAM), None)
+            events.append(
+                (out["crossed_at"], 1, "deployed", out["recorded_by_office_id"], "recordCrossing", None)
+                if out else (_at(stay.start), 1, "deployed", labour, "recordCrossing", None)
+            )  # fmt: skip
+            if stay.status is PlacementStatus.ABSCONDED:
+                cn = offices[stay.destination.cn_office]
+                events.append((_at(last, 10), 2, "absconded", cn, "reportPlacementEnd", None))
+            elif stay.end is not None:
+                back = own[-1] if own and own[-1]["direction"] is Direction.ENTER_VIETNAM else None
+                events.append(
+                    (back["crossed_at"], 2, "returned", back["recorded_by_office_id"], "recordCrossing", None)
+                    if back else (_at(stay.end, 10), 2, "returned", labour, "recordCrossing", None)
+                )  # fmt: skip
+        history = _History()
+        history.move(WorkerStatus.REGISTERED, _at(s.registered_on, 1), labour, "registerWorker")
+        for when, _, what, office, cause, record in sorted(events, key=lambda e: (e[0], e[1])):
+            if record is not None:
+                history.checked(record, when, office, cause)
+            else:
+                history.move(WorkerStatus(what), when, office, cause)
+        if s.status is WorkerStatus.SUSPENDED:
+            why = SUSPENSION_NOT_CLEAR if s.not_clear else SUSPENSION_TERMINATED
+            day = history.changes[-1][2] + dt.timedelta(days=1)
+            history.move(WorkerStatus.SUSPENDED, day, labour, "changeWorkerStatus", why)
+        worker_id = rows["workers"][0]["id"]
+        for origin, to, when, office, cause, reason in history.changes:
+            self.rows["worker_status_changes"].append(
+                {
+                    "id": self._id("worker_status_changes"),
+                    "worker_id": worker_id,
+                    "from_status": origin,
+                    "to_status": to,
+                    "at": when,
+                    "office_id": office,
+                    "reason": reason,
+                    "cause": cause,
+                }
+            )
 
     # -- workers and checks -------------------------------------------------------------------
 

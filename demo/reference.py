@@ -52,6 +52,9 @@ class UnitSpec:
     name_vi: str
     name_zh: str | None = None
     parent: str | None = None
+    valid_from: dt.date = dt.date(1900, 1, 1)
+    valid_to: dt.date | None = None
+    successor: str | None = None  # the unit that took this one over
 
     @property
     def country(self) -> Country:
@@ -174,7 +177,47 @@ _CN_UNITS: tuple[UnitSpec, ...] = (
     UnitSpec("CN-GX-BS-DB", UnitLevel.COUNTY, "Đức Bảo", "德保县", "CN-GX-BS"),
 )
 
-UNITS: tuple[UnitSpec, ...] = (*_vn_units(), *_CN_UNITS)
+# The 2025 reorganisation (in force 1 July 2025): Hà Giang merged into Tuyên Quang and Yên Bái into
+# Lào Cai, each as a new unit; the old provinces close with a successor link, so the successor's
+# jurisdiction holds everything registered under them. Communes are regrouped directly under the
+# province (no district): the two post-merger communes below illustrate it. The old districts stay
+# open here because the demo's histories (which end before July 2025) and its forms still use them.
+REORGANISED = dt.date(2025, 7, 1)
+BEFORE_REORGANISATION = REORGANISED - dt.timedelta(days=1)
+_MERGERS: dict[str, str] = {
+    "VN-HG": "VN-TQ-2025",
+    "VN-TQ": "VN-TQ-2025",
+    "VN-LC": "VN-LC-2025",
+    "VN-YB": "VN-LC-2025",
+}
+_NEW_COMMUNES: tuple[tuple[str, str, str], ...] = (
+    ("VN-TQ-2025-MEOVAC", "Xã Mèo Vạc", "VN-TQ-2025"),
+    ("VN-LC-2025-PLAOCAI", "Phường Lào Cai", "VN-LC-2025"),
+)
+
+
+def _reorganised(units: list[UnitSpec]) -> list[UnitSpec]:
+    """The units as dated data: the merged provinces closed with successors, the new ones opened."""
+    dated = [
+        UnitSpec(u.code, u.level, u.name_vi, u.name_zh, u.parent, valid_to=BEFORE_REORGANISATION,
+                 successor=_MERGERS[u.code])
+        if u.code in _MERGERS else u
+        for u in units
+    ]  # fmt: skip
+    dated += [
+        UnitSpec("VN-TQ", UnitLevel.PROVINCE, "Tuyên Quang", "宣光省", valid_to=BEFORE_REORGANISATION,
+                 successor="VN-TQ-2025"),
+        UnitSpec("VN-YB", UnitLevel.PROVINCE, "Yên Bái", "安沛省", valid_to=BEFORE_REORGANISATION,
+                 successor="VN-LC-2025"),
+        UnitSpec("VN-TQ-2025", UnitLevel.PROVINCE, "Tuyên Quang", "宣光省", valid_from=REORGANISED),
+        UnitSpec("VN-LC-2025", UnitLevel.PROVINCE, "Lào Cai", "老街省", valid_from=REORGANISED),
+        *(UnitSpec(code, UnitLevel.COMMUNE, name, None, parent, valid_from=REORGANISED)
+          for code, name, parent in _NEW_COMMUNES),
+    ]  # fmt: skip
+    return dated
+
+
+UNITS: tuple[UnitSpec, ...] = (*_reorganised(_vn_units()), *_CN_UNITS)
 
 # --------------------------------------------------------------------------------------------
 # Offices (codes are part of the public contract, see DOMAIN.md)
@@ -187,12 +230,16 @@ class OfficeSpec:
     name: str
     side: Side
     unit: str | None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    successor: str | None = None  # the office that took over its duties
 
 
 # fmt: off
 OFFICES: tuple[OfficeSpec, ...] = (
     OfficeSpec("hg-labour", "Sở Lao động – Thương binh và Xã hội tỉnh Hà Giang "
-               "(Hà Giang Dept. of Labour, Invalids and Social Affairs)", Side.VN, "VN-HG"),
+               "(Hà Giang Dept. of Labour, Invalids and Social Affairs)", Side.VN, "VN-HG",
+               valid_to=dt.date(2025, 2, 28), successor="tq-home-affairs"),
     OfficeSpec("hg-police", "Công an tỉnh Hà Giang – Phòng Quản lý xuất nhập cảnh "
                "(Hà Giang Provincial Police, Exit–Entry)", Side.VN, "VN-HG"),
     OfficeSpec("hg-border-guard", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Hà Giang "
@@ -203,7 +250,14 @@ OFFICES: tuple[OfficeSpec, ...] = (
     OfficeSpec("hg-meo-vac", "Ủy ban nhân dân huyện Mèo Vạc (People's Committee of Mèo Vạc District)",
                Side.VN, "VN-HG-MEOVAC"),
     OfficeSpec("lc-labour", "Sở Lao động – Thương binh và Xã hội tỉnh Lào Cai "
-               "(Lào Cai Dept. of Labour, Invalids and Social Affairs)", Side.VN, "VN-LC"),
+               "(Lào Cai Dept. of Labour, Invalids and Social Affairs)", Side.VN, "VN-LC",
+               valid_to=dt.date(2025, 2, 28), successor="lc-home-affairs"),
+    # From 1 March 2025 the labour departments' duties passed to the departments of Home Affairs;
+    # from 1 July 2025 those of the merged provinces.
+    OfficeSpec("tq-home-affairs", "Sở Nội vụ tỉnh Tuyên Quang (Tuyên Quang Dept. of Home Affairs)",
+               Side.VN, "VN-TQ-2025", valid_from=REORGANISED),
+    OfficeSpec("lc-home-affairs", "Sở Nội vụ tỉnh Lào Cai (Lào Cai Dept. of Home Affairs, from July 2025)",
+               Side.VN, "VN-LC-2025", valid_from=REORGANISED),
     OfficeSpec("lc-police", "Công an tỉnh Lào Cai – Phòng Quản lý xuất nhập cảnh "
                "(Lào Cai Provincial Police, Exit–Entry)", Side.VN, "VN-LC"),
     OfficeSpec("lc-border-guard", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Lào Cai "
@@ -755,8 +809,12 @@ def load_reference(session: Session) -> None:
                 "name_vi": spec.name_vi,
                 "name_zh": spec.name_zh,
                 "parent": units[spec.parent] if spec.parent else None,
+                "valid_from": spec.valid_from,
+                "valid_to": spec.valid_to,
             },
         )
+    for spec in UNITS:
+        _apply(units[spec.code], {"successor": units[spec.successor] if spec.successor else None})
 
     offices = _by_key(session, Office, "code")
     for o in OFFICES:
@@ -770,8 +828,12 @@ def load_reference(session: Session) -> None:
                 "name": o.name,
                 "side": o.side,
                 "unit": units[o.unit] if o.unit else None,
+                "valid_from": o.valid_from,
+                "valid_to": o.valid_to,
             },
         )
+    for o in OFFICES:
+        _apply(offices[o.code], {"successor": offices[o.successor] if o.successor else None})
 
     gates = _by_key(session, BorderGate, "code")
     for g in GATES:

@@ -183,6 +183,7 @@ class OfficeClient:
 DEFAULT_PURPOSES = {
     "cn": "placement-verification",
     "labour": "placement-verification",
+    "home-affairs": "placement-verification",
     "police": "security-clearance",
     "border-guard": "crossing-control",
     "customs": "crossing-control",

@@ -17,6 +17,8 @@ OFFICES = [
     "hg-health",
     "hg-meo-vac",
     "lc-labour",
+    "tq-home-affairs",
+    "lc-home-affairs",
     "lc-police",
     "lc-border-guard",
     "lc-customs",

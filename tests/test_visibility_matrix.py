@@ -6,6 +6,8 @@ the running server's introspection and from querying the field on a real row.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from schema.builder import policy_catalogue
@@ -93,3 +95,20 @@ def test_a_hidden_field_and_a_nonexistent_field_fail_the_same_way(office: str, a
     if "Worker" in schemas[office]:
         typo = client.query("{ workers { nodes { fullNam } } }")["errors"][0]["message"]
         assert typo == "Cannot query field 'fullNam' on type 'Worker'."
+
+
+def _expected_procedure_fields() -> dict[str, set[str]]:
+    path = Path(__file__).parent / "expected_procedure_fields.csv"
+    expected = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            field, offices = (part.strip() for part in line.split(";"))
+            expected[field] = set(offices.split())
+    return expected
+
+
+@pytest.mark.parametrize("resource", sorted(_expected_procedure_fields()))
+def test_the_procedures_fields_are_shown_to_exactly_the_offices_reviewed(resource: str, schemas) -> None:
+    type_name, field = resource.split(".")
+    shown = {office for office in OFFICES if field in schemas[office].get(type_name, {})}
+    assert shown == _expected_procedure_fields()[resource]
