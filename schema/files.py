@@ -136,7 +136,8 @@ def file_response(content: bytes, media_type: str, filename: str) -> Response:
 
 
 def report_languages(request: Request) -> tuple[str, ...]:
-    """`?lang=vi,zh` (the default: both sides' languages), else the one Accept-Language names."""
+    """`?lang=vi,zh` picks the languages of titles and headers; by default both sides' (vi and zh),
+    since the document is for the meeting of both. Error messages follow Accept-Language."""
     asked = request.query_params.get("lang")
     if asked:
         return tuple(dict.fromkeys(negotiate(part) for part in asked.split(",")[:3]))

@@ -37,7 +37,7 @@ OFFICES = [
     "hg-health", "hg-foreign-affairs", "hg-meo-vac", "lc-labour", "lc-customs", "lc-economic-zone", "admin",
 ]  # fmt: skip
 DIFFERENTIAL = settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     derandomize=True,
     database=None,
