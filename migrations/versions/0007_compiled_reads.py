@@ -1,10 +1,10 @@
-"""compiled reads: counts kept per unit and status
+"""compiled reads: no schema change
 
 Revision ID: 0007
 Revises: 0006
 
-Reserved for the compiled read path (issue 8);
-empty until that work lands, so the revision chain never has a gap.
+The compiled read path needed no new table or index. Kept so that databases already at this
+revision stay on the chain.
 """
 
 from __future__ import annotations

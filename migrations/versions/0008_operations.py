@@ -1,10 +1,10 @@
-"""operations
+"""operations: no schema change
 
 Revision ID: 0008
 Revises: 0007
 
-Reserved for the operations work (issue 11);
-empty until that work lands, so the revision chain never has a gap.
+The operations work (settings, errors, metrics) needed no schema change. Kept so that
+databases already at this revision stay on the chain.
 """
 
 from __future__ import annotations
