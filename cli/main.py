@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from cli import audit, generate, imports, keys, policy, reports, serving, tokens
 from cli.database import open_database
 from cli.errors import FAILURE, USAGE, CommandFailed, first_line
+from cli.listening import listen
 from cli.pipes import tolerate_closed_stdout
 from settings import DEFAULT_DATABASE_URL, ENGINES, Settings, SetupError
 
@@ -20,7 +21,7 @@ def serve(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
     policy.require_sound_policy(settings.policy_dir)
     open_database(settings)  # migrate before the first process starts, and fail early on a missing key
-    return serving.run(settings, args.host, args.port, args.processes)
+    return serving.run(settings, args.host, args.port)
 
 
 def migrate(args: argparse.Namespace) -> int:
@@ -37,7 +38,7 @@ def demo(args: argparse.Namespace) -> int:
         raise SetupError("--demo-workers must be at least 1")
     if args.serve:  # everything `serve` would refuse, refused before the demo is loaded
         policy.require_sound_policy(args.settings.policy_dir)
-        serving.listen(args.host, args.port).close()
+        listen(args.host, args.port).close()
     sessions = open_database(args.settings, create=True)
     summary, issued = load_demo(
         sessions, workers=args.demo_workers or DEMO_WORKERS, tokens_file=args.tokens_file
@@ -48,7 +49,7 @@ def demo(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     if args.serve:
-        return serving.run(args.settings, args.host, args.port, args.processes)
+        return serving.run(args.settings, args.host, args.port)
     return 0
 
 
@@ -92,7 +93,12 @@ def _serve_options(parser: argparse.ArgumentParser, *aliases: str) -> None:
     parser.add_argument("--port", type=int, default=8000)
     # `--processes`, not `--workers`: on `demo` and `generate` a worker is a person in the registry.
     parser.add_argument(
-        "--processes", *aliases, dest="processes", type=int, default=1, help="server processes (default 1)"
+        "--processes",
+        *aliases,
+        dest="processes",
+        type=int,
+        default=None,
+        help="server processes (default: $BORDERLABOUR_PROCESSES or one per core)",
     )
     parser.add_argument("--no-graphiql", action="store_true", help="production: no GraphiQL page")
     parser.add_argument("--policy-dir", type=Path, default=None, help="default: $BORDERLABOUR_POLICY_DIR")
@@ -111,6 +117,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         policy_dir=getattr(args, "policy_dir", None),
         graphiql=False if getattr(args, "no_graphiql", False) else None,
         engine=getattr(args, "engine", None),
+        processes=getattr(args, "processes", None),
     )
 
 

@@ -28,6 +28,8 @@ class ServerProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self._out = log.open("w")
+        if "--processes" not in args:  # one process unless asked: the suite's counts stay per server
+            args = ("--processes", "1", *args)
         command = [sys.executable, "-m", "cli.main", "serve", "--port", str(self.port), *args]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self._out, stderr=subprocess.STDOUT

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from planner.engine import CompiledReads
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# The ledger's wait is a share of a request: finer at the low end than the request's buckets.
+LEDGER_WAIT_BUCKETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0)
 MULTIPROCESS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -59,6 +61,19 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=own,
         )
+        self.ledger_wait = Histogram(
+            "borderlabour_ledger_wait_seconds",
+            "How long a read's answer waited for its disclosure entry to be committed.",
+            buckets=LEDGER_WAIT_BUCKETS,
+            registry=own,
+        )
+        # The process id says nothing about callers: it shows how evenly `serve` spreads the load.
+        self.by_process = Counter(
+            "borderlabour_process_requests",
+            "GraphQL requests answered, by server process.",
+            ["process"],
+            registry=own,
+        ).labels(str(os.getpid()))
         self.statements = Counter(
             "borderlabour_db_statements", "SQL statements executed by the registry.", registry=own
         )
@@ -68,6 +83,7 @@ class Metrics:
     def observe_request(self, operation: str, status: int, seconds: float) -> None:
         self.requests.labels(operation, str(status)).inc()
         self.latency.labels(operation).observe(seconds)
+        self.by_process.inc()
         self._catch_up()
 
     def count_statements(self, engine: Engine) -> None:

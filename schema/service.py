@@ -13,8 +13,9 @@ from typing import Any, TypeVar
 from graphql import GraphQLError
 from sqlalchemy.orm import Session
 
+from ledger.appender import LedgerAppender, LedgerRefused
 from ledger.checkpoints import sign_checkpoint
-from ledger.entries import Appended, Disclosure, append, request_hash
+from ledger.entries import Appended, Asked, Disclosure, append, request_hash
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
 from locales import message_of, reader_language
 from locales.graphql import translate_graphql
@@ -79,6 +80,13 @@ class Registry:
         self.ledger_files = LedgerFiles.beside_keys(settings.key_path)
         self.ledger_key = load_signing_key(self.ledger_files.signing_key)
         self.metrics = Metrics()
+        self.appender = LedgerAppender(
+            lambda: internal_session(self.sessions),
+            self.ledger_key,
+            self.advance_head,
+            self.metrics.ledger_wait.observe,
+            settings.ledger_batch,
+        )
         self.metrics.count_statements(self.engine)
         self.metrics.follow(
             "borderlabour_policy_decisions_total", "Casbin decisions.", lambda: self.access.decisions
@@ -215,11 +223,12 @@ class Registry:
         return result
 
     def record_disclosure(self, disclosure: Disclosure, entry: dict[str, Any]) -> None:
-        with internal_session(self.sessions) as ledger_session:
-            ledger_session.connection(execution_options={"sqlite_immediate": True})
-            head = self._ledgered(lambda: append(ledger_session, self.ledger_key, disclosure, **entry))
-            ledger_session.commit()
-        self.advance_head(head)
+        """Returns once the read's entry is committed, with those of concurrent reads (group commit)."""
+        try:
+            self.appender.record(disclosure, Asked(**entry))
+        except LedgerRefused as exc:
+            log.error("ledger append failed: %s", type(exc.__cause__).__name__)
+            raise LedgerUnavailable() from exc
 
     def advance_head(self, appended: Appended) -> None:
         checkpoint = sign_checkpoint(self.ledger_key, appended.seq, appended.entry_hash, appended.at)

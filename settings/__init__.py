@@ -8,6 +8,7 @@ itself. A setting that is wrong is reported with the variable or flag that set i
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -72,6 +73,14 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def cores() -> int:
+    """The cores this process may run on (a container's CPU set, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 def default_key_file(database_url: str) -> Path:
     """The demo keeps its key beside the SQLite file; other databases use ./borderlabour.keys.json."""
     db = sqlite_file(database_url)
@@ -99,6 +108,10 @@ class Settings(BaseSettings):
     """BORDERLABOUR_ENGINE: `compiled` reads run as SQL built from each query; `reference` field by field."""
     body_seconds: float = Field(default=10.0, gt=0)
     """BORDERLABOUR_BODY_SECONDS: how long a request body may take to arrive."""
+    processes: int = Field(default_factory=lambda: cores(), ge=1)
+    """BORDERLABOUR_PROCESSES (or --processes): server processes of `serve`; default one per core."""
+    ledger_batch: int = Field(default=256, ge=1)
+    """BORDERLABOUR_LEDGER_BATCH: most read entries committed together (1: each in its own transaction)."""
 
     @field_validator("database_url")
     @classmethod
@@ -145,6 +158,7 @@ FLAGS = {
     "database_url": "--database-url",
     "policy_dir": "--policy-dir",
     "graphiql": "--no-graphiql",
+    "processes": "--processes",
 }
 
 

@@ -101,15 +101,9 @@ ME_ANSWERED = ("borderlabour_requests_total", (("operation", "query:me"), ("stat
 def test_metrics_of_serve_with_two_processes_are_one_sum(database, demo_tokens, tmp_path) -> None:
     """Each process loads the policy once at start and answers some of the requests; whichever
     process answers GET /metrics reports the total over both."""
-    from prometheus_client.parser import text_string_to_metric_families
 
     def samples() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-        text = httpx.get(f"{server.url}/metrics", timeout=10).text
-        return {
-            (s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text)
-            for s in family.samples
-        }
+        return _samples(server)
 
     server = Server(database, demo_tokens, tmp_path / "server.log", _args="--processes 2")
     try:
@@ -121,5 +115,47 @@ def test_metrics_of_serve_with_two_processes_are_one_sum(database, demo_tokens, 
         for _ in range(6):
             now = samples()
             assert now[RELOADS] == 2 and now[ME_ANSWERED] == 12, now
+    finally:
+        server.stop()
+
+
+def _samples(server: Server) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """Every sample of the server's /metrics, by name and labels."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    text = httpx.get(f"{server.url}/metrics", timeout=10).text
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+def _per_process(server: Server) -> dict[str, float]:
+    return {
+        dict(labels)["process"]: value
+        for (name, labels), value in _samples(server).items()
+        if name == "borderlabour_process_requests_total"
+    }
+
+
+def test_connections_to_serve_reach_every_process_and_the_port_stays_one_servers(
+    database, demo_tokens, tmp_path
+) -> None:
+    """Each process listens on a socket of its own (SO_REUSEPORT): new connections are spread over
+    all of them, and a second `serve` on the same port is still refused before it starts."""
+    server = Server(database, demo_tokens, tmp_path / "server.log", _args="--processes 2")
+    try:
+        both_loaded = _seconds_until([server], lambda _: _samples(server)[RELOADS] == 2, 60)
+        assert both_loaded[0] is not None, "the second process never loaded the policy"
+        for _ in range(40):  # a new connection each time
+            assert _post(server, demo_tokens["hg-police"], ME).status_code == 200
+        spread = _per_process(server)
+        assert len(spread) == 2 and all(n > 0 for n in spread.values()), spread
+        assert sum(spread.values()) == 40
+
+        second = run_cli(database, "serve", "--port", str(server.port), check=False)
+        assert second.returncode != 0
+        assert f"cannot listen on 127.0.0.1:{server.port}" in second.stderr
     finally:
         server.stop()

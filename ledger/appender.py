@@ -1,0 +1,124 @@
+"""Group commit: the entries of answers given at once are appended in one transaction.
+
+Every answer that discloses personal data waits for its entry before it is sent. Appended one by
+one, each entry is a transaction of its own under the one lock on the ledger's head (a row lock on
+PostgreSQL, `BEGIN IMMEDIATE` on SQLite), so concurrent answers queue behind each other's commits.
+Here the answers of one process queue for the appender instead: while one batch is being
+committed, the entries that arrive wait, and the next commit takes them all. One lock, one
+transaction and one head-file update per batch; each entry is still hashed, chained and signed on
+its own (`ledger.entries.append_all`), so a batch cannot be told from entries appended one by one.
+
+There is no appender thread: the first waiting caller with no batch in flight commits the queue
+for everyone (leader and followers, as databases do their own group commit), so the appender
+works the same in a server process and in a command-line process, and needs no shutdown. Several
+processes each have their own appender; the lock on the head orders their batches.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.orm import Session
+
+from ledger.entries import Appended, Asked, Disclosure, append_all
+
+
+class LedgerRefused(RuntimeError):
+    """The batch holding this entry was not committed: the answer it records must not be sent."""
+
+
+@dataclass(eq=False)
+class _Waiting:
+    disclosure: Disclosure
+    asked: Asked
+    appended: Appended | None = None
+    error: BaseException | None = None
+    done: bool = False
+    queued_at: float = field(default_factory=time.perf_counter)
+
+
+class LedgerAppender:
+    """One per process. `record` returns once the entry is committed, or raises `LedgerRefused`."""
+
+    def __init__(
+        self,
+        open_session: Callable[[], Session],
+        key: Ed25519PrivateKey,
+        committed: Callable[[Appended], None],
+        waited: Callable[[float], None] = lambda _seconds: None,
+        batch_limit: int = 256,
+    ) -> None:
+        """`open_session` gives a session that sees the whole ledger; `committed` is told the last
+        entry of each committed batch (to move the head file); `waited` the seconds each entry
+        waited, from its arrival to its commit; `batch_limit` bounds one transaction (1: every
+        entry alone, as before group commit)."""
+        self._limit = batch_limit
+        self._open_session = open_session
+        self._key = key
+        self._committed = committed
+        self._waited = waited
+        self._queue: list[_Waiting] = []
+        self._leading = False
+        self._turn = threading.Condition()
+        self.batches = 0
+        self.entries = 0
+
+    @property
+    def waiting(self) -> int:
+        """Entries queued for the next batch."""
+        with self._turn:
+            return len(self._queue)
+
+    @property
+    def committing(self) -> bool:
+        """Whether a batch is being committed now."""
+        with self._turn:
+            return self._leading
+
+    def record(self, disclosure: Disclosure, asked: Asked) -> Appended:
+        mine = _Waiting(disclosure, asked)
+        with self._turn:
+            self._queue.append(mine)
+        while True:
+            with self._turn:
+                while self._leading and not mine.done:
+                    self._turn.wait()
+                if mine.done:
+                    break
+                self._leading = True
+                batch = self._queue[: self._limit]
+                del self._queue[: self._limit]
+            try:
+                self._commit(batch)
+            finally:
+                with self._turn:
+                    for waiting in batch:
+                        waiting.done = True
+                    self._leading = False
+                    self._turn.notify_all()
+        self._waited(time.perf_counter() - mine.queued_at)
+        if mine.appended is None:
+            raise LedgerRefused() from mine.error
+        return mine.appended
+
+    def _commit(self, batch: list[_Waiting]) -> None:
+        try:
+            with self._open_session() as session:
+                session.connection(execution_options={"sqlite_immediate": True})
+                appended = append_all(session, self._key, [(w.disclosure, w.asked) for w in batch])
+                session.commit()
+            # If the head file cannot be moved the answers are refused as if the commit had failed:
+            # their entries stay, recorded but never sent, which errs on the safe side.
+            self._committed(appended[-1])
+        except Exception as exc:
+            for waiting in batch:
+                waiting.error = exc
+            return
+        for waiting, done in zip(batch, appended, strict=True):
+            waiting.appended = done
+        self.batches += 1
+        self.entries += len(batch)
