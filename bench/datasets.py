@@ -57,8 +57,9 @@ def _admin_url(server_url: str) -> str:
     return server_url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-def dataset(engine: str, workers: int, postgres_url: str = DEFAULT_POSTGRES) -> Dataset:
-    stem = f"{engine}-{workers}-s{SEED}-c{CROSSINGS_PER_WORKER}"
+def dataset(engine: str, workers: int, postgres_url: str = DEFAULT_POSTGRES, prefix: str = "") -> Dataset:
+    """`prefix` makes a dataset of its own, for a benchmark that changes it (its ledger grows)."""
+    stem = f"{prefix}{engine}-{workers}-s{SEED}-c{CROSSINGS_PER_WORKER}"
     key_file = CACHE / f"{stem}.keys.json"
     if engine == "sqlite":
         return Dataset(engine, workers, f"sqlite:///{CACHE / stem}.db", key_file)

@@ -8,6 +8,8 @@ after the run, so that the dataset stays the same from one run to the next).
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sys
 
 from sqlalchemy import func, select
 
@@ -57,3 +59,8 @@ def prepare(seed: int, smallest: int) -> dict:
         "crossing_workers": [encode_id("Worker", i) for i in crossers],
         "last_crossing_id": last_crossing,
     }
+
+
+if __name__ == "__main__":  # `python -m bench.prepare < {"seed", "smallest"}`: the prepared JSON on stdout
+    spec = json.load(sys.stdin)
+    json.dump(prepare(spec["seed"], spec["smallest"]), sys.stdout)

@@ -9,15 +9,20 @@ from pathlib import Path
 
 from bench.datasets import Dataset
 from harness.server import ServerProcess
+from settings import cores
 
 STATEMENTS = re.compile(r"^borderlabour_db_statements_total (\S+)$", re.M)
 
 
 class Server(ServerProcess):
-    """The server under measurement: production settings (no GraphiQL), N processes."""
+    """The server under measurement: production settings (no GraphiQL), N processes (default: one per
+    core, as `serve` runs by default)."""
 
-    def __init__(self, ds: Dataset, log: Path, workers: int = 1, env: dict[str, str] | None = None) -> None:
-        super().__init__(ds.env(**(env or {})), log, "--processes", str(workers), "--no-graphiql")
+    def __init__(
+        self, ds: Dataset, log: Path, workers: int | None = None, env: dict[str, str] | None = None
+    ) -> None:
+        processes = str(workers or cores())
+        super().__init__(ds.env(**(env or {})), log, "--processes", processes, "--no-graphiql")
 
     def statements(self) -> float:
         with urllib.request.urlopen(f"{self.url}/metrics", timeout=10) as r:

@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import insert, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from models import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
@@ -128,10 +129,9 @@ def by_field_list(workers: dict[int, set[str]]) -> dict[str, list[int]]:
     return grouped
 
 
-def payload_of(disclosure: Disclosure) -> str:
-    """The signed content of an entry (format 2): workers grouped by the digest of their field list,
-    which `ledger_field_lists` holds once. Empty members are left out."""
-    grouped = by_field_list(disclosure.workers)
+def payload_of(disclosure: Disclosure, grouped: dict[str, list[int]]) -> str:
+    """The signed content of an entry (format 2): workers grouped by the digest of their field list
+    (`grouped`, from `by_field_list`), which `ledger_field_lists` holds once. Empty members are left out."""
     document: dict[str, Any] = {"v": 2}
     if grouped:
         document["disclosed"] = sorted([digest_of(text), sorted(ws)] for text, ws in grouped.items())
@@ -165,6 +165,25 @@ def _field_list_ids(connection: Any, texts: list[str]) -> dict[str, int]:
                 insert(LedgerFieldList).values(digest=digest, fields=text).returning(LedgerFieldList.id)
             ).scalar_one()
     return {text: known[digest] for digest, text in digests.items()}
+
+
+# One statement for any number of rows: a batch of entries may index thousands of workers, and one
+# statement per row (what executemany sends to PostgreSQL) costs the appender more than the rest.
+_UNNEST_WORKERS = sql_text(
+    f"INSERT INTO {LedgerWorker.__tablename__} (entry_id, worker_id, field_list_id) "
+    "SELECT * FROM unnest(CAST(:entries AS bigint[]), CAST(:workers AS bigint[]), CAST(:lists AS bigint[]))"
+)
+
+
+def _insert_worker_rows(connection: Any, rows: list[tuple[int, int, int]]) -> None:
+    """The per-worker index rows (entry, worker, field list) of a batch."""
+    if connection.dialect.name == "postgresql":
+        entries, workers, lists = (list(column) for column in zip(*rows, strict=True))
+        connection.execute(_UNNEST_WORKERS, {"entries": entries, "workers": workers, "lists": lists})
+    else:  # SQLite's executemany is one prepared statement stepped in C
+        connection.execute(
+            insert(LedgerWorker), [{"entry_id": e, "worker_id": w, "field_list_id": f} for e, w, f in rows]
+        )
 
 
 def verify_signature(public: Ed25519PublicKey, entry_hash: str, signature: str) -> bool:
@@ -219,7 +238,8 @@ def append_all(
     for disclosure, asked in items:
         seq += 1
         at = utcnow()
-        payload = payload_of(disclosure)
+        grouped = by_field_list(disclosure.workers)
+        payload = payload_of(disclosure, grouped)
         document = entry_document(
             seq, at, asked.office_id, asked.token_id, asked.purpose, asked.request, payload, prev
         )
@@ -238,17 +258,17 @@ def append_all(
                 "signature": key.sign(bytes.fromhex(entry_hash)).hex(),
             }
         )
-        grouped_of.append(by_field_list(disclosure.workers))
+        grouped_of.append(grouped)
         appended.append(Appended(seq, entry_hash, at))
         prev = entry_hash
     connection.execute(insert(LedgerEntry), rows)
     texts = sorted({text for grouped in grouped_of for text in grouped})
     if texts:
         ids = _field_list_ids(connection, texts)
-        connection.execute(
-            insert(LedgerWorker),
+        _insert_worker_rows(
+            connection,
             [
-                {"entry_id": done.seq, "worker_id": w, "field_list_id": ids[text]}
+                (done.seq, w, ids[text])
                 for done, grouped in zip(appended, grouped_of, strict=True)
                 for text, ws in grouped.items()
                 for w in ws

@@ -87,6 +87,11 @@ class Registry:
             self.metrics.ledger_wait.observe,
             settings.ledger_batch,
         )
+        self.metrics.follow(
+            "borderlabour_ledger_batches_total",
+            "Transactions that appended reads' entries (group commit: fewer than the entries).",
+            lambda: self.appender.batches,
+        )
         self.metrics.count_statements(self.engine)
         self.metrics.follow(
             "borderlabour_policy_decisions_total", "Casbin decisions.", lambda: self.access.decisions
