@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from bench.scenarios import SCENARIOS
+from settings import cores
 
 TARGETS = {"authz": 1.05, "floor": 2.0, "growth": 1.2}
 
@@ -42,6 +43,7 @@ def _cpu() -> str:
 def machine(postgres_url: str | None) -> dict[str, str]:
     info = {
         "cpus": str(os.cpu_count()),
+        "server_processes": str(cores()),
         "cpu": _cpu(),
         "memory": _meminfo(),
         "os": platform.platform(),
@@ -168,9 +170,10 @@ def render(run: dict[str, Any], notes: str | None = None) -> str:
         f"- Python {m['python']}, SQLite {m['sqlite']}, PostgreSQL {m['postgresql']}",
         f"- Load average (1, 5, 15 min) before the run: {m['load_average_before']}; after: "
         f"{m['load_average_after']}",
-        "- The server is one `borderlabour serve` process (uvicorn, default thread pool), the load comes "
-        "from a separate process (`bench/load.py`, asyncio, keep-alive connections) on the same machine, "
-        "and the rate limit is off (`BORDERLABOUR_RATE_LIMIT=off`).",
+        f"- The server is `borderlabour serve` with {m.get('server_processes', '1')} process(es), one per "
+        "core as it runs by default (uvicorn, default thread pool, one listening socket per process), the "
+        "load comes from a separate process (`bench/load.py`, asyncio, keep-alive connections) on the same "
+        "machine, and the rate limit is off (`BORDERLABOUR_RATE_LIMIT=off`).",
         "",
         "## Method",
         "",
