@@ -2,8 +2,8 @@
 
 The listening sockets (one per process, `cli.listening`) are bound here, before anything is
 printed or spawned, so a port already in use is one clear error rather than a banner followed by a
-failure. Every server process gets
-the settings object itself (inside a picklable application factory), never the environment.
+failure. Every server process gets the settings object itself (inside a picklable application
+factory), never the environment.
 """
 
 from __future__ import annotations
@@ -23,9 +23,7 @@ METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def run(settings: Settings, host: str, port: int) -> int:
-    processes = settings.processes
-    sock = listen(host, port)
-    sockets = [sock, *(share(host, port) for _ in range(processes - 1))]
+    sockets = [listen(host, port), *(share(host, port) for _ in range(settings.processes - 1))]
     # prometheus_client's multiprocess mode is switched on by this variable (`schema.metrics`):
     # every server process writes its counts into the folder, and /metrics sums them.
     metrics_dir = None

@@ -125,7 +125,8 @@ class Registry:
         """Runs one GraphQL operation on a scoped session in the calling worker thread.
 
         An answer that discloses personal data, or a write, is ledgered before it is returned: a
-        write in its own transaction, a read in a short transaction of its own after the read.
+        write in its own transaction, a read after the read, in a transaction it shares with the
+        reads this process answers at the same moment (group commit, `ledger.appender`).
         If the entry cannot be written the caller gets `LedgerUnavailable` and sends nothing.
         """
         schema = self.schemas.schema_for(grant)
