@@ -7,13 +7,23 @@ port, and the kernel spreads new connections across the sockets by a hash of the
 
 `SO_REUSEPORT` would also let a second `serve` of the same user join the port silently, so the port
 is first bound once without it: if anything listens there, that bind fails with one clear error.
+Only Linux spreads connections over such sockets; elsewhere the processes share one socket.
 """
 
 from __future__ import annotations
 
 import socket
+import sys
 
 from settings import SetupError
+
+KERNEL_SPREADS = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
+
+
+def sockets_for(host: str, port: int, processes: int) -> list[socket.socket]:
+    """The listening socket of each server process, or SetupError if the port is taken."""
+    first = listen(host, port)
+    return [first, *(share(host, port) if KERNEL_SPREADS else first for _ in range(processes - 1))]
 
 
 def _socket_for(host: str) -> socket.socket:
@@ -44,7 +54,8 @@ def share(host: str, port: int) -> socket.socket:
     """Another socket on a port `listen` checked: the kernel spreads connections across them."""
     sock = _socket_for(host)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    if KERNEL_SPREADS:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     try:
         sock.bind((host, port))
     except OSError as exc:

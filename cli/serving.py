@@ -16,14 +16,14 @@ import sys
 import tempfile
 
 from cli.errors import CommandFailed
-from cli.listening import listen, share
+from cli.listening import sockets_for
 from settings import Settings
 
 METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def run(settings: Settings, host: str, port: int) -> int:
-    sockets = [listen(host, port), *(share(host, port) for _ in range(settings.processes - 1))]
+    sockets = sockets_for(host, port, settings.processes)
     # prometheus_client's multiprocess mode is switched on by this variable (`schema.metrics`):
     # every server process writes its counts into the folder, and /metrics sums them.
     metrics_dir = None
