@@ -30,30 +30,23 @@ from settings import cores
 CASES = (("one process", 1, 1), ("one process", 1, 256), ("one per core", 0, 1), ("one per core", 0, 256))
 
 
-def samples(server: Server) -> list:
+def named(server: Server, name: str) -> list:
+    """The samples of one series on the server's /metrics."""
     with urllib.request.urlopen(f"{server.url}/metrics", timeout=10) as r:
         text = r.read().decode()
-    return [s for family in text_string_to_metric_families(text) for s in family.samples]
+    return [s for family in text_string_to_metric_families(text) for s in family.samples if s.name == name]
 
 
 def wait_buckets(server: Server) -> dict[float, float]:
-    return {
-        float(s.labels["le"]): s.value
-        for s in samples(server)
-        if s.name == "borderlabour_ledger_wait_seconds_bucket"
-    }
+    return {float(s.labels["le"]): s.value for s in named(server, "borderlabour_ledger_wait_seconds_bucket")}
 
 
 def batches(server: Server) -> float:
-    return sum(s.value for s in samples(server) if s.name == "borderlabour_ledger_batches_total")
+    return sum(s.value for s in named(server, "borderlabour_ledger_batches_total"))
 
 
 def per_process(server: Server) -> dict[int, float]:
-    return {
-        int(s.labels["process"]): s.value
-        for s in samples(server)
-        if s.name == "borderlabour_process_requests_total"
-    }
+    return {int(s.labels["process"]): s.value for s in named(server, "borderlabour_process_requests_total")}
 
 
 def cpu_seconds(pid: int) -> float:

@@ -23,7 +23,7 @@ from ledger.entries import Appended, Asked, Disclosure
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
 from models.database import make_engine, session_factory
 from tests.conftest import Server, run_cli
-from tests.test_ledger import _tampered
+from tests.test_ledger import ledger_refused
 
 ONE_WORKER = "query($id: ID!) { node(id: $id) { ... on Worker { id fullName } } }"
 READS = 48
@@ -97,19 +97,7 @@ def test_when_the_database_refuses_the_batch_no_waiting_answer_carries_data(
 ) -> None:
     ids = _worker_ids(as_office, 16)
     before = _last_seq(engine)
-    if engine.dialect.name == "sqlite":
-        refuse = [
-            "CREATE TRIGGER refuse_batch BEFORE INSERT ON ledger_entries BEGIN SELECT RAISE(ABORT, 'no'); END"
-        ]
-        allow = ["DROP TRIGGER refuse_batch"]
-    else:
-        refuse = [
-            "CREATE FUNCTION refuse_batch() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'no'; END $$ LANGUAGE plpgsql",
-            "CREATE TRIGGER refuse_batch BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION refuse_batch()",
-        ]
-        allow = ["DROP TRIGGER refuse_batch ON ledger_entries", "DROP FUNCTION refuse_batch()"]
-
-    with _tampered(engine, refuse, allow):
+    with ledger_refused(engine):
         answers = _read_at_once([live_server, two_process_server], live_server.tokens["hg-labour"], ids)
 
     assert [a.status_code for a in answers] == [503] * len(ids)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -188,7 +188,8 @@ def test_cutting_off_the_tail_is_caught_by_the_signed_head_outside_the_database(
     assert run_cli(database, "audit", "verify").returncode == 0
 
 
-def test_an_answer_is_not_sent_when_its_disclosure_cannot_be_recorded(database, engine, as_office) -> None:
+def ledger_refused(engine) -> AbstractContextManager[None]:
+    """The database itself refuses every new ledger entry (a trigger) until the block ends."""
     if engine.dialect.name == "sqlite":
         refuse = [
             "CREATE TRIGGER refuse_ledger BEFORE INSERT ON ledger_entries BEGIN SELECT RAISE(ABORT, 'no'); END"
@@ -200,7 +201,11 @@ def test_an_answer_is_not_sent_when_its_disclosure_cannot_be_recorded(database, 
             "CREATE TRIGGER refuse_ledger BEFORE INSERT ON ledger_entries FOR EACH ROW EXECUTE FUNCTION refuse_ledger()",
         ]
         allow = ["DROP TRIGGER refuse_ledger ON ledger_entries", "DROP FUNCTION refuse_ledger()"]
-    with _tampered(engine, refuse, allow):
+    return _tampered(engine, refuse, allow)
+
+
+def test_an_answer_is_not_sent_when_its_disclosure_cannot_be_recorded(database, engine, as_office) -> None:
+    with ledger_refused(engine):
         response = as_office("cn-hekou").post({"query": READ_ONE})
         assert response.status_code == 503
         assert "data" not in response.json()
