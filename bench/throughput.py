@@ -1,4 +1,4 @@
-"""`python -m bench.throughput [--database postgres|sqlite] [--workers N] [--seconds S]`
+"""`python -m bench.throughput [--database postgres|sqlite] [--workers N] [--seconds S] [--spread-only]`
 
 The page scenario under 32 connections, on four servers one after the other: one process or one per
 core (the default of `serve`), each with the ledger's group commit off (`BORDERLABOUR_LEDGER_BATCH=1`:
@@ -6,16 +6,19 @@ every read's entry in a transaction of its own, as before group commit) and on. 
 per second and latency under load, how long answers waited for their ledger entry (p50 and p95,
 from the server's `borderlabour_ledger_wait_seconds` histogram over the load phase), and how the
 load spread over the processes (requests from `borderlabour_process_requests_total`, CPU seconds
-from `/proc`). The dataset is a database of its own (`.bench/throughput-*`), generated once.
+from `/proc`). Then rounds of new connections to a server with one process per core: how many each
+process took. The dataset is a database of its own (`.bench/throughput-*`), generated once.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import statistics
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -128,6 +131,36 @@ def measure(
         server.stop()
 
 
+def spread(ds: Dataset, prepared: dict, connections: int, rounds: int) -> list[list[int]]:
+    """Rounds of `connections` new connections, one `{ me { code } }` each, to a server with one
+    process per core: how many connections each process took, per round (smallest first)."""
+    server = Server(ds, CACHE / f"server-spread-{ds.name}.log", env={"BORDERLABOUR_RATE_LIMIT": "off"})
+    body = json.dumps({"query": "{ me { code } }"})
+    headers = {
+        "Authorization": f"Bearer {prepared['tokens']['cn-hekou']}",
+        "Content-Type": "application/json",
+    }
+    try:
+        while sum(s.value for s in named(server, "borderlabour_policy_reloads_total")) < cores():
+            time.sleep(0.2)  # every process has started and listens on its socket
+        out = []
+        for _ in range(rounds):
+            before = per_process(server)
+            opened = [
+                http.client.HTTPConnection("127.0.0.1", server.port, timeout=30) for _ in range(connections)
+            ]
+            for connection in opened:
+                connection.request("POST", "/graphql", body=body, headers=headers)
+                connection.getresponse().read()
+            for connection in opened:
+                connection.close()
+            after = per_process(server)
+            out.append(sorted(int(after[pid] - before.get(pid, 0.0)) for pid in after))
+        return out
+    finally:
+        server.stop()
+
+
 def table(engine: str, workers: int, results: list[dict]) -> str:
     lines = [
         f"| {engine}-{workers} | processes | group commit | req/s | p50 / p95 ms under load "
@@ -154,16 +187,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
+    parser.add_argument("--spread-rounds", type=int, default=20, help="rounds of new connections")
+    parser.add_argument("--spread-only", action="store_true", help="only the rounds of new connections")
     args = parser.parse_args(argv)
     ds = dataset(args.database, args.workers, args.postgres_url, prefix="throughput-")
     ensure(ds, lambda message: print(message, file=sys.stderr))
     prepared = run_json("prepare", {"seed": SEED, "smallest": args.workers}, ds.env())
-    results = []
-    for label, processes, batch in CASES:
-        print(f"{label}, ledger batch {batch}", file=sys.stderr)
-        results.append(measure(ds, prepared, processes or cores(), batch, args.seconds, args.connections))
-    (CACHE / "throughput-last-run.json").write_text(json.dumps(results, indent=1))
-    print(table(args.database, args.workers, results))
+    if not args.spread_only:
+        results = []
+        for label, processes, batch in CASES:
+            print(f"{label}, ledger batch {batch}", file=sys.stderr)
+            results.append(measure(ds, prepared, processes or cores(), batch, args.seconds, args.connections))
+        (CACHE / "throughput-last-run.json").write_text(json.dumps(results, indent=1))
+        print(table(args.database, args.workers, results))
+    load_before = load_average()
+    rounds = spread(ds, prepared, args.connections, args.spread_rounds)
+    print(
+        f"\n{args.spread_rounds} rounds of {args.connections} new connections, connections per process "
+        f"(load {load_before} → {load_average()}): {rounds}"
+    )
     return 0
 
 
