@@ -38,7 +38,7 @@ from models import (
     UnitLevel,
     rebuild_unit_closure,
 )
-from procedure import default_row_values
+from procedure import first_version
 
 # --------------------------------------------------------------------------------------------
 # Administrative units
@@ -871,8 +871,10 @@ def load_reference(session: Session) -> None:
             },
         )
         session.flush()
-        if session.get(AgreementRequirements, agreement.id) is None:
-            session.add(AgreementRequirements(agreement_id=agreement.id, **default_row_values()))
+        if not session.scalar(
+            select(AgreementRequirements.id).where(AgreementRequirements.agreement_id == agreement.id)
+        ):
+            session.add(first_version(agreement))
         wanted = [gates[code] for code in a.gates]
         if {g.code for g in agreement.gates} != set(a.gates):
             agreement.gates = wanted

@@ -56,20 +56,28 @@ def communes(client, parent: str) -> list[str]:
     return [u["code"] for u in client.data(query, {"p": parent})["administrativeUnits"]]
 
 
-def register(as_office, province: str = "VN-LC", born: dt.date = dt.date(1996, 5, 4), **extra: Any) -> str:
-    labour = as_office(LABOUR[province], "worker-registration")
-    district = communes(labour, province)[0]
+def registration(province: str, commune: str, born: dt.date = dt.date(1996, 5, 4), **extra: Any) -> dict:
+    """A registration input for a new person (a fresh CCCD and border pass) living in `commune`."""
     serial = next(_serial)
-    data = {
+    return {
         "fullName": "Lý Seo Chứ",
         "dateOfBirth": born.isoformat(),
         "sex": "MALE",
         "ethnicity": "Hmong",
         "nationalIdNumber": cccd(province, born, False, serial),
-        "homeCommuneCode": communes(labour, district)[0],
+        "homeCommuneCode": commune,
         "borderPassNumber": f"BP{serial:07d}",
         **extra,
     }
+
+
+def a_commune(client, province: str) -> str:
+    return communes(client, communes(client, province)[0])[0]
+
+
+def register(as_office, province: str = "VN-LC", born: dt.date = dt.date(1996, 5, 4), **extra: Any) -> str:
+    labour = as_office(LABOUR[province], "worker-registration")
+    data = registration(province, a_commune(labour, province), born, **extra)
     result = labour.data(REGISTER, {"input": data})["registerWorker"]
     assert result["errors"] == [], result["errors"]
     return result["worker"]["id"]

@@ -21,8 +21,11 @@ CREATE_AGREEMENT = """mutation($input: CreateAgreementInput!) {
   createAgreement(input: $input) { agreement { id code } errors { field code } } }"""
 AGREEMENT_STATUS = """mutation($input: UpdateAgreementStatusInput!) {
   updateAgreementStatus(input: $input) { agreement { status } errors { field code } } }"""
-REQUIREMENTS = """query { agreements { code requirements { clearanceValidMonths healthValidMonths minimumAge
+REQUIREMENTS = """query { agreements { id code requirements { clearanceValidMonths healthValidMonths minimumAge
   minimumMonthlyWageCny overridable } } }"""
+UPDATE_VERSION = """mutation($input: UpdateAgreementRequirementsInput!) {
+  updateAgreementRequirements(input: $input) {
+    agreement { requirements { minimumAge minimumMonthlyWageCny validFrom validTo } } errors { field code } } }"""
 UPDATE_REQUIREMENTS = """mutation($input: UpdateAgreementRequirementsInput!) {
   updateAgreementRequirements(input: $input) { agreement { requirements { minimumAge minimumMonthlyWageCny } }
   errors { field code } } }"""
@@ -117,6 +120,54 @@ def test_labour_changes_an_agreements_requirements_and_the_rules_follow(as_offic
     )
     result = labour.data(steps.PLACE, {"input": steps.placement_input(worker, agreement, employer)})
     assert _codes_of(result["createPlacement"]) == {("workerId", "UNDERAGE")}
+
+
+def test_a_requirement_change_starts_a_new_version_and_each_start_is_judged_by_the_rules_of_its_day(
+    as_office,
+) -> None:
+    """Rules as data with validity dates: the change is in force from its validFrom; a placement
+    starting before it is judged by the set in force then (minimum age 18), one starting after by
+    the new set (30)."""
+    labour = as_office("lc-labour")
+    agreement, employer = steps.ids(labour, _agreement(as_office), "CN-YN-HH-HK")
+    since = steps.today() - dt.timedelta(days=3)
+    changed = labour.data(
+        UPDATE_VERSION,
+        {"input": {"agreementId": agreement, "minimumAge": 30, "validFrom": since.isoformat()}},
+    )["updateAgreementRequirements"]
+    assert changed["errors"] == []
+    assert changed["agreement"]["requirements"] == {
+        "minimumAge": 30,
+        "minimumMonthlyWageCny": "2000.00",  # left out: kept from the set in force before
+        "validFrom": since.isoformat(),
+        "validTo": None,
+    }
+    worker = _ready(
+        as_office, born=steps.today().replace(year=steps.today().year - 25) - dt.timedelta(days=3)
+    )
+    today = steps.placement_input(worker, agreement, employer)
+    assert _codes_of(labour.data(steps.PLACE, {"input": today})["createPlacement"]) == {
+        ("workerId", "UNDERAGE")
+    }
+    before = steps.placement_input(worker, agreement, employer, startDate=steps.days_ago(5))
+    assert labour.data(steps.PLACE, {"input": before})["createPlacement"]["errors"] == []
+
+
+def test_a_new_requirement_version_must_start_after_the_current_one_and_not_in_the_future(as_office) -> None:
+    labour = as_office("lc-labour")
+    agreement, _ = steps.ids(labour, _agreement(as_office), "CN-YN-HH-HK")
+    first = {"agreementId": agreement, "minimumAge": 21, "validFrom": steps.days_ago(10)}
+    assert labour.data(UPDATE_VERSION, {"input": first})["updateAgreementRequirements"]["errors"] == []
+    for valid_from in (
+        steps.days_ago(10),
+        steps.days_ago(20),
+        (steps.today() + dt.timedelta(days=1)).isoformat(),
+    ):
+        again = {"agreementId": agreement, "minimumAge": 25, "validFrom": valid_from}
+        refused = labour.data(UPDATE_VERSION, {"input": again})["updateAgreementRequirements"]
+        assert _codes_of(refused) == {("validFrom", "OUT_OF_RANGE")}, valid_from
+    shown = labour.data(REQUIREMENTS)["agreements"]
+    assert next(a for a in shown if a["id"] == agreement)["requirements"]["minimumAge"] == 21
 
 
 # -- 2. checks on createPlacement ---------------------------------------------------------------
