@@ -117,7 +117,8 @@ def _newest(*columns: str) -> tuple[tuple[str, bool], ...]:
 
 
 UNIT = {"code": Column("code"), "nameVi": Column("name_vi"), "nameZh": Column("name_zh"),
-        "level": Column("level"), "country": Column("country")}  # fmt: skip
+        "level": Column("level"), "country": Column("country"), "validFrom": Column("valid_from"),
+        "validTo": Column("valid_to")}  # fmt: skip
 
 TYPES: dict[str, TypeRule] = {
     "Worker": TypeRule(

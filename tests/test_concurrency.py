@@ -4,6 +4,7 @@ is lost), and several requests claiming one border-pass or passport number (exac
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -83,8 +84,11 @@ def _all_at_once(live_server, office: str, query: str, inputs: list[dict]) -> li
     """Sends every input at the same moment, each on its own connection, and returns (status, body)."""
     headers = {"Authorization": f"Bearer {live_server.tokens[office]}", "X-Purpose": "worker-registration"}
     clients = [httpx.Client(base_url=live_server.url, timeout=60) for _ in inputs]
+    start = threading.Barrier(len(inputs))
 
     def send(n: int) -> tuple[int, dict]:
+        clients[n].post("/graphql", json={"query": "{ me { code } }"}, headers=headers)  # connected
+        start.wait()
         response = clients[n].post(
             "/graphql", json={"query": query, "variables": {"input": inputs[n]}}, headers=headers
         )
@@ -109,11 +113,13 @@ def test_one_border_pass_number_sent_by_several_registrations_at_once_is_registe
 ) -> None:
     """The database's UNIQUE index decides what the in-code check cannot (DOMAIN.md: border-pass
     numbers are unique): exactly one registration keeps the number, the others get DUPLICATE."""
-    labour = as_office("lc-labour", "worker-registration")
+    labour = as_office("lc-home-affairs", "worker-registration")
     commune = steps.a_commune(labour, "VN-LC")
     number = f"BPC{next(steps._serial):07d}"
     inputs = [steps.registration("VN-LC", commune, borderPassNumber=number) for _ in range(SAME_MOMENT)]
-    outcomes = _outcomes(_all_at_once(live_server, "lc-labour", steps.REGISTER, inputs), "registerWorker")
+    outcomes = _outcomes(
+        _all_at_once(live_server, "lc-home-affairs", steps.REGISTER, inputs), "registerWorker"
+    )
     assert outcomes == [[]] + [[("borderPassNumber", "DUPLICATE")]] * (SAME_MOMENT - 1)
     holders = labour.data(
         "query($n: String!) { workers(first: 10, filter: {borderPassNumber: $n}) { totalCount } }",
@@ -130,9 +136,9 @@ def test_one_passport_number_sent_by_several_corrections_at_once_is_kept_by_one_
     inputs = [
         {"workerId": w, "passportNumber": number, "reason": "Hộ chiếu cấp sau khi đăng ký"} for w in workers
     ]
-    outcomes = _outcomes(_all_at_once(live_server, "lc-labour", UPDATE_WORKER, inputs), "updateWorker")
+    outcomes = _outcomes(_all_at_once(live_server, "lc-home-affairs", UPDATE_WORKER, inputs), "updateWorker")
     assert outcomes == [[]] + [[("passportNumber", "DUPLICATE")]] * (SAME_MOMENT - 1)
-    holders = as_office("lc-labour").data(
+    holders = as_office("lc-home-affairs").data(
         "query($n: String!) { workers(first: 10, filter: {passportNumber: $n}) { totalCount } }",
         {"n": number},
     )

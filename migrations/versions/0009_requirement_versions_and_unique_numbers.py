@@ -10,7 +10,9 @@ Revises: 0008
 2. The blind indexes of border-pass and passport numbers become UNIQUE (NULLs allowed), so two
    registrations or corrections sent at once cannot both keep the same number.
    The upgrade FAILS if two workers already hold the same border-pass or passport number (the
-   code's check could be raced). Databases built by `demo` or `generate` hold none; on any other,
+   code's check could be raced). A database built by `demo` or `generate` with one seed holds none;
+   one that mixes the generated populations of several seeds may (before this version the generated
+   border-pass and passport numbers did not depend on the seed). On any such database,
    find them first (`SELECT border_pass_index FROM workers WHERE border_pass_index IS NOT NULL
    GROUP BY 1 HAVING count(*) > 1`, the same for `passport_index`), correct them with
    `updateWorker` (a reason is kept), then upgrade. See the README's upgrade notes.

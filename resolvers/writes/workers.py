@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -32,6 +33,10 @@ def _home(session: Session, commune: AdminUnit) -> tuple[AdminUnit | None, Admin
     return (district, unit) if unit is not None else None
 
 
+def in_force(unit: AdminUnit, day: dt.date) -> bool:
+    return unit.valid_from <= day and (unit.valid_to is None or day <= unit.valid_to)
+
+
 def register_worker(w: WriteContext, data: Any) -> Worker:
     session, today = w.session, w.today
     checks = Checks()
@@ -56,6 +61,13 @@ def register_worker(w: WriteContext, data: Any) -> Worker:
         home = _home(session, commune)
         if home is None:
             checks.fail("homeCommuneCode", "must be the code of a commune", "INVALID")
+        elif not in_force(commune, today):
+            # A registration today uses today's units; a record made earlier keeps its own.
+            checks.fail(
+                "homeCommuneCode",
+                "is not an administrative unit in force today (see administrativeUnits)",
+                "UNIT_NOT_CURRENT",
+            )
     except InputError as exc:
         checks.errors.append(exc)
     check_national_id(checks, national_id, born, sex)
