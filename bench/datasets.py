@@ -7,6 +7,7 @@ its own ledger files beside it), as a real deployment would.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -63,7 +64,10 @@ def dataset(engine: str, workers: int, postgres_url: str = DEFAULT_POSTGRES) -> 
     if engine == "sqlite":
         return Dataset(engine, workers, f"sqlite:///{CACHE / stem}.db", key_file)
     base = make_url(_admin_url(postgres_url))
-    name = f"borderlabour_bench_{stem.replace('-', '_')}"
+    # The keys live in this checkout's `.bench/`, so the database is this checkout's too: another
+    # checkout on the same server must never find it, take it for its own and rebuild it.
+    checkout = hashlib.sha256(str(ROOT).encode()).hexdigest()[:6]
+    name = f"borderlabour_bench_{stem.replace('-', '_')}_{checkout}"
     return Dataset(engine, workers, base.set(database=name).render_as_string(hide_password=False), key_file)
 
 
