@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from cli import audit, generate, imports, keys, policy, reports, serving, tokens
+from cli import audit, generate, imports, keys, policy, procedure, reports, serving, tokens
 from cli.database import open_database
 from cli.errors import FAILURE, USAGE, CommandFailed, first_line
 from cli.listening import listen
@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     policy.register(commands)
     reports.register(commands, common)
     imports.register(commands, common)
+    procedure.register(commands, common)
     return parser
 
 
