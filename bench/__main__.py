@@ -20,7 +20,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import report
+from sqlalchemy.engine import make_url
+
+from bench import postgraphile, report
 from bench.datasets import (
     CACHE,
     DEFAULT_POSTGRES,
@@ -31,7 +33,8 @@ from bench.datasets import (
     delete_crossings_after,
     ensure,
 )
-from bench.scenarios import SCENARIOS, variables_for
+from bench.memory import peak_memory
+from bench.scenarios import BY_KEY, SCENARIOS, variables_for
 from bench.server import Server
 
 SERVER_ENV = {"BORDERLABOUR_RATE_LIMIT": "off"}  # the benchmark measures capacity, not the limiter
@@ -108,8 +111,66 @@ def in_process(ds: Dataset, settings: Settings, smallest: int) -> dict:
     return run_json("inproc", spec, ds.env())
 
 
-def measure_engine(datasets: list[Dataset], settings: Settings) -> dict[str, dict]:
-    """Every size of one database engine, served at the same time so that latencies interleave."""
+def measure_peer(ds: Dataset, server: Server, prepared: dict, settings: Settings) -> dict:
+    """The page from our server and from PostGraphile on the same database, as the same office.
+
+    Both must answer the same workers in the same order, or the run stops. Then latency with the
+    two servers' requests interleaved, and throughput under the same connections, one at a time.
+    """
+    office = BY_KEY["page"].office
+    try:
+        versions = postgraphile.install(log)
+    except postgraphile.PeerUnavailable as reason:
+        log(f"peer: skipped: {reason}")
+        return {"skipped": str(reason)}
+    log(f"{ds.name}: peer: role, column grants and row-level security for {office}")
+    access = run_json("peer_access", {"office": office}, ds.env())
+    url = make_url(ds.url).set(drivername="postgres", username=access["role"], password=None)
+    peer = None
+    try:
+        peer = postgraphile.PeerServer(
+            url.render_as_string(hide_password=False), CACHE / f"peer-{ds.name}.log"
+        )
+        ours, theirs = requests_for("page", prepared)[0], postgraphile.request()
+        problems = postgraphile.differences(
+            server.post(ours["body"], ours["headers"]), peer.post(theirs["body"])
+        )
+        if problems:
+            raise RuntimeError(
+                "PostGraphile and the registry answer different pages:\n" + "\n".join(problems)
+            )
+        log(f"{ds.name}: peer: the same page; loading both")
+        spec = {
+            "host": "127.0.0.1",
+            "targets": [{"port": server.port, "requests": [ours]}, {"port": peer.port, "requests": [theirs]}],
+            "warmup": settings.warmup,
+            "sequential": settings.sequential,
+            "sequential_seconds": settings.sequential_seconds,
+            "concurrency": settings.concurrency,
+            "duration": settings.duration,
+        }
+        ours_result, peer_result = run_json("load", spec)
+        return {
+            "versions": versions,
+            "office": office,
+            "role": access["role"],
+            "columns": access["columns"],
+            "row_policies": access["policies"],
+            "ours": ours_result,
+            "peer": peer_result,
+            "peer_memory": peak_memory(peer.process.pid),
+        }
+    finally:
+        if peer is not None:
+            peer.stop()
+        run_json("peer_access", {"office": office, "drop": True}, ds.env())
+
+
+def measure_engine(datasets: list[Dataset], settings: Settings, peer: bool = True) -> dict[str, dict]:
+    """Every size of one database engine, served at the same time so that latencies interleave.
+
+    On PostgreSQL the largest size is also compared with PostGraphile (`measure_peer`).
+    """
     smallest = min(ds.workers for ds in datasets)
     inside = {ds.name: in_process(ds, settings, smallest) for ds in datasets}
     out: dict[str, dict] = {
@@ -160,8 +221,14 @@ def measure_engine(datasets: list[Dataset], settings: Settings) -> dict[str, dic
             out[name]["page_statements_first_10"] = server.statements_of(
                 small, headers, settings.statement_tries
             )
+        largest = max(datasets, key=lambda ds: ds.workers)
+        if peer and largest.engine == "postgres":
+            out[largest.name]["peer"] = measure_peer(
+                largest, servers[largest.name], prepared[largest.name], settings
+            )
     finally:
-        for server in servers.values():
+        for name, server in servers.items():
+            out[name]["peak_memory"] = peak_memory(server.process.pid)
             server.stop()
         for ds in datasets:
             delete_crossings_after(ds, prepared[ds.name]["last_crossing_id"])
@@ -179,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         "--postgres-url", default=DEFAULT_POSTGRES, help="a server to create the databases on"
     )
     parser.add_argument("--output", type=Path, help="also write the report here (e.g. BENCHMARKS.md)")
+    parser.add_argument(
+        "--no-peer", action="store_true", help="skip the comparison with PostGraphile (PostgreSQL only)"
+    )
     args = parser.parse_args(argv)
     settings = QUICK if args.quick else FULL
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else settings.sizes
@@ -188,7 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     machine = report.machine(args.postgres_url if "postgres" in engines else None)
     results: dict = {}
     for engine in engines:
-        results.update(measure_engine([dataset(engine, size, args.postgres_url) for size in sizes], settings))
+        datasets = [dataset(engine, size, args.postgres_url) for size in sizes]
+        results.update(measure_engine(datasets, settings, peer=not args.no_peer))
     machine["load_average_after"] = report.load_average()
     elapsed = time.monotonic() - started
     run = {
