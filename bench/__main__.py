@@ -1,4 +1,5 @@
-"""`python -m bench [--quick] [--database sqlite|postgres|both] [--sizes 10000,100000] [--output FILE]`
+"""`python -m bench [--quick] [--database sqlite|postgres|both] [--sizes 10000,100000] [--output FILE]
+[--scenarios statistic,...] [--dataset-prefix NAME]`
 
 For each database: make sure each size's dataset exists (generated once, kept in `.bench/`) and
 measure the ratios in one process per dataset (`bench.inproc`), with no server running. Then
@@ -6,7 +7,8 @@ start a real `borderlabour serve` on every size at once and drive each scenario 
 load process (`bench.load`): latency with the servers' requests interleaved (so that the sizes
 compare fairly on a shared machine), then throughput under 32 connections, one server at a time.
 SQL statements per request are read from each server's /metrics. The report (Markdown) goes to
-stdout and to `--output`; the raw figures to `.bench/last-run.json`.
+stdout and to `--output`; the raw figures to `.bench/last-run.json`. `--scenarios` measures only
+the scenarios named, over HTTP (no in-process ratios), and reports their figures and growth.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bench import report
 from bench.datasets import (
     CACHE,
     DEFAULT_POSTGRES,
+    DEFAULT_PREFIX,
     ROOT,
     SEED,
     Dataset,
@@ -31,7 +34,7 @@ from bench.datasets import (
     delete_crossings_after,
     ensure,
 )
-from bench.scenarios import SCENARIOS, variables_for
+from bench.scenarios import BY_KEY, SCENARIOS, Scenario, variables_for
 from bench.server import Server
 
 SERVER_ENV = {"BORDERLABOUR_RATE_LIMIT": "off"}  # the benchmark measures capacity, not the limiter
@@ -93,11 +96,12 @@ def requests_for(key: str, prepared: dict) -> list[dict]:
     ]
 
 
-def in_process(ds: Dataset, settings: Settings, smallest: int) -> dict:
-    """Prepares the dataset for the load and measures the ratios, with no server running."""
+def in_process(ds: Dataset, settings: Settings, smallest: int, ratios: bool = True) -> dict:
+    """Prepares the dataset for the load and measures the ratios (if asked), with no server running."""
     ensure(ds, log)
-    log(f"{ds.name}: in-process ratios")
+    log(f"{ds.name}: {'in-process ratios' if ratios else 'preparing'}")
     spec = {
+        "ratios": ratios,
         "seed": SEED,
         "smallest": smallest,
         "iterations": settings.inproc_iterations,
@@ -108,10 +112,13 @@ def in_process(ds: Dataset, settings: Settings, smallest: int) -> dict:
     return run_json("inproc", spec, ds.env())
 
 
-def measure_engine(datasets: list[Dataset], settings: Settings) -> dict[str, dict]:
+def measure_engine(
+    datasets: list[Dataset], settings: Settings, scenarios: tuple[Scenario, ...] = SCENARIOS
+) -> dict[str, dict]:
     """Every size of one database engine, served at the same time so that latencies interleave."""
     smallest = min(ds.workers for ds in datasets)
-    inside = {ds.name: in_process(ds, settings, smallest) for ds in datasets}
+    everything = scenarios == SCENARIOS
+    inside = {ds.name: in_process(ds, settings, smallest, everything) for ds in datasets}
     out: dict[str, dict] = {
         ds.name: {
             "scenarios": {},
@@ -126,7 +133,7 @@ def measure_engine(datasets: list[Dataset], settings: Settings) -> dict[str, dic
         for ds in datasets:
             log(f"{ds.name}: serving")
             servers[ds.name] = Server(ds, CACHE / f"server-{ds.name}.log", env=SERVER_ENV)
-        for scenario in SCENARIOS:
+        for scenario in scenarios:
             requests = {name: requests_for(scenario.key, prepared[name]) for name in servers}
             statements = {
                 name: server.statements_of(
@@ -155,7 +162,7 @@ def measure_engine(datasets: list[Dataset], settings: Settings) -> dict[str, dic
                 out[name]["scenarios"][scenario.key] = result
         page = next(s for s in SCENARIOS if s.key == "page")
         small = json.dumps({"query": page.query, "variables": {"first": 10}})
-        for name, server in servers.items():
+        for name, server in servers.items() if everything else ():
             headers = requests_for("page", prepared[name])[0]["headers"]
             out[name]["page_statements_first_10"] = server.statements_of(
                 small, headers, settings.statement_tries
@@ -179,7 +186,21 @@ def main(argv: list[str] | None = None) -> int:
         "--postgres-url", default=DEFAULT_POSTGRES, help="a server to create the databases on"
     )
     parser.add_argument("--output", type=Path, help="also write the report here (e.g. BENCHMARKS.md)")
+    parser.add_argument(
+        "--scenarios",
+        help=f"comma-separated, of {','.join(BY_KEY)} (default all); a subset skips the in-process ratios "
+        "and prints its figures and growth only (never to --output)",
+    )
+    parser.add_argument(
+        "--dataset-prefix",
+        default=DEFAULT_PREFIX,
+        help="name of the PostgreSQL dataset databases; a checkout with a schema of its own takes its own",
+    )
     args = parser.parse_args(argv)
+    chosen = args.scenarios.split(",") if args.scenarios else list(BY_KEY)
+    if unknown := set(chosen) - set(BY_KEY):
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    scenarios = tuple(s for s in SCENARIOS if s.key in chosen)
     settings = QUICK if args.quick else FULL
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else settings.sizes
     engines = ("sqlite", "postgres") if args.database == "both" else (args.database,)
@@ -188,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     machine = report.machine(args.postgres_url if "postgres" in engines else None)
     results: dict = {}
     for engine in engines:
-        results.update(measure_engine([dataset(engine, size, args.postgres_url) for size in sizes], settings))
+        datasets = [dataset(engine, size, args.postgres_url, args.dataset_prefix) for size in sizes]
+        results.update(measure_engine(datasets, settings, scenarios))
     machine["load_average_after"] = report.load_average()
     elapsed = time.monotonic() - started
     run = {
@@ -196,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         "quick": args.quick,
         "engines": engines,
         "sizes": sizes,
+        "scenarios": [s.key for s in scenarios],
         "settings": settings.__dict__,
         "machine": machine,
         "elapsed_seconds": elapsed,
@@ -203,6 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     CACHE.mkdir(exist_ok=True)
     (CACHE / "last-run.json").write_text(json.dumps(run, indent=1))
+    if scenarios != SCENARIOS:
+        print(report.render_subset(run))
+        log(f"done in {elapsed:.0f} s")
+        return 0
     previous = args.output.read_text() if args.output and args.output.exists() else ""
     text = report.render(run, report.notes_of(previous))
     print(text)

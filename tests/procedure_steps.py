@@ -56,20 +56,24 @@ def communes(client, parent: str) -> list[str]:
     return [u["code"] for u in client.data(query, {"p": parent})["administrativeUnits"]]
 
 
-def register(as_office, province: str = "VN-LC", born: dt.date = dt.date(1996, 5, 4), **extra: Any) -> str:
-    labour = as_office(LABOUR[province], "worker-registration")
-    district = communes(labour, province)[0]
-    serial = next(_serial)
-    data = {
+def worker_input(province: str, commune: str, born: dt.date, serial: int, **extra: Any) -> dict[str, Any]:
+    """registerWorker's input for a man born on `born`, numbered from `serial` (unique per test run)."""
+    return {
         "fullName": "Lý Seo Chứ",
         "dateOfBirth": born.isoformat(),
         "sex": "MALE",
         "ethnicity": "Hmong",
         "nationalIdNumber": cccd(province, born, False, serial),
-        "homeCommuneCode": communes(labour, district)[0],
+        "homeCommuneCode": commune,
         "borderPassNumber": f"BP{serial:07d}",
         **extra,
     }
+
+
+def register(as_office, province: str = "VN-LC", born: dt.date = dt.date(1996, 5, 4), **extra: Any) -> str:
+    labour = as_office(LABOUR[province], "worker-registration")
+    district = communes(labour, province)[0]
+    data = worker_input(province, communes(labour, district)[0], born, next(_serial), **extra)
     result = labour.data(REGISTER, {"input": data})["registerWorker"]
     assert result["errors"] == [], result["errors"]
     return result["worker"]["id"]
