@@ -21,13 +21,9 @@ def check_counts(args: argparse.Namespace) -> int:
     sessions = open_database(args.settings)
     with sessions() as session:
         found = drift(session)
-        codes = dict(
-            session.execute(
-                select(AdminUnit.id, AdminUnit.code).where(AdminUnit.id.in_({c for c, _ in found}))
-            )
-            .tuples()
-            .all()
-        )
+        in_drift = {commune for commune, _ in found}
+        units = select(AdminUnit.id, AdminUnit.code).where(AdminUnit.id.in_(in_drift))
+        codes: dict[int, str] = {unit_id: code for unit_id, code in session.execute(units)}
     if not found:
         print("worker counts OK: they equal the rows")
         return 0
