@@ -1,5 +1,5 @@
 """`python -m bench [--quick] [--database sqlite|postgres|both] [--sizes 10000,100000] [--output FILE]
-[--scenarios statistic,...] [--dataset-prefix NAME]`
+[--scenarios statistic,...]`
 
 For each database: make sure each size's dataset exists (generated once, kept in `.bench/`) and
 measure the ratios in one process per dataset (`bench.inproc`), with no server running. Then
@@ -26,7 +26,6 @@ from bench import report
 from bench.datasets import (
     CACHE,
     DEFAULT_POSTGRES,
-    DEFAULT_PREFIX,
     ROOT,
     SEED,
     Dataset,
@@ -191,11 +190,6 @@ def main(argv: list[str] | None = None) -> int:
         help=f"comma-separated, of {','.join(BY_KEY)} (default all); a subset skips the in-process ratios "
         "and prints its figures and growth only (never to --output)",
     )
-    parser.add_argument(
-        "--dataset-prefix",
-        default=DEFAULT_PREFIX,
-        help="name of the PostgreSQL dataset databases; a checkout with a schema of its own takes its own",
-    )
     args = parser.parse_args(argv)
     chosen = args.scenarios.split(",") if args.scenarios else list(BY_KEY)
     if unknown := set(chosen) - set(BY_KEY):
@@ -209,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     machine = report.machine(args.postgres_url if "postgres" in engines else None)
     results: dict = {}
     for engine in engines:
-        datasets = [dataset(engine, size, args.postgres_url, args.dataset_prefix) for size in sizes]
+        datasets = [dataset(engine, size, args.postgres_url) for size in sizes]
         results.update(measure_engine(datasets, settings, scenarios))
     machine["load_average_after"] = report.load_average()
     elapsed = time.monotonic() - started

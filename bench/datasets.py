@@ -7,6 +7,7 @@ its own ledger files beside it), as a real deployment would.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -22,10 +23,6 @@ CACHE = ROOT / ".bench"
 SEED = 2017
 CROSSINGS_PER_WORKER = 20
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
-# PostgreSQL datasets are databases named `<prefix>_postgres_<size>_...`. A checkout whose schema
-# differs from another's (a branch with a new migration) takes a prefix of its own, so that
-# neither migrates the other's datasets.
-DEFAULT_PREFIX = "borderlabour_bench"
 # - jit: PostgreSQL compiles any plan whose estimated cost passes `jit_above_cost`; for the page's
 #   crossings (a window over about 2,000 rows, each checked against the row scope) compiling
 #   alone takes about 40 ms of a statement that runs in 10.
@@ -61,16 +58,16 @@ def _admin_url(server_url: str) -> str:
     return server_url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-def dataset(
-    engine: str, workers: int, postgres_url: str = DEFAULT_POSTGRES, prefix: str = DEFAULT_PREFIX
-) -> Dataset:
+def dataset(engine: str, workers: int, postgres_url: str = DEFAULT_POSTGRES) -> Dataset:
     stem = f"{engine}-{workers}-s{SEED}-c{CROSSINGS_PER_WORKER}"
-    own = "" if engine == "sqlite" or prefix == DEFAULT_PREFIX else f"{prefix}-"
-    key_file = CACHE / f"{own}{stem}.keys.json"
+    key_file = CACHE / f"{stem}.keys.json"
     if engine == "sqlite":
         return Dataset(engine, workers, f"sqlite:///{CACHE / stem}.db", key_file)
     base = make_url(_admin_url(postgres_url))
-    name = f"{prefix}_{stem.replace('-', '_')}"
+    # The keys live in this checkout's `.bench/`, so the database is this checkout's too: another
+    # checkout on the same server must never find it, take it for its own and rebuild it.
+    checkout = hashlib.sha256(str(ROOT).encode()).hexdigest()[:6]
+    name = f"borderlabour_bench_{stem.replace('-', '_')}_{checkout}"
     return Dataset(engine, workers, base.set(database=name).render_as_string(hide_password=False), key_file)
 
 

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.datasets import DEFAULT_POSTGRES, DEFAULT_PREFIX, ROOT, dataset
+from bench.datasets import DEFAULT_POSTGRES, ROOT, dataset
 from bench.report import load_average
 from bench.scenarios import BY_KEY
 
@@ -74,7 +74,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--times", type=int, default=200, help="runs of each side (default 200)")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
-    parser.add_argument("--dataset-prefix", default=DEFAULT_PREFIX)
     parser.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.inside:
@@ -87,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---:|---:|")
     for engine in engines:
         for size in sizes:
-            ds = dataset(engine, size, args.postgres_url, args.dataset_prefix)
+            ds = dataset(engine, size, args.postgres_url)
             command = [sys.executable, "-m", "bench.statistic", "--inside", "--times", str(args.times)]
             out = json.loads(
                 subprocess.run(command, cwd=ROOT, env=ds.env(), capture_output=True, check=True).stdout

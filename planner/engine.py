@@ -15,7 +15,8 @@ import threading
 from collections import Counter
 from typing import Any
 
-from graphql import GraphQLObjectType, OperationType
+from graphql import GraphQLObjectType, GraphQLSchema, OperationType
+from graphql.execution.collect_fields import collect_fields
 
 from ledger.checkpoints import current_checkpoint
 from planner.cache import PlanCache
@@ -35,6 +36,7 @@ from resolvers import lists, statistics
 from resolvers.errors import InputError
 from resolvers.pages import cursor_of
 from schema.disclosures import DisclosureRecordingContext
+from schema.operations import PreparedOperation
 
 log = logging.getLogger("borderlabour.planner")
 
@@ -59,6 +61,47 @@ class CompiledReads:
     def fell_back(self, reason: str) -> None:
         with self._lock:
             self.fallbacks[reason] += 1
+
+    def answer_prepared(
+        self,
+        schema: GraphQLSchema,
+        prepared: PreparedOperation,
+        context: Any,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> dict[str, Any] | None:
+        """The data of a query answered from its preparation alone, or None for the reference engine.
+
+        `prepared` was parsed and validated once for this schema (the schema's limits included), so
+        nothing of strawberry's per-request work (extension hooks, parsing and validating again,
+        result handling) changes an answer that compiles: only the variables are coerced here.
+        None, without counting a fallback, whenever the schema's own execution must run instead
+        (variables it refuses, anything without a compile rule, an input refused, a failure): that
+        execution tries the compiled engine again and counts, or reports, what happens.
+        """
+        if prepared.operation is None or not prepared.within_limits:
+            return None
+        executor = CompilingExecutionContext.build(
+            schema, prepared.document, None, context, variables, operation_name
+        )
+        if isinstance(executor, list):
+            return None
+        operation = prepared.operation
+        root_type = schema.get_root_type(operation.operation)
+        if root_type is None or operation.operation != OperationType.QUERY:
+            return None
+        grouped, deferred, _ = collect_fields(
+            schema, executor.fragments, executor.variable_values, root_type, operation
+        )
+        if deferred:
+            return None
+        try:
+            return self.answer(executor, root_type, grouped)
+        except (NotCompiled, InputError):
+            return None
+        except Exception:
+            context.session.rollback()  # a read wrote nothing: the schema's execution starts clean
+            return None
 
     def answer(self, executor: Any, root_type: GraphQLObjectType, grouped: dict[str, list[Any]]) -> dict:
         context = executor.context_value

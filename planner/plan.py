@@ -21,6 +21,7 @@ from policies.grants import Grant
 from resolvers import listing
 from resolvers.opaque import InvalidIdError, decode_id
 from resolvers.pages import Ordering, after_cursor, check_first, cursor_audience
+from schema.criteria import criteria_of
 from schema.disclosures import NOT_PERSONAL
 from schema.types.workers import _limit
 
@@ -102,6 +103,9 @@ class ConnectionRoot:
     after: ColumnElement[bool] | None
     audience: str  # whom its cursors are sealed for
     parts: list[tuple[str, str, Any]] = field(default_factory=list)  # (key, field, sub-plan)
+    # Searched by personal fields: the ledger records how many rows matched, so the page's own
+    # statement counts them rather than a second statement after it.
+    searched: bool = False
 
     def rows(self) -> list[ObjectPlan]:
         """Every node plan this connection asks its rows for, in the order the statement holds them."""
@@ -119,7 +123,7 @@ class ConnectionRoot:
 
     @property
     def needs_count(self) -> bool:
-        return any(name == "totalCount" for _k, name, _s in self.parts)
+        return self.searched or any(name == "totalCount" for _k, name, _s in self.parts)
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,8 @@ class Planner:
         pk = chosen.model.id  # type: ignore[attr-defined]
         boundary = after_cursor(ordering, pk, after, audience) if after is not None else None
         root = ConnectionRoot(key, type_name, chosen.model, where, ordering, first, boundary, audience)
+        given = get_argument_values(field_def, details[0].node, self.executor.variable_values)
+        root.searched = bool(criteria_of(name, given))
         connection_type = _named(field_def.type)
         for sub_key, sub in self.subfields(connection_type, details).items():
             sub_name = sub[0].node.name.value

@@ -10,7 +10,9 @@ import base64
 import hashlib
 import json
 import struct
+import threading
 from functools import lru_cache
+from typing import Any
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESSIV
@@ -42,11 +44,22 @@ def _block_cipher(key: bytes) -> Cipher:
     return Cipher(algorithms.AES(hashlib.sha256(b"ids" + key).digest()), modes.ECB())
 
 
+_per_thread = threading.local()
+
+
+def _id_encryptor(key: bytes) -> Any:
+    """One encryptor per thread and key, kept: ECB turns each whole block into its cipher block at
+    once and keeps no state between blocks, so a page of IDs need not set up one context each."""
+    kept = getattr(_per_thread, "ids", None)
+    if kept is None or kept[0] != key:
+        kept = _per_thread.ids = (key, _block_cipher(key).encryptor())
+    return kept[1]
+
+
 def encode_id(type_name: str, row_id: int) -> str:
     # One AES block is a keyed permutation: distinct rows give distinct, unguessable IDs.
     block = struct.pack(">H6sQ", TYPE_TAGS[type_name], _MAGIC + b"\0\0", row_id)
-    enc = _block_cipher(keyring().id_key).encryptor()
-    return base64.urlsafe_b64encode(enc.update(block) + enc.finalize()).decode().rstrip("=")
+    return base64.urlsafe_b64encode(_id_encryptor(keyring().id_key).update(block)).decode().rstrip("=")
 
 
 def decode_id(global_id: str, expected: str | None = None) -> tuple[str, int]:

@@ -131,23 +131,33 @@ class OfficeSchema(strawberry.Schema):
             [] if introspection else [partial(AddValidationRules, [NoSchemaIntrospectionCustomRule])]
         )
         has_mutations = any(_visible(f, grant) for f in get_object_definition(Mutation, strict=True).fields)
+        limits: list[ExtensionFactory] = [
+            partial(QueryDepthLimiter, max_depth=LIMITS.max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=LIMITS.max_aliases),
+            *closed,
+        ]
         super().__init__(
             query=Query,
             mutation=Mutation if has_mutations else None,
             config=StrawberryConfig(disable_field_suggestions=True),
             execution_context_class=CompilingExecutionContext,
             extensions=[
-                partial(QueryDepthLimiter, max_depth=LIMITS.max_depth),
-                partial(MaxAliasesLimiter, max_alias_count=LIMITS.max_aliases),
+                *limits,
                 partial(MaxTokensLimiter, max_token_count=LIMITS.max_tokens),
                 MaskUnexpectedErrors,
-                *closed,
                 # A document seen before is neither parsed nor validated again (both engines).
                 lambda: ParserCache(maxsize=256),
                 lambda: ValidationCache(maxsize=256),
             ],
         )
-        self.operations = OperationCache(self._schema, LIMITS.max_tokens)
+        # The same rules, applied once per document by the preparation the compiled path answers from.
+        rules = [
+            rule
+            for make in limits
+            if isinstance(e := make(), AddValidationRules)
+            for rule in e.validation_rules
+        ]
+        self.operations = OperationCache(self._schema, LIMITS.max_tokens, rules)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: object = None) -> None:
         """No suggestions, anywhere: a hint names a field, argument, type or value the office might not

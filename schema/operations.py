@@ -13,12 +13,13 @@ so a document is parsed, validated and walked once per schema profile, not once 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from threading import Lock
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -105,6 +106,8 @@ class PreparedOperation:
     personal_types: frozenset[str]
     argument_sites: tuple[ArgumentSite, ...]
     contains_nul: bool = False  # a string literal of the document holds U+0000
+    # The schema's own limits (depth, aliases, closed introspection) pass too: strawberry would run it.
+    within_limits: bool = False
 
     @property
     def valid(self) -> bool:
@@ -274,9 +277,18 @@ class _Walk:
 
 
 def prepare(
-    schema: GraphQLSchema, query: str, operation_name: str | None, max_tokens: int
+    schema: GraphQLSchema,
+    query: str,
+    operation_name: str | None,
+    max_tokens: int,
+    limit_rules: Sequence[type[ASTValidationRule]] = (),
 ) -> PreparedOperation:
-    """Parses, validates and walks one operation. Raises GraphQLError if the text does not parse."""
+    """Parses, validates and walks one operation. Raises GraphQLError if the text does not parse.
+
+    `limit_rules` are the rules the schema's extensions add to graphql-core's (depth, aliases);
+    whether the document passes them is kept, so that an answer computed from this preparation
+    alone is only ever given to a document the schema's own execution would also have run.
+    """
     document = parse(query, max_tokens=max_tokens)
     check = _EmptySelectionOrUnknownFragment(document)
     visit(document, check)
@@ -305,15 +317,23 @@ def prepare(
         frozenset(walk.personal),
         tuple(walk.sites),
         check.contains_nul,
+        within_limits=not validate(schema, document, limit_rules) if limit_rules else True,
     )
 
 
 class OperationCache:
     """A bounded LRU of prepared operations for one office schema, keyed by (document, operation)."""
 
-    def __init__(self, schema: GraphQLSchema, max_tokens: int, size: int = CACHE_SIZE) -> None:
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        max_tokens: int,
+        limit_rules: Sequence[type[ASTValidationRule]] = (),
+        size: int = CACHE_SIZE,
+    ) -> None:
         self.schema = schema
         self.max_tokens = max_tokens
+        self.limit_rules = tuple(limit_rules)
         self.size = size
         self._entries: OrderedDict[tuple[str, str | None], PreparedOperation] = OrderedDict()
         self._lock = Lock()
@@ -325,7 +345,7 @@ class OperationCache:
             if found is not None:
                 self._entries.move_to_end(key)
                 return found
-        prepared = prepare(self.schema, query, operation_name, self.max_tokens)
+        prepared = prepare(self.schema, query, operation_name, self.max_tokens, self.limit_rules)
         with self._lock:
             self._entries[key] = prepared
             while len(self._entries) > self.size:

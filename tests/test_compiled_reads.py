@@ -27,7 +27,7 @@ from policies.tokens import identity_of
 from resolvers.opaque import encode_id
 from schema.builder import policy_catalogue
 from schema.context import RequestContext
-from schema.service import Registry
+from schema.service import Registry, run_operation
 from settings import Settings
 from tests.conftest import Database, Server
 from tests.read_documents import Samples, every_root, read_documents
@@ -79,9 +79,13 @@ class Office:
                 ledger_key=self.registry.ledger_key,
                 compiled=self.compiled if compiled else None,
             )
-            result = self.loop.run_until_complete(
-                self.schema.execute(query, variable_values=variables, context_value=context)
-            )
+            if compiled:  # as the server runs it: straight from the preparation when it compiles
+                prepared = self.schema.operations.prepare(query, None)
+                result = run_operation(self.schema, prepared, context, query, variables, None)
+            else:
+                result = self.loop.run_until_complete(
+                    self.schema.execute(query, variable_values=variables, context_value=context)
+                )
             errors = [Registry.format_error(e, "differential") for e in result.errors or []]
             body = json.dumps({"data": result.data, "errors": errors}, ensure_ascii=False)
             return body, {w: sorted(f) for w, f in context.disclosure.workers.items()}
@@ -141,6 +145,28 @@ def test_every_readable_field_answers_byte_identically_on_both_engines(
     for query in every_root(office.schema._schema, office.samples, depth=2):
         assert office.answer(query, {}, compiled=True) == office.answer(query, {}, compiled=False), query
     assert sum(office.compiled.fallbacks.values()) == before, office.compiled.fallbacks  # all compiled
+
+
+@pytest.mark.parametrize(
+    "query, variables",
+    [
+        ("{ " + " ".join(f"a{i}: me {{ code }}" for i in range(31)) + " }", {}),  # over the alias limit
+        (
+            "{ workers { nodes { " + "placements { worker { " * 7 + "id" + " } }" * 7 + " } } }",
+            {},
+        ),  # too deep
+        ("query Q($first: Int!) { workers(first: $first) { totalCount } }", {"first": "ten"}),
+        ("query Q($first: Int!) { workers(first: $first) { totalCount } }", {}),
+    ],
+    ids=["aliases", "depth", "variable of the wrong type", "variable missing"],
+)
+def test_a_document_the_schema_refuses_is_refused_alike_on_the_compiled_engine(
+    registry: Registry, offices: dict[str, Office], query: str, variables: dict[str, Any]
+) -> None:
+    office = offices.setdefault("cn-hekou", Office(registry, "cn-hekou"))
+    compiled, reference = office.answer(query, variables, True), office.answer(query, variables, False)
+    assert compiled == reference
+    assert json.loads(compiled[0])["errors"] and json.loads(compiled[0])["data"] is None
 
 
 def test_every_readable_field_has_a_compile_rule() -> None:
