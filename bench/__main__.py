@@ -22,7 +22,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import report
+from sqlalchemy.engine import make_url
+
+from bench import postgraphile, report
 from bench.datasets import (
     CACHE,
     DEFAULT_POSTGRES,
@@ -33,6 +35,7 @@ from bench.datasets import (
     delete_crossings_after,
     ensure,
 )
+from bench.memory import peak_memory
 from bench.scenarios import BY_KEY, SCENARIOS, Scenario, variables_for
 from bench.server import Server
 
@@ -111,10 +114,72 @@ def in_process(ds: Dataset, settings: Settings, smallest: int, ratios: bool = Tr
     return run_json("inproc", spec, ds.env())
 
 
+def measure_peer(ds: Dataset, server: Server, prepared: dict, settings: Settings) -> dict:
+    """The page from our server and from PostGraphile on the same database, as the same office.
+
+    Both must answer the same workers in the same order, or the run stops. Then latency with the
+    two servers' requests interleaved, and throughput under the same connections, one at a time.
+    """
+    office = BY_KEY["page"].office
+    try:
+        versions = postgraphile.install(log)
+    except postgraphile.PeerUnavailable as reason:
+        log(f"peer: skipped: {reason}")
+        return {"skipped": str(reason)}
+    log(f"{ds.name}: peer: role, column grants and row-level security for {office}")
+    access = run_json("peer_access", {"office": office}, ds.env())
+    url = make_url(ds.url).set(drivername="postgres", username=access["role"], password=None)
+    peer = None
+    try:
+        peer = postgraphile.PeerServer(
+            url.render_as_string(hide_password=False), CACHE / f"peer-{ds.name}.log"
+        )
+        ours, theirs = requests_for("page", prepared)[0], postgraphile.request()
+        problems = postgraphile.differences(
+            server.post(ours["body"], ours["headers"]), peer.post(theirs["body"])
+        )
+        if problems:
+            raise RuntimeError(
+                "PostGraphile and the registry answer different pages:\n" + "\n".join(problems)
+            )
+        log(f"{ds.name}: peer: the same page; loading both")
+        spec = {
+            "host": "127.0.0.1",
+            "targets": [{"port": server.port, "requests": [ours]}, {"port": peer.port, "requests": [theirs]}],
+            "warmup": settings.warmup,
+            "sequential": settings.sequential,
+            "sequential_seconds": settings.sequential_seconds,
+            "concurrency": settings.concurrency,
+            "duration": settings.duration,
+        }
+        ours_result, peer_result = run_json("load", spec)
+        return {
+            "versions": versions,
+            "office": office,
+            "role": access["role"],
+            "columns": access["columns"],
+            "row_policies": access["policies"],
+            "ours": ours_result,
+            "peer": peer_result,
+            "peer_memory": peak_memory(peer.process.pid),
+        }
+    finally:
+        if peer is not None:
+            peer.stop()
+        run_json("peer_access", {"office": office, "drop": True}, ds.env())
+
+
 def measure_engine(
-    datasets: list[Dataset], settings: Settings, scenarios: tuple[Scenario, ...] = SCENARIOS
+    datasets: list[Dataset],
+    settings: Settings,
+    scenarios: tuple[Scenario, ...] = SCENARIOS,
+    peer: bool = True,
 ) -> dict[str, dict]:
-    """Every size of one database engine, served at the same time so that latencies interleave."""
+    """Every size of one database engine, served at the same time so that latencies interleave.
+
+    On PostgreSQL the largest size is also compared with PostGraphile (`measure_peer`), unless
+    `scenarios` is a subset (the comparison is of the page).
+    """
     smallest = min(ds.workers for ds in datasets)
     everything = scenarios == SCENARIOS
     inside = {ds.name: in_process(ds, settings, smallest, everything) for ds in datasets}
@@ -166,8 +231,14 @@ def measure_engine(
             out[name]["page_statements_first_10"] = server.statements_of(
                 small, headers, settings.statement_tries
             )
+        largest = max(datasets, key=lambda ds: ds.workers)
+        if peer and everything and largest.engine == "postgres":
+            out[largest.name]["peer"] = measure_peer(
+                largest, servers[largest.name], prepared[largest.name], settings
+            )
     finally:
-        for server in servers.values():
+        for name, server in servers.items():
+            out[name]["peak_memory"] = peak_memory(server.process.pid)
             server.stop()
         for ds in datasets:
             delete_crossings_after(ds, prepared[ds.name]["last_crossing_id"])
@@ -186,9 +257,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--output", type=Path, help="also write the report here (e.g. BENCHMARKS.md)")
     parser.add_argument(
+        "--no-peer", action="store_true", help="skip the comparison with PostGraphile (PostgreSQL only)"
+    )
+    parser.add_argument(
         "--scenarios",
         help=f"comma-separated, of {','.join(BY_KEY)} (default all); a subset skips the in-process ratios "
-        "and prints its figures and growth only (never to --output)",
+        "and the comparison with PostGraphile, and prints its figures and growth only (never to --output)",
     )
     args = parser.parse_args(argv)
     chosen = args.scenarios.split(",") if args.scenarios else list(BY_KEY)
@@ -204,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {}
     for engine in engines:
         datasets = [dataset(engine, size, args.postgres_url) for size in sizes]
-        results.update(measure_engine(datasets, settings, scenarios))
+        results.update(measure_engine(datasets, settings, scenarios, peer=not args.no_peer))
     machine["load_average_after"] = report.load_average()
     elapsed = time.monotonic() - started
     run = {

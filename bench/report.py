@@ -12,7 +12,15 @@ from sqlalchemy import create_engine, text
 
 from bench.scenarios import SCENARIOS
 
-TARGETS = {"authz": 1.05, "floor": 2.0, "growth": 1.2}
+TARGETS = {
+    "authz": 1.05,
+    "floor": 2.0,
+    "growth": 1.2,
+    "peer_latency": 1.0,
+    "peer_throughput": 1.0,
+    "memory_mib": 250,
+}
+MIB = 1024 * 1024
 
 
 def load_average() -> str:
@@ -313,8 +321,97 @@ def render(run: dict[str, Any], notes: str | None = None) -> str:
             f"| {x['dataset']} | {_ms(x['naive'])} | {_ms(x['ours'])} | {_fmt(x['factor'], 1)} | "
             f"{x['enforce_calls']:,} |"
         )
+    lines += peer_section(run) + memory_section(run)
     lines += ["", notes or NOTES]
     return "\n".join(lines) + "\n"
+
+
+def _at_least(value: float | None, target: float) -> str:
+    if value is None:
+        return "–"
+    return "met" if value >= target else "**missed**"
+
+
+def peer_section(run: dict[str, Any]) -> list[str]:
+    """The page from our server and from PostGraphile on the same data, as the same office."""
+    lines = [
+        "",
+        f"### Against PostGraphile (targets: latency ≤ {TARGETS['peer_latency']} ×, throughput "
+        f"≥ {TARGETS['peer_throughput']} ×)",
+        "",
+    ]
+    compared = {name: r["peer"] for name, r in run["results"].items() if "peer" in r}
+    if not compared:
+        return lines + ["Not measured in this run (no PostgreSQL dataset, or `--no-peer`)."]
+    for name, x in compared.items():
+        if "skipped" in x:
+            lines.append(f"{name}: skipped, {x['skipped']}.")
+            continue
+        v = x["versions"]
+        grants = sum(len(c) for c in x["columns"].values())
+        lines += [
+            f"PostGraphile {v['postgraphile']} on Node {v['node'].lstrip('v')}, one process, connected as "
+            f"`{x['role']}`: {grants} column GRANTs on {len(x['columns'])} tables, derived from "
+            f"{x['office']}'s grant, and row-level security on {', '.join(x['row_policies'])}, the "
+            "office's row scope compiled from `policies/scopes.py` (`bench/peer_access.py`). Both servers "
+            "answered the same workers in the same order, with the same placements and crossings, before "
+            "the load; PostGraphile shows the sealed border-pass number, ours opens it. Latency: the two "
+            "servers' requests interleaved; throughput: "
+            f"{run['settings']['concurrency']} connections, one server at a time.",
+            "",
+            "| dataset | server | p50 ms | p95 ms | req/s | p50 / p95 ms under load | errors |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for who, label in (("ours", "borderlabour serve"), ("peer", "PostGraphile")):
+            y = x[who]
+            lines.append(
+                f"| {name} | {label} | {_ms(_p50(y['sequential']))} | {_ms(_pct(y['sequential'], 0.95))} | "
+                f"{y['throughput']:.1f} | {_ms(_p50(y['concurrent']))} / "
+                f"{_ms(_pct(y['concurrent'], 0.95))} | {y['errors']} |"
+            )
+        latency = _ratio(_p50(x["ours"]["sequential"]), _p50(x["peer"]["sequential"]))
+        tail = _ratio(_pct(x["ours"]["sequential"], 0.95), _pct(x["peer"]["sequential"], 0.95))
+        throughput = _ratio(x["ours"]["throughput"], x["peer"]["throughput"])
+        lines += [
+            "",
+            "| dataset | ratio | value | target |",
+            "|---|---|---:|---|",
+            f"| {name} | latency p50, ours / PostGraphile | {_fmt(latency)} | "
+            f"{_verdict(latency, TARGETS['peer_latency'])} |",
+            f"| {name} | latency p95, ours / PostGraphile | {_fmt(tail)} | (reported) |",
+            f"| {name} | throughput, ours / PostGraphile | {_fmt(throughput)} | "
+            f"{_at_least(throughput, TARGETS['peer_throughput'])} |",
+            "",
+        ]
+    return lines
+
+
+def memory_section(run: dict[str, Any]) -> list[str]:
+    """Peak resident memory (VmHWM) of every server process, read just before it stopped."""
+    lines = [
+        "",
+        f"### Peak memory per server process (target ≤ {TARGETS['memory_mib']} MiB)",
+        "",
+        "VmHWM from `/proc` of each process of the server (the serving processes and their parent), read "
+        "at the end of the server's phases, just before it stopped.",
+        "",
+        "| dataset | server | processes | largest MiB | all MiB | target |",
+        "|---|---|---:|---:|---|---|",
+    ]
+    for name, r in run["results"].items():
+        rows = [("borderlabour serve", r.get("peak_memory") or {})]
+        if "peer_memory" in r.get("peer", {}):
+            rows.append(("PostGraphile", r["peer"]["peer_memory"]))
+        for label, peaks in rows:
+            if not peaks:
+                continue
+            largest = max(peaks.values()) / MIB
+            every = ", ".join(f"{v / MIB:.0f}" for v in sorted(peaks.values(), reverse=True))
+            lines.append(
+                f"| {name} | {label} | {len(peaks)} | {largest:.0f} | {every} | "
+                f"{_verdict(largest, TARGETS['memory_mib'])} |"
+            )
+    return lines
 
 
 def _figures(run: dict[str, Any]) -> list[str]:
@@ -353,7 +450,8 @@ def _growth_table(run: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
 
 def render_subset(run: dict[str, Any]) -> str:
     """The report of a run limited by `--scenarios`: the figures and the growth of those scenarios
-    (the in-process ratios, which concern the page, are not measured)."""
+    (the in-process ratios and the comparison with PostGraphile, which concern the page, are not
+    measured)."""
     m = run["machine"]
     lines = [
         f"Command: `{run['command']}` ({run['elapsed_seconds'] / 60:.1f} minutes); load average "

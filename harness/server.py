@@ -53,10 +53,15 @@ class ServerProcess:
         raise RuntimeError(f"server did not start:\n{self.log.read_text()[-3000:]}")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
         self._out.close()
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Asks the process to end, then ends it if it has not after 15 seconds."""
+    process.terminate()
+    try:
+        process.wait(15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
