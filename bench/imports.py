@@ -1,7 +1,8 @@
 """`python -m bench.imports [--rows 10000] [--database-url URL]`: time the spreadsheet import.
 
 A fresh demo database (SQLite in a temporary folder unless a URL is given), a workbook of `--rows`
-new residents of Mèo Vạc, then the real CLI: `borderlabour import workers FILE --office hg-meo-vac`.
+new residents of Tuyên Quang's communes (in force since July 2025; the Mèo Vạc district committee
+registers no one new), then the real CLI: `borderlabour import workers FILE --office tq-home-affairs`.
 Prints wall-clock and CPU seconds and checks that every row was registered. Target: 10,000 rows in
 under 30 s on SQLite (BENCHMARKS.md).
 """
@@ -23,7 +24,8 @@ from sqlalchemy import create_engine, text
 from bench.workbooks import workbook, worker_rows
 
 ROOT = Path(__file__).resolve().parent.parent
-OFFICE, DISTRICT = "hg-meo-vac", "VN-HG-MEOVAC"
+# Registrations today use the units in force today: the communes of Tuyên Quang since July 2025.
+OFFICE, PROVINCE = "tq-home-affairs", "VN-TQ-2025"
 
 
 def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -52,9 +54,10 @@ def main() -> int:
             communes = list(
                 conn.execute(
                     text(
-                        "SELECT code FROM admin_units WHERE code LIKE :p AND level = 'commune' ORDER BY code"
+                        "SELECT code FROM admin_units WHERE code LIKE :p AND level = 'commune'"
+                        " AND valid_to IS NULL ORDER BY code"
                     ),
-                    {"p": f"{DISTRICT}-%"},
+                    {"p": f"{PROVINCE}-%"},
                 ).scalars()
             )
         engine.dispose()

@@ -32,7 +32,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from demo.people import MAX_PEOPLE, Person, Weighted, make_person
-from demo.reference import EMPLOYERS, UNITS, EmployerSpec, load_reference
+from demo.reference import AGREEMENTS, EMPLOYERS, UNITS, EmployerSpec, load_reference
 from models import (
     AdminUnit,
     Agreement,
@@ -85,6 +85,11 @@ HA_GIANG_SHARE = 0.62
 CLEARANCE_MARGIN = dt.timedelta(days=170)  # a planned placement's clearance: well inside six months
 DEFAULT_CROSSINGS_PER_WORKER = 6
 DEFAULT_BATCH = 2000
+# How many generated workers the demo's invented approvals hold with a margin: at 10,000 workers the
+# busiest employer peaked at 1.45 times its approved quota and the busiest agreement-year used 0.74
+# of its yearly quota (measured with `borderlabour procedure check`), so 5,000 keeps every peak
+# at about three quarters of its quota.
+WORKERS_PER_APPROVAL_SCALE = 5000
 
 # Home districts: share of the province's workers, and the ethnic mix (see demo.people).
 # fmt: off
@@ -921,6 +926,26 @@ def _next_ids(session: Session) -> dict[str, int]:
     }
 
 
+def size_approvals(session: Session, workers: int) -> int:
+    """Scales the reference employers' approved quotas and the agreements' yearly quotas to a
+    dataset of `workers` (a benchmark world approves more workers than the demo's); returns the factor.
+
+    Quotas are data: a larger dataset gets larger approvals, never placements past a quota or
+    overrides. The factor is 1 up to `WORKERS_PER_APPROVAL_SCALE` workers (the demo keeps the
+    reference figures); `load_reference` restores those before each run, so scaling is idempotent.
+    """
+    factor = max(1, -(-workers // WORKERS_PER_APPROVAL_SCALE))
+    if factor > 1:
+        quotas = {e.social_credit_code: e.approved_quota for e in EMPLOYERS}
+        for employer in session.scalars(select(Employer).where(Employer.social_credit_code.in_(quotas))):
+            employer.approved_quota = quotas[employer.social_credit_code] * factor
+        yearly = {a.code: a.yearly_quota for a in AGREEMENTS}
+        for agreement in session.scalars(select(Agreement).where(Agreement.code.in_(yearly))):
+            agreement.yearly_quota = yearly[agreement.code] * factor
+        session.flush()
+    return factor
+
+
 def generated_count(session: Session, seed: int, upto: int, ring: Keyring | None = None) -> int:
     """How many of workers 0..upto-1 of `seed` are already in the database (they form a prefix)."""
     ring = ring or keyring()
@@ -958,6 +983,7 @@ def generate(
         raise ValueError(f"workers must be between 0 and {MAX_PEOPLE}")
     ring = keyring()
     load_reference(session)
+    size_approvals(session, workers)
     session.commit()
     refs = Refs.load(session)
     summary = GenerationSummary(existing_workers=generated_count(session, seed, workers, ring))

@@ -203,16 +203,19 @@ def national_id(province: str, sex: Sex, born: dt.date, index: int, salt: int = 
     return f"{PROVINCE_IDS[province].cccd_prefix}{sex_digit}{born.year % 100:02d}{serial:06d}"
 
 
-def border_pass_number(province: str, index: int) -> str:
-    """A giấy thông hành number: the issuing province's letters and seven digits unique per `index`."""
+def border_pass_number(province: str, index: int, salt: int = 0) -> str:
+    """A giấy thông hành number: the issuing province's letters and seven digits unique per `index`;
+    `salt` (the seed) shifts them as for the CCCD, so two seeds' populations in one database do not
+    start on the same numbers (the database holds each number once)."""
     _check_index(index)
-    return f"{PROVINCE_IDS[province].pass_prefix}{_scramble(index, 10**7, 3_712_411, 1_414_213):07d}"
+    serial = _scramble(index, 10**7, 3_712_411, 1_414_213 + salt * 7_919)
+    return f"{PROVINCE_IDS[province].pass_prefix}{serial:07d}"
 
 
-def passport_number(index: int) -> str:
+def passport_number(index: int, salt: int = 0) -> str:
     """An ordinary passport number of the older series: "C" and seven digits unique per `index`."""
     _check_index(index)
-    return f"C{_scramble(index, 10**7, 5_196_773, 3_141_592):07d}"
+    return f"C{_scramble(index, 10**7, 5_196_773, 3_141_592 + salt * 7_919):07d}"
 
 
 def phone_number(rng: random.Random) -> str:
@@ -244,7 +247,7 @@ def make_person(
         ethnicity=ethnic,
         date_of_birth=born,
         national_id=national_id(province, sex, born, index, salt),
-        border_pass=border_pass_number(province, index) if border_pass else None,
-        passport=passport_number(index) if has_passport else None,
+        border_pass=border_pass_number(province, index, salt) if border_pass else None,
+        passport=passport_number(index, salt) if has_passport else None,
         phone=phone_number(rng),
     )

@@ -38,7 +38,7 @@ from models import (
     UnitLevel,
     rebuild_unit_closure,
 )
-from procedure import default_row_values
+from procedure import first_version
 
 # --------------------------------------------------------------------------------------------
 # Administrative units
@@ -178,10 +178,10 @@ _CN_UNITS: tuple[UnitSpec, ...] = (
 )
 
 # The 2025 reorganisation (in force 1 July 2025): Hà Giang merged into Tuyên Quang and Yên Bái into
-# Lào Cai, each as a new unit; the old provinces close with a successor link, so the successor's
-# jurisdiction holds everything registered under them. Communes are regrouped directly under the
-# province (no district): the two post-merger communes below illustrate it. The old districts stay
-# open here because the demo's histories (which end before July 2025) and its forms still use them.
+# Lào Cai, each as a new unit, and the district level abolished (two-level local government). Every
+# old province, district and commune closes on 30 June 2025 (`valid_to` is the last day in force)
+# with a successor link, so the successor's jurisdiction holds everything registered under it and
+# historical records keep their units. The new communes hang directly under the new provinces.
 REORGANISED = dt.date(2025, 7, 1)
 BEFORE_REORGANISATION = REORGANISED - dt.timedelta(days=1)
 _MERGERS: dict[str, str] = {
@@ -190,20 +190,52 @@ _MERGERS: dict[str, str] = {
     "VN-LC": "VN-LC-2025",
     "VN-YB": "VN-LC-2025",
 }
-_NEW_COMMUNES: tuple[tuple[str, str, str], ...] = (
-    ("VN-TQ-2025-MEOVAC", "Xã Mèo Vạc", "VN-TQ-2025"),
-    ("VN-LC-2025-PLAOCAI", "Phường Lào Cai", "VN-LC-2025"),
-)
+# The commune of the new province that took over each old district's communes, named as the
+# 2025 resolutions name the commune (or ward) around the old district seat. A simplification: the
+# real regrouping split most districts into several communes; one per district keeps the demo small.
+# fmt: off
+_NEW_COMMUNES: dict[str, tuple[str, str]] = {
+    "VN-HG-HAGIANG": ("VN-TQ-2025-PHAGIANG1", "Phường Hà Giang 1"),
+    "VN-HG-MEOVAC": ("VN-TQ-2025-MEOVAC", "Xã Mèo Vạc"),
+    "VN-HG-DONGVAN": ("VN-TQ-2025-DONGVAN", "Xã Đồng Văn"),
+    "VN-HG-YENMINH": ("VN-TQ-2025-YENMINH", "Xã Yên Minh"),
+    "VN-HG-QUANBA": ("VN-TQ-2025-QUANBA", "Xã Quản Bạ"),
+    "VN-HG-VIXUYEN": ("VN-TQ-2025-VIXUYEN", "Xã Vị Xuyên"),
+    "VN-HG-BACME": ("VN-TQ-2025-BACME", "Xã Bắc Mê"),
+    "VN-HG-HOANGSUPHI": ("VN-TQ-2025-HOANGSUPHI", "Xã Hoàng Su Phì"),
+    "VN-HG-XINMAN": ("VN-TQ-2025-XINMAN", "Xã Xín Mần"),
+    "VN-HG-BACQUANG": ("VN-TQ-2025-BACQUANG", "Xã Bắc Quang"),
+    "VN-HG-QUANGBINH": ("VN-TQ-2025-QUANGBINH", "Xã Quang Bình"),
+    "VN-LC-LAOCAI": ("VN-LC-2025-PLAOCAI", "Phường Lào Cai"),
+    "VN-LC-BATXAT": ("VN-LC-2025-BATXAT", "Xã Bát Xát"),
+    "VN-LC-MUONGKHUONG": ("VN-LC-2025-MUONGKHUONG", "Xã Mường Khương"),
+    "VN-LC-BAOTHANG": ("VN-LC-2025-BAOTHANG", "Xã Bảo Thắng"),
+    "VN-LC-SIMACAI": ("VN-LC-2025-SIMACAI", "Xã Si Ma Cai"),
+    "VN-LC-BACHA": ("VN-LC-2025-BACHA", "Xã Bắc Hà"),
+    "VN-LC-SAPA": ("VN-LC-2025-PSAPA", "Phường Sa Pa"),
+    "VN-LC-BAOYEN": ("VN-LC-2025-BAOYEN", "Xã Bảo Yên"),
+    "VN-LC-VANBAN": ("VN-LC-2025-VANBAN", "Xã Văn Bàn"),
+}
+# fmt: on
+
+
+def _closed(unit: UnitSpec, successor: str) -> UnitSpec:
+    return UnitSpec(unit.code, unit.level, unit.name_vi, unit.name_zh, unit.parent, unit.valid_from,
+                    valid_to=BEFORE_REORGANISATION, successor=successor)  # fmt: skip
 
 
 def _reorganised(units: list[UnitSpec]) -> list[UnitSpec]:
-    """The units as dated data: the merged provinces closed with successors, the new ones opened."""
-    dated = [
-        UnitSpec(u.code, u.level, u.name_vi, u.name_zh, u.parent, valid_to=BEFORE_REORGANISATION,
-                 successor=_MERGERS[u.code])
-        if u.code in _MERGERS else u
-        for u in units
-    ]  # fmt: skip
+    """The units as dated data: every old unit closed with its successor, the new ones opened."""
+    by_code = {u.code: u for u in units}
+
+    def successor(unit: UnitSpec) -> str:
+        if unit.code in _MERGERS:
+            return _MERGERS[unit.code]
+        if unit.level is UnitLevel.DISTRICT:
+            return _MERGERS[unit.parent or ""]
+        return _NEW_COMMUNES[unit.parent or ""][0]  # a commune: its district's new commune
+
+    dated = [_closed(u, successor(u)) for u in units]
     dated += [
         UnitSpec("VN-TQ", UnitLevel.PROVINCE, "Tuyên Quang", "宣光省", valid_to=BEFORE_REORGANISATION,
                  successor="VN-TQ-2025"),
@@ -211,8 +243,9 @@ def _reorganised(units: list[UnitSpec]) -> list[UnitSpec]:
                  successor="VN-LC-2025"),
         UnitSpec("VN-TQ-2025", UnitLevel.PROVINCE, "Tuyên Quang", "宣光省", valid_from=REORGANISED),
         UnitSpec("VN-LC-2025", UnitLevel.PROVINCE, "Lào Cai", "老街省", valid_from=REORGANISED),
-        *(UnitSpec(code, UnitLevel.COMMUNE, name, None, parent, valid_from=REORGANISED)
-          for code, name, parent in _NEW_COMMUNES),
+        *(UnitSpec(code, UnitLevel.COMMUNE, name, None, _MERGERS[by_code[district].parent or ""],
+                   valid_from=REORGANISED)
+          for district, (code, name) in _NEW_COMMUNES.items()),
     ]  # fmt: skip
     return dated
 
@@ -235,20 +268,25 @@ class OfficeSpec:
     successor: str | None = None  # the office that took over its duties
 
 
+# The provincial agencies (police, border guard, customs, health, foreign affairs, the economic zone)
+# carry on as those of the merged province: their unit is the merged province from 1 July 2025, whose
+# jurisdiction holds the records made under the old provinces through the successor links.
 # fmt: off
 OFFICES: tuple[OfficeSpec, ...] = (
     OfficeSpec("hg-labour", "Sở Lao động – Thương binh và Xã hội tỉnh Hà Giang "
                "(Hà Giang Dept. of Labour, Invalids and Social Affairs)", Side.VN, "VN-HG",
                valid_to=dt.date(2025, 2, 28), successor="tq-home-affairs"),
     OfficeSpec("hg-police", "Công an tỉnh Hà Giang – Phòng Quản lý xuất nhập cảnh "
-               "(Hà Giang Provincial Police, Exit–Entry)", Side.VN, "VN-HG"),
+               "(Hà Giang Provincial Police, Exit–Entry)", Side.VN, "VN-TQ-2025"),
     OfficeSpec("hg-border-guard", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Hà Giang "
-               "(Hà Giang Border Guard Command)", Side.VN, "VN-HG"),
+               "(Hà Giang Border Guard Command)", Side.VN, "VN-TQ-2025"),
     OfficeSpec("hg-foreign-affairs", "Sở Ngoại vụ tỉnh Hà Giang (Hà Giang Dept. of Foreign Affairs)",
-               Side.VN, "VN-HG"),
-    OfficeSpec("hg-health", "Sở Y tế tỉnh Hà Giang (Hà Giang Dept. of Health)", Side.VN, "VN-HG"),
+               Side.VN, "VN-TQ-2025"),
+    OfficeSpec("hg-health", "Sở Y tế tỉnh Hà Giang (Hà Giang Dept. of Health)", Side.VN, "VN-TQ-2025"),
+    # The district level ended on 30 June 2025: the office keeps its residents registered before then
+    # (historical records keep their units) and registers no one new; the communes and the province do.
     OfficeSpec("hg-meo-vac", "Ủy ban nhân dân huyện Mèo Vạc (People's Committee of Mèo Vạc District)",
-               Side.VN, "VN-HG-MEOVAC"),
+               Side.VN, "VN-HG-MEOVAC", valid_to=BEFORE_REORGANISATION),
     OfficeSpec("lc-labour", "Sở Lao động – Thương binh và Xã hội tỉnh Lào Cai "
                "(Lào Cai Dept. of Labour, Invalids and Social Affairs)", Side.VN, "VN-LC",
                valid_to=dt.date(2025, 2, 28), successor="lc-home-affairs"),
@@ -259,15 +297,15 @@ OFFICES: tuple[OfficeSpec, ...] = (
     OfficeSpec("lc-home-affairs", "Sở Nội vụ tỉnh Lào Cai (Lào Cai Dept. of Home Affairs, from July 2025)",
                Side.VN, "VN-LC-2025", valid_from=REORGANISED),
     OfficeSpec("lc-police", "Công an tỉnh Lào Cai – Phòng Quản lý xuất nhập cảnh "
-               "(Lào Cai Provincial Police, Exit–Entry)", Side.VN, "VN-LC"),
+               "(Lào Cai Provincial Police, Exit–Entry)", Side.VN, "VN-LC-2025"),
     OfficeSpec("lc-border-guard", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Lào Cai "
-               "(Lào Cai Border Guard Command)", Side.VN, "VN-LC"),
-    OfficeSpec("lc-customs", "Cục Hải quan tỉnh Lào Cai (Lào Cai Customs Department)", Side.VN, "VN-LC"),
-    OfficeSpec("lc-health", "Sở Y tế tỉnh Lào Cai (Lào Cai Dept. of Health)", Side.VN, "VN-LC"),
+               "(Lào Cai Border Guard Command)", Side.VN, "VN-LC-2025"),
+    OfficeSpec("lc-customs", "Cục Hải quan tỉnh Lào Cai (Lào Cai Customs Department)", Side.VN, "VN-LC-2025"),
+    OfficeSpec("lc-health", "Sở Y tế tỉnh Lào Cai (Lào Cai Dept. of Health)", Side.VN, "VN-LC-2025"),
     OfficeSpec("lc-foreign-affairs", "Sở Ngoại vụ tỉnh Lào Cai (Lào Cai Dept. of Foreign Affairs)",
-               Side.VN, "VN-LC"),
+               Side.VN, "VN-LC-2025"),
     OfficeSpec("lc-economic-zone", "Ban Quản lý Khu kinh tế tỉnh Lào Cai "
-               "(Lào Cai Economic Zone Management Board)", Side.VN, "VN-LC"),
+               "(Lào Cai Economic Zone Management Board)", Side.VN, "VN-LC-2025"),
     OfficeSpec("cn-wenshan", "文山州人力资源和社会保障局 "
                "(Văn Sơn / Wenshan Prefecture Labour Office – Human Resources and Social Security)",
                Side.CN, "CN-YN-WS"),
@@ -871,8 +909,10 @@ def load_reference(session: Session) -> None:
             },
         )
         session.flush()
-        if session.get(AgreementRequirements, agreement.id) is None:
-            session.add(AgreementRequirements(agreement_id=agreement.id, **default_row_values()))
+        if not session.scalar(
+            select(AgreementRequirements.id).where(AgreementRequirements.agreement_id == agreement.id)
+        ):
+            session.add(first_version(agreement))
         wanted = [gates[code] for code in a.gates]
         if {g.code for g in agreement.gates} != set(a.gates):
             agreement.gates = wanted

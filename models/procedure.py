@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, UtcDateTime, db_enum, utcnow
@@ -18,17 +18,25 @@ from models.workers import WorkerStatus
 
 
 class AgreementRequirements(Base):
-    """An agreement's requirement set; an agreement without a row follows the data file's defaults."""
+    """One version of an agreement's requirement set, in force from `valid_from` to `valid_to`.
 
-    __tablename__ = "agreement_requirements"
+    A change never overwrites: it closes the version in force and opens a new one, so a step is
+    always judged by the rules in force on its date, and the history stays readable.
+    """
 
-    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), primary_key=True)
+    __tablename__ = "agreement_requirement_versions"
+    __table_args__ = (UniqueConstraint("agreement_id", "valid_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)  # the last day in force; none while current
     clearance_valid_months: Mapped[int] = mapped_column(Integer)
     health_valid_months: Mapped[int] = mapped_column(Integer)
     minimum_age: Mapped[int] = mapped_column(Integer)
     minimum_monthly_wage_cny: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     overridable: Mapped[str] = mapped_column(String(500))  # rule names, comma-separated
-    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
 class StatusChange(Base):

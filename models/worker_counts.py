@@ -2,7 +2,7 @@
 
 Counting a province's workers row by row costs time in proportion to the table; reading this
 table costs time in proportion to the communes. Triggers on `workers` (created by the migration
-`0009_worker_counts`) change the counts in the same statement as every insert, delete, or change
+`0010_worker_counts`) change the counts in the same statement as every insert, delete, or change
 of a worker's status or home commune, whichever code path writes it (a mutation, an import,
 `generate`, the demo loader, SQL typed by an operator), as an atomic `n = n + 1` upsert: two
 processes writing at once never lose a count. `recount` rebuilds the table from the rows and

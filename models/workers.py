@@ -47,9 +47,11 @@ class Worker(Timestamped, Base):
     national_id_sealed: Mapped[str] = mapped_column(String(200))
     national_id_index: Mapped[str] = mapped_column(String(64), unique=True)
     border_pass_sealed: Mapped[str | None] = mapped_column(String(200))
-    border_pass_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Unique in the database, not only in code: two registrations sending the same number at once
+    # cannot both pass the check (the blind index is deterministic, so equal numbers collide).
+    border_pass_index: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
     passport_sealed: Mapped[str | None] = mapped_column(String(200))
-    passport_index: Mapped[str | None] = mapped_column(String(64), index=True)
+    passport_index: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
     phone_sealed: Mapped[str | None] = mapped_column(String(200))
     home_province_id: Mapped[int] = mapped_column(ForeignKey("admin_units.id"))
     home_district_id: Mapped[int | None] = mapped_column(ForeignKey("admin_units.id"), index=True)

@@ -103,9 +103,13 @@ def _ledger_rows() -> FromClause:
 
 
 def _requirement_rows() -> FromClause:
-    """Each agreement's requirement set, keyed by the agreement's id."""
+    """Each agreement's current requirement set (the version not yet closed), keyed by the agreement's id."""
     ar = models.AgreementRequirements.__table__.alias()
-    return select(ar.c.agreement_id.label("id"), *(c for c in ar.c if c.key != "agreement_id")).subquery()
+    return (
+        select(ar.c.agreement_id.label("id"), *(c for c in ar.c if c.key not in ("agreement_id", "id")))
+        .where(ar.c.valid_to.is_(None))
+        .subquery()
+    )
 
 
 def _newest(*columns: str) -> tuple[tuple[str, bool], ...]:
@@ -113,7 +117,8 @@ def _newest(*columns: str) -> tuple[tuple[str, bool], ...]:
 
 
 UNIT = {"code": Column("code"), "nameVi": Column("name_vi"), "nameZh": Column("name_zh"),
-        "level": Column("level"), "country": Column("country")}  # fmt: skip
+        "level": Column("level"), "country": Column("country"), "validFrom": Column("valid_from"),
+        "validTo": Column("valid_to")}  # fmt: skip
 
 TYPES: dict[str, TypeRule] = {
     "Worker": TypeRule(
@@ -289,6 +294,8 @@ TYPES: dict[str, TypeRule] = {
     "RequirementSet": TypeRule(
         None,
         {
+            "validFrom": Column("valid_from"),
+            "validTo": Column("valid_to"),
             "clearanceValidMonths": Column("clearance_valid_months"),
             "healthValidMonths": Column("health_valid_months"),
             "minimumAge": Column("minimum_age"),

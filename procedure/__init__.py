@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from models import WorkerStatus
+from models import Agreement, AgreementRequirements, WorkerStatus
 
 HERE = Path(__file__).parent
 
@@ -67,6 +67,13 @@ def default_row_values() -> dict[str, object]:
         "minimum_monthly_wage_cny": req.minimum_monthly_wage_cny,
         "overridable": ",".join(sorted(req.overridable)),
     }
+
+
+def first_version(agreement: Agreement) -> AgreementRequirements:
+    """An agreement's first requirement set: the defaults, in force from the agreement's first day."""
+    return AgreementRequirements(
+        agreement_id=agreement.id, valid_from=agreement.valid_from, **default_row_values()
+    )
 
 
 @cache

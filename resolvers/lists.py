@@ -6,12 +6,14 @@ session hook for the reference engine, the planner for the compiled one).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
 import models
+from resolvers.clock import today
 
 
 def agreements() -> tuple[Select, list[str]]:
@@ -25,10 +27,19 @@ def border_gates() -> tuple[Select, list[str]]:
     return select(models.BorderGate).order_by(models.BorderGate.code), ["code"]
 
 
-def administrative_units(parent_code: str | None = None, country: Any = None) -> tuple[Select, list[str]]:
-    """Current units, under a parent or of a country if asked (public reference data)."""
+def administrative_units(
+    parent_code: str | None = None, country: Any = None, as_of: dt.date | None = None
+) -> tuple[Select, list[str]]:
+    """The units in force on `as_of` (today unless given), under a parent or of a country if asked
+    (public reference data). A form for a record made before a reorganisation navigates the units
+    of its day; a registration today only the current ones."""
     units = models.AdminUnit
-    stmt = select(units).where(units.valid_to.is_(None)).order_by(units.code)
+    day = as_of or today()
+    stmt = (
+        select(units)
+        .where(units.valid_from <= day, or_(units.valid_to.is_(None), units.valid_to >= day))
+        .order_by(units.code)
+    )
     if parent_code is not None:
         stmt = stmt.where(units.parent_id.in_(select(units.id).where(units.code == parent_code[:64])))
     if country is not None:

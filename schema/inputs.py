@@ -157,6 +157,11 @@ class AddTalksMinutesInput:
 @strawberry.input
 class UpdateAgreementRequirementsInput:
     agreement_id: strawberry.ID
+    valid_from: dt.date | None = strawberry.field(
+        default=None,
+        description="The first day the new set is in force (today unless given; not in the future, and "
+        "after the current set's first day). The current set is in force until the day before.",
+    )
     clearance_valid_months: int | None = None
     health_valid_months: int | None = None
     minimum_age: int | None = None

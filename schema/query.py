@@ -1,5 +1,6 @@
 """The root Query type. Each list exists only for offices that see its type."""
 
+import datetime as dt
 from typing import Annotated
 
 import strawberry
@@ -141,11 +142,18 @@ class Query:
     def border_gates(self, info: Info) -> list[BorderGate]:
         return [BorderGate(db=r) for r in info.context.session.scalars(lists.border_gates()[0])]
 
-    @strawberry.field(description="Administrative units (public reference data), current ones by default.")
+    @strawberry.field(
+        description="Administrative units (public reference data) in force on a day: today unless asOf is "
+        "given (units change: from 1 July 2025 Vietnam's communes are directly under the provinces)."
+    )
     def administrative_units(
-        self, info: Info, parent_code: str | None = None, country: Country | None = None
+        self,
+        info: Info,
+        parent_code: str | None = None,
+        country: Country | None = None,
+        as_of: dt.date | None = None,
     ) -> list[AdministrativeUnit]:
-        stmt = lists.administrative_units(parent_code, country)[0]
+        stmt = lists.administrative_units(parent_code, country, as_of)[0]
         return [AdministrativeUnit(db=r) for r in info.context.session.scalars(stmt)]
 
     @strawberry.field(description="A signed checkpoint of the disclosure ledger. Needs no purpose of use.")

@@ -12,7 +12,10 @@ from typing import Any
 
 # The first three digits of a CCCD: the province of birth registration (procedure/identity_provinces.csv).
 CCCD_PROVINCE = {"VN-LC": "010", "VN-HG": "002"}
-LABOUR = {"VN-LC": "lc-labour", "VN-HG": "hg-labour"}
+# Registrations today use today's units: from 1 July 2025 communes lie directly under the merged
+# provinces, and the Home Affairs departments hold the labour departments' duties.
+CURRENT = {"VN-LC": "VN-LC-2025", "VN-HG": "VN-TQ-2025"}
+LABOUR = {"VN-LC": "lc-home-affairs", "VN-HG": "tq-home-affairs"}
 POLICE = {"VN-LC": "lc-police", "VN-HG": "hg-police"}
 HEALTH = {"VN-LC": "lc-health", "VN-HG": "hg-health"}
 _serial = itertools.count(int(dt.datetime.now().timestamp()) % 500_000)
@@ -56,8 +59,9 @@ def communes(client, parent: str) -> list[str]:
     return [u["code"] for u in client.data(query, {"p": parent})["administrativeUnits"]]
 
 
-def worker_input(province: str, commune: str, born: dt.date, serial: int, **extra: Any) -> dict[str, Any]:
-    """registerWorker's input for a man born on `born`, numbered from `serial` (unique per test run)."""
+def registration(province: str, commune: str, born: dt.date = dt.date(1996, 5, 4), **extra: Any) -> dict:
+    """A registration input for a new person (a fresh CCCD and border pass) living in `commune`."""
+    serial = next(_serial)
     return {
         "fullName": "Lý Seo Chứ",
         "dateOfBirth": born.isoformat(),
@@ -70,10 +74,14 @@ def worker_input(province: str, commune: str, born: dt.date, serial: int, **extr
     }
 
 
+def a_commune(client, province: str) -> str:
+    """A commune in force today in the province (of the person's CCCD) as it is now."""
+    return communes(client, CURRENT[province])[0]
+
+
 def register(as_office, province: str = "VN-LC", born: dt.date = dt.date(1996, 5, 4), **extra: Any) -> str:
     labour = as_office(LABOUR[province], "worker-registration")
-    district = communes(labour, province)[0]
-    data = worker_input(province, communes(labour, district)[0], born, next(_serial), **extra)
+    data = registration(province, a_commune(labour, province), born, **extra)
     result = labour.data(REGISTER, {"input": data})["registerWorker"]
     assert result["errors"] == [], result["errors"]
     return result["worker"]["id"]
@@ -116,7 +124,7 @@ def placement_input(worker: str, agreement: str, employer: str, **extra: Any) ->
 def place(
     as_office, worker: str, agreement: str = "AGR-LC-HK", county: str = "CN-YN-HH-HK", **extra: Any
 ) -> dict:
-    labour = as_office("lc-labour")
+    labour = as_office(LABOUR["VN-LC"])
     agreement_id, employer = ids(labour, agreement, county)
     return labour.data(PLACE, {"input": placement_input(worker, agreement_id, employer, **extra)})[
         "createPlacement"

@@ -30,11 +30,13 @@ def labour_session(database, demo_tokens) -> Iterator[tuple[Session, str]]:
     factory = session_factory(engine)
     with factory() as plain:
         plain.info["borderlabour.internal"] = True
-        office = plain.scalar(select(Office).where(Office.code == "hg-labour"))
+        office = plain.scalar(select(Office).where(Office.code == "tq-home-affairs"))
         identity = OfficeIdentity(office.id, office.code, office.name, office.side.value, office.unit_id)
-        commune = plain.scalar(
+        commune = plain.scalar(  # a commune in force on the leap day (since the 2025 reorganisation)
             select(AdminUnit).where(
-                AdminUnit.code.like("VN-HG-MEOVAC-%"), AdminUnit.level == UnitLevel.COMMUNE
+                AdminUnit.code.like("VN-TQ-2025-%"),
+                AdminUnit.level == UnitLevel.COMMUNE,
+                AdminUnit.valid_to.is_(None),
             )
         )
         commune_code = commune.code

@@ -103,11 +103,10 @@ def test_cursors_alone_identify_and_record_their_workers(database, as_office) ->
 
 def test_a_duplicate_registration_is_a_recorded_look_past_the_row_scope(database, engine, as_office) -> None:
     elsewhere = _a_worker(as_office("lc-labour"))
-    labour = as_office("hg-labour", "worker-registration")
-    province = labour.data('{ administrativeUnits(parentCode: "VN-HG") { code } }')["administrativeUnits"][0]
-    commune = labour.data(
-        "query($p: String) { administrativeUnits(parentCode: $p) { code } }", {"p": province["code"]}
-    )["administrativeUnits"][0]["code"]
+    labour = as_office("tq-home-affairs", "worker-registration")  # Hà Giang's labour duties since 2025
+    commune = labour.data('{ administrativeUnits(parentCode: "VN-TQ-2025") { code } }')[
+        "administrativeUnits"
+    ][0]["code"]
     register = (
         """mutation($i: RegisterWorkerInput!) { registerWorker(input: $i) { errors { field code } } }"""
     )
@@ -131,7 +130,7 @@ def test_a_duplicate_registration_is_a_recorded_look_past_the_row_scope(database
         {"criterion": "Worker.nationalIdNumber", "index": index, "outcome": "DUPLICATE"}
     ]
     assert entry["purpose"] == "worker-registration" and elsewhere["nationalIdNumber"] not in entry["payload"]
-    (line,) = _log(database, "--limit", "1", "--office", "hg-labour")
+    (line,) = _log(database, "--limit", "1", "--office", "tq-home-affairs")
     assert line["lookups"] == [{"criterion": "Worker.nationalIdNumber", "outcome": "DUPLICATE"}]
 
 

@@ -153,11 +153,11 @@ def _worker(commune: str, national_id: str) -> dict:
 
 def test_a_write_that_fails_after_its_insert_leaves_nothing_and_keeps_the_one_before(as_office) -> None:
     # The second registration passes validation and is inserted, then fails the jurisdiction check
-    # that runs after the insert (the commune is in another district of the same province).
-    district = as_office("hg-meo-vac", "worker-registration")
-    own = _units(district, "VN-HG-MEOVAC")[0]
-    foreign = _units(district, next(d for d in _units(district, "VN-HG") if d != "VN-HG-MEOVAC"))[0]
-    labour = as_office("hg-labour")
+    # that runs after the insert (the commune, in force today, is in the other province).
+    district = as_office("tq-home-affairs", "worker-registration")
+    own = _units(district, "VN-TQ-2025")[0]
+    foreign = _units(district, "VN-LC-2025")[0]
+    labour = as_office("tq-home-affairs")
     before = labour.data("{ workers(first: 0) { totalCount } }")["workers"]["totalCount"]
     body = district.data(
         """mutation($a: RegisterWorkerInput!, $b: RegisterWorkerInput!) {
@@ -170,7 +170,7 @@ def test_a_write_that_fails_after_its_insert_leaves_nothing_and_keeps_the_one_be
         "worker": None,
         "errors": [{"field": "homeCommuneCode", "code": "OUT_OF_JURISDICTION"}],
     }
-    # The province sees both districts: the first worker is there, the second left no row behind.
+    # The first worker is there, the second left no row behind.
     assert labour.data(FIND, {"n": "002199000101"})["workers"]["nodes"] == [
         {"id": body["first"]["worker"]["id"]}
     ]
@@ -183,11 +183,11 @@ def test_racing_registrations_of_one_national_id_make_one_worker_and_clean_refus
 ) -> None:
     # All pass the duplicate check at once; on PostgreSQL the losers' inserts then hit the unique
     # index. Each must come back as DUPLICATE, not as an internal error, and leave nothing behind.
-    labour = as_office("lc-labour", "worker-registration")
-    commune = _units(labour, _units(labour, "VN-LC")[0])[0]
-    before = len(all_nodes(as_office("lc-labour"), "workers", "id"))
+    labour = as_office("lc-home-affairs", "worker-registration")  # Lào Cai's labour duties since 2025
+    commune = _units(labour, "VN-LC-2025")[0]
+    before = len(all_nodes(as_office("lc-home-affairs"), "workers", "id"))
     headers = {
-        "Authorization": f"Bearer {live_server.tokens['lc-labour']}",
+        "Authorization": f"Bearer {live_server.tokens['lc-home-affairs']}",
         "X-Purpose": "worker-registration",
     }
     start = threading.Barrier(8)
@@ -208,4 +208,4 @@ def test_racing_registrations_of_one_national_id_make_one_worker_and_clean_refus
     assert [r for r in results if "errors" in r] == []
     outcomes = sorted(str(r["data"]["registerWorker"]["errors"]) for r in results)
     assert outcomes == ["[]"] + ["[{'field': 'nationalIdNumber', 'code': 'DUPLICATE'}]"] * 7
-    assert len(all_nodes(as_office("lc-labour"), "workers", "id")) == before + 1
+    assert len(all_nodes(as_office("lc-home-affairs"), "workers", "id")) == before + 1

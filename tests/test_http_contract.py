@@ -95,13 +95,8 @@ def test_form_posts_are_refused(http, live_server) -> None:
 def test_operations_are_not_run_over_get(http, live_server, as_office) -> None:
     """A complete, valid registration by the office whose duty it is, sent over GET, writes nothing;
     the same request over POST writes the worker."""
-    labour = as_office("hg-labour", "worker-registration")
-    district = labour.data('{ administrativeUnits(parentCode: "VN-HG") { code } }')["administrativeUnits"][0][
-        "code"
-    ]
-    commune = labour.data(
-        "query($p: String) { administrativeUnits(parentCode: $p) { code } }", {"p": district}
-    )
+    labour = as_office("tq-home-affairs", "worker-registration")  # Hà Giang's labour duties since 2025
+    commune = labour.data('{ administrativeUnits(parentCode: "VN-TQ-2025") { code } }')
     worker = {
         "fullName": "Lù Thị Sính",
         "dateOfBirth": "1997-03-02",

@@ -21,8 +21,11 @@ CREATE_AGREEMENT = """mutation($input: CreateAgreementInput!) {
   createAgreement(input: $input) { agreement { id code } errors { field code } } }"""
 AGREEMENT_STATUS = """mutation($input: UpdateAgreementStatusInput!) {
   updateAgreementStatus(input: $input) { agreement { status } errors { field code } } }"""
-REQUIREMENTS = """query { agreements { code requirements { clearanceValidMonths healthValidMonths minimumAge
+REQUIREMENTS = """query { agreements { id code requirements { clearanceValidMonths healthValidMonths minimumAge
   minimumMonthlyWageCny overridable } } }"""
+UPDATE_VERSION = """mutation($input: UpdateAgreementRequirementsInput!) {
+  updateAgreementRequirements(input: $input) {
+    agreement { requirements { minimumAge minimumMonthlyWageCny validFrom validTo } } errors { field code } } }"""
 UPDATE_REQUIREMENTS = """mutation($input: UpdateAgreementRequirementsInput!) {
   updateAgreementRequirements(input: $input) { agreement { requirements { minimumAge minimumMonthlyWageCny } }
   errors { field code } } }"""
@@ -62,7 +65,7 @@ def _agreement(
         "yearlyQuota": yearly_quota,
         "borderGateCodes": list(gates),
     }
-    result = as_office("lc-labour").data(CREATE_AGREEMENT, {"input": data})["createAgreement"]
+    result = as_office("lc-home-affairs").data(CREATE_AGREEMENT, {"input": data})["createAgreement"]
     assert result["errors"] == []
     return result["agreement"]["code"]
 
@@ -107,7 +110,7 @@ def test_each_agreement_shows_the_default_requirements_of_the_data_file(as_offic
 
 def test_labour_changes_an_agreements_requirements_and_the_rules_follow(as_office) -> None:
     code = _agreement(as_office)
-    labour = as_office("lc-labour")
+    labour = as_office("lc-home-affairs")
     agreement, employer = steps.ids(labour, code, "CN-YN-HH-HK")
     changed = labour.data(UPDATE_REQUIREMENTS, {"input": {"agreementId": agreement, "minimumAge": 30}})
     assert changed["updateAgreementRequirements"]["errors"] == []
@@ -117,6 +120,54 @@ def test_labour_changes_an_agreements_requirements_and_the_rules_follow(as_offic
     )
     result = labour.data(steps.PLACE, {"input": steps.placement_input(worker, agreement, employer)})
     assert _codes_of(result["createPlacement"]) == {("workerId", "UNDERAGE")}
+
+
+def test_a_requirement_change_starts_a_new_version_and_each_start_is_judged_by_the_rules_of_its_day(
+    as_office,
+) -> None:
+    """Rules as data with validity dates: the change is in force from its validFrom; a placement
+    starting before it is judged by the set in force then (minimum age 18), one starting after by
+    the new set (30)."""
+    labour = as_office("lc-home-affairs")
+    agreement, employer = steps.ids(labour, _agreement(as_office), "CN-YN-HH-HK")
+    since = steps.today() - dt.timedelta(days=3)
+    changed = labour.data(
+        UPDATE_VERSION,
+        {"input": {"agreementId": agreement, "minimumAge": 30, "validFrom": since.isoformat()}},
+    )["updateAgreementRequirements"]
+    assert changed["errors"] == []
+    assert changed["agreement"]["requirements"] == {
+        "minimumAge": 30,
+        "minimumMonthlyWageCny": "2000.00",  # left out: kept from the set in force before
+        "validFrom": since.isoformat(),
+        "validTo": None,
+    }
+    worker = _ready(
+        as_office, born=steps.today().replace(year=steps.today().year - 25) - dt.timedelta(days=3)
+    )
+    today = steps.placement_input(worker, agreement, employer)
+    assert _codes_of(labour.data(steps.PLACE, {"input": today})["createPlacement"]) == {
+        ("workerId", "UNDERAGE")
+    }
+    before = steps.placement_input(worker, agreement, employer, startDate=steps.days_ago(5))
+    assert labour.data(steps.PLACE, {"input": before})["createPlacement"]["errors"] == []
+
+
+def test_a_new_requirement_version_must_start_after_the_current_one_and_not_in_the_future(as_office) -> None:
+    labour = as_office("lc-home-affairs")
+    agreement, _ = steps.ids(labour, _agreement(as_office), "CN-YN-HH-HK")
+    first = {"agreementId": agreement, "minimumAge": 21, "validFrom": steps.days_ago(10)}
+    assert labour.data(UPDATE_VERSION, {"input": first})["updateAgreementRequirements"]["errors"] == []
+    for valid_from in (
+        steps.days_ago(10),
+        steps.days_ago(20),
+        (steps.today() + dt.timedelta(days=1)).isoformat(),
+    ):
+        again = {"agreementId": agreement, "minimumAge": 25, "validFrom": valid_from}
+        refused = labour.data(UPDATE_VERSION, {"input": again})["updateAgreementRequirements"]
+        assert _codes_of(refused) == {("validFrom", "OUT_OF_RANGE")}, valid_from
+    shown = labour.data(REQUIREMENTS)["agreements"]
+    assert next(a for a in shown if a["id"] == agreement)["requirements"]["minimumAge"] == 21
 
 
 # -- 2. checks on createPlacement ---------------------------------------------------------------
@@ -139,7 +190,7 @@ def test_a_worker_under_the_minimum_age_on_the_start_date_is_refused(as_office) 
 
 
 def test_a_suspended_worker_is_ineligible_and_a_second_open_placement_is_refused(as_office) -> None:
-    labour = as_office("lc-labour")
+    labour = as_office("lc-home-affairs")
     worker = _ready(as_office)
     assert steps.place(as_office, worker)["errors"] == []
     assert _codes_of(steps.place(as_office, worker)) == {("workerId", "ALREADY_PLACED")}
@@ -151,7 +202,7 @@ def test_a_suspended_worker_is_ineligible_and_a_second_open_placement_is_refused
 
 def test_an_employer_outside_the_agreements_chinese_party_is_refused(as_office) -> None:
     worker = _ready(as_office, "VN-HG")
-    labour = as_office("hg-labour")
+    labour = as_office("tq-home-affairs")
     agreement, _ = steps.ids(labour, "AGR-HG-WS", "CN-YN-WS-MLP")
     _, baise_employer = steps.ids(labour, "AGR-HG-BS", "CN-GX-BS-NP")
     result = labour.data(steps.PLACE, {"input": steps.placement_input(worker, agreement, baise_employer)})
@@ -160,7 +211,7 @@ def test_an_employer_outside_the_agreements_chinese_party_is_refused(as_office) 
 
 def test_an_agreement_not_in_force_is_refused(as_office) -> None:
     code = _agreement(as_office)
-    labour = as_office("lc-labour")
+    labour = as_office("lc-home-affairs")
     agreement, employer = steps.ids(labour, code, "CN-YN-HH-HK")
     worker = _ready(as_office)
     before = labour.data(
@@ -175,7 +226,7 @@ def test_an_agreement_not_in_force_is_refused(as_office) -> None:
 def test_quotas_and_the_minimum_wage_are_enforced_and_quotas_can_be_overridden_with_a_reason(
     as_office,
 ) -> None:
-    labour = as_office("lc-labour")
+    labour = as_office("lc-home-affairs")
     code = _agreement(as_office, yearly_quota=1)
     agreement, _ = steps.ids(labour, code, "CN-YN-HH-HK")
     employer = _employer(as_office, quota=1)
@@ -216,14 +267,16 @@ def test_quotas_and_the_minimum_wage_are_enforced_and_quotas_can_be_overridden_w
         {
             "rules": ["agreement-quota", "employer-quota"],
             "reason": reason["reason"],
-            "office": {"code": "lc-labour"},
+            "office": {"code": "lc-home-affairs"},
         }
     ]
 
 
 def test_an_office_without_the_override_duty_has_no_override_input(as_office) -> None:
     fields = '{ __type(name: "CreatePlacementInput") { inputFields { name } } }'
-    assert "override" in {f["name"] for f in as_office("lc-labour").data(fields)["__type"]["inputFields"]}
+    assert "override" in {
+        f["name"] for f in as_office("lc-home-affairs").data(fields)["__type"]["inputFields"]
+    }
     assert as_office("cn-hekou").data(fields)["__type"] is None
 
 
@@ -233,7 +286,7 @@ def test_an_office_without_the_override_duty_has_no_override_input(as_office) ->
 def test_a_start_is_confirmed_only_while_the_agreement_is_in_force_and_with_a_unique_permit(
     as_office,
 ) -> None:
-    labour = as_office("lc-labour")
+    labour = as_office("lc-home-affairs")
     code = _agreement(as_office)
     agreement, employer = steps.ids(labour, code, "CN-YN-HH-HK")
     placements = [
@@ -294,9 +347,8 @@ def test_checks_and_crossings_may_be_neither_in_the_future_nor_before_birth(as_o
 
 
 def test_an_identity_number_contradicting_the_birth_date_or_a_taken_passport_is_refused(as_office) -> None:
-    labour = as_office("lc-labour", "worker-registration")
-    district = steps.communes(labour, "VN-LC")[0]
-    commune = steps.communes(labour, district)[0]
+    labour = as_office("lc-home-affairs", "worker-registration")
+    commune = steps.a_commune(labour, "VN-LC")
     data = {
         "fullName": "Vàng Thị Dợ",
         "dateOfBirth": "1995-02-03",
@@ -320,7 +372,7 @@ def test_an_identity_number_contradicting_the_birth_date_or_a_taken_passport_is_
 
 
 def test_the_lifecycle_follows_the_events_from_registration_to_return(as_office) -> None:
-    labour = as_office("lc-labour")
+    labour = as_office("lc-home-affairs")
     worker = steps.register(as_office, "VN-LC")
     assert steps.status(labour, worker) == "REGISTERED"
     steps.clear(as_office, worker)
@@ -348,7 +400,7 @@ def test_the_lifecycle_follows_the_events_from_registration_to_return(as_office)
 
 
 def test_a_negative_clearance_takes_cleared_back_and_absconding_is_recorded(as_office) -> None:
-    labour = as_office("lc-labour")
+    labour = as_office("lc-home-affairs")
     worker = _ready(as_office)
     as_office("lc-police").data(
         steps.CLEARANCE, {"input": {"workerId": worker, "issuedOn": steps.days_ago(1), "result": "NOT_CLEAR"}}
@@ -372,7 +424,7 @@ def test_a_negative_clearance_takes_cleared_back_and_absconding_is_recorded(as_o
 def test_manual_status_changes_follow_the_table_and_keep_their_reason(
     as_office, target: str, allowed: bool
 ) -> None:
-    labour = as_office("lc-labour")
+    labour = as_office("lc-home-affairs")
     worker = steps.register(as_office, "VN-LC")
     result = labour.data(
         CHANGE_STATUS,
@@ -384,7 +436,7 @@ def test_manual_status_changes_follow_the_table_and_keep_their_reason(
         assert last == {
             "status": target,
             "from": "REGISTERED",
-            "office": {"code": "lc-labour"},
+            "office": {"code": "lc-home-affairs"},
             "reason": "Theo đề nghị của Công an tỉnh",
             "cause": "changeWorkerStatus",
         }
@@ -413,7 +465,7 @@ def test_the_gate_office_records_crossings_of_workers_from_another_province_plac
 
 
 def test_corrections_add_a_border_pass_cancel_a_planned_placement_and_void_a_crossing(as_office) -> None:
-    labour = as_office("lc-labour")
+    labour = as_office("lc-home-affairs")
     worker = steps.register(as_office, "VN-LC", borderPassNumber=None)
     serial = next(_codes)
     added = labour.data(
@@ -436,7 +488,7 @@ def test_corrections_add_a_border_pass_cancel_a_planned_placement_and_void_a_cro
         VOID, {"input": {"recordId": mistaken, "reason": "Ghi nhầm người lao động"}}
     )
     assert voided["voidRecord"] == {"recordId": mistaken, "errors": []}
-    void = as_office("lc-labour").data(
+    void = as_office("lc-home-affairs").data(
         "query($id: ID!) { node(id: $id) { ... on Crossing { voidedAt voidReason } } }", {"id": mistaken}
     )
     assert void["node"]["voidReason"] == "Ghi nhầm người lao động" and void["node"]["voidedAt"]
@@ -458,5 +510,5 @@ def test_only_the_chinese_office_sets_an_employers_approved_quota(as_office) -> 
     fields = '{ __type(name: "UpdateEmployerInput") { inputFields { name } } }'
     assert "approvedQuota" in {f["name"] for f in as_office("cn-hekou").data(fields)["__type"]["inputFields"]}
     assert "approvedQuota" not in {
-        f["name"] for f in as_office("lc-labour").data(fields)["__type"]["inputFields"]
+        f["name"] for f in as_office("lc-home-affairs").data(fields)["__type"]["inputFields"]
     }

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from tests import procedure_steps as steps
+from tests.paging import all_nodes
 
 ROOT = Path(__file__).resolve().parent.parent
 COUNT = "{ workers(first: 0) { totalCount } }"
@@ -18,9 +19,9 @@ def _total(client) -> int:
 
 
 def test_a_successor_office_sees_every_worker_registered_under_its_predecessor_units(as_office) -> None:
-    successor, predecessor = as_office("tq-home-affairs"), as_office("hg-labour")
-    assert _total(successor) == _total(predecessor) > 0
-    assert _total(as_office("lc-home-affairs")) == _total(as_office("lc-labour")) > 0
+    for successor, predecessor in (("tq-home-affairs", "hg-labour"), ("lc-home-affairs", "lc-labour")):
+        before = {w["id"] for w in all_nodes(as_office(predecessor), "workers", "id")}
+        assert before and before <= {w["id"] for w in all_nodes(as_office(successor), "workers", "id")}
 
 
 def test_the_demos_historical_records_keep_their_units(as_office) -> None:
@@ -56,6 +57,110 @@ def test_a_worker_registered_with_a_post_merger_commune_is_in_scope(as_office) -
         )["data"]["node"]
         is None
     )
+
+
+UNITS = """query($p: String, $c: Country, $on: Date) {
+  administrativeUnits(parentCode: $p, country: $c, asOf: $on) { code level validFrom validTo } }"""
+WHERE = """query($id: ID!) { node(id: $id) { ... on Worker {
+  homeProvince { code validTo } homeDistrict { code validTo } homeCommune { code validTo } } } }"""
+IN_COMMUNE = "query($c: String) { workers(first: 0, filter: {homeCommuneCode: $c}) { totalCount } }"
+IN_DISTRICT = "query($d: String) { workers(first: 0, filter: {homeDistrictCode: $d}) { totalCount } }"
+CLOSED = "2025-06-30"  # the last day of the district level (DOMAIN.md: from 1 July 2025)
+
+
+def _units(client, **variables) -> list[dict]:
+    return client.data(UNITS, variables)["administrativeUnits"]
+
+
+def test_today_vietnam_has_provinces_and_their_communes_and_no_district(as_office) -> None:
+    office = as_office("tq-home-affairs", "worker-registration")
+    current = _units(office, c="VN")
+    assert {u["level"] for u in current} == {"PROVINCE", "COMMUNE"}
+    assert {u["code"] for u in current if u["level"] == "PROVINCE"} == {"VN-TQ-2025", "VN-LC-2025"}
+    assert all(u["validTo"] is None and u["validFrom"] == "2025-07-01" for u in current)
+    under = _units(office, p="VN-TQ-2025")
+    assert "VN-TQ-2025-MEOVAC" in {u["code"] for u in under} and {u["level"] for u in under} == {"COMMUNE"}
+    assert _units(office, p="VN-HG") == []  # the old province has no units in force today
+
+
+def test_a_form_for_a_historical_record_navigates_the_units_of_its_day(as_office) -> None:
+    office = as_office("tq-home-affairs", "worker-registration")
+    on = "2019-05-01"
+    provinces = {u["code"] for u in _units(office, c="VN", on=on) if u["level"] == "PROVINCE"}
+    assert {"VN-HG", "VN-LC"} <= provinces and "VN-TQ-2025" not in provinces
+    districts = _units(office, p="VN-HG", on=on)
+    assert "VN-HG-MEOVAC" in {d["code"] for d in districts}
+    assert {d["level"] for d in districts} == {"DISTRICT"} and {d["validTo"] for d in districts} == {CLOSED}
+    communes = {u["code"] for u in _units(office, p="VN-HG-MEOVAC", on=on)}
+    assert "VN-HG-MEOVAC-SONVI" in communes
+
+
+def test_registering_today_with_a_commune_closed_in_2025_is_refused_naming_the_field(as_office) -> None:
+    office = as_office("tq-home-affairs", "worker-registration")
+    data = steps.registration("VN-HG", "VN-HG-MEOVAC-SONVI")
+    body = office.query(steps.REGISTER, {"input": data}, headers={"Accept-Language": "vi"})
+    assert body["data"]["registerWorker"] == {
+        "worker": None,
+        "errors": [
+            {
+                "field": "homeCommuneCode",
+                "code": "UNIT_NOT_CURRENT",
+                "message": "không phải là đơn vị hành chính đang có hiệu lực hôm nay (xem administrativeUnits)",
+            }
+        ],
+    }
+    # the same person with the commune in force today is registered
+    accepted = office.data(steps.REGISTER, {"input": {**data, "homeCommuneCode": "VN-TQ-2025-MEOVAC"}})
+    assert accepted["registerWorker"]["errors"] == []
+
+
+def test_a_worker_registered_in_2019_keeps_the_units_of_its_registration(as_office) -> None:
+    office = as_office("tq-home-affairs")
+    worker = office.data(
+        '{ workers(first: 1, filter: {homeDistrictCode: "VN-HG-MEOVAC"}) { nodes { id } } }'
+    )["workers"]["nodes"][0]["id"]
+    shown = office.data(WHERE, {"id": worker})["node"]
+    assert shown["homeProvince"] == {"code": "VN-HG", "validTo": CLOSED}
+    assert shown["homeDistrict"] == {"code": "VN-HG-MEOVAC", "validTo": CLOSED}
+    assert (
+        shown["homeCommune"]["code"].startswith("VN-HG-MEOVAC-") and shown["homeCommune"]["validTo"] == CLOSED
+    )
+
+
+def test_a_new_commune_holds_the_residents_of_the_communes_it_succeeded(as_office) -> None:
+    """The closure (models.units.rebuild_unit_closure) follows successor links: filtering by the
+    post-2025 commune finds every resident registered under the old district's communes."""
+    office = as_office("tq-home-affairs")
+    old = office.data(IN_DISTRICT, {"d": "VN-HG-MEOVAC"})["workers"]["totalCount"]
+    new_only = office.data(IN_COMMUNE, {"c": "VN-TQ-2025-MEOVAC"})["workers"]["totalCount"]
+    assert old > 0 and new_only >= old
+    elsewhere = office.data(IN_COMMUNE, {"c": "VN-TQ-2025-DONGVAN"})["workers"]["totalCount"]
+    assert elsewhere == office.data(IN_DISTRICT, {"d": "VN-HG-DONGVAN"})["workers"]["totalCount"]
+
+
+def test_the_provincial_agencies_of_a_merged_province_see_its_old_and_new_registrations(as_office) -> None:
+    registered_today = steps.register(as_office, "VN-LC")
+    seen = "query($id: ID!) { node(id: $id) { id } }"
+    for agency in ("lc-police", "lc-health", "lc-border-guard"):
+        assert _total(as_office(agency)) == _total(as_office("lc-home-affairs"))
+        assert as_office(agency).data(seen, {"id": registered_today})["node"] is not None
+    # the labour department closed before the merger: its jurisdiction stays the old province's
+    assert as_office("lc-labour").data(seen, {"id": registered_today})["node"] is None
+    assert _total(as_office("hg-police")) == _total(as_office("tq-home-affairs"))
+
+
+def test_the_office_of_an_abolished_district_keeps_its_residents_and_registers_no_one_new(as_office) -> None:
+    district = as_office("hg-meo-vac", "worker-registration")
+    residents = all_nodes(district, "workers", "homeDistrict { code }")
+    assert residents and {w["homeDistrict"]["code"] for w in residents} == {"VN-HG-MEOVAC"}
+    for commune, code in (
+        ("VN-HG-MEOVAC-SONVI", "UNIT_NOT_CURRENT"),
+        ("VN-TQ-2025-MEOVAC", "OUT_OF_JURISDICTION"),
+    ):
+        refused = district.data(steps.REGISTER, {"input": steps.registration("VN-HG", commune)})
+        assert [(e["field"], e["code"]) for e in refused["registerWorker"]["errors"]] == [
+            ("homeCommuneCode", code)
+        ]
 
 
 def test_no_code_names_a_province_or_a_district() -> None:

@@ -85,7 +85,7 @@ def _home_unit_rows(database: Database, office: str) -> Counter[str]:
         return Counter({status: n for status, n in rows})
 
 
-def _labour_view(as_office, office: str = "lc-labour") -> Counter[str]:
+def _labour_view(as_office, office: str = steps.LABOUR["VN-LC"]) -> Counter[str]:
     counted = _statistics(as_office(office, "statistics"))
     assert counted is not None
     return counted
@@ -97,7 +97,7 @@ def _moved(before: Counter[str], after: Counter[str]) -> Counter[str]:
     return Counter({k: n for k, n in change.items() if n})
 
 
-def _upload(live_server, rows: list[list[Any]], office: str = "hg-meo-vac") -> dict:
+def _upload(live_server, rows: list[list[Any]], office: str) -> dict:
     headers = {
         "Authorization": f"Bearer {live_server.tokens[office]}",
         "Content-Type": XLSX,
@@ -111,9 +111,9 @@ def _upload(live_server, rows: list[list[Any]], office: str = "hg-meo-vac") -> d
 
 
 def test_each_write_moves_exactly_the_counts_of_the_statuses_it_changes(as_office, live_server) -> None:
-    """Every step of the procedure (DOMAIN.md), seen through lc-labour's statistics: the worker
+    """Every step of the procedure (DOMAIN.md), seen through Lào Cai's labour statistics: the worker
     leaves one status for another, and the counts move by exactly that, nothing else."""
-    labour = as_office("lc-labour")
+    labour = as_office(steps.LABOUR["VN-LC"])
     hekou = as_office("cn-hekou")
 
     def step(expected: dict[str, int], write) -> Any:
@@ -161,13 +161,13 @@ def test_each_write_moves_exactly_the_counts_of_the_statuses_it_changes(as_offic
         lambda: labour.data(CHANGE_STATUS, {"input": change})["changeWorkerStatus"],
     )
     assert changed["errors"] == []
-    # An import in Hà Giang moves Hà Giang's counts, and Lào Cai's not at all.
-    units = as_office("hg-meo-vac").data('{ administrativeUnits(parentCode: "VN-HG-MEOVAC") { code } }')
-    communes = [u["code"] for u in units["administrativeUnits"]]
-    hg_before, lc_before = _labour_view(as_office, "hg-labour"), _labour_view(as_office)
-    answer = _upload(live_server, worker_rows(3, communes, serial_from=next(_serials)))
+    # An import in Tuyên Quang (Hà Giang's province since 2025) moves its counts, Lào Cai's not at all.
+    tq = steps.LABOUR["VN-HG"]
+    communes = steps.communes(as_office(tq, "worker-registration"), steps.CURRENT["VN-HG"])
+    tq_before, lc_before = _labour_view(as_office, tq), _labour_view(as_office)
+    answer = _upload(live_server, worker_rows(3, communes, serial_from=next(_serials)), office=tq)
     assert answer["registered"] == 3, answer
-    assert _moved(hg_before, _labour_view(as_office, "hg-labour")) == Counter({"registered": 3})
+    assert _moved(tq_before, _labour_view(as_office, tq)) == Counter({"registered": 3})
     assert _labour_view(as_office) == lc_before
 
 
@@ -197,7 +197,7 @@ def test_every_office_counts_exactly_the_workers_it_can_list(
 
 
 def _register_through(server: Server, office: str, commune: str) -> str:
-    data = steps.worker_input("VN-HG", commune, dt.date(1994, 3, 2), next(_serials))
+    data = steps.registration("VN-HG", commune, dt.date(1994, 3, 2))
     body = _post(server, office, "worker-registration", steps.REGISTER, {"input": data})
     assert body["data"]["registerWorker"]["errors"] == [], body
     return body["data"]["registerWorker"]["worker"]["id"]
@@ -230,28 +230,25 @@ def test_two_processes_writing_the_same_commune_at_once_lose_no_count(
 ) -> None:
     """Registrations, then status changes, of workers of one commune, sent to two server processes
     at once: every write lands on the same two count rows, and the counts stay exact."""
-    labour = as_office("hg-labour", "worker-registration")
-    district = steps.communes(labour, "VN-HG")[0]
-    commune = steps.communes(labour, district)[0]
-    before = _labour_view(as_office, "hg-labour")
+    office = steps.LABOUR["VN-HG"]
+    commune = steps.a_commune(as_office(office, "worker-registration"), "VN-HG")
+    before = _labour_view(as_office, office)
     per_server = 8
     with ThreadPoolExecutor(max_workers=8) as pool:
         workers = list(
-            pool.map(
-                lambda n: _register_through(two_servers[n % 2], "hg-labour", commune), range(2 * per_server)
-            )
+            pool.map(lambda n: _register_through(two_servers[n % 2], office, commune), range(2 * per_server))
         )
-    assert _moved(before, _labour_view(as_office, "hg-labour")) == Counter({"registered": 2 * per_server})
+    assert _moved(before, _labour_view(as_office, office)) == Counter({"registered": 2 * per_server})
 
     def suspend(pair: tuple[int, str]) -> dict:
         n, worker = pair
         change = {"workerId": worker, "status": "SUSPENDED", "reason": "Đang bị điều tra"}
-        return _post(two_servers[n % 2], "hg-labour", "worker-registration", CHANGE_STATUS, {"input": change})
+        return _post(two_servers[n % 2], office, "worker-registration", CHANGE_STATUS, {"input": change})
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(suspend, enumerate(workers)))
     assert all(r["data"]["changeWorkerStatus"]["errors"] == [] for r in results), results
-    moved = _moved(before, _labour_view(as_office, "hg-labour"))
+    moved = _moved(before, _labour_view(as_office, office))
     assert moved == Counter({"suspended": 2 * per_server})
     assert run_cli(database, "statistics", "check").returncode == 0
 
@@ -263,9 +260,9 @@ def test_the_counts_follow_a_change_of_commune_made_in_sql_beside_the_registry(
     the counts, not the application's write paths, so they follow it too."""
     name = f"Giàng Seo Pháo {next(_serials)}"
     steps.register(as_office, "VN-LC", fullName=name)
-    district = steps.communes(as_office("hg-labour", "worker-registration"), "VN-HG")[0]
-    target = steps.communes(as_office("hg-labour", "worker-registration"), district)[0]
-    lc_before, hg_before = _labour_view(as_office), _labour_view(as_office, "hg-labour")
+    tq = steps.LABOUR["VN-HG"]
+    target = steps.a_commune(as_office(tq, "worker-registration"), "VN-HG")
+    lc_before, tq_before = _labour_view(as_office), _labour_view(as_office, tq)
     with _sql(database) as conn:
         moved = conn.execute(
             text(
@@ -276,7 +273,7 @@ def test_the_counts_follow_a_change_of_commune_made_in_sql_beside_the_registry(
         )
         assert moved.rowcount == 1
     assert _moved(lc_before, _labour_view(as_office)) == Counter({"registered": -1})
-    assert _moved(hg_before, _labour_view(as_office, "hg-labour")) == Counter({"registered": 1})
+    assert _moved(tq_before, _labour_view(as_office, tq)) == Counter({"registered": 1})
     assert run_cli(database, "statistics", "check").returncode == 0
 
 

@@ -19,7 +19,9 @@ from bench.workbooks import INPUT_HEADERS, workbook, worker_rows
 from tests.conftest import run_cli
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DISTRICT = "hg-meo-vac"
+# Since July 2025 registrations use the communes in force today, under the merged provinces; the
+# Mèo Vạc district committee registers no one new, Tuyên Quang's Home Affairs department does.
+DISTRICT = "tq-home-affairs"
 FIND = "query($n: String!) { workers(first: 5, filter: {nationalIdNumber: $n}) { nodes { fullName homeCommune { code } } } }"
 VIETNAMESE_HEADERS = [
     "Họ và tên",
@@ -36,7 +38,7 @@ VIETNAMESE_HEADERS = [
 
 @pytest.fixture(scope="module")
 def communes(as_office) -> list[str]:
-    units = as_office(DISTRICT).data('{ administrativeUnits(parentCode: "VN-HG-MEOVAC") { code } }')
+    units = as_office(DISTRICT).data('{ administrativeUnits(parentCode: "VN-TQ-2025") { code } }')
     return [u["code"] for u in units["administrativeUnits"]]
 
 
@@ -110,7 +112,7 @@ def test_a_file_with_an_error_registers_nothing_unless_partial_and_a_second_uplo
     ]
     assert len(registered(as_office, rows[0][4])) == 1
     # Another office uploading the same people learns only that the numbers are taken.
-    other = upload(live_server, workbook(rows[:1]), office="hg-labour").json()
+    other = upload(live_server, workbook(rows[:1]), office="lc-home-affairs").json()
     assert {e["code"] for e in other["errors"]} == {"DUPLICATE"}  # the CCCD and the border pass
 
 

@@ -80,8 +80,8 @@ def _count(client) -> int:
 def test_a_write_outside_the_duty_fails_as_an_unknown_mutation(as_office) -> None:
     """The complete, valid document that registers a worker for Hà Giang's labour department is an
     unknown mutation for every office without the duty: refused for the duty, not for its input."""
-    labour = as_office("hg-labour", "worker-registration")
-    commune = _units(labour, _units(labour, "VN-HG")[0])[0]
+    labour = as_office("tq-home-affairs", "worker-registration")
+    commune = _units(labour, "VN-TQ-2025")[0]  # communes in force today lie directly under the province
     variables = {"input": _worker_input(commune, "002198064321")}
     outsiders = [code for code in OFFICES if "registerWorker" not in EXPECTED_DUTIES[code]]
     assert len(outsiders) > 10
@@ -101,8 +101,8 @@ def test_a_write_outside_the_duty_fails_as_an_unknown_mutation(as_office) -> Non
 
 
 def test_labour_registers_a_worker_of_its_province(as_office) -> None:
-    labour = as_office("hg-labour", "worker-registration")
-    commune = _units(labour, _units(labour, "VN-HG")[0])[0]
+    labour = as_office("tq-home-affairs", "worker-registration")
+    commune = _units(labour, "VN-TQ-2025")[0]
     before = _count(labour)
     result = labour.data(REGISTER, {"input": _worker_input(commune, "002198001234")})["registerWorker"]
     assert result["errors"] == [] and result["worker"]["fullName"] == "Giàng Thị Mỷ"
@@ -125,8 +125,8 @@ def test_invalid_input_is_refused_field_by_field_and_writes_nothing(as_office) -
 
 
 def test_a_national_id_cannot_be_registered_twice(as_office) -> None:
-    labour = as_office("lc-labour", "worker-registration")
-    commune = _units(labour, _units(labour, "VN-LC")[0])[0]
+    labour = as_office("lc-home-affairs", "worker-registration")
+    commune = _units(labour, "VN-LC-2025")[0]
     first = labour.data(REGISTER, {"input": _worker_input(commune, "010198005555")})["registerWorker"]
     assert first["errors"] == []
     again = labour.data(REGISTER, {"input": _worker_input(commune, "010198005555")})["registerWorker"]
@@ -136,19 +136,17 @@ def test_a_national_id_cannot_be_registered_twice(as_office) -> None:
     }
 
 
-def test_a_district_registers_its_own_residents_only(as_office) -> None:
-    district = as_office("hg-meo-vac", "worker-registration")
-    own = _units(district, "VN-HG-MEOVAC")[0]
-    other_district = next(d for d in _units(district, "VN-HG") if d != "VN-HG-MEOVAC")
-    foreign = _units(district, other_district)[0]
-    before = _count(district)
-    refused = district.data(REGISTER, {"input": _worker_input(foreign, "002198007777")})["registerWorker"]
+def test_labour_registers_the_residents_of_its_own_province_only(as_office) -> None:
+    labour = as_office("tq-home-affairs", "worker-registration")
+    own, foreign = _units(labour, "VN-TQ-2025")[0], _units(labour, "VN-LC-2025")[0]
+    before = _count(labour)
+    refused = labour.data(REGISTER, {"input": _worker_input(foreign, "002198007777")})["registerWorker"]
     assert [(e["field"], e["code"]) for e in refused["errors"]] == [
         ("homeCommuneCode", "OUT_OF_JURISDICTION")
     ]
-    accepted = district.data(REGISTER, {"input": _worker_input(own, "002198007777")})["registerWorker"]
-    assert accepted["errors"] == [] and accepted["worker"]["homeDistrict"]["code"] == "VN-HG-MEOVAC"
-    assert _count(district) == before + 1
+    accepted = labour.data(REGISTER, {"input": _worker_input(own, "002198007777")})["registerWorker"]
+    assert accepted["errors"] == [] and accepted["worker"]["homeDistrict"] is None  # no district since 2025
+    assert _count(labour) == before + 1
 
 
 CREATE_PLACEMENT = """
@@ -164,7 +162,7 @@ mutation($input: ConfirmPlacementStartInput!) {
 def _hekou_context(as_office) -> dict:
     worker = steps.register(as_office, "VN-LC")
     steps.clear(as_office, worker)
-    agreement, employer = steps.ids(as_office("lc-labour"), "AGR-LC-HK", "CN-YN-HH-HK")
+    agreement, employer = steps.ids(as_office("lc-home-affairs"), "AGR-LC-HK", "CN-YN-HH-HK")
     return {"worker": worker, "employer": employer, "agreement": agreement}
 
 
@@ -172,7 +170,7 @@ def test_a_placement_is_created_by_labour_and_confirmed_only_by_the_chinese_offi
     as_office,
 ) -> None:
     ids = _hekou_context(as_office)
-    created = as_office("lc-labour").data(
+    created = as_office("lc-home-affairs").data(
         CREATE_PLACEMENT,
         {
             "input": {
@@ -199,7 +197,7 @@ def test_a_placement_is_created_by_labour_and_confirmed_only_by_the_chinese_offi
 
 def test_labour_cannot_place_a_worker_of_another_province(as_office) -> None:
     ids = _hekou_context(as_office)
-    result = as_office("hg-labour").data(
+    result = as_office("tq-home-affairs").data(
         CREATE_PLACEMENT,
         {
             "input": {
@@ -272,7 +270,9 @@ def test_either_side_updates_an_incident_it_is_party_to(as_office) -> None:
     incident = reported["incident"]["id"]
     assert reported["incident"]["reportedBy"] == {"code": "cn-hekou"}
     update = 'mutation($i: ID!) { updateIncident(input: {incidentId: $i, status: IN_PROGRESS, handling: "Đã làm việc với công ty"}) { incident { status } errors { field code } } }'  # noqa: E501
-    assert as_office("lc-labour", "incident-handling").data(update, {"i": incident})["updateIncident"] == {
+    assert as_office("lc-home-affairs", "incident-handling").data(update, {"i": incident})[
+        "updateIncident"
+    ] == {
         "incident": {"status": "IN_PROGRESS"},
         "errors": [],
     }

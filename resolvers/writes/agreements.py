@@ -6,8 +6,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from models import Agreement, AgreementRequirements, AgreementStatus, BorderGate, Country, TalksMinutes
-from procedure import default_row_values
+from models import Agreement, AgreementStatus, BorderGate, Country, TalksMinutes
+from procedure import first_version
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find, find_unit, require_in_scope, set_status
@@ -63,7 +63,7 @@ def create_agreement(w: WriteContext, data: Any) -> Agreement:
     )
     session.add(agreement)
     require_in_scope(session, agreement, "vietnamesePartyCode")
-    session.add(AgreementRequirements(agreement_id=agreement.id, **default_row_values()))
+    session.add(first_version(agreement))
     session.flush()
     return agreement
 

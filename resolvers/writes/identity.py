@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import Sex
+from models import Sex, Worker
 from models.sealing import keyring
-from policies.sessions import identity_taken
+from policies.sessions import identity_taken, record_duplicate
 from procedure import identity_province_codes
+from resolvers.errors import InputError
 from resolvers.validation import Checks
+
+# The numbers one person holds, each UNIQUE on its blind index in the database, and the input field.
+UNIQUE_NUMBERS = (
+    (Worker.national_id_index, "nationalIdNumber"),
+    (Worker.border_pass_index, "borderPassNumber"),
+    (Worker.passport_index, "passportNumber"),
+)
 
 
 def century_sex_digit(born: dt.date, sex: Sex) -> str:
@@ -46,3 +55,18 @@ def check_unique(
     if identity_taken(session, column, index, except_id=own_id):
         checks.fail(field, "is already registered", "DUPLICATE")
     return index
+
+
+def flush_numbers(session: Session, worker: Worker) -> None:
+    """Writes the worker; a number that a request committing after `check_unique` took is refused as
+    DUPLICATE on its field, exactly as the check would have (the database's UNIQUE index decides)."""
+    held = {column.key: getattr(worker, column.key) for column, _ in UNIQUE_NUMBERS}
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        violated = str(exc.orig)
+        for column, field in UNIQUE_NUMBERS:
+            if column.key in violated and held[column.key] is not None:
+                record_duplicate(session, column, held[column.key])
+                raise InputError(field, "is already registered", "DUPLICATE") from exc
+        raise

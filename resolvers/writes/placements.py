@@ -53,7 +53,7 @@ def _count(session: Session, *where: Any) -> int:
 def _placement_refusals(
     session: Session, worker: Worker, employer: Employer, agreement: Agreement, start: dt.date, wage: Any
 ) -> list[BrokenRule]:
-    req: Requirements = requirements_for(session, agreement.id)
+    req: Requirements = requirements_for(session, agreement.id, start)
     refusals = lifecycle.missing_prerequisites(session, worker, start, req)
     if age_on(worker.date_of_birth, start) < req.minimum_age:
         refusals.append(
@@ -202,7 +202,7 @@ def create_placement(w: WriteContext, data: Any) -> Placement:
         refusals = _placement_refusals(session, worker, employer, agreement, start, wage)
         override = getattr(data, "override", None)
         lifted = _overridden(
-            w, checks, override, refusals, requirements_for(session, agreement.id).overridable
+            w, checks, override, refusals, requirements_for(session, agreement.id, start).overridable
         )
     checks.errors.extend(r.error() for r in refusals if r not in lifted)
     checks.done()

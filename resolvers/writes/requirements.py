@@ -1,19 +1,46 @@
-"""Each agreement's requirement set: its own row if labour set one, else the data file's defaults."""
+"""Each agreement's requirement set, kept as dated versions: a step is judged by the version in force
+on its date, and a change opens a new version instead of overwriting the old one."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models import Agreement, AgreementRequirements
-from procedure import RULES, Requirements, default_requirements, default_row_values
+from procedure import RULES, Requirements, default_requirements, first_version
+from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find
 
+RULE_COLUMNS = (
+    "clearance_valid_months",
+    "health_valid_months",
+    "minimum_age",
+    "minimum_monthly_wage_cny",
+    "overridable",
+)
 
-def requirements_for(session: Session, agreement_id: int) -> Requirements:
-    row = session.get(AgreementRequirements, agreement_id)
+
+def version_in_force(session: Session, agreement_id: int, day: dt.date) -> AgreementRequirements | None:
+    versions = AgreementRequirements
+    return session.scalar(
+        select(versions)
+        .where(
+            versions.agreement_id == agreement_id,
+            versions.valid_from <= day,
+            or_(versions.valid_to.is_(None), versions.valid_to >= day),
+        )
+        .order_by(versions.valid_from.desc())
+        .limit(1)
+    )
+
+
+def requirements_for(session: Session, agreement_id: int, day: dt.date) -> Requirements:
+    """The rules in force on `day`; before an agreement's first version, the data file's defaults."""
+    row = version_in_force(session, agreement_id, day)
     if row is None:
         return default_requirements()
     return Requirements(
@@ -26,9 +53,20 @@ def requirements_for(session: Session, agreement_id: int) -> Requirements:
 
 
 def update_agreement_requirements(w: WriteContext, data: Any) -> Agreement:
-    """Labour changes an agreement's rules; fields left out keep their current value."""
+    """Labour changes an agreement's rules from a date (today unless given); fields left out keep the
+    value of the version in force then. The current version closes the day before."""
+    session = w.session
     checks = Checks()
-    agreement = find(w.session, Agreement, "agreementId", data.agreement_id, "Agreement")
+    agreement = find(session, Agreement, "agreementId", data.agreement_id, "Agreement")
+    current = session.scalar(
+        select(AgreementRequirements).where(
+            AgreementRequirements.agreement_id == agreement.id, AgreementRequirements.valid_to.is_(None)
+        )
+    )
+    earliest = current.valid_from + dt.timedelta(days=1) if current is not None else agreement.valid_from
+    # A new version starts after the current one did (one version a day) and not in the future:
+    # the current set is then always the one in force today.
+    valid_from = checks.date("validFrom", data.valid_from or w.today, earliest=earliest, latest=w.today)
     values: dict[str, Any] = {}
     for field, name, value, maximum in (
         ("clearanceValidMonths", "clearance_valid_months", data.clearance_valid_months, 60),
@@ -49,11 +87,17 @@ def update_agreement_requirements(w: WriteContext, data: Any) -> Agreement:
             checks.fail("overridable", "names no rule: {rules}", "INVALID", rules=", ".join(unknown))
         values["overridable"] = ",".join(sorted(set(data.overridable)))
     checks.done()
-    row = w.session.get(AgreementRequirements, agreement.id)
-    if row is None:
-        row = AgreementRequirements(agreement_id=agreement.id, **default_row_values())
-        w.session.add(row)
+    if valid_from is None:  # refused above
+        raise InputError("validFrom", "could not be read", "INVALID")
+    version = first_version(agreement)
+    if current is not None:
+        current.valid_to = valid_from - dt.timedelta(days=1)
+        for name in RULE_COLUMNS:
+            setattr(version, name, getattr(current, name))
+    version.valid_from = valid_from
     for name, value in values.items():
-        setattr(row, name, value)
-    w.session.flush()
+        setattr(version, name, value)
+    session.add(version)
+    session.flush()
+    w.ledger("updateAgreementRequirements", version)
     return agreement

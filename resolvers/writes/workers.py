@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import AdminUnit, Country, Sex, UnitLevel, Worker, WorkerStatus
 from models.sealing import keyring
-from policies.sessions import record_duplicate
 from resolvers.clock import years_before
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find, find_unit, require_in_scope
-from resolvers.writes.identity import check_national_id, check_unique
+from resolvers.writes.identity import check_national_id, check_unique, flush_numbers
 
 BORDER_PASS = (r"[A-Z0-9]{6,12}", "must be 6-12 letters or digits")
 PASSPORT = (r"[A-Z][0-9]{7,8}", "must be a letter and 7-8 digits")
@@ -32,6 +31,10 @@ def _home(session: Session, commune: AdminUnit) -> tuple[AdminUnit | None, Admin
             district = unit
         unit = unit.parent
     return (district, unit) if unit is not None else None
+
+
+def in_force(unit: AdminUnit, day: dt.date) -> bool:
+    return unit.valid_from <= day and (unit.valid_to is None or day <= unit.valid_to)
 
 
 def register_worker(w: WriteContext, data: Any) -> Worker:
@@ -58,6 +61,13 @@ def register_worker(w: WriteContext, data: Any) -> Worker:
         home = _home(session, commune)
         if home is None:
             checks.fail("homeCommuneCode", "must be the code of a commune", "INVALID")
+        elif not in_force(commune, today):
+            # A registration today uses today's units; a record made earlier keeps its own.
+            checks.fail(
+                "homeCommuneCode",
+                "is not an administrative unit in force today (see administrativeUnits)",
+                "UNIT_NOT_CURRENT",
+            )
     except InputError as exc:
         checks.errors.append(exc)
     check_national_id(checks, national_id, born, sex)
@@ -92,14 +102,7 @@ def register_worker(w: WriteContext, data: Any) -> Worker:
         registered_by_office_id=w.grant.office.id,
     )
     session.add(worker)
-    try:
-        session.flush()
-    except IntegrityError as exc:
-        # The same number was registered by a request that committed after the check above.
-        if "national_id_index" not in str(exc.orig):
-            raise
-        record_duplicate(session, Worker.national_id_index, worker.national_id_index)
-        raise InputError("nationalIdNumber", "is already registered", "DUPLICATE") from exc
+    flush_numbers(session, worker)
     require_in_scope(session, worker, "homeCommuneCode")
     lifecycle.registered(w, worker)
     return worker
@@ -135,6 +138,7 @@ def update_worker(w: WriteContext, data: Any) -> Worker:
     checks.done()
     for name, value in changed.items():
         setattr(worker, name, value)
+    flush_numbers(session, worker)
     fields = sorted({name.removesuffix("_sealed").removesuffix("_index") for name in changed})
     w.correct(worker, "updateWorker", fields, reason)
     return worker

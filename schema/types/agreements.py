@@ -109,11 +109,15 @@ class Agreement(Node):
         loader = info.context.loaders.through(models.BorderGate, agreement_gates, "agreement_id", "gate_id")
         return [BorderGate(db=g) for g in await loader.load(self.db.id)]
 
-    @governed("Agreement.requirements", "The rules a placement under this agreement must meet.")
+    @governed(
+        "Agreement.requirements",
+        "The rules a placement under this agreement must meet: the set in force today (a step is judged "
+        "by the set in force on its date).",
+    )
     async def requirements(self, info: Info) -> RequirementSet | None:
-        order = (models.AgreementRequirements.agreement_id,)
+        order = (models.AgreementRequirements.valid_from,)
         loader = info.context.loaders.children(models.AgreementRequirements, "agreement_id", order)
-        rows = await loader.load(self.db.id)
+        rows = [r for r in await loader.load(self.db.id) if r.valid_to is None]
         return RequirementSet(db=rows[0]) if rows else None
 
     @governed("Agreement.talksMinutes", "Oldest first.", requires=["TalksMinutes"])

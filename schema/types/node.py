@@ -1,5 +1,6 @@
 """The Node interface, and the public reference types every office may name."""
 
+import datetime as dt
 from typing import Any
 
 import strawberry
@@ -42,6 +43,16 @@ class AdministrativeUnit:
     @strawberry.field
     def country(self) -> Country:
         return self.db.country
+
+    @strawberry.field(description="The first day the unit is in force.")
+    def valid_from(self) -> dt.date:
+        return self.db.valid_from
+
+    @strawberry.field(
+        description="The last day the unit was in force (a reorganisation); none while current."
+    )
+    def valid_to(self) -> dt.date | None:
+        return self.db.valid_to
 
 
 def unit_or_none(row: AdminUnit | None) -> AdministrativeUnit | None:

@@ -19,6 +19,14 @@ from schema.types.node import Office, office_of
 class RequirementSet:
     db: strawberry.Private[models.AgreementRequirements]
 
+    @strawberry.field(description="The first day this set is in force.")
+    def valid_from(self) -> dt.date:
+        return self.db.valid_from
+
+    @strawberry.field(description="The last day this set was in force; none while it is current.")
+    def valid_to(self) -> dt.date | None:
+        return self.db.valid_to
+
     @strawberry.field(description="A CLEAR police clearance at most this many months before the start.")
     def clearance_valid_months(self) -> int:
         return self.db.clearance_valid_months

@@ -1,7 +1,7 @@
 """worker counts: how many workers each commune holds in each status, kept by triggers on `workers`
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 
 The statistics read these counts instead of counting the rows (see `models.worker_counts`). The
 table is filled from the rows, then the triggers keep it: every insert and delete of a worker, and
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,111 @@
+"""`borderlabour procedure check` over data the API did not write (issue 9 item 8; the benchmark
+datasets): the demo and a generated dataset obey the procedure, and the check finds what breaks it.
+
+Each test builds its own SQLite file with the real CLI (`demo`, `generate`), so what the suite's
+other tests write through the API does not enter the count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from demo.reference import AGREEMENTS, EMPLOYERS
+from tests.conftest import Database, run_cli
+
+# Past the workers the demo's invented quotas hold (demo.generator.WORKERS_PER_APPROVAL_SCALE):
+# without larger approvals this many workers overfill the busiest employers.
+STRESSING = 5200
+
+
+def _database(folder: Path, name: str) -> Database:
+    return Database(f"sqlite:///{folder / name}.db", folder / f"{name}.keys.json")
+
+
+def _check(database: Database) -> tuple[int, list[tuple[str, str]], str]:
+    result = run_cli(database, "procedure", "check", "--show", "100000", check=False)
+    found = [tuple(line.split("\t")[:2]) for line in result.stdout.splitlines() if line]
+    return result.returncode, found, result.stderr  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    database = _database(tmp_path_factory.mktemp("generated"), "generated")
+    run_cli(database, "migrate")
+    run_cli(database, "generate", "--workers", str(STRESSING), "--crossings-per-worker", "20")
+    return database
+
+
+def test_the_demo_breaks_no_rule_of_the_procedure(tmp_path: Path) -> None:
+    database = _database(tmp_path, "demo")
+    run_cli(database, "demo", "--tokens-file", str(tmp_path / "tokens.json"), "--demo-workers", "300")
+    status, found, summary = _check(database)
+    assert (status, found) == (0, []), summary
+    assert re.match(r"0 violations \(none\)", summary)
+
+
+def test_a_dataset_past_the_demos_quotas_gets_larger_approvals_as_data_and_breaks_no_rule(
+    generated: Database,
+) -> None:
+    status, found, summary = _check(generated)
+    assert (status, found) == (0, []), summary
+    engine = create_engine(generated.url)
+    with engine.connect() as conn:
+        quotas = dict(conn.execute(text("SELECT social_credit_code, approved_quota FROM employers")).all())
+        yearly = dict(conn.execute(text("SELECT code, yearly_quota FROM agreements")).all())
+    engine.dispose()
+    assert {e.social_credit_code: quotas[e.social_credit_code] for e in EMPLOYERS} == {
+        e.social_credit_code: 2 * e.approved_quota for e in EMPLOYERS
+    }
+    assert {a.code: yearly[a.code] for a in AGREEMENTS} == {a.code: 2 * a.yearly_quota for a in AGREEMENTS}
+
+
+def test_the_check_reports_each_broken_rule_and_an_override_excuses_the_rule_it_names(
+    generated: Database, tmp_path: Path
+) -> None:
+    copy = _database(tmp_path, "broken")
+    for part in generated.key_file.parent.glob("generated.*"):  # the file, its keys, its ledger key
+        (tmp_path / part.name.replace("generated", "broken", 1)).write_bytes(part.read_bytes())
+    engine = create_engine(copy.url)
+    with engine.begin() as conn:
+        busiest = conn.execute(
+            text("SELECT employer_id FROM placements GROUP BY employer_id ORDER BY count(*) DESC LIMIT 1")
+        ).scalar_one()
+        conn.execute(text("UPDATE employers SET approved_quota = 1 WHERE id = :e"), {"e": busiest})
+        young = conn.execute(  # the earliest placement: its worker is 16 at the start
+            text(
+                "SELECT id, worker_id, start_date FROM placements WHERE employer_id != :e "
+                "ORDER BY start_date, id LIMIT 1"
+            ),
+            {"e": busiest},
+        ).one()
+        start = dt.date.fromisoformat(str(young.start_date))
+        conn.execute(
+            text("UPDATE workers SET date_of_birth = :d WHERE id = :w"),
+            {"d": start.replace(year=start.year - 16, day=min(start.day, 28)), "w": young.worker_id},
+        )
+        excused = conn.execute(
+            text(
+                "SELECT id FROM placements WHERE employer_id = :e ORDER BY start_date DESC, id DESC LIMIT 1"
+            ),
+            {"e": busiest},
+        ).scalar_one()
+        office = conn.execute(text("SELECT id FROM offices ORDER BY id LIMIT 1")).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO procedure_overrides (placement_id, rules, reason, office_id, at) "
+                "VALUES (:p, 'employer-quota', 'Hạn mức được nâng muộn, đã có văn bản chấp thuận', :o, :at)"
+            ),
+            {"p": excused, "o": office, "at": "2025-01-01 00:00:00"},
+        )
+    engine.dispose()
+    status, found, _ = _check(copy)
+    assert status == 1
+    assert (f"Placement {young.id}", "minimum-age") in found
+    quota_broken = {record for record, rule in found if rule == "employer-quota"}
+    assert len(quota_broken) > 1 and f"Placement {excused}" not in quota_broken
+    assert {rule for _, rule in found} == {"employer-quota", "minimum-age"}
