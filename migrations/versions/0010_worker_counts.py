@@ -9,6 +9,9 @@ every change of its status or home commune, adds to or takes from the counts in 
 statement, as an atomic upsert (`n = n + 1`), whichever code path writes. On PostgreSQL an update
 changes both of its counts in one statement, in key order, so two transactions moving workers in
 opposite directions take their row locks in the same order and cannot deadlock on them.
+
+On SQLite, a later migration that rebuilds `workers` in batch mode (copy, drop, rename) drops these
+triggers with the old table: it must create them again.
 """
 
 from __future__ import annotations
