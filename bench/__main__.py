@@ -1,4 +1,5 @@
-"""`python -m bench [--quick] [--database sqlite|postgres|both] [--sizes 10000,100000] [--output FILE]`
+"""`python -m bench [--quick] [--database sqlite|postgres|both] [--sizes 10000,100000] [--output FILE]
+[--scenarios statistic,...]`
 
 For each database: make sure each size's dataset exists (generated once, kept in `.bench/`) and
 measure the ratios in one process per dataset (`bench.inproc`), with no server running. Then
@@ -6,7 +7,8 @@ start a real `borderlabour serve` on every size at once and drive each scenario 
 load process (`bench.load`): latency with the servers' requests interleaved (so that the sizes
 compare fairly on a shared machine), then throughput under 32 connections, one server at a time.
 SQL statements per request are read from each server's /metrics. The report (Markdown) goes to
-stdout and to `--output`; the raw figures to `.bench/last-run.json`.
+stdout and to `--output`; the raw figures to `.bench/last-run.json`. `--scenarios` measures only
+the scenarios named, over HTTP (no in-process ratios), and reports their figures and growth.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from bench.datasets import (
     ensure,
 )
 from bench.memory import peak_memory
-from bench.scenarios import BY_KEY, SCENARIOS, variables_for
+from bench.scenarios import BY_KEY, SCENARIOS, Scenario, variables_for
 from bench.server import Server
 
 SERVER_ENV = {"BORDERLABOUR_RATE_LIMIT": "off"}  # the benchmark measures capacity, not the limiter
@@ -96,11 +98,12 @@ def requests_for(key: str, prepared: dict) -> list[dict]:
     ]
 
 
-def in_process(ds: Dataset, settings: Settings, smallest: int) -> dict:
-    """Prepares the dataset for the load and measures the ratios, with no server running."""
+def in_process(ds: Dataset, settings: Settings, smallest: int, ratios: bool = True) -> dict:
+    """Prepares the dataset for the load and measures the ratios (if asked), with no server running."""
     ensure(ds, log)
-    log(f"{ds.name}: in-process ratios")
+    log(f"{ds.name}: {'in-process ratios' if ratios else 'preparing'}")
     spec = {
+        "ratios": ratios,
         "seed": SEED,
         "smallest": smallest,
         "iterations": settings.inproc_iterations,
@@ -166,13 +169,20 @@ def measure_peer(ds: Dataset, server: Server, prepared: dict, settings: Settings
         run_json("peer_access", {"office": office, "drop": True}, ds.env())
 
 
-def measure_engine(datasets: list[Dataset], settings: Settings, peer: bool = True) -> dict[str, dict]:
+def measure_engine(
+    datasets: list[Dataset],
+    settings: Settings,
+    scenarios: tuple[Scenario, ...] = SCENARIOS,
+    peer: bool = True,
+) -> dict[str, dict]:
     """Every size of one database engine, served at the same time so that latencies interleave.
 
-    On PostgreSQL the largest size is also compared with PostGraphile (`measure_peer`).
+    On PostgreSQL the largest size is also compared with PostGraphile (`measure_peer`), unless
+    `scenarios` is a subset (the comparison is of the page).
     """
     smallest = min(ds.workers for ds in datasets)
-    inside = {ds.name: in_process(ds, settings, smallest) for ds in datasets}
+    everything = scenarios == SCENARIOS
+    inside = {ds.name: in_process(ds, settings, smallest, everything) for ds in datasets}
     out: dict[str, dict] = {
         ds.name: {
             "scenarios": {},
@@ -187,7 +197,7 @@ def measure_engine(datasets: list[Dataset], settings: Settings, peer: bool = Tru
         for ds in datasets:
             log(f"{ds.name}: serving")
             servers[ds.name] = Server(ds, CACHE / f"server-{ds.name}.log", env=SERVER_ENV)
-        for scenario in SCENARIOS:
+        for scenario in scenarios:
             requests = {name: requests_for(scenario.key, prepared[name]) for name in servers}
             statements = {
                 name: server.statements_of(
@@ -216,13 +226,13 @@ def measure_engine(datasets: list[Dataset], settings: Settings, peer: bool = Tru
                 out[name]["scenarios"][scenario.key] = result
         page = next(s for s in SCENARIOS if s.key == "page")
         small = json.dumps({"query": page.query, "variables": {"first": 10}})
-        for name, server in servers.items():
+        for name, server in servers.items() if everything else ():
             headers = requests_for("page", prepared[name])[0]["headers"]
             out[name]["page_statements_first_10"] = server.statements_of(
                 small, headers, settings.statement_tries
             )
         largest = max(datasets, key=lambda ds: ds.workers)
-        if peer and largest.engine == "postgres":
+        if peer and everything and largest.engine == "postgres":
             out[largest.name]["peer"] = measure_peer(
                 largest, servers[largest.name], prepared[largest.name], settings
             )
@@ -249,7 +259,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-peer", action="store_true", help="skip the comparison with PostGraphile (PostgreSQL only)"
     )
+    parser.add_argument(
+        "--scenarios",
+        help=f"comma-separated, of {','.join(BY_KEY)} (default all); a subset skips the in-process ratios "
+        "and the comparison with PostGraphile, and prints its figures and growth only (never to --output)",
+    )
     args = parser.parse_args(argv)
+    chosen = args.scenarios.split(",") if args.scenarios else list(BY_KEY)
+    if unknown := set(chosen) - set(BY_KEY):
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    scenarios = tuple(s for s in SCENARIOS if s.key in chosen)
     settings = QUICK if args.quick else FULL
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else settings.sizes
     engines = ("sqlite", "postgres") if args.database == "both" else (args.database,)
@@ -259,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {}
     for engine in engines:
         datasets = [dataset(engine, size, args.postgres_url) for size in sizes]
-        results.update(measure_engine(datasets, settings, peer=not args.no_peer))
+        results.update(measure_engine(datasets, settings, scenarios, peer=not args.no_peer))
     machine["load_average_after"] = report.load_average()
     elapsed = time.monotonic() - started
     run = {
@@ -267,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         "quick": args.quick,
         "engines": engines,
         "sizes": sizes,
+        "scenarios": [s.key for s in scenarios],
         "settings": settings.__dict__,
         "machine": machine,
         "elapsed_seconds": elapsed,
@@ -274,6 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     CACHE.mkdir(exist_ok=True)
     (CACHE / "last-run.json").write_text(json.dumps(run, indent=1))
+    if scenarios != SCENARIOS:
+        print(report.render_subset(run))
+        log(f"done in {elapsed:.0f} s")
+        return 0
     previous = args.output.read_text() if args.output and args.output.exists() else ""
     text = report.render(run, report.notes_of(previous))
     print(text)

@@ -242,7 +242,7 @@ def run(spec: dict, token: str) -> dict:
 def main() -> int:
     spec = json.load(sys.stdin)
     prepared = prepare(spec["seed"], spec["smallest"])
-    result = run(spec, prepared["tokens"][OFFICE])
+    result = run(spec, prepared["tokens"][OFFICE]) if spec.get("ratios", True) else None
     json.dump({"prepared": prepared, "inproc": result}, sys.stdout)
     return 0
 

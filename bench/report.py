@@ -99,7 +99,7 @@ def _fmt(x: float | None, digits: int = 2) -> str:
 
 def ratios(run: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Every ratio of the run, computed from its own figures."""
-    results, sizes = run["results"], run["sizes"]
+    results = run["results"]
     out: dict[str, list[dict[str, Any]]] = {
         "authz": [],
         "floor": [],
@@ -143,17 +143,32 @@ def ratios(run: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
                 "enforce_calls": inproc["enforce_calls_per_request"],
             }
         )
-    if len(sizes) > 1:
-        small, large = min(sizes), max(sizes)
-        for engine in run["engines"]:
-            a, b = results.get(f"{engine}-{small}"), results.get(f"{engine}-{large}")
-            if not a or not b:
-                continue
-            for s in SCENARIOS:
-                lo, hi = _p50(a["scenarios"][s.key]["sequential"]), _p50(b["scenarios"][s.key]["sequential"])
-                out["growth"].append(
-                    {"engine": engine, "scenario": s.key, "small": lo, "large": hi, "ratio": _ratio(hi, lo)}
-                )
+    out["growth"] = growth(run)
+    return out
+
+
+def measured(run: dict[str, Any]) -> list[Any]:
+    """The scenarios the run measured (all, unless `--scenarios` chose some), in their usual order."""
+    keys = run.get("scenarios") or [s.key for s in SCENARIOS]
+    return [s for s in SCENARIOS if s.key in keys]
+
+
+def growth(run: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each scenario's p50 at the largest size against the smallest, per database engine."""
+    results, sizes = run["results"], run["sizes"]
+    out: list[dict[str, Any]] = []
+    if len(sizes) < 2:
+        return out
+    small, large = min(sizes), max(sizes)
+    for engine in run["engines"]:
+        a, b = results.get(f"{engine}-{small}"), results.get(f"{engine}-{large}")
+        if not a or not b:
+            continue
+        for s in measured(run):
+            lo, hi = _p50(a["scenarios"][s.key]["sequential"]), _p50(b["scenarios"][s.key]["sequential"])
+            out.append(
+                {"engine": engine, "scenario": s.key, "small": lo, "large": hi, "ratio": _ratio(hi, lo)}
+            )
     return out
 
 
@@ -220,21 +235,7 @@ def render(run: dict[str, Any], notes: str | None = None) -> str:
             f"| {name} | {n['workers']:,} | {n['placements']:,} | {n['crossings']:,} | "
             f"{n['health_checks']:,} | {n['police_clearances']:,} | {n['incidents']:,} |"
         )
-    lines += ["", "## Figures", ""]
-    lines += [
-        "| dataset | scenario | p50 ms | p95 ms | req/s (32 conn.) | p50 / p95 ms under load | "
-        "statements / request | under load | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for name, r in run["results"].items():
-        for s in SCENARIOS:
-            x = r["scenarios"][s.key]
-            lines.append(
-                f"| {name} | {s.key} | {_ms(_p50(x['sequential']))} | {_ms(_pct(x['sequential'], 0.95))} | "
-                f"{x['throughput']:.1f} | {_ms(_p50(x['concurrent']))} / "
-                f"{_ms(_pct(x['concurrent'], 0.95))} | "
-                f"{x['statements']} | {x['statements_per_request_under_load']:.2f} | {x['errors']} |"
-            )
+    lines += ["", "## Figures", "", *_figures(run)]
     rs = ratios(run)
     lines += [
         "",
@@ -295,20 +296,7 @@ def render(run: dict[str, Any], notes: str | None = None) -> str:
             f"{_ms(lower)} | {_fmt(_ratio(lower, fl))} | {_ms(x['gc']['as_served']['p50'])} | "
             f"{_ms(x['gc']['collector_off']['p50'])} |"
         )
-    lines += [
-        "",
-        f"### Growth: p50 at {max(run['sizes']):,} workers against {min(run['sizes']):,} "
-        f"(target ≤ {TARGETS['growth']})",
-        "",
-        "| engine | scenario | small ms | large ms | ratio | target |",
-        "|---|---|---:|---:|---:|---|",
-    ]
-    for x in rs["growth"]:
-        lines.append(
-            f"| {x['engine']} | {x['scenario']} | {_ms(x['small'])} | {_ms(x['large'])} | "
-            f"{_fmt(x['ratio'])} | "
-            f"{_verdict(x['ratio'], TARGETS['growth'])} |"
-        )
+    lines += ["", *_growth_table(run, rs["growth"])]
     lines += [
         "",
         "### SQL statements of the page: `first: 100` against `first: 10` (target: equal)",
@@ -427,6 +415,56 @@ def memory_section(run: dict[str, Any]) -> list[str]:
                 f"{_verdict(largest, TARGETS['memory_mib'])} |"
             )
     return lines
+
+
+def _figures(run: dict[str, Any]) -> list[str]:
+    lines = [
+        "| dataset | scenario | p50 ms | p95 ms | req/s (32 conn.) | p50 / p95 ms under load | "
+        "statements / request | under load | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, r in run["results"].items():
+        for s in measured(run):
+            x = r["scenarios"][s.key]
+            lines.append(
+                f"| {name} | {s.key} | {_ms(_p50(x['sequential']))} | {_ms(_pct(x['sequential'], 0.95))} | "
+                f"{x['throughput']:.1f} | {_ms(_p50(x['concurrent']))} / "
+                f"{_ms(_pct(x['concurrent'], 0.95))} | "
+                f"{x['statements']} | {x['statements_per_request_under_load']:.2f} | {x['errors']} |"
+            )
+    return lines
+
+
+def _growth_table(run: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        f"### Growth: p50 at {max(run['sizes']):,} workers against {min(run['sizes']):,} "
+        f"(target ≤ {TARGETS['growth']})",
+        "",
+        "| engine | scenario | small ms | large ms | ratio | target |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for x in rows:
+        lines.append(
+            f"| {x['engine']} | {x['scenario']} | {_ms(x['small'])} | {_ms(x['large'])} | "
+            f"{_fmt(x['ratio'])} | {_verdict(x['ratio'], TARGETS['growth'])} |"
+        )
+    return lines
+
+
+def render_subset(run: dict[str, Any]) -> str:
+    """The report of a run limited by `--scenarios`: the figures and the growth of those scenarios
+    (the in-process ratios and the comparison with PostGraphile, which concern the page, are not
+    measured)."""
+    m = run["machine"]
+    lines = [
+        f"Command: `{run['command']}` ({run['elapsed_seconds'] / 60:.1f} minutes); load average "
+        f"(1, 5, 15 min) before: {m['load_average_before']}, after: {m['load_average_after']}.",
+        "",
+        *_figures(run),
+        "",
+        *_growth_table(run, growth(run)),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 NOTES = """## Notes

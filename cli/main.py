@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from cli import audit, generate, imports, keys, policy, procedure, reports, serving, tokens
+from cli import audit, generate, imports, keys, policy, procedure, reports, serving, statistics, tokens
 from cli.database import open_database
 from cli.errors import FAILURE, USAGE, CommandFailed, first_line
 from cli.listening import listen
@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.register(commands, common)
     imports.register(commands, common)
     procedure.register(commands, common)
+    statistics.register(commands, common)
     return parser
 
 

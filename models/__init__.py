@@ -11,6 +11,7 @@ from models.offices import Office, Side, Token
 from models.placements import Placement, PlacementStatus
 from models.procedure import AgreementRequirements, Correction, ProcedureOverride, StatusChange
 from models.units import AdminUnit, Country, UnitClosure, UnitLevel, rebuild_unit_closure
+from models.worker_counts import WorkerCount
 from models.workers import Sex, Worker, WorkerStatus
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "UnitClosure",
     "UnitLevel",
     "Worker",
+    "WorkerCount",
     "WorkerStatus",
     "agreement_gates",
     "rebuild_unit_closure",

@@ -35,6 +35,7 @@ from models import (
     TalksMinutes,
     UnitClosure,
     Worker,
+    WorkerCount,
     agreement_gates,
 )
 from policies.grants import Grant
@@ -47,6 +48,8 @@ UC = UnitClosure.__table__
 G = BorderGate.__table__.alias("scope_gates")
 AG = agreement_gates.alias("scope_agreement_gates")
 OPEN_PLACEMENT = ("planned", "active")
+# The scopes that decide whether a worker is seen from the worker's home commune alone.
+COMMUNE_SCOPES = frozenset({"all", "home-unit"})
 
 
 def subtree(unit_id: int) -> Select:
@@ -233,8 +236,38 @@ def _incident_clause(grant: Grant) -> ColumnElement[bool]:
     )
 
 
+def counts_cover(grant: Grant) -> bool:
+    """Whether the grant's worker scope depends on a worker's home commune alone, so that the
+    counts per commune and status (`worker_counts`) give exactly the workers it sees.
+
+    Where they do, the statistics read the counts (the session scopes them, see `_counts_clause`),
+    and counting a province costs the same at 100,000 workers as at 10,000. Where the scope also
+    depends on placements or gates, only the rows can be counted.
+    """
+    return _counts_criterion(grant.office.id, grant.office.unit_id, grant.row_scopes) is not None
+
+
+def _counts_clause(grant: Grant) -> ColumnElement[bool]:
+    """The counts the grant sees: those of the communes its home-unit scope holds, the very test
+    `_worker_clause` makes on a worker's commune; none where the counts do not cover its scope."""
+    clause = _counts_criterion(grant.office.id, grant.office.unit_id, grant.row_scopes)
+    return false() if clause is None else clause
+
+
+@lru_cache(maxsize=1024)
+def _counts_criterion(
+    office_id: int, unit_id: int | None, row_scopes: frozenset[str]
+) -> ColumnElement[bool] | None:
+    # An office of no unit gets nothing from the unit scopes: its clause is constant either way.
+    if unit_id is not None and "all" not in row_scopes and row_scopes - COMMUNE_SCOPES:
+        return None
+    grant = _ScopeOnly(_OfficeUnit(office_id, unit_id), row_scopes)
+    return _worker_clause(grant, None, WorkerCount.commune_id.in_)  # type: ignore[arg-type]
+
+
 SCOPED_MODELS: dict[type, Callable[[Grant], ColumnElement[bool]]] = {
     Worker: lambda grant: _worker_clause(grant, Worker.id, Worker.home_commune_id.in_),
+    WorkerCount: _counts_clause,
     Placement: _placement_clause,
     Crossing: _worker_dependent(Crossing),
     HealthCheck: _worker_dependent(HealthCheck),

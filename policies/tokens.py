@@ -82,22 +82,28 @@ class TokenVerifier:
         with self._lock:
             self._cache.clear()
 
-    def verify(self, session: Session, token: str) -> Caller | None:
+    def remembered(self, token: str) -> tuple[bool, Caller | None]:
+        """`(True, caller or None)` when a lookup younger than `cache_seconds` answers for the token,
+        `(False, None)` when only the database can: the server then asks it from a worker thread,
+        and otherwise spares the request that hop."""
         if not token or len(token) > 200:
-            return None
+            return True, None
+        cached = self._cache.get(hash_token(token))
+        if cached is None or time.monotonic() - cached[0] > self.cache_seconds:
+            return False, None
+        return True, _unexpired(cached)
+
+    def verify(self, session: Session, token: str) -> Caller | None:
+        known, caller = self.remembered(token)
+        if known:
+            return caller
         digest = hash_token(token)
-        now = time.monotonic()
-        cached = self._cache.get(digest)
-        if cached is None or now - cached[0] > self.cache_seconds:
-            cached = (now, *self._lookup(session, digest))
-            with self._lock:
-                if len(self._cache) > 10_000:
-                    self._cache.clear()
-                self._cache[digest] = cached
-        _, caller, expires_at = cached
-        if caller is not None and expires_at is not None and expires_at <= utcnow():
-            return None
-        return caller
+        cached = (time.monotonic(), *self._lookup(session, digest))
+        with self._lock:
+            if len(self._cache) > 10_000:
+                self._cache.clear()
+            self._cache[digest] = cached
+        return _unexpired(cached)
 
     @staticmethod
     def _lookup(session: Session, digest: str) -> tuple[Caller | None, dt.datetime | None]:
@@ -110,3 +116,10 @@ class TokenVerifier:
         if token.revoked_at is not None:
             return None, None
         return Caller(identity_of(office), token.id), _aware(token.expires_at)
+
+
+def _unexpired(cached: tuple[float, Caller | None, dt.datetime | None]) -> Caller | None:
+    _, caller, expires_at = cached
+    if caller is not None and expires_at is not None and expires_at <= utcnow():
+        return None
+    return caller

@@ -1,20 +1,43 @@
-"""Aggregate statistics, counted inside the caller's row scope (the session applies it)."""
+"""Aggregate statistics, counted inside the caller's row scope (the session applies it).
+
+The workers are counted from `worker_counts` (per home commune and status, kept by the writes)
+wherever the policy says those counts cover the caller's scope (`policies.scopes.counts_cover`),
+so that the answer costs the same however many workers the table holds; elsewhere from the rows.
+Either way the session puts the caller's row scope on the statement: the answer is the same.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import AdminUnit, BorderGate, Crossing, Placement, Worker
+from models import AdminUnit, BorderGate, Crossing, Placement, Worker, WorkerCount
+from policies.scopes import counts_cover
+from policies.sessions import GRANT_KEY
+
+
+def _from_counts(session: Session) -> bool:
+    grant = session.info.get(GRANT_KEY)
+    return grant is not None and counts_cover(grant)
 
 
 def worker_count(session: Session) -> int:
+    if _from_counts(session):
+        return session.scalar(select(func.coalesce(func.sum(WorkerCount.n), 0))) or 0
     return session.scalar(select(func.count()).select_from(Worker)) or 0
 
 
 def workers_by_status(session: Session) -> list[tuple[str, int]]:
-    stmt = select(Worker.status, func.count()).group_by(Worker.status).order_by(Worker.status)
-    return [(str(k.value if hasattr(k, "value") else k), n) for k, n in session.execute(stmt)]
+    if _from_counts(session):
+        stmt = (
+            select(WorkerCount.status, func.sum(WorkerCount.n))
+            .group_by(WorkerCount.status)
+            .having(func.sum(WorkerCount.n) > 0)  # a status no worker holds is absent, as in the rows
+            .order_by(WorkerCount.status)
+        )
+    else:
+        stmt = select(Worker.status, func.count()).group_by(Worker.status).order_by(Worker.status)
+    return [(str(k.value if hasattr(k, "value") else k), int(n)) for k, n in session.execute(stmt)]
 
 
 def workers_by_home_province(session: Session) -> list[tuple[str, int]]:

@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 import anyio
+import orjson
 from anyio import to_thread
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 from sqlalchemy import text
@@ -59,6 +60,31 @@ def error_response(
     text = render(message, reader_language(), **(params or {}))
     body = {"errors": [{"message": text, "extensions": {"code": code, "requestId": request_id}}]}
     return JSONResponse(body, status_code=status, headers={"X-Request-Id": request_id, **headers})
+
+
+class CompiledAnswer(JSONResponse):
+    """A compiled answer's JSON, written by orjson: the same bytes as `JSONResponse`, several times faster.
+
+    The response is encoded on the event loop, so its cost holds up every other connection. For
+    what a compiled answer holds (strings, integers, booleans, null: no floats, whose exponents
+    orjson writes differently) orjson writes what `json.dumps` does with `ensure_ascii=False`; the
+    options make it refuse anything else it would write its own way (integers beyond 53 bits,
+    subclasses, dates, dataclasses), and `JSONResponse` writes those as before.
+    """
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return orjson.dumps(content, option=_PLAIN_JSON_ONLY)
+        except TypeError:
+            return super().render(content)
+
+
+_PLAIN_JSON_ONLY = (
+    orjson.OPT_STRICT_INTEGER
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
 
 
 class BodyTooLarge(Exception):
@@ -196,8 +222,10 @@ def create_app(registry: Registry) -> Starlette:
         except ClientDisconnect:
             log.info("request %s: the client disconnected before sending its whole body", rid)
             return Response(status_code=400)  # nobody is left to read it
+        known, caller = registry.tokens.remembered(token)
         try:
-            caller = await to_thread.run_sync(registry.authenticate, token)
+            if not known:
+                caller = await to_thread.run_sync(registry.authenticate, token)
         except Exception as exc:
             if is_database_down(exc):
                 return error_response(
@@ -281,7 +309,8 @@ def create_app(registry: Registry) -> Starlette:
                 rid,
                 **{"Retry-After": "5"},
             )
-        return JSONResponse(outcome.body, status_code=outcome.status, headers={"X-Request-Id": rid})
+        answer = CompiledAnswer if outcome.planned else JSONResponse
+        return answer(outcome.body, status_code=outcome.status, headers={"X-Request-Id": rid})
 
     async def healthz(request: Request) -> Response:
         def probe() -> bool:

@@ -30,6 +30,7 @@ class RequestContext:
     disclosure: Disclosure = field(init=False)
     # response key of a root list -> how many rows its filters matched (counted only if ledgered)
     matched: dict[str, Callable[[], int]] = field(default_factory=dict)
+    planned: bool = False  # answered by the compiled engine straight from the prepared operation
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.session)

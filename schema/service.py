@@ -63,6 +63,7 @@ class Outcome:
     body: dict[str, Any]
     status: int = 200
     written: list[tuple[str, str, int]] = field(default_factory=list)
+    planned: bool = False  # a compiled answer: strings, integers, booleans and nulls only
 
 
 class Registry:
@@ -171,7 +172,7 @@ class Registry:
             body: dict[str, Any] = {"data": result.data}
             if errors:
                 body["errors"] = errors
-            return Outcome(body, 200, context.written)
+            return Outcome(body, 200, context.written, context.planned)
         except (DatabaseUnavailable, LedgerUnavailable):
             session.rollback()
             raise
@@ -275,6 +276,7 @@ def run_operation(
     if context.compiled is not None and prepared.operation_type == "query":
         data = context.compiled.answer_prepared(schema._schema, prepared, context, variables, operation_name)
         if data is not None:
+            context.planned = True
             return ExecutionResult(data=data, errors=None)
     return _thread_loop().run_until_complete(
         schema.execute(query, variable_values=variables, context_value=context, operation_name=operation_name)

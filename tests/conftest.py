@@ -25,6 +25,18 @@ from sqlalchemy.engine import make_url
 from harness.server import ROOT, ServerProcess
 
 TEST_DB_ENV = "BORDERLABOUR_TEST_DATABASE_URL"
+AFTER_ALL_WRITES = "after_all_writes"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{AFTER_ALL_WRITES}: runs after every other test of the session")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that check what the whole suite wrote (no drift in the kept counts) run last."""
+    items.sort(key=lambda item: item.get_closest_marker(AFTER_ALL_WRITES) is not None)
+
+
 DEMO_WORKERS = 300
 
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from http import HTTPStatus
 from typing import Any
 
 import httpx
 import pytest
+from graphql import get_named_type
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
+from starlette.responses import JSONResponse
 
 import models
 from planner.engine import STATISTICS, CompiledReads
@@ -25,6 +28,7 @@ from planner.rules import TYPES
 from policies.sessions import internal_session, scoped_session
 from policies.tokens import identity_of
 from resolvers.opaque import encode_id
+from schema.app import CompiledAnswer
 from schema.builder import policy_catalogue
 from schema.context import RequestContext
 from schema.service import Registry, run_operation
@@ -167,6 +171,53 @@ def test_a_document_the_schema_refuses_is_refused_alike_on_the_compiled_engine(
     compiled, reference = office.answer(query, variables, True), office.answer(query, variables, False)
     assert compiled == reference
     assert json.loads(compiled[0])["errors"] and json.loads(compiled[0])["data"] is None
+
+
+def test_a_compiled_answer_is_sent_as_the_bytes_the_standard_json_encoder_writes(as_office) -> None:
+    # Vietnamese and Chinese names, IDs, cursors, dates and enums, over HTTP as a client gets them.
+    response = as_office("cn-hekou").post({"query": PAGE, "variables": {"first": 20}})
+    assert response.status_code == 200 and "errors" not in response.json()
+    assert response.content == JSONResponse(response.json()).body
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"text": "".join(chr(i) for i in range(0x20)) + '"\\/\x7f\u2028\u2029\ufeff Nguyễn 阮 😀'},
+        {"big": [2**53, 2**63, 2**64, -(2**64)], "bool": [True, False, None]},
+        {"subclass": HTTPStatus.OK, "key": {"1": {}}},
+    ],
+    ids=["characters", "integers", "subclass"],
+)
+def test_the_compiled_answer_encoder_writes_what_the_standard_one_does(value: Any) -> None:
+    assert CompiledAnswer(value).body == JSONResponse(value).body
+
+
+def test_no_field_the_compiled_engine_answers_is_a_float(registry: Registry) -> None:
+    """Floats are what orjson writes in its own way (`1e16`, not `1e+16`): a compiled answer has none."""
+    office = Office(registry, "hg-labour")
+    schema = registry.schemas.schema_for(registry.access.unrestricted_grant(office.grant.office))._schema
+    leaves = {
+        f"{type_name}.{name}": get_named_type(field.type).name
+        for type_name, rule in TYPES.items()
+        if type_name in schema.type_map
+        for name, field in getattr(schema.type_map[type_name], "fields", {}).items()
+        if name in rule.fields
+    }
+    in_python = [schema.query_type.fields[root].type for root in ("me", "statistics", "ledgerCheckpoint")]
+    leaves.update((f"{root}:{t.name}", t.name) for root, t in _leaf_types(in_python))
+    assert len(leaves) > 50 and "Float" not in leaves.values()
+
+
+def _leaf_types(types: list[Any], path: str = "") -> Iterator[tuple[str, Any]]:
+    for type_ in types:
+        named = get_named_type(type_)
+        fields = getattr(named, "fields", None)
+        if fields is None:
+            yield path, named
+        else:
+            for name, field in fields.items():
+                yield from _leaf_types([field.type], f"{path}.{name}")
 
 
 def test_every_readable_field_has_a_compile_rule() -> None:
