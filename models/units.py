@@ -72,7 +72,7 @@ def rebuild_unit_closure(session: Session) -> None:
     links: dict[int, list[int]] = {}
     for unit_id, parent_id, successor_id in session.execute(
         select(AdminUnit.id, AdminUnit.parent_id, AdminUnit.successor_id)
-    ).tuples():
+    ):
         links[unit_id] = [u for u in (parent_id, successor_id) if u is not None]
     session.query(UnitClosure).delete()
     rows = []

@@ -98,9 +98,10 @@ def _load(session: Session) -> _Rows:
         closure={
             (a, d) for a, d in session.execute(select(UnitClosure.ancestor_id, UnitClosure.descendant_id))
         },
-        gates=set(
-            session.execute(select(agreement_gates.c.agreement_id, agreement_gates.c.gate_id)).tuples()
-        ),
+        gates={
+            (a, b)
+            for a, b in session.execute(select(agreement_gates.c.agreement_id, agreement_gates.c.gate_id))
+        },
         overrides=overrides,
         clearances=_by_worker(
             session.execute(

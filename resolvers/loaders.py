@@ -81,7 +81,7 @@ class Loaders:
                 .order_by(link[left], model.id)
             )
             grouped: dict[int, list[Any]] = defaultdict(list)
-            for key, row in self.session.execute(stmt).tuples():
+            for key, row in self.session.execute(stmt):
                 grouped[key].append(row)
             return [grouped.get(k, []) for k in keys]
 

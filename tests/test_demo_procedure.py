@@ -53,12 +53,13 @@ def demo(database, demo_tokens):
             "history": list(session.scalars(select(StatusChange).order_by(StatusChange.at, StatusChange.id))),
             "agreements": {a.id: a for a in session.scalars(select(Agreement))},
             "employers": {e.id: e for e in session.scalars(select(Employer))},
-            "closure": set(
-                session.execute(select(UnitClosure.ancestor_id, UnitClosure.descendant_id)).tuples()
-            ),
-            "gates": set(
-                session.execute(select(agreement_gates.c.agreement_id, agreement_gates.c.gate_id)).tuples()
-            ),
+            "closure": {
+                (a, b) for a, b in session.execute(select(UnitClosure.ancestor_id, UnitClosure.descendant_id))
+            },
+            "gates": {
+                (a, b)
+                for a, b in session.execute(select(agreement_gates.c.agreement_id, agreement_gates.c.gate_id))
+            },
         }
         session.expunge_all()
     engine.dispose()
