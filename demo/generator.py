@@ -595,28 +595,12 @@ class Batch:
         labour, offices = self.refs.offices[s.province.labour], self.refs.offices
         # (moment, order on the same moment, what happened, office, cause, the record)
         events: list[tuple[dt.datetime, int, str, int, str, dict[str, Any] | None]] = []
-        for check in rows["health_checks"]:
-            events.append(
-                (
-                    _at(check["checked_on"]),
-                    0,
-                    "check",
-                    check["recorded_by_office_id"],
-                    "recordHealthCheck",
-                    check,
-                )
-            )
-        for check in rows["police_clearances"]:
-            events.append(
-                (
-                    _at(check["issued_on"]),
-                    0,
-                    "check",
-                    check["recorded_by_office_id"],
-                    "recordPoliceClearance",
-                    check,
-                )
-            )
+        for table, dated, cause in (
+            ("health_checks", "checked_on", "recordHealthCheck"),
+            ("police_clearances", "issued_on", "recordPoliceClearance"),
+        ):
+            for check in rows[table]:
+                events.append((_at(check[dated]), 0, "check", check["recorded_by_office_id"], cause, check))
         crossings = sorted(rows["crossings"], key=lambda c: c["crossed_at"])
         for stay in s.stays:
             if stay.status is PlacementStatus.PLANNED:

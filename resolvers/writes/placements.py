@@ -232,6 +232,17 @@ def create_placement(w: WriteContext, data: Any) -> Placement:
     return placement
 
 
+def _must_be_planned(checks: Checks, placement: Placement) -> None:
+    """Confirming a start and cancelling both act on a placement that has not begun."""
+    if placement.status != PlacementStatus.PLANNED:
+        checks.fail(
+            "placementId",
+            "the placement is {status}, not planned",
+            "INVALID_STATE",
+            status=placement.status.value,
+        )
+
+
 def confirm_placement_start(w: WriteContext, data: Any) -> Placement:
     session = w.session
     checks = Checks()
@@ -240,13 +251,7 @@ def confirm_placement_start(w: WriteContext, data: Any) -> Placement:
         "workPermitNumber", data.work_permit_number, r"[A-Z0-9-]{6,32}", "must be 6-32 letters, digits or '-'"
     )
     start = checks.date("startDate", data.start_date) if data.start_date else placement.start_date
-    if placement.status != PlacementStatus.PLANNED:
-        checks.fail(
-            "placementId",
-            "the placement is {status}, not planned",
-            "INVALID_STATE",
-            status=placement.status.value,
-        )
+    _must_be_planned(checks, placement)
     agreement = session.get(Agreement, placement.agreement_id)
     if agreement is not None and start is not None and not in_force(agreement, start):
         checks.fail(
@@ -294,13 +299,7 @@ def cancel_placement(w: WriteContext, data: Any) -> Placement:
     checks = Checks()
     placement = find(w.session, Placement, "placementId", data.placement_id, "Placement")
     reason = checks.text("reason", data.reason, max_len=2000)
-    if placement.status != PlacementStatus.PLANNED:
-        checks.fail(
-            "placementId",
-            "the placement is {status}, not planned",
-            "INVALID_STATE",
-            status=placement.status.value,
-        )
+    _must_be_planned(checks, placement)
     checks.done()
     placement.status = PlacementStatus.CANCELLED
     w.correct(placement, "cancelPlacement", ["status"], reason)
