@@ -4,6 +4,7 @@ from models.agreements import Agreement, AgreementStatus, BorderGate, TalksMinut
 from models.base import Base
 from models.checks import ClearanceResult, HealthCheck, HealthResult, PoliceClearance
 from models.crossings import Crossing, Direction, TravelDocument
+from models.data_version import DataVersion
 from models.employers import Employer
 from models.incidents import Incident, IncidentKind, IncidentStatus
 from models.ledger import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
@@ -15,6 +16,7 @@ from models.worker_counts import WorkerCount
 from models.workers import Sex, Worker, WorkerStatus
 
 __all__ = [
+    "DataVersion",
     "AgreementRequirements",
     "Correction",
     "ProcedureOverride",

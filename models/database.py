@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from settings import normalise_url
@@ -24,9 +27,39 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     # hide_parameters: a failed statement's values (personal data) never reach an exception or a log.
-    return create_engine(
-        url, pool_size=10, max_overflow=20, pool_pre_ping=True, hide_parameters=True, **kwargs
-    )
+    # The pool keeps as many connections as a process answers requests at once (its thread pool),
+    # so that a busy process does not open and close connections.
+    engine = create_engine(url, pool_size=20, max_overflow=20, hide_parameters=True, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+IDLE_BEFORE_PING = 1.0  # seconds
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Checks a pooled connection before use only if it lay idle for a while.
+
+    A connection returned to the pool a moment ago is alive; one that waited through a database
+    restart is not, and is replaced before a request meets it. SQLAlchemy's `pool_pre_ping` would
+    test every checkout: one round trip more for every statement batch of every request.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection: object, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection: Any, record: Any, _proxy: object) -> None:
+        returned = record.info.get("returned_at")
+        if returned is None or time.monotonic() - returned < IDLE_BEFORE_PING:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError() from exc
+        if not alive:
+            raise DisconnectionError()
 
 
 def _create_private(path: str | None) -> None:

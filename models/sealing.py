@@ -15,6 +15,7 @@ import json
 import os
 import secrets
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ class Keyring:
     _aead: dict[str, AESGCM] = field(default_factory=dict, repr=False)
     _signature: tuple[int, int, int, int] | None = field(default=None, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _refreshed_at: float = field(default=float("-inf"), repr=False, compare=False)
 
     @classmethod
     def generate(cls) -> Keyring:
@@ -101,6 +103,15 @@ class Keyring:
             self.active = fresh.active
             self._signature = fresh._signature
             return True
+
+    def _refresh_now_and_then(self) -> None:
+        """`refresh` at most once a second. For deterministic seals (the ledger's criteria), which
+        no rotation re-seals: a value sealed under the key that was active a moment ago is as safe,
+        and a stat() per request costs a wait for the interpreter lock under load."""
+        now = time.monotonic()
+        if now - self._refreshed_at >= 1.0:
+            self._refreshed_at = now
+            self.refresh()
 
     def save(self, path: Path) -> None:
         doc = {
@@ -160,7 +171,7 @@ class Keyring:
         """Seals deterministically (AES-SIV under a key derived from the active data key): the same
         value in the same context gives the same text, so a ledger entry is a function of what was
         disclosed and two engines answering one request write byte-identical entries."""
-        self.refresh()
+        self._refresh_now_and_then()
         kid = self.active
         sealed = AESSIV(self._fixed_key(kid)).encrypt(value.encode(), [kid.encode(), context])
         return f"{kid}:{_b64(sealed)}"

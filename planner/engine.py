@@ -9,18 +9,19 @@ a compile rule goes to the reference engine, and each such fallback is counted w
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections import Counter
 from typing import Any
 
+import orjson
 from graphql import GraphQLObjectType, GraphQLSchema, OperationType
 from graphql.execution.collect_fields import collect_fields
 
 from ledger.checkpoints import current_checkpoint
 from planner.cache import PlanCache
 from planner.finish import Finisher
+from planner.memo import CountedPage
 from planner.plan import (
     ConnectionRoot,
     ListRoot,
@@ -130,7 +131,7 @@ def _key(root: Root) -> str:
 
 def _statement(writer: Writer, root: Root) -> Any:
     if isinstance(root, ConnectionRoot):
-        return writer.connection(root)
+        return CountedPage.of(writer, root)
     if isinstance(root, NodeRoot):
         return None if root.plan is None else writer.node(root.plan, root.row_id)
     if isinstance(root, ListRoot):
@@ -146,32 +147,36 @@ def _run(root: Root, statement: Any, session: Any, finisher: Finisher, context: 
         return _python_root(root, context)
     if statement is None:
         return None
+    if isinstance(root, ConnectionRoot):
+        page, total = statement.run(session.connection())
+        context.matched[root.key] = _matched(root, total, session, context)
+        return _connection(root, page, total, finisher)
     row = session.connection().execute(statement).first()
     if isinstance(root, NodeRoot):
         if root.plan is None or row is None or row[0] is None:
             return None
         return finisher.object(root.plan, _json(row[0]))
-    if isinstance(root, ListRoot):
-        return [finisher.object(root.plan, item) for item in _json(row[0])]
-    context.matched[root.key] = _matched(root, row, session, context)
-    return _connection(root, row, finisher)
+    return [finisher.object(root.plan, item) for item in _json(row[0])]  # a ListRoot
 
 
-def _matched(root: ConnectionRoot, row: Any, session: Any, context: Any) -> Any:
-    """How many rows the list's criteria matched, for the ledger: the count already made for
-    totalCount, else a count statement run only if the ledger asks (criteria were personal)."""
+def _matched(root: ConnectionRoot, total: int, session: Any, context: Any) -> Any:
+    """How many rows the list's criteria matched, for the ledger: the count already made (or
+    remembered, `planner.memo`) for totalCount or a personal search, else a count statement run
+    only if the ledger asks."""
     if root.needs_count:
-        return lambda: int(row.total)
+        return lambda: int(total)
     dialect = session.get_bind().dialect.name
     return lambda: int(session.connection().execute(Writer(context.grant, dialect).count(root)).scalar_one())
 
 
 def _json(raw: Any) -> Any:
-    """PostgreSQL's driver hands JSON back parsed, SQLite gives text; numbers keep their digits."""
-    return json.loads(raw, parse_float=str) if isinstance(raw, str) else raw
+    """The answer's JSON as text (both databases), parsed by orjson. A decimal comes back as a float:
+    the columns' scale (`Numeric(10, 2)`) is well within a float's 15 exact digits, and the
+    finisher turns it back into the column's `Decimal` through its shortest text."""
+    return orjson.loads(raw) if isinstance(raw, str) else raw
 
 
-def _connection(root: ConnectionRoot, row: Any, finisher: Finisher) -> dict[str, Any]:
+def _connection(root: ConnectionRoot, row: Any, total: int, finisher: Finisher) -> dict[str, Any]:
     rows = _json(row.rows) if root.needs_rows else []
     has_next = len(rows) > root.first
     rows = rows[: root.first]
@@ -192,7 +197,7 @@ def _connection(root: ConnectionRoot, row: Any, finisher: Finisher) -> dict[str,
         if name == "__typename":
             out[key] = sub
         elif name == "totalCount":
-            out[key] = row.total
+            out[key] = total
         elif name == "nodes":
             out[key] = [finisher.object(sub, r[position]) for r in rows]
             position += 1

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
+from models.data_version import current_version
 from planner.plan import ConnectionRoot, GlobalId, Nested, ObjectPlan, Value
 from planner.rules import TYPES, ToMany, ToOne, TypeRule
 from policies.grants import Grant
@@ -129,15 +130,18 @@ class Writer:
             .where(self.scope(TYPES[root.type_name], table), *root.where)
         )
 
-    def connection(self, root: ConnectionRoot) -> Select:
-        """One row: the count (if asked) and the page's rows, each `[objects..., id, sort key]`."""
+    def connection(self, root: ConnectionRoot, counted: bool = True, versioned: bool = False) -> Select:
+        """One row: the count (if asked and `counted`), the data version (if `versioned`, see
+        `planner.memo`) and the page's rows, each `[objects..., id, sort key]`."""
         table = root.model.__table__  # type: ignore[attr-defined]
         where = [self.scope(TYPES[root.type_name], table), *root.where]
         columns: list[ColumnElement[Any]] = []
-        if root.needs_count:
+        if root.needs_count and counted:
             columns.append(self.count(root).scalar_subquery().label("total"))
         else:
             columns.append(literal_column("0").label("total"))
+        if versioned:
+            columns.append(current_version().label("version"))
         if root.needs_rows:
             column, pk = table.c[root.ordering.column.key], table.c.id
             desc = root.ordering.descending

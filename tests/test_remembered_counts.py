@@ -1,0 +1,159 @@
+"""A personal search's match count, remembered between requests, is exact after every kind of write.
+
+The ledger records how many rows a search by personal fields matched (issue 7); the compiled
+engine counts them once and then only when the data version shows that a table the count reads
+has been written (`planner.memo`, `models.data_version`). These tests change the data the way an
+operator might, in SQL beside the registry, and read what the ledger recorded.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import json
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, event, select, text
+
+import models
+from models.data_version import TRACKED_TABLES
+from planner.engine import CompiledReads
+from policies.sessions import internal_session, scoped_session
+from policies.tokens import identity_of
+from schema.context import RequestContext
+from schema.service import Registry, run_operation
+from settings import Settings
+from tests import procedure_steps as steps
+from tests.conftest import Database
+
+SEARCH = "query($f: WorkerFilter) { workers(first: 5, filter: $f) { nodes { id fullName } } }"
+_serials = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def engine(database: Database):
+    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    yield engine
+    engine.dispose()
+
+
+def _version(engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text("SELECT version FROM data_version WHERE id = 1")).scalar_one())
+
+
+def _matched_of_last_entry(engine) -> int:
+    with engine.connect() as conn:
+        payload = conn.execute(
+            text("SELECT payload FROM ledger_entries ORDER BY id DESC LIMIT 1")
+        ).scalar_one()
+    (criteria,) = json.loads(payload)["criteria"]
+    return int(criteria["matched"])
+
+
+def _set_status(engine, name: str, status: str) -> None:
+    with engine.begin() as conn:
+        changed = conn.execute(
+            text("UPDATE workers SET status = :s WHERE full_name = :n"), {"s": status, "n": name}
+        ).rowcount
+    assert changed == 1
+
+
+def _registered(as_office) -> tuple[str, dict]:
+    name = f"Vàng Thị Mỷ {next(_serials)}-{id(as_office)}"
+    steps.register(as_office, "VN-LC", fullName=name)
+    return name, {"fullNameContains": name, "status": ["REGISTERED"]}
+
+
+def test_the_migration_moves_the_version_on_exactly_the_tables_the_code_calls_tracked() -> None:
+    migration = importlib.import_module("migrations.versions.0011_data_version")
+    assert frozenset(migration.TABLES) == TRACKED_TABLES
+
+
+@pytest.mark.parametrize("table", sorted(TRACKED_TABLES))
+def test_a_committed_write_to_a_tracked_table_moves_the_version_and_a_rolled_back_one_does_not(
+    engine, as_office, table: str
+) -> None:
+    as_office("lc-labour")  # the demo data is loaded
+    key = models.Base.metadata.tables[table].primary_key.columns.values()[0].name
+    touch = text(f"UPDATE {table} SET {key} = {key} WHERE {key} = (SELECT min({key}) FROM {table})")
+    before = _version(engine)
+    with engine.connect() as conn:
+        assert conn.execute(touch).rowcount >= 1
+        conn.rollback()
+    assert _version(engine) == before
+    with engine.begin() as conn:
+        conn.execute(touch)
+    assert _version(engine) > before
+
+
+def test_the_ledger_counts_the_matches_again_after_a_status_changed_in_sql_beside_the_registry(
+    engine, as_office
+) -> None:
+    name, criteria = _registered(as_office)
+    labour = as_office(steps.LABOUR["VN-LC"])
+    for _ in range(2):  # the second answer's count is the remembered one
+        assert [w["fullName"] for w in labour.data(SEARCH, {"f": criteria})["workers"]["nodes"]] == [name]
+        assert _matched_of_last_entry(engine) == 1
+    _set_status(engine, name, "cleared")
+    try:
+        assert labour.data(SEARCH, {"f": criteria})["workers"]["nodes"] == []
+        # No worker was disclosed, so nothing is ledgered unless the criteria are: they are, with 0.
+        assert _matched_of_last_entry(engine) == 0
+    finally:
+        _set_status(engine, name, "registered")
+    assert len(labour.data(SEARCH, {"f": criteria})["workers"]["nodes"]) == 1
+    assert _matched_of_last_entry(engine) == 1
+
+
+@pytest.fixture(scope="module")
+def registry(database: Database, demo_tokens: dict[str, str]) -> Iterator[Registry]:
+    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
+    yield registry
+    registry.engine.dispose()
+
+
+def test_a_repeated_search_counts_its_matches_once_until_a_table_it_reads_is_written(
+    registry: Registry, engine, as_office
+) -> None:
+    name, criteria = _registered(as_office)
+    with internal_session(registry.sessions) as session:
+        office = session.scalars(
+            select(models.Office).where(models.Office.code == steps.LABOUR["VN-LC"])
+        ).one()
+        grant = registry.access.grant_for(identity_of(office))
+    schema, compiled = registry.schemas.schema_for(grant), CompiledReads()
+    prepared = schema.operations.prepare(SEARCH, None)
+    statements: list[str] = []
+
+    def counted_rows() -> bool:
+        """Whether the search counted the rows its filter matches (after a write, the statement that
+        finds the version moved is followed by one that counts)."""
+        statements.clear()
+        session = scoped_session(registry.sessions, grant)
+        try:
+            context = RequestContext(
+                grant=grant,
+                session=session,
+                request_id="memo",
+                purpose="placement-verification",
+                ledger_key=registry.ledger_key,
+                compiled=compiled,
+            )
+            result = run_operation(schema, prepared, context, SEARCH, {"f": criteria}, None)
+            assert result.errors is None and len(result.data["workers"]["nodes"]) == 1
+            assert context.matched["workers"]() == 1
+        finally:
+            session.rollback()
+            session.close()
+        return any("count(*)" in statement for statement in statements)
+
+    listen = event.listens_for(registry.engine, "before_cursor_execute")
+    listen(lambda _c, _cur, statement, *_rest: statements.append(statement))
+    assert counted_rows()
+    assert not counted_rows() and not counted_rows()
+    with engine.begin() as conn:  # a write to a table the count reads, even one that changes no match
+        conn.execute(text("UPDATE employers SET id = id WHERE id = (SELECT min(id) FROM employers)"))
+    assert counted_rows()
+    assert not counted_rows()
