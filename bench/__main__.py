@@ -231,6 +231,27 @@ def measure_engine(
             out[name]["page_statements_first_10"] = server.statements_of(
                 small, headers, settings.statement_tries
             )
+        if everything:  # the page at `first: 10`: latency only, the sizes interleaved as above
+            log("page at first: 10: latency")
+            spec = {
+                "host": "127.0.0.1",
+                "targets": [
+                    {
+                        "port": server.port,
+                        "requests": [
+                            {"body": small, "headers": requests_for("page", prepared[name])[0]["headers"]}
+                        ],
+                    }
+                    for name, server in servers.items()
+                ],
+                "warmup": settings.warmup,
+                "sequential": settings.sequential,
+                "sequential_seconds": settings.sequential_seconds,
+                "concurrency": 0,
+                "duration": 0,
+            }
+            for name, result in zip(servers, run_json("load", spec), strict=True):
+                out[name]["page_first_10"] = result
         largest = max(datasets, key=lambda ds: ds.workers)
         if peer and everything and largest.engine == "postgres":
             out[largest.name]["peer"] = measure_peer(

@@ -68,7 +68,7 @@ def _leaf(type_name: str, selection: Value) -> Callable[[Any], Any] | dict[Any, 
     decode = decoders(type_name)[rule.name]
     if decode is _same and selection.leaf.name in ("String", "Int"):
         return _same  # text and integers come out of the JSON as GraphQL shows them
-    if decode is dt.date.fromisoformat and selection.leaf.name == "Date":
+    if decode == dt.date.fromisoformat and selection.leaf.name == "Date":  # a new bound method each time
         return _same  # both databases write a day as GraphQL's Date shows it: YYYY-MM-DD
     if isinstance(decode, enum.EnumMeta):
         members: list[enum.Enum] = list(decode)
