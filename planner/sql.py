@@ -16,6 +16,7 @@ from sqlalchemy import (
     FromClause,
     Select,
     Text,
+    case,
     cast,
     func,
     literal_column,
@@ -25,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from models.data_version import current_version
+from planner.finish import written_by_database
 from planner.plan import ConnectionRoot, GlobalId, Nested, ObjectPlan, Value
 from planner.rules import TYPES, ToMany, ToOne, TypeRule
 from policies.grants import Grant
@@ -56,6 +58,27 @@ class Writer:
         """The answer's JSON as text, so that Python reads its numbers digit for digit."""
         return cast(value, Text) if self.postgresql else value
 
+    def moment(self, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A stored moment as Python's `isoformat()` writes an aware UTC datetime, which is what
+        GraphQL's DateTime shows: `YYYY-MM-DDTHH:MM:SS`, `.ffffff` only if there are microseconds,
+        then `+00:00`. PostgreSQL stores a `timestamptz`; SQLite the UTC text SQLAlchemy wrote,
+        `YYYY-MM-DD HH:MM:SS.ffffff`."""
+        if self.postgresql:
+            utc = func.timezone("UTC", column)
+            micro = func.to_char(utc, "US")
+            fraction = case((micro == "000000", ""), else_="." + micro)
+            return case(
+                (column.is_(None), None),
+                else_=func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS') + fraction + "+00:00",
+            )
+        fraction = case(
+            (func.substr(column, 21, 6).in_(["", "000000"]), ""), else_="." + func.substr(column, 21, 6)
+        )
+        return case(
+            (column.is_(None), None),
+            else_=func.substr(column, 1, 10) + "T" + func.substr(column, 12, 8) + fraction + "+00:00",
+        )
+
     def scope(self, rule: TypeRule, table: FromClause) -> ColumnElement[bool]:
         if rule.model is None:
             return true()
@@ -70,7 +93,10 @@ class Writer:
             if isinstance(selection, GlobalId):
                 values.append(table.c.id)
             elif isinstance(selection, Value):
-                values.append(table.c[selection.rule.name])
+                column = table.c[selection.rule.name]
+                values.append(
+                    self.moment(column) if written_by_database(plan.type_name, selection) else column
+                )
             elif isinstance(selection, Nested):
                 values.append(self.embedded(self.nested(selection, table)))
         if plan.disclosed and plan.rule.worker is not None:

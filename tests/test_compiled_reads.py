@@ -9,6 +9,7 @@ entry is made from that disclosure and from the request itself, which both engin
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from collections.abc import Iterator
 from http import HTTPStatus
@@ -19,12 +20,14 @@ import pytest
 from graphql import get_named_type
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from starlette.responses import JSONResponse
 
 import models
+from models.base import UtcDateTime
 from planner.engine import STATISTICS, CompiledReads
 from planner.rules import TYPES
+from planner.sql import Writer
 from policies.sessions import internal_session, scoped_session
 from policies.tokens import identity_of
 from resolvers.opaque import encode_id
@@ -302,3 +305,29 @@ def test_serve_engine_reference_answers_every_read_on_the_reference_engine(
         assert "borderlabour_compiled_reads_total" not in _metrics_text(reference)
     finally:
         reference.stop()
+
+
+MOMENTS = [
+    dt.datetime(2025, 3, 1, 10, 0, tzinfo=dt.UTC),
+    dt.datetime(2025, 3, 1, 10, 0, 0, 1, tzinfo=dt.UTC),
+    dt.datetime(2025, 3, 1, 10, 0, 0, 120000, tzinfo=dt.UTC),
+    dt.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+    dt.datetime(2026, 1, 1, 6, 30, tzinfo=dt.timezone(dt.timedelta(hours=7))),  # stored as UTC
+]
+
+
+def test_the_database_writes_a_moment_exactly_as_graphqls_datetime_shows_it(registry: Registry) -> None:
+    """The compiled engine passes moments through as the statement wrote them (`Writer.moment`);
+    the reference engine formats a `datetime` with `isoformat()`. Whole seconds, microseconds with
+    trailing zeros, and one second before midnight must come out the same on either database."""
+    writer = Writer(registry.access.unrestricted_grant(_any_office(registry)), registry.engine.dialect.name)
+    with registry.engine.connect() as conn:
+        for moment in [*MOMENTS, None]:
+            written = conn.execute(select(writer.moment(literal(moment, UtcDateTime())))).scalar_one()
+            expected = None if moment is None else moment.astimezone(dt.UTC).isoformat()
+            assert written == expected, (moment, written)
+
+
+def _any_office(registry: Registry) -> Any:
+    with internal_session(registry.sessions) as session:
+        return identity_of(session.scalars(select(models.Office).limit(1)).one())
