@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from models.data_version import current_version
-from planner.finish import written_by_database
+from planner.finish import is_shown_moment
 from planner.plan import ConnectionRoot, GlobalId, Nested, ObjectPlan, Value
 from planner.rules import TYPES, ToMany, ToOne, TypeRule
 from policies.grants import Grant
@@ -59,21 +59,16 @@ class Writer:
         return cast(value, Text) if self.postgresql else value
 
     def moment(self, column: ColumnElement[Any]) -> ColumnElement[Any]:
-        """A stored moment as Python's `isoformat()` writes an aware UTC datetime, which is what
-        GraphQL's DateTime shows: `YYYY-MM-DDTHH:MM:SS`, `.ffffff` only if there are microseconds,
-        then `+00:00`. PostgreSQL stores a `timestamptz`; SQLite the UTC text SQLAlchemy wrote,
-        `YYYY-MM-DD HH:MM:SS.ffffff`."""
+        """A stored moment in the form the finisher passes through (`planner.finish.shown_moment`).
+
+        PostgreSQL's JSON writes a `timestamptz` in that form already (in a UTC session); SQLite
+        holds the text SQLAlchemy wrote, `YYYY-MM-DD HH:MM:SS.ffffff` in UTC, rewritten here as
+        `YYYY-MM-DDTHH:MM:SS`, `.ffffff` only if there are microseconds, then `+00:00`.
+        """
         if self.postgresql:
-            utc = func.timezone("UTC", column)
-            micro = func.to_char(utc, "US")
-            fraction = case((micro == "000000", ""), else_="." + micro)
-            return case(
-                (column.is_(None), None),
-                else_=func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS') + fraction + "+00:00",
-            )
-        fraction = case(
-            (func.substr(column, 21, 6).in_(["", "000000"]), ""), else_="." + func.substr(column, 21, 6)
-        )
+            return column
+        micro = func.substr(column, 21, 6)
+        fraction = case((micro.in_(["", "000000"]), ""), else_="." + micro)
         return case(
             (column.is_(None), None),
             else_=func.substr(column, 1, 10) + "T" + func.substr(column, 12, 8) + fraction + "+00:00",
@@ -94,9 +89,7 @@ class Writer:
                 values.append(table.c.id)
             elif isinstance(selection, Value):
                 column = table.c[selection.rule.name]
-                values.append(
-                    self.moment(column) if written_by_database(plan.type_name, selection) else column
-                )
+                values.append(self.moment(column) if is_shown_moment(plan.type_name, selection) else column)
             elif isinstance(selection, Nested):
                 values.append(self.embedded(self.nested(selection, table)))
         if plan.disclosed and plan.rule.worker is not None:

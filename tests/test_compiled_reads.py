@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import json
 from collections.abc import Iterator
+from functools import partial
 from http import HTTPStatus
 from typing import Any
 
@@ -26,6 +27,7 @@ from starlette.responses import JSONResponse
 import models
 from models.base import UtcDateTime
 from planner.engine import STATISTICS, CompiledReads
+from planner.finish import shown_moment
 from planner.rules import TYPES
 from planner.sql import Writer
 from policies.sessions import internal_session, scoped_session
@@ -316,16 +318,21 @@ MOMENTS = [
 ]
 
 
-def test_the_database_writes_a_moment_exactly_as_graphqls_datetime_shows_it(registry: Registry) -> None:
-    """The compiled engine passes moments through as the statement wrote them (`Writer.moment`);
-    the reference engine formats a `datetime` with `isoformat()`. Whole seconds, microseconds with
-    trailing zeros, and one second before midnight must come out the same on either database."""
+def test_a_moment_from_the_statement_is_shown_exactly_as_graphqls_datetime_shows_it(
+    registry: Registry,
+) -> None:
+    """The compiled engine shows a moment from the statement's JSON (`Writer.moment`, then
+    `shown_moment`), passing the usual whole-second form through; the reference engine formats a
+    `datetime` with `isoformat()`. Whole seconds, microseconds with trailing zeros, and one second
+    before midnight must come out the same on either database."""
     writer = Writer(registry.access.unrestricted_grant(_any_office(registry)), registry.engine.dialect.name)
+    show = partial(shown_moment, dt.datetime.isoformat)
     with registry.engine.connect() as conn:
         for moment in [*MOMENTS, None]:
-            written = conn.execute(select(writer.moment(literal(moment, UtcDateTime())))).scalar_one()
+            statement = select(writer.text(writer.array([writer.moment(literal(moment, UtcDateTime()))])))
+            (written,) = json.loads(conn.execute(statement).scalar_one())
             expected = None if moment is None else moment.astimezone(dt.UTC).isoformat()
-            assert written == expected, (moment, written)
+            assert show(written) == expected, (moment, written)
 
 
 def _any_office(registry: Registry) -> Any:
