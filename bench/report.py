@@ -187,7 +187,9 @@ def render(run: dict[str, Any], notes: str | None = None) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Every figure below comes from one run of the command below; nothing is copied from another run.",
+        "The sections from *Machine* to the first subsection of *Notes* come from one run of the command "
+        "below; nothing in them is copied from another run. Each later subsection names the runs its own "
+        "figures come from.",
         "",
         f"Command: `{run['command']}` ({run['elapsed_seconds'] / 60:.1f} minutes).",
         "",
