@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from locales import N_
 from models import (
     Agreement,
     AgreementStatus,
@@ -232,15 +233,18 @@ def create_placement(w: WriteContext, data: Any) -> Placement:
     return placement
 
 
-def _must_be_planned(checks: Checks, placement: Placement) -> None:
-    """Confirming a start and cancelling both act on a placement that has not begun."""
-    if placement.status != PlacementStatus.PLANNED:
-        checks.fail(
-            "placementId",
-            "the placement is {status}, not planned",
-            "INVALID_STATE",
-            status=placement.status.value,
-        )
+# The state each step acts on, and how a refusal says the placement is not in it.
+_NOT_IN_STATE = {
+    PlacementStatus.PLANNED: N_("the placement is {status}, not planned"),
+    PlacementStatus.ACTIVE: N_("the placement is {status}, not active"),
+}
+
+
+def _must_be(checks: Checks, placement: Placement, expected: PlacementStatus) -> None:
+    """Confirming a start and cancelling act on a placement that has not begun; reporting an end on
+    one that is under way."""
+    if placement.status != expected:
+        checks.fail("placementId", _NOT_IN_STATE[expected], "INVALID_STATE", status=placement.status.value)
 
 
 def confirm_placement_start(w: WriteContext, data: Any) -> Placement:
@@ -251,7 +255,7 @@ def confirm_placement_start(w: WriteContext, data: Any) -> Placement:
         "workPermitNumber", data.work_permit_number, r"[A-Z0-9-]{6,32}", "must be 6-32 letters, digits or '-'"
     )
     start = checks.date("startDate", data.start_date) if data.start_date else placement.start_date
-    _must_be_planned(checks, placement)
+    _must_be(checks, placement, PlacementStatus.PLANNED)
     agreement = session.get(Agreement, placement.agreement_id)
     if agreement is not None and start is not None and not in_force(agreement, start):
         checks.fail(
@@ -275,13 +279,7 @@ def report_placement_end(w: WriteContext, data: Any) -> Placement:
     outcome = PlacementStatus(data.outcome.value)
     if outcome not in ENDINGS:
         checks.fail("outcome", "must be COMPLETED, TERMINATED or ABSCONDED", "INVALID")
-    if placement.status != PlacementStatus.ACTIVE:
-        checks.fail(
-            "placementId",
-            "the placement is {status}, not active",
-            "INVALID_STATE",
-            status=placement.status.value,
-        )
+    _must_be(checks, placement, PlacementStatus.ACTIVE)
     if end is not None and end < placement.start_date:
         checks.fail("endDate", "must not be before the start date", "OUT_OF_RANGE")
     checks.done()
@@ -299,7 +297,7 @@ def cancel_placement(w: WriteContext, data: Any) -> Placement:
     checks = Checks()
     placement = find(w.session, Placement, "placementId", data.placement_id, "Placement")
     reason = checks.text("reason", data.reason, max_len=2000)
-    _must_be_planned(checks, placement)
+    _must_be(checks, placement, PlacementStatus.PLANNED)
     checks.done()
     placement.status = PlacementStatus.CANCELLED
     w.correct(placement, "cancelPlacement", ["status"], reason)
