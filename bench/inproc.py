@@ -40,7 +40,7 @@ from policies.adapter import PolicyFolderAdapter
 from policies.sessions import scoped_session
 from schema.builder import policy_catalogue
 from schema.context import RequestContext
-from schema.service import Registry
+from service.registry import Registry
 from settings import Settings
 
 OFFICE, PURPOSE = "cn-hekou", "placement-verification"

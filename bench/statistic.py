@@ -46,7 +46,7 @@ def measure(times: int) -> dict[str, dict[str, float]]:
     from models import Worker
     from policies.sessions import scoped_session
     from policies.tokens import issue_token
-    from schema.service import Registry
+    from service.registry import Registry
     from settings import Settings
 
     with open_database(Settings.load())() as session, session.begin():

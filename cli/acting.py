@@ -19,7 +19,7 @@ from policies.grants import Grant
 from policies.purposes import PurposeRefused, check_purpose
 from policies.sessions import internal_session
 from policies.tokens import identity_of
-from schema.service import Registry
+from service.registry import Registry
 
 
 class Refused(SystemExit):

@@ -11,12 +11,11 @@ from typing import Any
 
 from cli.acting import Refused, act_as, cli_request, languages_of
 from imports.workbook import FileRefused, read_sheet
-from imports.workers import ImportOutcome, import_workers
+from imports.workers import IMPORT_PURPOSE, ImportOutcome, import_workers
 from ledger.entries import Disclosure
 from locales import N_, gettext, message_of
 from policies.writes import DutyRefused
 from resolvers.clock import today
-from schema.files import IMPORT_PURPOSE
 
 
 class ProgressBar:

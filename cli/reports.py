@@ -9,10 +9,9 @@ from pathlib import Path
 from cli.acting import Refused, act_as, cli_request, languages_of
 from ledger.entries import Disclosure
 from locales import message_of
-from reports.documents import FORMATS
+from reports.documents import FORMATS, REPORT_PURPOSE
 from resolvers.errors import InputError
 from resolvers.reports import yearly_figures
-from schema.files import REPORT_PURPOSE
 
 
 def agreement_report(args: argparse.Namespace) -> int:

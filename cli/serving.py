@@ -24,7 +24,7 @@ METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 def run(settings: Settings, host: str, port: int) -> int:
     sockets = sockets_for(host, port, settings.processes)
-    # prometheus_client's multiprocess mode is switched on by this variable (`schema.metrics`):
+    # prometheus_client's multiprocess mode is switched on by this variable (`service.metrics`):
     # every server process writes its counts into the folder, and /metrics sums them.
     metrics_dir = None
     # uvicorn re-raises SIGTERM once it has shut down; raising SystemExit instead lets the
@@ -47,7 +47,7 @@ def _run_processes(settings: Settings, sockets: list[socket.socket], host: str, 
     import uvicorn
 
     from cli.processes import OneSocketEach
-    from schema.asgi import RegistryApp
+    from web.asgi import RegistryApp
 
     config = uvicorn.Config(
         RegistryApp(settings),

@@ -1,8 +1,9 @@
 """The import's columns: exactly the inputs of `registerWorker`, with the labels people read.
 
-The columns come from `RegisterWorkerInput` itself, so a new input of the mutation is a new column
-of the import (and a test fails until it has a label). A header may be the input's name
-(`nationalIdNumber`) or its label in English, Vietnamese or Chinese; the template uses Vietnamese.
+The columns are the inputs of `registerWorker` (`schema.inputs.RegisterWorkerInput`), in its order;
+`tests/test_import_columns.py` fails until a new input of the mutation is a column here, with a
+label. A header may be the input's name (`nationalIdNumber`) or its label in English, Vietnamese or
+Chinese; the template uses Vietnamese.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 
 from locales import LANGUAGES, N_, gettext, label
 from models import Sex
-from schema.inputs import RegisterWorkerInput
 
 LABELS = {
     "fullName": N_("Full name"),
@@ -44,26 +44,22 @@ class Column:
     required: bool
 
 
-def _columns() -> tuple[Column, ...]:
-    definition = RegisterWorkerInput.__strawberry_definition__  # type: ignore[attr-defined]
-    columns = []
-    for field in definition.fields:
-        name = field.graphql_name or _camel(field.python_name)
-        optional = "Optional" in str(field.type) or "None" in str(field.type)
-        columns.append(Column(name, field.python_name, LABELS[name], not optional))
-    return tuple(columns)
-
-
-def _camel(snake: str) -> str:
-    head, *rest = snake.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def _key(text: str) -> str:
     return re.sub(r"[\s_*]+", "", unicodedata.normalize("NFC", text)).casefold()
 
 
-COLUMNS = _columns()
+# `required`: a cell the import refuses to leave empty (the template's guide lists which).
+COLUMNS = (
+    Column("fullName", "full_name", LABELS["fullName"], True),
+    Column("dateOfBirth", "date_of_birth", LABELS["dateOfBirth"], True),
+    Column("sex", "sex", LABELS["sex"], False),
+    Column("ethnicity", "ethnicity", LABELS["ethnicity"], True),
+    Column("nationalIdNumber", "national_id_number", LABELS["nationalIdNumber"], True),
+    Column("homeCommuneCode", "home_commune_code", LABELS["homeCommuneCode"], True),
+    Column("borderPassNumber", "border_pass_number", LABELS["borderPassNumber"], False),
+    Column("passportNumber", "passport_number", LABELS["passportNumber"], False),
+    Column("phone", "phone", LABELS["phone"], False),
+)
 
 
 @cache

@@ -31,6 +31,7 @@ from resolvers.writes.common import WriteContext
 from resolvers.writes.workers import register_worker
 
 DUTY = "registerWorker"
+IMPORT_PURPOSE = "worker-registration"  # the purpose an import is made for, by HTTP or the command line
 ALREADY_REGISTERED = "ALREADY_REGISTERED"
 READERS: dict[str, Callable[[Any], Any]] = {"date_of_birth": cell_date, "sex": cell_sex}
 

@@ -3,7 +3,7 @@
 Messages are written in code as English literals with `{name}` placeholders; the layer that answers
 a person (HTTP, CLI, import, report) translates them here by the reader's language, then fills the
 placeholders. The catalogues are gettext `.po` files beside this module (`vi.po`, `zh.po`), read with
-Babel when first needed; `python -m locales.update` adds every new English message to them, and a
+Babel when first needed; `python -m tools.catalogue` adds every new English message to them, and a
 test fails while any of them lacks a translation.
 """
 

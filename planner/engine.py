@@ -30,6 +30,7 @@ from planner.plan import (
     Planner,
     PythonRoot,
     Root,
+    SearchedBy,
     Typename,
 )
 from planner.sql import Writer
@@ -57,7 +58,8 @@ class CompiledReads:
     # ID number, so 512 plans could take 190 MB of a process, 128 at most 47 MB. Planning again costs under a
     # millisecond (the compiled SQL is shared by every plan of one shape), and the plans worth
     # keeping are the few repeated with the same values, whose remembered counts they hold.
-    def __init__(self, cache_size: int = 128) -> None:
+    def __init__(self, searched: SearchedBy, cache_size: int = 128) -> None:
+        self.searched = searched
         self.plans = PlanCache(cache_size)
         self.fallbacks: Counter[str] = Counter()
         self.compiled = 0
@@ -115,7 +117,7 @@ class CompiledReads:
         key = self.plans.key(grant, executor.operation, executor.variable_values.coerced)
         cached = self.plans.get(key)
         if cached is None:
-            planned = Planner(executor, grant).roots(root_type, grouped)
+            planned = Planner(executor, grant, self.searched).roots(root_type, grouped)
             writer = Writer(grant, dialect)
             cached = ([(root, _statement(writer, root)) for root in planned], {})
             self.plans.put(key, cached)

@@ -8,6 +8,7 @@ reference engine's listings, so both engines read the same arguments the same wa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,12 +21,14 @@ from planner.rules import TYPES, Leaf, Through, ToMany, ToOne, TypeRule
 from policies.grants import Grant
 from resolvers import listing
 from resolvers.opaque import InvalidIdError, decode_id
-from resolvers.pages import Ordering, after_cursor, check_first, cursor_audience
-from schema.criteria import criteria_of
+from resolvers.pages import Ordering, after_cursor, check_first, cursor_audience, nested_first
 from schema.disclosures import NOT_PERSONAL
-from schema.types.workers import _limit
 
 DEFINITION = "strawberry-definition"
+
+# Whether a root list's arguments search it by personal fields (so its matched rows are counted for
+# the ledger): the schema's criteria naming, which the service hands the planner.
+SearchedBy = Callable[[str, Mapping[str, Any]], bool]
 
 CONNECTIONS: dict[str, tuple[listing.Listing, str]] = {
     "workers": (listing.WORKERS, "Worker"),
@@ -162,9 +165,10 @@ def _named(type_: GraphQLOutputType) -> Any:
 class Planner:
     """Builds the plan of one operation with the executor that validated it (one per request)."""
 
-    def __init__(self, executor: Any, grant: Grant) -> None:
+    def __init__(self, executor: Any, grant: Grant, searched: SearchedBy) -> None:
         self.executor = executor
         self.grant = grant
+        self.searched = searched
         self.schema = executor.schema
         self.strawberry = executor.schema._strawberry_schema
 
@@ -219,7 +223,7 @@ class Planner:
         boundary = after_cursor(ordering, pk, after, audience) if after is not None else None
         root = ConnectionRoot(key, type_name, chosen.model, where, ordering, first, boundary, audience)
         given = get_argument_values(field_def, details[0].node, self.executor.variable_values)
-        root.searched = bool(criteria_of(name, given))
+        root.searched = self.searched(name, given)
         connection_type = _named(field_def.type)
         for sub_key, sub in self.subfields(connection_type, details).items():
             sub_name = sub[0].node.name.value
@@ -305,7 +309,7 @@ class Planner:
         if isinstance(field_rule, ToOne | ToMany | Through):
             first = None
             if isinstance(field_rule, ToMany) and field_rule.default_first is not None:
-                first = _limit(
+                first = nested_first(
                     self.arguments(field_def, details[0].node).get("first", field_rule.default_first)
                 )
             return Nested(key, field_rule, self.object(target, details), first)

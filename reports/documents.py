@@ -13,6 +13,8 @@ from reports.figures import AgreementFigures
 from reports.pdf import report_pdf
 from reports.xlsx import report_xlsx
 
+# The purpose a report is asked for, by HTTP or the command line.
+REPORT_PURPOSE = "statistics"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

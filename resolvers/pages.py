@@ -23,6 +23,7 @@ from resolvers.errors import InputError
 from resolvers.opaque import InvalidIdError, decode_cursor, encode_cursor
 
 MAX_PAGE = 100
+MAX_NESTED = 100  # a list inside an object (a worker's crossings, an employer's placements)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,13 @@ def cursor_of(ordering: Ordering, value: Any, row_id: int, audience: str) -> str
 def check_first(first: int) -> None:
     if not 0 <= first <= MAX_PAGE:
         raise InputError("first", "must be between 0 and {maximum}", "OUT_OF_RANGE", maximum=MAX_PAGE)
+
+
+def nested_first(first: int) -> int:
+    """`first` of a nested list, for both engines, or OUT_OF_RANGE."""
+    if not 0 <= first <= MAX_NESTED:
+        raise InputError("first", f"must be between 0 and {MAX_NESTED}", "OUT_OF_RANGE")
+    return first
 
 
 def after_cursor(ordering: Ordering, pk: Any, after: str, audience: str) -> ColumnElement[bool]:

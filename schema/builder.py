@@ -29,9 +29,9 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.field import StrawberryField
 
-from planner.engine import CompilingExecutionContext
 from policies.grants import Grant
 from schema import inputs
+from schema.disclosures import DisclosureRecordingContext
 from schema.fields import DUTY, POLICY, REQUIRES
 from schema.masking import MaskUnexpectedErrors
 from schema.mutation import Mutation
@@ -124,7 +124,14 @@ def _visible(field: StrawberryField, grant: Grant) -> bool:
 class OfficeSchema(strawberry.Schema):
     """The registry's schema as one visibility profile sees it."""
 
-    def __init__(self, grant: Grant, introspection: bool = True) -> None:
+    def __init__(
+        self,
+        grant: Grant,
+        introspection: bool = True,
+        execution_context: type[DisclosureRecordingContext] = DisclosureRecordingContext,
+    ) -> None:
+        """`execution_context` runs each operation; the service gives the planner's, which answers
+        queries with the compiled engine when the request has one."""
         self.grant = grant
         # Extensions are given as classes or factories: strawberry makes fresh ones per operation.
         closed: list[ExtensionFactory] = (
@@ -140,7 +147,7 @@ class OfficeSchema(strawberry.Schema):
             query=Query,
             mutation=Mutation if has_mutations else None,
             config=StrawberryConfig(disable_field_suggestions=True),
-            execution_context_class=CompilingExecutionContext,
+            execution_context_class=execution_context,
             extensions=[
                 *limits,
                 partial(MaxTokensLimiter, max_token_count=LIMITS.max_tokens),
@@ -173,8 +180,13 @@ class OfficeSchema(strawberry.Schema):
 class SchemaRegistry:
     """Builds each profile's schema once and keeps it until the policy changes it."""
 
-    def __init__(self, introspection: bool = True) -> None:
+    def __init__(
+        self,
+        introspection: bool = True,
+        execution_context: type[DisclosureRecordingContext] = DisclosureRecordingContext,
+    ) -> None:
         self.introspection = introspection
+        self.execution_context = execution_context
         self._schemas: dict[tuple[frozenset[str], frozenset[str]], OfficeSchema] = {}
         self._lock = threading.Lock()
         self.builds = 0
@@ -185,7 +197,9 @@ class SchemaRegistry:
             with self._lock:
                 schema = self._schemas.get(grant.profile)
                 if schema is None:
-                    schema = self._schemas[grant.profile] = OfficeSchema(grant, self.introspection)
+                    schema = self._schemas[grant.profile] = OfficeSchema(
+                        grant, self.introspection, self.execution_context
+                    )
                     self.builds += 1
         return schema
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
@@ -15,7 +15,23 @@ from policies.grants import Grant
 from resolvers.loaders import Loaders
 
 if TYPE_CHECKING:
-    from planner.engine import CompiledReads
+    from graphql import GraphQLSchema
+
+    from schema.operations import PreparedOperation
+
+
+class ReadEngine(Protocol):
+    """A read engine beside the schema's own execution (the planner's `CompiledReads`, plugged in by
+    the service): it answers a prepared query whole, or returns None and the schema answers it."""
+
+    def answer_prepared(
+        self,
+        schema: GraphQLSchema,
+        prepared: PreparedOperation,
+        context: Any,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> dict[str, Any] | None: ...
 
 
 @dataclass
@@ -25,7 +41,7 @@ class RequestContext:
     request_id: str
     purpose: str | None = None
     ledger_key: Ed25519PrivateKey | None = None  # signs `ledgerCheckpoint`
-    compiled: CompiledReads | None = None  # the compiled read engine, unless the reference one answers
+    compiled: ReadEngine | None = None  # the compiled read engine, unless the reference one answers
     loaders: Loaders = field(init=False)
     disclosure: Disclosure = field(init=False)
     # response key of a root list -> how many rows its filters matched (counted only if ledgered)

@@ -76,6 +76,11 @@ def criteria_of(root_field: str, arguments: Mapping[str, Any]) -> SearchCriteria
     return SearchCriteria(tuple(sorted(names)), values)
 
 
+def searches_personal(root_field: str, arguments: Mapping[str, Any]) -> bool:
+    """Whether a root field's arguments search or order it by personal fields."""
+    return bool(criteria_of(root_field, arguments))
+
+
 def sealed_criteria(at: str, root: str, criteria: SearchCriteria, matched: int) -> Criteria:
     """The ledger's record of one search: names in the clear, values sealed, rows matched."""
     plain = json.dumps(criteria.values, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -19,6 +19,7 @@ from graphql import (
 from graphql.utilities import print_schema
 
 from locales import gettext, render
+from schema.fields import split_mark
 
 
 @cache
@@ -63,8 +64,6 @@ def every_enum_value() -> Iterator[tuple[str, str]]:
 
 
 def translate_description(description: str, language: str) -> str:
-    from locales.update import split_mark
-
     meaning, mark, resource = split_mark(description)
     text = gettext(meaning, language) if meaning else ""
     if mark:

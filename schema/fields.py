@@ -9,6 +9,7 @@ The marks live beside the field and are written into its description, so the SDL
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,10 +20,21 @@ from schema.meanings import MEANINGS
 POLICY = "borderlabour.policy"
 REQUIRES = "borderlabour.requires"
 DUTY = "borderlabour.duty"
+# A description's closing mark, as `_describe` writes it; translated apart from the meaning.
+MARK = re.compile(r"^(?P<meaning>.*?)\s*\((?P<kind>Policy|Write duty): (?P<name>[^)]+)\)$", re.S)
+MARK_TEMPLATES = {"Policy": "Policy: {name}", "Write duty": "Write duty: {name}"}
 
 
 def _describe(description: str | None, mark: str) -> str:
     return f"{description} ({mark})" if description else mark
+
+
+def split_mark(description: str) -> tuple[str, str | None, str | None]:
+    """ "Meaning (Policy: Worker.phone)" -> ("Meaning", "Policy: {name}", "Worker.phone")."""
+    match = MARK.match(description)
+    if not match:
+        return description, None, None
+    return match["meaning"], MARK_TEMPLATES[match["kind"]], match["name"]
 
 
 def governed(

@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from schema.ratelimit import DEFAULT_RATE_LIMIT, Limit, parse_limit
+from settings.rates import DEFAULT_RATE_LIMIT, Limit, parse_limit
 
 ENV_PREFIX = "BORDERLABOUR_"
 DEFAULT_DATABASE_URL = "sqlite:///borderlabour.db"

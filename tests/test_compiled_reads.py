@@ -33,13 +33,14 @@ from planner.sql import Writer
 from policies.sessions import internal_session, scoped_session
 from policies.tokens import identity_of
 from resolvers.opaque import encode_id
-from schema.app import CompiledAnswer
 from schema.builder import policy_catalogue
 from schema.context import RequestContext
-from schema.service import Registry, run_operation
+from schema.criteria import searches_personal
+from service.registry import Registry, run_operation
 from settings import Settings
 from tests.conftest import Database, Server
 from tests.read_documents import Samples, every_root, read_documents
+from web.app import CompiledAnswer
 
 OFFICES = [
     "cn-hekou", "cn-baise", "cn-napo", "cn-wenshan", "hg-labour", "hg-police", "hg-border-guard",
@@ -71,7 +72,7 @@ class Office:
             worker_ids = list(session.scalars(select(models.Worker.id).order_by(models.Worker.id).limit(3)))
         self.registry = registry
         self.schema = registry.schemas.schema_for(self.grant)
-        self.compiled = CompiledReads()
+        self.compiled = CompiledReads(searches_personal)
         self.loop = asyncio.new_event_loop()
         self.samples = self._samples(worker_ids)
 

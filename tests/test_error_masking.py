@@ -13,7 +13,7 @@ from schema.builder import OfficeSchema
 from schema.context import RequestContext
 from schema.masking import UnexpectedError
 from schema.query import Me
-from schema.service import Registry
+from service.registry import Registry
 from tests.policy_expectations import grant
 
 SECRET = "002198001234 Giàng Thị Mỷ"

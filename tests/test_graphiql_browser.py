@@ -1,6 +1,6 @@
 """GraphiQL at GET /graphql, driven in a real headless Chromium through selenium + chromedriver.
 
-Why a browser test: the page is plain <script> tags over vendored UMD builds (schema/static/graphiql/)
+Why a browser test: the page is plain <script> tags over vendored UMD builds (web/static/graphiql/)
 plus our own registry-graphiql.js; only a browser shows that they load from /graphiql-static under the
 page's Content-Security-Policy, that the token and purpose typed into the header bar reach the server,
 and that the result pane shows the office's answer. It also checks that the page asks no other host.

@@ -8,9 +8,10 @@ import time
 import httpx
 import pytest
 
-from schema.ratelimit import Limit, RateLimiter, parse_limit
 from settings import Settings, SettingsError
+from settings.rates import Limit, parse_limit
 from tests.conftest import Server
+from web.ratelimit import RateLimiter
 
 ME = {"query": "{ me { code } }"}
 

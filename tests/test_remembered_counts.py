@@ -22,7 +22,8 @@ from planner.engine import CompiledReads
 from policies.sessions import internal_session, scoped_session
 from policies.tokens import identity_of
 from schema.context import RequestContext
-from schema.service import Registry, run_operation
+from schema.criteria import searches_personal
+from service.registry import Registry, run_operation
 from settings import Settings
 from tests import procedure_steps as steps
 from tests.conftest import Database
@@ -123,7 +124,7 @@ def test_a_repeated_search_counts_its_matches_once_until_a_table_it_reads_is_wri
             select(models.Office).where(models.Office.code == steps.LABOUR["VN-LC"])
         ).one()
         grant = registry.access.grant_for(identity_of(office))
-    schema, compiled = registry.schemas.schema_for(grant), CompiledReads()
+    schema, compiled = registry.schemas.schema_for(grant), CompiledReads(searches_personal)
     prepared = schema.operations.prepare(SEARCH, None)
     statements: list[str] = []
 

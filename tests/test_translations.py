@@ -1,8 +1,8 @@
 """Vietnamese and Chinese everywhere a person reads.
 
 The messages are found where they are written (Babel's extractor over the packages, the schema's
-descriptions, the enum values: `locales.update.all_messages`), so a message anyone adds fails here
-until `python -m locales.update` has put it in the catalogues and someone has translated it.
+descriptions, the enum values: `tools.catalogue.all_messages`), so a message anyone adds fails here
+until `python -m tools.catalogue` has put it in the catalogues and someone has translated it.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pytest
 from babel.messages.pofile import read_po
 
 from locales import LANGUAGES, po_path
-from locales.update import all_messages
 from schema.descriptions import every_description
+from tools.catalogue import all_messages
 
 TRANSLATED = LANGUAGES[1:]
 
@@ -40,7 +40,7 @@ def test_every_message_label_and_description_has_a_translation(messages, languag
     missing = [
         f"{m!r} ({messages[m][0]})" for m in messages if not (catalogue.get(m) and catalogue.get(m).string)
     ]
-    assert not missing, f"run `python -m locales.update` and translate into {language}:\n" + "\n".join(
+    assert not missing, f"run `python -m tools.catalogue` and translate into {language}:\n" + "\n".join(
         missing
     )
 

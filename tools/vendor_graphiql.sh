@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Re-vendor the GraphiQL browser assets into schema/static/graphiql/ from the npm registry.
+# Re-vendor the GraphiQL browser assets into web/static/graphiql/ from the npm registry.
 #
 # Why vendored: the registry is used from closed office networks, so GET /graphql must not load
 # anything from a CDN. We pin graphiql 3.x because it is the last major that ships a UMD build
@@ -21,7 +21,7 @@ REACT_VERSION="18.3.1"
 GRAPHQL_VERSION="16.9.0"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-DEST="$ROOT/schema/static/graphiql"
+DEST="$ROOT/web/static/graphiql"
 MODE="${1:-write}"
 
 WORK="$(mktemp -d)"
@@ -124,7 +124,7 @@ if [ "$MODE" = "--check" ]; then
     status=0
     for f in "${FILES[@]}"; do
         if ! cmp -s "$OUT/$f" "$DEST/$f"; then
-            echo "differs: schema/static/graphiql/$f" >&2
+            echo "differs: web/static/graphiql/$f" >&2
             status=1
         fi
     done

@@ -6,6 +6,7 @@ import strawberry
 
 import models
 from models import AdminUnit
+from resolvers.pages import nested_first
 from schema.context import Info
 from schema.fields import governed, governed_input
 from schema.types.enums import SortDirection
@@ -56,10 +57,9 @@ class Employer(Node):
         self, info: Info, first: int = 50
     ) -> list[Annotated["Placement", strawberry.lazy("schema.types.placements")]]:
         from schema.types.placements import Placement
-        from schema.types.workers import _limit
 
         order = (models.Placement.start_date.desc(), models.Placement.id.desc())
-        loader = info.context.loaders.children(models.Placement, "employer_id", order, _limit(first))
+        loader = info.context.loaders.children(models.Placement, "employer_id", order, nested_first(first))
         return [Placement(db=r) for r in await loader.load(self.db.id)]
 
 

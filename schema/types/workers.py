@@ -8,7 +8,7 @@ import strawberry
 import models
 from models import AdminUnit
 from models.sealing import keyring
-from resolvers.errors import InputError
+from resolvers.pages import nested_first
 from schema.context import Info
 from schema.fields import governed, governed_input
 from schema.types.enums import Sex, SortDirection, WorkerStatus
@@ -20,14 +20,6 @@ if TYPE_CHECKING:
     from schema.types.crossings import Crossing
     from schema.types.incidents import Incident
     from schema.types.placements import Placement
-
-MAX_NESTED = 100
-
-
-def _limit(first: int) -> int:
-    if not 0 <= first <= MAX_NESTED:
-        raise InputError("first", f"must be between 0 and {MAX_NESTED}", "OUT_OF_RANGE")
-    return first
 
 
 @strawberry.type(description="A Vietnamese citizen registered for work across the border.")
@@ -99,7 +91,7 @@ class Worker(Node):
         from schema.types.crossings import Crossing
 
         order = (models.Crossing.crossed_at.desc(), models.Crossing.id.desc())
-        loader = info.context.loaders.children(models.Crossing, "worker_id", order, _limit(first))
+        loader = info.context.loaders.children(models.Crossing, "worker_id", order, nested_first(first))
         return [Crossing(db=r) for r in await loader.load(self.db.id)]
 
     @governed("Worker.healthChecks", "Newest first.", requires=["HealthCheck"])
@@ -142,7 +134,9 @@ class Worker(Node):
     async def disclosures(self, info: Info, first: int = 50) -> list["Disclosure"]:
         loaders = info.context.loaders
         order = (models.LedgerWorker.entry_id.desc(),)
-        rows = await loaders.children(models.LedgerWorker, "worker_id", order, _limit(first)).load(self.db.id)
+        rows = await loaders.children(models.LedgerWorker, "worker_id", order, nested_first(first)).load(
+            self.db.id
+        )
         entries = await loaders.by_id(models.LedgerEntry).load_many([r.entry_id for r in rows])
         offices = await loaders.by_id(models.Office).load_many([e.office_id for e in entries])
         lists = await loaders.by_id(models.LedgerFieldList).load_many([r.field_list_id for r in rows])

@@ -1,4 +1,4 @@
-"""`python -m locales.update`: add every English message of the registry to the catalogues.
+"""`python -m tools.catalogue`: add every English message of the registry to the catalogues.
 
 Messages are found wherever they are written, so a message added by anyone is found:
   - code: Babel's extractor over the packages, for `N_()`, `InputError(field, message)`,
@@ -11,7 +11,6 @@ New messages get an empty translation; `tests/test_translations.py` fails until 
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterator
 
@@ -20,6 +19,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 from locales import CATALOGUE_DIR, LANGUAGES, english_label, po_path
+from schema.fields import split_mark
 
 ROOT = CATALOGUE_DIR.parent
 PACKAGES = (
@@ -27,6 +27,8 @@ PACKAGES = (
     "policies",
     "resolvers",
     "schema",
+    "service",
+    "web",
     "cli",
     "reports",
     "imports",
@@ -46,16 +48,6 @@ KEYWORDS = {
     "DutyRefused": None,
     "_bad_body": None,
 }
-MARK = re.compile(r"^(?P<meaning>.*?)\s*\((?P<kind>Policy|Write duty): (?P<name>[^)]+)\)$", re.S)
-MARK_TEMPLATES = {"Policy": "Policy: {name}", "Write duty": "Write duty: {name}"}
-
-
-def split_mark(description: str) -> tuple[str, str | None, str | None]:
-    """ "Meaning (Policy: Worker.phone)" -> ("Meaning", "Policy: {name}", "Worker.phone")."""
-    match = MARK.match(description)
-    if not match:
-        return description, None, None
-    return match["meaning"], MARK_TEMPLATES[match["kind"]], match["name"]
 
 
 def code_messages() -> Iterator[tuple[str, str]]:

@@ -26,12 +26,9 @@ from starlette.routing import Route
 from locales import N_, LanguageMiddleware, reader_language, render
 from policies.purposes import PurposeRefused, check_purpose
 from resolvers.errors import InputError
-from schema.files import file_routes
-from schema.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
-from schema.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
-from schema.metrics import operation_label
-from schema.ratelimit import RateLimiter
-from schema.service import (
+from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from service.metrics import operation_label
+from service.registry import (
     DatabaseUnavailable,
     LedgerUnavailable,
     Registry,
@@ -39,6 +36,9 @@ from schema.service import (
     new_request_id,
     translated,
 )
+from web.files import file_routes
+from web.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
+from web.ratelimit import RateLimiter
 
 MAX_BODY_BYTES = 64 * 1024
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})

@@ -22,7 +22,7 @@ from locales import message_of, reader_language
 from locales.graphql import translate_graphql
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
-from planner.engine import CompiledReads
+from planner.engine import CompiledReads, CompilingExecutionContext
 from policies.access import AccessControl
 from policies.grants import Grant
 from policies.sessions import LOOKUPS_KEY, internal_session, scoped_session
@@ -30,10 +30,10 @@ from policies.tokens import Caller, TokenVerifier
 from resolvers.errors import InputError
 from schema.builder import OfficeSchema, SchemaRegistry, policy_catalogue, write_duties
 from schema.context import RequestContext
-from schema.criteria import criteria_of_request
+from schema.criteria import criteria_of_request, searches_personal
 from schema.masking import UnexpectedError, is_database_down
-from schema.metrics import Metrics
 from schema.operations import PreparedOperation
+from service.metrics import Metrics
 from settings import Settings
 
 log = logging.getLogger("borderlabour.request")
@@ -75,7 +75,10 @@ class Registry:
         self.sessions = session_factory(self.engine)
         self.access = AccessControl(policy_catalogue(), write_duties(), settings.policy_dir)
         # Production (--no-graphiql) closes introspection too: the SDL is published by `schema export`.
-        self.schemas = SchemaRegistry(introspection=settings.graphiql)
+        # The planner is plugged in here: the schema runs each operation with its execution context.
+        self.schemas = SchemaRegistry(
+            introspection=settings.graphiql, execution_context=CompilingExecutionContext
+        )
         self.access.on_reload(lambda _version: self.schemas.clear())
         self.tokens = TokenVerifier()
         self.graphiql = settings.graphiql
@@ -101,7 +104,7 @@ class Registry:
         self.metrics.follow("borderlabour_policy_reloads_total", "Policy loads.", lambda: self.access.reloads)
         self.metrics.follow("borderlabour_schema_builds_total", "Schemas built.", lambda: self.schemas.builds)
         # Reads answered by compiled SQL; None: every request runs on the reference engine.
-        self.compiled = CompiledReads() if settings.engine == "compiled" else None
+        self.compiled = CompiledReads(searches_personal) if settings.engine == "compiled" else None
         if self.compiled is not None:
             self.metrics.count_fallbacks(self.compiled)
 

@@ -2,7 +2,7 @@
 
 Why this module exists: offices use the registry from closed networks, so the in-browser IDE at
 ``GET /graphql`` must not load anything from a CDN. The GraphiQL, React and ReactDOM builds are
-vendored under ``schema/static/graphiql/`` (re-vendor with ``tools/vendor_graphiql.sh``; versions in
+vendored under ``web/static/graphiql/`` (re-vendor with ``tools/vendor_graphiql.sh``; versions in
 ``VERSIONS.txt``, licenses in ``LICENSES.txt``) and served under ``/graphiql-static``.
 
 Every request the registry answers needs ``Authorization: Bearer <token>`` and ``X-Purpose``, and the

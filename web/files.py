@@ -18,21 +18,25 @@ from starlette.routing import Route
 from exports.workers import MAX_ROWS as EXPORT_MAX_ROWS
 from exports.workers import ExportRefused, plan, write_rows
 from imports.workbook import FileRefused, read_sheet, template
-from imports.workers import DUTY, ImportOutcome, import_workers
+from imports.workers import DUTY, IMPORT_PURPOSE, ImportOutcome, import_workers
 from ledger.entries import Disclosure, request_hash
 from locales import N_, message_of, negotiate, reader_language
 from policies.grants import Grant
 from policies.purposes import PurposeRefused, check_purpose
 from policies.tokens import Caller
-from reports.documents import FORMATS, XLSX_TYPE
+from reports.documents import FORMATS, REPORT_PURPOSE, XLSX_TYPE
 from resolvers.clock import today
 from resolvers.errors import InputError
 from resolvers.reports import yearly_figures
-from schema.ratelimit import RateLimiter
-from schema.service import DatabaseUnavailable, LedgerUnavailable, Registry, is_database_down, new_request_id
+from service.registry import (
+    DatabaseUnavailable,
+    LedgerUnavailable,
+    Registry,
+    is_database_down,
+    new_request_id,
+)
+from web.ratelimit import RateLimiter
 
-REPORT_PURPOSE = "statistics"
-IMPORT_PURPOSE = "worker-registration"
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
@@ -48,7 +52,7 @@ class Refusal(Exception):
 
 
 def refusal_response(refusal: Refusal, request_id: str) -> JSONResponse:
-    from schema.app import error_response
+    from web.app import error_response
 
     return error_response(
         refusal.status, refusal.template, refusal.code, request_id, refusal.params, **refusal.headers

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from starlette.applications import Starlette
 
-from schema.app import create_app
-from schema.service import Registry
+from service.registry import Registry
 from settings import Settings
+from web.app import create_app
 
 
 @dataclass(frozen=True)
