@@ -3,7 +3,7 @@
 Messages are found wherever they are written, so a message added by anyone is found:
   - code: Babel's extractor over the packages, for `N_()`, `InputError(field, message)`,
     `Checks.fail(field, message)`, `Checks.pattern(field, value, regex, message)`,
-    `error_response(status, message)` and `PurposeRefused(message)`;
+    `Refusal(status, message)` and `PurposeRefused(message)`;
   - the GraphQL schema: every type, field, argument and enum description (policy marks apart);
   - enum values, as labels (`WAGE_DISPUTE` -> "wage dispute").
 New messages get an empty translation; `tests/test_translations.py` fails until both are filled.
@@ -43,7 +43,7 @@ KEYWORDS = {
     "fail": (2,),
     "BrokenRule": (3,),  # resolvers.writes.lifecycle.BrokenRule(rule, field, message, code)
     "pattern": (4,),
-    "error_response": (2,),
+    "Refusal": (2,),
     "PurposeRefused": None,
     "DutyRefused": None,
     "_bad_body": None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from functools import partial
 from typing import Any
 
 import anyio
@@ -23,19 +24,12 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from locales import N_, LanguageMiddleware, reader_language, render
-from policies.purposes import PurposeRefused, check_purpose
-from resolvers.errors import InputError
+from locales import N_, LanguageMiddleware
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from service.metrics import operation_label
-from service.registry import (
-    DatabaseUnavailable,
-    LedgerUnavailable,
-    Registry,
-    is_database_down,
-    new_request_id,
-    translated,
-)
+from service.registry import Registry, new_request_id, translated
+from web.door import Door, bearer
+from web.errors import Refusal, answering, in_service, refused
 from web.files import file_routes
 from web.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
 from web.ratelimit import RateLimiter
@@ -45,21 +39,6 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 
 log = logging.getLogger("borderlabour.http")
-
-
-def error_response(
-    status: int,
-    message: str,
-    code: str,
-    request_id: str,
-    params: dict[str, Any] | None = None,
-    /,
-    **headers: str,
-) -> JSONResponse:
-    """`message` is an English template, answered in the reader's language with `params` filled in."""
-    text = render(message, reader_language(), **(params or {}))
-    body = {"errors": [{"message": text, "extensions": {"code": code, "requestId": request_id}}]}
-    return JSONResponse(body, status_code=status, headers={"X-Request-Id": request_id, **headers})
 
 
 class CompiledAnswer(JSONResponse):
@@ -123,17 +102,12 @@ def contains_nul(value: Any) -> bool:
     return False
 
 
-def _bearer(request: Request) -> str | None:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def _bad_body(message: str, **params: Any) -> InputError:
-    return InputError(None, message, "BAD_REQUEST", **params)
+def _bad_body(message: str, **params: Any) -> Refusal:
+    return Refusal(400, message, "BAD_REQUEST", **params)
 
 
 def _parse_payload(body: bytes) -> tuple[str, dict[str, Any] | None, str | None]:
-    """The three members of a GraphQL-over-HTTP request, or an InputError with a message for the client."""
+    """The three members of a GraphQL-over-HTTP request, or the Refusal that says what is wrong."""
     try:
         payload = json.loads(body.decode("utf-8"))
         if b"\\u" in body:  # a \ud800-style escape can smuggle a lone surrogate past the UTF-8 check
@@ -171,90 +145,43 @@ def _no_single_operation(document: DocumentNode, operation_name: str | None) -> 
 
 
 def create_app(registry: Registry) -> Starlette:
-    limiter = RateLimiter(registry.settings.limit)
+    door = Door(registry, RateLimiter(registry.settings.limit))
     body_seconds = registry.settings.body_seconds
 
     async def graphql_get(request: Request) -> Response:
         if not registry.graphiql or "text/html" not in request.headers.get("accept", ""):
-            rid = new_request_id()
-            return error_response(
-                405,
-                "send GraphQL operations with POST and a JSON body",
-                "METHOD_NOT_ALLOWED",
-                rid,
-                Allow="POST",
-            )
+            message = N_("send GraphQL operations with POST and a JSON body")
+            return refused(Refusal(405, message, "METHOD_NOT_ALLOWED", {"Allow": "POST"}), new_request_id())
         return HTMLResponse(graphiql_html(), headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
 
     async def graphql_post(request: Request) -> Response:
         started = time.perf_counter()
         label = ["unparsed"]
-        response = await _graphql_post(request, label)
+        response = await answering(partial(_graphql_post, label=label))(request)
         registry.metrics.observe_request(label[0], response.status_code, time.perf_counter() - started)
         return response
 
-    async def _graphql_post(request: Request, label: list[str]) -> Response:
-        rid = new_request_id()
-        token = _bearer(request)
-        if token is None:
-            return error_response(
-                401,
-                "authentication required: send Authorization: Bearer <token>",
-                "UNAUTHENTICATED",
-                rid,
-                **{"WWW-Authenticate": "Bearer"},
-            )
+    async def _graphql_post(request: Request, rid: str, label: list[str]) -> Response:
+        bearer(request)  # asked for before the body is read
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in JSON_TYPES:
-            return error_response(
-                415, "send the operation as application/json", "UNSUPPORTED_MEDIA_TYPE", rid
-            )
+            raise Refusal(415, N_("send the operation as application/json"), "UNSUPPORTED_MEDIA_TYPE")
         try:
             body = await _read_body(request, body_seconds)
-        except BodyTooLarge:
+        except BodyTooLarge as exc:
             message = N_("the request body exceeds {limit} bytes")
-            return error_response(413, message, "TOO_LARGE", rid, {"limit": MAX_BODY_BYTES})
-        except TimeoutError:
+            raise Refusal(413, message, "TOO_LARGE", limit=MAX_BODY_BYTES) from exc
+        except TimeoutError as exc:
             message = N_("the request body did not arrive within {seconds} seconds")
-            return error_response(
-                408, message, "REQUEST_TIMEOUT", rid, {"seconds": body_seconds}, Connection="close"
-            )
+            raise Refusal(
+                408, message, "REQUEST_TIMEOUT", {"Connection": "close"}, seconds=body_seconds
+            ) from exc
         except ClientDisconnect:
             log.info("request %s: the client disconnected before sending its whole body", rid)
             return Response(status_code=400)  # nobody is left to read it
-        known, caller = registry.tokens.remembered(token)
-        try:
-            if not known:
-                caller = await to_thread.run_sync(registry.authenticate, token)
-        except Exception as exc:
-            if is_database_down(exc):
-                return error_response(
-                    503,
-                    "the registry database is unavailable; retry shortly",
-                    "UNAVAILABLE",
-                    rid,
-                    **{"Retry-After": "5"},
-                )
-            raise
-        if caller is None:
-            return error_response(
-                401,
-                "the token is unknown, expired or revoked",
-                "UNAUTHENTICATED",
-                rid,
-                **{"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            )
-        wait = limiter.retry_after(caller.token_id)
-        if wait is not None:
-            message = N_("too many requests with this token; retry in {seconds} s")
-            return error_response(
-                429, message, "RATE_LIMITED", rid, {"seconds": wait}, **{"Retry-After": str(wait)}
-            )
-        try:
-            query, variables, operation_name = _parse_payload(body)
-        except InputError as exc:
-            return error_response(400, exc.template, "BAD_REQUEST", rid, exc.params)
-        grant = registry.grant_for(caller)
+        admission = await door.admit(request)
+        query, variables, operation_name = _parse_payload(body)
+        grant = admission.grant
         try:
             prepared = registry.schemas.schema_for(grant).operations.prepare(query, operation_name)
         except GraphQLError as exc:
@@ -263,52 +190,28 @@ def create_app(registry: Registry) -> Starlette:
             message = N_(
                 "a string value contains the NUL character (U+0000), which the registry does not store"
             )
-            return error_response(400, message, "INVALID_INPUT", rid)
+            raise Refusal(400, message, "INVALID_INPUT")
         if prepared.operation_type is None:  # nothing to run, or no telling which: never guess
-            message = _no_single_operation(prepared.document, operation_name)
-            return error_response(400, message, "BAD_REQUEST", rid)
+            raise Refusal(400, _no_single_operation(prepared.document, operation_name), "BAD_REQUEST")
         if prepared.valid:  # labels come only from names the office's schema knows
             label[0] = operation_label(prepared.operation_type, prepared.root_fields)
         else:
             label[0] = "invalid"
-        # Only a purpose the policy allowed is ever passed on (and ledgered), never the raw header.
-        purpose = None
         if prepared.needs_purpose(variables):
-            stated = request.headers.get("x-purpose")
-            try:
-                purpose = check_purpose(grant, stated)
-            except PurposeRefused as exc:
-                status = 400 if not stated else 403
-                code = "PURPOSE_REQUIRED" if status == 400 else "PURPOSE_REFUSED"
-                return error_response(status, exc.template, code, rid, exc.params)
-        try:
-            outcome = await to_thread.run_sync(
+            admission.state_purpose()
+        outcome = await in_service(
+            partial(
                 registry.execute,
                 grant,
                 query,
                 variables,
                 operation_name,
-                purpose,
+                admission.purpose,
                 prepared,
                 rid,
-                caller.token_id,
+                admission.caller.token_id,
             )
-        except LedgerUnavailable:
-            return error_response(
-                503,
-                "the disclosure could not be recorded in the ledger, so nothing was sent; retry shortly",
-                "LEDGER_UNAVAILABLE",
-                rid,
-                **{"Retry-After": "5"},
-            )
-        except DatabaseUnavailable:
-            return error_response(
-                503,
-                "the registry database is unavailable; retry shortly",
-                "UNAVAILABLE",
-                rid,
-                **{"Retry-After": "5"},
-            )
+        )
         answer = CompiledAnswer if outcome.planned else JSONResponse
         return answer(outcome.body, status_code=outcome.status, headers={"X-Request-Id": rid})
 
@@ -327,7 +230,7 @@ def create_app(registry: Registry) -> Starlette:
     async def metrics(request: Request) -> Response:
         # Served to the local host only: series names reveal which operations offices run.
         if request.client is None or request.client.host not in LOCAL_HOSTS:
-            return error_response(404, N_("not found"), "NOT_FOUND", new_request_id())
+            return refused(Refusal(404, N_("not found"), "NOT_FOUND"), new_request_id())
         return Response(registry.metrics.render(), media_type=METRICS_CONTENT_TYPE)
 
     routes = [
@@ -336,14 +239,14 @@ def create_app(registry: Registry) -> Starlette:
         Route("/graphql", graphql_get, methods=["GET"]),
         Route("/healthz", healthz, methods=["GET"]),
         *graphiql_routes(),
-        *file_routes(registry, limiter),
+        *file_routes(registry, door),
     ]
 
     async def unexpected(request: Request, exc: Exception) -> Response:
         rid = new_request_id()
         log.error("unhandled error in request %s: %s", rid, type(exc).__name__, exc_info=exc)
         message = N_("internal error; quote request id {request_id} to the registry administrator")
-        return error_response(500, message, "INTERNAL", rid, {"request_id": rid})
+        return refused(Refusal(500, message, "INTERNAL", request_id=rid), rid)
 
     app = Starlette(
         routes=routes, exception_handlers={Exception: unexpected}, middleware=[Middleware(LanguageMiddleware)]

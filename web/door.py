@@ -1,0 +1,79 @@
+"""The one door every route passes: who calls (bearer token), as which office (its grant), within
+its rate, for which purpose, in which language.
+
+`admit` refuses with a `web.errors.Refusal` (401 for a missing or bad token, 429 over the token's
+rate, 503 when the database cannot say who the token is, 400/403 for a purpose not stated or not
+the office's). GraphQL requests and files count against the same rate. Which purpose a request
+needs may only be known later (a GraphQL operation, once prepared): `Admission.state_purpose`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from anyio import to_thread
+from starlette.requests import Request
+
+from locales import reader_language
+from policies.grants import Grant
+from policies.purposes import PurposeRefused, check_purpose
+from policies.tokens import Caller
+from schema.masking import is_database_down
+from service.registry import Registry
+from web.errors import database_unavailable, invalid_token, no_token, purpose_refused, rate_limited
+from web.ratelimit import RateLimiter
+
+
+def bearer(request: Request) -> str:
+    """The request's bearer token, or the 401 that asks for one."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise no_token()
+    return token.strip()
+
+
+@dataclass
+class Admission:
+    """A request let in: its caller, the office's grant and its language."""
+
+    request: Request
+    caller: Caller
+    grant: Grant
+    language: str
+    purpose: str | None = None  # only a purpose the policy allowed, never the raw header
+
+    def state_purpose(self, required: str | None = None) -> str:
+        """The X-Purpose the office may state (and, for `required`, that one), or its refusal."""
+        stated = self.request.headers.get("x-purpose")
+        try:
+            self.purpose = check_purpose(self.grant, stated, required)
+        except PurposeRefused as exc:
+            raise purpose_refused(exc, stated) from exc
+        return self.purpose
+
+
+class Door:
+    def __init__(self, registry: Registry, limiter: RateLimiter) -> None:
+        self.registry = registry
+        self.limiter = limiter
+
+    async def admit(self, request: Request, required_purpose: str | None = None) -> Admission:
+        """The request's admission, with its purpose checked when `required_purpose` names one."""
+        token = bearer(request)
+        known, caller = self.registry.tokens.remembered(token)
+        if not known:  # only the database can say: asked from a worker thread
+            try:
+                caller = await to_thread.run_sync(self.registry.authenticate, token)
+            except Exception as exc:
+                if is_database_down(exc):
+                    raise database_unavailable() from exc
+                raise
+        if caller is None:
+            raise invalid_token()
+        wait = self.limiter.retry_after(caller.token_id)
+        if wait is not None:
+            raise rate_limited(wait)
+        admission = Admission(request, caller, self.registry.grant_for(caller), reader_language())
+        if required_purpose is not None:
+            admission.state_purpose(required_purpose)
+        return admission

@@ -1,0 +1,127 @@
+"""Every error answer of the HTTP door: one refusal type, and the one function that renders it.
+
+A `Refusal` carries its status, code, English message template, the values for the template and
+the response headers; `refused` answers it as GraphQL-over-HTTP's error body in the reader's
+language, with the request id. The refusals more than one route gives are made here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from anyio import to_thread
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from locales import N_, message_of, reader_language, render
+from policies.purposes import PurposeRefused
+from resolvers.errors import InputError
+from service.registry import DatabaseUnavailable, LedgerUnavailable, new_request_id
+
+T = TypeVar("T")
+RETRY_SOON = {"Retry-After": "5"}
+Handler = Callable[[Request, str], Awaitable[Response]]
+
+
+class Refusal(Exception):
+    """An answer other than the one asked for: status, English template, code, values and headers."""
+
+    def __init__(
+        self, status: int, template: str, code: str, headers: dict[str, str] | None = None, /, **params: Any
+    ) -> None:
+        super().__init__(template)
+        self.status, self.template, self.code, self.params = status, template, code, params
+        self.headers = headers or {}
+
+
+def refused(refusal: Refusal, request_id: str) -> JSONResponse:
+    """The refusal's template answered in the reader's language with its values filled in."""
+    text = render(refusal.template, reader_language(), **refusal.params)
+    body = {"errors": [{"message": text, "extensions": {"code": refusal.code, "requestId": request_id}}]}
+    return JSONResponse(
+        body, status_code=refusal.status, headers={"X-Request-Id": request_id, **refusal.headers}
+    )
+
+
+def input_refused(error: InputError, request_id: str) -> JSONResponse:
+    """An input a file route refuses, naming its field: 404 for what is not found, else 400."""
+    status = 404 if error.code == "NOT_FOUND" else 400
+    body = {
+        "errors": [
+            {
+                "message": message_of(error, reader_language()),
+                "extensions": {"code": error.code, "field": error.field, "requestId": request_id},
+            }
+        ]
+    }
+    return JSONResponse(body, status_code=status, headers={"X-Request-Id": request_id})
+
+
+def no_token() -> Refusal:
+    return Refusal(
+        401,
+        N_("authentication required: send Authorization: Bearer <token>"),
+        "UNAUTHENTICATED",
+        {"WWW-Authenticate": "Bearer"},
+    )
+
+
+def invalid_token() -> Refusal:
+    return Refusal(
+        401,
+        N_("the token is unknown, expired or revoked"),
+        "UNAUTHENTICATED",
+        {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+def rate_limited(wait: int) -> Refusal:
+    message = N_("too many requests with this token; retry in {seconds} s")
+    return Refusal(429, message, "RATE_LIMITED", {"Retry-After": str(wait)}, seconds=wait)
+
+
+def database_unavailable() -> Refusal:
+    message = N_("the registry database is unavailable; retry shortly")
+    return Refusal(503, message, "UNAVAILABLE", RETRY_SOON)
+
+
+def ledger_unavailable() -> Refusal:
+    message = N_("the disclosure could not be recorded in the ledger, so nothing was sent; retry shortly")
+    return Refusal(503, message, "LEDGER_UNAVAILABLE", RETRY_SOON)
+
+
+def purpose_refused(refusal: PurposeRefused, stated: str | None) -> Refusal:
+    """400 when no purpose was stated, 403 when the one stated is not allowed."""
+    if not stated:
+        return Refusal(400, refusal.template, "PURPOSE_REQUIRED", **refusal.params)
+    return Refusal(403, refusal.template, "PURPOSE_REFUSED", **refusal.params)
+
+
+async def in_service(work: Callable[[], T]) -> T:
+    """`work` run by the service in a worker thread (a slow database never stalls the event loop);
+    a ledger or database that failed becomes its 503."""
+    try:
+        return await to_thread.run_sync(work)
+    except LedgerUnavailable as exc:
+        raise ledger_unavailable() from exc
+    except DatabaseUnavailable as exc:
+        raise database_unavailable() from exc
+
+
+def answering(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """A route from `handler(request, request_id)`: its Refusal or InputError becomes the error
+    answer, and every answer carries the request id."""
+
+    async def endpoint(request: Request) -> Response:
+        rid = new_request_id()
+        try:
+            response = await handler(request, rid)
+        except Refusal as refusal:
+            return refused(refusal, rid)
+        except InputError as exc:
+            return input_refused(exc, rid)
+        response.headers["X-Request-Id"] = rid
+        return response
+
+    return endpoint
