@@ -40,6 +40,7 @@ from policies.adapter import PolicyFolderAdapter
 from policies.sessions import scoped_session
 from schema.builder import policy_catalogue
 from schema.context import RequestContext
+from service.operations import Operation
 from service.registry import Registry
 from settings import Settings
 
@@ -128,7 +129,9 @@ class Bench:
     def through_registry(self, grant) -> bytes:
         """What the server does for the request after authentication, minus the HTTP layer."""
         prepared = self.registry.schemas.schema_for(grant).operations.prepare(HEKOU_PAGE, None)
-        outcome = self.registry.execute(grant, HEKOU_PAGE, self.variables, None, PURPOSE, prepared, "bench")
+        outcome = self.registry.execute(
+            grant, Operation(HEKOU_PAGE, self.variables, None, prepared, PURPOSE, "bench")
+        )
         return floor.encode(outcome.body["data"])
 
     # -- graphql-core directly: the same executor for both sides of the naive comparison ------

@@ -46,6 +46,7 @@ def measure(times: int) -> dict[str, dict[str, float]]:
     from models import Worker
     from policies.sessions import scoped_session
     from policies.tokens import issue_token
+    from service.operations import Operation
     from service.registry import Registry
     from settings import Settings
 
@@ -58,7 +59,9 @@ def measure(times: int) -> dict[str, dict[str, float]]:
     prepared = registry.schemas.schema_for(grant).operations.prepare(SCENARIO.query, None)
 
     def from_counts() -> None:
-        out = registry.execute(grant, SCENARIO.query, None, None, SCENARIO.purpose, prepared, "bench")
+        out = registry.execute(
+            grant, Operation(SCENARIO.query, None, None, prepared, SCENARIO.purpose, "bench")
+        )
         assert "errors" not in out.body, out.body
 
     def from_rows() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from cli.acting import Refused, act_as, cli_request, languages_of
 from imports.workbook import FileRefused, read_sheet
 from imports.workers import IMPORT_PURPOSE, ImportOutcome, import_workers
-from ledger.entries import Disclosure
+from ledger.recorder import DisclosureRecorder
 from locales import N_, gettext, message_of
 from policies.writes import DutyRefused
 from resolvers.clock import today
@@ -45,13 +45,13 @@ def import_file(args: argparse.Namespace) -> int:
     registry, grant, purpose = act_as(args, IMPORT_PURPOSE)
     progress = ProgressBar(language)
 
-    def work(session: Any, disclosure: Disclosure) -> ImportOutcome:
+    def work(session: Any, recorder: DisclosureRecorder) -> ImportOutcome:
         return import_workers(
             session,
             grant,
             sheet,
             today=today(),
-            written=disclosure.written,
+            recorder=recorder,
             dry_run=args.dry_run,
             partial=args.partial,
             progress=progress,

@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from cli.acting import Refused, act_as, cli_request, languages_of
-from ledger.entries import Disclosure
+from ledger.recorder import DisclosureRecorder
 from locales import message_of
 from reports.documents import FORMATS, REPORT_PURPOSE
 from resolvers.errors import InputError
@@ -19,10 +21,8 @@ def agreement_report(args: argparse.Namespace) -> int:
     registry, grant, purpose = act_as(args, REPORT_PURPOSE)
     wages = grant.can_read("Placement.monthlyWageCny")
 
-    def work(session, disclosure: Disclosure) -> bytes:  # type: ignore[no-untyped-def]
-        _agreement, figures = yearly_figures(session, args.agreement, args.year)
-        for worker in figures.workers:
-            disclosure.workers.setdefault(worker, set()).add("Query.agreementReport")
+    def work(session: Session, recorder: DisclosureRecorder) -> bytes:
+        _agreement, figures = yearly_figures(session, recorder, args.agreement, args.year)
         return FORMATS[args.format][1](figures, languages, wages)
 
     try:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from imports.columns import COLUMNS, CellValue, Column, cell_date, cell_sex, cell_text
 from imports.workbook import Sheet, cells_of
+from ledger.recorder import DisclosureRecorder
 from locales import N_, render
 from models import AdminUnit, Worker
 from models.sealing import keyring
@@ -80,12 +81,12 @@ def import_workers(
     sheet: Sheet,
     *,
     today: dt.date,
-    written: list[tuple[str, str, int]],
+    recorder: DisclosureRecorder,
     dry_run: bool = False,
     partial: bool = False,
     progress: Progress | None = None,
 ) -> ImportOutcome:
-    """Registers the sheet's rows as `grant`'s office; fills `written` with what stays written."""
+    """Registers the sheet's rows as `grant`'s office; `recorder` notes what stays written."""
     require_duty(grant, DUTY)
     headers = {column.name: sheet.headers[index] for index, column in sheet.columns.items()}
     errors: list[RowError] = []
@@ -96,7 +97,9 @@ def import_workers(
     for done, (number, values) in enumerate(sheet.rows, start=1):
         data, problems = _input_of(sheet, values, number, headers)
         if not problems:
-            w = WriteContext(session, grant, today)
+            # A row's look-ups past the row scope stay on a recorder of its own: the import's
+            # entry names what it wrote, as it always has, not the numbers it found taken.
+            w = WriteContext(session, grant, today, DisclosureRecorder())
             try:
                 with session.begin_nested():
                     worker = register_worker(w, data)
@@ -118,7 +121,7 @@ def import_workers(
     keep = not dry_run and (partial or not blocking)
     if keep:
         whole.commit()
-        written.extend(made)
+        recorder.wrote(made)
     else:
         whole.rollback()
     registered = sum(1 for item in made if item[1] == "Worker") if keep else 0

@@ -125,7 +125,7 @@ class CompiledReads:
         finisher = Finisher(shapes)
         data = {_key(root): _run(root, statement, session, finisher, context) for root, statement in roots}
         for worker, names in finisher.workers.items():
-            context.disclosure.workers.setdefault(worker, set()).update(names)
+            context.recorder.disclosed(worker, names)
         with self._lock:
             self.compiled += 1
         return data
@@ -155,7 +155,7 @@ def _run(root: Root, statement: Any, session: Any, finisher: Finisher, context: 
         return None
     if isinstance(root, ConnectionRoot):
         page, total = statement.run(session.connection())
-        context.matched[root.key] = _matched(root, total, session, context)
+        context.recorder.matching(root.key, _matched(root, total, session, context))
         return _connection(root, page, total, finisher)
     row = session.connection().execute(statement).first()
     if isinstance(root, NodeRoot):

@@ -11,13 +11,13 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
 from ledger.entries import Lookup
+from ledger.recorder import DisclosureRecorder
 from policies.grants import Grant
 from policies.scopes import SCOPED_MODELS, row_criteria
 
 GRANT_KEY = "borderlabour.grant"
 CRITERIA_KEY = "borderlabour.criteria"
 INTERNAL_KEY = "borderlabour.internal"
-LOOKUPS_KEY = "borderlabour.lookups"  # looks past the row scope this session made, for the ledger
 
 
 # Blind-index column -> the field whose number it indexes, as the ledger names it.
@@ -50,7 +50,11 @@ def internal_session(factory: sessionmaker[Session]) -> Session:
 
 
 def identity_taken(
-    session: Session, column: InstrumentedAttribute, value: str, except_id: int | None = None
+    session: Session,
+    recorder: DisclosureRecorder,
+    column: InstrumentedAttribute,
+    value: str,
+    except_id: int | None = None,
 ) -> bool:
     """Whether an identity number is registered anywhere, in or out of the caller's scope.
 
@@ -64,14 +68,14 @@ def identity_taken(
         stmt = stmt.where(table.c.id != except_id)
     taken = session.connection().execute(stmt).first() is not None
     if taken:
-        record_duplicate(session, column, value)
+        record_duplicate(recorder, column, value)
     return taken
 
 
-def record_duplicate(session: Session, column: InstrumentedAttribute, value: str) -> None:
-    """Notes, for the ledger, that this session learned an identity number is registered elsewhere."""
+def record_duplicate(recorder: DisclosureRecorder, column: InstrumentedAttribute, value: str) -> None:
+    """Notes, for the ledger, that the request learned an identity number is registered elsewhere."""
     criterion = IDENTITY_CRITERIA.get(column.key, column.key)
-    session.info.setdefault(LOOKUPS_KEY, []).append(Lookup(criterion, value, "DUPLICATE"))
+    recorder.looked_up(Lookup(criterion, value, "DUPLICATE"))
 
 
 @event.listens_for(Session, "do_orm_execute")

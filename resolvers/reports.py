@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger.recorder import DisclosureRecorder
 from models import Agreement, TalksMinutes
 from reports.figures import AgreementFigures, agreement_figures
 from resolvers.errors import InputError, NotFoundError
@@ -26,13 +27,20 @@ def find_agreement(session: Session, reference: str, field: str = "agreementId")
     return agreement
 
 
-def yearly_figures(session: Session, reference: str, year: int) -> tuple[Agreement, AgreementFigures]:
+def yearly_figures(
+    session: Session, recorder: DisclosureRecorder, reference: str, year: int
+) -> tuple[Agreement, AgreementFigures]:
+    """The agreement's figures for `year`. Aggregates send no worker's data, but the ledger names
+    the workers they were counted from, as disclosed by `Query.agreementReport`."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InputError(
             "year", "must be between {first} and {last}", "OUT_OF_RANGE", first=FIRST_YEAR, last=LAST_YEAR
         )
     agreement = find_agreement(session, reference)
-    return agreement, agreement_figures(session, agreement, year)
+    figures = agreement_figures(session, agreement, year)
+    for worker in figures.workers:
+        recorder.disclosed(worker, ("Query.agreementReport",))
+    return agreement, figures
 
 
 def minutes_rows(session: Session, figures: AgreementFigures) -> list[TalksMinutes]:

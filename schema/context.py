@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -10,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 from strawberry.types import Info as StrawberryInfo
 
-from ledger.entries import Disclosure
+from ledger.recorder import DisclosureRecorder
 from policies.grants import Grant
 from resolvers.loaders import Loaders
 
@@ -42,19 +41,13 @@ class RequestContext:
     purpose: str | None = None
     ledger_key: Ed25519PrivateKey | None = None  # signs `ledgerCheckpoint`
     compiled: ReadEngine | None = None  # the compiled read engine, unless the reference one answers
+    # what the request discloses, searches by, looks up and writes: the transaction's, for the ledger
+    recorder: DisclosureRecorder = field(default_factory=DisclosureRecorder)
     loaders: Loaders = field(init=False)
-    disclosure: Disclosure = field(init=False)
-    # response key of a root list -> how many rows its filters matched (counted only if ledgered)
-    matched: dict[str, Callable[[], int]] = field(default_factory=dict)
     planned: bool = False  # answered by the compiled engine straight from the prepared operation
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.session)
-        self.disclosure = Disclosure(workers={}, written=[])
-
-    @property
-    def written(self) -> list[tuple[str, str, int]]:
-        return self.disclosure.written
 
 
 Info = StrawberryInfo[RequestContext, None]

@@ -50,7 +50,7 @@ class DisclosureRecordingContext(StrawberryGraphQLCoreExecutionContext):
         )
 
     def _disclose(self, worker: int, names: frozenset[str]) -> None:
-        self.context_value.disclosure.workers.setdefault(worker, set()).update(names)
+        self.context_value.recorder.disclosed(worker, names)
 
     def _node_disclosed(self, node: Any) -> None:
         """A cursor of a personal object identifies it as surely as its ID does."""
@@ -66,7 +66,7 @@ class DisclosureRecordingContext(StrawberryGraphQLCoreExecutionContext):
 
     def _connection(self, return_type: Any, field_details_list: Any, path: Any, connection: Any) -> None:
         if path.prev is None:  # a root list: the rows its criteria matched, counted only if ledgered
-            self.context_value.matched[path.key] = connection.count_rows
+            self.context_value.recorder.matching(path.key, connection.count_rows)
         grouped = self.collect_subfields(return_type, field_details_list)[0]
         for details in grouped.values():
             node = details[0].node

@@ -171,9 +171,7 @@ class Query:
     )
     def agreement_report(self, info: Info, agreement_id: strawberry.ID, year: int) -> AgreementReport:
         session = info.context.session
-        agreement, figures = yearly_figures(session, agreement_id, year)
-        for worker in figures.workers:  # aggregates over their records: the ledger names whose
-            info.context.disclosure.workers.setdefault(worker, set()).add("Query.agreementReport")
+        agreement, figures = yearly_figures(session, info.context.recorder, agreement_id, year)
         return AgreementReport(
             figures=figures, agreement_row=agreement, minutes_rows=minutes_rows(session, figures)
         )

@@ -44,7 +44,7 @@ def write_duty(
     def resolve(info: Info, input: Any) -> Any:
         context = info.context
         require_duty(context.grant, name)
-        w = WriteContext(context.session, context.grant, today())
+        w = WriteContext(context.session, context.grant, today(), context.recorder)
         try:
             with context.session.begin_nested():
                 row = write(w, input)
@@ -52,8 +52,7 @@ def write_duty(
             return payload(errors=[_user_error(e) for e in exc.errors])
         except InputError as exc:
             return payload(errors=[_user_error(exc)])
-        context.written.append((name, type(row).__name__, row.id))
-        context.written.extend(w.written)
+        context.recorder.wrote([(name, type(row).__name__, row.id), *w.written])
         return payload.answer(row)
 
     resolve.__annotations__ = {"info": Info, "input": input_type, "return": payload}

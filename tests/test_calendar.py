@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger.recorder import DisclosureRecorder
 from models import AdminUnit, Office, UnitLevel
 from models.database import make_engine, session_factory
 from models.sealing import Keyring, set_keyring
@@ -63,7 +64,7 @@ def test_a_worker_can_be_registered_on_29_february(labour_session) -> None:
         passport_number=None,
         phone=None,
     )
-    worker = register_worker(WriteContext(session, grant, LEAP_DAY), data)
+    worker = register_worker(WriteContext(session, grant, LEAP_DAY, DisclosureRecorder()), data)
     assert worker.id is not None and worker.date_of_birth == dt.date(2000, 3, 1)
 
 

@@ -36,7 +36,8 @@ from resolvers.opaque import encode_id
 from schema.builder import policy_catalogue
 from schema.context import RequestContext
 from schema.criteria import searches_personal
-from service.registry import Registry, run_operation
+from service.operations import format_error, run_operation
+from service.registry import Registry
 from settings import Settings
 from tests.conftest import Database, Server
 from tests.read_documents import Samples, every_root, read_documents
@@ -96,9 +97,9 @@ class Office:
                 result = self.loop.run_until_complete(
                     self.schema.execute(query, variable_values=variables, context_value=context)
                 )
-            errors = [Registry.format_error(e, "differential") for e in result.errors or []]
+            errors = [format_error(e, "differential") for e in result.errors or []]
             body = json.dumps({"data": result.data, "errors": errors}, ensure_ascii=False)
-            return body, {w: sorted(f) for w, f in context.disclosure.workers.items()}
+            return body, {w: sorted(f) for w, f in context.recorder.workers.items()}
         finally:
             session.rollback()
             session.close()

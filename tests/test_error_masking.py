@@ -13,7 +13,7 @@ from schema.builder import OfficeSchema
 from schema.context import RequestContext
 from schema.masking import UnexpectedError
 from schema.query import Me
-from service.registry import Registry
+from service.operations import format_error
 from tests.policy_expectations import grant
 
 SECRET = "002198001234 Giàng Thị Mỷ"
@@ -35,7 +35,7 @@ def crashing_me(monkeypatch) -> None:
 
 def test_an_unexpected_exception_is_masked_with_the_request_id(crashing_me) -> None:
     [error] = _run(OfficeSchema(grant("cn-hekou")), "{ me { code } }")
-    formatted = Registry.format_error(error, "req-42")
+    formatted = format_error(error, "req-42")
     assert formatted["extensions"] == {"code": "INTERNAL", "requestId": "req-42"}
     assert "req-42" in formatted["message"] and SECRET not in str(formatted)
     assert isinstance(error.original_error, UnexpectedError)  # what Registry.execute rolls back on

@@ -23,7 +23,8 @@ from policies.sessions import internal_session, scoped_session
 from policies.tokens import identity_of
 from schema.context import RequestContext
 from schema.criteria import searches_personal
-from service.registry import Registry, run_operation
+from service.operations import run_operation
+from service.registry import Registry
 from settings import Settings
 from tests import procedure_steps as steps
 from tests.conftest import Database
@@ -144,7 +145,7 @@ def test_a_repeated_search_counts_its_matches_once_until_a_table_it_reads_is_wri
             )
             result = run_operation(schema, prepared, context, SEARCH, {"f": criteria}, None)
             assert result.errors is None and len(result.data["workers"]["nodes"]) == 1
-            assert context.matched["workers"]() == 1
+            assert context.recorder.matched["workers"]() == 1
         finally:
             session.rollback()
             session.close()

@@ -27,7 +27,8 @@ from starlette.routing import Route
 from locales import N_, LanguageMiddleware
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from service.metrics import operation_label
-from service.registry import Registry, new_request_id, translated
+from service.operations import Operation, new_request_id, translated
+from service.registry import Registry
 from web.door import Door, bearer
 from web.errors import Refusal, answering, in_service, refused
 from web.files import file_routes
@@ -199,19 +200,10 @@ def create_app(registry: Registry) -> Starlette:
             label[0] = "invalid"
         if prepared.needs_purpose(variables):
             admission.state_purpose()
-        outcome = await in_service(
-            partial(
-                registry.execute,
-                grant,
-                query,
-                variables,
-                operation_name,
-                admission.purpose,
-                prepared,
-                rid,
-                admission.caller.token_id,
-            )
+        operation = Operation(
+            query, variables, operation_name, prepared, admission.purpose, rid, admission.caller.token_id
         )
+        outcome = await in_service(partial(registry.execute, grant, operation))
         answer = CompiledAnswer if outcome.planned else JSONResponse
         return answer(outcome.body, status_code=outcome.status, headers={"X-Request-Id": rid})
 

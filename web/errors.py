@@ -17,7 +17,8 @@ from starlette.responses import JSONResponse, Response
 from locales import N_, message_of, reader_language, render
 from policies.purposes import PurposeRefused
 from resolvers.errors import InputError
-from service.registry import DatabaseUnavailable, LedgerUnavailable, new_request_id
+from service.operations import new_request_id
+from service.transaction import DatabaseUnavailable, LedgerUnavailable
 
 T = TypeVar("T")
 RETRY_SOON = {"Retry-After": "5"}

@@ -7,11 +7,11 @@ ledger (`Registry.run_for`). Nothing here decides access; messages are answered 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
 from anyio import to_thread
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -20,13 +20,16 @@ from exports.workers import MAX_ROWS as EXPORT_MAX_ROWS
 from exports.workers import ExportRefused, plan, write_rows
 from imports.workbook import FileRefused, read_sheet, template
 from imports.workers import DUTY, IMPORT_PURPOSE, ImportOutcome, import_workers
-from ledger.entries import Disclosure, request_hash
+from ledger.entries import request_hash
+from ledger.recorder import DisclosureRecorder
 from locales import N_, negotiate, reader_language
 from reports.documents import FORMATS, REPORT_PURPOSE, XLSX_TYPE
 from resolvers.clock import today
 from resolvers.errors import InputError
 from resolvers.reports import yearly_figures
+from service.operations import Operation
 from service.registry import Registry
+from service.transaction import Work
 from web.door import Admission, Door
 from web.errors import Refusal, answering, in_service
 
@@ -34,9 +37,7 @@ MAX_IMPORT_BYTES = 10 * 1024 * 1024
 T = TypeVar("T")
 
 
-async def run_for_office(
-    registry: Registry, admission: Admission, work: Callable[[Any, Disclosure], T], writes: bool = False
-) -> T:
+async def run_for_office(registry: Registry, admission: Admission, work: Work[T], writes: bool = False) -> T:
     request = admission.request
     described = request_hash(f"{request.method} {request.url.path}", dict(request.query_params), None)
     return await in_service(
@@ -108,10 +109,8 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         languages = report_languages(request)
         wages = grant.can_read("Placement.monthlyWageCny")
 
-        def work(session: Any, disclosure: Disclosure) -> bytes:
-            _agreement, figures = yearly_figures(session, request.path_params["agreement"], year)
-            for worker in figures.workers:
-                disclosure.workers.setdefault(worker, set()).add("Query.agreementReport")
+        def work(session: Session, recorder: DisclosureRecorder) -> bytes:
+            _agreement, figures = yearly_figures(session, recorder, request.path_params["agreement"], year)
             return FORMATS[fmt][1](figures, languages, wages)
 
         content = await run_for_office(registry, admission, work)
@@ -137,9 +136,9 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
             raise Refusal(400, exc.template, "INVALID_FILE", **exc.params) from exc
         dry_run, partial, day = _flag(request, "dryRun"), _flag(request, "partial"), today()
 
-        def work(session: Any, disclosure: Disclosure) -> ImportOutcome:
+        def work(session: Session, recorder: DisclosureRecorder) -> ImportOutcome:
             return import_workers(
-                session, grant, sheet, today=day, written=disclosure.written, dry_run=dry_run, partial=partial
+                session, grant, sheet, today=day, recorder=recorder, dry_run=dry_run, partial=partial
             )
 
         outcome = await run_for_office(registry, admission, work, writes=not dry_run)
@@ -165,9 +164,10 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
                 variables: dict[str, Any] = {"after": after} | (
                     {"filter": export.filter} if export.filter else {}
                 )
-                body = registry.execute(
-                    grant, export.query, variables, None, purpose, prepared, rid, admission.caller.token_id
-                ).body
+                asked = Operation(
+                    export.query, variables, None, prepared, purpose, rid, admission.caller.token_id
+                )
+                body = registry.execute(grant, asked).body
                 if body.get("errors"):
                     return body
                 page = body["data"]["workers"]

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger.recorder import DisclosureRecorder
 from models import AdminUnit, Correction
 from policies.grants import Grant
 from resolvers.errors import InputError, NotFoundError
@@ -17,13 +18,15 @@ from resolvers.listing import internal_id
 
 @dataclass
 class WriteContext:
-    """What one write may use: the caller's scoped session and grant, the day it is made, and the
-    ledger's list of what was written (a write that also stores an override or a correction adds
-    that row, so the ledger names it)."""
+    """What one write may use: the caller's scoped session and grant, the day it is made, the
+    request's recorder (numbers looked up past the row scope), and the list of what was written (a
+    write that also stores an override or a correction adds that row, so the ledger names it; the
+    list is recorded only once the write is kept)."""
 
     session: Session
     grant: Grant
     today: dt.date
+    recorder: DisclosureRecorder
     written: list[tuple[str, str, int]] = field(default_factory=list)
 
     def ledger(self, duty: str, row: Any) -> None:

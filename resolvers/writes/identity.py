@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from models import Sex, Worker
 from models.sealing import keyring
@@ -14,6 +13,7 @@ from policies.sessions import identity_taken, record_duplicate
 from procedure import identity_province_codes
 from resolvers.errors import InputError
 from resolvers.validation import Checks
+from resolvers.writes.common import WriteContext
 
 # The numbers one person holds, each UNIQUE on its blind index in the database, and the input field.
 UNIQUE_NUMBERS = (
@@ -46,27 +46,27 @@ def check_national_id(checks: Checks, number: str | None, born: dt.date | None, 
 
 
 def check_unique(
-    checks: Checks, session: Session, field: str, column: Any, number: str | None, own_id: int | None = None
+    checks: Checks, w: WriteContext, field: str, column: Any, number: str | None, own_id: int | None = None
 ) -> str | None:
     """The number's blind index, refusing a number another worker already holds."""
     index = keyring().blind_index(number)
     if index is None:
         return None
-    if identity_taken(session, column, index, except_id=own_id):
+    if identity_taken(w.session, w.recorder, column, index, except_id=own_id):
         checks.fail(field, "is already registered", "DUPLICATE")
     return index
 
 
-def flush_numbers(session: Session, worker: Worker) -> None:
+def flush_numbers(w: WriteContext, worker: Worker) -> None:
     """Writes the worker; a number that a request committing after `check_unique` took is refused as
     DUPLICATE on its field, exactly as the check would have (the database's UNIQUE index decides)."""
     held = {column.key: getattr(worker, column.key) for column, _ in UNIQUE_NUMBERS}
     try:
-        session.flush()
+        w.session.flush()
     except IntegrityError as exc:
         violated = str(exc.orig)
         for column, field in UNIQUE_NUMBERS:
             if column.key in violated and held[column.key] is not None:
-                record_duplicate(session, column, held[column.key])
+                record_duplicate(w.recorder, column, held[column.key])
                 raise InputError(field, "is already registered", "DUPLICATE") from exc
         raise

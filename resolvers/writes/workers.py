@@ -72,13 +72,9 @@ def register_worker(w: WriteContext, data: Any) -> Worker:
         checks.errors.append(exc)
     check_national_id(checks, national_id, born, sex)
     ring = keyring()
-    national_id_index = check_unique(
-        checks, session, "nationalIdNumber", Worker.national_id_index, national_id
-    )
-    border_pass_index = check_unique(
-        checks, session, "borderPassNumber", Worker.border_pass_index, border_pass
-    )
-    passport_index = check_unique(checks, session, "passportNumber", Worker.passport_index, passport)
+    national_id_index = check_unique(checks, w, "nationalIdNumber", Worker.national_id_index, national_id)
+    border_pass_index = check_unique(checks, w, "borderPassNumber", Worker.border_pass_index, border_pass)
+    passport_index = check_unique(checks, w, "passportNumber", Worker.passport_index, passport)
     checks.done()
     if commune is None or home is None or born is None:  # each came with an error above
         raise InputError("homeCommuneCode", "could not be read", "INVALID")
@@ -102,7 +98,7 @@ def register_worker(w: WriteContext, data: Any) -> Worker:
         registered_by_office_id=w.grant.office.id,
     )
     session.add(worker)
-    flush_numbers(session, worker)
+    flush_numbers(w, worker)
     require_in_scope(session, worker, "homeCommuneCode")
     lifecycle.registered(w, worker)
     return worker
@@ -129,7 +125,7 @@ def update_worker(w: WriteContext, data: Any) -> Worker:
             continue
         number = checks.pattern(field, value, *pattern, required=False) if value.strip() else None
         changed[f"{sealed}_sealed"] = ring.seal(number)
-        changed[f"{sealed}_index"] = check_unique(checks, session, field, index_column, number, worker.id)
+        changed[f"{sealed}_index"] = check_unique(checks, w, field, index_column, number, worker.id)
     if data.phone is not None:
         number = checks.pattern("phone", data.phone, *PHONE, required=False) if data.phone.strip() else None
         changed["phone_sealed"] = ring.seal(number)
@@ -138,7 +134,7 @@ def update_worker(w: WriteContext, data: Any) -> Worker:
     checks.done()
     for name, value in changed.items():
         setattr(worker, name, value)
-    flush_numbers(session, worker)
+    flush_numbers(w, worker)
     fields = sorted({name.removesuffix("_sealed").removesuffix("_index") for name in changed})
     w.correct(worker, "updateWorker", fields, reason)
     return worker

@@ -1,0 +1,105 @@
+"""The one transaction template: every read, write, file and report runs in it as the office.
+
+`Transactions.run` opens the office's scoped session, hands the work a fresh `DisclosureRecorder`,
+and ends the transaction one way for everyone:
+  - writes take the database's write lock first (SQLite `BEGIN IMMEDIATE`), and what they disclose
+    is ledgered in their own transaction, committed with them: all or nothing;
+  - a read is committed, then ledgered with the reads this process answers at the same moment
+    (group commit, `ledger.appender`), before its answer may be sent;
+  - work that abandons its transaction (an unexpected error) is rolled back and keeps nothing written;
+  - a database that does not answer becomes `DatabaseUnavailable`, a ledger that cannot record
+    `LedgerUnavailable`: the caller then sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.orm import Session, sessionmaker
+
+from ledger.appender import LedgerAppender, LedgerRefused
+from ledger.entries import Appended, Asked, append
+from ledger.recorder import DisclosureRecorder
+from policies.grants import Grant
+from policies.sessions import scoped_session
+from schema.masking import is_database_down
+
+log = logging.getLogger("borderlabour.request")
+
+T = TypeVar("T")
+Work = Callable[[Session, DisclosureRecorder], T]
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database did not answer; the client gets 503 and may retry."""
+
+
+class LedgerUnavailable(RuntimeError):
+    """The disclosure could not be recorded, so the answer must not be sent."""
+
+
+class Transactions:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        ledger_key: Ed25519PrivateKey,
+        appender: LedgerAppender,
+        advance_head: Callable[[Appended], None],
+    ) -> None:
+        self.sessions = sessions
+        self.ledger_key = ledger_key
+        self.appender = appender
+        self.advance_head = advance_head
+
+    def run(self, grant: Grant, asked: Asked, work: Work[T], *, writes: bool = False) -> T:
+        """`work(session, recorder)` as `grant`'s office, its disclosure ledgered as `asked`."""
+        recorder = DisclosureRecorder()
+        session = scoped_session(self.sessions, grant)
+        try:
+            if writes:
+                session.connection(execution_options={"sqlite_immediate": True})
+            result = work(session, recorder)
+            if recorder.abandoned:
+                session.rollback()
+            elif writes and recorder:
+                head = self._ledgered(session, recorder, asked)
+                session.commit()
+                self.advance_head(head)
+            else:
+                session.commit()
+        except Exception as exc:
+            session.rollback()
+            if is_database_down(exc):
+                raise DatabaseUnavailable() from exc
+            raise
+        finally:
+            session.close()
+        if recorder and not writes:
+            self._record_read(recorder, asked)
+        return result
+
+    def _ledgered(self, session: Session, recorder: DisclosureRecorder, asked: Asked) -> Appended:
+        try:
+            return append(
+                session,
+                self.ledger_key,
+                recorder.disclosure(),
+                office_id=asked.office_id,
+                token_id=asked.token_id,
+                purpose=asked.purpose,
+                request=asked.request,
+            )
+        except Exception as exc:
+            log.error("ledger append failed: %s", type(exc).__name__)
+            raise LedgerUnavailable() from exc
+
+    def _record_read(self, recorder: DisclosureRecorder, asked: Asked) -> None:
+        """Returns once the read's entry is committed, with those of concurrent reads (group commit)."""
+        try:
+            self.appender.record(recorder.disclosure(), asked)
+        except LedgerRefused as exc:
+            log.error("ledger append failed: %s", type(exc.__cause__).__name__)
+            raise LedgerUnavailable() from exc
