@@ -164,10 +164,10 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
                 variables: dict[str, Any] = {"after": after} | (
                     {"filter": export.filter} if export.filter else {}
                 )
-                asked = Operation(
+                operation = Operation(
                     export.query, variables, None, prepared, purpose, rid, admission.caller.token_id
                 )
-                body = registry.execute(grant, asked).body
+                body = registry.execute(grant, operation).body
                 if body.get("errors"):
                     return body
                 page = body["data"]["workers"]
