@@ -126,7 +126,7 @@ class Registry:
         token_id: int | None = None,
         writes: bool = False,
     ) -> T:
-        """Runs `work` (a report, an import, an export) as the office, like a GraphQL operation:
+        """Runs `work` (a report, an import) as the office, like a GraphQL operation:
         `work` reads and writes through the office's scoped session and notes on the recorder what
         it sent and wrote."""
         asked = Asked(grant.office.id, token_id, purpose, request)
