@@ -15,7 +15,7 @@ from imports.workers import ImportOutcome, import_workers
 from ledger.entries import Disclosure
 from locales import N_, gettext, message_of
 from policies.writes import DutyRefused
-from resolvers.clock import today
+from procedure.calendar import today
 from schema.files import IMPORT_PURPOSE
 
 

@@ -43,7 +43,7 @@ from models import (
     agreement_gates,
 )
 from procedure import Requirements, default_requirements
-from resolvers.clock import age_on, months_before
+from procedure.calendar import age_on, months_before
 
 NOT_COUNTED = (PlacementStatus.CANCELLED,)
 ENDED = dt.date.max  # an open placement's end, for the interval arithmetic

@@ -24,8 +24,8 @@ from locales import N_, message_of, negotiate, reader_language
 from policies.grants import Grant
 from policies.purposes import PurposeRefused, check_purpose
 from policies.tokens import Caller
+from procedure.calendar import today
 from reports.documents import FORMATS, XLSX_TYPE
-from resolvers.clock import today
 from resolvers.errors import InputError
 from resolvers.reports import yearly_figures
 from schema.ratelimit import RateLimiter

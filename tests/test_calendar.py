@@ -15,7 +15,7 @@ from models.database import make_engine, session_factory
 from models.sealing import Keyring, set_keyring
 from policies.grants import OfficeIdentity
 from policies.sessions import scoped_session
-from resolvers.clock import age_on, years_before
+from procedure.calendar import age_on, years_before
 from resolvers.writes.common import WriteContext
 from resolvers.writes.workers import register_worker
 from tests.policy_expectations import access

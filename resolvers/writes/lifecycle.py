@@ -27,7 +27,7 @@ from models import (
     WorkerStatus,
 )
 from procedure import Requirements, default_requirements, manual_transitions
-from resolvers.clock import months_before
+from procedure.calendar import months_before
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find

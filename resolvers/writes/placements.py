@@ -22,7 +22,7 @@ from models import (
     WorkerStatus,
 )
 from procedure import Requirements
-from resolvers.clock import age_on
+from procedure.calendar import age_on
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle

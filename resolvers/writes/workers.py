@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from models import AdminUnit, Country, Sex, UnitLevel, Worker, WorkerStatus
 from models.sealing import keyring
-from resolvers.clock import years_before
+from procedure.calendar import years_before
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle
