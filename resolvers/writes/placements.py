@@ -6,9 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
-
 from locales import N_
 from models import (
     Agreement,
@@ -17,147 +14,27 @@ from models import (
     Placement,
     PlacementStatus,
     ProcedureOverride,
-    UnitClosure,
     Worker,
     WorkerStatus,
 )
-from procedure import Requirements
-from procedure.calendar import age_on
+from procedure.rules import BrokenRule, placement_rules, valid_on
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find, require_in_scope
-from resolvers.writes.lifecycle import BrokenRule
-from resolvers.writes.requirements import requirements_for
+from resolvers.writes.facts import count_placements, placement_facts
 
 ENDINGS = {PlacementStatus.COMPLETED, PlacementStatus.TERMINATED, PlacementStatus.ABSCONDED}
-OPEN = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
-INELIGIBLE = (WorkerStatus.SUSPENDED, WorkerStatus.ABSCONDED, WorkerStatus.DEPLOYED)
 MIN_OVERRIDE_REASON = 20
 
 P = Placement.__table__
 
 
-def in_force(agreement: Agreement, day: dt.date) -> bool:
-    return (
-        agreement.status == AgreementStatus.ACTIVE
-        and agreement.valid_from <= day
-        and (agreement.valid_to is None or day <= agreement.valid_to)
+def _in_force(agreement: Agreement, day: dt.date) -> bool:
+    """Active, and valid on `day`: what a placement's start needs of its agreement when confirmed."""
+    return agreement.status == AgreementStatus.ACTIVE and valid_on(
+        agreement.valid_from, agreement.valid_to, day
     )
-
-
-def _count(session: Session, *where: Any) -> int:
-    """Counted over the whole registry, past the caller's row scope: a quota is everyone's."""
-    return session.connection().execute(select(func.count()).select_from(P).where(*where)).scalar_one()
-
-
-def _placement_refusals(
-    session: Session, worker: Worker, employer: Employer, agreement: Agreement, start: dt.date, wage: Any
-) -> list[BrokenRule]:
-    req: Requirements = requirements_for(session, agreement.id, start)
-    refusals = lifecycle.missing_prerequisites(session, worker, start, req)
-    if age_on(worker.date_of_birth, start) < req.minimum_age:
-        refusals.append(
-            BrokenRule(
-                "minimum-age",
-                "workerId",
-                "must be at least {age} years old on the start date",
-                "UNDERAGE",
-                (("age", req.minimum_age),),
-            )
-        )
-    if worker.status in INELIGIBLE:
-        refusals.append(
-            BrokenRule(
-                "status",
-                "workerId",
-                "a worker who is {status} cannot be placed",
-                "INELIGIBLE_STATUS",
-                (("status", worker.status.value),),
-            )
-        )
-    if _count(session, P.c.worker_id == worker.id, P.c.status.in_([s.value for s in OPEN])):
-        refusals.append(
-            BrokenRule(
-                "one-open-placement",
-                "workerId",
-                "already has a planned or active placement",
-                "ALREADY_PLACED",
-            )
-        )
-    inside = session.connection().execute(
-        select(UnitClosure.descendant_id).where(
-            UnitClosure.ancestor_id == agreement.cn_unit_id, UnitClosure.descendant_id == employer.county_id
-        )
-    )
-    if inside.first() is None:
-        refusals.append(
-            BrokenRule(
-                "employer-in-agreement",
-                "employerId",
-                "the employer is not inside the agreement's Chinese party",
-                "OUTSIDE_AGREEMENT",
-            )
-        )
-    if agreement.status != AgreementStatus.ACTIVE:
-        refusals.append(
-            BrokenRule(
-                "agreement-in-force",
-                "agreementId",
-                "the agreement is {status}",
-                "AGREEMENT_NOT_IN_FORCE",
-                (("status", agreement.status.value),),
-            )
-        )
-    elif not in_force(agreement, start):
-        refusals.append(
-            BrokenRule(
-                "agreement-in-force",
-                "startDate",
-                "the start is outside the agreement's validity",
-                "AGREEMENT_NOT_IN_FORCE",
-            )
-        )
-    if _count(session, P.c.employer_id == employer.id, P.c.status.in_([s.value for s in OPEN])) >= (
-        employer.approved_quota
-    ):
-        refusals.append(
-            BrokenRule(
-                "employer-quota",
-                "employerId",
-                "the employer's approved quota of {quota} open placements is reached",
-                "QUOTA_EXCEEDED",
-                (("quota", employer.approved_quota),),
-            )
-        )
-    if agreement.yearly_quota is not None:
-        year = and_(
-            P.c.start_date >= dt.date(start.year, 1, 1), P.c.start_date <= dt.date(start.year, 12, 31)
-        )
-        started = _count(
-            session, P.c.agreement_id == agreement.id, year, P.c.status != PlacementStatus.CANCELLED.value
-        )
-        if started >= agreement.yearly_quota:
-            refusals.append(
-                BrokenRule(
-                    "agreement-quota",
-                    "agreementId",
-                    "the agreement's quota of {quota} placements starting in {year} is reached",
-                    "QUOTA_EXCEEDED",
-                    (("quota", agreement.yearly_quota), ("year", start.year)),
-                )
-            )
-    if wage is not None and wage < req.minimum_monthly_wage_cny:
-        refusals.append(
-            BrokenRule(
-                "minimum-wage",
-                "monthlyWageCny",
-                "must be at least the agreement's minimum of {minimum} CNY",
-                "BELOW_MINIMUM_WAGE",
-                (("minimum", str(req.minimum_monthly_wage_cny)),),
-            )
-        )
-    return refusals
 
 
 def _overridden(
@@ -200,12 +77,11 @@ def create_placement(w: WriteContext, data: Any) -> Placement:
     refusals: list[BrokenRule] = []
     lifted: list[BrokenRule] = []
     if worker is not None and employer is not None and agreement is not None and start is not None:
-        refusals = _placement_refusals(session, worker, employer, agreement, start, wage)
+        facts = placement_facts(session, worker, employer, agreement, start, wage)
+        refusals = placement_rules(facts)
         override = getattr(data, "override", None)
-        lifted = _overridden(
-            w, checks, override, refusals, requirements_for(session, agreement.id, start).overridable
-        )
-    checks.errors.extend(r.error() for r in refusals if r not in lifted)
+        lifted = _overridden(w, checks, override, refusals, facts.requirements.overridable)
+    checks.refuse(r for r in refusals if r not in lifted)
     checks.done()
     if worker is None or employer is None or agreement is None:  # each came with an error above
         raise InputError("workerId", "could not be read", "INVALID")
@@ -257,11 +133,11 @@ def confirm_placement_start(w: WriteContext, data: Any) -> Placement:
     start = checks.date("startDate", data.start_date) if data.start_date else placement.start_date
     _must_be(checks, placement, PlacementStatus.PLANNED)
     agreement = session.get(Agreement, placement.agreement_id)
-    if agreement is not None and start is not None and not in_force(agreement, start):
+    if agreement is not None and start is not None and not _in_force(agreement, start):
         checks.fail(
             "placementId", "the agreement is not in force on the start date", "AGREEMENT_NOT_IN_FORCE"
         )
-    if permit and _count(session, P.c.work_permit_number == permit, P.c.id != placement.id):
+    if permit and count_placements(session, P.c.work_permit_number == permit, P.c.id != placement.id):
         checks.fail("workPermitNumber", "is already used", "DUPLICATE")
     checks.done()
     placement.status = PlacementStatus.ACTIVE
