@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
 from models import BorderGate, Crossing, Direction, TravelDocument, Worker, WorkerStatus
@@ -13,9 +11,10 @@ from resolvers.validation import Checks
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find
 from resolvers.writes.facts import crossing_facts, open_placement
+from resolvers.writes.inputs import RecordCrossingData
 
 
-def record_crossing(w: WriteContext, data: Any) -> Crossing:
+def record_crossing(w: WriteContext, data: RecordCrossingData) -> Crossing:
     session, grant = w.session, w.grant
     checks = Checks()
     crossed_at = checks.moment("crossedAt", data.crossed_at)

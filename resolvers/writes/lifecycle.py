@@ -8,8 +8,6 @@ change along the table in `procedure/transitions.csv`, with a reason.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
 from models import Crossing, Direction, StatusChange, Worker, WorkerStatus
@@ -18,6 +16,7 @@ from procedure.rules import prerequisites
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find
 from resolvers.writes.facts import latest_checks
+from resolvers.writes.inputs import ChangeWorkerStatusData
 
 # Statuses the readiness of the checks decides; the others only an event or a person changes.
 BEFORE_DEPARTURE = (WorkerStatus.REGISTERED, WorkerStatus.CLEARED)
@@ -87,7 +86,7 @@ def crossing_voided(w: WriteContext, worker: Worker, cause: str) -> None:
         move(w, worker, WorkerStatus.DEPLOYED, cause)
 
 
-def change_worker_status(w: WriteContext, data: Any) -> Worker:
+def change_worker_status(w: WriteContext, data: ChangeWorkerStatusData) -> Worker:
     """A manual change: only along the table of transitions, always with a reason."""
     checks = Checks()
     worker = find(w.session, Worker, "workerId", data.worker_id, "Worker")

@@ -23,6 +23,13 @@ from resolvers.validation import Checks
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find, require_in_scope
 from resolvers.writes.facts import count_placements, placement_facts
+from resolvers.writes.inputs import (
+    CancelPlacementData,
+    ConfirmPlacementStartData,
+    CreatePlacementData,
+    OverrideData,
+    ReportPlacementEndData,
+)
 
 ENDINGS = {PlacementStatus.COMPLETED, PlacementStatus.TERMINATED, PlacementStatus.ABSCONDED}
 MIN_OVERRIDE_REASON = 20
@@ -38,7 +45,11 @@ def _in_force(agreement: Agreement, day: dt.date) -> bool:
 
 
 def _overridden(
-    w: WriteContext, checks: Checks, override: Any, refusals: list[BrokenRule], overridable: frozenset[str]
+    w: WriteContext,
+    checks: Checks,
+    override: OverrideData | None,
+    refusals: list[BrokenRule],
+    overridable: frozenset[str],
 ) -> list[BrokenRule]:
     """The refusals an override lifts: all of them, if every one is overridable and the reason is given."""
     if override is None or not refusals:
@@ -57,7 +68,7 @@ def _overridden(
     return refusals
 
 
-def create_placement(w: WriteContext, data: Any) -> Placement:
+def create_placement(w: WriteContext, data: CreatePlacementData) -> Placement:
     session = w.session
     checks = Checks()
     job = checks.text("job", data.job)
@@ -74,12 +85,12 @@ def create_placement(w: WriteContext, data: Any) -> Placement:
         except InputError as exc:
             checks.errors.append(exc)
     worker, employer, agreement = found.get("Worker"), found.get("Employer"), found.get("Agreement")
+    override = data.override
     refusals: list[BrokenRule] = []
     lifted: list[BrokenRule] = []
     if worker is not None and employer is not None and agreement is not None and start is not None:
         facts = placement_facts(session, worker, employer, agreement, start, wage)
         refusals = placement_rules(facts)
-        override = getattr(data, "override", None)
         lifted = _overridden(w, checks, override, refusals, facts.requirements.overridable)
     checks.refuse(r for r in refusals if r not in lifted)
     checks.done()
@@ -96,11 +107,11 @@ def create_placement(w: WriteContext, data: Any) -> Placement:
     )
     session.add(placement)
     require_in_scope(session, placement, "workerId")
-    if lifted:
+    if lifted and override is not None:  # an override lifts nothing without one
         record = ProcedureOverride(
             placement_id=placement.id,
             rules=",".join(sorted({r.rule for r in lifted})),
-            reason=data.override.reason.strip(),
+            reason=override.reason.strip(),
             office_id=w.grant.office.id,
         )
         session.add(record)
@@ -123,7 +134,7 @@ def _must_be(checks: Checks, placement: Placement, expected: PlacementStatus) ->
         checks.fail("placementId", _NOT_IN_STATE[expected], "INVALID_STATE", status=placement.status.value)
 
 
-def confirm_placement_start(w: WriteContext, data: Any) -> Placement:
+def confirm_placement_start(w: WriteContext, data: ConfirmPlacementStartData) -> Placement:
     session = w.session
     checks = Checks()
     placement = find(session, Placement, "placementId", data.placement_id, "Placement")
@@ -147,7 +158,7 @@ def confirm_placement_start(w: WriteContext, data: Any) -> Placement:
     return placement
 
 
-def report_placement_end(w: WriteContext, data: Any) -> Placement:
+def report_placement_end(w: WriteContext, data: ReportPlacementEndData) -> Placement:
     session = w.session
     checks = Checks()
     placement = find(session, Placement, "placementId", data.placement_id, "Placement")
@@ -168,7 +179,7 @@ def report_placement_end(w: WriteContext, data: Any) -> Placement:
     return placement
 
 
-def cancel_placement(w: WriteContext, data: Any) -> Placement:
+def cancel_placement(w: WriteContext, data: CancelPlacementData) -> Placement:
     """A planned placement that will not happen; kept, with the reason, as CANCELLED."""
     checks = Checks()
     placement = find(w.session, Placement, "placementId", data.placement_id, "Placement")

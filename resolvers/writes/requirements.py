@@ -13,6 +13,7 @@ from procedure import RULES, first_version
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find
+from resolvers.writes.inputs import UpdateAgreementRequirementsData
 
 RULE_COLUMNS = (
     "clearance_valid_months",
@@ -23,7 +24,7 @@ RULE_COLUMNS = (
 )
 
 
-def update_agreement_requirements(w: WriteContext, data: Any) -> Agreement:
+def update_agreement_requirements(w: WriteContext, data: UpdateAgreementRequirementsData) -> Agreement:
     """Labour changes an agreement's rules from a date (today unless given); fields left out keep the
     value of the version in force then. The current version closes the day before."""
     session = w.session
