@@ -40,6 +40,12 @@ class BrokenRule:
         return self.message.format(**dict(self.params))
 
 
+# Also what the database's one-open-placement index answers through the write (migration 0016).
+ALREADY_PLACED = BrokenRule(
+    "one-open-placement", "workerId", "already has a planned or active placement", "ALREADY_PLACED"
+)
+
+
 @dataclass(frozen=True)
 class Check:
     """A police clearance or a health check as the rules read it: its date and whether it passed
@@ -221,14 +227,7 @@ def placement_rules(f: PlacementFacts) -> list[BrokenRule]:
             )
         )
     if f.open_placements:
-        broken.append(
-            BrokenRule(
-                "one-open-placement",
-                "workerId",
-                "already has a planned or active placement",
-                "ALREADY_PLACED",
-            )
-        )
+        broken.append(ALREADY_PLACED)
     if not f.employer_in_agreement:
         broken.append(
             BrokenRule(

@@ -43,7 +43,7 @@ from models import (
     Worker,
     agreement_gates,
 )
-from procedure.calendar import age_on
+from procedure.calendar import age_on, day_of
 from procedure.rules import (
     BrokenRule,
     Check,
@@ -216,7 +216,7 @@ def _crossing_rules(session: Session, rows: _Rows, today: dt.date) -> list[Viola
         .execution_options(yield_per=20_000)
     )
     for crossing_id, worker_id, gate_id, direction, crossed_at in stream:
-        record, day = f"Crossing {crossing_id}", crossed_at.date()
+        record, day = f"Crossing {crossing_id}", day_of(crossed_at)
         under = [agreement_id for start, end, agreement_id in spans[worker_id] if start <= day <= end]
         facts = CrossingFacts(
             direction,

@@ -10,7 +10,7 @@ from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find
-from resolvers.writes.facts import crossing_facts, open_placement
+from resolvers.writes.facts import crossing_facts
 from resolvers.writes.inputs import RecordCrossingData
 
 
@@ -35,8 +35,8 @@ def record_crossing(w: WriteContext, data: RecordCrossingData) -> Crossing:
             checks.fail("document", "the worker holds no such document", "NO_DOCUMENT")
         if crossed_at is not None and crossed_at.date() < worker.date_of_birth:
             checks.fail("crossedAt", "must not be before the worker's birth", "OUT_OF_RANGE")
-        placement = open_placement(session, worker)
-        checks.refuse(crossing_rules(crossing_facts(session, worker, placement, gate, direction, crossed_at)))
+        facts, placement = crossing_facts(session, worker, gate, direction, crossed_at)
+        checks.refuse(crossing_rules(facts))
     checks.done()
     if worker is None or gate is None or crossed_at is None:  # each came with an error above
         raise InputError("workerId", "could not be read", "INVALID")

@@ -4,6 +4,12 @@ The rules are pure; this module only reads: the requirement set in force, the wo
 checks, the counts that hold each limit, the agreement's party and gates, the worker's last
 crossing. A count that holds a limit is taken over the whole registry, past the caller's row
 scope: a quota is everyone's.
+
+Before counting, a write holds the rows that own the limits (the worker, the employer, the
+agreement) until it commits, so two requests racing for one limit count one after the other:
+`SELECT … FOR NO KEY UPDATE` on PostgreSQL (at READ COMMITTED the count that follows the wait sees
+the other's row). SQLite renders no lock clause: there a write already holds the database's write
+lock from its first statement (BEGIN IMMEDIATE).
 """
 
 from __future__ import annotations
@@ -46,6 +52,14 @@ def count_placements(session: Session, *where: Any) -> int:
     return session.connection().execute(select(func.count()).select_from(P).where(*where)).scalar_one()
 
 
+def _hold(session: Session, model: type[Worker | Employer | Agreement], row_id: int) -> None:
+    """Locks the row until the transaction ends; a request holding it makes this one wait."""
+    table = model.__table__
+    session.connection().execute(
+        select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True)
+    )
+
+
 def requirements_for(session: Session, agreement_id: int, day: dt.date) -> Requirements:
     """The agreement's requirement set in force on `day` (`procedure.rules` chooses the version)."""
     versions = session.scalars(
@@ -83,6 +97,10 @@ def placement_facts(
     wage: Decimal | None,
 ) -> PlacementFacts:
     """A new placement's facts: the registry as it stands, judged as of the start date."""
+    _hold(session, Worker, worker.id)  # its open placements
+    _hold(session, Employer, employer.id)  # its approved quota
+    if agreement.yearly_quota is not None:
+        _hold(session, Agreement, agreement.id)  # its yearly quota
     requirements = requirements_for(session, agreement.id, start)
     clearance, health = latest_checks(session, worker.id, start)
     inside = session.connection().execute(
@@ -119,7 +137,7 @@ def placement_facts(
     )
 
 
-def open_placement(session: Session, worker: Worker) -> Placement | None:
+def _open_placement(session: Session, worker: Worker) -> Placement | None:
     """The worker's planned or active placement (the latest begun, should there be more)."""
     return session.scalar(
         select(Placement)
@@ -130,15 +148,12 @@ def open_placement(session: Session, worker: Worker) -> Placement | None:
 
 
 def crossing_facts(
-    session: Session,
-    worker: Worker,
-    placement: Placement | None,
-    gate: BorderGate | None,
-    direction: Direction,
-    at: dt.datetime | None,
-) -> CrossingFacts:
-    """A new crossing's facts: the worker's last crossing and, for an exit, whether `placement`
-    (the worker's open one) is under an agreement that lists the gate."""
+    session: Session, worker: Worker, gate: BorderGate | None, direction: Direction, at: dt.datetime | None
+) -> tuple[CrossingFacts, Placement | None]:
+    """A new crossing's facts (the worker's last crossing and, for an exit, whether the worker's
+    open placement is under an agreement that lists the gate), and that placement."""
+    _hold(session, Worker, worker.id)  # its crossings in order, its placements
+    placement = _open_placement(session, worker)
     listed = None
     if direction == Direction.EXIT_VIETNAM and placement is not None and gate is not None:
         row = session.connection().execute(
@@ -156,4 +171,4 @@ def crossing_facts(
             .limit(1)
         )
         previous = None if last is None else (last.direction, last.crossed_at)
-    return CrossingFacts(direction, at, previous, placement is not None, listed)
+    return CrossingFacts(direction, at, previous, placement is not None, listed), placement

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from locales import N_
 from models import (
     Agreement,
@@ -17,7 +19,7 @@ from models import (
     Worker,
     WorkerStatus,
 )
-from procedure.rules import BrokenRule, placement_rules, valid_on
+from procedure.rules import ALREADY_PLACED, BrokenRule, placement_rules, valid_on
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle
@@ -106,6 +108,13 @@ def create_placement(w: WriteContext, data: CreatePlacementData) -> Placement:
         status=PlacementStatus.PLANNED,
     )
     session.add(placement)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # the worker's open placement, should a rule have let it pass
+        if "uq_placements_open_worker" not in str(exc.orig) and "placements.worker_id" not in str(exc.orig):
+            raise
+        checks.refuse([ALREADY_PLACED])
+        checks.done()
     require_in_scope(session, placement, "workerId")
     if lifted and override is not None:  # an override lifts nothing without one
         record = ProcedureOverride(
