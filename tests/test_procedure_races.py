@@ -77,38 +77,27 @@ def _violations_of(
     return [line for line in result.stdout.splitlines() if line.split("\t")[0] in names]
 
 
-def test_an_employers_approved_quota_holds_when_placements_race(as_office, database, two_processes) -> None:
-    agreement, _ = steps.ids(as_office(steps.LABOUR["VN-LC"]), "AGR-LC-HK", "CN-YN-HH-HK")
-    employer = steps.new_employer(as_office, quota=2)
+def _place_at_once(server: Server, placements: list[tuple[str, str, str]]) -> tuple[list[str], set[str]]:
+    """(ids placed, codes refused) of (worker, agreement, employer) placements sent at once."""
+    inputs = [
+        steps.placement_input(worker, agreement, employer) for worker, agreement, employer in placements
+    ]
+    return _split(_at_once(server, steps.LABOUR["VN-LC"], steps.PLACE, inputs), "placement")
+
+
+@pytest.mark.parametrize("limit", ["employer", "agreement"])
+def test_a_quota_of_two_holds_when_twenty_placements_race(
+    as_office, database, two_processes, limit: str
+) -> None:
+    """An employer's approved quota of 2 (under an agreement with room), or an agreement's yearly
+    quota of 2 (with an employer with room)."""
+    code = "AGR-LC-HK" if limit == "employer" else steps.new_agreement(as_office, yearly_quota=2)
+    agreement, _ = steps.ids(as_office(steps.LABOUR["VN-LC"]), code, "CN-YN-HH-HK")
+    employer = steps.new_employer(as_office, quota=2 if limit == "employer" else 100)
     workers = [steps.ready(as_office) for _ in range(RACERS)]
 
-    payloads = _at_once(
-        two_processes,
-        steps.LABOUR["VN-LC"],
-        steps.PLACE,
-        [steps.placement_input(w, agreement, employer) for w in workers],
-    )
+    placed, refused = _place_at_once(two_processes, [(w, agreement, employer) for w in workers])
 
-    placed, refused = _split(payloads, "placement")
-    assert len(placed) == 2
-    assert refused == {"QUOTA_EXCEEDED"}
-    assert _violations_of(database, placed) == []
-
-
-def test_an_agreements_yearly_quota_holds_when_placements_race(as_office, database, two_processes) -> None:
-    labour = as_office(steps.LABOUR["VN-LC"])
-    agreement, _ = steps.ids(labour, steps.new_agreement(as_office, yearly_quota=2), "CN-YN-HH-HK")
-    employer = steps.new_employer(as_office, quota=100)
-    workers = [steps.ready(as_office) for _ in range(RACERS)]
-
-    payloads = _at_once(
-        two_processes,
-        steps.LABOUR["VN-LC"],
-        steps.PLACE,
-        [steps.placement_input(w, agreement, employer) for w in workers],
-    )
-
-    placed, refused = _split(payloads, "placement")
     assert len(placed) == 2
     assert refused == {"QUOTA_EXCEEDED"}
     assert _violations_of(database, placed) == []
@@ -119,14 +108,10 @@ def test_a_worker_keeps_one_open_placement_when_placements_race(as_office, datab
     employers = [steps.new_employer(as_office, quota=10) for _ in range(2)]
     worker = steps.ready(as_office)
 
-    payloads = _at_once(
-        two_processes,
-        steps.LABOUR["VN-LC"],
-        steps.PLACE,
-        [steps.placement_input(worker, agreement, employers[n % 2]) for n in range(10)],
+    placed, refused = _place_at_once(
+        two_processes, [(worker, agreement, employers[n % 2]) for n in range(10)]
     )
 
-    placed, refused = _split(payloads, "placement")
     assert len(placed) == 1
     assert refused == {"ALREADY_PLACED"}
     assert _violations_of(database, placed) == []
