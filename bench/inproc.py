@@ -30,15 +30,16 @@ from typing import Any
 
 import casbin
 from graphql import execute, parse, validate
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 
 from bench import floor, lowerbound
 from bench.prepare import prepare
 from bench.scenarios import HEKOU_PAGE
 from policies.access import POLICY_DIR
 from policies.adapter import PolicyFolderAdapter
+from policies.grants import Grant
 from policies.sessions import scoped_session
-from schema.builder import policy_catalogue
+from schema.builder import OfficeSchema, policy_catalogue
 from schema.context import RequestContext
 from service.operations import Operation
 from service.registry import Registry
@@ -109,10 +110,10 @@ class Bench:
         event.listen(self.registry.engine, "before_cursor_execute", self._started)
         event.listen(self.registry.engine, "after_cursor_execute", self._finished)
 
-    def _started(self, conn, *_args: Any) -> None:
+    def _started(self, conn: Connection, *_args: Any) -> None:
         conn.info["bench.started"] = time.perf_counter()
 
-    def _finished(self, conn, *_args: Any) -> None:
+    def _finished(self, conn: Connection, *_args: Any) -> None:
         self.statement_seconds += time.perf_counter() - conn.info.pop("bench.started", time.perf_counter())
 
     def sql_share(self, run: Callable[[], Any], times: int = 10) -> tuple[float, float]:
@@ -126,7 +127,7 @@ class Bench:
         return statistics.median(totals), statistics.median(in_driver)
 
     # -- the registry's own path ------------------------------------------------------------
-    def through_registry(self, grant) -> bytes:
+    def through_registry(self, grant: Grant) -> bytes:
         """What the server does for the request after authentication, minus the HTTP layer."""
         prepared = self.registry.schemas.schema_for(grant).operations.prepare(HEKOU_PAGE, None)
         outcome = self.registry.execute(
@@ -135,7 +136,7 @@ class Bench:
         return floor.encode(outcome.body["data"])
 
     # -- graphql-core directly: the same executor for both sides of the naive comparison ------
-    def graphql_core(self, schema, middleware: list | None = None, first: int = 100) -> dict:
+    def graphql_core(self, schema: OfficeSchema, middleware: list | None = None, first: int = 100) -> dict:
         session = scoped_session(self.registry.sessions, self.grant)
         try:
             context = RequestContext(grant=self.grant, session=session, request_id="bench", purpose=PURPOSE)

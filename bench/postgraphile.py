@@ -21,6 +21,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,7 @@ def installed_version() -> str | None:
     return str(json.loads(package.read_text())["version"])
 
 
-def install(log) -> dict[str, str]:
+def install(log: Callable[[str], None]) -> dict[str, str]:
     """Node 22 and PostGraphile 5 in `.bench/peer-node/` (once); their versions."""
     if installed_version() is None:
         npm = shutil.which("npm")

@@ -15,7 +15,7 @@ from imports.workers import IMPORT_PURPOSE, ImportOutcome, import_workers
 from ledger.recorder import DisclosureRecorder
 from locales import N_, gettext, message_of
 from policies.writes import DutyRefused
-from resolvers.clock import today
+from procedure.calendar import today
 
 
 class ProgressBar:

@@ -14,8 +14,8 @@ from collections import Counter
 
 from cli.database import open_database
 from cli.errors import FAILURE
+from procedure.calendar import today
 from procedure.violations import violations
-from resolvers.clock import today
 
 
 def check(args: argparse.Namespace) -> int:

@@ -7,7 +7,7 @@ import os
 import time
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -82,7 +82,7 @@ def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
-def _sqlite_begin(connection) -> None:
+def _sqlite_begin(connection: Connection) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; we issue BEGIN ourselves. Writers take
     # the lock up front (IMMEDIATE) so two border posts writing at once wait instead of failing.
     immediate = connection.get_execution_options().get("sqlite_immediate")

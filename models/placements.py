@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String
+from sqlalchemy import Date, ForeignKey, Index, Numeric, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamped, db_enum
@@ -21,9 +21,22 @@ class PlacementStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+OPEN_STATUSES = "status IN ('planned', 'active')"  # as stored: the values of PlacementStatus
+
+
 class Placement(Timestamped, Base):
     __tablename__ = "placements"
-    __table_args__ = (Index("ix_placements_employer_worker", "employer_id", "worker_id"),)
+    __table_args__ = (
+        Index("ix_placements_employer_worker", "employer_id", "worker_id"),
+        # One open placement per worker (DOMAIN.md), held by the database even when requests race.
+        Index(
+            "uq_placements_open_worker",
+            "worker_id",
+            unique=True,
+            sqlite_where=text(OPEN_STATUSES),
+            postgresql_where=text(OPEN_STATUSES),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)

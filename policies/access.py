@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,7 +79,7 @@ class AccessControl:
         if self.version > 1:
             log.info("policy reloaded: version %s", self.version)
 
-    def on_reload(self, listener) -> None:
+    def on_reload(self, listener: Callable[[int], None]) -> None:
         self._listeners.append(listener)
 
     def reload(self) -> None:

@@ -16,10 +16,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, FromClause, and_, exists, false, or_, select, true, union
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    ColumnExpressionArgument,
+    FromClause,
+    and_,
+    exists,
+    false,
+    or_,
+    select,
+    true,
+    union,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import Select, coercions, roles
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlalchemy.sql.visitors import InternalTraversal
 
@@ -86,23 +100,25 @@ class InSet(ColumnElement[bool]):
         ("subquery", InternalTraversal.dp_clauseelement),
     ]
 
-    def __init__(self, column: ColumnElement, subquery: Select) -> None:
+    def __init__(self, column: ColumnExpressionArgument[int], subquery: Select) -> None:
         # A clause element, not an ORM attribute, so that `scope_clause` can re-point it at an alias.
         self.column = coercions.expect(roles.ExpressionElementRole, column)
         self.subquery = subquery.scalar_subquery()
 
 
 @compiles(InSet)
-def _in_set(element: InSet, compiler, **kw) -> str:
+def _in_set(element: InSet, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{compiler.process(element.column, **kw)} IN {compiler.process(element.subquery, **kw)}"
 
 
 @compiles(InSet, "postgresql")
-def _in_set_postgresql(element: InSet, compiler, **kw) -> str:
+def _in_set_postgresql(element: InSet, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{compiler.process(element.column, **kw)} = ANY(ARRAY{compiler.process(element.subquery, **kw)})"
 
 
-def _in_employer_unit(employer_id, agreement_id, unit_id: int) -> ColumnElement[bool]:
+def _in_employer_unit(
+    employer_id: ColumnExpressionArgument[int], agreement_id: ColumnExpressionArgument[int], unit_id: int
+) -> ColumnElement[bool]:
     """A placement's employer lies inside the unit, under an agreement the unit's region is party to.
 
     Two sets that do not depend on the row (the unit's employers, the agreements its region is
@@ -114,7 +130,7 @@ def _in_employer_unit(employer_id, agreement_id, unit_id: int) -> ColumnElement[
     )
 
 
-def _placed_in_unit(worker_id, unit_id: int) -> ColumnElement[bool]:
+def _placed_in_unit(worker_id: ColumnExpressionArgument[int], unit_id: int) -> ColumnElement[bool]:
     """The worker has a placement with an employer inside the unit (the employer-unit scope)."""
     return exists(
         select(1)
@@ -123,7 +139,7 @@ def _placed_in_unit(worker_id, unit_id: int) -> ColumnElement[bool]:
     )
 
 
-def _placed_through_gate(worker_id, unit_id: int) -> ColumnElement[bool]:
+def _placed_through_gate(worker_id: ColumnExpressionArgument[int], unit_id: int) -> ColumnElement[bool]:
     """The worker has a planned or active placement under an agreement listing a gate inside the unit
     (the gate-unit scope): the set of such agreements does not depend on the row."""
     gate_agreements = select(AG.c.agreement_id).where(
@@ -141,7 +157,9 @@ def _placed_through_gate(worker_id, unit_id: int) -> ColumnElement[bool]:
 
 
 def _worker_clause(
-    grant: Grant, worker_id, home_commune_in: Callable[[Select], ColumnElement[bool]]
+    grant: Grant,
+    worker_id: ColumnExpressionArgument[int],
+    home_commune_in: Callable[[Select], ColumnElement[bool]],
 ) -> ColumnElement[bool]:
     """Whether the grant sees the worker `worker_id`; `home_commune_in(units)` tests the worker's commune."""
     unit = grant.office.unit_id
@@ -157,7 +175,7 @@ def _worker_clause(
     return or_(*clauses) if clauses else false()
 
 
-def _worker_seen(grant: Grant, worker_id) -> ColumnElement[bool]:
+def _worker_seen(grant: Grant, worker_id: ColumnExpressionArgument[int]) -> ColumnElement[bool]:
     """For the tables that hang off a worker: the row's worker is one the grant sees.
 
     Only the home-unit test needs the worker's row (one primary-key lookup); the employer-unit
@@ -218,7 +236,9 @@ def _employer_clause(grant: Grant) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
-def _worker_dependent(model) -> Callable[[Grant], ColumnElement[bool]]:
+def _worker_dependent(
+    model: type[Crossing | HealthCheck | PoliceClearance],
+) -> Callable[[Grant], ColumnElement[bool]]:
     def clause(grant: Grant) -> ColumnElement[bool]:
         if "all" in grant.row_scopes:
             return true()

@@ -1,7 +1,8 @@
-"""The agreed procedure as data: the default requirement set and the manual status changes.
+"""The agreed procedure: its data here, its rules (`procedure.rules`), its calendar
+(`procedure.calendar`) and the check of a whole database against them (`procedure.violations`).
 
-Both are files people review against the agreements (`requirements.toml`, `transitions.csv`);
-the code reads them and never names a value of its own.
+The data are files people review against the agreements (`requirements.toml`, `transitions.csv`,
+`identity_provinces.csv`); the code reads them and never names a value of its own.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 
 import models
-from resolvers.clock import today
+from procedure.calendar import today
 
 
 def agreements() -> tuple[Select, list[str]]:

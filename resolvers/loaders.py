@@ -7,10 +7,10 @@ row scope applies to them like to any other SELECT.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, func, select, true
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 from strawberry.dataloader import DataLoader
@@ -34,7 +34,7 @@ class Loaders:
         self.session = session
         self._loaders: dict[Hashable, DataLoader] = {}
 
-    def _get(self, key: Hashable, load_fn) -> DataLoader:
+    def _get(self, key: Hashable, load_fn: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader:
         loader = self._loaders.get(key)
         if loader is None:
             loader = self._loaders[key] = DataLoader(load_fn=load_fn)
@@ -88,7 +88,9 @@ class Loaders:
         return self._get(("through", model, table.name), load)
 
 
-def _first_per_key_window(model: type, fk: str, order: Sequence[ColumnElement], limit: int, keys: list[int]):
+def _first_per_key_window(
+    model: type, fk: str, order: Sequence[ColumnElement], limit: int, keys: list[int]
+) -> Select:
     """The first `limit` rows per key: every row of the keys, ranked by a window function."""
     column = getattr(model, fk)
     rank = func.row_number().over(partition_by=column, order_by=list(order)).label("rank")
@@ -96,7 +98,9 @@ def _first_per_key_window(model: type, fk: str, order: Sequence[ColumnElement], 
     return select(aliased(model, inner)).where(inner.c.rank <= limit).order_by(inner.c[fk], inner.c.rank)
 
 
-def _first_per_key_lateral(model: type, fk: str, order: Sequence[ColumnElement], limit: int, keys: list[int]):
+def _first_per_key_lateral(
+    model: type, fk: str, order: Sequence[ColumnElement], limit: int, keys: list[int]
+) -> Select:
     """The first `limit` rows per key on PostgreSQL: per key, an index scan that stops after `limit`
     rows, so the row scope is checked on those rows only, not on every row of every key."""
     keyed = (

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from procedure.rules import BrokenRule
 from resolvers.errors import InputError
 
 EARLIEST = dt.date(1900, 1, 1)
@@ -29,6 +31,11 @@ class Checks:
     def fail(self, field: str, message: str, code: str = "INVALID", **params: object) -> None:
         """`message` is a template with `{name}` placeholders for `params` (see resolvers.errors)."""
         self.errors.append(InputError(field, message, code, **params))
+
+    def refuse(self, broken: Iterable[BrokenRule]) -> None:
+        """Adds the procedure's broken rules (`procedure.rules`), each as its field's error."""
+        for rule in broken:
+            self.errors.append(InputError(rule.field, rule.message, rule.code, **dict(rule.params)))
 
     def text(self, field: str, value: str | None, *, max_len: int = 200, required: bool = True) -> str | None:
         if value is None or not value.strip():

@@ -235,7 +235,12 @@ class _Walk:
                     self.field(runtime, selection, at_root, stack, spread)
 
     def field(
-        self, runtime: list[GraphQLObjectType], node: FieldNode, at_root: bool, stack: list, spread
+        self,
+        runtime: list[GraphQLObjectType],
+        node: FieldNode,
+        at_root: bool,
+        stack: list[tuple[list[GraphQLObjectType], SelectionSetNode, bool, frozenset[str]]],
+        spread: frozenset[str],
     ) -> None:
         name = node.name.value
         if at_root:

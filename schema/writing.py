@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from locales import message_of, reader_language
 from policies.writes import require_duty
-from resolvers.clock import today
+from procedure.calendar import today
 from resolvers.errors import InputError
 from resolvers.validation import InputErrors
 from resolvers.writes.common import WriteContext

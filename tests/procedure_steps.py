@@ -34,6 +34,10 @@ CONFIRM = """mutation($input: ConfirmPlacementStartInput!) {
   confirmPlacementStart(input: $input) { placement { id status } errors { field code } } }"""
 END = """mutation($input: ReportPlacementEndInput!) {
   reportPlacementEnd(input: $input) { placement { id status } errors { field code } } }"""
+CREATE_AGREEMENT = """mutation($input: CreateAgreementInput!) {
+  createAgreement(input: $input) { agreement { id code } errors { field code } } }"""
+REGISTER_EMPLOYER = """mutation($input: RegisterEmployerInput!) {
+  registerEmployer(input: $input) { employer { id } errors { field code } } }"""
 STATUS = "query($id: ID!) { node(id: $id) { ... on Worker { status } } }"
 
 
@@ -156,3 +160,47 @@ def status(client, worker: str) -> str:
 def work_permit() -> str:
     """A work permit number no other test uses (they are unique)."""
     return f"YNHK-{next(_serial):08d}"
+
+
+def new_agreement(
+    as_office, yearly_quota: int | None = None, gates: tuple[str, ...] = ("GATE-LAOCAI-HEKOU",)
+) -> str:
+    """A new Lào Cai – Hekou agreement, so a test may suspend it or fill its quota alone."""
+    data = {
+        "code": f"AGR-LC-HK-T{next(_serial)}",
+        "title": "Biên bản hợp tác thử nghiệm",
+        "vietnamesePartyCode": "VN-LC",
+        "chinesePartyCode": "CN-YN-HH-HK",
+        "signedOn": "2024-01-10",
+        "validFrom": "2024-01-10",
+        "yearlyQuota": yearly_quota,
+        "borderGateCodes": list(gates),
+    }
+    result = as_office("lc-home-affairs").data(CREATE_AGREEMENT, {"input": data})["createAgreement"]
+    assert result["errors"] == []
+    return result["agreement"]["code"]
+
+
+def new_employer(as_office, quota: int) -> str:
+    """A new Hekou employer with the approved quota, as the Chinese office registers it."""
+    serial = next(_serial)
+    data = {
+        "nameZh": f"河口测试电子有限公司{serial}",
+        "nameVi": f"Công ty TNHH Điện tử thử nghiệm {serial}",
+        "socialCreditCode": f"91532532MA{serial:08d}",
+        "countyCode": "CN-YN-HH-HK",
+        "address": "云南省红河州河口瑶族自治县河口镇",
+        "sector": "electronics assembly",
+        "contact": "+86 873 342 0000",
+        "approvedQuota": quota,
+    }
+    result = as_office("cn-hekou").data(REGISTER_EMPLOYER, {"input": data})["registerEmployer"]
+    assert result["errors"] == []
+    return result["employer"]["id"]
+
+
+def ready(as_office, province: str = "VN-LC", **registration: Any) -> str:
+    """A new worker, cleared: a clear police clearance and a fit health check."""
+    worker = register(as_office, province, **registration)
+    clear(as_office, worker, province)
+    return worker

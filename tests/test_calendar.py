@@ -16,7 +16,7 @@ from models.database import make_engine, session_factory
 from models.sealing import Keyring, set_keyring
 from policies.grants import OfficeIdentity
 from policies.sessions import scoped_session
-from resolvers.clock import age_on, years_before
+from procedure.calendar import age_on, day_of, years_before
 from resolvers.writes.common import WriteContext
 from resolvers.writes.workers import register_worker
 from tests.policy_expectations import access
@@ -84,3 +84,9 @@ def test_someone_born_on_29_february_comes_of_age_on_1_march_of_a_common_year() 
     born = dt.date(2008, 2, 29)
     assert age_on(born, dt.date(2026, 2, 28)) == 17
     assert age_on(born, dt.date(2026, 3, 1)) == 18
+
+
+def test_a_moment_falls_on_vietnams_date() -> None:
+    """The registry is kept in Vietnam (UTC+7): 20:00 UTC is already the next day there."""
+    assert day_of(dt.datetime(2026, 3, 15, 16, 59, tzinfo=dt.UTC)) == dt.date(2026, 3, 15)
+    assert day_of(dt.datetime(2026, 3, 15, 17, 0, tzinfo=dt.UTC)) == dt.date(2026, 3, 16)

@@ -17,8 +17,6 @@ from tests import procedure_steps as steps
 
 _codes = itertools.count(int(time.time()) % 100_000)
 
-CREATE_AGREEMENT = """mutation($input: CreateAgreementInput!) {
-  createAgreement(input: $input) { agreement { id code } errors { field code } } }"""
 AGREEMENT_STATUS = """mutation($input: UpdateAgreementStatusInput!) {
   updateAgreementStatus(input: $input) { agreement { status } errors { field code } } }"""
 REQUIREMENTS = """query { agreements { id code requirements { clearanceValidMonths healthValidMonths minimumAge
@@ -36,8 +34,6 @@ HISTORY = """query($id: ID!) { node(id: $id) { ... on Worker { status
 OVERRIDES = (
     "query($id: ID!) { node(id: $id) { ... on Placement { overrides { rules reason office { code } } } } }"
 )
-REGISTER_EMPLOYER = """mutation($input: RegisterEmployerInput!) {
-  registerEmployer(input: $input) { employer { id } errors { field code } } }"""
 UPDATE_WORKER = """mutation($input: UpdateWorkerInput!) {
   updateWorker(input: $input) { worker { borderPassNumber } errors { field code } } }"""
 CANCEL = """mutation($input: CancelPlacementInput!) {
@@ -49,48 +45,6 @@ VOID = (
 
 def _codes_of(result: dict) -> set[tuple[str, str]]:
     return {(e["field"], e["code"]) for e in result["errors"]}
-
-
-def _agreement(
-    as_office, yearly_quota: int | None = None, gates: tuple[str, ...] = ("GATE-LAOCAI-HEKOU",)
-) -> str:
-    """A new Lào Cai – Hekou agreement, so a test may suspend it or fill its quota alone."""
-    data = {
-        "code": f"AGR-LC-HK-T{next(_codes)}",
-        "title": "Biên bản hợp tác thử nghiệm",
-        "vietnamesePartyCode": "VN-LC",
-        "chinesePartyCode": "CN-YN-HH-HK",
-        "signedOn": "2024-01-10",
-        "validFrom": "2024-01-10",
-        "yearlyQuota": yearly_quota,
-        "borderGateCodes": list(gates),
-    }
-    result = as_office("lc-home-affairs").data(CREATE_AGREEMENT, {"input": data})["createAgreement"]
-    assert result["errors"] == []
-    return result["agreement"]["code"]
-
-
-def _employer(as_office, quota: int) -> str:
-    serial = next(_codes)
-    data = {
-        "nameZh": f"河口测试电子有限公司{serial}",
-        "nameVi": f"Công ty TNHH Điện tử thử nghiệm {serial}",
-        "socialCreditCode": f"91532532MA{serial:08d}",
-        "countyCode": "CN-YN-HH-HK",
-        "address": "云南省红河州河口瑶族自治县河口镇",
-        "sector": "electronics assembly",
-        "contact": "+86 873 342 0000",
-        "approvedQuota": quota,
-    }
-    result = as_office("cn-hekou").data(REGISTER_EMPLOYER, {"input": data})["registerEmployer"]
-    assert result["errors"] == []
-    return result["employer"]["id"]
-
-
-def _ready(as_office, province: str = "VN-LC", **register) -> str:
-    worker = steps.register(as_office, province, **register)
-    steps.clear(as_office, worker, province)
-    return worker
 
 
 # -- 1. requirements as data ------------------------------------------------------------------
@@ -109,13 +63,13 @@ def test_each_agreement_shows_the_default_requirements_of_the_data_file(as_offic
 
 
 def test_labour_changes_an_agreements_requirements_and_the_rules_follow(as_office) -> None:
-    code = _agreement(as_office)
+    code = steps.new_agreement(as_office)
     labour = as_office("lc-home-affairs")
     agreement, employer = steps.ids(labour, code, "CN-YN-HH-HK")
     changed = labour.data(UPDATE_REQUIREMENTS, {"input": {"agreementId": agreement, "minimumAge": 30}})
     assert changed["updateAgreementRequirements"]["errors"] == []
     assert changed["updateAgreementRequirements"]["agreement"]["requirements"]["minimumAge"] == 30
-    worker = _ready(
+    worker = steps.ready(
         as_office, born=steps.today().replace(year=steps.today().year - 25) - dt.timedelta(days=3)
     )
     result = labour.data(steps.PLACE, {"input": steps.placement_input(worker, agreement, employer)})
@@ -129,7 +83,7 @@ def test_a_requirement_change_starts_a_new_version_and_each_start_is_judged_by_t
     starting before it is judged by the set in force then (minimum age 18), one starting after by
     the new set (30)."""
     labour = as_office("lc-home-affairs")
-    agreement, employer = steps.ids(labour, _agreement(as_office), "CN-YN-HH-HK")
+    agreement, employer = steps.ids(labour, steps.new_agreement(as_office), "CN-YN-HH-HK")
     since = steps.today() - dt.timedelta(days=3)
     changed = labour.data(
         UPDATE_VERSION,
@@ -142,7 +96,7 @@ def test_a_requirement_change_starts_a_new_version_and_each_start_is_judged_by_t
         "validFrom": since.isoformat(),
         "validTo": None,
     }
-    worker = _ready(
+    worker = steps.ready(
         as_office, born=steps.today().replace(year=steps.today().year - 25) - dt.timedelta(days=3)
     )
     today = steps.placement_input(worker, agreement, employer)
@@ -155,7 +109,7 @@ def test_a_requirement_change_starts_a_new_version_and_each_start_is_judged_by_t
 
 def test_a_new_requirement_version_must_start_after_the_current_one_and_not_in_the_future(as_office) -> None:
     labour = as_office("lc-home-affairs")
-    agreement, _ = steps.ids(labour, _agreement(as_office), "CN-YN-HH-HK")
+    agreement, _ = steps.ids(labour, steps.new_agreement(as_office), "CN-YN-HH-HK")
     first = {"agreementId": agreement, "minimumAge": 21, "validFrom": steps.days_ago(10)}
     assert labour.data(UPDATE_VERSION, {"input": first})["updateAgreementRequirements"]["errors"] == []
     for valid_from in (
@@ -185,23 +139,23 @@ def test_a_placement_needs_a_current_clear_clearance_and_a_fit_health_check(as_o
 
 def test_a_worker_under_the_minimum_age_on_the_start_date_is_refused(as_office) -> None:
     seventeen = steps.today().replace(year=steps.today().year - 17) - dt.timedelta(days=30)
-    worker = _ready(as_office, born=seventeen)
+    worker = steps.ready(as_office, born=seventeen)
     assert _codes_of(steps.place(as_office, worker)) == {("workerId", "UNDERAGE")}
 
 
 def test_a_suspended_worker_is_ineligible_and_a_second_open_placement_is_refused(as_office) -> None:
     labour = as_office("lc-home-affairs")
-    worker = _ready(as_office)
+    worker = steps.ready(as_office)
     assert steps.place(as_office, worker)["errors"] == []
     assert _codes_of(steps.place(as_office, worker)) == {("workerId", "ALREADY_PLACED")}
-    suspended = _ready(as_office)
+    suspended = steps.ready(as_office)
     change = {"workerId": suspended, "status": "SUSPENDED", "reason": "Đang bị điều tra"}
     assert labour.data(CHANGE_STATUS, {"input": change})["changeWorkerStatus"]["errors"] == []
     assert _codes_of(steps.place(as_office, suspended)) == {("workerId", "INELIGIBLE_STATUS")}
 
 
 def test_an_employer_outside_the_agreements_chinese_party_is_refused(as_office) -> None:
-    worker = _ready(as_office, "VN-HG")
+    worker = steps.ready(as_office, "VN-HG")
     labour = as_office("tq-home-affairs")
     agreement, _ = steps.ids(labour, "AGR-HG-WS", "CN-YN-WS-MLP")
     _, baise_employer = steps.ids(labour, "AGR-HG-BS", "CN-GX-BS-NP")
@@ -210,10 +164,10 @@ def test_an_employer_outside_the_agreements_chinese_party_is_refused(as_office) 
 
 
 def test_an_agreement_not_in_force_is_refused(as_office) -> None:
-    code = _agreement(as_office)
+    code = steps.new_agreement(as_office)
     labour = as_office("lc-home-affairs")
     agreement, employer = steps.ids(labour, code, "CN-YN-HH-HK")
-    worker = _ready(as_office)
+    worker = steps.ready(as_office)
     before = labour.data(
         steps.PLACE, {"input": steps.placement_input(worker, agreement, employer, startDate="2023-12-01")}
     )
@@ -227,12 +181,14 @@ def test_quotas_and_the_minimum_wage_are_enforced_and_quotas_can_be_overridden_w
     as_office,
 ) -> None:
     labour = as_office("lc-home-affairs")
-    code = _agreement(as_office, yearly_quota=1)
+    code = steps.new_agreement(as_office, yearly_quota=1)
     agreement, _ = steps.ids(labour, code, "CN-YN-HH-HK")
-    employer = _employer(as_office, quota=1)
-    first = labour.data(steps.PLACE, {"input": steps.placement_input(_ready(as_office), agreement, employer)})
+    employer = steps.new_employer(as_office, quota=1)
+    first = labour.data(
+        steps.PLACE, {"input": steps.placement_input(steps.ready(as_office), agreement, employer)}
+    )
     assert first["createPlacement"]["errors"] == []
-    second_worker = _ready(as_office)
+    second_worker = steps.ready(as_office)
     second = labour.data(
         steps.PLACE, {"input": steps.placement_input(second_worker, agreement, employer, monthlyWageCny="1")}
     )
@@ -287,12 +243,12 @@ def test_a_start_is_confirmed_only_while_the_agreement_is_in_force_and_with_a_un
     as_office,
 ) -> None:
     labour = as_office("lc-home-affairs")
-    code = _agreement(as_office)
+    code = steps.new_agreement(as_office)
     agreement, employer = steps.ids(labour, code, "CN-YN-HH-HK")
     placements = [
-        labour.data(steps.PLACE, {"input": steps.placement_input(_ready(as_office), agreement, employer)})[
-            "createPlacement"
-        ]["placement"]["id"]
+        labour.data(
+            steps.PLACE, {"input": steps.placement_input(steps.ready(as_office), agreement, employer)}
+        )["createPlacement"]["placement"]["id"]
         for _ in range(2)
     ]
     permit = steps.work_permit()
@@ -315,7 +271,7 @@ def test_a_start_is_confirmed_only_while_the_agreement_is_in_force_and_with_a_un
 
 
 def test_an_exit_needs_a_placement_at_a_gate_of_its_agreement_and_crossings_alternate(as_office) -> None:
-    worker = _ready(as_office)
+    worker = steps.ready(as_office)
     assert _codes_of(steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")) == {
         ("workerId", "NO_PLACEMENT")
     }
@@ -401,12 +357,12 @@ def test_the_lifecycle_follows_the_events_from_registration_to_return(as_office)
 
 def test_a_negative_clearance_takes_cleared_back_and_absconding_is_recorded(as_office) -> None:
     labour = as_office("lc-home-affairs")
-    worker = _ready(as_office)
+    worker = steps.ready(as_office)
     as_office("lc-police").data(
         steps.CLEARANCE, {"input": {"workerId": worker, "issuedOn": steps.days_ago(1), "result": "NOT_CLEAR"}}
     )
     assert steps.status(labour, worker) == "REGISTERED"
-    runaway = _ready(as_office)
+    runaway = steps.ready(as_office)
     placement = steps.place(as_office, runaway)["placement"]["id"]
     steps.cross(as_office, "lc-border-guard", runaway, "EXIT_VIETNAM", minutes_ago=60)
     hekou = as_office("cn-hekou")
@@ -450,8 +406,8 @@ def test_manual_status_changes_follow_the_table_and_keep_their_reason(
 def test_the_gate_office_records_crossings_of_workers_from_another_province_placed_through_its_gate(
     as_office,
 ) -> None:
-    code = _agreement(as_office, gates=("GATE-THANHTHUY-TIANBAO",))  # a Hà Giang gate
-    worker = _ready(as_office)  # a Lào Cai worker
+    code = steps.new_agreement(as_office, gates=("GATE-THANHTHUY-TIANBAO",))  # a Hà Giang gate
+    worker = steps.ready(as_office)  # a Lào Cai worker
     guard = as_office("hg-border-guard")
     before = steps.cross(as_office, "hg-border-guard", worker, "EXIT_VIETNAM", gate="GATE-THANHTHUY-TIANBAO")
     assert _codes_of(before) == {("workerId", "NOT_FOUND")}

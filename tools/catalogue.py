@@ -36,12 +36,13 @@ PACKAGES = (
     "ledger",
     "locales",
     "planner",
+    "procedure",
 )
 KEYWORDS = {
     "N_": None,
     "InputError": (2,),
     "fail": (2,),
-    "BrokenRule": (3,),  # resolvers.writes.lifecycle.BrokenRule(rule, field, message, code)
+    "BrokenRule": (3,),  # procedure.rules.BrokenRule(rule, field, message, code)
     "pattern": (4,),
     "Refusal": (2,),
     "PurposeRefused": None,

@@ -23,8 +23,8 @@ from imports.workers import DUTY, IMPORT_PURPOSE, ImportOutcome, import_workers
 from ledger.entries import request_hash
 from ledger.recorder import DisclosureRecorder
 from locales import N_, negotiate, reader_language
+from procedure.calendar import today
 from reports.documents import FORMATS, REPORT_PURPOSE, XLSX_TYPE
-from resolvers.clock import today
 from resolvers.errors import InputError
 from resolvers.reports import yearly_figures
 from service.operations import Operation

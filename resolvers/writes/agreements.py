@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import select
 
 from models import Agreement, AgreementStatus, BorderGate, Country, TalksMinutes
@@ -11,9 +9,10 @@ from procedure import first_version
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find, find_unit, require_in_scope, set_status
+from resolvers.writes.inputs import AddTalksMinutesData, CreateAgreementData, UpdateAgreementStatusData
 
 
-def create_agreement(w: WriteContext, data: Any) -> Agreement:
+def create_agreement(w: WriteContext, data: CreateAgreementData) -> Agreement:
     session = w.session
     checks = Checks()
     code = checks.pattern(
@@ -68,11 +67,11 @@ def create_agreement(w: WriteContext, data: Any) -> Agreement:
     return agreement
 
 
-def update_agreement_status(w: WriteContext, data: Any) -> Agreement:
+def update_agreement_status(w: WriteContext, data: UpdateAgreementStatusData) -> Agreement:
     return set_status(w.session, Agreement, "agreementId", data.agreement_id, "Agreement", data.status)
 
 
-def add_talks_minutes(w: WriteContext, data: Any) -> TalksMinutes:
+def add_talks_minutes(w: WriteContext, data: AddTalksMinutesData) -> TalksMinutes:
     session = w.session
     checks = Checks()
     agreement = find(session, Agreement, "agreementId", data.agreement_id, "Agreement")

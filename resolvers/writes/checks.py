@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from models import ClearanceResult, HealthCheck, HealthResult, PoliceClearance, Worker
 from models.sealing import keyring
@@ -11,10 +10,11 @@ from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find
+from resolvers.writes.inputs import RecordHealthCheckData, RecordPoliceClearanceData, WorkerCheckData
 
 
 def _worker_day_notes(
-    w: WriteContext, data: Any, day_field: str, day: dt.date
+    w: WriteContext, data: WorkerCheckData, day_field: str, day: dt.date
 ) -> tuple[Worker, dt.date, str | None]:
     """The worker, the day (not in the future, not before the worker's birth) and the notes."""
     checks = Checks()
@@ -32,7 +32,7 @@ def _worker_day_notes(
     return worker, when, notes
 
 
-def record_health_check(w: WriteContext, data: Any) -> HealthCheck:
+def record_health_check(w: WriteContext, data: RecordHealthCheckData) -> HealthCheck:
     worker, checked_on, notes = _worker_day_notes(w, data, "checkedOn", data.checked_on)
     check = HealthCheck(
         worker_id=worker.id,
@@ -48,7 +48,7 @@ def record_health_check(w: WriteContext, data: Any) -> HealthCheck:
     return check
 
 
-def record_police_clearance(w: WriteContext, data: Any) -> PoliceClearance:
+def record_police_clearance(w: WriteContext, data: RecordPoliceClearanceData) -> PoliceClearance:
     worker, issued_on, notes = _worker_day_notes(w, data, "issuedOn", data.issued_on)
     clearance = PoliceClearance(
         worker_id=worker.id,

@@ -12,6 +12,7 @@ from models import Country, Employer, UnitLevel
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find, find_unit, require_in_scope
+from resolvers.writes.inputs import RegisterEmployerData, UpdateEmployerData
 
 CREDIT_CODE = r"[0-9A-HJ-NPQRTUWXY]{18}"  # GB 32100-2015: digits and capitals without I, O, S, V, Z
 QUOTA_DUTY = "setEmployerQuota"
@@ -45,7 +46,7 @@ def _county(w: WriteContext, checks: Checks, code: str) -> int | None:
     return unit.id
 
 
-def register_employer(w: WriteContext, data: Any) -> Employer:
+def register_employer(w: WriteContext, data: RegisterEmployerData) -> Employer:
     checks = Checks()
     values: dict[str, Any] = {
         attr: checks.text(field, getattr(data, attr), max_len=n) for field, attr, n in TEXTS
@@ -61,7 +62,7 @@ def register_employer(w: WriteContext, data: Any) -> Employer:
         if taken.first() is not None:
             checks.fail("socialCreditCode", "is already registered", "DUPLICATE")
     county = _county(w, checks, data.county_code)
-    quota = _quota(w, checks, getattr(data, "approved_quota", None))
+    quota = _quota(w, checks, data.approved_quota)
     checks.done()
     employer = Employer(social_credit_code=code, county_id=county, approved_quota=quota or 0, **values)
     w.session.add(employer)
@@ -69,7 +70,7 @@ def register_employer(w: WriteContext, data: Any) -> Employer:
     return employer
 
 
-def update_employer(w: WriteContext, data: Any) -> Employer:
+def update_employer(w: WriteContext, data: UpdateEmployerData) -> Employer:
     checks = Checks()
     employer = find(w.session, Employer, "employerId", data.employer_id, "Employer")
     reason = checks.text("reason", data.reason, max_len=2000)
@@ -77,7 +78,7 @@ def update_employer(w: WriteContext, data: Any) -> Employer:
     for field, attr, n in TEXTS:
         if getattr(data, attr) is not None:
             changed[attr] = checks.text(field, getattr(data, attr), max_len=n)
-    quota = _quota(w, checks, getattr(data, "approved_quota", None))
+    quota = _quota(w, checks, data.approved_quota)
     if quota is not None:
         changed["approved_quota"] = quota
     if not changed:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from models import Incident, IncidentKind, IncidentStatus, Placement, Worker
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find
+from resolvers.writes.inputs import ReportIncidentData, UpdateIncidentData
 
 
-def report_incident(w: WriteContext, data: Any) -> Incident:
+def report_incident(w: WriteContext, data: ReportIncidentData) -> Incident:
     session, grant = w.session, w.grant
     checks = Checks()
     occurred_on = checks.date("occurredOn", data.occurred_on)
@@ -41,7 +40,7 @@ def report_incident(w: WriteContext, data: Any) -> Incident:
     return incident
 
 
-def update_incident(w: WriteContext, data: Any) -> Incident:
+def update_incident(w: WriteContext, data: UpdateIncidentData) -> Incident:
     session = w.session
     checks = Checks()
     incident = find(session, Incident, "incidentId", data.incident_id, "Incident")

@@ -8,92 +8,18 @@ change along the table in `procedure/transitions.csv`, with a reason.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-from typing import Any
-
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from models import (
-    ClearanceResult,
-    Crossing,
-    Direction,
-    HealthCheck,
-    HealthResult,
-    PoliceClearance,
-    StatusChange,
-    Worker,
-    WorkerStatus,
-)
-from procedure import Requirements, default_requirements, manual_transitions
-from resolvers.clock import months_before
-from resolvers.errors import InputError
+from models import Crossing, Direction, StatusChange, Worker, WorkerStatus
+from procedure import default_requirements, manual_transitions
+from procedure.rules import prerequisites
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find
+from resolvers.writes.facts import latest_checks
+from resolvers.writes.inputs import ChangeWorkerStatusData
 
 # Statuses the readiness of the checks decides; the others only an event or a person changes.
 BEFORE_DEPARTURE = (WorkerStatus.REGISTERED, WorkerStatus.CLEARED)
-
-
-@dataclass(frozen=True)
-class BrokenRule:
-    """A rule a write breaks: the rule's name (for overrides), the input field, the message and code."""
-
-    rule: str
-    field: str
-    message: str
-    code: str
-    params: tuple[tuple[str, Any], ...] = ()
-
-    def error(self) -> InputError:
-        return InputError(self.field, self.message, self.code, **dict(self.params))
-
-
-def _latest(session: Session, model: Any, day_column: Any, worker_id: int, on: dt.date) -> Any:
-    """The newest record of the worker not voided and not dated after `on`."""
-    return session.scalar(
-        select(model)
-        .where(model.worker_id == worker_id, model.voided_at.is_(None), day_column <= on)
-        .order_by(day_column.desc(), model.id.desc())
-        .limit(1)
-    )
-
-
-def missing_prerequisites(
-    session: Session, worker: Worker, on: dt.date, req: Requirements
-) -> list[BrokenRule]:
-    """What the worker lacks on `on`: a CLEAR clearance and a FIT health check recent enough."""
-    refusals = []
-    clearance = _latest(session, PoliceClearance, PoliceClearance.issued_on, worker.id, on)
-    if clearance is None or clearance.result != ClearanceResult.CLEAR:
-        refusals.append(
-            BrokenRule("clearance", "workerId", "has no clear police clearance", "PREREQUISITE_MISSING")
-        )
-    elif clearance.issued_on < months_before(on, req.clearance_valid_months):
-        refusals.append(
-            BrokenRule(
-                "clearance-age",
-                "workerId",
-                "the police clearance is older than {months} months",
-                "PREREQUISITE_MISSING",
-                (("months", req.clearance_valid_months),),
-            )
-        )
-    check = _latest(session, HealthCheck, HealthCheck.checked_on, worker.id, on)
-    if check is None or check.result != HealthResult.FIT:
-        refusals.append(BrokenRule("health", "workerId", "has no fit health check", "PREREQUISITE_MISSING"))
-    elif check.checked_on < months_before(on, req.health_valid_months):
-        refusals.append(
-            BrokenRule(
-                "health-age",
-                "workerId",
-                "the health check is older than {months} months",
-                "PREREQUISITE_MISSING",
-                (("months", req.health_valid_months),),
-            )
-        )
-    return refusals
 
 
 def move(
@@ -132,7 +58,8 @@ def checks_changed(w: WriteContext, worker: Worker, cause: str) -> None:
     """After a clearance or health check is recorded or voided: CLEARED if both are current, else back."""
     if worker.status not in BEFORE_DEPARTURE:
         return
-    ready = not missing_prerequisites(w.session, worker, w.today, default_requirements())
+    clearance, health = latest_checks(w.session, worker.id, w.today)
+    ready = not prerequisites(clearance, health, w.today, default_requirements())
     move(w, worker, WorkerStatus.CLEARED if ready else WorkerStatus.REGISTERED, cause)
 
 
@@ -159,7 +86,7 @@ def crossing_voided(w: WriteContext, worker: Worker, cause: str) -> None:
         move(w, worker, WorkerStatus.DEPLOYED, cause)
 
 
-def change_worker_status(w: WriteContext, data: Any) -> Worker:
+def change_worker_status(w: WriteContext, data: ChangeWorkerStatusData) -> Worker:
     """A manual change: only along the table of transitions, always with a reason."""
     checks = Checks()
     worker = find(w.session, Worker, "workerId", data.worker_id, "Worker")

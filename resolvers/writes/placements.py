@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
 
 from locales import N_
 from models import (
@@ -17,151 +16,42 @@ from models import (
     Placement,
     PlacementStatus,
     ProcedureOverride,
-    UnitClosure,
     Worker,
     WorkerStatus,
 )
-from procedure import Requirements
-from resolvers.clock import age_on
+from procedure.rules import ALREADY_PLACED, BrokenRule, placement_rules, valid_on
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find, require_in_scope
-from resolvers.writes.lifecycle import BrokenRule
-from resolvers.writes.requirements import requirements_for
+from resolvers.writes.facts import count_placements, placement_facts
+from resolvers.writes.inputs import (
+    CancelPlacementData,
+    ConfirmPlacementStartData,
+    CreatePlacementData,
+    OverrideData,
+    ReportPlacementEndData,
+)
 
 ENDINGS = {PlacementStatus.COMPLETED, PlacementStatus.TERMINATED, PlacementStatus.ABSCONDED}
-OPEN = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
-INELIGIBLE = (WorkerStatus.SUSPENDED, WorkerStatus.ABSCONDED, WorkerStatus.DEPLOYED)
 MIN_OVERRIDE_REASON = 20
 
 P = Placement.__table__
 
 
-def in_force(agreement: Agreement, day: dt.date) -> bool:
-    return (
-        agreement.status == AgreementStatus.ACTIVE
-        and agreement.valid_from <= day
-        and (agreement.valid_to is None or day <= agreement.valid_to)
+def _in_force(agreement: Agreement, day: dt.date) -> bool:
+    """Active, and valid on `day`: what a placement's start needs of its agreement when confirmed."""
+    return agreement.status == AgreementStatus.ACTIVE and valid_on(
+        agreement.valid_from, agreement.valid_to, day
     )
-
-
-def _count(session: Session, *where: Any) -> int:
-    """Counted over the whole registry, past the caller's row scope: a quota is everyone's."""
-    return session.connection().execute(select(func.count()).select_from(P).where(*where)).scalar_one()
-
-
-def _placement_refusals(
-    session: Session, worker: Worker, employer: Employer, agreement: Agreement, start: dt.date, wage: Any
-) -> list[BrokenRule]:
-    req: Requirements = requirements_for(session, agreement.id, start)
-    refusals = lifecycle.missing_prerequisites(session, worker, start, req)
-    if age_on(worker.date_of_birth, start) < req.minimum_age:
-        refusals.append(
-            BrokenRule(
-                "minimum-age",
-                "workerId",
-                "must be at least {age} years old on the start date",
-                "UNDERAGE",
-                (("age", req.minimum_age),),
-            )
-        )
-    if worker.status in INELIGIBLE:
-        refusals.append(
-            BrokenRule(
-                "status",
-                "workerId",
-                "a worker who is {status} cannot be placed",
-                "INELIGIBLE_STATUS",
-                (("status", worker.status.value),),
-            )
-        )
-    if _count(session, P.c.worker_id == worker.id, P.c.status.in_([s.value for s in OPEN])):
-        refusals.append(
-            BrokenRule(
-                "one-open-placement",
-                "workerId",
-                "already has a planned or active placement",
-                "ALREADY_PLACED",
-            )
-        )
-    inside = session.connection().execute(
-        select(UnitClosure.descendant_id).where(
-            UnitClosure.ancestor_id == agreement.cn_unit_id, UnitClosure.descendant_id == employer.county_id
-        )
-    )
-    if inside.first() is None:
-        refusals.append(
-            BrokenRule(
-                "employer-in-agreement",
-                "employerId",
-                "the employer is not inside the agreement's Chinese party",
-                "OUTSIDE_AGREEMENT",
-            )
-        )
-    if agreement.status != AgreementStatus.ACTIVE:
-        refusals.append(
-            BrokenRule(
-                "agreement-in-force",
-                "agreementId",
-                "the agreement is {status}",
-                "AGREEMENT_NOT_IN_FORCE",
-                (("status", agreement.status.value),),
-            )
-        )
-    elif not in_force(agreement, start):
-        refusals.append(
-            BrokenRule(
-                "agreement-in-force",
-                "startDate",
-                "the start is outside the agreement's validity",
-                "AGREEMENT_NOT_IN_FORCE",
-            )
-        )
-    if _count(session, P.c.employer_id == employer.id, P.c.status.in_([s.value for s in OPEN])) >= (
-        employer.approved_quota
-    ):
-        refusals.append(
-            BrokenRule(
-                "employer-quota",
-                "employerId",
-                "the employer's approved quota of {quota} open placements is reached",
-                "QUOTA_EXCEEDED",
-                (("quota", employer.approved_quota),),
-            )
-        )
-    if agreement.yearly_quota is not None:
-        year = and_(
-            P.c.start_date >= dt.date(start.year, 1, 1), P.c.start_date <= dt.date(start.year, 12, 31)
-        )
-        started = _count(
-            session, P.c.agreement_id == agreement.id, year, P.c.status != PlacementStatus.CANCELLED.value
-        )
-        if started >= agreement.yearly_quota:
-            refusals.append(
-                BrokenRule(
-                    "agreement-quota",
-                    "agreementId",
-                    "the agreement's quota of {quota} placements starting in {year} is reached",
-                    "QUOTA_EXCEEDED",
-                    (("quota", agreement.yearly_quota), ("year", start.year)),
-                )
-            )
-    if wage is not None and wage < req.minimum_monthly_wage_cny:
-        refusals.append(
-            BrokenRule(
-                "minimum-wage",
-                "monthlyWageCny",
-                "must be at least the agreement's minimum of {minimum} CNY",
-                "BELOW_MINIMUM_WAGE",
-                (("minimum", str(req.minimum_monthly_wage_cny)),),
-            )
-        )
-    return refusals
 
 
 def _overridden(
-    w: WriteContext, checks: Checks, override: Any, refusals: list[BrokenRule], overridable: frozenset[str]
+    w: WriteContext,
+    checks: Checks,
+    override: OverrideData | None,
+    refusals: list[BrokenRule],
+    overridable: frozenset[str],
 ) -> list[BrokenRule]:
     """The refusals an override lifts: all of them, if every one is overridable and the reason is given."""
     if override is None or not refusals:
@@ -180,7 +70,7 @@ def _overridden(
     return refusals
 
 
-def create_placement(w: WriteContext, data: Any) -> Placement:
+def create_placement(w: WriteContext, data: CreatePlacementData) -> Placement:
     session = w.session
     checks = Checks()
     job = checks.text("job", data.job)
@@ -197,15 +87,14 @@ def create_placement(w: WriteContext, data: Any) -> Placement:
         except InputError as exc:
             checks.errors.append(exc)
     worker, employer, agreement = found.get("Worker"), found.get("Employer"), found.get("Agreement")
+    override = data.override
     refusals: list[BrokenRule] = []
     lifted: list[BrokenRule] = []
     if worker is not None and employer is not None and agreement is not None and start is not None:
-        refusals = _placement_refusals(session, worker, employer, agreement, start, wage)
-        override = getattr(data, "override", None)
-        lifted = _overridden(
-            w, checks, override, refusals, requirements_for(session, agreement.id, start).overridable
-        )
-    checks.errors.extend(r.error() for r in refusals if r not in lifted)
+        facts = placement_facts(session, worker, employer, agreement, start, wage)
+        refusals = placement_rules(facts)
+        lifted = _overridden(w, checks, override, refusals, facts.requirements.overridable)
+    checks.refuse(r for r in refusals if r not in lifted)
     checks.done()
     if worker is None or employer is None or agreement is None:  # each came with an error above
         raise InputError("workerId", "could not be read", "INVALID")
@@ -219,12 +108,19 @@ def create_placement(w: WriteContext, data: Any) -> Placement:
         status=PlacementStatus.PLANNED,
     )
     session.add(placement)
+    try:
+        session.flush()
+    except IntegrityError as exc:  # the worker's open placement, should a rule have let it pass
+        if "uq_placements_open_worker" not in str(exc.orig) and "placements.worker_id" not in str(exc.orig):
+            raise
+        checks.refuse([ALREADY_PLACED])
+        checks.done()
     require_in_scope(session, placement, "workerId")
-    if lifted:
+    if lifted and override is not None:  # an override lifts nothing without one
         record = ProcedureOverride(
             placement_id=placement.id,
             rules=",".join(sorted({r.rule for r in lifted})),
-            reason=data.override.reason.strip(),
+            reason=override.reason.strip(),
             office_id=w.grant.office.id,
         )
         session.add(record)
@@ -247,7 +143,7 @@ def _must_be(checks: Checks, placement: Placement, expected: PlacementStatus) ->
         checks.fail("placementId", _NOT_IN_STATE[expected], "INVALID_STATE", status=placement.status.value)
 
 
-def confirm_placement_start(w: WriteContext, data: Any) -> Placement:
+def confirm_placement_start(w: WriteContext, data: ConfirmPlacementStartData) -> Placement:
     session = w.session
     checks = Checks()
     placement = find(session, Placement, "placementId", data.placement_id, "Placement")
@@ -257,11 +153,11 @@ def confirm_placement_start(w: WriteContext, data: Any) -> Placement:
     start = checks.date("startDate", data.start_date) if data.start_date else placement.start_date
     _must_be(checks, placement, PlacementStatus.PLANNED)
     agreement = session.get(Agreement, placement.agreement_id)
-    if agreement is not None and start is not None and not in_force(agreement, start):
+    if agreement is not None and start is not None and not _in_force(agreement, start):
         checks.fail(
             "placementId", "the agreement is not in force on the start date", "AGREEMENT_NOT_IN_FORCE"
         )
-    if permit and _count(session, P.c.work_permit_number == permit, P.c.id != placement.id):
+    if permit and count_placements(session, P.c.work_permit_number == permit, P.c.id != placement.id):
         checks.fail("workPermitNumber", "is already used", "DUPLICATE")
     checks.done()
     placement.status = PlacementStatus.ACTIVE
@@ -271,7 +167,7 @@ def confirm_placement_start(w: WriteContext, data: Any) -> Placement:
     return placement
 
 
-def report_placement_end(w: WriteContext, data: Any) -> Placement:
+def report_placement_end(w: WriteContext, data: ReportPlacementEndData) -> Placement:
     session = w.session
     checks = Checks()
     placement = find(session, Placement, "placementId", data.placement_id, "Placement")
@@ -292,7 +188,7 @@ def report_placement_end(w: WriteContext, data: Any) -> Placement:
     return placement
 
 
-def cancel_placement(w: WriteContext, data: Any) -> Placement:
+def cancel_placement(w: WriteContext, data: CancelPlacementData) -> Placement:
     """A planned placement that will not happen; kept, with the reason, as CANCELLED."""
     checks = Checks()
     placement = find(w.session, Placement, "placementId", data.placement_id, "Placement")

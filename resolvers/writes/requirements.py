@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from models import Agreement, AgreementRequirements
-from procedure import RULES, Requirements, default_requirements, first_version
+from procedure import RULES, first_version
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find
+from resolvers.writes.inputs import UpdateAgreementRequirementsData
 
 RULE_COLUMNS = (
     "clearance_valid_months",
@@ -24,35 +24,7 @@ RULE_COLUMNS = (
 )
 
 
-def version_in_force(session: Session, agreement_id: int, day: dt.date) -> AgreementRequirements | None:
-    versions = AgreementRequirements
-    return session.scalar(
-        select(versions)
-        .where(
-            versions.agreement_id == agreement_id,
-            versions.valid_from <= day,
-            or_(versions.valid_to.is_(None), versions.valid_to >= day),
-        )
-        .order_by(versions.valid_from.desc())
-        .limit(1)
-    )
-
-
-def requirements_for(session: Session, agreement_id: int, day: dt.date) -> Requirements:
-    """The rules in force on `day`; before an agreement's first version, the data file's defaults."""
-    row = version_in_force(session, agreement_id, day)
-    if row is None:
-        return default_requirements()
-    return Requirements(
-        clearance_valid_months=row.clearance_valid_months,
-        health_valid_months=row.health_valid_months,
-        minimum_age=row.minimum_age,
-        minimum_monthly_wage_cny=row.minimum_monthly_wage_cny,
-        overridable=frozenset(r for r in row.overridable.split(",") if r),
-    )
-
-
-def update_agreement_requirements(w: WriteContext, data: Any) -> Agreement:
+def update_agreement_requirements(w: WriteContext, data: UpdateAgreementRequirementsData) -> Agreement:
     """Labour changes an agreement's rules from a date (today unless given); fields left out keep the
     value of the version in force then. The current version closes the day before."""
     session = w.session

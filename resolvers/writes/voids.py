@@ -11,6 +11,7 @@ from resolvers.opaque import InvalidIdError, decode_id
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find
+from resolvers.writes.inputs import VoidRecordData
 
 # Each kind of record, and the duty whose holders record it: only they may void one.
 VOIDABLE: dict[str, tuple[Any, str]] = {
@@ -20,7 +21,7 @@ VOIDABLE: dict[str, tuple[Any, str]] = {
 }
 
 
-def void_record(w: WriteContext, data: Any) -> Any:
+def void_record(w: WriteContext, data: VoidRecordData) -> Crossing | HealthCheck | PoliceClearance:
     checks = Checks()
     reason = checks.text("reason", data.reason, max_len=2000)
     try:

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 
 from models import AdminUnit, Country, Sex, UnitLevel, Worker, WorkerStatus
 from models.sealing import keyring
-from resolvers.clock import years_before
+from procedure.calendar import years_before
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find, find_unit, require_in_scope
 from resolvers.writes.identity import check_national_id, check_unique, flush_numbers
+from resolvers.writes.inputs import RegisterWorkerData, UpdateWorkerData
 
 BORDER_PASS = (r"[A-Z0-9]{6,12}", "must be 6-12 letters or digits")
 PASSPORT = (r"[A-Z][0-9]{7,8}", "must be a letter and 7-8 digits")
@@ -37,7 +38,7 @@ def in_force(unit: AdminUnit, day: dt.date) -> bool:
     return unit.valid_from <= day and (unit.valid_to is None or day <= unit.valid_to)
 
 
-def register_worker(w: WriteContext, data: Any) -> Worker:
+def register_worker(w: WriteContext, data: RegisterWorkerData) -> Worker:
     session, today = w.session, w.today
     checks = Checks()
     full_name = checks.text("fullName", data.full_name)
@@ -104,7 +105,7 @@ def register_worker(w: WriteContext, data: Any) -> Worker:
     return worker
 
 
-def update_worker(w: WriteContext, data: Any) -> Worker:
+def update_worker(w: WriteContext, data: UpdateWorkerData) -> Worker:
     """A correction: the fields given replace the record's, with a reason kept beside them.
 
     An empty string removes an optional number (a lost border pass); a field left out is unchanged.

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 WorkerRef = Annotated["Worker", strawberry.lazy("schema.types.workers")]
 
 
-async def _worker(info: Info, worker_id: int):
+async def _worker(info: Info, worker_id: int) -> "Worker | None":
     from schema.types.workers import Worker
 
     row = await info.context.loaders.by_id(models.Worker).load(worker_id)

@@ -6,6 +6,7 @@ from typing import Any
 import strawberry
 from strawberry.types.base import get_object_definition
 
+import models
 from models import AdminUnit
 from resolvers.opaque import encode_id
 from schema.types.enums import Country, Side, UnitLevel
@@ -66,5 +67,5 @@ class Office:
     side: Side
 
 
-def office_of(row) -> Office | None:
+def office_of(row: models.Office | None) -> Office | None:
     return Office(code=row.code, name=row.name, side=row.side) if row is not None else None

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+VIETNAM = dt.timezone(dt.timedelta(hours=7))  # where the registry is kept; no daylight saving
+
 
 def today() -> dt.date:
-    """The registry's date: Vietnam's, where the registry is kept (UTC+7, no daylight saving)."""
-    return dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date()
+    """The registry's date: Vietnam's."""
+    return dt.datetime.now(VIETNAM).date()
+
+
+def day_of(moment: dt.datetime) -> dt.date:
+    """The registry's date at a moment (time-zone aware): a crossing at 23:30 UTC is on the next
+    day in Vietnam, the day a placement starting then begins."""
+    return moment.astimezone(VIETNAM).date()
 
 
 def years_before(day: dt.date, years: int) -> dt.date:

@@ -1,0 +1,174 @@
+"""The facts a write's step is judged on, read from the database for `procedure.rules`.
+
+The rules are pure; this module only reads: the requirement set in force, the worker's latest
+checks, the counts that hold each limit, the agreement's party and gates, the worker's last
+crossing. A count that holds a limit is taken over the whole registry, past the caller's row
+scope: a quota is everyone's.
+
+Before counting, a write holds the rows that own the limits (the worker, the employer, the
+agreement) until it commits, so two requests racing for one limit count one after the other:
+`SELECT … FOR NO KEY UPDATE` on PostgreSQL (at READ COMMITTED the count that follows the wait sees
+the other's row). SQLite renders no lock clause: there a write already holds the database's write
+lock from its first statement (BEGIN IMMEDIATE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from models import (
+    Agreement,
+    AgreementRequirements,
+    BorderGate,
+    ClearanceResult,
+    Crossing,
+    Direction,
+    Employer,
+    HealthCheck,
+    HealthResult,
+    Placement,
+    PlacementStatus,
+    PoliceClearance,
+    UnitClosure,
+    Worker,
+    agreement_gates,
+)
+from procedure import Requirements
+from procedure.calendar import age_on
+from procedure.rules import Check, CrossingFacts, PlacementFacts, requirements_in_force
+
+OPEN = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
+
+P = Placement.__table__
+
+
+def count_placements(session: Session, *where: Any) -> int:
+    """Counted over the whole registry, past the caller's row scope."""
+    return session.connection().execute(select(func.count()).select_from(P).where(*where)).scalar_one()
+
+
+def _hold(session: Session, model: type[Worker | Employer | Agreement], row_id: int) -> None:
+    """Locks the row until the transaction ends; a request holding it makes this one wait."""
+    table = model.__table__
+    session.connection().execute(
+        select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True)
+    )
+
+
+def requirements_for(session: Session, agreement_id: int, day: dt.date) -> Requirements:
+    """The agreement's requirement set in force on `day` (`procedure.rules` chooses the version)."""
+    versions = session.scalars(
+        select(AgreementRequirements).where(AgreementRequirements.agreement_id == agreement_id)
+    )
+    return requirements_in_force(versions, day)
+
+
+def _latest(session: Session, model: Any, day_column: Any, worker_id: int, on: dt.date) -> Any:
+    """The newest record of the worker not voided and not dated after `on`."""
+    return session.scalar(
+        select(model)
+        .where(model.worker_id == worker_id, model.voided_at.is_(None), day_column <= on)
+        .order_by(day_column.desc(), model.id.desc())
+        .limit(1)
+    )
+
+
+def latest_checks(session: Session, worker_id: int, on: dt.date) -> tuple[Check | None, Check | None]:
+    """The worker's latest police clearance and health check on `on`."""
+    clearance = _latest(session, PoliceClearance, PoliceClearance.issued_on, worker_id, on)
+    health = _latest(session, HealthCheck, HealthCheck.checked_on, worker_id, on)
+    return (
+        None if clearance is None else Check(clearance.issued_on, clearance.result == ClearanceResult.CLEAR),
+        None if health is None else Check(health.checked_on, health.result == HealthResult.FIT),
+    )
+
+
+def placement_facts(
+    session: Session,
+    worker: Worker,
+    employer: Employer,
+    agreement: Agreement,
+    start: dt.date,
+    wage: Decimal | None,
+) -> PlacementFacts:
+    """A new placement's facts: the registry as it stands, judged as of the start date."""
+    _hold(session, Worker, worker.id)  # its open placements
+    _hold(session, Employer, employer.id)  # its approved quota
+    if agreement.yearly_quota is not None:
+        _hold(session, Agreement, agreement.id)  # its yearly quota
+    requirements = requirements_for(session, agreement.id, start)
+    clearance, health = latest_checks(session, worker.id, start)
+    inside = session.connection().execute(
+        select(UnitClosure.descendant_id).where(
+            UnitClosure.ancestor_id == agreement.cn_unit_id, UnitClosure.descendant_id == employer.county_id
+        )
+    )
+    open_status = P.c.status.in_([s.value for s in OPEN])
+    started = 0
+    if agreement.yearly_quota is not None:
+        year = and_(
+            P.c.start_date >= dt.date(start.year, 1, 1), P.c.start_date <= dt.date(start.year, 12, 31)
+        )
+        started = count_placements(
+            session, P.c.agreement_id == agreement.id, year, P.c.status != PlacementStatus.CANCELLED.value
+        )
+    return PlacementFacts(
+        start=start,
+        requirements=requirements,
+        age=age_on(worker.date_of_birth, start),
+        clearance=clearance,
+        health=health,
+        worker_status=worker.status,
+        open_placements=count_placements(session, P.c.worker_id == worker.id, open_status),
+        employer_in_agreement=inside.first() is not None,
+        agreement_status=agreement.status,
+        agreement_valid_from=agreement.valid_from,
+        agreement_valid_to=agreement.valid_to,
+        employer_open=count_placements(session, P.c.employer_id == employer.id, open_status),
+        employer_quota=employer.approved_quota,
+        agreement_started=started,
+        agreement_yearly_quota=agreement.yearly_quota,
+        wage=wage,
+    )
+
+
+def _open_placement(session: Session, worker: Worker) -> Placement | None:
+    """The worker's planned or active placement (the latest begun, should there be more)."""
+    return session.scalar(
+        select(Placement)
+        .where(Placement.worker_id == worker.id, Placement.status.in_(OPEN))
+        .order_by(Placement.start_date.desc(), Placement.id.desc())
+        .limit(1)
+    )
+
+
+def crossing_facts(
+    session: Session, worker: Worker, gate: BorderGate | None, direction: Direction, at: dt.datetime | None
+) -> tuple[CrossingFacts, Placement | None]:
+    """A new crossing's facts (the worker's last crossing and, for an exit, whether the worker's
+    open placement is under an agreement that lists the gate), and that placement."""
+    _hold(session, Worker, worker.id)  # its crossings in order, its placements
+    placement = _open_placement(session, worker)
+    listed = None
+    if direction == Direction.EXIT_VIETNAM and placement is not None and gate is not None:
+        row = session.connection().execute(
+            select(agreement_gates.c.gate_id).where(
+                agreement_gates.c.agreement_id == placement.agreement_id, agreement_gates.c.gate_id == gate.id
+            )
+        )
+        listed = row.first() is not None
+    previous = None
+    if at is not None:
+        last = session.scalar(
+            select(Crossing)
+            .where(Crossing.worker_id == worker.id, Crossing.voided_at.is_(None))
+            .order_by(Crossing.crossed_at.desc(), Crossing.id.desc())
+            .limit(1)
+        )
+        previous = None if last is None else (last.direction, last.crossed_at)
+    return CrossingFacts(direction, at, previous, placement is not None, listed), placement
