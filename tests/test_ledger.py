@@ -9,11 +9,29 @@ from contextlib import AbstractContextManager, contextmanager
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import run_cli
+from tests import procedure_steps as steps
+from tests.conftest import AsOffice, Database, OwnRegistry, own_registry, run_cli
 
 READ_ONE = "{ workers(first: 1) { nodes { id fullName passportNumber placements { job } } } }"
 DISCLOSURES = """query($id: ID!) { node(id: $id) { ... on Worker {
   disclosures { at office { code } purpose fields } } } }"""
+
+
+@pytest.fixture(scope="module")
+def registry(template, tmp_path_factory) -> Iterator[OwnRegistry]:
+    """A copy of the demo and a server for this module alone: its tests read back the ledger's newest entries and tamper with them, with no other writer."""
+    with own_registry(template, tmp_path_factory.mktemp("ledger")) as registry:
+        yield registry
+
+
+@pytest.fixture(scope="module")
+def database(registry: OwnRegistry) -> Database:
+    return registry.database
+
+
+@pytest.fixture(scope="module")
+def as_office(registry: OwnRegistry) -> AsOffice:
+    return registry.as_office
 
 
 @pytest.fixture(scope="module")
@@ -220,9 +238,9 @@ def test_writes_are_ledgered_with_what_changed(database, engine, as_office) -> N
     health = as_office("lc-health")
     worker = health.data("{ workers(first: 1) { nodes { id } } }")["workers"]["nodes"][0]["id"]
     health.data(
-        'mutation($w: ID!) { recordHealthCheck(input: {workerId: $w, checkedOn: "2026-11-03", result: FIT}) '
+        "mutation($w: ID!, $on: Date!) { recordHealthCheck(input: {workerId: $w, checkedOn: $on, result: FIT}) "
         "{ errors { field } } }",
-        {"w": worker},
+        {"w": worker, "on": steps.days_ago(2)},
     )
     entries = _row(engine, "ledger_entries", f"id > {before}")
     assert any('"written":[["recordHealthCheck","HealthCheck",' in e["payload"] for e in entries)
