@@ -77,7 +77,7 @@ def test_an_untouched_ledger_verifies(database, as_office) -> None:
 
 def _last_id(engine) -> int:
     with engine.connect() as conn:
-        return conn.execute(text("SELECT max(id) FROM ledger_entries")).scalar_one()
+        return conn.execute(text("SELECT coalesce(max(id), 0) FROM ledger_entries")).scalar_one()
 
 
 @contextmanager
@@ -119,6 +119,7 @@ def _insert(table: str, row: dict) -> str:
 
 def test_editing_an_entry_breaks_verification(database, engine, as_office) -> None:
     as_office("cn-hekou").data(READ_ONE)
+    as_office("cn-hekou").data(READ_ONE)  # the entry edited has one after it
     seq = _last_id(engine) - 1
     purpose = _row(engine, "ledger_entries", f"id = {seq}")[0]["purpose"]
     with _tampered(
@@ -185,6 +186,7 @@ def test_cutting_off_the_tail_is_caught_by_the_signed_head_outside_the_database(
     database, engine, as_office
 ) -> None:
     as_office("cn-hekou").data(READ_ONE)
+    as_office("cn-hekou").data(READ_ONE)  # the tail cut off has an entry before it
     last = _last_id(engine)
     entry = _row(engine, "ledger_entries", f"id = {last}")[0]
     workers = _row(engine, "ledger_workers", f"entry_id = {last}")
