@@ -1,105 +1,89 @@
-"""Shared fixtures: a real database, the demo loaded by the real CLI, a real server over HTTP.
+"""Shared fixtures: a real database holding the demo the real CLI loaded, a real server over HTTP.
 
-The database is SQLite in a temporary folder unless BORDERLABOUR_TEST_DATABASE_URL names a
-PostgreSQL server; then each run creates and drops its own database on that server.
+The demo is loaded once per run into a template (harness/databases.py); each test process (an
+xdist worker, or the one process without xdist) writes in its own copy through its own server, and
+a module that needs a registry no other test writes to makes one more copy. The database is SQLite
+in a temporary folder unless BORDERLABOUR_TEST_DATABASE_URL names a PostgreSQL server; then the
+template and every copy are databases created and dropped on that server.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
+import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from harness.server import ROOT, ServerProcess
+from harness.databases import Database, Template, cli_env, demo_copy, demo_template, drop_template, run_cli
+from harness.server import ServerProcess
+
+__all__ = ["Database", "Server", "TEST_DB_ENV", "cli_env", "default_purpose", "run_cli"]
 
 TEST_DB_ENV = "BORDERLABOUR_TEST_DATABASE_URL"
-AFTER_ALL_WRITES = "after_all_writes"
+DEMO_WORKERS = 300
+TEMPLATE_KEY = "borderlabour_demo_template"  # where the one template of the run is, for every worker
+_TEMPLATE = pytest.StashKey[dict[str, str]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", f"{AFTER_ALL_WRITES}: runs after every other test of the session")
+    """The process that starts the run (alone, or xdist's controller) names the run's template."""
+    if not hasattr(config, "workerinput"):
+        folder = tempfile.mkdtemp(prefix="borderlabour-demo-")
+        config.stash[_TEMPLATE] = {"folder": folder, "name": f"borderlabour_demo_{uuid.uuid4().hex[:10]}"}
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests that check what the whole suite wrote (no drift in the kept counts) run last."""
-    items.sort(key=lambda item: item.get_closest_marker(AFTER_ALL_WRITES) is not None)
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """xdist: each worker is told where the run's template is (the first to need it loads it)."""
+    node.workerinput[TEMPLATE_KEY] = node.config.stash[_TEMPLATE]
 
 
-DEMO_WORKERS = 300
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and _TEMPLATE in config.stash:
+        drop_template(_template_of(config))
 
 
-@dataclass
-class Database:
-    url: str
-    key_file: Path
-
-
-@pytest.fixture(scope="session")
-def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    folder = tmp_path_factory.mktemp("registry")
-    server_url = os.environ.get(TEST_DB_ENV)
-    if not server_url:
-        yield Database(f"sqlite:///{folder / 'registry.db'}", folder / "registry.keys.json")
-        return
-    base = make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"borderlabour_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield Database(
-            base.set(database=name).render_as_string(hide_password=False), folder / "registry.keys.json"
-        )
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def cli_env(database: Database, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BORDERLABOUR_")}
-    env.update(
-        BORDERLABOUR_DATABASE_URL=database.url,
-        BORDERLABOUR_KEY_FILE=str(database.key_file),
-        PYTHONPATH=str(ROOT),
-    )
-    env.update(extra)
-    return env
-
-
-def run_cli(
-    database: Database, *args: str, check: bool = True, **env: str
-) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
-        cwd=ROOT,
-        env=cli_env(database, **env),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    if check and result.returncode != 0:
-        raise AssertionError(f"borderlabour {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result
+def _template_of(config: pytest.Config) -> Template:
+    where = config.workerinput[TEMPLATE_KEY] if hasattr(config, "workerinput") else config.stash[_TEMPLATE]
+    return Template(Path(where["folder"]), os.environ.get(TEST_DB_ENV) or None, where["name"])
 
 
 @pytest.fixture(scope="session")
-def demo_tokens(database: Database, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    tokens_file = tmp_path_factory.mktemp("tokens") / "tokens.json"
-    run_cli(database, "demo", "--tokens-file", str(tokens_file), "--demo-workers", str(DEMO_WORKERS))
-    return json.loads(tokens_file.read_text())
+def template(pytestconfig: pytest.Config) -> Template:
+    """The demo with DEMO_WORKERS workers, loaded by `borderlabour demo`: copy it, never write to it."""
+    planned = _template_of(pytestconfig)
+    return demo_template(planned.folder, planned.server_url, planned.name, DEMO_WORKERS)
+
+
+def assert_counts_kept(database: Database) -> None:
+    """What was written, by whichever path, left the kept worker counts equal to the rows."""
+    checked = run_cli(database, "statistics", "check", check=False)
+    assert checked.returncode == 0 and "worker counts OK" in checked.stdout, (
+        f"the kept worker counts drifted from the rows:\n{checked.stdout}\n{checked.stderr}"
+    )
+
+
+@pytest.fixture(scope="session")
+def database(template: Template, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """This process's copy of the demo, which its tests write to in any order. At the end, after
+    every write of those tests, the kept counts must still equal the rows (no drift)."""
+    with demo_copy(template, tmp_path_factory.mktemp("registry")) as copy:
+        yield copy
+        assert_counts_kept(copy)
+
+
+@pytest.fixture(scope="session")
+def demo_tokens(database: Database, template: Template) -> dict[str, str]:
+    """One bearer token per demo office; the same in every copy of the demo."""
+    return template.tokens
 
 
 class Server(ServerProcess):
@@ -168,15 +152,44 @@ def default_purpose(code: str) -> str:
     return DEFAULT_PURPOSES[code.split("-", 1)[1] if "-" in code else code]
 
 
-@pytest.fixture(scope="session")
-def as_office(live_server: Server):
+AsOffice = Callable[..., OfficeClient]
+
+
+def office_clients(server: Server) -> AsOffice:
+    """`as_office(code, purpose="default")`: a client of `server` acting as that office."""
     clients: dict[tuple[str, str | None], OfficeClient] = {}
 
     def make(code: str, purpose: str | None = "default") -> OfficeClient:
         chosen = default_purpose(code) if purpose == "default" else purpose
         key = (code, chosen)
         if key not in clients:
-            clients[key] = OfficeClient(live_server, code, chosen)
+            clients[key] = OfficeClient(server, code, chosen)
         return clients[key]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def as_office(live_server: Server) -> AsOffice:
+    return office_clients(live_server)
+
+
+@dataclass
+class OwnRegistry:
+    """A copy of the demo with a server of its own: for a module whose tests read back what they
+    alone wrote (the newest ledger entry, the ledger's last id)."""
+
+    database: Database
+    server: Server
+    as_office: AsOffice
+
+
+@contextmanager
+def own_registry(template: Template, folder: Path) -> Iterator[OwnRegistry]:
+    with demo_copy(template, folder) as database:
+        server = Server(database, template.tokens, folder / "server.log")
+        try:
+            yield OwnRegistry(database, server, office_clients(server))
+        finally:
+            server.stop()
+        assert_counts_kept(database)

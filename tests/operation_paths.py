@@ -120,13 +120,68 @@ def sample_value(type_: object) -> object:
     }.get(getattr(type_, "name", ""), "x")
 
 
-def personal_filters(schema: GraphQLSchema, personal_resource) -> Iterator[tuple[str, str, str]]:
-    """(root field, argument, input field) for every root list argument field naming personal data."""
-    root = schema.query_type
-    for name, field in root.fields.items():
+# What each filter and ordering of a root list searches by, as DOMAIN.md's records name the field
+# ("Entity.field"): written here by hand, so a new criterion fails `root_list_criteria` until someone
+# says what it searches by, and whether it is personal follows from the entity alone (PERSONAL).
+CRITERIA = {
+    "WorkerFilter": {
+        "fullNameContains": "Worker.fullName",
+        "bornAfter": "Worker.dateOfBirth",
+        "bornBefore": "Worker.dateOfBirth",
+        "sex": "Worker.sex",
+        "ethnicity": "Worker.ethnicity",
+        "nationalIdNumber": "Worker.nationalIdNumber",
+        "borderPassNumber": "Worker.borderPassNumber",
+        "passportNumber": "Worker.passportNumber",
+        "status": "Worker.status",
+        "homeProvinceCode": "Worker.homeProvince",
+        "homeDistrictCode": "Worker.homeDistrict",
+        "homeCommuneCode": "Worker.homeCommune",
+    },
+    "WorkerOrder": {"fullName": "Worker.fullName", "dateOfBirth": "Worker.dateOfBirth"},
+    "PlacementFilter": {
+        "workerId": "Placement.worker",
+        "employerId": "Placement.employer",
+        "agreementId": "Placement.agreement",
+        "status": "Placement.status",
+        "startedAfter": "Placement.startDate",
+        "startedBefore": "Placement.startDate",
+    },
+    "PlacementOrder": {"startDate": "Placement.startDate"},
+    "CrossingFilter": {
+        "workerId": "Crossing.worker",
+        "gateCode": "Crossing.gate",
+        "direction": "Crossing.direction",
+        "crossedAfter": "Crossing.crossedAt",
+        "crossedBefore": "Crossing.crossedAt",
+    },
+    "CrossingOrder": {"crossedAt": "Crossing.crossedAt"},
+    "IncidentFilter": {"workerId": "Incident.worker", "kind": "Incident.kind", "status": "Incident.status"},
+    "IncidentOrder": {"occurredOn": "Incident.occurredOn"},
+    "EmployerFilter": {
+        "nameContains": "Employer.name",
+        "sector": "Employer.sector",
+        "countyCode": "Employer.county",
+    },
+    "EmployerOrder": {"nameVi": "Employer.name", "approvedQuota": "Employer.approvedQuota"},
+}
+
+
+def root_list_criteria(schema: GraphQLSchema) -> Iterator[tuple[str, str, str, str]]:
+    """(root field, argument, input field, what it searches by) for every input field of a root
+    field's input-object arguments; an input field missing from CRITERIA fails here."""
+    for name, field in schema.query_type.fields.items():
         for arg_name, arg in field.args.items():
             input_type = get_named_type(arg.type)
             if isinstance(input_type, GraphQLInputObjectType):
-                for input_name, input_field in input_type.fields.items():
-                    if personal_resource(input_field):
-                        yield name, arg_name, input_name
+                for input_name in input_type.fields:
+                    named = CRITERIA.get(input_type.name, {}).get(input_name)
+                    assert named, f"{input_type.name}.{input_name}: say in CRITERIA what it searches by"
+                    yield name, arg_name, input_name, named
+
+
+def personal_filters(schema: GraphQLSchema) -> Iterator[tuple[str, str, str]]:
+    """(root field, argument, input field) for every criterion that names a personal type's field."""
+    for root, argument, input_name, named in root_list_criteria(schema):
+        if named.split(".", 1)[0] in PERSONAL:
+            yield root, argument, input_name

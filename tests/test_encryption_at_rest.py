@@ -13,6 +13,7 @@ from sqlalchemy import MetaData, String, create_engine, select
 
 from models.rekeying import add_active_key
 from models.sealing import Keyring, SealError
+from tests import procedure_steps as steps
 from tests.conftest import run_cli
 from tests.paging import all_nodes
 
@@ -180,9 +181,9 @@ def test_key_rotation_under_a_running_server(database, live_server, as_office, e
     health = as_office("hg-health")
     worker = health.data("{ workers(first: 1) { nodes { id } } }")["workers"]["nodes"][0]["id"]
     recorded = health.data(
-        'mutation($w: ID!) { recordHealthCheck(input: {workerId: $w, checkedOn: "2026-11-05", result: FIT, '
+        "mutation($w: ID!, $on: Date!) { recordHealthCheck(input: {workerId: $w, checkedOn: $on, result: FIT, "
         'notes: "Sau khi đổi khoá"}) { healthCheck { notes } errors { code } } }',
-        {"w": worker},
+        {"w": worker, "on": steps.days_ago(1)},
     )["recordHealthCheck"]
     assert recorded == {"healthCheck": {"notes": "Sau khi đổi khoá"}, "errors": []}
     assert {v.partition(":")[0] for v in _sealed_values(engine)} == {new_key}

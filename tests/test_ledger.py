@@ -9,11 +9,29 @@ from contextlib import AbstractContextManager, contextmanager
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.conftest import run_cli
+from tests import procedure_steps as steps
+from tests.conftest import AsOffice, Database, OwnRegistry, own_registry, run_cli
 
 READ_ONE = "{ workers(first: 1) { nodes { id fullName passportNumber placements { job } } } }"
 DISCLOSURES = """query($id: ID!) { node(id: $id) { ... on Worker {
   disclosures { at office { code } purpose fields } } } }"""
+
+
+@pytest.fixture(scope="module")
+def registry(template, tmp_path_factory) -> Iterator[OwnRegistry]:
+    """A copy of the demo and a server for this module alone: its tests read back the ledger's newest entries and tamper with them, with no other writer."""
+    with own_registry(template, tmp_path_factory.mktemp("ledger")) as registry:
+        yield registry
+
+
+@pytest.fixture(scope="module")
+def database(registry: OwnRegistry) -> Database:
+    return registry.database
+
+
+@pytest.fixture(scope="module")
+def as_office(registry: OwnRegistry) -> AsOffice:
+    return registry.as_office
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +77,7 @@ def test_an_untouched_ledger_verifies(database, as_office) -> None:
 
 def _last_id(engine) -> int:
     with engine.connect() as conn:
-        return conn.execute(text("SELECT max(id) FROM ledger_entries")).scalar_one()
+        return conn.execute(text("SELECT coalesce(max(id), 0) FROM ledger_entries")).scalar_one()
 
 
 @contextmanager
@@ -101,6 +119,7 @@ def _insert(table: str, row: dict) -> str:
 
 def test_editing_an_entry_breaks_verification(database, engine, as_office) -> None:
     as_office("cn-hekou").data(READ_ONE)
+    as_office("cn-hekou").data(READ_ONE)  # the entry edited has one after it
     seq = _last_id(engine) - 1
     purpose = _row(engine, "ledger_entries", f"id = {seq}")[0]["purpose"]
     with _tampered(
@@ -167,6 +186,7 @@ def test_cutting_off_the_tail_is_caught_by_the_signed_head_outside_the_database(
     database, engine, as_office
 ) -> None:
     as_office("cn-hekou").data(READ_ONE)
+    as_office("cn-hekou").data(READ_ONE)  # the tail cut off has an entry before it
     last = _last_id(engine)
     entry = _row(engine, "ledger_entries", f"id = {last}")[0]
     workers = _row(engine, "ledger_workers", f"entry_id = {last}")
@@ -220,9 +240,9 @@ def test_writes_are_ledgered_with_what_changed(database, engine, as_office) -> N
     health = as_office("lc-health")
     worker = health.data("{ workers(first: 1) { nodes { id } } }")["workers"]["nodes"][0]["id"]
     health.data(
-        'mutation($w: ID!) { recordHealthCheck(input: {workerId: $w, checkedOn: "2026-11-03", result: FIT}) '
+        "mutation($w: ID!, $on: Date!) { recordHealthCheck(input: {workerId: $w, checkedOn: $on, result: FIT}) "
         "{ errors { field } } }",
-        {"w": worker},
+        {"w": worker, "on": steps.days_ago(2)},
     )
     entries = _row(engine, "ledger_entries", f"id > {before}")
     assert any('"written":[["recordHealthCheck","HealthCheck",' in e["payload"] for e in entries)

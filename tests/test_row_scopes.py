@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine, text
 
+from models.sealing import Keyring, set_keyring
+from resolvers.opaque import decode_id
 from tests.paging import all_nodes
 
 PLACED = "id homeProvince { code } placements { employer { county { code } } }"
@@ -28,16 +31,37 @@ def test_each_provincial_labour_department_sees_only_its_own_province(hg_workers
     assert not {w["id"] for w in hg_workers} & {w["id"] for w in lc_workers}
 
 
-def test_hekou_sees_exactly_the_workers_placed_with_hekou_employers(
-    as_office, lc_workers, hg_workers
-) -> None:
+# The employer-unit scope as policies/scopes.csv and DOMAIN.md define it, in plain SQL over the
+# tables: workers placed with an employer inside the office's unit, under an agreement whose Chinese
+# party is the office's unit, a unit containing it or a unit inside it (jurisdictions nest).
+EMPLOYER_UNIT_WORKERS = text(
+    """
+    SELECT DISTINCT p.worker_id FROM placements p
+    JOIN employers e ON e.id = p.employer_id
+    JOIN agreements a ON a.id = p.agreement_id
+    JOIN offices o ON o.code = :office
+    WHERE e.county_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = o.unit_id)
+      AND (a.cn_unit_id = o.unit_id
+           OR a.cn_unit_id IN (SELECT ancestor_id FROM unit_closure WHERE descendant_id = o.unit_id)
+           OR a.cn_unit_id IN (SELECT descendant_id FROM unit_closure WHERE ancestor_id = o.unit_id))
+    """
+)
+
+
+def _employer_unit_workers(database, office: str) -> set[int]:
+    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            return set(conn.scalars(EMPLOYER_UNIT_WORKERS, {"office": office}))
+    finally:
+        engine.dispose()
+
+
+def test_hekou_sees_exactly_the_workers_placed_with_hekou_employers(database, as_office) -> None:
     hekou = all_nodes(as_office("cn-hekou"), "workers", "id placements { employer { county { code } } }")
-    expected = {
-        w["id"]
-        for w in lc_workers + hg_workers
-        if any(p["employer"]["county"]["code"] == "CN-YN-HH-HK" for p in w["placements"])
-    }
-    assert hekou and {w["id"] for w in hekou} == expected
+    expected = _employer_unit_workers(database, "cn-hekou")
+    set_keyring(Keyring.load(database.key_file))  # to read the row numbers in the global IDs
+    assert expected and {decode_id(w["id"], "Worker")[1] for w in hekou} == expected
     for worker in hekou:
         # Placements elsewhere are not shown to Hekou, even for its own workers.
         assert {p["employer"]["county"]["code"] for p in worker["placements"]} == {"CN-YN-HH-HK"}

@@ -51,14 +51,17 @@ def statements_of_page(live_server, hekou, first: int) -> tuple[int, int]:
     return int(min(counts)), size
 
 
-def test_the_page_costs_the_same_statements_for_10_and_100_workers(live_server, hekou) -> None:
+# What the compiled page costs (BENCHMARKS.md, "SQL statements of the page"): the page's statement,
+# the ledger's append, the transaction; SQLite counts its BEGIN as a statement of its own.
+PAGE_STATEMENTS = {"sqlite": 8, "postgresql": 6}
+
+
+def test_the_page_costs_the_same_statements_for_10_and_100_workers(database, live_server, hekou) -> None:
     small, small_size = statements_of_page(live_server, hekou, 10)
     large, large_size = statements_of_page(live_server, hekou, 100)
     assert small_size == 10 and large_size > 10, "the demo must give Hekou more than one page of 10"
     assert small == large, (small, large)
-    # One per relation level (workers, placements, employers, crossings, gates, health checks),
-    # plus the transaction and the disclosure ledger; never one per row.
-    assert large <= 16
+    assert large <= PAGE_STATEMENTS[database.url.split(":", 1)[0].split("+", 1)[0]], large
 
 
 def _samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:

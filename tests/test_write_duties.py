@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -206,7 +207,7 @@ def test_labour_cannot_place_a_worker_of_another_province(as_office) -> None:
                 "agreementId": ids["agreement"],
                 "job": "x",
                 "monthlyWageCny": "3000",
-                "startDate": "2026-01-01",
+                "startDate": steps.today().isoformat(),
             }
         },
     )["createPlacement"]
@@ -217,6 +218,11 @@ RECORD_CROSSING = """
 mutation($input: RecordCrossingInput!) {
   recordCrossing(input: $input) { crossing { id direction recordedBy { code } } errors { field code } }
 }"""
+
+
+def _next_year() -> str:
+    """A moment a year from now: no crossing can have happened then."""
+    return (dt.datetime.now(dt.UTC) + dt.timedelta(days=366)).isoformat()
 
 
 def test_the_border_guard_records_crossings_of_its_province_only(as_office) -> None:
@@ -235,9 +241,7 @@ def test_the_border_guard_records_crossings_of_its_province_only(as_office) -> N
     assert foreign["errors"] == [{"field": "workerId", "code": "NOT_FOUND"}]
     recorded = guard.data(RECORD_CROSSING, {"input": entry})["recordCrossing"]
     assert recorded["errors"] == [] and recorded["crossing"]["recordedBy"] == {"code": "lc-border-guard"}
-    bad = guard.data(
-        RECORD_CROSSING, {"input": {**entry, "gateCode": "NOPE", "crossedAt": "2099-01-01T00:00:00Z"}}
-    )
+    bad = guard.data(RECORD_CROSSING, {"input": {**entry, "gateCode": "NOPE", "crossedAt": _next_year()}})
     assert {e["field"] for e in bad["recordCrossing"]["errors"]} == {"gateCode", "crossedAt"}
 
 
@@ -245,16 +249,16 @@ def test_health_and_police_record_their_checks(as_office) -> None:
     health = as_office("hg-health")
     worker = all_nodes(health, "workers", "id")[0]["id"]
     hc = health.data(
-        'mutation($w: ID!) { recordHealthCheck(input: {workerId: $w, checkedOn: "2026-11-01", result: FIT, '
+        "mutation($w: ID!, $on: Date!) { recordHealthCheck(input: {workerId: $w, checkedOn: $on, result: FIT, "
         'notes: "Huyết áp bình thường"}) { healthCheck { notes result } errors { field } } }',
-        {"w": worker},
+        {"w": worker, "on": steps.days_ago(2)},
     )["recordHealthCheck"]
     assert hc == {"healthCheck": {"notes": "Huyết áp bình thường", "result": "FIT"}, "errors": []}
     police = as_office("hg-police")
     pc = police.data(
-        'mutation($w: ID!) { recordPoliceClearance(input: {workerId: $w, issuedOn: "2026-11-02", result: CLEAR}) '
+        "mutation($w: ID!, $on: Date!) { recordPoliceClearance(input: {workerId: $w, issuedOn: $on, result: CLEAR}) "
         "{ policeClearance { result } errors { field } } }",
-        {"w": worker},
+        {"w": worker, "on": steps.days_ago(1)},
     )["recordPoliceClearance"]
     assert pc == {"policeClearance": {"result": "CLEAR"}, "errors": []}
 
@@ -263,9 +267,9 @@ def test_either_side_updates_an_incident_it_is_party_to(as_office) -> None:
     hekou = as_office("cn-hekou", "incident-handling")
     worker = all_nodes(hekou, "workers", "id")[0]["id"]
     reported = hekou.data(
-        'mutation($w: ID!) { reportIncident(input: {workerId: $w, kind: WAGE_DISPUTE, occurredOn: "2026-10-30", '
-        'description: "Chậm trả lương tháng 9"}) { incident { id status reportedBy { code } } errors { field } } }',
-        {"w": worker},
+        "mutation($w: ID!, $on: Date!) { reportIncident(input: {workerId: $w, kind: WAGE_DISPUTE, occurredOn: $on, "
+        'description: "Chậm trả lương tháng trước"}) { incident { id status reportedBy { code } } errors { field } } }',
+        {"w": worker, "on": steps.days_ago(3)},
     )["reportIncident"]
     incident = reported["incident"]["id"]
     assert reported["incident"]["reportedBy"] == {"code": "cn-hekou"}
