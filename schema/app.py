@@ -25,6 +25,7 @@ from starlette.routing import Route
 
 from locales import N_, LanguageMiddleware, reader_language, render
 from policies.purposes import PurposeRefused, check_purpose
+from policies.validity import OfficeClosed
 from resolvers.errors import InputError
 from schema.files import file_routes
 from schema.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
@@ -222,10 +223,13 @@ def create_app(registry: Registry) -> Starlette:
         except ClientDisconnect:
             log.info("request %s: the client disconnected before sending its whole body", rid)
             return Response(status_code=400)  # nobody is left to read it
-        known, caller = registry.tokens.remembered(token)
         try:
+            known, caller = registry.tokens.remembered(token)
             if not known:
                 caller = await to_thread.run_sync(registry.authenticate, token)
+        except OfficeClosed as exc:
+            invalid = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            return error_response(401, exc.template, exc.code, rid, exc.params, **invalid)
         except Exception as exc:
             if is_database_down(exc):
                 return error_response(

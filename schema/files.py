@@ -24,6 +24,7 @@ from locales import N_, message_of, negotiate, reader_language
 from policies.grants import Grant
 from policies.purposes import PurposeRefused, check_purpose
 from policies.tokens import Caller
+from policies.validity import OfficeClosed
 from reports.documents import FORMATS, XLSX_TYPE
 from resolvers.clock import today
 from resolvers.errors import InputError
@@ -68,6 +69,9 @@ async def office_of(registry: Registry, request: Request, limiter: RateLimiter) 
         )
     try:
         caller = await to_thread.run_sync(registry.authenticate, token.strip())
+    except OfficeClosed as exc:
+        invalid = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        raise Refusal(401, exc.template, exc.code, invalid, **exc.params) from exc
     except Exception as exc:
         if is_database_down(exc):
             raise _unavailable() from exc

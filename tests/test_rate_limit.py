@@ -33,8 +33,8 @@ def _post(http: httpx.Client, server: Server, office: str) -> httpx.Response:
 
 def test_a_token_over_its_limit_gets_429_and_then_recovers(limited_server) -> None:
     with httpx.Client(base_url=limited_server.url, timeout=30) as http:
-        assert [_post(http, limited_server, "hg-police").status_code for _ in range(3)] == [200] * 3
-        refused = _post(http, limited_server, "hg-police")
+        assert [_post(http, limited_server, "tq-police").status_code for _ in range(3)] == [200] * 3
+        refused = _post(http, limited_server, "tq-police")
         assert refused.status_code == 429
         body = refused.json()
         assert "data" not in body and body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
@@ -45,7 +45,7 @@ def test_a_token_over_its_limit_gets_429_and_then_recovers(limited_server) -> No
         assert _post(http, limited_server, "lc-police").json()["data"]["me"]["code"] == "lc-police"
 
         time.sleep(wait)
-        assert _post(http, limited_server, "hg-police").status_code == 200
+        assert _post(http, limited_server, "tq-police").status_code == 200
 
 
 @pytest.mark.parametrize(
