@@ -17,10 +17,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from bench.workbooks import workbook, worker_rows
 from models import AdminUnit, Office, Token, UnitLevel
 from models.offices import Side
 from policies.tokens import issue_token
@@ -346,3 +347,64 @@ def test_as_of_refuses_a_future_or_malformed_day_naming_the_option(
     )  # fmt: skip
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "--as-of" in result.stderr and message in result.stderr
+
+
+def test_an_import_dated_in_the_past_registers_as_the_district_committee_of_that_day(
+    database, as_office, tmp_path: Path
+) -> None:
+    """The paper register of Mèo Vạc for 2024, entered now: the district committee of that day,
+    the communes of that day; the province's Home Affairs department, its successor, sees them."""
+    rows = worker_rows(2, ["VN-HG-MEOVAC-SONVI"], seed=18, serial_from=918_000)
+    path = tmp_path / "meo-vac-2024.xlsx"
+    path.write_bytes(workbook(rows))
+    refused = run_cli(
+        database, "import", "workers", str(path), "--office", "hg-meo-vac", "--lang", "vi", check=False
+    )
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert "cơ quan hg-meo-vac chỉ hoạt động đến hết ngày 2025-06-30" in refused.stderr
+    done = run_cli(
+        database, "import", "workers", str(path), "--office", "hg-meo-vac", "--as-of", "2024-06-01"
+    )
+    assert json.loads(done.stdout)["registered"] == 2
+    find = "query($n: String!) { workers(first: 5, filter: {nationalIdNumber: $n}) { nodes { homeCommune { code } } } }"
+    seen = as_office("tq-home-affairs", "worker-registration").data(find, {"n": rows[1][4]})["workers"][
+        "nodes"
+    ]
+    assert seen == [{"homeCommune": {"code": "VN-HG-MEOVAC-SONVI"}}]
+
+
+RECORDS = {  # table: (the office column, the day column)
+    "crossings": ("recorded_by_office_id", "crossed_at"),
+    "health_checks": ("recorded_by_office_id", "checked_on"),
+    "police_clearances": ("recorded_by_office_id", "issued_on"),
+    "incidents": ("reported_by_office_id", "occurred_on"),
+    "worker_status_changes": ("office_id", "at"),
+}
+
+
+def test_every_demo_record_was_made_by_an_office_in_force_on_its_day(tmp_path: Path) -> None:
+    """The demo loader writes its history as the offices of each day: a check of 2024 by Hà Giang's
+    labour department, a status change of April 2025 by its Home Affairs department. On a demo of its
+    own, which no other test writes to."""
+    demo = Database(f"sqlite:///{tmp_path / 'demo.db'}", tmp_path / "demo.keys.json")
+    run_cli(demo, "demo", "--tokens-file", str(tmp_path / "tokens.json"), "--demo-workers", "200")
+    made_by: dict[str, set[str]] = defaultdict(set)
+    engine = create_engine(demo.url)
+    with Session(engine) as session:
+        offices = {o.id: o for o in session.scalars(select(Office))}
+        for table, (office_column, day_column) in RECORDS.items():
+            rows = session.execute(text(f"SELECT {office_column}, {day_column} FROM {table}")).all()
+            for office_id, moment in rows:
+                day = moment if isinstance(moment, dt.date) and not isinstance(moment, dt.datetime) else None
+                if day is None:
+                    at = moment if isinstance(moment, dt.datetime) else dt.datetime.fromisoformat(str(moment))
+                    at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+                    day = at.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+                office = offices[office_id]
+                made_by[office.code].add(table)
+                assert (office.valid_from is None or office.valid_from <= day) and (
+                    office.valid_to is None or day <= office.valid_to
+                ), (table, office.code, day)
+    engine.dispose()
+    # Both labour departments and Hà Giang's Home Affairs department made records in their time.
+    assert {"hg-labour", "hg-home-affairs", "lc-labour", "lc-home-affairs"} <= set(made_by)
