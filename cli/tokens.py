@@ -12,7 +12,8 @@ from cli.database import open_database
 from cli.errors import CommandFailed, UsageError
 from models import Office, Token
 from models.base import utcnow
-from policies.tokens import OfficeClosed, issue_token, revoke_token
+from policies.tokens import issue_token, revoke_token
+from policies.validity import OfficeClosed
 
 
 def parse_duration(text: str) -> dt.timedelta:

@@ -11,7 +11,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import Office, Token
-from policies.tokens import OfficeClosed, TokenVerifier, issue_token
+from policies.tokens import TokenVerifier, issue_token
+from policies.validity import OfficeClosed
 from resolvers.clock import today
 
 DEMO_LABEL = "demo"

@@ -22,10 +22,8 @@ from sqlalchemy.orm import Session
 from models import Office, Token
 from models.base import utcnow
 from policies.grants import OfficeIdentity
-from policies.validity import OfficeClosed, Validity, check_office_on, refusal, validity_of
+from policies.validity import Validity, check_office_on, refusal, validity_of
 from resolvers.clock import today
-
-__all__ = ["OfficeClosed"]  # raised by `issue_token` and `TokenVerifier.verify`
 
 CACHE_SECONDS = 2.0
 TOKEN_PREFIX = "blr_"
