@@ -1,10 +1,11 @@
 """`python -m bench.statistic`: the statistic in process, from the kept counts and from the rows.
 
-For each dataset (made by `python -m bench`), one process runs hg-labour's statistic (workers by
-status in Hà Giang) through `Registry.execute`, as the server does after authentication, which
-reads `worker_counts`; and, for comparison, the row count it replaced (`SELECT status, count(*)
-FROM workers` in hg-labour's row scope). Medians and tenth percentiles of N runs each, with no
-HTTP: what grows with the table shows here, whatever the load on the machine does to HTTP.
+For each dataset (made by `python -m bench`), one process runs tq-home-affairs's statistic (workers
+by status in Tuyên Quang, Hà Giang's among them) through `Registry.execute`, as the server does after
+authentication, which reads `worker_counts`; and, for comparison, the row count it replaced
+(`SELECT status, count(*) FROM workers` in tq-home-affairs's row scope). Medians and tenth
+percentiles of N runs each, with no HTTP: what grows with the table shows here, whatever the load on
+the machine does to HTTP.
 """
 
 from __future__ import annotations

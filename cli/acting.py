@@ -7,6 +7,7 @@ The CLI's reports and imports go through the same decision point as HTTP: the of
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 
 from sqlalchemy import select
@@ -19,6 +20,8 @@ from policies.grants import Grant
 from policies.purposes import PurposeRefused, check_purpose
 from policies.sessions import internal_session
 from policies.tokens import identity_of
+from policies.validity import OfficeClosed, check_office_on
+from procedure.calendar import today
 from service.registry import Registry
 
 
@@ -31,13 +34,46 @@ def languages_of(value: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(negotiate(part) for part in (value or "en").split(",")[:3]))
 
 
+def past_day(text: str) -> dt.date:
+    """`--as-of`'s value: a day in ISO form (2024-06-01), not after today."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day: use YYYY-MM-DD, e.g. 2024-06-01") from None
+    if day > today():
+        raise argparse.ArgumentTypeError(f"{day} is in the future: an office acts today or on a past day")
+    return day
+
+
+def add_as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of",
+        type=past_day,
+        default=None,
+        metavar="DAY",
+        help="the day the office acts on (default today): it must be in force that day, so work dated "
+        "in the past is done as the office of that day (e.g. hg-labour before March 2025)",
+    )
+
+
+def acting_day(args: argparse.Namespace) -> dt.date:
+    """The day the command acts on: `--as-of` if given, else today."""
+    return getattr(args, "as_of", None) or today()
+
+
 def act_as(args: argparse.Namespace, purpose: str) -> tuple[Registry, Grant, str]:
-    """The registry, the office's grant and the purpose, or `Refused` with a translated message."""
+    """The registry, the office's grant and the purpose, or `Refused` with a translated message
+    (also when the office is not in force on the day the command acts on)."""
     open_database(args.settings)
     registry = Registry(args.settings.model_copy(update={"graphiql": False}))
     with internal_session(registry.sessions) as session:
         office = session.scalars(select(Office).where(Office.code == args.office)).first()
         identity = identity_of(office) if office is not None else None
+        if office is not None:
+            try:
+                check_office_on(session, office, acting_day(args))
+            except OfficeClosed as exc:
+                raise Refused(message_of(exc, languages_of(args.lang)[0])) from exc
     if identity is None:
         raise Refused(f"unknown office {args.office!r}")
     grant = registry.access.grant_for(identity)

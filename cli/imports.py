@@ -9,13 +9,12 @@ import time
 from pathlib import Path
 from typing import Any
 
-from cli.acting import Refused, act_as, cli_request, languages_of
+from cli.acting import Refused, act_as, acting_day, add_as_of, cli_request, languages_of
 from imports.workbook import FileRefused, read_sheet
 from imports.workers import IMPORT_PURPOSE, ImportOutcome, import_workers
 from ledger.recorder import DisclosureRecorder
 from locales import N_, gettext, message_of
 from policies.writes import DutyRefused
-from procedure.calendar import today
 
 
 class ProgressBar:
@@ -50,7 +49,7 @@ def import_file(args: argparse.Namespace) -> int:
             session,
             grant,
             sheet,
-            today=today(),
+            today=acting_day(args),
             recorder=recorder,
             dry_run=args.dry_run,
             partial=args.partial,
@@ -78,4 +77,5 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     w.add_argument("--dry-run", action="store_true", help="check every row, register nothing")
     w.add_argument("--partial", action="store_true", help="register the valid rows even if others fail")
     w.add_argument("--lang", default="en", help="language of the messages: en, vi or zh")
+    add_as_of(w)
     w.set_defaults(func=import_file)

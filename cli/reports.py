@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from cli.acting import Refused, act_as, cli_request, languages_of
+from cli.acting import Refused, act_as, add_as_of, cli_request, languages_of
 from ledger.recorder import DisclosureRecorder
 from locales import message_of
 from reports.documents import FORMATS, REPORT_PURPOSE
@@ -45,4 +45,5 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     a.add_argument("--format", choices=sorted(FORMATS), required=True)
     a.add_argument("--lang", default="vi,zh", help="languages of titles and headers, e.g. vi,zh (default)")
     a.add_argument("--output", required=True, help="the file to write")
+    add_as_of(a)
     a.set_defaults(func=agreement_report)

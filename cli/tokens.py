@@ -9,10 +9,11 @@ import re
 from sqlalchemy import select
 
 from cli.database import open_database
-from cli.errors import UsageError
+from cli.errors import CommandFailed, UsageError
 from models import Office, Token
 from models.base import utcnow
 from policies.tokens import issue_token, revoke_token
+from policies.validity import OfficeClosed
 
 
 def parse_duration(text: str) -> dt.timedelta:
@@ -37,6 +38,9 @@ def issue(args: argparse.Namespace) -> int:
             token, plain = issue_token(session, args.office, args.expires, args.label)
         except LookupError:
             raise UsageError("no office with code {office!r}", office=args.office) from None
+        except OfficeClosed as exc:
+            # An office out of force gets no credential: its successor acts for it.
+            raise CommandFailed(str(exc)) from None
         print(
             f"token id {token.id} for {args.office}"
             + (f", expires {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else "")

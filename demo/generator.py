@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from demo.people import MAX_PEOPLE, Person, Weighted, make_person
 from demo.reference import AGREEMENTS, EMPLOYERS, UNITS, EmployerSpec, load_reference
@@ -524,11 +524,23 @@ class Refs:
     gates: dict[str, int]
     agreements: dict[str, int]
     employers: dict[str, int]
+    # Each closed office's last day and the office that took over its duties.
+    closed: dict[str, tuple[dt.date, str]] = field(default_factory=dict)
+
+    def office_on(self, code: str, day: dt.date) -> int:
+        """The office that acted for `code` on `day`: the office itself, or the successor its duties
+        had passed to by then (a record made in 2025 under Hà Giang's labour department was made by
+        the department of Home Affairs)."""
+        while code in self.closed and day > self.closed[code][0]:
+            code = self.closed[code][1]
+        return self.offices[code]
 
     @classmethod
     def load(cls, session: Session) -> Refs:
         def ids(key: InstrumentedAttribute[str], pk: InstrumentedAttribute[int]) -> dict[str, int]:
             return {code: id_ for code, id_ in session.execute(select(key, pk))}
+
+        successors = aliased(Office)
 
         return cls(
             ids(AdminUnit.code, AdminUnit.id),
@@ -536,6 +548,15 @@ class Refs:
             ids(BorderGate.code, BorderGate.id),
             ids(Agreement.code, Agreement.id),
             ids(Employer.social_credit_code, Employer.id),
+            {
+                code: (last_day, successor)
+                for code, last_day, successor in session.execute(
+                    select(Office.code, Office.valid_to, successors.code).join(
+                        successors, successors.id == Office.successor_id
+                    )
+                )
+                if last_day is not None
+            },
         )
 
 
@@ -592,7 +613,11 @@ class Batch:
         """The worker's status changes, replayed from its rows by the procedure's events (the rules
         of resolvers.writes.lifecycle): the checks clear, an exit deploys, the return home returns,
         an absconding ends; a suspension is the labour department's decision, with its reason."""
-        labour, offices = self.refs.offices[s.province.labour], self.refs.offices
+        offices = self.refs.offices
+
+        def labour(day: dt.date) -> int:
+            return self.refs.office_on(s.province.labour, day)
+
         # (moment, order on the same moment, what happened, office, cause, the record)
         events: list[tuple[dt.datetime, int, str, int, str, dict[str, Any] | None]] = []
         for table, dated, cause in (
@@ -610,7 +635,7 @@ class Batch:
             out = next((c for c in own if c["direction"] is Direction.EXIT_VIETNAM), None)
             events.append(
                 (out["crossed_at"], 1, "deployed", out["recorded_by_office_id"], "recordCrossing", None)
-                if out else (_at(stay.start), 1, "deployed", labour, "recordCrossing", None)
+                if out else (_at(stay.start), 1, "deployed", labour(stay.start), "recordCrossing", None)
             )  # fmt: skip
             if stay.status is PlacementStatus.ABSCONDED:
                 cn = offices[stay.destination.cn_office]
@@ -619,10 +644,11 @@ class Batch:
                 back = own[-1] if own and own[-1]["direction"] is Direction.ENTER_VIETNAM else None
                 events.append(
                     (back["crossed_at"], 2, "returned", back["recorded_by_office_id"], "recordCrossing", None)
-                    if back else (_at(stay.end, 10), 2, "returned", labour, "recordCrossing", None)
+                    if back else (_at(stay.end, 10), 2, "returned", labour(stay.end), "recordCrossing", None)
                 )  # fmt: skip
         history = _History()
-        history.move(WorkerStatus.REGISTERED, _at(s.registered_on, 1), labour, "registerWorker")
+        registered = _at(s.registered_on, 1)
+        history.move(WorkerStatus.REGISTERED, registered, labour(s.registered_on), "registerWorker")
         for when, _, what, office, cause, record in sorted(events, key=lambda e: (e[0], e[1])):
             if record is not None:
                 history.checked(record, when, office, cause)
@@ -631,7 +657,7 @@ class Batch:
         if s.status is WorkerStatus.SUSPENDED:
             why = SUSPENSION_NOT_CLEAR if s.not_clear else SUSPENSION_TERMINATED
             day = history.changes[-1][2] + dt.timedelta(days=1)
-            history.move(WorkerStatus.SUSPENDED, day, labour, "changeWorkerStatus", why)
+            history.move(WorkerStatus.SUSPENDED, day, labour(day.date()), "changeWorkerStatus", why)
         worker_id = rows["workers"][0]["id"]
         for origin, to, when, office, cause, reason in history.changes:
             self.rows["worker_status_changes"].append(
@@ -715,7 +741,7 @@ class Batch:
                 "checked_on": min(on, AS_OF),
                 "result": result,
                 "notes_sealed": self.ring.seal(rng.choice(HEALTH_NOTES[result])),
-                "recorded_by_office_id": self.refs.offices[province.health],
+                "recorded_by_office_id": self.refs.office_on(province.health, min(on, AS_OF)),
                 "created_at": self.now,
             }
         )
@@ -738,7 +764,7 @@ class Batch:
                 "issued_on": min(on, AS_OF),
                 "result": result,
                 "notes_sealed": self.ring.seal(note),
-                "recorded_by_office_id": self.refs.offices[s.province.police],
+                "recorded_by_office_id": self.refs.office_on(s.province.police, min(on, AS_OF)),
                 "created_at": self.now,
             }
         )
@@ -799,15 +825,16 @@ class Batch:
         gates, recorders = stay.destination.gates, s.province.recorders
         rows = self.rows["crossings"]
         for n, t in enumerate(times):
+            crossed_at = _EPOCH + dt.timedelta(seconds=t)
             rows.append(
                 {
                     "id": self._id("crossings"),
                     "worker_id": worker_id,
                     "gate_id": refs.gates[_pick(rng, gates)],
                     "direction": Direction.EXIT_VIETNAM if n % 2 == 0 else Direction.ENTER_VIETNAM,
-                    "crossed_at": _EPOCH + dt.timedelta(seconds=t),
+                    "crossed_at": crossed_at,
                     "document": document,
-                    "recorded_by_office_id": refs.offices[_pick(rng, recorders)],
+                    "recorded_by_office_id": refs.office_on(_pick(rng, recorders), crossed_at.date()),
                 }
             )
 
@@ -880,7 +907,7 @@ class Batch:
                     if status is IncidentStatus.RESOLVED
                     else None
                 ),
-                "reported_by_office_id": self.refs.offices[reporter],
+                "reported_by_office_id": self.refs.office_on(reporter, min(on, AS_OF)),
                 "created_at": self.now,
                 "updated_at": self.now,
             }

@@ -268,34 +268,49 @@ class OfficeSpec:
     successor: str | None = None  # the office that took over its duties
 
 
-# The provincial agencies (police, border guard, customs, health, foreign affairs, the economic zone)
-# carry on as those of the merged province: their unit is the merged province from 1 July 2025, whose
-# jurisdiction holds the records made under the old provinces through the successor links.
+# Offices as dated data (`valid_to` is the last day an office acts), with no gap in any role:
+# - the provincial departments of Home Affairs took over the labour departments' duties on 1 March 2025;
+# - on 1 July 2025 every Hà Giang provincial agency passed to its Tuyên Quang successor, whose unit (the
+#   merged province) holds the records made under the old units through the units' successor links;
+# - Lào Cai, merged with Yên Bái, kept its name and its agencies: they act for the merged province;
+# - the district People's Committees closed on 30 June 2025, their residents passing to the province.
+HOME_AFFAIRS = dt.date(2025, 3, 1)
+BEFORE_HOME_AFFAIRS = HOME_AFFAIRS - dt.timedelta(days=1)
 # fmt: off
 OFFICES: tuple[OfficeSpec, ...] = (
     OfficeSpec("hg-labour", "Sở Lao động – Thương binh và Xã hội tỉnh Hà Giang "
                "(Hà Giang Dept. of Labour, Invalids and Social Affairs)", Side.VN, "VN-HG",
-               valid_to=dt.date(2025, 2, 28), successor="tq-home-affairs"),
+               valid_to=BEFORE_HOME_AFFAIRS, successor="hg-home-affairs"),
+    OfficeSpec("hg-home-affairs", "Sở Nội vụ tỉnh Hà Giang (Hà Giang Dept. of Home Affairs)",
+               Side.VN, "VN-HG", valid_from=HOME_AFFAIRS, valid_to=BEFORE_REORGANISATION,
+               successor="tq-home-affairs"),
     OfficeSpec("hg-police", "Công an tỉnh Hà Giang – Phòng Quản lý xuất nhập cảnh "
-               "(Hà Giang Provincial Police, Exit–Entry)", Side.VN, "VN-TQ-2025"),
+               "(Hà Giang Provincial Police, Exit–Entry)", Side.VN, "VN-HG",
+               valid_to=BEFORE_REORGANISATION, successor="tq-police"),
     OfficeSpec("hg-border-guard", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Hà Giang "
-               "(Hà Giang Border Guard Command)", Side.VN, "VN-TQ-2025"),
+               "(Hà Giang Border Guard Command)", Side.VN, "VN-HG",
+               valid_to=BEFORE_REORGANISATION, successor="tq-border-guard"),
     OfficeSpec("hg-foreign-affairs", "Sở Ngoại vụ tỉnh Hà Giang (Hà Giang Dept. of Foreign Affairs)",
-               Side.VN, "VN-TQ-2025"),
-    OfficeSpec("hg-health", "Sở Y tế tỉnh Hà Giang (Hà Giang Dept. of Health)", Side.VN, "VN-TQ-2025"),
-    # The district level ended on 30 June 2025: the office keeps its residents registered before then
-    # (historical records keep their units) and registers no one new; the communes and the province do.
+               Side.VN, "VN-HG", valid_to=BEFORE_REORGANISATION, successor="tq-foreign-affairs"),
+    OfficeSpec("hg-health", "Sở Y tế tỉnh Hà Giang (Hà Giang Dept. of Health)", Side.VN, "VN-HG",
+               valid_to=BEFORE_REORGANISATION, successor="tq-health"),
     OfficeSpec("hg-meo-vac", "Ủy ban nhân dân huyện Mèo Vạc (People's Committee of Mèo Vạc District)",
-               Side.VN, "VN-HG-MEOVAC", valid_to=BEFORE_REORGANISATION),
-    OfficeSpec("lc-labour", "Sở Lao động – Thương binh và Xã hội tỉnh Lào Cai "
-               "(Lào Cai Dept. of Labour, Invalids and Social Affairs)", Side.VN, "VN-LC",
-               valid_to=dt.date(2025, 2, 28), successor="lc-home-affairs"),
-    # From 1 March 2025 the labour departments' duties passed to the departments of Home Affairs;
-    # from 1 July 2025 those of the merged provinces.
+               Side.VN, "VN-HG-MEOVAC", valid_to=BEFORE_REORGANISATION, successor="tq-home-affairs"),
     OfficeSpec("tq-home-affairs", "Sở Nội vụ tỉnh Tuyên Quang (Tuyên Quang Dept. of Home Affairs)",
                Side.VN, "VN-TQ-2025", valid_from=REORGANISED),
-    OfficeSpec("lc-home-affairs", "Sở Nội vụ tỉnh Lào Cai (Lào Cai Dept. of Home Affairs, from July 2025)",
-               Side.VN, "VN-LC-2025", valid_from=REORGANISED),
+    OfficeSpec("tq-police", "Công an tỉnh Tuyên Quang – Phòng Quản lý xuất nhập cảnh "
+               "(Tuyên Quang Provincial Police, Exit–Entry)", Side.VN, "VN-TQ-2025", valid_from=REORGANISED),
+    OfficeSpec("tq-border-guard", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Tuyên Quang "
+               "(Tuyên Quang Border Guard Command)", Side.VN, "VN-TQ-2025", valid_from=REORGANISED),
+    OfficeSpec("tq-foreign-affairs", "Sở Ngoại vụ tỉnh Tuyên Quang (Tuyên Quang Dept. of Foreign Affairs)",
+               Side.VN, "VN-TQ-2025", valid_from=REORGANISED),
+    OfficeSpec("tq-health", "Sở Y tế tỉnh Tuyên Quang (Tuyên Quang Dept. of Health)", Side.VN, "VN-TQ-2025",
+               valid_from=REORGANISED),
+    OfficeSpec("lc-labour", "Sở Lao động – Thương binh và Xã hội tỉnh Lào Cai "
+               "(Lào Cai Dept. of Labour, Invalids and Social Affairs)", Side.VN, "VN-LC",
+               valid_to=BEFORE_HOME_AFFAIRS, successor="lc-home-affairs"),
+    OfficeSpec("lc-home-affairs", "Sở Nội vụ tỉnh Lào Cai (Lào Cai Dept. of Home Affairs)",
+               Side.VN, "VN-LC-2025", valid_from=HOME_AFFAIRS),
     OfficeSpec("lc-police", "Công an tỉnh Lào Cai – Phòng Quản lý xuất nhập cảnh "
                "(Lào Cai Provincial Police, Exit–Entry)", Side.VN, "VN-LC-2025"),
     OfficeSpec("lc-border-guard", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh Lào Cai "

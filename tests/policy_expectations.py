@@ -17,6 +17,7 @@ from schema.builder import policy_catalogue, write_duties
 
 OFFICES = [
     "hg-labour",
+    "hg-home-affairs",
     "hg-police",
     "hg-border-guard",
     "hg-foreign-affairs",
@@ -24,6 +25,10 @@ OFFICES = [
     "hg-meo-vac",
     "lc-labour",
     "tq-home-affairs",
+    "tq-police",
+    "tq-border-guard",
+    "tq-foreign-affairs",
+    "tq-health",
     "lc-home-affairs",
     "lc-police",
     "lc-border-guard",
@@ -37,6 +42,20 @@ OFFICES = [
     "cn-hekou",
     "admin",
 ]
+# The offices closed by the 2025 reorganisation (DOMAIN.md, "Parties": labour passed to Home Affairs on
+# 1 March 2025, Hà Giang's agencies and the district committees closed on 30 June 2025). They cannot
+# authenticate: the tests over HTTP act as the offices in force today.
+CLOSED = {
+    "hg-labour",
+    "lc-labour",
+    "hg-home-affairs",
+    "hg-police",
+    "hg-border-guard",
+    "hg-foreign-affairs",
+    "hg-health",
+    "hg-meo-vac",
+}
+IN_FORCE = [code for code in OFFICES if code not in CLOSED]
 
 
 @cache
@@ -55,17 +74,23 @@ EXPECTED_ACCESS = Path(__file__).with_name("expected_access.csv")
 ROLE_OF = {
     "hg-labour": "labour",
     "lc-labour": "labour",
-    # From 2025 the provincial departments of Home Affairs took over labour (DOMAIN.md, "Parties").
+    # From 1 March 2025 the provincial departments of Home Affairs took over labour, and from 1 July
+    # 2025 Tuyên Quang's agencies those of Hà Giang (DOMAIN.md, "Parties").
+    "hg-home-affairs": "labour",
     "tq-home-affairs": "labour",
     "lc-home-affairs": "labour",
     "hg-police": "police",
+    "tq-police": "police",
     "lc-police": "police",
     "hg-border-guard": "border-guard",
+    "tq-border-guard": "border-guard",
     "lc-border-guard": "border-guard",
     "lc-customs": "customs",
     "hg-health": "health",
+    "tq-health": "health",
     "lc-health": "health",
     "hg-foreign-affairs": "foreign-affairs",
+    "tq-foreign-affairs": "foreign-affairs",
     "lc-foreign-affairs": "foreign-affairs",
     "hg-meo-vac": "district",
     "lc-economic-zone": "economic-zone",

@@ -16,8 +16,8 @@ CCCD_PROVINCE = {"VN-LC": "010", "VN-HG": "002"}
 # provinces, and the Home Affairs departments hold the labour departments' duties.
 CURRENT = {"VN-LC": "VN-LC-2025", "VN-HG": "VN-TQ-2025"}
 LABOUR = {"VN-LC": "lc-home-affairs", "VN-HG": "tq-home-affairs"}
-POLICE = {"VN-LC": "lc-police", "VN-HG": "hg-police"}
-HEALTH = {"VN-LC": "lc-health", "VN-HG": "hg-health"}
+POLICE = {"VN-LC": "lc-police", "VN-HG": "tq-police"}
+HEALTH = {"VN-LC": "lc-health", "VN-HG": "tq-health"}
 _serial = itertools.count(int(dt.datetime.now().timestamp()) % 500_000)
 
 REGISTER = """mutation($input: RegisterWorkerInput!) {

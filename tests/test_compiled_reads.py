@@ -43,9 +43,12 @@ from tests.conftest import Database, Server
 from tests.read_documents import Samples, every_root, read_documents
 from web.app import CompiledAnswer
 
+# One office of each role, those in force today; hg-meo-vac, closed in 2025, is the only office of the
+# district role: the engines run in-process on its grant (no token), so its row scope stays covered.
 OFFICES = [
-    "cn-hekou", "cn-baise", "cn-napo", "cn-wenshan", "hg-labour", "hg-police", "hg-border-guard",
-    "hg-health", "hg-foreign-affairs", "hg-meo-vac", "lc-labour", "lc-customs", "lc-economic-zone", "admin",
+    "cn-hekou", "cn-baise", "cn-napo", "cn-wenshan", "tq-home-affairs", "tq-police", "tq-border-guard",
+    "tq-health", "tq-foreign-affairs", "hg-meo-vac", "lc-home-affairs", "lc-customs", "lc-economic-zone",
+    "admin",
 ]  # fmt: skip
 DIFFERENTIAL = settings(
     max_examples=25,
@@ -202,7 +205,7 @@ def test_the_compiled_answer_encoder_writes_what_the_standard_one_does(value: An
 
 def test_no_field_the_compiled_engine_answers_is_a_float(registry: Registry) -> None:
     """Floats are what orjson writes in its own way (`1e16`, not `1e+16`): a compiled answer has none."""
-    office = Office(registry, "hg-labour")
+    office = Office(registry, "tq-home-affairs")
     schema = registry.schemas.schema_for(registry.access.unrestricted_grant(office.grant.office))._schema
     leaves = {
         f"{type_name}.{name}": get_named_type(field.type).name

@@ -61,7 +61,7 @@ def _a_worker(client) -> dict:
 def test_a_count_under_personal_filters_records_sealed_criteria_and_the_rows_matched(
     database, engine, as_office
 ) -> None:
-    labour = as_office("hg-labour")
+    labour = as_office("tq-home-affairs")
     worker = _a_worker(labour)
     name_part = worker["fullName"].split()[-1]
     born = worker["dateOfBirth"]
@@ -80,12 +80,12 @@ def test_a_count_under_personal_filters_records_sealed_criteria_and_the_rows_mat
     assert opened == {"filter": {"fullNameContains": name_part, "bornAfter": born, "bornBefore": born}}
     (line,) = _log(database, "--limit", "1")
     assert line["criteria"] == ["Worker.dateOfBirth", "Worker.fullName"] and line["matched"] == count
-    assert line["office"] == "hg-labour" and line["purpose"] == "placement-verification"
+    assert line["office"] == "tq-home-affairs" and line["purpose"] == "placement-verification"
     assert criteria["sealed"] not in json.dumps(line)
 
 
 def test_a_list_of_ids_under_a_status_filter_records_those_workers(database, engine, as_office) -> None:
-    labour = as_office("hg-labour")
+    labour = as_office("tq-home-affairs")
     page = labour.data(WORKERS, {"f": {"status": ["REGISTERED"]}})["workers"]
     ids = sorted(n["id"] for n in page["nodes"])
     assert ids
@@ -96,7 +96,7 @@ def test_a_list_of_ids_under_a_status_filter_records_those_workers(database, eng
 
 
 def test_an_id_number_tied_to_an_ethnicity_is_recorded_as_criteria(database, as_office) -> None:
-    labour = as_office("hg-labour")
+    labour = as_office("tq-home-affairs")
     worker = _a_worker(labour)
     query = "query($f: WorkerFilter) { workers(filter: $f) { totalCount } }"
     found = {"nationalIdNumber": worker["nationalIdNumber"], "ethnicity": worker["ethnicity"]}
@@ -120,7 +120,7 @@ def test_cursors_alone_identify_and_record_their_workers(database, as_office) ->
 
 
 def test_a_duplicate_registration_is_a_recorded_look_past_the_row_scope(database, engine, as_office) -> None:
-    elsewhere = _a_worker(as_office("lc-labour"))
+    elsewhere = _a_worker(as_office("lc-home-affairs"))
     labour = as_office("tq-home-affairs", "worker-registration")  # Hà Giang's labour duties since 2025
     commune = labour.data('{ administrativeUnits(parentCode: "VN-TQ-2025") { code } }')[
         "administrativeUnits"
@@ -168,7 +168,7 @@ def test_audit_log_filters_by_office_worker_time_and_limit_newest_first(database
 
 
 def test_a_page_of_100_workers_costs_at_most_2_kb_of_entry(database, engine, as_office) -> None:
-    labour = as_office("hg-labour")
+    labour = as_office("tq-home-affairs")
     nodes = labour.data(
         "{ workers(first: 100) { nodes { id fullName dateOfBirth sex status ethnicity nationalIdNumber"
         " passportNumber phone homeProvince { code } placements { job startDate employer { nameZh } } } } }"

@@ -117,7 +117,10 @@ def _assert_unavailable(response: httpx.Response) -> None:
 
 def test_a_database_outage_answers_503_and_heals_by_itself(proxied_server) -> None:
     proxy, server = proxied_server
-    headers = {"Authorization": f"Bearer {server.tokens['hg-labour']}", "X-Purpose": "placement-verification"}
+    headers = {
+        "Authorization": f"Bearer {server.tokens['tq-home-affairs']}",
+        "X-Purpose": "placement-verification",
+    }
     with httpx.Client(base_url=server.url, timeout=30) as http:
         assert http.post("/graphql", json=READ, headers=headers).status_code == 200
 

@@ -88,9 +88,11 @@ def _named(type_ref: dict[str, Any]) -> tuple[str, bool]:
 @pytest.fixture(scope="module")
 def schema(as_office) -> Schema:
     known = Schema()
-    for office in ("hg-labour", "cn-hekou", "hg-health"):
+    for office in ("tq-home-affairs", "cn-hekou", "tq-health"):
         known.absorb(as_office(office).data(INTROSPECTION))
-    page = as_office("hg-labour").data("{ workers(first: 5) { edges { cursor node { id } } } }")["workers"]
+    page = as_office("tq-home-affairs").data("{ workers(first: 5) { edges { cursor node { id } } } }")[
+        "workers"
+    ]
     known.worker_ids = [e["node"]["id"] for e in page["edges"]]
     known.cursors = [e["cursor"] for e in page["edges"]]
     return known

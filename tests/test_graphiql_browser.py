@@ -9,7 +9,7 @@ Needs: apt ``chromium chromium-driver`` (/usr/bin/chromium, /usr/bin/chromedrive
 Without them the tests skip, except on CI (``CI`` set), where they fail instead.
 
 Uses the ``live_server`` fixture from tests/conftest.py: ``url`` ("http://127.0.0.1:PORT") and
-``tokens`` (office code -> bearer token; office "hg-labour" exists).
+``tokens`` (office code -> bearer token; office "tq-home-affairs" exists).
 """
 
 from __future__ import annotations
@@ -150,14 +150,18 @@ def _requested_urls(driver: Any) -> list[str]:
 
 def test_graphiql_runs_query_with_office_token(live_server: Any, browser: Any) -> None:
     _open(browser, live_server.url, "{ me { code } }")
-    _enter_credentials(browser, live_server.tokens["hg-labour"], PURPOSE)
+    _enter_credentials(browser, live_server.tokens["tq-home-affairs"], PURPOSE)
     _wait(browser, lambda d: "Schema loaded" in _status(d), "the office's schema to load")
 
     _run_query(browser)
-    _wait(browser, lambda d: "hg-labour" in d.execute_script(RESULT_JS), "the result pane to show hg-labour")
+    _wait(
+        browser,
+        lambda d: "tq-home-affairs" in d.execute_script(RESULT_JS),
+        "the result pane to show tq-home-affairs",
+    )
 
     result = json.loads(browser.execute_script(RESULT_JS))
-    assert result["data"]["me"]["code"] == "hg-labour"
+    assert result["data"]["me"]["code"] == "tq-home-affairs"
     assert "errors" not in result
     # Kept for the next visit, as the page promises.
     stored = browser.execute_script("return localStorage.getItem('borderlabour:graphiql:purpose');")
@@ -189,9 +193,9 @@ def test_graphiql_explains_rejected_token(live_server: Any, browser: Any) -> Non
 def test_the_purpose_picker_offers_the_purposes_of_the_tokens_office(
     live_server: Any, browser: Any, as_office
 ) -> None:
-    expected = as_office("hg-meo-vac", None).data("{ me { purposes } }")["me"]["purposes"]
+    expected = as_office("tq-police", None).data("{ me { purposes } }")["me"]["purposes"]
     _open(browser, live_server.url, "{ me { code } }")
-    _enter_credentials(browser, live_server.tokens["hg-meo-vac"], "")
+    _enter_credentials(browser, live_server.tokens["tq-police"], "")
     options_js = "return [...document.querySelectorAll('#registry-purposes option')].map(o => o.value);"
     _wait(browser, lambda d: d.execute_script(options_js), "the purpose picker to fill")
     assert browser.execute_script(options_js) == expected

@@ -63,7 +63,7 @@ def _read_at_once(servers: list[Server], token: str, ids: list[str]) -> list[htt
 
 
 def _worker_ids(as_office, count: int) -> list[str]:
-    page = as_office("hg-labour").data(f"{{ workers(first: {count}) {{ nodes {{ id }} }} }}")
+    page = as_office("tq-home-affairs").data(f"{{ workers(first: {count}) {{ nodes {{ id }} }} }}")
     ids = [node["id"] for node in page["workers"]["nodes"]]
     assert len(ids) == count
     return ids
@@ -75,7 +75,7 @@ def test_concurrent_reads_from_several_processes_each_get_exactly_their_entry_an
     ids = _worker_ids(as_office, READS)
     before = _last_seq(engine)
 
-    answers = _read_at_once([live_server, two_process_server], live_server.tokens["hg-labour"], ids)
+    answers = _read_at_once([live_server, two_process_server], live_server.tokens["tq-home-affairs"], ids)
 
     assert [a.status_code for a in answers] == [200] * READS
     assert [a.json()["data"]["node"]["id"] for a in answers] == ids
@@ -87,7 +87,7 @@ def test_concurrent_reads_from_several_processes_each_get_exactly_their_entry_an
     assert all(len(line["workers"]) == 1 for line in lines)
     assert all(line["fields"] == ["Worker.fullName", "Worker.id"] for line in lines)
     assert all(
-        line["office"] == "hg-labour" and line["purpose"] == "placement-verification" for line in lines
+        line["office"] == "tq-home-affairs" and line["purpose"] == "placement-verification" for line in lines
     )
     assert "ledger OK" in run_cli(database, "audit", "verify").stdout
 
@@ -98,7 +98,7 @@ def test_when_the_database_refuses_the_batch_no_waiting_answer_carries_data(
     ids = _worker_ids(as_office, 16)
     before = _last_seq(engine)
     with ledger_refused(engine):
-        answers = _read_at_once([live_server, two_process_server], live_server.tokens["hg-labour"], ids)
+        answers = _read_at_once([live_server, two_process_server], live_server.tokens["tq-home-affairs"], ids)
 
     assert [a.status_code for a in answers] == [503] * len(ids)
     for answer in answers:

@@ -36,7 +36,7 @@ def _mode(path: Path) -> int:
 
 
 def test_database_wal_shm_and_ledger_head_are_readable_by_their_owner_only(database, as_office) -> None:
-    as_office("hg-labour").data("{ workers(first: 1) { nodes { fullName } } }")  # writes the head
+    as_office("tq-home-affairs").data("{ workers(first: 1) { nodes { fullName } } }")  # writes the head
     files = [LedgerFiles.beside_keys(database.key_file).head]
     if database.url.startswith("sqlite"):
         db = Path(database.url.removeprefix("sqlite:///"))
@@ -81,7 +81,7 @@ def test_metrics_are_served_to_the_local_host_only(strict_server) -> None:
 def test_another_offices_cursor_is_an_invalid_cursor(as_office) -> None:
     cursor = as_office("cn-hekou").data(PAGE)["workers"]["pageInfo"]["endCursor"]
     assert as_office("cn-hekou").data(PAGE, {"after": cursor})["workers"]["nodes"]
-    for other in ("cn-baise", "cn-wenshan", "lc-labour"):
+    for other in ("cn-baise", "cn-wenshan", "lc-home-affairs"):
         body = as_office(other).query(PAGE, {"after": cursor})
         assert [e["extensions"]["code"] for e in body["errors"]] == ["INVALID_CURSOR"], other
         assert body["data"] is None or body["data"]["workers"] is None
@@ -152,7 +152,9 @@ NUL_REQUESTS = {
 @pytest.mark.parametrize("name", sorted(NUL_REQUESTS))
 def test_a_nul_character_in_a_string_argument_is_a_clear_input_error(name: str, as_office) -> None:
     query, variable = NUL_REQUESTS[name]
-    response = as_office("hg-labour").post({"query": query, "variables": {variable: NUL} if variable else {}})
+    response = as_office("tq-home-affairs").post(
+        {"query": query, "variables": {variable: NUL} if variable else {}}
+    )
     assert response.status_code == 400, response.text
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "INVALID_INPUT" and "NUL" in error["message"]

@@ -14,7 +14,9 @@ def http(live_server):
         yield client
 
 
-def _auth(live_server, office: str = "hg-labour", purpose: str | None = "placement-verification") -> dict:
+def _auth(
+    live_server, office: str = "tq-home-affairs", purpose: str | None = "placement-verification"
+) -> dict:
     headers = {"Authorization": f"Bearer {live_server.tokens[office]}"}
     if purpose:
         headers["X-Purpose"] = purpose
@@ -123,22 +125,24 @@ def test_operations_are_not_run_over_get(http, live_server, as_office) -> None:
 
 
 def test_wrong_variable_types_are_a_graphql_error_without_data(as_office) -> None:
-    body = as_office("hg-labour").query("query($n: Int) { workers(first: $n) { totalCount } }", {"n": "ten"})
+    body = as_office("tq-home-affairs").query(
+        "query($n: Int) { workers(first: $n) { totalCount } }", {"n": "ten"}
+    )
     assert body["errors"] and body.get("data") is None
 
 
 def test_an_invalid_id_in_a_filter_is_named(as_office) -> None:
-    body = as_office("hg-labour").query('{ placements(filter: {workerId: "zzz"}) { totalCount } }')
+    body = as_office("tq-home-affairs").query('{ placements(filter: {workerId: "zzz"}) { totalCount } }')
     assert body["errors"][0]["extensions"] == {"code": "INVALID_ID", "field": "filter.workerId"}
 
 
 def test_page_sizes_are_bounded(as_office) -> None:
-    body = as_office("hg-labour").query("{ workers(first: 1000) { totalCount } }")
+    body = as_office("tq-home-affairs").query("{ workers(first: 1000) { totalCount } }")
     assert body["errors"][0]["extensions"]["code"] == "OUT_OF_RANGE"
 
 
 def test_vietnamese_and_chinese_text_round_trip(as_office) -> None:
-    employers = as_office("lc-labour").data("{ employers(first: 50) { nodes { nameZh nameVi } } }")[
+    employers = as_office("lc-home-affairs").data("{ employers(first: 50) { nodes { nameZh nameVi } } }")[
         "employers"
     ]
     assert any("公司" in e["nameZh"] for e in employers["nodes"])
@@ -177,5 +181,5 @@ def test_production_mode_turns_off_graphiql_and_introspection(database, demo_tok
     ],
 )
 def test_no_error_suggests_a_name(as_office, query: str) -> None:
-    messages = [e["message"] for e in as_office("hg-labour").query(query)["errors"]]
+    messages = [e["message"] for e in as_office("tq-home-affairs").query(query)["errors"]]
     assert messages and not any("Did you mean" in m for m in messages)

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests import procedure_steps as steps
-from tests.conftest import AsOffice, Database, OwnRegistry, own_registry, run_cli
+from tests.conftest import AsOffice, Database, OwnRegistry, Server, own_registry, run_cli
+from tests.office_history import back_in_force
 
 READ_ONE = "{ workers(first: 1) { nodes { id fullName passportNumber placements { job } } } }"
 DISCLOSURES = """query($id: ID!) { node(id: $id) { ... on Worker {
@@ -35,6 +36,11 @@ def as_office(registry: OwnRegistry) -> AsOffice:
 
 
 @pytest.fixture(scope="module")
+def live_server(registry: OwnRegistry) -> Server:
+    return registry.server
+
+
+@pytest.fixture(scope="module")
 def engine(database):
     engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
     yield engine
@@ -43,7 +49,9 @@ def engine(database):
 
 def test_a_chinese_offices_read_shows_in_the_workers_disclosures(as_office) -> None:
     worker = as_office("cn-hekou").data(READ_ONE)["workers"]["nodes"][0]
-    seen = as_office("lc-labour", "data-subject-request").data(DISCLOSURES, {"id": worker["id"]})["node"]
+    seen = as_office("lc-home-affairs", "data-subject-request").data(DISCLOSURES, {"id": worker["id"]})[
+        "node"
+    ]
     latest = seen["disclosures"][0]
     assert latest["office"] == {"code": "cn-hekou"} and latest["purpose"] == "placement-verification"
     assert set(latest["fields"]) == {
@@ -55,22 +63,25 @@ def test_a_chinese_offices_read_shows_in_the_workers_disclosures(as_office) -> N
     }
 
 
-def test_the_district_sees_disclosures_and_the_chinese_office_does_not(as_office) -> None:
+def test_the_district_saw_disclosures_and_the_chinese_office_does_not(
+    as_office, database, live_server
+) -> None:
     body = as_office("cn-hekou").query("{ workers(first: 1) { nodes { disclosures { at } } } }")
     assert body["errors"][0]["message"] == "Cannot query field 'disclosures' on type 'Worker'."
-    district = as_office("hg-meo-vac", "data-subject-request")
-    resident = district.data("{ workers(first: 1) { nodes { id } } }")["workers"]["nodes"][0]["id"]
-    # The province's labour department reads the district's resident...
-    as_office("hg-labour").data(
-        "query($id: ID!) { node(id: $id) { ... on Worker { phone } } }", {"id": resident}
-    )
-    # ...and the district sees that read among its resident's disclosures.
-    seen = district.data(DISCLOSURES, {"id": resident})["node"]["disclosures"]
-    assert seen[0]["office"] == {"code": "hg-labour"} and seen[0]["fields"] == ["Worker.phone"]
+    with back_in_force(database, live_server, "hg-meo-vac"):  # the district committee closed in 2025
+        district = as_office("hg-meo-vac", "data-subject-request")
+        resident = district.data("{ workers(first: 1) { nodes { id } } }")["workers"]["nodes"][0]["id"]
+        # The province's labour department reads the district's resident...
+        as_office("tq-home-affairs").data(
+            "query($id: ID!) { node(id: $id) { ... on Worker { phone } } }", {"id": resident}
+        )
+        # ...and the district sees that read among its resident's disclosures.
+        seen = district.data(DISCLOSURES, {"id": resident})["node"]["disclosures"]
+        assert seen[0]["office"] == {"code": "tq-home-affairs"} and seen[0]["fields"] == ["Worker.phone"]
 
 
 def test_an_untouched_ledger_verifies(database, as_office) -> None:
-    as_office("hg-labour").data(READ_ONE)
+    as_office("tq-home-affairs").data(READ_ONE)
     result = run_cli(database, "audit", "verify")
     assert "ledger OK" in result.stdout
 
@@ -164,7 +175,7 @@ def test_deleting_an_entry_breaks_verification(database, engine, as_office) -> N
 
 def test_reordering_entries_breaks_verification(database, engine, as_office) -> None:
     as_office("cn-hekou").data(READ_ONE)
-    as_office("hg-labour").data(READ_ONE)
+    as_office("tq-home-affairs").data(READ_ONE)
     last = _last_id(engine)
     a, b = (
         _row(engine, "ledger_entries", f"id = {last - 1}")[0],

@@ -111,7 +111,7 @@ def test_metrics_of_serve_with_two_processes_are_one_sum(database, demo_tokens, 
         both_loaded = _seconds_until([server], lambda _: samples()[RELOADS] == 2, 60)
         assert both_loaded[0] is not None, "the second process never loaded the policy"
         for _ in range(12):  # a new connection each time, so both processes take requests
-            assert _post(server, demo_tokens["hg-police"], ME).status_code == 200
+            assert _post(server, demo_tokens["tq-police"], ME).status_code == 200
         for _ in range(6):
             now = samples()
             assert now[RELOADS] == 2 and now[ME_ANSWERED] == 12, now
@@ -149,7 +149,7 @@ def test_connections_to_serve_reach_every_process_and_the_port_stays_one_servers
         both_loaded = _seconds_until([server], lambda _: _samples(server)[RELOADS] == 2, 60)
         assert both_loaded[0] is not None, "the second process never loaded the policy"
         for _ in range(40):  # a new connection each time
-            assert _post(server, demo_tokens["hg-police"], ME).status_code == 200
+            assert _post(server, demo_tokens["tq-police"], ME).status_code == 200
         spread = _per_process(server)
         assert len(spread) == 2 and all(n > 0 for n in spread.values()), spread
         assert sum(spread.values()) == 40

@@ -64,7 +64,7 @@ def test_a_saved_policy_change_applies_without_restart_and_a_broken_one_is_ignor
         assert "dateOfBirth" in _fields(server, "cn-napo")
         _edit(policy / "visibility.csv", (DOB, ""))
         assert _eventually(lambda: "dateOfBirth" not in _fields(server, "cn-napo"))
-        assert "dateOfBirth" in _fields(server, "hg-labour")
+        assert "dateOfBirth" in _fields(server, "tq-home-affairs")
 
         # A half-saved model file must not take the service down or change what anyone sees: the
         # server reads it (and says so), keeps its policy, and the line given back waits with it.

@@ -408,11 +408,11 @@ def test_the_gate_office_records_crossings_of_workers_from_another_province_plac
 ) -> None:
     code = steps.new_agreement(as_office, gates=("GATE-THANHTHUY-TIANBAO",))  # a Hà Giang gate
     worker = steps.ready(as_office)  # a Lào Cai worker
-    guard = as_office("hg-border-guard")
-    before = steps.cross(as_office, "hg-border-guard", worker, "EXIT_VIETNAM", gate="GATE-THANHTHUY-TIANBAO")
+    guard = as_office("tq-border-guard")
+    before = steps.cross(as_office, "tq-border-guard", worker, "EXIT_VIETNAM", gate="GATE-THANHTHUY-TIANBAO")
     assert _codes_of(before) == {("workerId", "NOT_FOUND")}
     assert steps.place(as_office, worker, agreement=code)["errors"] == []
-    exit_ = steps.cross(as_office, "hg-border-guard", worker, "EXIT_VIETNAM", gate="GATE-THANHTHUY-TIANBAO")
+    exit_ = steps.cross(as_office, "tq-border-guard", worker, "EXIT_VIETNAM", gate="GATE-THANHTHUY-TIANBAO")
     assert exit_["errors"] == []
     assert steps.status(guard, worker) == "DEPLOYED"
 

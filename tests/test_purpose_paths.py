@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 
 from schema.builder import OfficeSchema
 from tests.operation_paths import PERSONAL, document, personal_filters, personal_paths, sample_value
-from tests.policy_expectations import OFFICES, grant
+from tests.policy_expectations import IN_FORCE, grant
 
 SHAPES = ("plain", "fragment", "inline")
 PURPOSE_LINES = (Path(__file__).parent.parent / "policies" / "purposes.csv").read_text().splitlines()
@@ -45,7 +45,7 @@ def _assert_refused(client, body: dict, purpose: str | None) -> None:
     assert "data" not in got, body["query"]
 
 
-@pytest.mark.parametrize("office", OFFICES)
+@pytest.mark.parametrize("office", IN_FORCE)
 def test_every_path_to_a_personal_type_needs_a_permitted_purpose(office: str, as_office) -> None:
     schema = _schema(office)
     paths = list(personal_paths(schema))
@@ -71,7 +71,7 @@ def _personal_lists(schema) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("office", OFFICES)
+@pytest.mark.parametrize("office", IN_FORCE)
 def test_cursors_of_personal_rows_need_a_permitted_purpose(office: str, as_office) -> None:
     client = as_office(office, purpose=None)
     for root in _personal_lists(_schema(office)):
@@ -81,7 +81,7 @@ def test_cursors_of_personal_rows_need_a_permitted_purpose(office: str, as_offic
             _assert_refused(client, {"query": query}, _refused_purposes(office)[0])
 
 
-@pytest.mark.parametrize("office", OFFICES)
+@pytest.mark.parametrize("office", IN_FORCE)
 def test_counting_under_a_personal_filter_or_ordering_needs_a_permitted_purpose(
     office: str, as_office
 ) -> None:

@@ -38,7 +38,7 @@ def test_a_token_over_its_limit_gets_429_and_then_recovers(limited_server) -> No
         # machine answers slowly), then 429.
         started = time.monotonic()
         passed = 0
-        while (refused := _post(http, limited_server, "hg-police")).status_code == 200 and passed < 30:
+        while (refused := _post(http, limited_server, "tq-police")).status_code == 200 and passed < 30:
             passed += 1
         elapsed = time.monotonic() - started
         assert refused.status_code == 429
@@ -52,7 +52,7 @@ def test_a_token_over_its_limit_gets_429_and_then_recovers(limited_server) -> No
         assert _post(http, limited_server, "lc-police").json()["data"]["me"]["code"] == "lc-police"
 
         time.sleep(wait)
-        assert _post(http, limited_server, "hg-police").status_code == 200
+        assert _post(http, limited_server, "tq-police").status_code == 200
 
 
 @pytest.mark.parametrize(

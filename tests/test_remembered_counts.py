@@ -77,7 +77,7 @@ def test_the_migration_moves_the_version_on_exactly_the_tables_the_code_calls_tr
 def test_a_committed_write_to_a_tracked_table_moves_the_version_and_a_rolled_back_one_does_not(
     engine, as_office, table: str
 ) -> None:
-    as_office("lc-labour")  # the demo data is loaded
+    as_office("lc-home-affairs")  # the demo data is loaded
     key = models.Base.metadata.tables[table].primary_key.columns.values()[0].name
     touch = text(f"UPDATE {table} SET {key} = {key} WHERE {key} = (SELECT min({key}) FROM {table})")
     before = _version(engine)

@@ -1,5 +1,6 @@
 """Units and offices change as dated data (DOMAIN.md; issue 9 item 7): the 2025 mergers are rows
-with successor links, not code, and jurisdictions follow them."""
+with successor links, not code, and jurisdictions follow them. The closed offices act again here only
+inside `back_in_force`, to compare what they saw in their time with what their successors see."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 from pathlib import Path
 
 from tests import procedure_steps as steps
+from tests.office_history import back_in_force
 from tests.paging import all_nodes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,10 +20,25 @@ def _total(client) -> int:
     return client.data(COUNT)["workers"]["totalCount"]
 
 
-def test_a_successor_office_sees_every_worker_registered_under_its_predecessor_units(as_office) -> None:
-    for successor, predecessor in (("tq-home-affairs", "hg-labour"), ("lc-home-affairs", "lc-labour")):
-        before = {w["id"] for w in all_nodes(as_office(predecessor), "workers", "id")}
-        assert before and before <= {w["id"] for w in all_nodes(as_office(successor), "workers", "id")}
+SUCCESSIONS = (  # DOMAIN.md, "Parties": (successor in force today, predecessor)
+    ("tq-home-affairs", "hg-labour"),
+    ("tq-home-affairs", "hg-home-affairs"),
+    ("lc-home-affairs", "lc-labour"),
+    ("tq-police", "hg-police"),
+    ("tq-health", "hg-health"),
+    ("tq-border-guard", "hg-border-guard"),
+    ("tq-home-affairs", "hg-meo-vac"),
+)
+
+
+def test_a_successor_office_sees_every_worker_registered_under_its_predecessor_units(
+    as_office, database, live_server
+) -> None:
+    with back_in_force(database, live_server, *{predecessor for _, predecessor in SUCCESSIONS}):
+        for successor, predecessor in SUCCESSIONS:
+            before = {w["id"] for w in all_nodes(as_office(predecessor), "workers", "id")}
+            after = {w["id"] for w in all_nodes(as_office(successor), "workers", "id")}
+            assert before and before <= after, (successor, predecessor)
 
 
 def test_the_demos_historical_records_keep_their_units(as_office) -> None:
@@ -30,7 +47,7 @@ def test_the_demos_historical_records_keep_their_units(as_office) -> None:
         assert worker["homeDistrict"]["code"].startswith("VN-HG-")
 
 
-def test_a_worker_registered_with_a_post_merger_commune_is_in_scope(as_office) -> None:
+def test_a_worker_registered_with_a_post_merger_commune_is_in_scope(as_office, database, live_server) -> None:
     office = as_office("tq-home-affairs", "worker-registration")
     before = _total(office)
     born = steps.today().replace(year=steps.today().year - 30)
@@ -51,12 +68,11 @@ def test_a_worker_registered_with_a_post_merger_commune_is_in_scope(as_office) -
     )["node"]
     assert shown == {"homeProvince": {"code": "VN-TQ-2025"}, "homeDistrict": None}
     # the predecessor's office does not reach a commune made after its time
-    assert (
-        as_office("hg-labour").query(
+    with back_in_force(database, live_server, "hg-labour"):
+        seen = as_office("hg-labour").query(
             "query($id: ID!) { node(id: $id) { id } }", {"id": result["worker"]["id"]}
-        )["data"]["node"]
-        is None
-    )
+        )
+    assert seen["data"]["node"] is None
 
 
 UNITS = """query($p: String, $c: Country, $on: Date) {
@@ -145,29 +161,40 @@ def test_a_new_commune_holds_the_residents_of_the_communes_it_succeeded(as_offic
         }, commune
 
 
-def test_the_provincial_agencies_of_a_merged_province_see_its_old_and_new_registrations(as_office) -> None:
+def test_the_provincial_agencies_of_a_merged_province_see_its_old_and_new_registrations(
+    as_office, database, live_server
+) -> None:
     registered_today = steps.register(as_office, "VN-LC")
     seen = "query($id: ID!) { node(id: $id) { id } }"
     for agency in ("lc-police", "lc-health", "lc-border-guard"):
         assert _total(as_office(agency)) == _total(as_office("lc-home-affairs"))
         assert as_office(agency).data(seen, {"id": registered_today})["node"] is not None
+    for agency in ("tq-police", "tq-health"):
+        assert _total(as_office(agency)) == _total(as_office("tq-home-affairs"))
+    # the border guard also sees the workers placed under agreements listing its gates (gate-unit)
+    assert _total(as_office("tq-border-guard")) >= _total(as_office("tq-home-affairs"))
     # the labour department closed before the merger: its jurisdiction stays the old province's
-    assert as_office("lc-labour").data(seen, {"id": registered_today})["node"] is None
-    assert _total(as_office("hg-police")) == _total(as_office("tq-home-affairs"))
+    with back_in_force(database, live_server, "lc-labour"):
+        assert as_office("lc-labour").data(seen, {"id": registered_today})["node"] is None
 
 
-def test_the_office_of_an_abolished_district_keeps_its_residents_and_registers_no_one_new(as_office) -> None:
-    district = as_office("hg-meo-vac", "worker-registration")
-    residents = all_nodes(district, "workers", "homeDistrict { code }")
-    assert residents and {w["homeDistrict"]["code"] for w in residents} == {"VN-HG-MEOVAC"}
-    for commune, code in (
-        ("VN-HG-MEOVAC-SONVI", "UNIT_NOT_CURRENT"),
-        ("VN-TQ-2025-MEOVAC", "OUT_OF_JURISDICTION"),
-    ):
-        refused = district.data(steps.REGISTER, {"input": steps.registration("VN-HG", commune)})
-        assert [(e["field"], e["code"]) for e in refused["registerWorker"]["errors"]] == [
-            ("homeCommuneCode", code)
-        ]
+def test_the_office_of_an_abolished_district_kept_its_residents_and_could_register_no_one_new(
+    as_office, database, live_server
+) -> None:
+    """What the district committee's rights were; since 1 July 2025 it cannot act at all
+    (tests/test_office_validity.py)."""
+    with back_in_force(database, live_server, "hg-meo-vac"):
+        district = as_office("hg-meo-vac", "worker-registration")
+        residents = all_nodes(district, "workers", "homeDistrict { code }")
+        assert residents and {w["homeDistrict"]["code"] for w in residents} == {"VN-HG-MEOVAC"}
+        for commune, code in (
+            ("VN-HG-MEOVAC-SONVI", "UNIT_NOT_CURRENT"),
+            ("VN-TQ-2025-MEOVAC", "OUT_OF_JURISDICTION"),
+        ):
+            refused = district.data(steps.REGISTER, {"input": steps.registration("VN-HG", commune)})
+            assert [(e["field"], e["code"]) for e in refused["registerWorker"]["errors"]] == [
+                ("homeCommuneCode", code)
+            ]
 
 
 def test_no_code_names_a_province_or_a_district() -> None:

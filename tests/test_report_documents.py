@@ -66,7 +66,7 @@ def test_the_xlsx_report_has_a_sheet_per_table_with_vietnamese_and_chinese_heade
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 def test_the_pdf_report_carries_vietnamese_and_chinese_text(live_server, as_office):
-    response = _get(live_server, "lc-labour", f"/reports/agreements/{AGREEMENT}/{YEAR}.pdf")
+    response = _get(live_server, "lc-home-affairs", f"/reports/agreements/{AGREEMENT}/{YEAR}.pdf")
     assert response.status_code == 200, response.text
     assert response.content.startswith(b"%PDF")
     text = subprocess.run(
@@ -74,7 +74,7 @@ def test_the_pdf_report_carries_vietnamese_and_chinese_text(live_server, as_offi
     ).stdout.decode()
     assert "Hợp tác quản lý lao động qua biên giới giữa tỉnh Lào Cai" in text  # the agreement's title
     assert "Số người lao động tại Trung Quốc theo tháng" in text and "每月在华务工人数" in text  # the chart
-    employers = [e["nameZh"] for e in _report(as_office, "lc-labour")["byEmployer"]]
+    employers = [e["nameZh"] for e in _report(as_office, "lc-home-affairs")["byEmployer"]]
     assert employers and all(name in text for name in employers)
 
 
@@ -96,10 +96,12 @@ def test_a_report_needs_the_statistics_purpose_and_says_so_in_the_readers_langua
 
 def test_a_report_is_ledgered_for_the_workers_it_was_counted_from(live_server, as_office):
     assert _get(live_server, "cn-hekou", f"/reports/agreements/{AGREEMENT}/{YEAR}.json").status_code == 200
-    gid = _agreement_id(as_office, "lc-labour")
-    placed = as_office("lc-labour").data("query($id: ID!) " + WORKERS_OF_REPORT % (YEAR, YEAR), {"id": gid})
+    gid = _agreement_id(as_office, "lc-home-affairs")
+    placed = as_office("lc-home-affairs").data(
+        "query($id: ID!) " + WORKERS_OF_REPORT % (YEAR, YEAR), {"id": gid}
+    )
     worker = placed["placements"]["nodes"][0]["worker"]["id"]
-    seen = as_office("lc-labour", "data-subject-request").data(DISCLOSURES, {"id": worker})["node"]
+    seen = as_office("lc-home-affairs", "data-subject-request").data(DISCLOSURES, {"id": worker})["node"]
     assert {
         "office": {"code": "cn-hekou"},
         "purpose": "statistics",
@@ -111,11 +113,20 @@ def test_the_cli_writes_the_same_figures_as_the_api(database, as_office, tmp_pat
     out = tmp_path / "report.json"
     run_cli(
         database,
-        *("report", "agreement", "--office", "lc-labour", "--agreement", AGREEMENT, "--year", str(YEAR)),
+        *(
+            "report",
+            "agreement",
+            "--office",
+            "lc-home-affairs",
+            "--agreement",
+            AGREEMENT,
+            "--year",
+            str(YEAR),
+        ),
         *("--format", "json", "--output", str(out)),
     )
     totals = json.loads(out.read_text())["totals"]
-    figures = _report(as_office, "lc-labour")["totals"]
+    figures = _report(as_office, "lc-home-affairs")["totals"]
     assert (totals["sent"], totals["in_china"], totals["returned"]) == (
         figures["sent"],
         figures["inChina"],

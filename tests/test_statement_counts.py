@@ -91,7 +91,7 @@ def test_metrics_count_requests_by_operation(live_server, hekou) -> None:
 
 
 def test_metrics_hold_no_personal_value_a_request_carried_or_received(live_server, as_office) -> None:
-    labour = as_office("hg-labour")
+    labour = as_office("tq-home-affairs")
     person = labour.data("{ workers(first: 1) { nodes { nationalIdNumber fullName phone } } }")["workers"][
         "nodes"
     ][0]
@@ -109,5 +109,5 @@ def test_metrics_hold_no_personal_value_a_request_carried_or_received(live_serve
         "borderlabour_requests_total",
         frozenset({("operation", "query:workers"), ("status", "200")}),
     ) in _samples(text)
-    for personal in (national_id, name, phone, labour.server.tokens["hg-labour"]):
+    for personal in (national_id, name, phone, labour.server.tokens["tq-home-affairs"]):
         assert personal and personal not in text

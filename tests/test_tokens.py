@@ -54,7 +54,7 @@ def test_an_expired_token_is_refused(database, live_server) -> None:
     assert _refused_within(live_server, token, 5)
 
 
-def test_only_a_hash_is_stored_and_the_list_never_shows_a_token(database) -> None:
+def test_only_a_hash_is_stored_and_the_list_never_shows_a_token(database, demo_tokens) -> None:
     token_id, token = _issue(database, "cn-wenshan")
     engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as conn:

@@ -80,7 +80,7 @@ REGISTER = """mutation { registerWorker(input: {fullName: "Lò Thị Mai", dateO
 )
 def test_validation_errors_come_in_the_language_the_reader_accepts(as_office, accept, expected):
     headers = {"Accept-Language": accept} if accept else {}
-    body = as_office("lc-labour", "worker-registration").query(REGISTER, headers=headers)
+    body = as_office("lc-home-affairs", "worker-registration").query(REGISTER, headers=headers)
     errors = {e["field"]: e["message"] for e in body["data"]["registerWorker"]["errors"]}
     assert errors["nationalIdNumber"] == expected
 

@@ -7,14 +7,18 @@ expected rows are counted from the API's own `workers` list with the same filter
 from __future__ import annotations
 
 import io
+from contextlib import nullcontext
 
 import httpx
 import pytest
 from openpyxl import load_workbook
 
+from tests.office_history import back_in_force
+from tests.policy_expectations import CLOSED
+
 NAME_AND_IDENTITY = {"id", "fullName", "dateOfBirth", "sex", "status"}
 EXPECTED_COLUMNS = {
-    "hg-labour": NAME_AND_IDENTITY
+    "tq-home-affairs": NAME_AND_IDENTITY
     | {"ethnicity", "nationalIdNumber", "borderPassNumber", "passportNumber", "phone"}
     | {"homeProvince", "homeDistrict", "homeCommune"},
     "hg-meo-vac": NAME_AND_IDENTITY
@@ -24,7 +28,7 @@ EXPECTED_COLUMNS = {
     "cn-hekou": NAME_AND_IDENTITY | {"borderPassNumber", "passportNumber", "homeProvince"},
 }
 PURPOSE = {
-    "hg-labour": "placement-verification",
+    "tq-home-affairs": "placement-verification",
     "hg-meo-vac": "placement-verification",
     "lc-customs": "crossing-control",
     "cn-hekou": "placement-verification",
@@ -41,7 +45,15 @@ def export(live_server, office: str, purpose: str | None, **params: str) -> http
 
 
 @pytest.mark.parametrize("office", sorted(EXPECTED_COLUMNS))
-def test_the_export_has_the_offices_columns_and_the_rows_of_its_scope(live_server, as_office, office):
+def test_the_export_has_the_offices_columns_and_the_rows_of_its_scope(
+    live_server, as_office, database, office
+):
+    # hg-meo-vac, the district role's only office, closed in 2025: its export as it was in its time.
+    with back_in_force(database, live_server, office) if office in CLOSED else nullcontext():
+        _export_has_the_offices_columns_and_rows(live_server, as_office, office)
+
+
+def _export_has_the_offices_columns_and_rows(live_server, as_office, office: str) -> None:
     filtered = (
         "status" in EXPECTED_COLUMNS[office]
     )  # an office that cannot read the status cannot filter by it
@@ -64,7 +76,9 @@ def test_an_export_is_ledgered_like_any_answer(live_server, as_office):
     ).active
     first_id = next(sheet.iter_rows(min_row=2, values_only=True))[0]
     query = "query($id: ID!) { node(id: $id) { ... on Worker { disclosures { office { code } purpose fields } } } }"
-    seen = as_office("lc-labour", "data-subject-request").data(query, {"id": first_id})["node"]["disclosures"]
+    seen = as_office("lc-home-affairs", "data-subject-request").data(query, {"id": first_id})["node"][
+        "disclosures"
+    ]
     assert any(d["office"] == {"code": "cn-hekou"} and "Worker.passportNumber" in d["fields"] for d in seen)
 
 
@@ -74,4 +88,4 @@ def test_a_filter_the_office_may_not_use_does_not_exist_and_a_purpose_is_needed(
     assert (
         export(live_server, "cn-hekou", None).json()["errors"][0]["extensions"]["code"] == "PURPOSE_REQUIRED"
     )
-    assert export(live_server, "hg-foreign-affairs", "statistics").status_code == 404  # it sees no worker
+    assert export(live_server, "tq-foreign-affairs", "statistics").status_code == 404  # it sees no worker

@@ -161,7 +161,7 @@ def test_an_unusable_file_is_refused_with_a_clear_error_and_nothing_is_written(
     [
         (DISTRICT, None, 400, "PURPOSE_REQUIRED"),
         (DISTRICT, "placement-verification", 403, "PURPOSE_REFUSED"),
-        ("hg-police", "security-clearance", 403, "FORBIDDEN"),
+        ("tq-police", "security-clearance", 403, "FORBIDDEN"),
     ],
 )
 def test_an_import_needs_the_registration_duty_and_purpose(

@@ -9,7 +9,7 @@ import pytest
 
 from tests import procedure_steps as steps
 from tests.paging import all_nodes
-from tests.policy_expectations import OFFICES, grant
+from tests.policy_expectations import IN_FORCE, OFFICES, grant
 
 MUTATIONS = "{ __schema { mutationType { fields { name } } } }"
 INPUT_FIELDS = '{ __type(name: "%s") { inputFields { name } } }'
@@ -35,7 +35,7 @@ def _expected_duties() -> dict[str, set[str]]:
 EXPECTED_DUTIES = _expected_duties()
 
 
-@pytest.mark.parametrize("office", OFFICES)
+@pytest.mark.parametrize("office", IN_FORCE)
 def test_an_office_has_exactly_the_writes_of_its_duties(office: str, as_office) -> None:
     client = as_office(office)
     mutation_type = client.data(MUTATIONS)["__schema"]["mutationType"]
@@ -84,7 +84,7 @@ def test_a_write_outside_the_duty_fails_as_an_unknown_mutation(as_office) -> Non
     labour = as_office("tq-home-affairs", "worker-registration")
     commune = _units(labour, "VN-TQ-2025")[0]  # communes in force today lie directly under the province
     variables = {"input": _worker_input(commune, "002198064321")}
-    outsiders = [code for code in OFFICES if "registerWorker" not in EXPECTED_DUTIES[code]]
+    outsiders = [code for code in IN_FORCE if "registerWorker" not in EXPECTED_DUTIES[code]]
     assert len(outsiders) > 10
     for code in outsiders:
         body = as_office(code).query(REGISTER, variables)
@@ -111,7 +111,7 @@ def test_labour_registers_a_worker_of_its_province(as_office) -> None:
 
 
 def test_invalid_input_is_refused_field_by_field_and_writes_nothing(as_office) -> None:
-    labour = as_office("hg-labour", "worker-registration")
+    labour = as_office("tq-home-affairs", "worker-registration")
     before = _count(labour)
     bad = _worker_input("NO-SUCH-COMMUNE", "12345", dateOfBirth="2024-01-01", fullName="  ")
     result = labour.data(REGISTER, {"input": bad})["registerWorker"]
@@ -237,7 +237,7 @@ def test_the_border_guard_records_crossings_of_its_province_only(as_office) -> N
         "crossedAt": steps.moment(5),
         "document": "BORDER_PASS",
     }
-    foreign = as_office("hg-border-guard").data(RECORD_CROSSING, {"input": entry})["recordCrossing"]
+    foreign = as_office("tq-border-guard").data(RECORD_CROSSING, {"input": entry})["recordCrossing"]
     assert foreign["errors"] == [{"field": "workerId", "code": "NOT_FOUND"}]
     recorded = guard.data(RECORD_CROSSING, {"input": entry})["recordCrossing"]
     assert recorded["errors"] == [] and recorded["crossing"]["recordedBy"] == {"code": "lc-border-guard"}
@@ -246,7 +246,7 @@ def test_the_border_guard_records_crossings_of_its_province_only(as_office) -> N
 
 
 def test_health_and_police_record_their_checks(as_office) -> None:
-    health = as_office("hg-health")
+    health = as_office("tq-health")
     worker = all_nodes(health, "workers", "id")[0]["id"]
     hc = health.data(
         "mutation($w: ID!, $on: Date!) { recordHealthCheck(input: {workerId: $w, checkedOn: $on, result: FIT, "
@@ -254,7 +254,7 @@ def test_health_and_police_record_their_checks(as_office) -> None:
         {"w": worker, "on": steps.days_ago(2)},
     )["recordHealthCheck"]
     assert hc == {"healthCheck": {"notes": "Huyết áp bình thường", "result": "FIT"}, "errors": []}
-    police = as_office("hg-police")
+    police = as_office("tq-police")
     pc = police.data(
         "mutation($w: ID!, $on: Date!) { recordPoliceClearance(input: {workerId: $w, issuedOn: $on, result: CLEAR}) "
         "{ policeClearance { result } errors { field } } }",

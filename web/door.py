@@ -1,7 +1,7 @@
 """The one door every route passes: who calls (bearer token), as which office (its grant), within
 its rate, for which purpose, in which language.
 
-`admit` refuses with a `web.errors.Refusal` (401 for a missing or bad token, 429 over the token's
+`admit` refuses with a `web.errors.Refusal` (401 for a missing or bad token or an office out of force, 429 over the token's
 rate, 503 when the database cannot say who the token is, 400/403 for a purpose not stated or not
 the office's). GraphQL requests and files count against the same rate. Which purpose a request
 needs may only be known later (a GraphQL operation, once prepared): `Admission.state_purpose`.
@@ -18,9 +18,17 @@ from locales import reader_language
 from policies.grants import Grant
 from policies.purposes import PurposeRefused, check_purpose
 from policies.tokens import Caller
+from policies.validity import OfficeClosed
 from schema.masking import is_database_down
 from service.registry import Registry
-from web.errors import database_unavailable, invalid_token, no_token, purpose_refused, rate_limited
+from web.errors import (
+    database_unavailable,
+    invalid_token,
+    no_token,
+    office_closed,
+    purpose_refused,
+    rate_limited,
+)
 from web.ratelimit import RateLimiter
 
 
@@ -60,14 +68,16 @@ class Door:
     async def admit(self, request: Request, required_purpose: str | None = None) -> Admission:
         """The request's admission, with its purpose checked when `required_purpose` names one."""
         token = bearer(request)
-        known, caller = self.registry.tokens.remembered(token)
-        if not known:  # only the database can say: asked from a worker thread
-            try:
+        try:
+            known, caller = self.registry.tokens.remembered(token)
+            if not known:  # only the database can say: asked from a worker thread
                 caller = await to_thread.run_sync(self.registry.authenticate, token)
-            except Exception as exc:
-                if is_database_down(exc):
-                    raise database_unavailable() from exc
-                raise
+        except OfficeClosed as exc:
+            raise office_closed(exc) from exc
+        except Exception as exc:
+            if is_database_down(exc):
+                raise database_unavailable() from exc
+            raise
         if caller is None:
             raise invalid_token()
         wait = self.limiter.retry_after(caller.token_id)

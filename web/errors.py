@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 
 from locales import N_, message_of, reader_language, render
 from policies.purposes import PurposeRefused
+from policies.validity import OfficeClosed
 from resolvers.errors import InputError
 from service.operations import new_request_id
 from service.transaction import DatabaseUnavailable, LedgerUnavailable
@@ -74,6 +75,17 @@ def invalid_token() -> Refusal:
         N_("the token is unknown, expired or revoked"),
         "UNAUTHENTICATED",
         {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+def office_closed(closed: OfficeClosed) -> Refusal:
+    """An office outside its validity: its token is refused, naming the office acting for it."""
+    return Refusal(
+        401,
+        closed.template,
+        closed.code,
+        {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        **closed.params,
     )
 
 
