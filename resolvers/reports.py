@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Agreement, TalksMinutes
+from policies.sessions import aggregate_scope
 from reports.figures import AgreementFigures, agreement_figures
 from resolvers.errors import InputError, NotFoundError
 from resolvers.opaque import InvalidIdError, decode_id
@@ -32,7 +33,9 @@ def yearly_figures(session: Session, reference: str, year: int) -> tuple[Agreeme
             "year", "must be between {first} and {last}", "OUT_OF_RANGE", first=FIRST_YEAR, last=LAST_YEAR
         )
     agreement = find_agreement(session, reference)
-    return agreement, agreement_figures(session, agreement, year)
+    with aggregate_scope(session):  # the same figures for both parties, whatever windows are open
+        figures = agreement_figures(session, agreement, year)
+    return agreement, figures
 
 
 def minutes_rows(session: Session, figures: AgreementFigures) -> list[TalksMinutes]:

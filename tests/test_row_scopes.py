@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.paging import all_nodes
+from tests.partner_windows import WINDOW_FACTS, open_on
+from tests.procedure_steps import today
 
 PLACED = "id homeProvince { code } placements { employer { county { code } } }"
 
@@ -28,16 +30,19 @@ def test_each_provincial_labour_department_sees_only_its_own_province(hg_workers
     assert not {w["id"] for w in hg_workers} & {w["id"] for w in lc_workers}
 
 
-def test_hekou_sees_exactly_the_workers_placed_with_hekou_employers(
-    as_office, lc_workers, hg_workers
-) -> None:
+def test_hekou_sees_exactly_the_workers_whose_hekou_placement_is_open_to_it(as_office) -> None:
     hekou = all_nodes(as_office("cn-hekou"), "workers", "id placements { employer { county { code } } }")
-    expected = {
+    facts = all_nodes(as_office("lc-home-affairs"), "workers", "id " + WINDOW_FACTS) + all_nodes(
+        as_office("tq-home-affairs"), "workers", "id " + WINDOW_FACTS
+    )
+    expected = {w["id"] for w in facts if open_on(w, "CN-YN-HH-HK", today())}
+    ever_placed = {
         w["id"]
-        for w in lc_workers + hg_workers
+        for w in facts
         if any(p["employer"]["county"]["code"] == "CN-YN-HH-HK" for p in w["placements"])
     }
     assert hekou and {w["id"] for w in hekou} == expected
+    assert expected < ever_placed  # the demo has Hekou placements whose windows have closed
     for worker in hekou:
         # Placements elsewhere are not shown to Hekou, even for its own workers.
         assert {p["employer"]["county"]["code"] for p in worker["placements"]} == {"CN-YN-HH-HK"}
