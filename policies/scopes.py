@@ -297,9 +297,10 @@ def _worker_dependent(model, held: Held) -> Callable[[_ScopeOnly], ColumnElement
     return clause
 
 
-def _dated(column) -> Held:
-    """A record dated within the placement's window."""
-    return lambda placement: windows.holds(placement, column)
+def _dated(column, moment: bool = False) -> Held:
+    """A record dated (on a day, or at a moment) within the placement's window."""
+    day = windows.DayOf(column) if moment else column
+    return lambda placement: windows.holds(placement, day)
 
 
 def _incident_clause(grant: _ScopeOnly) -> ColumnElement[bool]:
@@ -345,12 +346,12 @@ SCOPED_MODELS: dict[type, Callable[[_ScopeOnly], ColumnElement[bool]]] = {
     Worker: lambda grant: _worker_clause(grant, Worker.id, Worker.home_commune_id.in_),
     WorkerCount: _counts_clause,
     Placement: _placement_clause,
-    Crossing: _worker_dependent(Crossing, _dated(Crossing.crossed_at)),
+    Crossing: _worker_dependent(Crossing, _dated(Crossing.crossed_at, moment=True)),
     HealthCheck: _worker_dependent(HealthCheck, lambda p: windows.relied_on_health_check(p, HealthCheck)),
     PoliceClearance: _worker_dependent(
         PoliceClearance, lambda p: windows.relied_on_clearance(p, PoliceClearance)
     ),
-    StatusChange: _worker_dependent(StatusChange, _dated(StatusChange.at)),
+    StatusChange: _worker_dependent(StatusChange, _dated(StatusChange.at, moment=True)),
     Incident: _incident_clause,
     Employer: _employer_clause,
     Agreement: _agreement_clause,

@@ -70,7 +70,7 @@ class _DayFunction(ColumnElement[dt.date]):
 
 
 class DayOf(_DayFunction):
-    """The day (UTC) of a stored moment, or a day itself."""
+    """The registry's day (Vietnam's, UTC+7, as `resolvers.clock.today`) of a stored moment."""
 
     inherit_cache = True
 
@@ -89,12 +89,12 @@ class MonthsBefore(_DayFunction):
 
 @compiles(DayOf)
 def _day_of(element: DayOf, compiler, **kw) -> str:
-    return f"date({compiler.process(element.day, **kw)})"
+    return f"date({compiler.process(element.day, **kw)}, '+7 hours')"
 
 
 @compiles(DayOf, "postgresql")
 def _day_of_postgresql(element: DayOf, compiler, **kw) -> str:
-    return f"CAST({compiler.process(element.day, **kw)} AS DATE)"
+    return f"CAST(({compiler.process(element.day, **kw)} AT TIME ZONE 'UTC') + INTERVAL '7 hours' AS DATE)"
 
 
 @compiles(DaysAfter)
@@ -173,7 +173,7 @@ def returned_on(placement: FromClause) -> ColumnElement[dt.date]:
             RETURNS.c.worker_id == placement.c.worker_id,
             RETURNS.c.direction == Direction.ENTER_VIETNAM,
             RETURNS.c.voided_at.is_(None),
-            RETURNS.c.crossed_at >= placement.c.end_date,
+            DayOf(RETURNS.c.crossed_at) >= placement.c.end_date,
         )
         .scalar_subquery()
     )
@@ -214,9 +214,9 @@ def is_open(placement: FromClause) -> ColumnElement[bool]:
 
 
 def holds(placement: FromClause, day: ColumnElement[Any]) -> ColumnElement[bool]:
-    """Whether `day` lies within the placement's window."""
+    """Whether `day` (a day, see `DayOf` for a moment's) lies within the placement's window."""
     last = closes(placement)
-    return and_(DayOf(day) >= opens(placement), or_(last.is_(None), DayOf(day) <= last))
+    return and_(day >= opens(placement), or_(last.is_(None), day <= last))
 
 
 def relied_on_clearance(placement: FromClause, clearance: Any) -> ColumnElement[bool]:
