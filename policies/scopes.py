@@ -398,3 +398,25 @@ def _criteria(
 ) -> dict[type, ColumnElement[bool]]:
     grant = _ScopeOnly(_OfficeUnit(office_id, unit_id), row_scopes, windowed)
     return {model: build(grant) for model, build in SCOPED_MODELS.items()}
+
+
+def partner_windows(grant: Grant, worker_id: int) -> Select:
+    """The worker's placements in the grant's unit (its employer-unit scope) with their windows: for
+    `policy explain-row`, the very expressions the row scopes test, one row per placement."""
+    unit = grant.office.unit_id
+    if unit is None or "employer-unit" not in grant.row_scopes:
+        return select(P.c.id).where(false())
+    return (
+        select(
+            P.c.id,
+            P.c.agreement_id,
+            P.c.status,
+            P.c.start_date,
+            P.c.end_date,
+            windows.opens(P).label("opens"),
+            windows.closes(P).label("closes"),
+            windows.is_open(P).label("open"),
+        )
+        .where(P.c.worker_id == worker_id, _in_employer_unit(P.c.employer_id, P.c.agreement_id, unit))
+        .order_by(P.c.start_date, P.c.id)
+    )

@@ -23,7 +23,7 @@ from sqlalchemy import create_engine, text
 from models.sealing import configure_keyring
 from resolvers.opaque import decode_id
 from tests import procedure_steps as steps
-from tests.conftest import Database
+from tests.conftest import Database, run_cli
 from tests.paging import all_nodes
 
 DAY = 24 * 60  # minutes
@@ -369,3 +369,34 @@ def test_an_agreements_partner_access_days_decide_its_windows_from_the_version_i
     _crossed(as_office, "lc-border-guard", worker, "ENTER_VIETNAM", gate, 50)
     assert as_office("cn-hekou").data(BY_PASS, {"n": passport})["workers"]["totalCount"] == 0
     assert as_office("lc-home-affairs").data(BY_PASS, {"n": passport})["workers"]["totalCount"] == 1
+
+
+# -- explain-row ----------------------------------------------------------------------------------
+def test_explain_row_names_the_placement_and_the_last_day_an_office_sees_a_worker(
+    database, returned_lately, returned_long_ago
+) -> None:
+    seen = run_cli(
+        database, "policy", "explain-row", "--office", "cn-hekou", "--worker", returned_lately["id"]
+    )
+    assert f"cn-hekou SEES worker {returned_lately['id']}" in seen.stdout
+    assert f"placement {returned_lately['placement']}" in seen.stdout
+    last_day = steps.today() + dt.timedelta(days=90 - 10)  # back 10 days ago, 90 days after it
+    assert f"seen until: {last_day.isoformat()}" in seen.stdout
+    unseen = run_cli(
+        database,
+        "policy",
+        "explain-row",
+        "--office",
+        "cn-hekou",
+        "--worker",
+        returned_long_ago["id"],
+        check=False,
+    )
+    assert unseen.returncode == 1
+    closed = steps.today() - dt.timedelta(days=100 - 90)
+    assert f"DOES NOT SEE worker {returned_long_ago['id']}" in unseen.stdout
+    assert f"until {closed.isoformat()}: closed" in unseen.stdout
+    labour = run_cli(
+        database, "policy", "explain-row", "--office", "lc-home-affairs", "--worker", returned_long_ago["id"]
+    )
+    assert "SEES" in labour.stdout and "no window" in labour.stdout
