@@ -37,7 +37,7 @@ def closes(
 
 def open_on(worker: dict[str, Any], county: str, today: dt.date) -> bool:
     """Whether one of the worker's placements with an employer in `county` is open on `today`
-    (placements not cancelled: the demo cancels none)."""
+    (a cancelled one is not counted: its cancellation day is not in the facts; the demo has none)."""
     crossings = worker["crossings"]
     for placement in worker["placements"]:
         if placement["employer"]["county"]["code"] != county or placement["status"] == "CANCELLED":
