@@ -30,7 +30,7 @@ from sqlalchemy import Connection, Select
 from models.data_version import tracked
 from planner.plan import ConnectionRoot
 from planner.sql import Writer
-from resolvers.clock import today
+from resolvers import clock
 
 
 @dataclass
@@ -54,7 +54,7 @@ class CountedPage:
         remembered = self.remembered
         # The day is read before the statement runs: if midnight passes in between, the count is
         # remembered under the day before and made again on the next request, never served stale.
-        day = today()
+        day = clock.today()
         if self.write_lean is not None and remembered is not None and remembered[1] == day:
             if self.lean is None:
                 self.lean = self.write_lean()

@@ -41,7 +41,7 @@ from models import (
     PoliceClearance,
 )
 from procedure import default_requirements
-from resolvers.clock import today
+from resolvers import clock
 
 CANCELLED_WINDOW_DAYS = 30
 
@@ -51,8 +51,13 @@ CANCELLATIONS = Correction.__table__.alias("window_cancellations")
 LATER_CLEARANCES = PoliceClearance.__table__.alias("window_clearances")
 LATER_CHECKS = HealthCheck.__table__.alias("window_health_checks")
 
+
+def _today() -> dt.date:
+    return clock.today()  # looked up on each call: a test may move the registry's day
+
+
 # The registry's date, read when a statement runs (not when it is built or cached).
-TODAY = bindparam("registry_today", type_=Date(), callable_=today)
+TODAY = bindparam("registry_today", type_=Date(), callable_=_today)
 
 
 # -- calendar arithmetic in each database's own words ------------------------------------------

@@ -13,15 +13,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, select, text
 
+import models
 from models.sealing import configure_keyring
+from planner.engine import CompiledReads
+from policies.sessions import internal_session, scoped_session
+from policies.tokens import identity_of
+from resolvers import clock
 from resolvers.opaque import decode_id
+from schema.context import RequestContext
+from schema.service import Registry, run_operation
+from settings import Settings
 from tests import procedure_steps as steps
 from tests.conftest import Database, run_cli
 from tests.paging import all_nodes
@@ -402,3 +411,76 @@ def test_explain_row_names_the_placement_and_the_last_day_an_office_sees_a_worke
         database, "policy", "explain-row", "--office", "lc-home-affairs", "--worker", returned_long_ago["id"]
     )
     assert "SEES" in labour.stdout and "no window" in labour.stdout
+
+
+# -- today is an input ----------------------------------------------------------------------------
+SEARCH = (
+    "query($n: String!) { workers(first: 5, filter: {borderPassNumber: $n}) { totalCount nodes { id } } }"
+)
+
+
+@pytest.fixture(scope="module")
+def registry(database: Database, demo_tokens: dict[str, str]) -> Iterator[Registry]:
+    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
+    yield registry
+    registry.engine.dispose()
+
+
+def _searcher(registry: Registry, code: str) -> Callable[[str], tuple[int, int, bool]]:
+    """Runs the search in-process as the server does (compiled, one plan cache): the total count,
+    the ledger's count of matches, and whether a statement counted rows."""
+    with internal_session(registry.sessions) as session:
+        office = session.scalars(select(models.Office).where(models.Office.code == code)).one()
+        grant = registry.access.grant_for(identity_of(office))
+    schema, compiled = registry.schemas.schema_for(grant), CompiledReads()
+    prepared = schema.operations.prepare(SEARCH, None)
+    statements: list[str] = []
+    event.listen(registry.engine, "before_cursor_execute", lambda _c, _k, sql, *_: statements.append(sql))
+
+    def search(passport: str) -> tuple[int, int, bool]:
+        statements.clear()
+        session = scoped_session(registry.sessions, grant)
+        try:
+            context = RequestContext(
+                grant=grant,
+                session=session,
+                request_id="window",
+                purpose="placement-verification",
+                ledger_key=registry.ledger_key,
+                compiled=compiled,
+            )
+            result = run_operation(schema, prepared, context, SEARCH, {"n": passport}, None)
+            assert result.errors is None
+            total = result.data["workers"]["totalCount"]
+            return total, context.matched["workers"](), any("count(" in s for s in statements)
+        finally:
+            session.rollback()
+            session.close()
+
+    return search
+
+
+def test_a_window_closes_when_its_last_day_passes_with_no_write(
+    registry: Registry, returned_lately, monkeypatch
+) -> None:
+    search = _searcher(registry, "cn-hekou")
+    today = steps.today()
+    assert search(returned_lately["passport"])[:2] == (1, 1)
+    last_day = today + dt.timedelta(days=90 - 10)  # back 10 days ago
+    monkeypatch.setattr(clock, "today", lambda: last_day)
+    assert search(returned_lately["passport"])[:2] == (1, 1)
+    monkeypatch.setattr(clock, "today", lambda: last_day + dt.timedelta(days=1))
+    assert search(returned_lately["passport"])[:2] == (0, 0)
+
+
+def test_a_remembered_count_is_made_again_on_a_new_day(registry: Registry, as_office, monkeypatch) -> None:
+    # A Vietnamese office's counts are remembered (they read only tables the data version follows);
+    # on the next day the count is made again, though nothing was written.
+    _, passport = _registered_and_cleared(as_office, LC, 0)
+    search = _searcher(registry, steps.LABOUR[LC])
+    assert search(passport) == (1, 1, True)
+    assert search(passport) == (1, 1, False)
+    tomorrow = steps.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(clock, "today", lambda: tomorrow)
+    assert search(passport) == (1, 1, True)
+    assert search(passport) == (1, 1, False)
