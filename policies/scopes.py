@@ -75,6 +75,9 @@ class _ScopeOnly:
     windowed: bool = True  # partner windows apply (False: the yearly figures' scopes)
 
 
+# Whether a placement's window (the placement table given) holds a record.
+Held = Callable[[FromClause], ColumnElement[bool]]
+
 OPEN_PLACEMENT = ("planned", "active")
 # The scopes that decide whether a worker is seen from the worker's home commune alone.
 COMMUNE_SCOPES = frozenset({"all", "home-unit"})
@@ -162,7 +165,7 @@ def _placed_in_unit(worker_id, unit_id: int, windowed: bool = True) -> ColumnEle
     )
 
 
-def _held_by_window(worker_id, unit_id: int, held: Callable[[FromClause], ColumnElement[bool]]):
+def _held_by_window(worker_id, unit_id: int, held: Held) -> ColumnElement[bool]:
     """The worker has a placement with an employer inside the unit whose window holds the record:
     `held(placement)` says whether it does."""
     return exists(
@@ -218,10 +221,6 @@ def _worker_clause(
     if unit is not None and "gate-unit" in grant.row_scopes:
         clauses.append(_placed_through_gate(worker_id, unit))
     return or_(*clauses) if clauses else false()
-
-
-# Whether a placement's window (the placement table given) holds a record.
-Held = Callable[[FromClause], ColumnElement[bool]]
 
 
 def _worker_seen(grant: _ScopeOnly, worker_id, held: Held | None = None) -> ColumnElement[bool]:
