@@ -67,7 +67,13 @@ def _ok(result: dict[str, Any]) -> dict[str, Any]:
 def _registered_and_cleared(as_office, province: str, start_days_ago: int) -> tuple[str, str]:
     """A new worker with the clearance and health check a placement starting then relies on."""
     passport = f"BP{next(steps._serial):07d}"
-    worker = steps.register(as_office, province, borderPassNumber=passport)
+    labour = as_office(steps.LABOUR[province], "worker-registration")
+    # The province's last commune: the first ones are those other tests count residents of.
+    commune = steps.communes(labour, steps.CURRENT[province])[-1]
+    registered = labour.data(
+        steps.REGISTER, {"input": steps.registration(province, commune, borderPassNumber=passport)}
+    )["registerWorker"]
+    worker = _ok(registered)["worker"]["id"]
     police = as_office(steps.POLICE[province]).data(
         steps.CLEARANCE,
         {"input": {"workerId": worker, "issuedOn": steps.days_ago(start_days_ago + 10), "result": "CLEAR"}},
