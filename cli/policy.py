@@ -140,7 +140,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         help="say whether an office sees a worker today, through which placement and until which day",
     )
     r.add_argument("--office", required=True)
-    r.add_argument("--worker", required=True, help="the worker's ID")
+    r.add_argument(
+        "--worker", required=True, help="the worker's ID; write --worker=ID (an ID may begin with '-')"
+    )
     r.set_defaults(func=explain_row)
     for p in (m, e, c, r):
         p.add_argument("--policy-dir", type=Path, default=None, help="default: $BORDERLABOUR_POLICY_DIR")

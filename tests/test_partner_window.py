@@ -392,8 +392,9 @@ def test_an_agreements_partner_access_days_decide_its_windows_from_the_version_i
 def test_explain_row_names_the_placement_and_the_last_day_an_office_sees_a_worker(
     database, returned_lately, returned_long_ago
 ) -> None:
+    # `--worker=ID`: a global ID may begin with "-", which argparse would take for an option.
     seen = run_cli(
-        database, "policy", "explain-row", "--office", "cn-hekou", "--worker", returned_lately["id"]
+        database, "policy", "explain-row", "--office", "cn-hekou", f"--worker={returned_lately['id']}"
     )
     assert f"cn-hekou SEES worker {returned_lately['id']}" in seen.stdout
     assert f"placement {returned_lately['placement']}" in seen.stdout
@@ -405,8 +406,7 @@ def test_explain_row_names_the_placement_and_the_last_day_an_office_sees_a_worke
         "explain-row",
         "--office",
         "cn-hekou",
-        "--worker",
-        returned_long_ago["id"],
+        f"--worker={returned_long_ago['id']}",
         check=False,
     )
     assert unseen.returncode == 1
@@ -414,7 +414,12 @@ def test_explain_row_names_the_placement_and_the_last_day_an_office_sees_a_worke
     assert f"DOES NOT SEE worker {returned_long_ago['id']}" in unseen.stdout
     assert f"until {closed.isoformat()}: closed" in unseen.stdout
     labour = run_cli(
-        database, "policy", "explain-row", "--office", "lc-home-affairs", "--worker", returned_long_ago["id"]
+        database,
+        "policy",
+        "explain-row",
+        "--office",
+        "lc-home-affairs",
+        f"--worker={returned_long_ago['id']}",
     )
     assert "SEES" in labour.stdout and "no window" in labour.stdout
 
