@@ -81,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate.register(commands, common)
     keys.register(commands, common)
     audit.register(commands, common)
-    policy.register(commands)
+    policy.register(commands, common)
     reports.register(commands, common)
     imports.register(commands, common)
     procedure.register(commands, common)

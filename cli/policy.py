@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from cli.errors import UsageError
+from cli.explain_row import explain_row
 from locales import DEFAULT_LANGUAGE, negotiate
 from policies.access import AccessControl
 from policies.check import check_policy, require_sound
@@ -116,7 +117,7 @@ def export_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     policy = commands.add_parser("policy", help="read the access policy").add_subparsers(
         dest="policy_cmd", required=True
     )
@@ -133,7 +134,17 @@ def register(commands: argparse._SubParsersAction) -> None:
         "check", help="list every policy line naming an unknown field, duty, scope, purpose or office"
     )
     c.set_defaults(func=check)
-    for p in (m, e, c):
+    r = policy.add_parser(
+        "explain-row",
+        parents=[common],
+        help="say whether an office sees a worker today, through which placement and until which day",
+    )
+    r.add_argument("--office", required=True)
+    r.add_argument(
+        "--worker", required=True, help="the worker's ID; write --worker=ID (an ID may begin with '-')"
+    )
+    r.set_defaults(func=explain_row)
+    for p in (m, e, c, r):
         p.add_argument("--policy-dir", type=Path, default=None, help="default: $BORDERLABOUR_POLICY_DIR")
     schema = commands.add_parser("schema", help="the GraphQL schema").add_subparsers(
         dest="schema_cmd", required=True

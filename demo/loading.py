@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models import Office, Token
 from policies.tokens import TokenVerifier, issue_token
 from policies.validity import OfficeClosed
-from resolvers.clock import today
+from procedure.calendar import today
 
 DEMO_LABEL = "demo"
 

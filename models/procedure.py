@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, UtcDateTime, db_enum, utcnow
@@ -36,6 +36,9 @@ class AgreementRequirements(Base):
     minimum_age: Mapped[int] = mapped_column(Integer)
     minimum_monthly_wage_cny: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     overridable: Mapped[str] = mapped_column(String(500))  # rule names, comma-separated
+    # How long a partner office still sees a worker after the later of a placement's end and the
+    # worker's return (`policies.scopes`); the version in force on the placement's start decides.
+    partner_access_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 
@@ -65,6 +68,7 @@ class ProcedureOverride(Base):
 
 class Correction(Base):
     __tablename__ = "corrections"
+    __table_args__ = (Index("ix_corrections_record", "record_type", "record_id"),)  # a cancellation's day
 
     id: Mapped[int] = mapped_column(primary_key=True)
     record_type: Mapped[str] = mapped_column(String(32))

@@ -3,10 +3,13 @@
 A page searched by personal fields records how many rows matched (`ledger.entries.Criteria`), and
 counting them costs time in proportion to the table: at 100,000 workers, most of the Hekou page.
 A count is exact for every later statement that sees the same data version (`models.data_version`:
-every committed write to the tables it reads moves the version), so the page's statement reads the
-version instead of counting, and counts only when the version has moved since: then it runs again
-with the count, in one statement, one snapshot. A count that reads a table the version does not
-follow is made on every request, as before.
+every committed write to the tables it reads moves the version) on the same day: a partner office's
+row scope depends on the date as well as the data (`policies.windows`: a window closes when its
+last day has passed, with no write), so a count is remembered with the registry's day too. The
+page's statement reads the version instead of counting, and counts only when the version or the
+day has moved since: then it runs again with the count, in one statement, one snapshot. A count
+that reads a table the version does not follow is made on every request, as before (a partner
+office's counts read crossings and requirement versions: they are made every time).
 
 One `CountedPage` belongs to one cached plan (`planner.cache`): one office, document and set of
 variables. Threads share it; the remembered pair is replaced whole, never changed in place. The
@@ -17,6 +20,7 @@ is cached.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,13 +30,14 @@ from sqlalchemy import Connection, Select
 from models.data_version import tracked
 from planner.plan import ConnectionRoot
 from planner.sql import Writer
+from procedure import calendar as clock
 
 
 @dataclass
 class CountedPage:
     full: Select  # the count (if the page needs one) and the rows
     write_lean: Callable[[], Select] | None  # the version and the rows, no count; None: never remembered
-    remembered: tuple[int, int] | None = None  # (data version, count)
+    remembered: tuple[int, dt.date, int] | None = None  # (data version, day, count)
     lean: Select | None = None
 
     @classmethod
@@ -47,13 +52,16 @@ class CountedPage:
     def run(self, connection: Connection) -> tuple[Any, int]:
         """The page's row and the count of the rows its filters match (0 if it needs none)."""
         remembered = self.remembered
-        if self.write_lean is not None and remembered is not None:
+        # The day is read before the statement runs: if midnight passes in between, the count is
+        # remembered under the day before and made again on the next request, never served stale.
+        day = clock.today()
+        if self.write_lean is not None and remembered is not None and remembered[1] == day:
             if self.lean is None:
                 self.lean = self.write_lean()
             row = connection.execute(self.lean).one()
             if row.version == remembered[0]:
-                return row, remembered[1]
+                return row, remembered[2]
         row = connection.execute(self.full).one()
         if self.write_lean is not None:
-            self.remembered = (row.version, row.total)
+            self.remembered = (row.version, day, row.total)
         return row, row.total

@@ -301,6 +301,7 @@ TYPES: dict[str, TypeRule] = {
             "minimumAge": Column("minimum_age"),
             "minimumMonthlyWageCny": Column("minimum_monthly_wage_cny"),
             "overridable": Split("overridable"),
+            "partnerAccessDays": Column("partner_access_days"),
         },
         source=_requirement_rows,
     ),

@@ -9,6 +9,12 @@ never correlate with a table of the query it guards.
 Every clause is a correlated EXISTS on indexed keys, never `IN (every row in scope)`: the cost of
 checking a row stays the same however many rows the office sees, so a page of 100 crossings costs
 the same at 10,000 workers as at 100,000 (SQLite would otherwise build the whole set first).
+
+The employer-unit scope (a Chinese office's) is bounded in time by each placement's window
+(`policies.windows`): the office sees a worker while one of the worker's placements in its unit
+is open to it, and of the worker's records only those of its own windows: crossings, incidents
+and status changes dated in one, and the clearance and health check a placement relied on.
+`aggregate_criteria` gives the same scopes without the windows, for the yearly figures only.
 """
 
 from __future__ import annotations
@@ -46,21 +52,46 @@ from models import (
     Incident,
     Placement,
     PoliceClearance,
+    StatusChange,
     TalksMinutes,
     UnitClosure,
     Worker,
     WorkerCount,
     agreement_gates,
 )
+from policies import windows
 from policies.grants import Grant
 
 W = Worker.__table__.alias("scope_workers")
 P = Placement.__table__.alias("scope_placements")
+# A worker's placements whose window is open today, and the placements whose window holds a record.
+OPEN_P = Placement.__table__.alias("scope_open_placements")
+HOLDING_P = Placement.__table__.alias("scope_holding_placements")
 E = Employer.__table__.alias("scope_employers")
 A = Agreement.__table__.alias("scope_agreements")
 UC = UnitClosure.__table__
 G = BorderGate.__table__.alias("scope_gates")
 AG = agreement_gates.alias("scope_agreement_gates")
+
+
+@dataclass(frozen=True)
+class _OfficeUnit:
+    id: int
+    unit_id: int | None
+
+
+@dataclass(frozen=True)
+class _ScopeOnly:
+    """The part of a grant the row scopes depend on, so that the cache cannot key on anything else."""
+
+    office: _OfficeUnit
+    row_scopes: frozenset[str]
+    windowed: bool = True  # partner windows apply (False: the yearly figures' scopes)
+
+
+# Whether a placement's window (the placement table given) holds a record.
+Held = Callable[[FromClause], ColumnElement[bool]]
+
 OPEN_PLACEMENT = ("planned", "active")
 # The scopes that decide whether a worker is seen from the worker's home commune alone.
 COMMUNE_SCOPES = frozenset({"all", "home-unit"})
@@ -130,12 +161,41 @@ def _in_employer_unit(
     )
 
 
-def _placed_in_unit(worker_id: ColumnExpressionArgument[int], unit_id: int) -> ColumnElement[bool]:
-    """The worker has a placement with an employer inside the unit (the employer-unit scope)."""
+def _placed_in_unit(
+    worker_id: ColumnExpressionArgument[int], unit_id: int, windowed: bool = True
+) -> ColumnElement[bool]:
+    """The worker has a placement with an employer inside the unit (the employer-unit scope) whose
+    window is open today; any such placement, open or not, for the yearly figures (`windowed=False`)."""
+    if not windowed:
+        return exists(
+            select(1)
+            .select_from(P)
+            .where(P.c.worker_id == worker_id, _in_employer_unit(P.c.employer_id, P.c.agreement_id, unit_id))
+        )
     return exists(
         select(1)
-        .select_from(P)
-        .where(P.c.worker_id == worker_id, _in_employer_unit(P.c.employer_id, P.c.agreement_id, unit_id))
+        .select_from(OPEN_P)
+        .where(
+            OPEN_P.c.worker_id == worker_id,
+            _in_employer_unit(OPEN_P.c.employer_id, OPEN_P.c.agreement_id, unit_id),
+            windows.is_open(OPEN_P),
+        )
+    )
+
+
+def _held_by_window(
+    worker_id: ColumnExpressionArgument[int], unit_id: int, held: Held
+) -> ColumnElement[bool]:
+    """The worker has a placement with an employer inside the unit whose window holds the record:
+    `held(placement)` says whether it does."""
+    return exists(
+        select(1)
+        .select_from(HOLDING_P)
+        .where(
+            HOLDING_P.c.worker_id == worker_id,
+            _in_employer_unit(HOLDING_P.c.employer_id, HOLDING_P.c.agreement_id, unit_id),
+            held(HOLDING_P),
+        )
     )
 
 
@@ -157,11 +217,16 @@ def _placed_through_gate(worker_id: ColumnExpressionArgument[int], unit_id: int)
 
 
 def _worker_clause(
-    grant: Grant,
+    grant: _ScopeOnly,
     worker_id: ColumnExpressionArgument[int],
     home_commune_in: Callable[[Select], ColumnElement[bool]],
+    held: Held | None = None,
 ) -> ColumnElement[bool]:
-    """Whether the grant sees the worker `worker_id`; `home_commune_in(units)` tests the worker's commune."""
+    """Whether the grant sees the worker `worker_id`; `home_commune_in(units)` tests the worker's commune.
+
+    `held`, for a record of the worker's, says whether a placement's window holds it: the
+    employer-unit scope then also asks that one of its placements' windows does.
+    """
     unit = grant.office.unit_id
     if "all" in grant.row_scopes:
         return true()
@@ -169,13 +234,18 @@ def _worker_clause(
     if unit is not None and "home-unit" in grant.row_scopes:
         clauses.append(home_commune_in(subtree(unit)))
     if unit is not None and "employer-unit" in grant.row_scopes:
-        clauses.append(_placed_in_unit(worker_id, unit))
+        seen = _placed_in_unit(worker_id, unit, grant.windowed)
+        if held is not None and grant.windowed:
+            seen = and_(seen, _held_by_window(worker_id, unit, held))
+        clauses.append(seen)
     if unit is not None and "gate-unit" in grant.row_scopes:
         clauses.append(_placed_through_gate(worker_id, unit))
     return or_(*clauses) if clauses else false()
 
 
-def _worker_seen(grant: Grant, worker_id: ColumnExpressionArgument[int]) -> ColumnElement[bool]:
+def _worker_seen(
+    grant: _ScopeOnly, worker_id: ColumnExpressionArgument[int], held: Held | None = None
+) -> ColumnElement[bool]:
     """For the tables that hang off a worker: the row's worker is one the grant sees.
 
     Only the home-unit test needs the worker's row (one primary-key lookup); the employer-unit
@@ -187,10 +257,11 @@ def _worker_seen(grant: Grant, worker_id: ColumnExpressionArgument[int]) -> Colu
         lambda units: exists(
             select(1).select_from(W).where(W.c.id == worker_id, W.c.home_commune_id.in_(units))
         ),
+        held,
     )
 
 
-def _placement_clause(grant: Grant) -> ColumnElement[bool]:
+def _placement_clause(grant: _ScopeOnly) -> ColumnElement[bool]:
     unit = grant.office.unit_id
     if "all" in grant.row_scopes:
         return true()
@@ -198,18 +269,20 @@ def _placement_clause(grant: Grant) -> ColumnElement[bool]:
     if unit is not None and grant.row_scopes & {"home-unit", "gate-unit"}:
         clauses.append(_worker_seen(grant, Placement.worker_id))
     if unit is not None and "employer-unit" in grant.row_scopes:
-        clauses.append(_in_employer_unit(Placement.employer_id, Placement.agreement_id, unit))
+        # The placements in the unit of a worker the office sees now: those of past windows too.
+        in_unit = _in_employer_unit(Placement.employer_id, Placement.agreement_id, unit)
+        clauses.append(and_(in_unit, _placed_in_unit(Placement.worker_id, unit, grant.windowed)))
     return or_(*clauses) if clauses else false()
 
 
-def _agreement_ids(grant: Grant) -> Select:
+def _agreement_ids(grant: _ScopeOnly) -> Select:
     unit = grant.office.unit_id
     if unit is None:  # an office of no unit is party to no agreement
         return select(A.c.id).where(false())
     return select(A.c.id).where(or_(A.c.vn_unit_id.in_(lineage(unit)), A.c.cn_unit_id.in_(lineage(unit))))
 
 
-def _agreement_clause(grant: Grant) -> ColumnElement[bool]:
+def _agreement_clause(grant: _ScopeOnly) -> ColumnElement[bool]:
     if "all" in grant.row_scopes:
         return true()
     if grant.office.unit_id is None:
@@ -219,7 +292,7 @@ def _agreement_clause(grant: Grant) -> ColumnElement[bool]:
     return Agreement.id.in_(_agreement_ids(grant))
 
 
-def _employer_clause(grant: Grant) -> ColumnElement[bool]:
+def _employer_clause(grant: _ScopeOnly) -> ColumnElement[bool]:
     unit = grant.office.unit_id
     if "all" in grant.row_scopes:
         return true()
@@ -237,23 +310,30 @@ def _employer_clause(grant: Grant) -> ColumnElement[bool]:
 
 
 def _worker_dependent(
-    model: type[Crossing | HealthCheck | PoliceClearance],
-) -> Callable[[Grant], ColumnElement[bool]]:
-    def clause(grant: Grant) -> ColumnElement[bool]:
+    model: type[Crossing | HealthCheck | PoliceClearance | StatusChange], held: Held
+) -> Callable[[_ScopeOnly], ColumnElement[bool]]:
+    def clause(grant: _ScopeOnly) -> ColumnElement[bool]:
         if "all" in grant.row_scopes:
             return true()
-        return _worker_seen(grant, model.worker_id)
+        return _worker_seen(grant, model.worker_id, held)
 
     return clause
 
 
-def _incident_clause(grant: Grant) -> ColumnElement[bool]:
+def _dated(column: Any, moment: bool = False) -> Held:
+    """A record dated (on a day, or at a moment) within the placement's window."""
+    day = windows.DayOf(column) if moment else column
+    return lambda placement: windows.holds(placement, day)
+
+
+def _incident_clause(grant: _ScopeOnly) -> ColumnElement[bool]:
     if "all" in grant.row_scopes:
         return true()
-    return or_(
-        _worker_seen(grant, Incident.worker_id),
-        Incident.reported_by_office_id == grant.office.id,
-    )
+    seen = _worker_seen(grant, Incident.worker_id, _dated(Incident.occurred_on))
+    if "employer-unit" in grant.row_scopes and grant.windowed:
+        # A partner office's own reports end with its window like every other record of the worker.
+        return seen
+    return or_(seen, Incident.reported_by_office_id == grant.office.id)
 
 
 def counts_cover(grant: Grant) -> bool:
@@ -267,7 +347,7 @@ def counts_cover(grant: Grant) -> bool:
     return _counts_criterion(grant.office.id, grant.office.unit_id, grant.row_scopes) is not None
 
 
-def _counts_clause(grant: Grant) -> ColumnElement[bool]:
+def _counts_clause(grant: _ScopeOnly) -> ColumnElement[bool]:
     """The counts the grant sees: those of the communes its home-unit scope holds, the very test
     `_worker_clause` makes on a worker's commune; none where the counts do not cover its scope."""
     clause = _counts_criterion(grant.office.id, grant.office.unit_id, grant.row_scopes)
@@ -285,13 +365,16 @@ def _counts_criterion(
     return _worker_clause(grant, None, WorkerCount.commune_id.in_)  # type: ignore[arg-type]
 
 
-SCOPED_MODELS: dict[type, Callable[[Grant], ColumnElement[bool]]] = {
+SCOPED_MODELS: dict[type, Callable[[_ScopeOnly], ColumnElement[bool]]] = {
     Worker: lambda grant: _worker_clause(grant, Worker.id, Worker.home_commune_id.in_),
     WorkerCount: _counts_clause,
     Placement: _placement_clause,
-    Crossing: _worker_dependent(Crossing),
-    HealthCheck: _worker_dependent(HealthCheck),
-    PoliceClearance: _worker_dependent(PoliceClearance),
+    Crossing: _worker_dependent(Crossing, _dated(Crossing.crossed_at, moment=True)),
+    HealthCheck: _worker_dependent(HealthCheck, lambda p: windows.relied_on_health_check(p, HealthCheck)),
+    PoliceClearance: _worker_dependent(
+        PoliceClearance, lambda p: windows.relied_on_clearance(p, PoliceClearance)
+    ),
+    StatusChange: _worker_dependent(StatusChange, _dated(StatusChange.at, moment=True)),
     Incident: _incident_clause,
     Employer: _employer_clause,
     Agreement: _agreement_clause,
@@ -311,7 +394,13 @@ def row_criteria(grant: Grant) -> dict[type, ColumnElement[bool]]:
     and reusing the same objects lets SQLAlchemy keep their cache keys instead of building and
     walking nine clause trees on every request.
     """
-    return dict(_criteria(grant.office.id, grant.office.unit_id, grant.row_scopes))
+    return dict(_criteria(grant.office.id, grant.office.unit_id, grant.row_scopes, True))
+
+
+def aggregate_criteria(grant: Grant) -> dict[type, ColumnElement[bool]]:
+    """The grant's scopes without the partner windows: for the yearly figures alone, which count the
+    workers of a past year for both parties alike and show no worker's details."""
+    return dict(_criteria(grant.office.id, grant.office.unit_id, grant.row_scopes, False))
 
 
 def scope_clause(grant: Grant, model: type, table: FromClause) -> ColumnElement[bool] | None:
@@ -328,21 +417,29 @@ def scope_clause(grant: Grant, model: type, table: FromClause) -> ColumnElement[
 
 @lru_cache(maxsize=1024)
 def _criteria(
-    office_id: int, unit_id: int | None, row_scopes: frozenset[str]
+    office_id: int, unit_id: int | None, row_scopes: frozenset[str], windowed: bool
 ) -> dict[type, ColumnElement[bool]]:
-    grant = _ScopeOnly(_OfficeUnit(office_id, unit_id), row_scopes)
-    return {model: build(grant) for model, build in SCOPED_MODELS.items()}  # type: ignore[arg-type]
+    grant = _ScopeOnly(_OfficeUnit(office_id, unit_id), row_scopes, windowed)
+    return {model: build(grant) for model, build in SCOPED_MODELS.items()}
 
 
-@dataclass(frozen=True)
-class _OfficeUnit:
-    id: int
-    unit_id: int | None
-
-
-@dataclass(frozen=True)
-class _ScopeOnly:
-    """The part of a grant the row scopes depend on, so that the cache cannot key on anything else."""
-
-    office: _OfficeUnit
-    row_scopes: frozenset[str]
+def partner_windows(grant: Grant, worker_id: int) -> Select:
+    """The worker's placements in the grant's unit (its employer-unit scope) with their windows: for
+    `policy explain-row`, the very expressions the row scopes test, one row per placement."""
+    unit = grant.office.unit_id
+    if unit is None or "employer-unit" not in grant.row_scopes:
+        return select(P.c.id).where(false())
+    return (
+        select(
+            P.c.id,
+            P.c.agreement_id,
+            P.c.status,
+            P.c.start_date,
+            P.c.end_date,
+            windows.opens(P).label("opens"),
+            windows.closes(P).label("closes"),
+            windows.is_open(P).label("open"),
+        )
+        .where(P.c.worker_id == worker_id, _in_employer_unit(P.c.employer_id, P.c.agreement_id, unit))
+        .order_by(P.c.start_date, P.c.id)
+    )

@@ -7,13 +7,16 @@ explicit `internal=True` mark refuses to SELECT scoped tables at all: deny by de
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import event, select
 from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, sessionmaker, with_loader_criteria
 
 from ledger.entries import Lookup
 from ledger.recorder import DisclosureRecorder
 from policies.grants import Grant
-from policies.scopes import SCOPED_MODELS, row_criteria
+from policies.scopes import SCOPED_MODELS, aggregate_criteria, row_criteria
 
 GRANT_KEY = "borderlabour.grant"
 CRITERIA_KEY = "borderlabour.criteria"
@@ -40,6 +43,29 @@ def scoped_session(factory: sessionmaker[Session], grant: Grant) -> Session:
         for model, criterion in row_criteria(grant).items()
     ]
     return session
+
+
+@contextmanager
+def aggregate_scope(session: Session) -> Iterator[None]:
+    """Within it, the session's office counts under its scopes without the partner windows.
+
+    For the yearly figures alone: a report for a past year counts that year's workers for both
+    parties alike, whether or not a partner office's windows on them are still open; the figures
+    are aggregates and name no worker.
+    """
+    grant = session.info.get(GRANT_KEY)
+    if grant is None:
+        yield
+        return
+    windowed = session.info[CRITERIA_KEY]
+    session.info[CRITERIA_KEY] = [
+        with_loader_criteria(model, criterion, include_aliases=True)
+        for model, criterion in aggregate_criteria(grant).items()
+    ]
+    try:
+        yield
+    finally:
+        session.info[CRITERIA_KEY] = windowed
 
 
 def internal_session(factory: sessionmaker[Session]) -> Session:

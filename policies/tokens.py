@@ -23,7 +23,7 @@ from models import Office, Token
 from models.base import utcnow
 from policies.grants import OfficeIdentity
 from policies.validity import Validity, check_office_on, refusal, validity_of
-from resolvers.clock import today
+from procedure.calendar import today
 
 CACHE_SECONDS = 2.0
 TOKEN_PREFIX = "blr_"

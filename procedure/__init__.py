@@ -41,6 +41,7 @@ class Requirements:
     minimum_age: int
     minimum_monthly_wage_cny: Decimal
     overridable: frozenset[str]
+    partner_access_days: int = 90
 
 
 @cache
@@ -55,6 +56,7 @@ def default_requirements() -> Requirements:
         minimum_age=int(data["minimum_age"]),
         minimum_monthly_wage_cny=Decimal(str(data["minimum_monthly_wage_cny"])),
         overridable=frozenset(data["overridable"]),
+        partner_access_days=int(data["partner_access_days"]),
     )
 
 
@@ -67,6 +69,7 @@ def default_row_values() -> dict[str, object]:
         "minimum_age": req.minimum_age,
         "minimum_monthly_wage_cny": req.minimum_monthly_wage_cny,
         "overridable": ",".join(sorted(req.overridable)),
+        "partner_access_days": req.partner_access_days,
     }
 
 

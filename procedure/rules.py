@@ -115,6 +115,7 @@ def requirements_in_force(versions: Iterable[AgreementRequirements], day: dt.dat
         minimum_age=current.minimum_age,
         minimum_monthly_wage_cny=Decimal(current.minimum_monthly_wage_cny),
         overridable=frozenset(r for r in current.overridable.split(",") if r),
+        partner_access_days=current.partner_access_days,
     )
 
 

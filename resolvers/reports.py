@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from ledger.recorder import DisclosureRecorder
 from models import Agreement, TalksMinutes
+from policies.sessions import aggregate_scope
 from reports.figures import AgreementFigures, agreement_figures
 from resolvers.errors import InputError, NotFoundError
 from resolvers.opaque import InvalidIdError, decode_id
@@ -37,7 +38,8 @@ def yearly_figures(
             "year", "must be between {first} and {last}", "OUT_OF_RANGE", first=FIRST_YEAR, last=LAST_YEAR
         )
     agreement = find_agreement(session, reference)
-    figures = agreement_figures(session, agreement, year)
+    with aggregate_scope(session):  # the same figures for both parties, whatever windows are open
+        figures = agreement_figures(session, agreement, year)
     for worker in figures.workers:
         recorder.disclosed(worker, ("Query.agreementReport",))
     return agreement, figures

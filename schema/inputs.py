@@ -167,6 +167,11 @@ class UpdateAgreementRequirementsInput:
     minimum_age: int | None = None
     minimum_monthly_wage_cny: Decimal | None = None
     overridable: list[str] | None = strawberry.field(default=None, description="Rule names.")
+    partner_access_days: int | None = strawberry.field(
+        default=None,
+        description="Days a Chinese office still sees a worker after the later of a placement's end and "
+        "the worker's return (0 to 730).",
+    )
 
 
 @strawberry.input(description="Fields left out stay as they are; an empty string removes a number.")

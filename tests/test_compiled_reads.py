@@ -30,6 +30,7 @@ from planner.engine import STATISTICS, CompiledReads
 from planner.finish import shown_moment
 from planner.rules import TYPES
 from planner.sql import Writer
+from policies.scopes import aggregate_criteria, row_criteria
 from policies.sessions import internal_session, scoped_session
 from policies.tokens import identity_of
 from resolvers.opaque import encode_id
@@ -74,11 +75,14 @@ class Office:
             office = session.scalars(select(models.Office).where(models.Office.code == code)).one()
             self.grant = registry.access.grant_for(identity_of(office))
             worker_ids = list(session.scalars(select(models.Worker.id).order_by(models.Worker.id).limit(3)))
+            # A partner office's workers whose windows have closed: in its unit, no longer its to see.
+            self.closed = list(session.scalars(_closed_windows(self.grant).limit(3)))
+            self.open = list(session.scalars(_open_windows(self.grant).limit(3)))
         self.registry = registry
         self.schema = registry.schemas.schema_for(self.grant)
         self.compiled = CompiledReads(searches_personal)
         self.loop = asyncio.new_event_loop()
-        self.samples = self._samples(worker_ids)
+        self.samples = self._samples(worker_ids + self.closed)
 
     def answer(
         self, query: str, variables: dict[str, Any], compiled: bool
@@ -125,9 +129,56 @@ class Office:
         return set(self.schema._schema.query_type.fields)
 
 
+def _closed_windows(grant: Any) -> Any:
+    """Workers the grant would see without the partner windows, and does not see with them."""
+    worker = models.Worker
+    return (
+        select(worker.id)
+        .where(aggregate_criteria(grant)[worker], ~row_criteria(grant)[worker])
+        .order_by(worker.id)
+    )
+
+
+def _open_windows(grant: Any) -> Any:
+    worker = models.Worker
+    return select(worker.id).where(row_criteria(grant)[worker]).order_by(worker.id)
+
+
 @pytest.fixture(scope="module")
 def offices(registry: Registry) -> dict[str, Office]:
     return {}
+
+
+WORKER_IN_WINDOW = """id ... on Worker { fullName status
+    placements { id startDate endDate status employer { county { code } } }
+    crossings(first: 100) { id crossedAt direction }
+    healthChecks { checkedOn result } incidents { id occurredOn } }"""
+ROOTS_IN_WINDOW = """
+  workers(first: 50) { totalCount edges { cursor node { id } } }
+  crossings(first: 50) { totalCount nodes { id crossedAt worker { id } } }
+  placements(first: 50) { totalCount nodes { id worker { id } } }"""
+
+
+@pytest.mark.parametrize("code", ["cn-hekou", "cn-baise", "cn-napo", "cn-wenshan"])
+def test_both_engines_bound_a_partner_office_by_its_windows_alike(
+    registry: Registry, offices: dict[str, Office], code: str
+) -> None:
+    office = offices.setdefault(code, Office(registry, code))
+    assert office.closed and office.open  # the demo has windows of both kinds for every partner office
+    ids = [encode_id("Worker", i) for i in office.closed + office.open]
+    nodes = " ".join(f'w{n}: node(id: "{i}") {{ {WORKER_IN_WINDOW} }}' for n, i in enumerate(ids))
+    query = "{ " + nodes + ROOTS_IN_WINDOW + " }"
+    compiled = office.answer(query, {}, compiled=True)
+    reference = office.answer(query, {}, compiled=False)
+    assert compiled == reference
+    answer = json.loads(compiled[0])
+    assert not answer["errors"], answer["errors"]
+    seen = [answer["data"][f"w{n}"] for n in range(len(ids))]
+    assert [node["id"] if node else None for node in seen] == [None] * len(office.closed) + [
+        encode_id("Worker", i) for i in office.open
+    ]
+    disclosed = {encode_id("Worker", w) for w in compiled[1]}
+    assert not disclosed & {encode_id("Worker", i) for i in office.closed}
 
 
 @pytest.mark.parametrize("code", OFFICES)

@@ -1,10 +1,11 @@
 """The one door every route passes: who calls (bearer token), as which office (its grant), within
 its rate, for which purpose, in which language.
 
-`admit` refuses with a `web.errors.Refusal` (401 for a missing or bad token or an office out of force, 429 over the token's
-rate, 503 when the database cannot say who the token is, 400/403 for a purpose not stated or not
-the office's). GraphQL requests and files count against the same rate. Which purpose a request
-needs may only be known later (a GraphQL operation, once prepared): `Admission.state_purpose`.
+`admit` refuses with a `web.errors.Refusal`: 401 for a missing or bad token, or an office out of
+force; 429 over the token's rate; 503 when the database cannot say who the token is; 400/403 for a
+purpose not stated or not the office's. GraphQL requests and files count against the same rate.
+Which purpose a request needs may only be known later (a GraphQL operation, once prepared):
+`Admission.state_purpose`.
 """
 
 from __future__ import annotations

@@ -21,7 +21,11 @@ RULE_COLUMNS = (
     "minimum_age",
     "minimum_monthly_wage_cny",
     "overridable",
+    "partner_access_days",
 )
+
+# Two years after the return: a longer window would be no window at all.
+MAX_PARTNER_ACCESS_DAYS = 730
 
 
 def update_agreement_requirements(w: WriteContext, data: UpdateAgreementRequirementsData) -> Agreement:
@@ -40,14 +44,15 @@ def update_agreement_requirements(w: WriteContext, data: UpdateAgreementRequirem
     # the current set is then always the one in force today.
     valid_from = checks.date("validFrom", data.valid_from or w.today, earliest=earliest, latest=w.today)
     values: dict[str, Any] = {}
-    for field, name, value, maximum in (
-        ("clearanceValidMonths", "clearance_valid_months", data.clearance_valid_months, 60),
-        ("healthValidMonths", "health_valid_months", data.health_valid_months, 60),
-        ("minimumAge", "minimum_age", data.minimum_age, 65),
+    for field, name, value, low, maximum in (
+        ("clearanceValidMonths", "clearance_valid_months", data.clearance_valid_months, 1, 60),
+        ("healthValidMonths", "health_valid_months", data.health_valid_months, 1, 60),
+        ("minimumAge", "minimum_age", data.minimum_age, 1, 65),
+        ("partnerAccessDays", "partner_access_days", data.partner_access_days, 0, MAX_PARTNER_ACCESS_DAYS),
     ):
         if value is not None:
-            if not 1 <= value <= maximum:
-                checks.fail(field, "must be between {low} and {high}", "OUT_OF_RANGE", low=1, high=maximum)
+            if not low <= value <= maximum:
+                checks.fail(field, "must be between {low} and {high}", "OUT_OF_RANGE", low=low, high=maximum)
             values[name] = value
     if data.minimum_monthly_wage_cny is not None:
         values["minimum_monthly_wage_cny"] = checks.money(

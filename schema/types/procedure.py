@@ -43,6 +43,13 @@ class RequirementSet:
     def minimum_monthly_wage_cny(self) -> Decimal:
         return self.db.minimum_monthly_wage_cny
 
+    @strawberry.field(
+        description="Days a Chinese office still sees a worker after the later of the end of a placement "
+        "that started under this set and the worker's return; a cancelled placement: 30 days."
+    )
+    def partner_access_days(self) -> int:
+        return self.db.partner_access_days
+
     @strawberry.field(description="Rules an office with the duty overrideProcedure may override.")
     def overridable(self) -> list[str]:
         return [rule for rule in self.db.overridable.split(",") if rule]
