@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_, select
 from sqlalchemy.sql import Select
@@ -41,7 +42,7 @@ H = RetentionHold.__table__.alias("retention_holds_in_force")
 
 # Each kind's records, and what is left on a record once erased: a record with nothing left of its
 # personal values is done, so a second run finds nothing and an interrupted one resumes.
-RECORDS = {
+RECORDS: dict[str, Any] = {
     "placements": Placement,
     "health_checks": HealthCheck,
     "police_clearances": PoliceClearance,

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.entries import Appended, Asked, Disclosure, append_all
 from models import (
+    Base,
     Correction,
     Crossing,
     HealthCheck,
@@ -186,9 +187,10 @@ def _erase_workers(session: Session, workers: list[int], day: dt.date) -> None:
     births: dict[int, dt.date] = dict(
         session.execute(select(Worker.id, Worker.date_of_birth).where(Worker.id.in_(workers))).all()
     )
+    workers_table = Base.metadata.tables[Worker.__tablename__]
     session.execute(
-        update(Worker.__table__)
-        .where(Worker.__table__.c.id == bindparam("worker"))
+        update(workers_table)
+        .where(workers_table.c.id == bindparam("worker"))
         .values(
             full_name="",
             date_of_birth=bindparam("born"),
