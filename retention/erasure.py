@@ -143,8 +143,12 @@ def _erase_batch(
 ) -> list[tuple[str, str, int]]:
     """Erases what is due of each worker in `ids`; returns what the ledger entry names."""
     written: list[tuple[str, str, int]] = []
-    whole = set(session.scalars(select(Worker.id).where(Worker.id.in_(ids), due.worker_due("workers"))))
-    for kind in KINDS[1:]:
+    whole = set(
+        session.scalars(
+            select(Worker.id).where(Worker.id.in_(ids), left_to_erase("workers"), due.worker_due("workers"))
+        )
+    )
+    for kind in (k for k in KINDS if k != "workers"):
         model = RECORDS[kind]
         workers = whole | set(
             session.scalars(select(Worker.id).where(Worker.id.in_(ids), due.worker_due(kind)))
