@@ -9,7 +9,19 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from cli import audit, generate, imports, keys, policy, procedure, reports, serving, statistics, tokens
+from cli import (
+    audit,
+    generate,
+    imports,
+    keys,
+    policy,
+    procedure,
+    reports,
+    retention,
+    serving,
+    statistics,
+    tokens,
+)
 from cli.database import open_database
 from cli.errors import FAILURE, USAGE, CommandFailed, first_line
 from cli.listening import listen
@@ -86,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.register(commands, common)
     procedure.register(commands, common)
     statistics.register(commands, common)
+    retention.register(commands, common)
     return parser
 
 

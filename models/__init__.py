@@ -11,6 +11,7 @@ from models.ledger import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.offices import Office, Side, Token
 from models.placements import Placement, PlacementStatus
 from models.procedure import AgreementRequirements, Correction, ProcedureOverride, StatusChange
+from models.retention import RetentionHold
 from models.units import AdminUnit, Country, UnitClosure, UnitLevel, rebuild_unit_closure
 from models.worker_counts import WorkerCount
 from models.workers import Sex, Worker, WorkerStatus
@@ -44,6 +45,7 @@ __all__ = [
     "Placement",
     "PlacementStatus",
     "PoliceClearance",
+    "RetentionHold",
     "Sex",
     "Side",
     "TalksMinutes",

@@ -97,7 +97,8 @@ def add_active_key(key_file: Path) -> Keyring:
 
 def _under_other_key(column: Column, kid: str) -> ColumnElement[bool]:
     prefix = f"{kid}:"
-    return and_(column.is_not(None), func.substr(column, 1, len(prefix)) != prefix)
+    # An empty value is one erased by retention (a column that may not be null): nothing to re-seal.
+    return and_(column.is_not(None), column != "", func.substr(column, 1, len(prefix)) != prefix)
 
 
 def _under_key(column: Column, kid: str) -> ColumnElement[bool]:

@@ -6,7 +6,8 @@ table costs time in proportion to the communes. Triggers on `workers` (created b
 of a worker's status or home commune, whichever code path writes it (a mutation, an import,
 `generate`, the demo loader, SQL typed by an operator), as an atomic `n = n + 1` upsert: two
 processes writing at once never lose a count. `recount` rebuilds the table from the rows and
-`drift` compares the two, for `borderlabour statistics rebuild|check`.
+`drift` compares the two, for `borderlabour statistics rebuild|check`. A de-identified worker
+(`borderlabour retention apply`) is in no list and in no count (migration `0014_retention`).
 """
 
 from __future__ import annotations
@@ -29,8 +30,10 @@ class WorkerCount(Base):
 
 def counted_from_rows(session: Session) -> dict[tuple[int, str], int]:
     """The counts as the rows give them now."""
-    stmt = select(Worker.home_commune_id, Worker.status, func.count()).group_by(
-        Worker.home_commune_id, Worker.status
+    stmt = (
+        select(Worker.home_commune_id, Worker.status, func.count())
+        .where(Worker.deidentified_on.is_(None))
+        .group_by(Worker.home_commune_id, Worker.status)
     )
     return {(commune, WorkerStatus(status).value): n for commune, status, n in session.execute(stmt)}
 
@@ -69,9 +72,9 @@ def recount(session: Session) -> int:
     session.execute(
         insert(WorkerCount).from_select(
             ["commune_id", "status", "n"],
-            select(Worker.home_commune_id, Worker.status, func.count()).group_by(
-                Worker.home_commune_id, Worker.status
-            ),
+            select(Worker.home_commune_id, Worker.status, func.count())
+            .where(Worker.deidentified_on.is_(None))
+            .group_by(Worker.home_commune_id, Worker.status),
         )
     )
     return session.scalar(select(func.count()).select_from(WorkerCount)) or 0

@@ -62,6 +62,9 @@ class Worker(Timestamped, Base):
         db_enum(WorkerStatus, 16), default=WorkerStatus.REGISTERED, index=True
     )
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow, onupdate=utcnow)
+    # Set by `borderlabour retention apply` with the erasure of the personal values (see `retention`):
+    # the row scopes leave the worker out of every list from then on.
+    deidentified_on: Mapped[dt.date | None] = mapped_column(Date)
 
     home_province: Mapped[AdminUnit] = relationship(foreign_keys=[home_province_id])
     home_district: Mapped[AdminUnit | None] = relationship(foreign_keys=[home_district_id])

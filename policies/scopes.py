@@ -366,7 +366,10 @@ def _counts_criterion(
 
 
 SCOPED_MODELS: dict[type, Callable[[_ScopeOnly], ColumnElement[bool]]] = {
-    Worker: lambda grant: _worker_clause(grant, Worker.id, Worker.home_commune_id.in_),
+    # A de-identified worker (`borderlabour retention apply`) is in no office's lists.
+    Worker: lambda grant: and_(
+        Worker.deidentified_on.is_(None), _worker_clause(grant, Worker.id, Worker.home_commune_id.in_)
+    ),
     WorkerCount: _counts_clause,
     Placement: _placement_clause,
     Crossing: _worker_dependent(Crossing, _dated(Crossing.crossed_at, moment=True)),

@@ -40,7 +40,7 @@ class BrokenRule:
         return self.message.format(**dict(self.params))
 
 
-# Also what the database's one-open-placement index answers through the write (migration 0016).
+# Also what the database's one-open-placement index answers through the write (migration 0015).
 ALREADY_PLACED = BrokenRule(
     "one-open-placement", "workerId", "already has a planned or active placement", "ALREADY_PLACED"
 )

@@ -164,6 +164,12 @@ class _Year:
         )
 
 
+# The workers' table, not the `Worker` entity the row scopes guard: a district's figures count the
+# placements in scope, and a worker de-identified by retention (in no list any more) still counts
+# in the district the worker came from, so a past year's report does not change.
+_HOMES = Worker.__table__.alias("report_workers")
+
+
 def agreement_figures(session: Session, agreement: Agreement, year: int) -> AgreementFigures:
     y = _Year(year)
     of_agreement = Placement.agreement_id == agreement.id
@@ -185,8 +191,8 @@ def agreement_figures(session: Session, agreement: Agreement, year: int) -> Agre
         FlowsOf(code, vi, zh, _flows(counts))
         for code, vi, zh, *counts in session.execute(
             select(AdminUnit.code, AdminUnit.name_vi, AdminUnit.name_zh, *flows)
-            .join(Worker, Worker.id == Placement.worker_id)
-            .join(AdminUnit, AdminUnit.id == Worker.home_district_id)
+            .join(_HOMES, _HOMES.c.id == Placement.worker_id)
+            .join(AdminUnit, AdminUnit.id == _HOMES.c.home_district_id)
             .where(of_agreement)
             .group_by(AdminUnit.id, AdminUnit.code, AdminUnit.name_vi, AdminUnit.name_zh)
             .having(or_(*(f > 0 for f in flows)))

@@ -30,6 +30,7 @@ TYPE_TAGS = {
     "HealthCheck": 8,
     "PoliceClearance": 9,
     "Incident": 10,
+    "RetentionHold": 11,  # answered by holdRecord; no office reads holds as nodes
 }
 TAG_TYPES = {tag: name for name, tag in TYPE_TAGS.items()}
 _MAGIC = b"BLR1"

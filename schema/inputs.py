@@ -226,3 +226,12 @@ class CancelPlacementInput:
 class VoidRecordInput:
     record_id: strawberry.ID = strawberry.field(description="A crossing, health check or police clearance.")
     reason: str
+
+
+@strawberry.input
+class HoldRecordInput:
+    worker_id: strawberry.ID
+    reason: str = strawberry.field(description="Why the worker's data must be kept (an inquiry, a claim).")
+    held_until: dt.date | None = strawberry.field(
+        default=None, description="The last day of the hold; none: the hold has no end day."
+    )

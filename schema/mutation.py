@@ -10,6 +10,7 @@ from resolvers.writes import (
     checks,
     crossings,
     employers,
+    holds,
     incidents,
     lifecycle,
     placements,
@@ -23,6 +24,7 @@ from schema.payloads import (
     CrossingPayload,
     EmployerPayload,
     HealthCheckPayload,
+    HoldRecordPayload,
     IncidentPayload,
     PlacementPayload,
     PoliceClearancePayload,
@@ -167,4 +169,11 @@ class Mutation:
         inputs.UpdateEmployerInput,
         employers.update_employer,
         EmployerPayload,
+    )
+    hold_record: HoldRecordPayload = write_duty(
+        "holdRecord",
+        "Keep a worker's personal data past its retention period, with a reason, until a day or with no end.",
+        inputs.HoldRecordInput,
+        holds.hold_record,
+        HoldRecordPayload,
     )

@@ -96,3 +96,12 @@ class VoidRecordPayload(Payload):
     @classmethod
     def answer(cls, row: Any) -> "Payload":
         return cls(record_id=strawberry.ID(encode_id(type(row).__name__, row.id)))
+
+
+@strawberry.type(description="The hold recorded, or the errors that refused it.")
+class HoldRecordPayload(Payload):
+    hold_id: strawberry.ID | None = strawberry.field(default=None, description="The hold now in force.")
+
+    @classmethod
+    def answer(cls, row: Any) -> "Payload":
+        return cls(hold_id=strawberry.ID(encode_id(type(row).__name__, row.id)))

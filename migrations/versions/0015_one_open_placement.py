@@ -1,7 +1,7 @@
 """one open placement per worker as a partial unique index: the rule holds when requests race
 
-Revision ID: 0016
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 
 `createPlacement` counted a worker's planned and active placements, then inserted: ten requests
 for one worker at the same moment all counted none, and several were accepted. The database now
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0012"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
