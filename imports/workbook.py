@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from exports.sheets import append_values
 from imports.columns import COLUMNS, HINTS, Column, column_for
 from locales import LANGUAGES, N_, gettext
 
@@ -115,20 +116,21 @@ def template(language: str = "vi") -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = gettext(SHEET, "vi")
-    sheet.append([gettext(c.label, "vi") for c in COLUMNS])
+    append_values(sheet, [gettext(c.label, "vi") for c in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for letter, column in zip("ABCDEFGHIJKLMNOP", COLUMNS, strict=False):
         sheet.column_dimensions[letter].width = max(len(gettext(column.label, "vi")) + 4, 16)
         sheet.column_dimensions[letter].number_format = "@"
     guide = book.create_sheet(gettext(N_("Guide"), language)[:31])
-    guide.append(
-        [gettext(h, language) for h in (N_("Column"), N_("Input name"), N_("Required"), N_("Format"))]
+    append_values(
+        guide,
+        [gettext(h, language) for h in (N_("Column"), N_("Input name"), N_("Required"), N_("Format"))],
     )
     for column in COLUMNS:
         required = gettext(N_("yes") if column.required else N_("no"), language)
         hint = gettext(HINTS[column.name], language) if column.name in HINTS else ""
-        guide.append([gettext(column.label, "vi"), column.name, required, hint])
+        append_values(guide, [gettext(column.label, "vi"), column.name, required, hint])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
