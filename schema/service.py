@@ -17,7 +17,7 @@ from strawberry.types import ExecutionResult
 from ledger.appender import LedgerAppender, LedgerRefused
 from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked, Disclosure, append, request_hash
-from ledger.keys import LedgerFiles, advance_head, load_signing_key
+from ledger.keys import LedgerFiles, SignedHead, advance_head, load_signing_key
 from locales import message_of, reader_language
 from locales.graphql import translate_graphql
 from models.database import make_engine, session_factory
@@ -81,6 +81,7 @@ class Registry:
         self.graphiql = settings.graphiql
         self.ledger_files = LedgerFiles.beside_keys(settings.key_path)
         self.ledger_key = load_signing_key(self.ledger_files.signing_key)
+        self.signed_head = SignedHead(self.ledger_files.head)
         self.metrics = Metrics()
         self.appender = LedgerAppender(
             lambda: internal_session(self.sessions),
@@ -88,11 +89,17 @@ class Registry:
             self.advance_head,
             self.metrics.ledger_wait.observe,
             settings.ledger_batch,
+            self.signed_head,
         )
         self.metrics.follow(
             "borderlabour_ledger_batches_total",
             "Transactions that appended reads' entries (group commit: fewer than the entries).",
             lambda: self.appender.batches,
+        )
+        self.metrics.follow(
+            "borderlabour_ledger_behind_total",
+            "Appends refused because the database's ledger head is behind the signed head file.",
+            lambda: self.signed_head.refusals,
         )
         self.metrics.count_statements(self.engine)
         self.metrics.follow(
@@ -162,7 +169,11 @@ class Registry:
                 session.rollback()
                 disclosure.written.clear()
             elif prepared.operation_type == "mutation" and disclosure:
-                head = self._ledgered(lambda: append(session, self.ledger_key, disclosure, **ledger_entry))
+                head = self._ledgered(
+                    lambda: append(
+                        session, self.ledger_key, disclosure, signed=self.signed_head, **ledger_entry
+                    )
+                )
                 session.commit()
                 self.advance_head(head)
             else:
@@ -210,7 +221,9 @@ class Registry:
                 session.connection(execution_options={"sqlite_immediate": True})
             result = work(session, disclosure)
             if writes and disclosure:
-                head = self._ledgered(lambda: append(session, self.ledger_key, disclosure, **entry))
+                head = self._ledgered(
+                    lambda: append(session, self.ledger_key, disclosure, signed=self.signed_head, **entry)
+                )
                 session.commit()
                 self.advance_head(head)
             else:
