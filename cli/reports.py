@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from cli.acting import Refused, act_as, cli_request, languages_of
+from cli.files import write_private
 from ledger.entries import Disclosure
 from locales import message_of
 from reports.documents import FORMATS
@@ -30,7 +31,7 @@ def agreement_report(args: argparse.Namespace) -> int:
         content = registry.run_for(grant, work, purpose=purpose, request=cli_request(args))
     except InputError as exc:
         raise Refused(message_of(exc, languages[0])) from exc
-    Path(args.output).write_bytes(content)
+    write_private(Path(args.output), content)
     print(f"{args.output}: {len(content)} bytes", file=sys.stderr)
     return 0
 

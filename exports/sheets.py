@@ -11,17 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 TEXT = "s"
 
 
-def as_text(cell: Cell) -> Cell:
-    """The cell as a string cell if its value is a string, its value unchanged."""
-    if isinstance(cell.value, str):
+def as_text(cell: Cell | MergedCell) -> None:
+    """Makes the cell a string cell if its value is a string, its value unchanged."""
+    if isinstance(cell, Cell) and isinstance(cell.value, str):
         cell.data_type = TEXT
-    return cell
 
 
 def append_values(sheet: Worksheet, values: Iterable[Any]) -> None:
