@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from cli.database import open_database
+from cli.files import write_private
 from ledger.checkpoints import current_checkpoint, load_public_key, public_key_pem, read_checkpoint
 from ledger.keys import LedgerFiles, load_signing_key, read_head
 from ledger.verify import verify
@@ -70,7 +71,7 @@ def write_checkpoint(args: argparse.Namespace) -> int:
     if args.output is None:
         print(text, end="")
     else:
-        args.output.write_text(text)
+        write_private(args.output, text)
         print(f"checkpoint of entry {checkpoint.seq} written to {args.output}", file=sys.stderr)
     return 0
 

@@ -6,9 +6,14 @@ database that does not answer); 1 means it started and failed. Neither prints a 
 
 from __future__ import annotations
 
+import errno
+import os
+
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
+from locales import N_, negotiate, render
+from reports.fonts import FontsMissing
 from settings import SetupError
 
 USAGE = 2
@@ -38,3 +43,30 @@ def unreachable(url: str, exc: DBAPIError) -> SetupError:
 def first_line(exc: BaseException | None) -> str:
     lines = str(exc).strip().splitlines()
     return lines[0].strip() if lines else type(exc).__name__
+
+
+def terminal_language(lang: str | None) -> str:
+    """The language of the person at the terminal: `--lang` where a command has it, else the locale."""
+    if lang:
+        return negotiate(lang.split(",")[0])
+    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return negotiate(locale.split(".")[0].replace("_", "-"))
+
+
+_FILE_PROBLEMS = {
+    errno.ENOENT: N_("{path} does not exist"),
+    errno.EACCES: N_("{path} may not be read or written by this user"),
+    errno.EPERM: N_("{path} may not be read or written by this user"),
+    errno.EISDIR: N_("{path} is a folder, not a file"),
+    errno.ENOTDIR: N_("a folder in {path} is a file"),
+}
+
+
+def explained(exc: BaseException, language: str) -> tuple[str, int] | None:
+    """The one line and exit status for a failure a person can put right; None for any other."""
+    if isinstance(exc, FontsMissing):
+        return render(exc.template, language, **exc.params), FAILURE
+    if isinstance(exc, OSError) and exc.filename is not None:
+        template = _FILE_PROBLEMS.get(exc.errno or 0, N_("{path}: {reason}"))
+        return render(template, language, path=exc.filename, reason=exc.strerror or type(exc).__name__), USAGE
+    return None

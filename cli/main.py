@@ -23,7 +23,7 @@ from cli import (
     tokens,
 )
 from cli.database import open_database
-from cli.errors import FAILURE, USAGE, CommandFailed, first_line
+from cli.errors import FAILURE, USAGE, CommandFailed, explained, first_line, terminal_language
 from cli.listening import listen
 from cli.pipes import tolerate_closed_stdout
 from settings import DEFAULT_DATABASE_URL, ENGINES, Settings, SetupError
@@ -152,6 +152,13 @@ def main(argv: list[str] | None = None) -> int:
         return _refuse(CommandFailed("the database failed: {reason}", reason=first_line(exc.orig)), FAILURE)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        # A missing or unreadable file, missing fonts: one line in the reader's language, no traceback.
+        known = explained(exc, terminal_language(getattr(args, "lang", None)))
+        if known is None:
+            logging.getLogger("borderlabour.cli").debug("unexpected failure", exc_info=True)
+            known = f"{type(exc).__name__}: {first_line(exc)}", FAILURE
+        return _refuse(Exception(known[0]), known[1])
 
 
 def _refuse(exc: Exception, status: int) -> int:

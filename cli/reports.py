@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from cli.acting import Refused, act_as, add_as_of, cli_request, languages_of
+from cli.files import write_private
 from ledger.recorder import DisclosureRecorder
 from locales import message_of
 from reports.documents import FORMATS, REPORT_PURPOSE
@@ -29,7 +30,7 @@ def agreement_report(args: argparse.Namespace) -> int:
         content = registry.run_for(grant, work, purpose=purpose, request=cli_request(args))
     except InputError as exc:
         raise Refused(message_of(exc, languages[0])) from exc
-    Path(args.output).write_bytes(content)
+    write_private(Path(args.output), content)
     print(f"{args.output}: {len(content)} bytes", file=sys.stderr)
     return 0
 

@@ -26,6 +26,7 @@ from graphql import (
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from exports.sheets import append_values
 from locales import N_
 
 PAGE = 100
@@ -100,11 +101,11 @@ def write_rows(columns: list[str], nodes: list[dict[str, Any]]) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "Workers"
-    sheet.append(columns)
+    append_values(sheet, columns)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for node in nodes:
-        sheet.append([_cell(node.get(c)) for c in columns])
+        append_values(sheet, [_cell(node.get(c)) for c in columns])
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)

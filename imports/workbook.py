@@ -1,7 +1,8 @@
 """Reading an uploaded workbook, and writing the import template.
 
 Everything that makes a file unusable as a whole (not an xlsx, no sheet of workers, unknown or
-missing columns, a formula, too many rows) is a `FileRefused`: nothing of such a file is written.
+missing columns, a formula, too many rows, more work than `imports.bounds` allows) is a
+`FileRefused`: nothing of such a file is written.
 """
 
 from __future__ import annotations
@@ -16,19 +17,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from exports.sheets import append_values
+from imports.bounds import MAX_COLUMNS, MAX_ROWS, Deadline, FileRefused, check_archive
 from imports.columns import COLUMNS, HINTS, Column, column_for
 from locales import LANGUAGES, N_, gettext
 
+__all__ = ["MAX_ROWS", "FileRefused", "Sheet", "cells_of", "read_sheet", "template"]
+
 SHEET = N_("Workers")
-MAX_ROWS = 50_000
-
-
-class FileRefused(Exception):
-    """The file as a whole cannot be imported; `template` and `params` make the message."""
-
-    def __init__(self, template: str, **params: Any) -> None:
-        super().__init__(template.format(**params))
-        self.template, self.params = template, params
 
 
 @dataclass(frozen=True)
@@ -54,34 +50,54 @@ def _worker_sheet(book: Any) -> Any:
     )
 
 
-def read_sheet(content: bytes) -> Sheet:
+def read_sheet(content: bytes, seconds: float | None = None) -> Sheet:
+    """The sheet of workers, read row by row in the template's columns, within `imports.bounds`."""
+    deadline = Deadline(seconds) if seconds is not None else Deadline()
+    check_archive(content, deadline)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise FileRefused(N_("the file is not an Excel workbook (.xlsx)")) from exc
     try:
         sheet = _worker_sheet(book)
-        rows = sheet.iter_rows()
-        header_cells = next(rows, ())
+        # The sheet's declared <dimension> is not trusted: rows are as wide as the header says.
+        sheet.reset_dimensions()
+        header_cells = next(sheet.iter_rows(min_row=1, max_row=1), ())
         headers = ["" if c.value is None else str(c.value).strip() for c in header_cells]
-        columns = _columns_of(headers)
-        data: list[tuple[int, list[Any]]] = []
-        formulas: list[str] = []
-        for number, cells in enumerate(rows, start=2):
-            values = [c.value for c in cells]
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            formulas += [c.coordinate for c in cells if c.data_type == "f"]
-            data.append((number, values))
-            if len(data) > MAX_ROWS:
-                raise FileRefused(N_("the file has more than {maximum} rows: split it"), maximum=MAX_ROWS)
-        if formulas:
+        width = max((i + 1 for i, h in enumerate(headers) if h), default=0)
+        if width > MAX_COLUMNS:
             raise FileRefused(
-                N_("cells {cells} hold formulas: enter the values themselves"), cells=", ".join(formulas[:10])
+                N_("the header row reaches column {column}: the template has {count} columns"),
+                column=width,
+                count=len(COLUMNS),
             )
-        return Sheet(headers, columns, data)
+        headers = headers[:width]
+        columns = _columns_of(headers)
+        return Sheet(headers, columns, _data_rows(sheet, width, deadline))
     finally:
         book.close()
+
+
+def _data_rows(sheet: Any, width: int, deadline: Deadline) -> list[tuple[int, list[Any]]]:
+    """Every row after the header, counted whether empty or not, up to the row limit."""
+    data: list[tuple[int, list[Any]]] = []
+    formulas: list[str] = []
+    rows = sheet.iter_rows(min_row=2, max_col=width)
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            raise FileRefused(N_("the file has more than {maximum} rows: split it"), maximum=MAX_ROWS)
+        if number % 256 == 0:
+            deadline.check()
+        values = [c.value for c in cells]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        formulas += [c.coordinate for c in cells if c.data_type == "f"]
+        data.append((number, values))
+    if formulas:
+        raise FileRefused(
+            N_("cells {cells} hold formulas: enter the values themselves"), cells=", ".join(formulas[:10])
+        )
+    return data
 
 
 def _columns_of(headers: list[str]) -> dict[int, Column]:
@@ -115,20 +131,21 @@ def template(language: str = "vi") -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = gettext(SHEET, "vi")
-    sheet.append([gettext(c.label, "vi") for c in COLUMNS])
+    append_values(sheet, [gettext(c.label, "vi") for c in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for letter, column in zip("ABCDEFGHIJKLMNOP", COLUMNS, strict=False):
         sheet.column_dimensions[letter].width = max(len(gettext(column.label, "vi")) + 4, 16)
         sheet.column_dimensions[letter].number_format = "@"
     guide = book.create_sheet(gettext(N_("Guide"), language)[:31])
-    guide.append(
-        [gettext(h, language) for h in (N_("Column"), N_("Input name"), N_("Required"), N_("Format"))]
+    append_values(
+        guide,
+        [gettext(h, language) for h in (N_("Column"), N_("Input name"), N_("Required"), N_("Format"))],
     )
     for column in COLUMNS:
         required = gettext(N_("yes") if column.required else N_("no"), language)
         hint = gettext(HINTS[column.name], language) if column.name in HINTS else ""
-        guide.append([gettext(column.label, "vi"), column.name, required, hint])
+        append_values(guide, [gettext(column.label, "vi"), column.name, required, hint])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

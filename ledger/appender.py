@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
 from ledger.entries import Appended, Asked, Disclosure, append_all
+from ledger.keys import SignedHead
 
 
 class LedgerRefused(RuntimeError):
@@ -51,16 +52,19 @@ class LedgerAppender:
         committed: Callable[[Appended], None],
         waited: Callable[[float], None] = lambda _seconds: None,
         batch_limit: int = 256,
+        signed: SignedHead | None = None,
     ) -> None:
         """`open_session` gives a session that sees the whole ledger; `committed` is told the last
         entry of each committed batch (to move the head file); `waited` the seconds each entry
         waited, from its arrival to its commit; `batch_limit` bounds one transaction (1: every
-        entry alone, as before group commit)."""
+        entry alone, as before group commit); `signed` the head file a batch must not fall behind
+        (`ledger.entries.LedgerBehind`)."""
         self._limit = batch_limit
         self._open_session = open_session
         self._key = key
         self._committed = committed
         self._waited = waited
+        self._signed = signed
         self._queue: list[_Waiting] = []
         self._leading = False
         self._turn = threading.Condition()
@@ -109,7 +113,8 @@ class LedgerAppender:
         try:
             with self._open_session() as session:
                 session.connection(execution_options={"sqlite_immediate": True})
-                appended = append_all(session, self._key, [(w.disclosure, w.asked) for w in batch])
+                items = [(w.disclosure, w.asked) for w in batch]
+                appended = append_all(session, self._key, items, signed=self._signed)
                 session.commit()
             # If the head file cannot be moved the answers are refused as if the commit had failed:
             # their entries stay, recorded but never sent, which errs on the safe side.

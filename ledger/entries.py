@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,10 +19,24 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
+from ledger.keys import SignedHead
 from models import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.base import utcnow
 
 GENESIS = "0" * 64
+log = logging.getLogger("borderlabour.ledger")
+
+
+class LedgerBehind(RuntimeError):
+    """The database's head is behind the last head this host signed: entries were cut off its end."""
+
+    def __init__(self, head: int, signed: int) -> None:
+        super().__init__(
+            f"the database's ledger ends at entry {head}, but this host signed a head at entry {signed}: "
+            f"entries {head + 1} to {signed} are missing (truncated or restored from an old backup); "
+            "nothing is appended until the ledger is restored (run `borderlabour audit verify`)"
+        )
+        self.head, self.signed = head, signed
 
 
 @dataclass(frozen=True)
@@ -209,23 +224,40 @@ def append(
     token_id: int | None,
     purpose: str | None,
     request: str,
+    signed: SignedHead | None = None,
 ) -> Appended:
     """Adds one entry in the session's transaction; returns what the head file's checkpoint names."""
-    return append_all(session, key, [(disclosure, Asked(office_id, token_id, purpose, request))])[-1]
+    asked = Asked(office_id, token_id, purpose, request)
+    return append_all(session, key, [(disclosure, asked)], signed=signed)[-1]
 
 
 def append_all(
-    session: Session, key: Ed25519PrivateKey, items: Sequence[tuple[Disclosure, Asked]]
+    session: Session,
+    key: Ed25519PrivateKey,
+    items: Sequence[tuple[Disclosure, Asked]],
+    signed: SignedHead | None = None,
 ) -> list[Appended]:
     """Adds one entry per item, in order, in the session's transaction, under one lock on the head.
 
     Each entry is hashed, chained to the one before it and signed on its own, exactly as if it had
     been appended alone: a batch is invisible to `audit verify`. What a batch saves is the lock,
     the transaction and the round trips, paid once for all its entries.
+
+    With `signed` (the head file this host keeps), a database head behind it raises `LedgerBehind`
+    and appends nothing: whoever cut entries off the end must not see new ones chained onto the cut.
     """
     connection = session.connection()
     head = connection.execute(_LOCK_HEAD).first()
     seq, prev = (head.seq, head.entry_hash) if head else (0, GENESIS)
+    if signed is not None:
+        # Read under the lock: every head file was written after its entries were committed, so a
+        # database head read here can be behind it only if committed entries were taken away.
+        floor = signed.seq()
+        if seq < floor:
+            signed.refused()
+            behind = LedgerBehind(seq, floor)
+            log.error("ledger append refused: %s", behind)
+            raise behind
     rows: list[dict[str, Any]] = []
     grouped_of: list[dict[str, list[int]]] = []
     appended: list[Appended] = []

@@ -3,6 +3,8 @@
 The head file holds a signed checkpoint of the last entry (see `ledger.checkpoints`). A database
 whose tail was cut off still verifies as a chain; the head file is what shows that entries are
 missing, and its signature is over a message no entry carries, so it cannot be rebuilt from them.
+For the same reason the appender refuses to chain onto a database head that is behind the head
+file (`SignedHead`): new entries on a cut head would hide the cut behind a newer signed head.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,3 +82,36 @@ def advance_head(path: Path, head: Checkpoint) -> None:
         with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
             json.dump(head.as_json(), out)
         os.replace(tmp, path)
+
+
+class SignedHead:
+    """The number of the last entry this host signed a head for, read from the head file.
+
+    The appender asks for it once per batch, under the lock on the database's head; the file is
+    parsed again only when it changed (another inode, time or size: `advance_head` replaces it),
+    so the check costs one `stat`. `refusals` counts the appends refused for a head behind it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.refusals = 0
+        self._stamp: tuple[int, int, int] | None = None
+        self._seq = 0
+        self._lock = threading.Lock()
+
+    def seq(self) -> int:
+        """0 without a head file: there is nothing signed to fall behind (verify reports a missing one)."""
+        try:
+            status = os.stat(self.path)
+        except FileNotFoundError:
+            return 0
+        stamp = (status.st_ino, status.st_mtime_ns, status.st_size)
+        with self._lock:
+            if stamp != self._stamp:
+                head = read_head(self.path)
+                self._seq, self._stamp = (head.seq if head is not None else 0), stamp
+            return self._seq
+
+    def refused(self) -> None:
+        with self._lock:
+            self.refusals += 1

@@ -12,6 +12,7 @@ from typing import Any
 from reports.figures import AgreementFigures
 from reports.pdf import report_pdf
 from reports.xlsx import report_xlsx
+from resolvers.opaque import encode_id
 
 # The purpose a report is asked for, by HTTP or the command line.
 REPORT_PURPOSE = "statistics"
@@ -27,9 +28,14 @@ def _plain(value: Any) -> Any:
 
 
 def report_json(figures: AgreementFigures, languages: tuple[str, ...], wages: bool = True) -> bytes:
-    """The figures as they are; `languages` does not apply (names come in Vietnamese and Chinese)."""
+    """The figures as they are; `languages` does not apply (names come in Vietnamese and Chinese).
+
+    Rows are named as the API names them, by global ID (or code), never by a database row number."""
     data = dataclasses.asdict(figures)
     data.pop("workers")
+    data["agreement_id"] = encode_id("Agreement", figures.agreement_id)
+    for minutes in data["minutes"]:
+        minutes["id"] = encode_id("TalksMinutes", minutes["id"])
     if not wages:
         data.pop("wages")
     return json.dumps(data, default=_plain, ensure_ascii=False, indent=2).encode()

@@ -13,12 +13,19 @@ from pathlib import Path
 
 from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
 
+from locales import N_
+
 SEARCH_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".local/share/fonts"))
 PACKAGES = "fonts-dejavu-core fonts-noto-cjk"
 
 
 class FontsMissing(RuntimeError):
     """The report needs fonts this machine lacks; the message says which packages provide them."""
+
+    def __init__(self, font: str) -> None:
+        self.template = N_("the PDF report needs the font {font}: install the Debian packages {packages}")
+        self.params = {"font": font, "packages": PACKAGES}
+        super().__init__(self.template.format(**self.params))
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,7 @@ def _find(name: str) -> Path:
     for folder in (*extra, *SEARCH_DIRS):
         for path in Path(folder).rglob(name) if Path(folder).is_dir() else ():
             return path
-    raise FontsMissing(f"the PDF report needs the font {name}: install the Debian packages {PACKAGES}")
+    raise FontsMissing(name)
 
 
 @cache

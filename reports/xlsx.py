@@ -8,6 +8,7 @@ import re
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from exports.sheets import append_values
 from locales import N_
 from reports.figures import AgreementFigures
 from reports.tables import Table, heading, report_tables
@@ -28,12 +29,12 @@ def sheet_title(title: str, used: set[str]) -> str:
 
 def write_table(workbook: Workbook, table: Table, languages: tuple[str, ...], used: set[str]) -> None:
     sheet = workbook.create_sheet(sheet_title(heading(table.title, languages[:1]), used))
-    sheet.append([heading(h, languages) for h in table.headers])
+    append_values(sheet, [heading(h, languages) for h in table.headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table.rows:
-        sheet.append(list(row))
+        append_values(sheet, row)
     for column in sheet.columns:
         widest = max(len(str(c.value)) if c.value is not None else 0 for c in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(widest, 8) + 2, 60)
@@ -46,9 +47,9 @@ def report_xlsx(figures: AgreementFigures, languages: tuple[str, ...], wages: bo
     assert cover is not None
     cover.title = sheet_title(heading(N_("Agreement"), languages[:1]), set())
     used = {cover.title}
-    cover.append([heading(N_("Agreement"), languages), figures.code])
-    cover.append([heading(N_("Title"), languages), figures.title])
-    cover.append([heading(N_("Year"), languages), figures.year])
+    append_values(cover, [heading(N_("Agreement"), languages), figures.code])
+    append_values(cover, [heading(N_("Title"), languages), figures.title])
+    append_values(cover, [heading(N_("Year"), languages), figures.year])
     cover.column_dimensions["A"].width = 30
     cover.column_dimensions["B"].width = 100
     for table in report_tables(figures, languages, wages):

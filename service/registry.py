@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ledger.appender import LedgerAppender
 from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked
-from ledger.keys import LedgerFiles, advance_head, load_signing_key
+from ledger.keys import LedgerFiles, SignedHead, advance_head, load_signing_key
 from ledger.recorder import DisclosureRecorder
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
@@ -49,6 +49,8 @@ class Registry:
         self.graphiql = settings.graphiql
         self.ledger_files = LedgerFiles.beside_keys(settings.key_path)
         self.ledger_key = load_signing_key(self.ledger_files.signing_key)
+        # The head this host signed last: no entry is chained onto a database ledger cut behind it.
+        self.signed_head = SignedHead(self.ledger_files.head)
         self.metrics = Metrics()
         self.appender = LedgerAppender(
             lambda: internal_session(self.sessions),
@@ -56,12 +58,20 @@ class Registry:
             self.advance_head,
             self.metrics.ledger_wait.observe,
             settings.ledger_batch,
+            self.signed_head,
         )
-        self.transactions = Transactions(self.sessions, self.ledger_key, self.appender, self.advance_head)
+        self.transactions = Transactions(
+            self.sessions, self.ledger_key, self.appender, self.advance_head, self.signed_head
+        )
         self.metrics.follow(
             "borderlabour_ledger_batches_total",
             "Transactions that appended reads' entries (group commit: fewer than the entries).",
             lambda: self.appender.batches,
+        )
+        self.metrics.follow(
+            "borderlabour_ledger_behind_total",
+            "Appends refused because the database's ledger head is behind the signed head file.",
+            lambda: self.signed_head.refusals,
         )
         self.metrics.count_statements(self.engine)
         self.metrics.follow(

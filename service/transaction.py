@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ledger.appender import LedgerAppender, LedgerRefused
 from ledger.entries import Appended, Asked, append
+from ledger.keys import SignedHead
 from ledger.recorder import DisclosureRecorder
 from policies.grants import Grant
 from policies.sessions import scoped_session
@@ -48,8 +49,10 @@ class Transactions:
         ledger_key: Ed25519PrivateKey,
         appender: LedgerAppender,
         advance_head: Callable[[Appended], None],
+        signed_head: SignedHead | None = None,
     ) -> None:
         self.sessions = sessions
+        self.signed_head = signed_head
         self.ledger_key = ledger_key
         self.appender = appender
         self.advance_head = advance_head
@@ -91,6 +94,7 @@ class Transactions:
                 token_id=asked.token_id,
                 purpose=asked.purpose,
                 request=asked.request,
+                signed=self.signed_head,
             )
         except Exception as exc:
             log.error("ledger append failed: %s", type(exc).__name__)
