@@ -14,7 +14,6 @@ import sys
 import time
 from pathlib import Path
 
-from resolvers.clock import today
 from sqlalchemy import select
 
 from cli.database import open_database
@@ -23,6 +22,7 @@ from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked, request_hash
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
 from models import Office, Side
+from procedure.calendar import today
 from retention.erasure import PURPOSE, Ledger, apply, plan
 from retention.rules import KINDS, MAX_DAYS, RetentionRules, RulesRefused, load_rules
 from settings import SetupError

@@ -19,7 +19,6 @@ from typing import Any
 import httpx
 import pytest
 from openpyxl import load_workbook
-from schema.service import Registry, run_operation
 from sqlalchemy import create_engine, event, select, text
 
 import models
@@ -30,6 +29,9 @@ from policies.tokens import identity_of
 from procedure import calendar as clock
 from resolvers.opaque import decode_id
 from schema.context import RequestContext
+from schema.criteria import searches_personal
+from service.operations import run_operation
+from service.registry import Registry
 from settings import Settings
 from tests import procedure_steps as steps
 from tests.conftest import Database, run_cli
@@ -443,7 +445,7 @@ def _searcher(registry: Registry, code: str) -> Callable[[str], tuple[int, int, 
     with internal_session(registry.sessions) as session:
         office = session.scalars(select(models.Office).where(models.Office.code == code)).one()
         grant = registry.access.grant_for(identity_of(office))
-    schema, compiled = registry.schemas.schema_for(grant), CompiledReads()
+    schema, compiled = registry.schemas.schema_for(grant), CompiledReads(searches_personal)
     prepared = schema.operations.prepare(SEARCH, None)
     statements: list[str] = []
     event.listen(registry.engine, "before_cursor_execute", lambda _c, _k, sql, *_: statements.append(sql))
@@ -463,7 +465,7 @@ def _searcher(registry: Registry, code: str) -> Callable[[str], tuple[int, int, 
             result = run_operation(schema, prepared, context, SEARCH, {"n": passport}, None)
             assert result.errors is None
             total = result.data["workers"]["totalCount"]
-            return total, context.matched["workers"](), any("count(" in s for s in statements)
+            return total, context.recorder.matched["workers"](), any("count(" in s for s in statements)
         finally:
             session.rollback()
             session.close()

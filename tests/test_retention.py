@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from resolvers.clock import today
 from sqlalchemy import Engine, create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
@@ -58,6 +57,7 @@ from models import (
     WorkerStatus,
 )
 from models.sealing import Keyring, set_keyring
+from procedure.calendar import today
 from resolvers.opaque import encode_id
 from tests.conftest import TEST_DB_ENV, Database, OfficeClient, Server, cli_env, default_purpose, run_cli
 from tests.paging import all_nodes
