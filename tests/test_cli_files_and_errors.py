@@ -22,7 +22,7 @@ from harness.server import ROOT
 from tests.conftest import Database, cli_env, run_cli
 
 AGREEMENT, YEAR = "AGR-LC-HK", 2024
-REPORT = ("report", "agreement", "--office", "lc-labour", "--agreement", AGREEMENT, "--year", str(YEAR))
+REPORT = ("report", "agreement", "--office", "lc-home-affairs", "--agreement", AGREEMENT, "--year", str(YEAR))
 
 
 def _mode(path: Path) -> int:
@@ -67,11 +67,11 @@ def test_every_file_the_cli_writes_is_readable_by_its_owner_only(
 def test_the_report_json_names_rows_by_global_id_never_by_row_number(
     database: Database, live_server, as_office, tmp_path: Path
 ) -> None:
-    agreements = as_office("lc-labour", "statistics").data("{ agreements { id code } }")["agreements"]
+    agreements = as_office("lc-home-affairs", "statistics").data("{ agreements { id code } }")["agreements"]
     global_id = next(a["id"] for a in agreements if a["code"] == AGREEMENT)
     out = tmp_path / "report.json"
     run_cli(database, *REPORT, "--format", "json", "--output", str(out))
-    headers = {"Authorization": f"Bearer {live_server.tokens['lc-labour']}", "X-Purpose": "statistics"}
+    headers = {"Authorization": f"Bearer {live_server.tokens['lc-home-affairs']}", "X-Purpose": "statistics"}
     served = httpx.get(
         f"{live_server.url}/reports/agreements/{AGREEMENT}/{YEAR}.json", headers=headers, timeout=60
     )

@@ -52,7 +52,7 @@ def _cells_holding(content: bytes, value: str) -> list[tuple[str, str, str]]:
 
 
 def test_a_worker_named_like_a_formula_is_a_text_cell_in_the_workers_export(live_server, as_office):
-    labour = as_office("lc-labour", "placement-verification")
+    labour = as_office("lc-home-affairs", "placement-verification")
     worker = labour.data("{ workers(first: 1) { nodes { id fullName } } }")["workers"]["nodes"][0]
 
     def rename(name: str) -> None:
@@ -63,7 +63,9 @@ def test_a_worker_named_like_a_formula_is_a_text_cell_in_the_workers_export(live
 
     rename(FORMULA)
     try:
-        content = _get(live_server, "lc-labour", "/exports/workers.xlsx", "placement-verification").content
+        content = _get(
+            live_server, "lc-home-affairs", "/exports/workers.xlsx", "placement-verification"
+        ).content
     finally:
         rename(worker["fullName"])
     cells = _cells_holding(content, FORMULA)
@@ -93,7 +95,7 @@ def test_an_employer_named_like_a_formula_is_text_in_both_parties_yearly_reports
             office: _get(
                 live_server, office, f"/reports/agreements/{AGREEMENT}/{YEAR}.xlsx", "statistics"
             ).content
-            for office in ("cn-hekou", "lc-labour")
+            for office in ("cn-hekou", "lc-home-affairs")
         }
     finally:
         rename(employer["nameVi"])

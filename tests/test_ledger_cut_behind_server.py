@@ -109,7 +109,7 @@ def test_a_server_refuses_to_chain_entries_onto_a_ledger_cut_short_and_verify_ke
         assert refused.json()["errors"][0]["extensions"]["code"] == "LEDGER_UNAVAILABLE"
         assert "fullName" not in refused.text
     rename = {"input": {"workerId": worker, "reason": "a write on a cut ledger", "fullName": "Lò Văn Cắt"}}
-    written = _post(server, "lc-labour", RENAME, rename)
+    written = _post(server, "lc-home-affairs", RENAME, rename)
     assert written.status_code == 503, written.text
     assert written.json()["errors"][0]["extensions"]["code"] == "LEDGER_UNAVAILABLE"
 

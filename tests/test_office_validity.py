@@ -22,10 +22,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from bench.workbooks import workbook, worker_rows
+from harness.server import ROOT
 from models import AdminUnit, Office, Token, UnitLevel
 from models.offices import Side
 from policies.tokens import issue_token
-from tests.conftest import ROOT, Database, run_cli
+from tests.conftest import Database, run_cli
 from tests.policy_expectations import CLOSED, IN_FORCE
 
 ME = {"query": "{ me { code } }"}

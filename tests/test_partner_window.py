@@ -295,9 +295,9 @@ def test_wenshan_does_not_read_a_worker_it_had_during_his_napo_years(as_office) 
     worker, passport = _registered_and_cleared(as_office, HG, 330)
     wenshan = _placed(as_office, HG, worker, "AGR-HG-WS", "CN-YN-WS-MLP", 330)
     gate = "GATE-THANHTHUY-TIANBAO"
-    first_out = _crossed(as_office, "hg-border-guard", worker, "EXIT_VIETNAM", gate, 329)
+    first_out = _crossed(as_office, "tq-border-guard", worker, "EXIT_VIETNAM", gate, 329)
     _worked(as_office, "cn-wenshan", wenshan, 200)
-    first_back = _crossed(as_office, "hg-border-guard", worker, "ENTER_VIETNAM", gate, 199)
+    first_back = _crossed(as_office, "tq-border-guard", worker, "ENTER_VIETNAM", gate, 199)
     for office, kind in ((steps.POLICE[HG], "CLEARANCE"), (steps.HEALTH[HG], "HEALTH_CHECK")):
         field = "issuedOn" if kind == "CLEARANCE" else "checkedOn"
         result = "CLEAR" if kind == "CLEARANCE" else "FIT"
@@ -307,7 +307,7 @@ def test_wenshan_does_not_read_a_worker_it_had_during_his_napo_years(as_office) 
         )
         assert all(not v["errors"] for v in answer.values())
     napo = _placed(as_office, HG, worker, "AGR-HG-BS", "CN-GX-BS-NP", 150)
-    napo_out = _crossed(as_office, "hg-border-guard", worker, "EXIT_VIETNAM", gate, 149)
+    napo_out = _crossed(as_office, "tq-border-guard", worker, "EXIT_VIETNAM", gate, 149)
     _worked(as_office, "cn-napo", napo, None)
     assert not _sees(as_office("cn-wenshan"), {"id": worker})
     assert as_office("cn-wenshan").data(BY_PASS, {"n": passport})["workers"]["totalCount"] == 0

@@ -137,8 +137,8 @@ query($id: ID!, $year: Int!) { agreementReport(agreementId: $id, year: $year) {
   crossingsByGateAndMonth { gate month exits entries }
   workersInChinaByMonth
 } }"""
-PARTIES = [("AGR-HG-BS", "hg-labour", "cn-baise"), ("AGR-LC-HK", "lc-labour", "cn-hekou")]
-LISTERS = ["lc-labour", "hg-labour", "cn-hekou", "cn-baise", "hg-meo-vac"]
+PARTIES = [("AGR-HG-BS", "tq-home-affairs", "cn-baise"), ("AGR-LC-HK", "lc-home-affairs", "cn-hekou")]
+LISTERS = ["lc-home-affairs", "tq-home-affairs", "cn-hekou", "cn-baise"]
 
 
 @dataclass
@@ -421,7 +421,7 @@ class Story:
 def story(registry: Registry) -> Story:
     plan_before_build = registry.plan()
     _build(registry)
-    hold = registry.client("lc-labour").query(
+    hold = registry.client("lc-home-affairs").query(
         "mutation($input: HoldRecordInput!) { holdRecord(input: $input) { holdId errors { field code } } }",
         {"input": {"workerId": encode_id("Worker", registry.ids["held"]), "reason": "Court case on wages"}},
     )
@@ -587,11 +587,11 @@ def test_deidentified_workers_are_in_no_office_list_and_no_node(story: Story) ->
     for office in LISTERS:
         assert story.listed_after[office] == story.listed_before[office] - erased, office
     gone = encode_id("Worker", story.registry.ids["gone"])
-    for office in ("lc-labour", "cn-hekou"):
+    for office in ("lc-home-affairs", "cn-hekou"):
         assert story.registry.client(office).data(
             "query($id: ID!) { node(id: $id) { id } }", {"id": gone}
         ) == {"node": None}
-    assert story.registry.ids["gone"] in story.listed_before["lc-labour"]
+    assert story.registry.ids["gone"] in story.listed_before["lc-home-affairs"]
 
 
 def test_the_ledger_verifies_and_holds_no_personal_value_after_apply(story: Story) -> None:
