@@ -75,3 +75,16 @@ def test_fragments_count_where_they_are_spread(as_office: AsOffice):
     spread = """fragment Deep on Worker { crossings(first: 100) { worker { crossings(first: 100) { crossedAt } } } }
     { a: workers(first: 100) { nodes { ...Deep } } b: workers(first: 100) { nodes { ...Deep } } }"""
     _refusal(as_office("lc-home-affairs").post({"query": spread}))
+
+
+ONE_PAGE = "w{i}: workers(first: 100) { nodes { crossings(first: 100) { crossedAt } } }"
+
+
+def test_aliases_add_up_each_page_counted_as_the_readme_says(as_office: AsOffice):
+    # README, Security: 100 workers + their 100 nodes + 100 × 100 crossings = 10,200 a page.
+    client = as_office("lc-home-affairs")
+    one = "{ " + ONE_PAGE.replace("{i}", "0") + " }"
+    assert client.post({"query": one}).status_code == 200
+    ten = "{ " + " ".join(ONE_PAGE.replace("{i}", str(i)) for i in range(10)) + " }"
+    error = _refusal(client.post({"query": ten}))
+    assert "102000" in error["message"] and str(DEFAULT_LIMIT) in error["message"]
