@@ -11,12 +11,15 @@ from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
+from models.timeouts import postgresql_connect_args, stop_slow_sqlite_statements
 from settings import normalise_url
 
 __all__ = ["make_engine", "normalise_url", "session_factory"]
 
 
-def make_engine(url: str, **kwargs: object) -> Engine:
+def make_engine(url: str, statement_seconds: float | None = None, **kwargs: object) -> Engine:
+    """An engine for `url`; with `statement_seconds`, a statement running longer is stopped
+    (`models.timeouts`): the server's engine sets it, the command line's maintenance does not."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         _create_private(make_url(url).database)
@@ -25,11 +28,16 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        if statement_seconds is not None:
+            stop_slow_sqlite_statements(engine, statement_seconds)
         return engine
     # hide_parameters: a failed statement's values (personal data) never reach an exception or a log.
     # The pool keeps as many connections as a process answers requests at once (its thread pool),
     # so that a busy process does not open and close connections.
-    engine = create_engine(url, pool_size=20, max_overflow=20, hide_parameters=True, **kwargs)
+    connect_args = postgresql_connect_args(statement_seconds) if statement_seconds is not None else {}
+    engine = create_engine(
+        url, pool_size=20, max_overflow=20, hide_parameters=True, connect_args=connect_args, **kwargs
+    )
     _ping_when_idle(engine)
     return engine
 

@@ -19,6 +19,7 @@ from graphql import GraphQLObjectType, GraphQLSchema, OperationType
 from graphql.execution.collect_fields import collect_fields
 
 from ledger.checkpoints import current_checkpoint
+from models.timeouts import is_statement_timeout
 from planner.cache import PlanCache
 from planner.finish import Finisher
 from planner.memo import CountedPage
@@ -106,9 +107,20 @@ class CompiledReads:
             return self.answer(executor, root_type, grouped)
         except (NotCompiled, InputError):
             return None
-        except Exception:
+        except Exception as exc:
             context.session.rollback()  # a read wrote nothing: the schema's execution starts clean
+            if is_statement_timeout(exc):
+                raise  # the reference engine would only run as long again
+            self.failed(context, exc)
             return None
+
+    def failed(self, context: Any, exc: Exception) -> None:
+        """The compiled statement failed (SQLite refuses some deep documents: "parser stack
+        overflow"): counted and logged once with the database's own reason, and the reference
+        engine answers without the compiled engine being tried again."""
+        context.compiled_failed = True
+        log.warning("compiled read failed, answered by the reference engine: %s", _reason(exc))
+        self.fell_back("planner error")
 
     def answer(self, executor: Any, root_type: GraphQLObjectType, grouped: dict[str, list[Any]]) -> dict:
         context = executor.context_value
@@ -129,6 +141,14 @@ class CompiledReads:
         with self._lock:
             self.compiled += 1
         return data
+
+
+def _reason(exc: Exception) -> str:
+    """The database's own message (its first line: never the statement or its values), else the type."""
+    original = getattr(exc, "orig", None)
+    if original is not None and str(original).strip():
+        return f"{type(original).__name__}: {str(original).strip().splitlines()[0]}"
+    return type(exc).__name__
 
 
 def _key(root: Root) -> str:
@@ -291,7 +311,7 @@ class CompilingExecutionContext(DisclosureRecordingContext):
         new_defer_usages: Any,
     ) -> Any:
         engine: CompiledReads | None = getattr(self.context_value, "compiled", None)
-        if engine is not None:
+        if engine is not None and not getattr(self.context_value, "compiled_failed", False):
             if self.operation.operation != OperationType.QUERY:
                 engine.fell_back(self.operation.operation.value)
             else:
@@ -304,10 +324,9 @@ class CompilingExecutionContext(DisclosureRecordingContext):
                 except Exception as exc:
                     # A read wrote nothing: start the reference engine on a clean transaction.
                     self.context_value.session.rollback()
-                    log.warning(
-                        "compiled read failed, answered by the reference engine: %s", type(exc).__name__
-                    )
-                    engine.fell_back("planner error")
+                    if is_statement_timeout(exc):
+                        raise
+                    engine.failed(self.context_value, exc)
         return super().execute_collected_root_fields(
             root_type, root_value, grouped_field_set, serially, new_defer_usages
         )

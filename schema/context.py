@@ -45,6 +45,9 @@ class RequestContext:
     recorder: DisclosureRecorder = field(default_factory=DisclosureRecorder)
     loaders: Loaders = field(init=False)
     planned: bool = False  # answered by the compiled engine straight from the prepared operation
+    # The compiled engine failed on this request already: the schema's execution goes straight to the
+    # reference engine rather than running the failing statement a second time.
+    compiled_failed: bool = False
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.session)

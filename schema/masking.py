@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from strawberry.extensions import MaskErrors
 
 from locales import N_, reader_language, render
+from models.timeouts import is_statement_timeout
 from policies.purposes import PurposeRefused
 from policies.writes import DutyRefused
 from resolvers.errors import InputError
@@ -45,6 +46,7 @@ def is_unexpected(error: GraphQLError) -> bool:
         original is None
         or isinstance(original, (GraphQLError, UnexpectedError, *SAFE_ERRORS))
         or is_database_down(original)
+        or is_statement_timeout(original)
     )
 
 

@@ -44,6 +44,7 @@ from graphql import (
 )
 from graphql.utilities import value_from_ast_untyped
 
+from schema.cost import Cost, estimate
 from schema.disclosures import COUNTED_FROM_WORKERS, PERSONAL_TYPES
 from schema.fields import POLICY
 from schema.selections import selected_names
@@ -108,6 +109,8 @@ class PreparedOperation:
     contains_nul: bool = False  # a string literal of the document holds U+0000
     # The schema's own limits (depth, aliases, closed introspection) pass too: strawberry would run it.
     within_limits: bool = False
+    # The most objects it can return, given the request's variables (`schema.cost`).
+    cost: Cost = Cost()
 
     @property
     def valid(self) -> bool:
@@ -323,6 +326,7 @@ def prepare(
         tuple(walk.sites),
         check.contains_nul,
         within_limits=not validate(schema, document, limit_rules) if limit_rules else True,
+        cost=estimate(schema, operation, fragments),
     )
 
 

@@ -14,6 +14,7 @@ from ledger.keys import LedgerFiles, SignedHead, advance_head, load_signing_key
 from ledger.recorder import DisclosureRecorder
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
+from models.timeouts import StatementTimedOut, is_statement_timeout
 from planner.engine import CompiledReads, CompilingExecutionContext
 from policies.access import AccessControl
 from policies.grants import Grant
@@ -36,7 +37,7 @@ class Registry:
         self.settings = settings
         self.database_url = settings.database_url
         self.keyring = configure_keyring(settings.key_path)
-        self.engine = make_engine(settings.database_url)
+        self.engine = make_engine(settings.database_url, settings.statement_seconds)
         self.sessions = session_factory(self.engine)
         self.access = AccessControl(policy_catalogue(), write_duties(), settings.policy_dir)
         # Production (--no-graphiql) closes introspection too: the SDL is published by `schema export`.
@@ -61,7 +62,12 @@ class Registry:
             self.signed_head,
         )
         self.transactions = Transactions(
-            self.sessions, self.ledger_key, self.appender, self.advance_head, self.signed_head
+            self.sessions,
+            self.ledger_key,
+            self.appender,
+            self.advance_head,
+            self.signed_head,
+            settings.statement_seconds,
         )
         self.metrics.follow(
             "borderlabour_ledger_batches_total",
@@ -113,6 +119,8 @@ class Registry:
                 schema, prepared, context, operation.query, operation.variables, operation.operation_name
             )
             errors = [format_error(e, request_id) for e in result.errors or []]
+            if any(is_statement_timeout(e.original_error) for e in result.errors or []):
+                raise StatementTimedOut(self.settings.statement_seconds)
             if any(is_database_down(e.original_error) for e in result.errors or []):
                 raise DatabaseUnavailable()
             recorder.searched(criteria_of_request(prepared, operation.variables, recorder.matched))

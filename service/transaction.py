@@ -24,6 +24,7 @@ from ledger.appender import LedgerAppender, LedgerRefused
 from ledger.entries import Appended, Asked, append
 from ledger.keys import SignedHead
 from ledger.recorder import DisclosureRecorder
+from models.timeouts import StatementTimedOut, is_statement_timeout
 from policies.grants import Grant
 from policies.sessions import scoped_session
 from schema.masking import is_database_down
@@ -50,8 +51,10 @@ class Transactions:
         appender: LedgerAppender,
         advance_head: Callable[[Appended], None],
         signed_head: SignedHead | None = None,
+        statement_seconds: float = 0.0,  # the statement budget, named to a client whose statement met it
     ) -> None:
         self.sessions = sessions
+        self.statement_seconds = statement_seconds
         self.signed_head = signed_head
         self.ledger_key = ledger_key
         self.appender = appender
@@ -75,6 +78,8 @@ class Transactions:
                 session.commit()
         except Exception as exc:
             session.rollback()
+            if is_statement_timeout(exc) and not isinstance(exc, StatementTimedOut):
+                raise StatementTimedOut(self.statement_seconds) from exc
             if is_database_down(exc):
                 raise DatabaseUnavailable() from exc
             raise

@@ -112,6 +112,10 @@ class Settings(BaseSettings):
     """BORDERLABOUR_PROCESSES (or --processes): server processes of `serve`; default one per core."""
     ledger_batch: int = Field(default=256, ge=1)
     """BORDERLABOUR_LEDGER_BATCH: most read entries committed together (1: each in its own transaction)."""
+    query_cost_limit: int = Field(default=100_000, ge=1)
+    """BORDERLABOUR_QUERY_COST_LIMIT: the most objects one operation may ask for (`schema.cost`)."""
+    statement_seconds: float = Field(default=30.0, gt=0)
+    """BORDERLABOUR_STATEMENT_SECONDS: how long one SQL statement may run before it is stopped."""
 
     @field_validator("database_url")
     @classmethod

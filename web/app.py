@@ -148,6 +148,7 @@ def _no_single_operation(document: DocumentNode, operation_name: str | None) -> 
 def create_app(registry: Registry) -> Starlette:
     door = Door(registry, RateLimiter(registry.settings.limit))
     body_seconds = registry.settings.body_seconds
+    cost_limit = registry.settings.query_cost_limit
 
     async def graphql_get(request: Request) -> Response:
         if not registry.graphiql or "text/html" not in request.headers.get("accept", ""):
@@ -196,6 +197,13 @@ def create_app(registry: Registry) -> Starlette:
             raise Refusal(400, _no_single_operation(prepared.document, operation_name), "BAD_REQUEST")
         if prepared.valid:  # labels come only from names the office's schema knows
             label[0] = operation_label(prepared.operation_type, prepared.root_fields)
+            cost = prepared.cost.of(variables)
+            if cost > cost_limit:
+                message = N_(
+                    "the operation could return {cost} objects, more than the limit of {limit}: "
+                    "ask for fewer (smaller pages, fewer aliases)"
+                )
+                raise Refusal(400, message, "QUERY_TOO_COSTLY", cost=cost, limit=cost_limit)
         else:
             label[0] = "invalid"
         if prepared.needs_purpose(variables):

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from locales import N_, message_of, reader_language, render
+from models.timeouts import StatementTimedOut
 from policies.purposes import PurposeRefused
 from policies.validity import OfficeClosed
 from resolvers.errors import InputError
@@ -99,6 +100,14 @@ def database_unavailable() -> Refusal:
     return Refusal(503, message, "UNAVAILABLE", RETRY_SOON)
 
 
+def statement_timed_out(seconds: float) -> Refusal:
+    message = N_(
+        "the operation took longer than the database allows ({seconds} s per statement) and was "
+        "stopped; retry shortly, or ask for less"
+    )
+    return Refusal(503, message, "QUERY_TIMEOUT", RETRY_SOON, seconds=f"{seconds:g}")
+
+
 def ledger_unavailable() -> Refusal:
     message = N_("the disclosure could not be recorded in the ledger, so nothing was sent; retry shortly")
     return Refusal(503, message, "LEDGER_UNAVAILABLE", RETRY_SOON)
@@ -120,6 +129,8 @@ async def in_service(work: Callable[[], T]) -> T:
         raise ledger_unavailable() from exc
     except DatabaseUnavailable as exc:
         raise database_unavailable() from exc
+    except StatementTimedOut as exc:
+        raise statement_timed_out(exc.seconds) from exc
 
 
 def answering(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
