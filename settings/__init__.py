@@ -112,6 +112,11 @@ class Settings(BaseSettings):
     """BORDERLABOUR_PROCESSES (or --processes): server processes of `serve`; default one per core."""
     ledger_batch: int = Field(default=256, ge=1)
     """BORDERLABOUR_LEDGER_BATCH: most read entries committed together (1: each in its own transaction)."""
+    import_lookups_per_day: int = Field(default=1000, ge=0)
+    """BORDERLABOUR_IMPORT_LOOKUPS_PER_DAY: identity numbers an office's imports may find registered
+    past its scope in a day (UTC); past it an import stops with 429 LOOKUP_LIMIT."""
+    import_seconds: float = Field(default=300.0, gt=0)
+    """BORDERLABOUR_IMPORT_SECONDS: how long an import over HTTP may run before it stops (503)."""
 
     @field_validator("database_url")
     @classmethod
