@@ -3,7 +3,7 @@
 Each row is one call of `resolvers.writes.workers.register_worker`, the mutation's own write
 function, in its own savepoint. The file runs in chunks of `CHUNK_ROWS` rows, each chunk its own
 transaction (`import_in_chunks`), so that no import holds the database's write lock for long:
-  - a dry run's chunks are rolled back and ledgered like reads (what they looked up);
+  - a dry run's chunks are rolled back; what each looked up is ledgered as it ends;
   - a real import first checks every row that way; a file with errors (unless `partial`) then
     registers nothing; otherwise each chunk is committed with its own ledger entry, and if a later
     chunk fails the answer says how far the import went (`stopped`).
@@ -17,6 +17,7 @@ row finds registered elsewhere is a look-up past the office's scope: it is ledge
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -104,6 +105,9 @@ Progress = Callable[[int, int], None]
 # Runs `work` as the office in its own transaction (`Registry.run_for`), writing or not.
 RunChunk = Callable[[Callable[[Session, DisclosureRecorder], Chunk], bool], Chunk]
 CHUNK_ROWS = 500
+# Between two chunks the import gives way: SQLite's busy handler retries a waiting writer (a read's
+# ledger entry) with back-off sleeps of up to 100 ms, so a chunk that began at once would always win.
+GIVE_WAY_SECONDS = 0.15
 
 
 class ImportStopped(Exception):
@@ -135,8 +139,10 @@ def import_in_chunks(
         first = 0
         while first < total or (first == 0 and total == 0):
             try:
-                if keep_going is not None and first > 0:
-                    keep_going()
+                if first > 0:
+                    time.sleep(GIVE_WAY_SECONDS)
+                    if keep_going is not None:
+                        keep_going()
 
                 def work(session: Session, recorder: DisclosureRecorder, first: int = first) -> Chunk:
                     return import_chunk(
@@ -151,7 +157,10 @@ def import_in_chunks(
                         progress=progress,
                     )
 
-                chunk = run(work, write)
+                # Even a dry run's chunk takes the write lock as it begins: its rows are written in
+                # savepoints and rolled back, and SQLite refuses a read transaction that starts to
+                # write after another one committed (it would not wait). The chunk holds it briefly.
+                chunk = run(work, True)
             except ImportStopped as exc:
                 outcome.stopped = exc.code
                 break

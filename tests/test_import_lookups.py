@@ -183,21 +183,54 @@ def test_past_the_daily_bound_an_import_answers_429_and_the_cli_exits_non_zero(
     )
 
 
-def test_a_long_dry_run_does_not_hold_up_personal_reads(registry, as_office, database) -> None:
+def entries_since(engine, after: int) -> list[tuple[int, str, str]]:
+    """(id, office code, payload) of the ledger's entries after entry `after`, in order."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT e.id, o.code, e.payload FROM ledger_entries e JOIN offices o ON o.id = e.office_id"
+                " WHERE e.id > :after ORDER BY e.id"
+            ),
+            {"after": after},
+        ).all()
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "import"])
+def test_a_long_import_does_not_hold_up_personal_reads(
+    registry, as_office, database, engine, dry_run
+) -> None:
+    """Personal reads sent while 2,000 rows are checked or registered answer, each with its ledger
+    entry; a real import's chunks are committed one by one, the reads' entries between them."""
     if not database.url.startswith("sqlite"):
         pytest.skip("the write lock held by an import is SQLite's")
-    content = workbook(worker_rows(2000, communes(as_office, IMPORTER, "VN-TQ-2025"), serial_from=730_000))
+    content = workbook(
+        worker_rows(
+            2000, communes(as_office, IMPORTER, "VN-TQ-2025"), serial_from=730_000 if dry_run else 740_000
+        )
+    )
     answer: dict[str, httpx.Response] = {}
     importing = threading.Thread(
-        target=lambda: answer.setdefault("import", upload(registry.server, content, IMPORTER, dryRun="true"))
+        target=lambda: answer.setdefault(
+            "import", upload(registry.server, content, IMPORTER, dryRun=str(dry_run).lower())
+        )
     )
     reader = as_office("cn-hekou")
     statuses: list[int] = []
+    before = last_entry(engine)
     importing.start()
     while importing.is_alive():
         # a personal read waits for its ledger entry: it must not wait behind the whole import
-        response = reader.post({"query": "{ workers(first: 3) { nodes { fullName } } }"})
-        statuses.append(response.status_code)
+        statuses.append(reader.post({"query": "{ workers(first: 3) { nodes { fullName } } }"}).status_code)
     importing.join()
-    assert answer["import"].status_code == 200 and answer["import"].json()["valid"] == 2000
+    assert answer["import"].status_code == 200, answer["import"].text
+    assert (answer["import"].json()["valid"], answer["import"].json()["registered"]) == (
+        2000,
+        0 if dry_run else 2000,
+    )
     assert len(statuses) >= 3 and set(statuses) == {200}
+    if not dry_run:
+        entries = entries_since(engine, before)
+        chunks = [id_ for id_, office, payload in entries if office == IMPORTER and '"written"' in payload]
+        reads = [id_ for id_, office, _ in entries if office == "cn-hekou"]
+        assert len(chunks) > 1 and any(chunks[0] < read < chunks[-1] for read in reads)
