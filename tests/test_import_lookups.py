@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -234,3 +235,46 @@ def test_a_long_import_does_not_hold_up_personal_reads(
         chunks = [id_ for id_, office, payload in entries if office == IMPORTER and '"written"' in payload]
         reads = [id_ for id_, office, _ in entries if office == "cn-hekou"]
         assert len(chunks) > 1 and any(chunks[0] < read < chunks[-1] for read in reads)
+
+
+def test_an_import_past_its_time_budget_stops_between_chunks_and_says_how_far_it_went(
+    registry, as_office, database, template, tmp_path
+) -> None:
+    rows = worker_rows(1200, communes(as_office, IMPORTER, "VN-TQ-2025"), serial_from=750_000)
+    hurried = Server(database, template.tokens, tmp_path / "hurried.log", BORDERLABOUR_IMPORT_SECONDS="0.001")
+    try:
+        stopped = upload(hurried, workbook(rows), IMPORTER, partial="true")
+    finally:
+        hurried.stop()
+    assert stopped.status_code == 503, stopped.text
+    body = stopped.json()
+    assert body["errors"][0]["extensions"]["code"] == "TIME_BUDGET"
+    assert body["import"]["stopped"] == {"code": "TIME_BUDGET", "afterRow": 500}  # the first chunk of 500
+    assert body["import"]["registered"] == 500
+    find = "query($n: String!) { workers(first: 1, filter: {nationalIdNumber: $n}) { totalCount } }"
+    registrar = as_office(IMPORTER, "worker-registration")
+    assert registrar.data(find, {"n": rows[499][4]})["workers"]["totalCount"] == 1
+    assert registrar.data(find, {"n": rows[500][4]})["workers"]["totalCount"] == 0
+
+
+def test_an_import_stops_between_chunks_when_the_client_hangs_up(registry, as_office) -> None:
+    rows = worker_rows(5000, communes(as_office, IMPORTER, "VN-TQ-2025"), serial_from=760_000)
+    with pytest.raises(httpx.ReadTimeout):  # the client waits a second for the answer, then hangs up
+        httpx.post(
+            f"{registry.server.url}/imports/workers",
+            params={"partial": "true"},
+            content=workbook(rows),
+            headers={
+                "Authorization": f"Bearer {registry.server.tokens[IMPORTER]}",
+                "Content-Type": XLSX,
+                "X-Purpose": "worker-registration",
+            },
+            timeout=httpx.Timeout(30, read=1),
+        )
+    deadline = time.monotonic() + 120
+    while "(DISCONNECTED)" not in registry.server.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "(DISCONNECTED)" in registry.server.log.read_text()
+    find = "query($n: String!) { workers(first: 1, filter: {nationalIdNumber: $n}) { totalCount } }"
+    registrar = as_office(IMPORTER, "worker-registration")
+    assert registrar.data(find, {"n": rows[-1][4]})["workers"]["totalCount"] == 0

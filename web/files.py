@@ -8,6 +8,7 @@ ledger (`Registry.run_for`). Nothing here decides access; messages are answered 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from functools import partial
 from functools import partial as partial_call
@@ -38,6 +39,7 @@ from web.door import Admission, Door
 from web.errors import Refusal, answering, in_service, refused
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+log = logging.getLogger("borderlabour.http")
 T = TypeVar("T")
 
 
@@ -99,6 +101,15 @@ def import_answer(outcome: ImportOutcome, lookups_per_day: int, rid: str) -> Res
     """The import's outcome; one that stopped early is a refusal (429 past the day's look-ups, 503
     past the time budget) whose body also says what was checked and registered before it stopped."""
     language = reader_language()
+    if outcome.stopped is not None:
+        log.warning(
+            "import %s stopped after row %d of %d (%s); %d registered",
+            rid,
+            outcome.done,
+            outcome.rows,
+            outcome.stopped,
+            outcome.registered,
+        )
     if outcome.stopped == LIMIT_REACHED:
         refusal = Refusal(429, LIMIT_MESSAGE, LIMIT_REACHED, limit=lookups_per_day)
     elif outcome.stopped in ("TIME_BUDGET", "DISCONNECTED", "FAILED"):
