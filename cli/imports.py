@@ -47,8 +47,8 @@ def import_file(args: argparse.Namespace) -> int:
     request = cli_request(args)
     limit = args.settings.import_lookups_per_day
 
-    def run(work: Work[Chunk], writes: bool) -> Chunk:
-        return registry.run_for(grant, work, purpose=purpose, request=request, writes=writes)
+    def run(work: Work[Chunk]) -> Chunk:
+        return registry.run_for(grant, work, purpose=purpose, request=request, writes=True)
 
     try:
         outcome = import_in_chunks(

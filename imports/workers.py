@@ -102,8 +102,11 @@ class Chunk:
 
 
 Progress = Callable[[int, int], None]
-# Runs `work` as the office in its own transaction (`Registry.run_for`), writing or not.
-RunChunk = Callable[[Callable[[Session, DisclosureRecorder], Chunk], bool], Chunk]
+# Runs `work` as the office in its own writing transaction (`Registry.run_for(..., writes=True)`).
+# Even a dry run's chunk is one: its rows are written in savepoints and rolled back, and SQLite
+# refuses a read transaction that starts to write after another one committed (it would not wait).
+# The chunk holds the write lock only for its own rows; what it looked up is ledgered with it.
+RunChunk = Callable[[Callable[[Session, DisclosureRecorder], Chunk]], Chunk]
 CHUNK_ROWS = 500
 # Between two chunks the import gives way: SQLite's busy handler retries a waiting writer (a read's
 # ledger entry) with back-off sleeps of up to 100 ms, so a chunk that began at once would always win.
@@ -157,10 +160,7 @@ def import_in_chunks(
                         progress=progress,
                     )
 
-                # Even a dry run's chunk takes the write lock as it begins: its rows are written in
-                # savepoints and rolled back, and SQLite refuses a read transaction that starts to
-                # write after another one committed (it would not wait). The chunk holds it briefly.
-                chunk = run(work, True)
+                chunk = run(work)
             except ImportStopped as exc:
                 outcome.stopped = exc.code
                 break

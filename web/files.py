@@ -176,14 +176,14 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         settings = registry.settings
         deadline = time.monotonic() + settings.import_seconds
 
-        def run(work: Work[Chunk], writes: bool) -> Chunk:
+        def run(work: Work[Chunk]) -> Chunk:
             return registry.run_for(
                 grant,
                 work,
                 purpose=admission.purpose,
                 request=described,
                 token_id=admission.caller.token_id,
-                writes=writes,
+                writes=True,
             )
 
         def keep_going() -> None:
