@@ -4,8 +4,9 @@ stall other offices' reads. Expectations from issue 17, items 2, 4 and 7.
 A row whose identity number another province holds answers DUPLICATE, as `registerWorker` does, and
 the ledger names the look-up (office, purpose, blind index, outcome) for a dry run as for a real
 import. An office's look-ups of a day are bounded (BORDERLABOUR_IMPORT_LOOKUPS_PER_DAY): past it an
-import answers 429 LOOKUP_LIMIT, and the command line exits non-zero with the same message. A dry run
-runs as reads, chunk by chunk, so personal reads keep answering while it runs.
+import answers 429 LOOKUP_LIMIT, and the command line exits non-zero with the same message. An import
+runs chunk by chunk, so personal reads keep answering while it runs; over HTTP it stops between
+chunks past its time budget or when the client hangs up.
 """
 
 from __future__ import annotations
