@@ -7,14 +7,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from cli.acting import Refused, act_as, acting_day, add_as_of, cli_request, languages_of
+from imports.lookups import LIMIT_MESSAGE, LIMIT_REACHED
 from imports.workbook import FileRefused, read_sheet
-from imports.workers import IMPORT_PURPOSE, ImportOutcome, import_workers
-from ledger.recorder import DisclosureRecorder
-from locales import N_, gettext, message_of
+from imports.workers import IMPORT_PURPOSE, Chunk, import_in_chunks
+from locales import N_, gettext, message_of, render
 from policies.writes import DutyRefused
+from service.transaction import Work
 
 
 class ProgressBar:
@@ -44,27 +44,31 @@ def import_file(args: argparse.Namespace) -> int:
     registry, grant, purpose = act_as(args, IMPORT_PURPOSE)
     progress = ProgressBar(language)
 
-    def work(session: Any, recorder: DisclosureRecorder) -> ImportOutcome:
-        return import_workers(
-            session,
+    request = cli_request(args)
+    limit = args.settings.import_lookups_per_day
+
+    def run(work: Work[Chunk]) -> Chunk:
+        return registry.run_for(grant, work, purpose=purpose, request=request, writes=True)
+
+    try:
+        outcome = import_in_chunks(
+            run,
             grant,
             sheet,
             today=acting_day(args),
-            recorder=recorder,
             dry_run=args.dry_run,
             partial=args.partial,
+            lookups_per_day=limit,
             progress=progress,
-        )
-
-    try:
-        outcome = registry.run_for(
-            grant, work, purpose=purpose, request=cli_request(args), writes=not args.dry_run
         )
     except DutyRefused as exc:
         raise Refused(message_of(exc, language)) from exc
     print(json.dumps(outcome.answer(language), ensure_ascii=False, indent=2))
-    blocking = any(e.code != "ALREADY_REGISTERED" for e in outcome.errors)
-    return 1 if blocking and not args.partial else 0
+    if outcome.stopped == LIMIT_REACHED:
+        raise Refused(render(LIMIT_MESSAGE, language, limit=limit))
+    if outcome.stopped is not None:
+        return 1
+    return 1 if outcome.blocking and not args.partial else 0
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

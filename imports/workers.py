@@ -1,15 +1,23 @@
 """Registering the workers of a spreadsheet with exactly the rules of `registerWorker`.
 
 Each row is one call of `resolvers.writes.workers.register_worker`, the mutation's own write
-function, in its own savepoint. The whole file runs in one transaction: a dry run or a file with
-errors (unless `partial`) is rolled back, so a file is registered all or none. A row whose national
-ID this office has already registered answers ALREADY_REGISTERED and never blocks the rest, so
-uploading the same file again registers nothing twice.
+function, in its own savepoint. The file runs in chunks of `CHUNK_ROWS` rows, each chunk its own
+transaction (`import_in_chunks`), so that no import holds the database's write lock for long:
+  - a dry run's chunks are rolled back; what each looked up is ledgered as it ends;
+  - a real import first checks every row that way; a file with errors (unless `partial`) then
+    registers nothing; otherwise each chunk is committed with its own ledger entry, and if a later
+    chunk fails the answer says how far the import went (`stopped`).
+A row whose national ID this office has already registered answers ALREADY_REGISTERED and never
+blocks the rest, so uploading the same file again registers nothing twice. Every identity number a
+row finds registered elsewhere is a look-up past the office's scope: it is ledgered as
+`registerWorker` ledgers it, and counts against the office's look-ups of the day
+(`imports.lookups`); past that bound the import stops.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -19,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from imports.columns import COLUMNS, CellValue, Column, cell_date, cell_sex, cell_text
+from imports.lookups import LIMIT_REACHED, lookups_today
 from imports.workbook import Sheet, cells_of
 from ledger.recorder import DisclosureRecorder
 from locales import N_, render
@@ -61,45 +70,158 @@ class ImportOutcome:
     registered: int
     errors: list[RowError]
     dry_run: bool
+    stopped: str | None = None  # why the import ended before its last row (LOOKUP_LIMIT, ...)
+    done: int = 0  # rows checked, or registered chunk by chunk, before it stopped
 
     def answer(self, language: str) -> dict[str, Any]:
-        return {
+        answer: dict[str, Any] = {
             "rows": self.rows,
             "registered": self.registered,
             "valid": self.valid,
             "dryRun": self.dry_run,
             "errors": [e.answer(language) for e in self.errors],
         }
+        if self.stopped is not None:
+            answer["stopped"] = {"code": self.stopped, "afterRow": self.done}
+        return answer
+
+    @property
+    def blocking(self) -> bool:
+        return any(e.code != ALREADY_REGISTERED for e in self.errors)
+
+
+@dataclass
+class Chunk:
+    """What one transaction of an import did with its rows."""
+
+    valid: int = 0
+    registered: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    last_row: int = 0  # the index (from 0) after the last row it checked
+    limit_reached: bool = False
 
 
 Progress = Callable[[int, int], None]
+# Runs `work` as the office in its own writing transaction (`Registry.run_for(..., writes=True)`).
+# Even a dry run's chunk is one: its rows are written in savepoints and rolled back, and SQLite
+# refuses a read transaction that starts to write after another one committed (it would not wait).
+# The chunk holds the write lock only for its own rows; what it looked up is ledgered with it.
+RunChunk = Callable[[Callable[[Session, DisclosureRecorder], Chunk]], Chunk]
+CHUNK_ROWS = 500
+# Between two chunks the import gives way: SQLite's busy handler retries a waiting writer (a read's
+# ledger entry) with back-off sleeps of up to 100 ms, so a chunk that began at once would always win.
+GIVE_WAY_SECONDS = 0.15
 
 
-def import_workers(
-    session: Session,
+class ImportStopped(Exception):
+    """Raised by `keep_going` between chunks: the client is gone or the time budget is spent."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def import_in_chunks(
+    run: RunChunk,
     grant: Grant,
     sheet: Sheet,
     *,
     today: dt.date,
-    recorder: DisclosureRecorder,
     dry_run: bool = False,
     partial: bool = False,
+    lookups_per_day: int | None = None,
     progress: Progress | None = None,
+    keep_going: Callable[[], None] | None = None,
 ) -> ImportOutcome:
-    """Registers the sheet's rows as `grant`'s office; `recorder` notes what stays written."""
+    """Registers the sheet's rows as `grant`'s office, `CHUNK_ROWS` rows a transaction."""
     require_duty(grant, DUTY)
+    total = len(sheet.rows)
+
+    def passes(write: bool) -> ImportOutcome:
+        outcome = ImportOutcome(total, 0, 0, [], dry_run)
+        first = 0
+        while first < total or (first == 0 and total == 0):
+            try:
+                if first > 0:
+                    time.sleep(GIVE_WAY_SECONDS)
+                    if keep_going is not None:
+                        keep_going()
+
+                def work(session: Session, recorder: DisclosureRecorder, first: int = first) -> Chunk:
+                    return import_chunk(
+                        session,
+                        grant,
+                        sheet,
+                        range(first, min(first + CHUNK_ROWS, total)),
+                        today=today,
+                        recorder=recorder,
+                        keep=write,
+                        lookups_per_day=lookups_per_day,
+                        progress=progress,
+                    )
+
+                chunk = run(work)
+            except ImportStopped as exc:
+                outcome.stopped = exc.code
+                break
+            except Exception:
+                if first == 0 or not write:
+                    raise
+                outcome.stopped = "FAILED"  # the earlier chunks stay registered, and the answer says so
+                break
+            outcome.valid += chunk.valid
+            outcome.registered += chunk.registered
+            outcome.errors.extend(chunk.errors)
+            outcome.done = chunk.last_row
+            first = chunk.last_row
+            if chunk.limit_reached:
+                outcome.stopped = LIMIT_REACHED
+                break
+            if total == 0:
+                break
+        return outcome
+
+    if dry_run:
+        return passes(write=False)
+    if not partial:
+        checked = passes(write=False)
+        if checked.blocking or checked.stopped is not None:
+            checked.dry_run = False
+            return checked
+    return passes(write=True)
+
+
+def import_chunk(
+    session: Session,
+    grant: Grant,
+    sheet: Sheet,
+    rows: range,
+    *,
+    today: dt.date,
+    recorder: DisclosureRecorder,
+    keep: bool,
+    lookups_per_day: int | None = None,
+    progress: Progress | None = None,
+) -> Chunk:
+    """Checks the `rows` of the sheet in one transaction; `keep` commits the valid ones.
+
+    Look-ups past the row scope go on the transaction's `recorder`, as `registerWorker`'s do, kept
+    or not; the chunk stops after the row with which the office reaches `lookups_per_day`.
+    """
     headers = {column.name: sheet.headers[index] for index, column in sheet.columns.items()}
-    errors: list[RowError] = []
+    chunk = Chunk(last_row=rows.start)
     made: list[tuple[str, str, int]] = []
-    valid = 0
-    units = _hold_units(session, sheet)  # noqa: F841 (kept alive for the loop)
+    used = lookups_today(session, grant.office.id) if lookups_per_day is not None else 0
+    if lookups_per_day is not None and used >= lookups_per_day:
+        chunk.limit_reached = True
+        return chunk
+    units = _hold_units(session, sheet, rows)  # noqa: F841 (kept alive for the loop)
     whole = session.begin_nested()
-    for done, (number, values) in enumerate(sheet.rows, start=1):
+    for index in rows:
+        number, values = sheet.rows[index]
         data, problems = _input_of(sheet, values, number, headers)
         if not problems:
-            # A row's look-ups past the row scope stay on a recorder of its own: the import's
-            # entry names what it wrote, as it always has, not the numbers it found taken.
-            w = WriteContext(session, grant, today, DisclosureRecorder())
+            w = WriteContext(session, grant, today, recorder)
             try:
                 with session.begin_nested():
                     worker = register_worker(w, data)
@@ -111,24 +233,26 @@ def import_workers(
             except InputError as exc:
                 problems = [_row_error(w, data, number, headers, exc)]
             else:
-                valid += 1
+                chunk.valid += 1
                 made.append((DUTY, "Worker", worker.id))
                 made.extend(w.written)
-        errors.extend(problems)
+        chunk.errors.extend(problems)
+        chunk.last_row = index + 1
         if progress is not None:
-            progress(done, len(sheet.rows))
-    blocking = any(e.code != ALREADY_REGISTERED for e in errors)
-    keep = not dry_run and (partial or not blocking)
+            progress(index + 1, len(sheet.rows))
+        if lookups_per_day is not None and used + len(recorder.lookups) >= lookups_per_day:
+            chunk.limit_reached = chunk.last_row < len(sheet.rows)
+            break
     if keep:
         whole.commit()
         recorder.wrote(made)
+        chunk.registered = sum(1 for item in made if item[1] == "Worker")
     else:
         whole.rollback()
-    registered = sum(1 for item in made if item[1] == "Worker") if keep else 0
-    return ImportOutcome(len(sheet.rows), valid, registered, errors, dry_run)
+    return chunk
 
 
-def _hold_units(session: Session, sheet: Sheet) -> list[AdminUnit]:
+def _hold_units(session: Session, sheet: Sheet, rows: range) -> list[AdminUnit]:
     """The file's communes with their district and province, held for the whole import.
 
     The session's identity map keeps objects only while something refers to them: without this,
@@ -138,7 +262,7 @@ def _hold_units(session: Session, sheet: Sheet) -> list[AdminUnit]:
     codes = sorted(
         {
             str(values[index]).strip()[:64]
-            for _, values in sheet.rows
+            for _, values in (sheet.rows[i] for i in rows)
             if index is not None and index < len(values) and values[index]
         }
     )

@@ -116,6 +116,11 @@ class Settings(BaseSettings):
     """BORDERLABOUR_QUERY_COST_LIMIT: the most objects one operation may ask for (`schema.cost`)."""
     statement_seconds: float = Field(default=30.0, gt=0)
     """BORDERLABOUR_STATEMENT_SECONDS: how long one SQL statement may run before it is stopped."""
+    import_lookups_per_day: int = Field(default=1000, ge=0)
+    """BORDERLABOUR_IMPORT_LOOKUPS_PER_DAY: identity numbers an office's imports may find registered
+    past its scope in a day (UTC); past it an import stops with 429 LOOKUP_LIMIT."""
+    import_seconds: float = Field(default=300.0, gt=0)
+    """BORDERLABOUR_IMPORT_SECONDS: how long an import over HTTP may run before it stops (503)."""
 
     @field_validator("database_url")
     @classmethod

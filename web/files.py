@@ -7,10 +7,14 @@ ledger (`Registry.run_for`). Nothing here decides access; messages are answered 
 
 from __future__ import annotations
 
+import json
+import logging
+import time
 from functools import partial
+from functools import partial as partial_call
 from typing import Any, TypeVar
 
-from anyio import to_thread
+from anyio import from_thread, to_thread
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -18,8 +22,9 @@ from starlette.routing import Route
 
 from exports.workers import MAX_ROWS as EXPORT_MAX_ROWS
 from exports.workers import ExportRefused, plan, write_rows
+from imports.lookups import LIMIT_MESSAGE, LIMIT_REACHED
 from imports.workbook import FileRefused, read_sheet, template
-from imports.workers import DUTY, IMPORT_PURPOSE, ImportOutcome, import_workers
+from imports.workers import DUTY, IMPORT_PURPOSE, Chunk, ImportOutcome, ImportStopped, import_in_chunks
 from ledger.entries import request_hash
 from ledger.recorder import DisclosureRecorder
 from locales import N_, negotiate, reader_language
@@ -31,9 +36,10 @@ from service.operations import Operation
 from service.registry import Registry
 from service.transaction import Work
 from web.door import Admission, Door
-from web.errors import Refusal, answering, in_service
+from web.errors import Refusal, answering, in_service, refused
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+log = logging.getLogger("borderlabour.http")
 T = TypeVar("T")
 
 
@@ -91,6 +97,37 @@ async def upload_of(request: Request) -> bytes:
     return bytes(body)
 
 
+def import_answer(outcome: ImportOutcome, lookups_per_day: int, rid: str) -> Response:
+    """The import's outcome; one that stopped early is a refusal (429 past the day's look-ups, 503
+    past the time budget) whose body also says what was checked and registered before it stopped."""
+    language = reader_language()
+    if outcome.stopped is not None:
+        log.warning(
+            "import %s stopped after row %d of %d (%s); %d registered",
+            rid,
+            outcome.done,
+            outcome.rows,
+            outcome.stopped,
+            outcome.registered,
+        )
+    if outcome.stopped == LIMIT_REACHED:
+        refusal = Refusal(429, LIMIT_MESSAGE, LIMIT_REACHED, limit=lookups_per_day)
+    elif outcome.stopped in ("TIME_BUDGET", "DISCONNECTED", "FAILED"):
+        refusal = Refusal(
+            503,
+            N_("the import stopped after row {row} of {rows}; {registered} workers were registered"),
+            outcome.stopped,
+            row=outcome.done,
+            rows=outcome.rows,
+            registered=outcome.registered,
+        )
+    else:
+        return JSONResponse(outcome.answer(language))
+    response = refused(refusal, rid)
+    body = json.loads(bytes(response.body))
+    return JSONResponse(body | {"import": outcome.answer(language)}, status_code=refusal.status)
+
+
 def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "false").lower() in ("true", "1", "yes")
 
@@ -135,14 +172,41 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         except FileRefused as exc:
             raise Refusal(400, exc.template, "INVALID_FILE", **exc.params) from exc
         dry_run, partial, day = _flag(request, "dryRun"), _flag(request, "partial"), today()
+        described = request_hash(f"{request.method} {request.url.path}", dict(request.query_params), None)
+        settings = registry.settings
+        deadline = time.monotonic() + settings.import_seconds
 
-        def work(session: Session, recorder: DisclosureRecorder) -> ImportOutcome:
-            return import_workers(
-                session, grant, sheet, today=day, recorder=recorder, dry_run=dry_run, partial=partial
+        def run(work: Work[Chunk]) -> Chunk:
+            return registry.run_for(
+                grant,
+                work,
+                purpose=admission.purpose,
+                request=described,
+                token_id=admission.caller.token_id,
+                writes=True,
             )
 
-        outcome = await run_for_office(registry, admission, work, writes=not dry_run)
-        return JSONResponse(outcome.answer(reader_language()))
+        def keep_going() -> None:
+            """Between chunks, in the import's thread: stop for a client gone or a budget spent."""
+            if from_thread.run(request.is_disconnected):
+                raise ImportStopped("DISCONNECTED")
+            if time.monotonic() > deadline:
+                raise ImportStopped("TIME_BUDGET")
+
+        outcome = await in_service(
+            partial_call(
+                import_in_chunks,
+                run,
+                grant,
+                sheet,
+                today=day,
+                dry_run=dry_run,
+                partial=partial,
+                lookups_per_day=settings.import_lookups_per_day,
+                keep_going=keep_going,
+            )
+        )
+        return import_answer(outcome, settings.import_lookups_per_day, rid)
 
     async def workers_export(request: Request, rid: str) -> Response:
         admission = await door.admit(request)
