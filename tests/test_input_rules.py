@@ -73,3 +73,34 @@ def test_a_name_is_kept_in_composed_form(as_office) -> None:
     worker = labour.data(steps.REGISTER, {"input": data})["registerWorker"]["worker"]["id"]
     name = labour.data("query($id: ID!) { node(id: $id) { ... on Worker { fullName } } }", {"id": worker})
     assert name["node"]["fullName"] == unicodedata.normalize("NFC", "Lò Thị Mai")
+
+
+def _agreement(party: str, valid_from: str) -> dict:
+    code = f"AGR-UNIT-T{next(steps._serial)}"
+    return {
+        "code": code,
+        "title": "Thỏa thuận thử nghiệm",
+        "vietnamesePartyCode": party,
+        "chinesePartyCode": "CN-YN-HH-HK",
+        "signedOn": valid_from,
+        "validFrom": valid_from,
+        "borderGateCodes": ["GATE-LAOCAI-HEKOU"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("party", "valid_from", "refused"),
+    [
+        ("VN-LC", steps.today().isoformat(), True),  # the old province, closed on 30 June 2025
+        ("VN-LC", "2024-01-10", False),  # ...in force on an earlier agreement's first day
+        ("VN-LC-2025", steps.today().isoformat(), False),  # its successor, in force today
+    ],
+)
+def test_an_agreement_binds_only_units_in_force_on_its_first_day(
+    as_office, party: str, valid_from: str, refused: bool
+) -> None:
+    answer = as_office("lc-home-affairs").data(
+        steps.CREATE_AGREEMENT, {"input": _agreement(party, valid_from)}
+    )
+    created = answer["createAgreement"]
+    assert _codes(created) == ({("vietnamesePartyCode", "UNIT_NOT_CURRENT")} if refused else set())
