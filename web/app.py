@@ -32,7 +32,7 @@ from service.registry import Registry
 from web.door import Door, bearer
 from web.errors import Refusal, answering, in_service, refused
 from web.files import file_routes
-from web.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
+from web.graphiql import PAGE_HEADERS, graphiql_html, graphiql_routes
 from web.ratelimit import RateLimiter
 
 MAX_BODY_BYTES = 64 * 1024
@@ -153,12 +153,14 @@ def create_app(registry: Registry) -> Starlette:
         if not registry.graphiql or "text/html" not in request.headers.get("accept", ""):
             message = N_("send GraphQL operations with POST and a JSON body")
             return refused(Refusal(405, message, "METHOD_NOT_ALLOWED", {"Allow": "POST"}), new_request_id())
-        return HTMLResponse(graphiql_html(), headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+        return HTMLResponse(graphiql_html(), headers=PAGE_HEADERS)
 
     async def graphql_post(request: Request) -> Response:
         started = time.perf_counter()
         label = ["unparsed"]
         response = await answering(partial(_graphql_post, label=label))(request)
+        # Answers hold personal data: no browser or proxy may keep a copy.
+        response.headers["Cache-Control"] = "no-store"
         registry.metrics.observe_request(label[0], response.status_code, time.perf_counter() - started)
         return response
 
