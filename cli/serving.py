@@ -14,6 +14,7 @@ import signal
 import socket
 import sys
 import tempfile
+from functools import partial
 
 from cli.errors import CommandFailed
 from cli.listening import sockets_for
@@ -48,6 +49,7 @@ def _run_processes(settings: Settings, sockets: list[socket.socket], host: str, 
 
     from cli.processes import OneSocketEach
     from web.asgi import RegistryApp
+    from web.header_deadline import HeaderDeadlineProtocol
 
     config = uvicorn.Config(
         RegistryApp(settings),
@@ -57,6 +59,9 @@ def _run_processes(settings: Settings, sockets: list[socket.socket], host: str, 
         workers=len(sockets),
         log_level="info",
         server_header=False,
+        # The head of a request gets the body's time: a half-sent request line is cut off too.
+        # (uvicorn calls `http` as it would a class.)
+        http=partial(HeaderDeadlineProtocol, header_seconds=settings.body_seconds),  # type: ignore[arg-type]
         # A process that imports the whole registry on a busy machine may need more than the
         # default 5 s to answer its first health check; it is not dead, only slow.
         timeout_worker_healthcheck=60,

@@ -63,6 +63,11 @@ class Through:
 
 
 @dataclass(frozen=True)
+class Cause(Column):
+    """A status change's cause: null where the office may not read the record that caused it."""
+
+
+@dataclass(frozen=True)
 class Split:
     """A comma-separated column shown as a list of strings."""
 
@@ -279,7 +284,7 @@ TYPES: dict[str, TypeRule] = {
             "at": Column("at"),
             "office": ToOne("office_id", "Office"),
             "reason": Column("reason"),
-            "cause": Column("cause"),
+            "cause": Cause("cause"),
         },
     ),
     "ProcedureOverride": TypeRule(

@@ -20,6 +20,7 @@ from sqlalchemy import (
     cast,
     func,
     literal_column,
+    null,
     select,
     true,
 )
@@ -28,7 +29,8 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from models.data_version import current_version
 from planner.finish import is_shown_moment
 from planner.plan import ConnectionRoot, GlobalId, Nested, ObjectPlan, Value
-from planner.rules import TYPES, ToMany, ToOne, TypeRule
+from planner.rules import TYPES, Cause, ToMany, ToOne, TypeRule
+from policies.causes import shown_causes
 from policies.grants import Grant
 from policies.scopes import scope_clause
 
@@ -89,12 +91,22 @@ class Writer:
                 values.append(table.c.id)
             elif isinstance(selection, Value):
                 column = table.c[selection.rule.name]
+                if isinstance(selection.rule, Cause):
+                    values.append(self.cause(column))
+                    continue
                 values.append(self.moment(column) if is_shown_moment(plan.type_name, selection) else column)
             elif isinstance(selection, Nested):
                 values.append(self.embedded(self.nested(selection, table)))
         if plan.disclosed and plan.rule.worker is not None:
             values.append(table.c[plan.rule.worker])
         return self.array(values)
+
+    def cause(self, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        """A status change's cause, null where the office may not read the causing record."""
+        shown = shown_causes(self.grant)
+        if shown is None:
+            return column
+        return case((column.in_(sorted(shown)), column), else_=null())
 
     def nested(self, nested: Nested, parent: FromClause) -> ColumnElement[Any]:
         rule, child = nested.rule, nested.child

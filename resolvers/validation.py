@@ -13,6 +13,22 @@ from resolvers.errors import InputError
 
 EARLIEST = dt.date(1900, 1, 1)
 
+# Unicode's explicit direction marks, embeddings, overrides and isolates (UAX #9).
+DIRECTION_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Letters that draw nothing: Hangul fillers and the blank Braille pattern.
+BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# Separators, controls, format characters (zero-width), unassigned, and marks with no base.
+INVISIBLE_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me"})
+
+
+def normalised_text(value: str) -> str:
+    """A text as it is kept: without surrounding white space, in Unicode's composed form (NFC)."""
+    return unicodedata.normalize("NFC", value.strip())
+
+
+def is_visible(char: str) -> bool:
+    return unicodedata.category(char) not in INVISIBLE_CATEGORIES and char not in BLANK_LETTERS
+
 
 class InputErrors(Exception):
     """Several field errors at once, so a form can show them all."""
@@ -38,16 +54,28 @@ class Checks:
             self.errors.append(InputError(rule.field, rule.message, rule.code, **dict(rule.params)))
 
     def text(self, field: str, value: str | None, *, max_len: int = 200, required: bool = True) -> str | None:
+        """Every text a write keeps passes here: trimmed, NFC-normalised, with something to see.
+
+        A reason or a name made only of zero-width, format or direction-control characters reads as
+        empty to a person yet is not empty to `strip()`; direction controls anywhere can make a
+        stored name read as another, so they are refused wherever they stand.
+        """
         if value is None or not value.strip():
             if required:
                 self.fail(field, "is required", "REQUIRED")
             return None
-        value = unicodedata.normalize("NFC", value.strip())
+        value = normalised_text(value)
         if len(value) > max_len:
             self.fail(field, "must be at most {max_len} characters", "TOO_LONG", max_len=max_len)
             return None
-        if any(unicodedata.category(c) in ("Cc", "Cs", "Co") and c not in "\n\t" for c in value):
+        if any(
+            (unicodedata.category(c) in ("Cc", "Cs", "Co") and c not in "\n\t") or c in DIRECTION_CONTROLS
+            for c in value
+        ):
             self.fail(field, "contains control or invalid characters", "INVALID_CHARACTERS")
+            return None
+        if not any(is_visible(c) for c in value):
+            self.fail(field, "{name} has no visible character", "NOT_VISIBLE", name=field)
             return None
         return value
 

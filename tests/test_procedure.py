@@ -113,7 +113,7 @@ def test_a_new_requirement_version_must_start_after_the_current_one_and_not_in_t
     first = {"agreementId": agreement, "minimumAge": 21, "validFrom": steps.days_ago(10)}
     assert labour.data(UPDATE_VERSION, {"input": first})["updateAgreementRequirements"]["errors"] == []
     for valid_from in (
-        steps.days_ago(10),
+        steps.days_ago(11),
         steps.days_ago(20),
         (steps.today() + dt.timedelta(days=1)).isoformat(),
     ):
@@ -122,6 +122,36 @@ def test_a_new_requirement_version_must_start_after_the_current_one_and_not_in_t
         assert _codes_of(refused) == {("validFrom", "OUT_OF_RANGE")}, valid_from
     shown = labour.data(REQUIREMENTS)["agreements"]
     assert next(a for a in shown if a["id"] == agreement)["requirements"]["minimumAge"] == 21
+
+
+def test_a_requirement_version_is_corrected_on_the_day_it_was_made(as_office) -> None:
+    labour = as_office("lc-home-affairs")
+    agreement, _ = steps.ids(labour, steps.new_agreement(as_office), "CN-YN-HH-HK")
+    first = {"agreementId": agreement, "minimumAge": 21, "validFrom": steps.days_ago(10)}
+    assert labour.data(UPDATE_VERSION, {"input": first})["updateAgreementRequirements"]["errors"] == []
+    corrected = {"agreementId": agreement, "minimumAge": 23, "validFrom": steps.days_ago(10)}
+    answer = labour.data(UPDATE_VERSION, {"input": corrected})["updateAgreementRequirements"]
+    assert answer["errors"] == []
+    assert answer["agreement"]["requirements"] == {
+        "minimumAge": 23,
+        "minimumMonthlyWageCny": "2000.00",
+        "validFrom": steps.days_ago(10),
+        "validTo": None,
+    }
+    # the correction replaced the day's version: a later version still starts after it
+    later = {"agreementId": agreement, "minimumMonthlyWageCny": "2500", "validFrom": steps.days_ago(3)}
+    shown = labour.data(UPDATE_VERSION, {"input": later})["updateAgreementRequirements"]
+    assert shown["errors"] == []
+    assert shown["agreement"]["requirements"]["minimumAge"] == 23
+
+
+@pytest.mark.parametrize(("age", "accepted"), [(17, False), (1, False), (18, True)])
+def test_a_minimum_age_below_the_laws_floor_of_18_is_refused(as_office, age: int, accepted: bool) -> None:
+    labour = as_office("lc-home-affairs")
+    agreement, _ = steps.ids(labour, steps.new_agreement(as_office), "CN-YN-HH-HK")
+    answer = labour.data(UPDATE_REQUIREMENTS, {"input": {"agreementId": agreement, "minimumAge": age}})
+    errors = _codes_of(answer["updateAgreementRequirements"])
+    assert errors == (set() if accepted else {("minimumAge", "OUT_OF_RANGE")})
 
 
 # -- 2. checks on createPlacement ---------------------------------------------------------------

@@ -23,6 +23,7 @@ from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from locales import N_, LanguageMiddleware
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -30,9 +31,9 @@ from service.metrics import operation_label
 from service.operations import Operation, new_request_id, translated
 from service.registry import Registry
 from web.door import Door, bearer
-from web.errors import Refusal, answering, in_service, refused
+from web.errors import Refusal, answering, in_service, refused, unexpected_error
 from web.files import file_routes
-from web.graphiql import CONTENT_SECURITY_POLICY, graphiql_html, graphiql_routes
+from web.graphiql import PAGE_HEADERS, graphiql_html, graphiql_routes
 from web.ratelimit import RateLimiter
 
 MAX_BODY_BYTES = 64 * 1024
@@ -145,6 +146,33 @@ def _no_single_operation(document: DocumentNode, operation_name: str | None) -> 
     return N_("the document has no operation to run")
 
 
+class AnswerUnexpected:
+    """Answers an exception no route answered (the routes under `answering` answer their own) with a
+    500 and one ERROR line. Starlette's own handler would log it and then raise it again, for the
+    server to log a second time; here it ends."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as exc:
+            response = unexpected_error(exc, new_request_id())
+            if not started:
+                await response(scope, receive, send)
+
+
 def create_app(registry: Registry) -> Starlette:
     door = Door(registry, RateLimiter(registry.settings.limit))
     body_seconds = registry.settings.body_seconds
@@ -154,12 +182,14 @@ def create_app(registry: Registry) -> Starlette:
         if not registry.graphiql or "text/html" not in request.headers.get("accept", ""):
             message = N_("send GraphQL operations with POST and a JSON body")
             return refused(Refusal(405, message, "METHOD_NOT_ALLOWED", {"Allow": "POST"}), new_request_id())
-        return HTMLResponse(graphiql_html(), headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY})
+        return HTMLResponse(graphiql_html(), headers=PAGE_HEADERS)
 
     async def graphql_post(request: Request) -> Response:
         started = time.perf_counter()
         label = ["unparsed"]
         response = await answering(partial(_graphql_post, label=label))(request)
+        # Answers hold personal data: no browser or proxy may keep a copy.
+        response.headers["Cache-Control"] = "no-store"
         registry.metrics.observe_request(label[0], response.status_code, time.perf_counter() - started)
         return response
 
@@ -242,14 +272,6 @@ def create_app(registry: Registry) -> Starlette:
         *file_routes(registry, door),
     ]
 
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        rid = new_request_id()
-        log.error("unhandled error in request %s: %s", rid, type(exc).__name__, exc_info=exc)
-        message = N_("internal error; quote request id {request_id} to the registry administrator")
-        return refused(Refusal(500, message, "INTERNAL", request_id=rid), rid)
-
-    app = Starlette(
-        routes=routes, exception_handlers={Exception: unexpected}, middleware=[Middleware(LanguageMiddleware)]
-    )
+    app = Starlette(routes=routes, middleware=[Middleware(AnswerUnexpected), Middleware(LanguageMiddleware)])
     app.state.registry = registry
     return app

@@ -9,6 +9,7 @@ from starlette.applications import Starlette
 
 from service.registry import Registry
 from settings import Settings
+from web.access_log import keep_query_strings_out_of_the_access_log
 from web.app import create_app
 
 
@@ -20,6 +21,7 @@ class RegistryApp:
     settings: Settings
 
     def __call__(self) -> Starlette:
+        keep_query_strings_out_of_the_access_log()
         app = create_app(Registry(self.settings))
         # What start-up made (modules, the policy, the registry) lives as long as the process: kept
         # out of the collector's generations, it is not walked again by every full collection.

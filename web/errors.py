@@ -7,6 +7,7 @@ language, with the request id. The refusals more than one route gives are made h
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -25,6 +26,9 @@ from service.transaction import DatabaseUnavailable, LedgerUnavailable
 T = TypeVar("T")
 RETRY_SOON = {"Retry-After": "5"}
 Handler = Callable[[Request, str], Awaitable[Response]]
+
+
+log = logging.getLogger("borderlabour.request")
 
 
 class Refusal(Exception):
@@ -133,6 +137,17 @@ async def in_service(work: Callable[[], T]) -> T:
         raise statement_timed_out(exc.seconds) from exc
 
 
+def unexpected_error(exc: BaseException, rid: str) -> Response:
+    """A 500 naming the request id, and one ERROR line with the traceback under that id.
+
+    The answer is complete here: the exception goes no further, so neither Starlette nor the server
+    logs it a second time.
+    """
+    log.error("unhandled error in request %s: %s", rid, type(exc).__name__, exc_info=exc)
+    message = N_("internal error; quote request id {request_id} to the registry administrator")
+    return refused(Refusal(500, message, "INTERNAL", request_id=rid), rid)
+
+
 def answering(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     """A route from `handler(request, request_id)`: its Refusal or InputError becomes the error
     answer, and every answer carries the request id."""
@@ -145,6 +160,8 @@ def answering(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return refused(refusal, rid)
         except InputError as exc:
             return input_refused(exc, rid)
+        except Exception as exc:  # answered and logged here, once, under the request's own id
+            return unexpected_error(exc, rid)
         response.headers["X-Request-Id"] = rid
         return response
 

@@ -26,6 +26,7 @@ from starlette.staticfiles import StaticFiles
 __all__ = [
     "CONTENT_SECURITY_POLICY",
     "GRAPHQL_PATH",
+    "PAGE_HEADERS",
     "STATIC_DIR",
     "STATIC_URL",
     "graphiql_html",
@@ -55,6 +56,16 @@ CONTENT_SECURITY_POLICY = (
     "form-action 'none'"
 )
 """The policy the page declares in a ``<meta>`` tag; may also be sent as a response header."""
+
+PAGE_HEADERS = {
+    # frame-ancestors works only as a header (a <meta> policy ignores it): no site may frame the page
+    # to trick a click on it while the browser holds an office's token.
+    "Content-Security-Policy": f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+"""The headers the GraphiQL page is served with."""
 
 _SCRIPTS = (
     "react.production.min.js",

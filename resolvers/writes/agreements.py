@@ -8,7 +8,7 @@ from models import Agreement, AgreementStatus, BorderGate, Country, TalksMinutes
 from procedure import first_version
 from resolvers.errors import InputError
 from resolvers.validation import Checks
-from resolvers.writes.common import WriteContext, find, find_unit, require_in_scope, set_status
+from resolvers.writes.common import WriteContext, find, find_unit, in_force, require_in_scope, set_status
 from resolvers.writes.inputs import AddTalksMinutesData, CreateAgreementData, UpdateAgreementStatusData
 
 
@@ -38,6 +38,10 @@ def create_agreement(w: WriteContext, data: CreateAgreementData) -> Agreement:
     gates = list(session.scalars(select(BorderGate).where(BorderGate.code.in_(data.border_gate_codes or []))))
     if len(gates) != len(set(data.border_gate_codes or [])):
         checks.fail("borderGateCodes", "contains an unknown border gate code", "NOT_FOUND")
+    for field, unit in units.items():
+        # An agreement binds units that exist when it starts: not one a reorganisation has closed.
+        if valid_from is not None and not in_force(unit, valid_from):
+            checks.fail(field, "is not an administrative unit in force on validFrom", "UNIT_NOT_CURRENT")
     if valid_from and valid_to and valid_to < valid_from:
         checks.fail("validTo", "must not be before validFrom", "OUT_OF_RANGE")
     if (

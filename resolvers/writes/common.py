@@ -64,6 +64,11 @@ def find_unit(session: Session, field: str, code: str | None) -> AdminUnit:
     return unit
 
 
+def in_force(unit: AdminUnit, day: dt.date) -> bool:
+    """Whether an administrative unit exists on a day (units close and open in reorganisations)."""
+    return unit.valid_from <= day and (unit.valid_to is None or day <= unit.valid_to)
+
+
 def require_in_scope(session: Session, row: Any, field: str) -> None:
     """After the insert: the caller must be able to see what it wrote (a district its own residents)."""
     session.flush()

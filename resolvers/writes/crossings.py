@@ -35,11 +35,14 @@ def record_crossing(w: WriteContext, data: RecordCrossingData) -> Crossing:
             checks.fail("document", "the worker holds no such document", "NO_DOCUMENT")
         if crossed_at is not None and crossed_at.date() < worker.date_of_birth:
             checks.fail("crossedAt", "must not be before the worker's birth", "OUT_OF_RANGE")
-        facts, placement = crossing_facts(session, worker, gate, direction, crossed_at)
-        checks.refuse(crossing_rules(facts))
+    # The input is judged on its own first: the procedure's rules look at the worker's placements,
+    # which an office at the gate may not read, so a refused input must not also tell of them.
     checks.done()
     if worker is None or gate is None or crossed_at is None:  # each came with an error above
         raise InputError("workerId", "could not be read", "INVALID")
+    facts, placement = crossing_facts(session, worker, gate, direction, crossed_at)
+    checks.refuse(crossing_rules(facts))
+    checks.done()
     crossing = Crossing(
         worker_id=worker.id,
         gate_id=gate.id,

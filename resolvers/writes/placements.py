@@ -21,7 +21,7 @@ from models import (
 )
 from procedure.rules import ALREADY_PLACED, BrokenRule, placement_rules, valid_on
 from resolvers.errors import InputError
-from resolvers.validation import Checks
+from resolvers.validation import Checks, normalised_text
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find, require_in_scope
 from resolvers.writes.facts import count_placements, placement_facts
@@ -120,7 +120,7 @@ def create_placement(w: WriteContext, data: CreatePlacementData) -> Placement:
         record = ProcedureOverride(
             placement_id=placement.id,
             rules=",".join(sorted({r.rule for r in lifted})),
-            reason=override.reason.strip(),
+            reason=normalised_text(override.reason),
             office_id=w.grant.office.id,
         )
         session.add(record)

@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import select
 
 from models import Agreement, AgreementRequirements
+from models.base import utcnow
 from procedure import RULES, first_version
+from procedure.calendar import day_of
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find
@@ -23,6 +25,9 @@ RULE_COLUMNS = (
     "overridable",
     "partner_access_days",
 )
+
+# The law's floor: no agreement may send a worker abroad younger than this.
+MINIMUM_WORKING_AGE = 18
 
 # Two years after the return: a longer window would be no window at all.
 MAX_PARTNER_ACCESS_DAYS = 730
@@ -39,7 +44,11 @@ def update_agreement_requirements(w: WriteContext, data: UpdateAgreementRequirem
             AgreementRequirements.agreement_id == agreement.id, AgreementRequirements.valid_to.is_(None)
         )
     )
-    earliest = current.valid_from + dt.timedelta(days=1) if current is not None else agreement.valid_from
+    # A version made today may be corrected today: a change from the same day replaces it.
+    correcting = current is not None and day_of(current.recorded_at) == w.today
+    earliest = agreement.valid_from if current is None else current.valid_from
+    if current is not None and not correcting:
+        earliest += dt.timedelta(days=1)
     # A new version starts after the current one did (one version a day) and not in the future:
     # the current set is then always the one in force today.
     valid_from = checks.date("validFrom", data.valid_from or w.today, earliest=earliest, latest=w.today)
@@ -47,7 +56,7 @@ def update_agreement_requirements(w: WriteContext, data: UpdateAgreementRequirem
     for field, name, value, low, maximum in (
         ("clearanceValidMonths", "clearance_valid_months", data.clearance_valid_months, 1, 60),
         ("healthValidMonths", "health_valid_months", data.health_valid_months, 1, 60),
-        ("minimumAge", "minimum_age", data.minimum_age, 1, 65),
+        ("minimumAge", "minimum_age", data.minimum_age, MINIMUM_WORKING_AGE, 65),
         ("partnerAccessDays", "partner_access_days", data.partner_access_days, 0, MAX_PARTNER_ACCESS_DAYS),
     ):
         if value is not None:
@@ -66,6 +75,13 @@ def update_agreement_requirements(w: WriteContext, data: UpdateAgreementRequirem
     checks.done()
     if valid_from is None:  # refused above
         raise InputError("validFrom", "could not be read", "INVALID")
+    if current is not None and correcting and valid_from == current.valid_from:
+        for name, value in values.items():  # the same day's version, corrected in place
+            setattr(current, name, value)
+        current.recorded_at = utcnow()
+        session.flush()
+        w.ledger("updateAgreementRequirements", current)
+        return agreement
     version = first_version(agreement)
     if current is not None:
         current.valid_to = valid_from - dt.timedelta(days=1)

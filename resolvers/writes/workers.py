@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,7 +12,7 @@ from procedure.calendar import years_before
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle
-from resolvers.writes.common import WriteContext, find, find_unit, require_in_scope
+from resolvers.writes.common import WriteContext, find, find_unit, in_force, require_in_scope
 from resolvers.writes.identity import check_national_id, check_unique, flush_numbers
 from resolvers.writes.inputs import RegisterWorkerData, UpdateWorkerData
 
@@ -32,10 +31,6 @@ def _home(session: Session, commune: AdminUnit) -> tuple[AdminUnit | None, Admin
             district = unit
         unit = unit.parent
     return (district, unit) if unit is not None else None
-
-
-def in_force(unit: AdminUnit, day: dt.date) -> bool:
-    return unit.valid_from <= day and (unit.valid_to is None or day <= unit.valid_to)
 
 
 def register_worker(w: WriteContext, data: RegisterWorkerData) -> Worker:

@@ -10,6 +10,7 @@ from decimal import Decimal
 import strawberry
 
 import models
+from policies.causes import sees_cause
 from schema.context import Info
 from schema.types.enums import WorkerStatus
 from schema.types.node import Office, office_of
@@ -85,9 +86,12 @@ class StatusChange:
     def reason(self) -> str | None:
         return self.db.reason
 
-    @strawberry.field(description="The write that caused the change (registerWorker, recordCrossing, ...).")
-    def cause(self) -> str:
-        return self.db.cause
+    @strawberry.field(
+        description="The write that caused the change (registerWorker, recordCrossing, ...); none when "
+        "the office may not read the record that caused it."
+    )
+    def cause(self, info: Info) -> str | None:
+        return self.db.cause if sees_cause(info.context.grant, self.db.cause) else None
 
 
 @strawberry.type(description="A rule overridden, by whom, when and why.")

@@ -68,6 +68,11 @@
   var params = new URLSearchParams(window.location.search);
   var currentQuery = params.get('query') || undefined;
   var currentVariables = params.get('variables') || undefined;
+  // A link can carry a query (?query=...). Opened by someone whose token this browser keeps, the page
+  // would show that query ready to run as their office: until they press "Load schema", the stored
+  // token is not used, so nothing from the link runs with it without a click.
+  var heldForLink = Boolean(currentQuery || currentVariables);
+  var HELD_MESSAGE = 'This link carries a query: read it, then press "Load schema" to use your token.';
 
   function explainFailure(status, purpose) {
     if (status === 401) {
@@ -179,7 +184,8 @@
   // force: re-mount even if the token and purpose did not change (the "Load schema" button, to retry),
   // unless a change event has just mounted these values (Enter fires both change and submit).
   function mount(force) {
-    var token = tokenInput.value.trim();
+    if (force) heldForLink = false;
+    var token = heldForLink ? '' : tokenInput.value.trim();
     var purpose = purposeInput.value.trim();
     var same = mounted && mounted.token === token && mounted.purpose === purpose;
     if (same && (!force || Date.now() - mountedAt < 500)) return;
@@ -189,7 +195,15 @@
     store(TOKEN_KEY, token);
     store(PURPOSE_KEY, purpose);
     generation += 1;
-    if (!token) {
+    var held = heldForLink && Boolean(tokenInput.value.trim());
+    var fetcher = makeFetcher(token, purpose, generation);
+    if (held) {
+      // Nothing is sent until the click: not even the schema request.
+      setStatus('warn', HELD_MESSAGE);
+      fetcher = function () {
+        return Promise.resolve({ errors: [{ message: HELD_MESSAGE }] });
+      };
+    } else if (!token) {
       setStatus('warn', "Paste your office's bearer token to load your schema.");
     } else {
       setStatus('', 'Loading schema…');
@@ -200,7 +214,7 @@
         {
           // A new key gives a fresh GraphiQL, which introspects again with the new headers.
           key: 'registry-' + generation,
-          fetcher: makeFetcher(token, purpose, generation),
+          fetcher: fetcher,
           defaultQuery: DEFAULT_QUERY,
           query: currentQuery,
           variables: currentVariables,
