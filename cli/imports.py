@@ -7,13 +7,17 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from cli.acting import Refused, act_as, acting_day, add_as_of, cli_request, languages_of
+from imports.edits import differences, record_rows
 from imports.lookups import LIMIT_MESSAGE, LIMIT_REACHED
+from imports.marked import marked_workbook
 from imports.workbook import FileRefused, read_sheet
 from imports.workers import IMPORT_PURPOSE, Chunk, import_in_chunks
 from locales import N_, gettext, message_of, render
 from policies.writes import DutyRefused
+from service.operations import Operation
 from service.transaction import Work
 
 
@@ -36,7 +40,8 @@ class ProgressBar:
 def import_file(args: argparse.Namespace) -> int:
     language = languages_of(args.lang)[0]
     try:
-        sheet = read_sheet(Path(args.file).read_bytes())
+        content = Path(args.file).read_bytes()
+        sheet = read_sheet(content)
     except FileRefused as exc:
         raise Refused(message_of(exc, language)) from exc
     except OSError as exc:
@@ -50,20 +55,31 @@ def import_file(args: argparse.Namespace) -> int:
     def run(work: Work[Chunk]) -> Chunk:
         return registry.run_for(grant, work, purpose=purpose, request=request, writes=True)
 
+    def ask(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        prepared = registry.schemas.schema_for(grant).operations.prepare(query, None)
+        operation = Operation(query, variables, None, prepared, purpose, "cli")
+        return registry.execute(grant, operation).body
+
+    # An export read back (rows with record IDs) is compared with the records, and never written.
+    set_aside = differences(sheet, ask) if record_rows(sheet) else None
+
     try:
         outcome = import_in_chunks(
             run,
             grant,
             sheet,
             today=acting_day(args),
-            dry_run=args.dry_run,
+            dry_run=args.dry_run or set_aside is not None,
             partial=args.partial,
             lookups_per_day=limit,
             progress=progress,
+            set_aside=set_aside,
         )
     except DutyRefused as exc:
         raise Refused(message_of(exc, language)) from exc
     print(json.dumps(outcome.answer(language), ensure_ascii=False, indent=2))
+    if args.marked:
+        Path(args.marked).write_bytes(marked_workbook(content, sheet, outcome.errors, language))
     if outcome.stopped == LIMIT_REACHED:
         raise Refused(render(LIMIT_MESSAGE, language, limit=limit))
     if outcome.stopped is not None:
@@ -81,5 +97,6 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     w.add_argument("--dry-run", action="store_true", help="check every row, register nothing")
     w.add_argument("--partial", action="store_true", help="register the valid rows even if others fail")
     w.add_argument("--lang", default="en", help="language of the messages: en, vi or zh")
+    w.add_argument("--marked", metavar="OUT", help="also write the workbook with its errors marked to OUT")
     add_as_of(w)
     w.set_defaults(func=import_file)

@@ -8,10 +8,14 @@ every string as a string cell with exactly the value given; no apostrophe or oth
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
 from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 TEXT = "s"
@@ -28,3 +32,34 @@ def append_values(sheet: Worksheet, values: Iterable[Any]) -> None:
     sheet.append(list(values))
     for cell in sheet[sheet.max_row]:
         as_text(cell)
+
+
+def display_width(value: Any) -> int:
+    """How many character cells a value takes on screen: a CJK or other wide character counts two."""
+    if isinstance(value, dt.datetime | dt.date):
+        return 10
+    text = "" if value is None else str(value)
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def fit_columns(sheet: Worksheet, minimum: int = 8, maximum: int = 60) -> None:
+    """Each column as wide as its widest value (within bounds), the header row bold and frozen."""
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows(max_row=min(sheet.max_row, 2000)):
+        for cell in row:
+            if cell.value is not None:
+                widths[cell.column] = max(widths.get(cell.column, 0), display_width(cell.value))
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), maximum)
+
+
+def head(sheet: Worksheet) -> None:
+    """The first row as a header: bold, frozen while scrolling."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+
+
+def capitalised(text: str) -> str:
+    """A label as a cell shows it: first letter upper case (`nữ` -> `Nữ`); CJK text is unchanged."""
+    return text[:1].upper() + text[1:]

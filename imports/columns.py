@@ -30,10 +30,31 @@ LABELS = {
     "phone": N_("Phone"),
 }
 HINTS = {
+    "fullName": N_("text, as on the identity card"),
     "dateOfBirth": N_("a date, or YYYY-MM-DD, or DD/MM/YYYY"),
-    "sex": N_("female or male, in any of the three languages"),
-    "homeCommuneCode": N_("the code of a commune (see administrativeUnits)"),
+    "sex": N_("female or male, in any of the three languages (pick from the list)"),
+    "ethnicity": N_("text"),
+    "nationalIdNumber": N_("12 digits, typed as text so the leading zero stays (e.g. 002199012345)"),
+    "homeCommuneCode": N_("the code of a commune in force (see the sheet of communes)"),
+    "borderPassNumber": N_("6-12 capital letters or digits, as text"),
+    "passportNumber": N_("a capital letter and 7-8 digits"),
+    "phone": N_("9-12 digits, optionally starting with +, as text so the leading zero stays"),
 }
+# Columns of the workers export that are not inputs of `registerWorker`: the import knows their
+# headers (an export can be read back) but registers nothing from them. A unit is two columns, its
+# code and its name; the commune's code column is the import's own `homeCommuneCode`.
+EXPORT_LABELS = {
+    "id": N_("Record ID"),
+    "status": N_("Status"),
+    "homeProvince": N_("Home province code"),
+    "homeProvince.name": N_("Home province"),
+    "homeDistrict": N_("Home district code"),
+    "homeDistrict.name": N_("Home district"),
+    "homeCommune.name": N_("Home commune"),
+    "errors": N_("Errors"),  # the column a checked file comes back with (`imports.marked`)
+}
+# Identity numbers that lose their leading zero when typed as a number, and the digits they have.
+NUMBER_DIGITS = {"nationalIdNumber": 12, "phone": 10}
 
 
 @dataclass(frozen=True)
@@ -52,7 +73,7 @@ def _key(text: str) -> str:
 COLUMNS = (
     Column("fullName", "full_name", LABELS["fullName"], True),
     Column("dateOfBirth", "date_of_birth", LABELS["dateOfBirth"], True),
-    Column("sex", "sex", LABELS["sex"], False),
+    Column("sex", "sex", LABELS["sex"], True),
     Column("ethnicity", "ethnicity", LABELS["ethnicity"], True),
     Column("nationalIdNumber", "national_id_number", LABELS["nationalIdNumber"], True),
     Column("homeCommuneCode", "home_commune_code", LABELS["homeCommuneCode"], True),
@@ -78,6 +99,21 @@ def column_for(header: Any) -> Column | None:
 
 
 @cache
+def export_names() -> dict[str, str]:
+    """The headers of the export's own columns (record ID, status, units), normalised, to their field."""
+    names: dict[str, str] = {}
+    for field_name, text in EXPORT_LABELS.items():
+        names[_key(field_name)] = field_name
+        for language in LANGUAGES:
+            names[_key(gettext(text, language))] = field_name
+    return names
+
+
+def export_field_for(header: Any) -> str | None:
+    return export_names().get(_key(str(header))) if header is not None else None
+
+
+@cache
 def _sexes() -> dict[str, Sex]:
     return {_key(label(sex.value, lang)): sex for sex in Sex for lang in LANGUAGES} | {
         _key(sex.name): sex for sex in Sex
@@ -95,6 +131,26 @@ def cell_text(value: Any) -> str | None:
         value = int(value)  # a number typed into a text column: 12-digit IDs arrive as numbers
     text = str(value).strip()
     return text or None
+
+
+def cell_number_text(column: str) -> Any:
+    """A reader of an identity number: one typed as a number (its leading zero gone) gets a hint why."""
+
+    def read(value: Any) -> str | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return cell_text(value)
+        if isinstance(value, float) and not value.is_integer():
+            raise CellValue(N_("was typed as a number: format the column as Text and type the digits again"))
+        if len(str(int(value))) < NUMBER_DIGITS[column]:
+            raise CellValue(
+                N_(
+                    "was typed as a number, so its leading zero was lost: format the column as Text "
+                    "and type all the digits again"
+                )
+            )
+        return cell_text(value)
+
+    return read
 
 
 def cell_date(value: Any) -> dt.date | None:

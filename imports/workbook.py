@@ -1,4 +1,4 @@
-"""Reading an uploaded workbook, and writing the import template.
+"""Reading an uploaded workbook (the template is written by `imports.template`).
 
 Everything that makes a file unusable as a whole (not an xlsx, no sheet of workers, unknown or
 missing columns, a formula, too many rows, more work than `imports.bounds` allows) is a
@@ -10,19 +10,17 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from exports.sheets import append_values
 from imports.bounds import MAX_COLUMNS, MAX_ROWS, Deadline, FileRefused, check_archive
-from imports.columns import COLUMNS, HINTS, Column, column_for
+from imports.columns import COLUMNS, Column, column_for, export_field_for
 from locales import LANGUAGES, N_, gettext
 
-__all__ = ["MAX_ROWS", "FileRefused", "Sheet", "cells_of", "read_sheet", "template"]
+__all__ = ["MAX_ROWS", "FileRefused", "Sheet", "cells_of", "read_sheet", "worker_sheet"]
 
 SHEET = N_("Workers")
 
@@ -32,9 +30,11 @@ class Sheet:
     headers: list[str]
     columns: dict[int, Column]
     rows: list[tuple[int, list[Any]]]
+    # Columns of the workers export the import reads but registers nothing from, e.g. {0: "id"}.
+    extra: dict[int, str] = field(default_factory=dict)
 
 
-def _worker_sheet(book: Any) -> Any:
+def worker_sheet(book: Any) -> Any:
     """The sheet named like the template's (in any language), or the only sheet there is."""
     names = {gettext(SHEET, language).casefold() for language in LANGUAGES}
     for sheet in book.worksheets:
@@ -59,7 +59,7 @@ def read_sheet(content: bytes, seconds: float | None = None) -> Sheet:
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise FileRefused(N_("the file is not an Excel workbook (.xlsx)")) from exc
     try:
-        sheet = _worker_sheet(book)
+        sheet = worker_sheet(book)
         # The sheet's declared <dimension> is not trusted: rows are as wide as the header says.
         sheet.reset_dimensions()
         header_cells = next(sheet.iter_rows(min_row=1, max_row=1), ())
@@ -72,8 +72,8 @@ def read_sheet(content: bytes, seconds: float | None = None) -> Sheet:
                 count=len(COLUMNS),
             )
         headers = headers[:width]
-        columns = _columns_of(headers)
-        return Sheet(headers, columns, _data_rows(sheet, width, deadline))
+        columns, extra = _columns_of(headers)
+        return Sheet(headers, columns, _data_rows(sheet, width, deadline), extra)
     finally:
         book.close()
 
@@ -100,14 +100,21 @@ def _data_rows(sheet: Any, width: int, deadline: Deadline) -> list[tuple[int, li
     return data
 
 
-def _columns_of(headers: list[str]) -> dict[int, Column]:
+def _columns_of(headers: list[str]) -> tuple[dict[int, Column], dict[int, str]]:
     columns: dict[int, Column] = {}
+    extra: dict[int, str] = {}
     for index, header in enumerate(headers):
         if not header:
             continue
         column = column_for(header)
         if column is None:
-            raise FileRefused(N_("unknown column {column}"), column=header)
+            known = export_field_for(header)
+            if known is None:
+                raise FileRefused(N_("unknown column {column}"), column=header)
+            if known in extra.values():
+                raise FileRefused(N_("the column {column} appears twice"), column=header)
+            extra[index] = known
+            continue
         if column in columns.values():
             raise FileRefused(N_("the column {column} appears twice"), column=header)
         columns[index] = column
@@ -117,35 +124,9 @@ def _columns_of(headers: list[str]) -> dict[int, Column]:
             N_("required columns are missing: {columns}"),
             columns=", ".join(gettext(c.label, "vi") for c in missing),
         )
-    return columns
+    return columns, extra
 
 
 def cells_of(sheet: Sheet, values: list[Any]) -> Iterator[tuple[Column, Any]]:
     for index, column in sheet.columns.items():
         yield column, values[index] if index < len(values) else None
-
-
-def template(language: str = "vi") -> bytes:
-    """The header row in Vietnamese, and a sheet that explains each column in the reader's language."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = gettext(SHEET, "vi")
-    append_values(sheet, [gettext(c.label, "vi") for c in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for letter, column in zip("ABCDEFGHIJKLMNOP", COLUMNS, strict=False):
-        sheet.column_dimensions[letter].width = max(len(gettext(column.label, "vi")) + 4, 16)
-        sheet.column_dimensions[letter].number_format = "@"
-    guide = book.create_sheet(gettext(N_("Guide"), language)[:31])
-    append_values(
-        guide,
-        [gettext(h, language) for h in (N_("Column"), N_("Input name"), N_("Required"), N_("Format"))],
-    )
-    for column in COLUMNS:
-        required = gettext(N_("yes") if column.required else N_("no"), language)
-        hint = gettext(HINTS[column.name], language) if column.name in HINTS else ""
-        append_values(guide, [gettext(column.label, "vi"), column.name, required, hint])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

@@ -26,11 +26,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from imports.columns import COLUMNS, CellValue, Column, cell_date, cell_sex, cell_text
+from imports.columns import COLUMNS, CellValue, Column, cell_date, cell_number_text, cell_sex, cell_text
 from imports.lookups import LIMIT_REACHED, lookups_today
+from imports.rowerrors import RowError, repeated_rows
 from imports.workbook import Sheet, cells_of
 from ledger.recorder import DisclosureRecorder
-from locales import N_, render
+from locales import N_
 from models import AdminUnit, Worker
 from models.sealing import keyring
 from policies.grants import Grant
@@ -43,24 +44,12 @@ from resolvers.writes.workers import register_worker
 DUTY = "registerWorker"
 IMPORT_PURPOSE = "worker-registration"  # the purpose an import is made for, by HTTP or the command line
 ALREADY_REGISTERED = "ALREADY_REGISTERED"
-READERS: dict[str, Callable[[Any], Any]] = {"date_of_birth": cell_date, "sex": cell_sex}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str | None
-    code: str
-    template: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def answer(self, language: str) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "code": self.code,
-            "message": render(self.template, language, **self.params),
-        }
+READERS: dict[str, Callable[[Any], Any]] = {
+    "date_of_birth": cell_date,
+    "sex": cell_sex,
+    "national_id_number": cell_number_text("nationalIdNumber"),
+    "phone": cell_number_text("phone"),
+}
 
 
 @dataclass
@@ -132,10 +121,16 @@ def import_in_chunks(
     lookups_per_day: int | None = None,
     progress: Progress | None = None,
     keep_going: Callable[[], None] | None = None,
+    set_aside: dict[int, list[RowError]] | None = None,
 ) -> ImportOutcome:
-    """Registers the sheet's rows as `grant`'s office, `CHUNK_ROWS` rows a transaction."""
+    """Registers the sheet's rows as `grant`'s office, `CHUNK_ROWS` rows a transaction.
+
+    A row that repeats an earlier row's person is an error of its own (`imports.rowerrors`); the
+    rows `set_aside` (by index: the rows of an edited export) register nothing and answer their errors.
+    """
     require_duty(grant, DUTY)
     total = len(sheet.rows)
+    known = {index: [error] for index, error in repeated_rows(sheet).items()} | (set_aside or {})
 
     def passes(write: bool) -> ImportOutcome:
         outcome = ImportOutcome(total, 0, 0, [], dry_run)
@@ -158,6 +153,7 @@ def import_in_chunks(
                         keep=write,
                         lookups_per_day=lookups_per_day,
                         progress=progress,
+                        known=known,
                     )
 
                 chunk = run(work)
@@ -202,6 +198,7 @@ def import_chunk(
     keep: bool,
     lookups_per_day: int | None = None,
     progress: Progress | None = None,
+    known: dict[int, list[RowError]] | None = None,
 ) -> Chunk:
     """Checks the `rows` of the sheet in one transaction; `keep` commits the valid ones.
 
@@ -219,8 +216,11 @@ def import_chunk(
     whole = session.begin_nested()
     for index in rows:
         number, values = sheet.rows[index]
-        data, problems = _input_of(sheet, values, number, headers)
-        if not problems:
+        if known is not None and index in known:
+            data, problems = SimpleNamespace(), list(known[index])
+        else:
+            data, problems = _input_of(sheet, values, number, headers)
+        if not problems and vars(data):
             w = WriteContext(session, grant, today, recorder)
             try:
                 with session.begin_nested():

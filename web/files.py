@@ -22,8 +22,11 @@ from starlette.routing import Route
 
 from exports.workers import MAX_ROWS as EXPORT_MAX_ROWS
 from exports.workers import ExportRefused, plan, write_rows
+from imports.edits import differences, record_rows
 from imports.lookups import LIMIT_MESSAGE, LIMIT_REACHED
-from imports.workbook import FileRefused, read_sheet, template
+from imports.marked import marked_workbook
+from imports.template import communes_in_force, template
+from imports.workbook import FileRefused, Sheet, read_sheet
 from imports.workers import DUTY, IMPORT_PURPOSE, Chunk, ImportOutcome, ImportStopped, import_in_chunks
 from ledger.entries import request_hash
 from ledger.recorder import DisclosureRecorder
@@ -37,8 +40,10 @@ from service.registry import Registry
 from service.transaction import Work
 from web.door import Admission, Door
 from web.errors import Refusal, answering, in_service, refused
+from web.upload_page import upload_routes
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MULTIPART = "multipart/form-data"
 log = logging.getLogger("borderlabour.http")
 T = TypeVar("T")
 
@@ -67,6 +72,12 @@ def file_response(content: bytes, media_type: str, filename: str) -> Response:
     )
 
 
+def file_language(request: Request) -> str:
+    """The reader's language of a file: `?lang=` if given, else Accept-Language."""
+    asked = request.query_params.get("lang")
+    return negotiate(asked) if asked else reader_language()
+
+
 def report_languages(request: Request) -> tuple[str, ...]:
     """`?lang=vi,zh` picks the languages of titles and headers; by default both sides' (vi and zh),
     since the document is for the meeting of both. Error messages follow Accept-Language."""
@@ -77,9 +88,11 @@ def report_languages(request: Request) -> tuple[str, ...]:
 
 
 async def upload_of(request: Request) -> bytes:
-    """The uploaded workbook, refused early when it is not one or is larger than MAX_IMPORT_BYTES."""
+    """The uploaded workbook, refused early when it is not one or is larger than MAX_IMPORT_BYTES.
+
+    It comes as the body itself (XLSX_TYPE) or as the field `file` of a browser form (multipart)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != XLSX_TYPE:
+    if content_type not in (XLSX_TYPE, MULTIPART):
         raise Refusal(
             415, N_("send the file as {media_type}"), "UNSUPPORTED_MEDIA_TYPE", media_type=XLSX_TYPE
         )
@@ -94,7 +107,27 @@ async def upload_of(request: Request) -> bytes:
         body += chunk
         if len(body) > MAX_IMPORT_BYTES:
             raise too_large
-    return bytes(body)
+    return await form_file(request, bytes(body)) if content_type == MULTIPART else bytes(body)
+
+
+async def form_file(request: Request, body: bytes) -> bytes:
+    """The field `file` of a multipart body already read (and bounded) by `upload_of`."""
+
+    async def replay() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    missing = Refusal(400, N_("the form has no file in its field {field}"), "BAD_REQUEST", field="file")
+    try:
+        form = await Request(request.scope, replay).form(max_files=1, max_fields=20)
+    except Exception as exc:  # the multipart parser's errors have no common base
+        raise missing from exc
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        raise missing
+    try:
+        return await upload.read()
+    finally:
+        await form.close()
 
 
 def import_answer(outcome: ImportOutcome, lookups_per_day: int, rid: str) -> Response:
@@ -128,6 +161,31 @@ def import_answer(outcome: ImportOutcome, lookups_per_day: int, rid: str) -> Res
     return JSONResponse(body | {"import": outcome.answer(language)}, status_code=refusal.status)
 
 
+def _edits(registry: Registry, admission: Admission, sheet: Sheet, rid: str) -> dict[int, Any] | None:
+    """For a file with record IDs (an export read back), each such row's differences from its record."""
+    if not record_rows(sheet):
+        return None
+    grant, schema = admission.grant, registry.schemas.schema_for(admission.grant)
+
+    def ask(query: str, variables: dict[str, Any]) -> dict[str, Any]:
+        prepared = schema.operations.prepare(query, None)
+        operation = Operation(
+            query, variables, None, prepared, admission.purpose, rid, admission.caller.token_id
+        )
+        return registry.execute(grant, operation).body
+
+    return differences(sheet, ask)
+
+
+def _summary(outcome: ImportOutcome) -> dict[str, str]:
+    return {
+        "X-Import-Rows": str(outcome.rows),
+        "X-Import-Valid": str(outcome.valid),
+        "X-Import-Errors": str(len(outcome.errors)),
+        "X-Import-Registered": str(outcome.registered),
+    }
+
+
 def _flag(request: Request, name: str) -> bool:
     return request.query_params.get(name, "false").lower() in ("true", "1", "yes")
 
@@ -155,9 +213,14 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         return file_response(content, FORMATS[fmt][0], name)
 
     async def import_template(request: Request, rid: str) -> Response:
-        if not (await door.admit(request)).grant.can_write(DUTY):
+        admission = await door.admit(request)
+        if not admission.grant.can_write(DUTY):
             raise Refusal(404, N_("not found"), "NOT_FOUND")
-        content = template(reader_language())
+        day = today()
+        communes = await run_for_office(
+            registry, admission, lambda session, _recorder: communes_in_force(session, day)
+        )
+        content = await to_thread.run_sync(template, file_language(request), communes)
         return file_response(content, XLSX_TYPE, "workers-template.xlsx")
 
     async def import_upload(request: Request, rid: str) -> Response:
@@ -172,6 +235,8 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         except FileRefused as exc:
             raise Refusal(400, exc.template, "INVALID_FILE", **exc.params) from exc
         dry_run, partial, day = _flag(request, "dryRun"), _flag(request, "partial"), today()
+        set_aside = await in_service(partial_call(_edits, registry, admission, sheet, rid))
+        dry_run = dry_run or set_aside is not None  # an export read back never writes
         described = request_hash(f"{request.method} {request.url.path}", dict(request.query_params), None)
         settings = registry.settings
         deadline = time.monotonic() + settings.import_seconds
@@ -204,8 +269,15 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
                 partial=partial,
                 lookups_per_day=settings.import_lookups_per_day,
                 keep_going=keep_going,
+                set_aside=set_aside,
             )
         )
+        if request.query_params.get("format") == "xlsx" and outcome.stopped is None:
+            language = file_language(request)
+            marked = await to_thread.run_sync(marked_workbook, content, sheet, outcome.errors, language)
+            response = file_response(marked, XLSX_TYPE, "checked-workers.xlsx")
+            response.headers.update(_summary(outcome))
+            return response
         return import_answer(outcome, settings.import_lookups_per_day, rid)
 
     async def workers_export(request: Request, rid: str) -> Response:
@@ -213,7 +285,8 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         grant = admission.grant
         schema = registry.schemas.schema_for(grant)
         try:
-            export = plan(schema._schema, request.query_params)
+            filters = {k: v for k, v in request.query_params.items() if k != "lang"}
+            export = plan(schema._schema, filters)
         except ExportRefused as exc:
             raise Refusal(400, exc.template, "BAD_REQUEST", **exc.params) from exc
         if export is None:
@@ -250,7 +323,9 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         nodes = await in_service(pages)
         if isinstance(nodes, dict):
             return JSONResponse(nodes, status_code=400)
-        content = await to_thread.run_sync(write_rows, export.columns, nodes)
+        content = await to_thread.run_sync(
+            write_rows, export.columns, nodes, file_language(request), export.enums
+        )
         return file_response(content, XLSX_TYPE, "workers.xlsx")
 
     return [
@@ -262,4 +337,5 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         ),
         Route("/imports/workers/template.xlsx", answering(import_template), methods=["GET"]),
         Route("/imports/workers", answering(import_upload), methods=["POST"]),
+        *upload_routes(),
     ]
