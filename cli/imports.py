@@ -61,7 +61,10 @@ def import_file(args: argparse.Namespace) -> int:
         return registry.execute(grant, operation).body
 
     # An export read back (rows with record IDs) is compared with the records, and never written.
-    set_aside = differences(sheet, ask) if record_rows(sheet) else None
+    try:
+        set_aside = differences(sheet, ask) if record_rows(sheet) else None
+    except FileRefused as exc:
+        raise Refused(message_of(exc, language)) from exc
 
     try:
         outcome = import_in_chunks(

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from imports.bounds import FileRefused
 from imports.columns import CellValue, Column, cell_text
 from imports.rowerrors import RowError
 from imports.workbook import Sheet
@@ -22,7 +23,7 @@ from locales import N_
 
 DIFFERS = "DIFFERS_FROM_RECORD"
 NOT_FOUND = "RECORD_NOT_FOUND"
-BATCH = 50
+BATCH = 25  # aliases of one query: the schema allows 30
 # GraphQL's answer to one query and its variables, as the office's schema gives it.
 Ask = Callable[[str, dict[str, Any]], dict[str, Any]]
 
@@ -74,7 +75,9 @@ def differences(sheet: Sheet, ask: Ask) -> dict[int, list[RowError]]:
         )
         variables = {f"i{n}": rows[i] for n, i in enumerate(batch)}
         body = ask(f"query Records({declared}) {{ {picked} }}", variables)
-        data = body.get("data") or {}
+        data = body.get("data")
+        if data is None:  # the office's schema refused the whole query: nothing can be compared
+            raise FileRefused(N_("the file's record IDs could not be compared with the records"))
         for n, index in enumerate(batch):
             record = data.get(f"r{n}")
             answer[index] = _compare(sheet, index, columns, record)

@@ -1,6 +1,7 @@
 """The workers export: the columns DOMAIN.md's visibility table gives each office, the rows of its scope.
 
-Expected columns come from the table "Default visibility intent" (a unit shows as its code); the
+Expected columns come from the table "Default visibility intent" (a unit shows as its code and its
+name, issue 21); headers are in the reader's language, here English (no Accept-Language). The
 expected rows are counted from the API's own `workers` list with the same filter.
 """
 
@@ -33,6 +34,22 @@ PURPOSE = {
     "lc-customs": "crossing-control",
     "cn-hekou": "placement-verification",
 }
+# The headers a reader of English sees for each field (issue 21: the import's labels, not GraphQL names).
+HEADERS = {
+    "id": {"Record ID"},
+    "fullName": {"Full name"},
+    "dateOfBirth": {"Date of birth"},
+    "sex": {"Sex"},
+    "status": {"Status"},
+    "ethnicity": {"Ethnicity"},
+    "nationalIdNumber": {"National ID number (CCCD)"},
+    "borderPassNumber": {"Border pass number"},
+    "passportNumber": {"Passport number"},
+    "phone": {"Phone"},
+    "homeProvince": {"Home province code", "Home province"},
+    "homeDistrict": {"Home district code", "Home district"},
+    "homeCommune": {"Home commune code", "Home commune"},
+}
 COUNT = "{ workers(first: 0, filter: {status: [DEPLOYED]}) { totalCount } }"
 COUNT_ALL = "{ workers(first: 0) { totalCount } }"
 
@@ -61,13 +78,13 @@ def _export_has_the_offices_columns_and_rows(live_server, as_office, office: str
     assert response.status_code == 200, response.text
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert set(rows[0]) == EXPECTED_COLUMNS[office]
+    assert set(rows[0]) == set().union(*(HEADERS[name] for name in EXPECTED_COLUMNS[office]))
     expected = as_office(office, PURPOSE[office]).data(COUNT if filtered else COUNT_ALL)["workers"][
         "totalCount"
     ]
     assert len(rows) - 1 == expected > 0
     if filtered:
-        assert {r[rows[0].index("status")] for r in rows[1:]} == {"DEPLOYED"}
+        assert {r[rows[0].index("Status")] for r in rows[1:]} == {"Deployed"}
 
 
 def test_an_export_is_ledgered_like_any_answer(live_server, as_office):

@@ -235,7 +235,10 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         except FileRefused as exc:
             raise Refusal(400, exc.template, "INVALID_FILE", **exc.params) from exc
         dry_run, partial, day = _flag(request, "dryRun"), _flag(request, "partial"), today()
-        set_aside = await in_service(partial_call(_edits, registry, admission, sheet, rid))
+        try:
+            set_aside = await in_service(partial_call(_edits, registry, admission, sheet, rid))
+        except FileRefused as exc:
+            raise Refusal(400, exc.template, "INVALID_FILE", **exc.params) from exc
         dry_run = dry_run or set_aside is not None  # an export read back never writes
         described = request_hash(f"{request.method} {request.url.path}", dict(request.query_params), None)
         settings = registry.settings
