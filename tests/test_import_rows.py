@@ -20,7 +20,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from bench.workbooks import worker_rows
@@ -155,9 +155,25 @@ def test_an_empty_sex_is_a_row_error_over_http_and_from_the_cli(live_server, dat
 
     path = tmp_path / "no-sex.xlsx"
     path.write_bytes(vietnamese_book([row]))
-    done = run_cli(database, "import", "workers", str(path), "--office", OFFICE, "--dry-run", check=False)
+    marked = tmp_path / "checked.xlsx"
+    done = run_cli(
+        database,
+        "import",
+        "workers",
+        str(path),
+        "--office",
+        OFFICE,
+        "--dry-run",
+        "--marked",
+        str(marked),
+        "--lang",
+        "vi",
+        check=False,
+    )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert [e["code"] for e in json.loads(done.stdout)["errors"]] == ["REQUIRED"]
+    checked = load_workbook(marked).worksheets[0]
+    assert (checked["G1"].value, checked["G2"].value) == ("Lỗi", f"{SEX}: là bắt buộc")
 
 
 def test_a_row_repeating_another_in_the_same_file_is_a_duplicate_in_the_file(live_server, communes):

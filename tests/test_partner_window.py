@@ -152,7 +152,7 @@ def _export_ids(live_server) -> set[str]:
     response = httpx.get(f"{live_server.url}/exports/workers.xlsx", headers=headers, timeout=120)
     assert response.status_code == 200, response.text
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    column = rows[0].index("id")
+    column = rows[0].index("Record ID")  # the export heads its columns in the reader's language
     return {row[column] for row in rows[1:]}
 
 
