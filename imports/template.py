@@ -25,7 +25,7 @@ from exports.sheets import append_values, capitalised, fit_columns, head
 from imports.columns import COLUMNS, HINTS
 from imports.workbook import SHEET
 from locales import N_, gettext, label
-from models import AdminUnit, Country, Sex, UnitLevel
+from models import AdminUnit, Country, Sex, UnitClosure, UnitLevel
 
 # Rows of the sheet of workers made ready (text format, lists) for typing; more rows may be added.
 READY_ROWS = 1000
@@ -36,9 +36,17 @@ HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 Commune = tuple[str, str, str]  # code, name, province
 
 
-def communes_in_force(session: Session, day: dt.date) -> list[Commune]:
-    """Vietnam's communes in force on `day`, with their province, from the unit data."""
+def communes_in_force(session: Session, day: dt.date, within: int | None = None) -> list[Commune]:
+    """Vietnam's communes in force on `day`, with their province, from the unit data.
+
+    `within` (the office's unit) keeps the communes of its subtree, where the office registers
+    residents; if none of them is in force (a unit replaced in a reorganisation), all are listed.
+    """
     units = {u.id: u for u in session.scalars(select(AdminUnit).where(AdminUnit.country == Country.VN))}
+    inside: set[int] = set()
+    if within is not None:
+        below = select(UnitClosure.descendant_id).where(UnitClosure.ancestor_id == within)
+        inside = set(session.scalars(below))
 
     def province(unit: AdminUnit) -> str:
         seen = unit
@@ -46,11 +54,13 @@ def communes_in_force(session: Session, day: dt.date) -> list[Commune]:
             seen = units[seen.parent_id]
         return seen.name_vi if seen.level == UnitLevel.PROVINCE else ""
 
-    return sorted(
-        (u.code, u.name_vi, province(u))
+    current = [
+        u
         for u in units.values()
         if u.level == UnitLevel.COMMUNE and u.valid_from <= day and (u.valid_to is None or day <= u.valid_to)
-    )
+    ]
+    chosen = [u for u in current if u.id in inside] or current
+    return sorted((u.code, u.name_vi, province(u)) for u in chosen)
 
 
 def example_row(communes: list[Commune]) -> list[Any]:
@@ -86,6 +96,7 @@ def _workers_sheet(book: Workbook, communes_title: str, communes: list[Commune])
     for cell in sheet[1]:
         cell.fill = HEADER_FILL
     for name in TEXT_COLUMNS:
+        sheet.column_dimensions[_letter(name)].number_format = "@"  # rows past the ready ones too
         for row in range(2, READY_ROWS + 2):
             sheet[f"{_letter(name)}{row}"].number_format = "@"
     for row in range(2, READY_ROWS + 2):

@@ -216,9 +216,9 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         admission = await door.admit(request)
         if not admission.grant.can_write(DUTY):
             raise Refusal(404, N_("not found"), "NOT_FOUND")
-        day = today()
+        day, unit = today(), admission.grant.office.unit_id
         communes = await run_for_office(
-            registry, admission, lambda session, _recorder: communes_in_force(session, day)
+            registry, admission, lambda session, _recorder: communes_in_force(session, day, unit)
         )
         content = await to_thread.run_sync(template, file_language(request), communes)
         return file_response(content, XLSX_TYPE, "workers-template.xlsx")
