@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 import httpx
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from bench.workbooks import INPUT_HEADERS, workbook, worker_rows
+from exports.sheets import append_values
+from imports.marked import marked_workbook
+from imports.rowerrors import RowError
+from imports.workbook import read_sheet
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICE = "tq-home-affairs"
@@ -137,3 +142,20 @@ def test_a_browser_form_uploads_the_workbook_and_the_upload_page_is_the_services
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page.text)  # no external asset
     script = re.search(r'<script src="([^"]+)"', page.text)
     assert script and httpx.get(f"{live_server.url}{script.group(1)}", timeout=30).status_code == 200
+
+
+def test_a_checked_workbook_keeps_a_name_like_a_formula_as_text():
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Workers"
+    append_values(sheet, INPUT_HEADERS)
+    append_values(sheet, ['=HYPERLINK("http://x","Xem")', None, None, None, "12ab"])
+    out = io.BytesIO()
+    book.save(out)
+    read = read_sheet(out.getvalue())
+    error = RowError(2, "nationalIdNumber", "INVALID_FORMAT", "=must be 12 digits")
+    marked = marked_workbook(out.getvalue(), read, [error], "en")
+    with zipfile.ZipFile(io.BytesIO(marked)) as files:
+        assert not re.search(rb"<(\w+:)?f[ >/]", files.read("xl/worksheets/sheet1.xml"))
+    cells = load_workbook(io.BytesIO(marked)).active
+    assert (cells["A2"].data_type, cells["J2"].data_type) == ("s", "s")
