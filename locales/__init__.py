@@ -84,8 +84,15 @@ def render(template: str, language: str, **params: Any) -> str:
     text = gettext(template, language)
     if not params:
         return text
-    shown = {k: format_money(Decimal(v), language) if isinstance(v, Money) else v for k, v in params.items()}
-    return text.format(**shown)
+    return text.format(**{name: _shown(value, language) for name, value in params.items()})
+
+
+def _shown(value: Any, language: str) -> Any:
+    if isinstance(value, Money):
+        return format_money(Decimal(value), language)
+    if isinstance(value, Term):
+        return value.shown(language)
+    return value
 
 
 def negotiate(accept_language: str | None) -> str:
@@ -105,9 +112,38 @@ def negotiate(accept_language: str | None) -> str:
     return best
 
 
-def label(value: str, language: str) -> str:
+# Enums whose values take words of their own (a gettext context named for the enum), where the same
+# English word means something else in another enum: a placement ACTIVE is under way, an agreement
+# ACTIVE is in force (locales/GLOSSARY.md).
+LABEL_CONTEXTS = ("PlacementStatus",)
+
+
+def label(value: str, language: str, enum: str | None = None) -> str:
     """An enum value as a person reads it: `WAGE_DISPUTE` -> "wage dispute", then translated."""
-    return gettext(english_label(value), language)
+    english = english_label(value)
+    if enum in LABEL_CONTEXTS and language in LANGUAGES and language != DEFAULT_LANGUAGE:
+        return str(translations(language).pgettext(enum, english))
+    return gettext(english, language)
+
+
+class Term(str):
+    """A word inside a message that is itself translated: an enum value (`Term.of("active",
+    enum="PlacementStatus")`) or a type named by a noun (`Term.of("Agreement", noun="agreement")`).
+    As a plain string, and in English messages, it stays the value as the API writes it."""
+
+    enum: str | None = None
+    noun: str | None = None
+
+    @classmethod
+    def of(cls, value: str, enum: str | None = None, noun: str | None = None) -> Term:
+        term = cls(value)
+        term.enum, term.noun = enum, noun
+        return term
+
+    def shown(self, language: str) -> str:
+        if self.noun is not None:
+            return gettext(self.noun, language) if language != DEFAULT_LANGUAGE else str(self)
+        return label(str(self), language, self.enum) if language != DEFAULT_LANGUAGE else str(self)
 
 
 def english_label(value: str) -> str:

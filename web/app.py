@@ -272,6 +272,6 @@ def create_app(registry: Registry) -> Starlette:
         *file_routes(registry, door),
     ]
 
-    app = Starlette(routes=routes, middleware=[Middleware(AnswerUnexpected), Middleware(LanguageMiddleware)])
+    app = Starlette(routes=routes, middleware=[Middleware(LanguageMiddleware), Middleware(AnswerUnexpected)])
     app.state.registry = registry
     return app
