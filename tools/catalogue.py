@@ -86,9 +86,18 @@ def context_labels() -> set[tuple[str, str]]:
     return {(name, english_label(value)) for name, value in every_enum_value() if name in LABEL_CONTEXTS}
 
 
+def purpose_texts() -> Iterator[tuple[str, str]]:
+    """What each purpose covers (policies/purposes.txt), shown beside its name in GraphiQL."""
+    from policies.check import purpose_descriptions
+
+    for name, text in purpose_descriptions(ROOT / "policies").items():
+        if text:
+            yield text, f"policies/purposes.txt:{name}"
+
+
 def all_messages() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for source in (code_messages(), schema_descriptions(), enum_labels()):
+    for source in (code_messages(), schema_descriptions(), enum_labels(), purpose_texts()):
         for message, where in source:
             found.setdefault(message, []).append(where)
     return found
