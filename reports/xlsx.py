@@ -91,9 +91,7 @@ def _fit_columns(sheet: Worksheet, header_lines: int = 3) -> None:
         values = [text_width(c.value) for c in column[1:] if c.value is not None]
         # A long header wraps over a few lines rather than widening a column of small numbers.
         header = -(-text_width(column[0].value or "") // header_lines)
-        sheet.column_dimensions[get_column_letter(index)].width = min(
-            max([header, 6, *values]) + 2, 60
-        )
+        sheet.column_dimensions[get_column_letter(index)].width = min(max([header, 6, *values]) + 2, 60)
 
 
 def _for_print(sheet: Worksheet, title_rows: str | None) -> None:
