@@ -12,7 +12,8 @@ from cli.acting import Refused, act_as, add_as_of, cli_request, languages_of
 from cli.files import write_private
 from ledger.recorder import DisclosureRecorder
 from locales import message_of
-from reports.documents import FORMATS, REPORT_PURPOSE
+from reports.cover import report_cover
+from reports.documents import FORMATS, REPORT_PURPOSE, render_report
 from resolvers.errors import InputError
 from resolvers.reports import yearly_figures
 
@@ -23,8 +24,9 @@ def agreement_report(args: argparse.Namespace) -> int:
     wages = grant.can_read("Placement.monthlyWageCny")
 
     def work(session: Session, recorder: DisclosureRecorder) -> bytes:
-        _agreement, figures = yearly_figures(session, recorder, args.agreement, args.year)
-        return FORMATS[args.format][1](figures, languages, wages)
+        agreement, figures = yearly_figures(session, recorder, args.agreement, args.year)
+        cover = report_cover(session, agreement, grant.office.name, registry.access.roles_of)
+        return render_report(figures, args.format, languages, wages, cover)
 
     try:
         content = registry.run_for(grant, work, purpose=purpose, request=cli_request(args))

@@ -12,12 +12,14 @@ from __future__ import annotations
 import io
 import re
 from contextvars import ContextVar
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 
 CATALOGUE_DIR = Path(__file__).resolve().parent
@@ -51,10 +53,46 @@ def gettext(message: str, language: str) -> str:
     return translations(language).gettext(message) if message else message
 
 
+# The Babel locale whose separators and currency signs a reader of each language expects.
+NUMBER_LOCALES = {"en": "en", "vi": "vi_VN", "zh": "zh_Hans_CN"}
+
+
+class Money(str):
+    """An amount of yuan in a message: shown with the reader's separators and currency sign by
+    `render`; as a plain string (stored, compared, sent in JSON) it stays the amount, e.g. "2000.00"."""
+
+    currency = "CNY"
+
+    def __format__(self, spec: str) -> str:
+        return format_money(Decimal(self), DEFAULT_LANGUAGE)
+
+
+def format_money(amount: Decimal | int | float, language: str, currency: str = "CNY") -> str:
+    """2000 yuan as "2.000,00 CN¥" (vi), "¥2,000.00" (zh), "CN¥2,000.00" (en)."""
+    return str(format_currency(amount, currency, locale=NUMBER_LOCALES.get(language, "en")))
+
+
+def format_number(value: Decimal | int | float, language: str, decimals: int = 0) -> str:
+    """A count or measure with the reader's group and decimal separators."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return str(format_decimal(value, format=pattern, locale=NUMBER_LOCALES.get(language, "en")))
+
+
 def render(template: str, language: str, **params: Any) -> str:
-    """The template in the reader's language, placeholders filled in."""
+    """The template in the reader's language, placeholders filled in (amounts of money as the
+    reader writes them)."""
     text = gettext(template, language)
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    return text.format(**{name: _shown(value, language) for name, value in params.items()})
+
+
+def _shown(value: Any, language: str) -> Any:
+    if isinstance(value, Money):
+        return format_money(Decimal(value), language)
+    if isinstance(value, Term):
+        return value.shown(language)
+    return value
 
 
 def negotiate(accept_language: str | None) -> str:
@@ -74,9 +112,38 @@ def negotiate(accept_language: str | None) -> str:
     return best
 
 
-def label(value: str, language: str) -> str:
+# Enums whose values take words of their own (a gettext context named for the enum), where the same
+# English word means something else in another enum: a placement ACTIVE is under way, an agreement
+# ACTIVE is in force (locales/GLOSSARY.md).
+LABEL_CONTEXTS = ("PlacementStatus",)
+
+
+def label(value: str, language: str, enum: str | None = None) -> str:
     """An enum value as a person reads it: `WAGE_DISPUTE` -> "wage dispute", then translated."""
-    return gettext(english_label(value), language)
+    english = english_label(value)
+    if enum in LABEL_CONTEXTS and language in LANGUAGES and language != DEFAULT_LANGUAGE:
+        return str(translations(language).pgettext(enum, english))
+    return gettext(english, language)
+
+
+class Term(str):
+    """A word inside a message that is itself translated: an enum value (`Term.of("active",
+    enum="PlacementStatus")`) or a type named by a noun (`Term.of("Agreement", noun="agreement")`).
+    As a plain string, and in English messages, it stays the value as the API writes it."""
+
+    enum: str | None = None
+    noun: str | None = None
+
+    @classmethod
+    def of(cls, value: str, enum: str | None = None, noun: str | None = None) -> Term:
+        term = cls(value)
+        term.enum, term.noun = enum, noun
+        return term
+
+    def shown(self, language: str) -> str:
+        if self.noun is not None:
+            return gettext(self.noun, language) if language != DEFAULT_LANGUAGE else str(self)
+        return label(str(self), language, self.enum) if language != DEFAULT_LANGUAGE else str(self)
 
 
 def english_label(value: str) -> str:

@@ -150,6 +150,10 @@ class AccessControl:
         roles = self._enforcer.get_implicit_roles_for_user(office_code)
         return Explanation(bool(allowed), list(rule) if rule else None, roles)
 
+    def roles_of(self, office_code: str) -> list[str]:
+        """The roles an office holds (offices.csv), e.g. to find the focal office that signs a report."""
+        return list(self._enforcer.get_implicit_roles_for_user(office_code))
+
     def known_subjects(self) -> list[str]:
         return sorted({rule[0] for rule in self._enforcer.get_named_grouping_policy("g")})
 

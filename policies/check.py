@@ -64,6 +64,16 @@ def known_purposes(folder: Path) -> frozenset[str]:
     return frozenset(line.split()[0] for line in lines if line and not line.startswith("#"))
 
 
+def purpose_descriptions(folder: Path) -> dict[str, str]:
+    """Each purpose's name and what it covers (English, translated where it is shown)."""
+    path = folder / PURPOSES_FILE
+    if not path.is_file():
+        return {}
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    pairs = (line.split(None, 1) for line in lines if line and not line.startswith("#"))
+    return {pair[0]: pair[1].strip() if len(pair) > 1 else "" for pair in pairs}
+
+
 def check_policy(folder: Path, catalogue: Iterable[str], duties: Iterable[str]) -> list[Finding]:
     """Every line of the folder's policy files that names an unknown field, duty, scope, purpose,
     office or role, or is not a well-formed `p, sub, obj, act` or `g, office, role` line."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from locales import Money, Term
 from models import AgreementRequirements, AgreementStatus, Direction, WorkerStatus
 from procedure import Requirements, default_requirements
 from procedure.calendar import months_before
@@ -161,7 +162,7 @@ def _agreement_in_force(f: PlacementFacts) -> list[BrokenRule]:
                 "agreementId",
                 "the agreement is {status}",
                 "AGREEMENT_NOT_IN_FORCE",
-                (("status", f.agreement_status.value),),
+                (("status", Term.of(f.agreement_status.value, enum="AgreementStatus")),),
             )
         ]
     if not valid_on(f.agreement_valid_from, f.agreement_valid_to, f.start):
@@ -224,7 +225,7 @@ def placement_rules(f: PlacementFacts) -> list[BrokenRule]:
                 "workerId",
                 "a worker who is {status} cannot be placed",
                 "INELIGIBLE_STATUS",
-                (("status", f.worker_status.value),),
+                (("status", Term.of(f.worker_status.value, enum="WorkerStatus")),),
             )
         )
     if f.open_placements:
@@ -245,9 +246,9 @@ def placement_rules(f: PlacementFacts) -> list[BrokenRule]:
             BrokenRule(
                 "minimum-wage",
                 "monthlyWageCny",
-                "must be at least the agreement's minimum of {minimum} CNY",
+                "must be at least the agreement's minimum of {minimum}",
                 "BELOW_MINIMUM_WAGE",
-                (("minimum", str(req.minimum_monthly_wage_cny)),),
+                (("minimum", Money(req.minimum_monthly_wage_cny)),),
             )
         )
     return broken

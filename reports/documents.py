@@ -9,6 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from reports.cover import ReportCover
 from reports.figures import AgreementFigures
 from reports.pdf import report_pdf
 from reports.xlsx import report_xlsx
@@ -27,8 +28,14 @@ def _plain(value: Any) -> Any:
     raise TypeError(type(value).__name__)
 
 
-def report_json(figures: AgreementFigures, languages: tuple[str, ...], wages: bool = True) -> bytes:
-    """The figures as they are; `languages` does not apply (names come in Vietnamese and Chinese).
+def report_json(
+    figures: AgreementFigures,
+    languages: tuple[str, ...],
+    wages: bool = True,
+    cover: ReportCover | None = None,
+) -> bytes:
+    """The figures as they are; `languages` and the cover do not apply (names come in Vietnamese and
+    Chinese; the figures are the same whoever asks).
 
     Rows are named as the API names them, by global ID (or code), never by a database row number."""
     data = dataclasses.asdict(figures)
@@ -41,7 +48,7 @@ def report_json(figures: AgreementFigures, languages: tuple[str, ...], wages: bo
     return json.dumps(data, default=_plain, ensure_ascii=False, indent=2).encode()
 
 
-Writer = Callable[[AgreementFigures, tuple[str, ...], bool], bytes]
+Writer = Callable[[AgreementFigures, tuple[str, ...], bool, ReportCover], bytes]
 FORMATS: dict[str, tuple[str, Writer]] = {
     "xlsx": (XLSX_TYPE, report_xlsx),
     "pdf": ("application/pdf", report_pdf),
@@ -49,5 +56,12 @@ FORMATS: dict[str, tuple[str, Writer]] = {
 }
 
 
-def render_report(figures: AgreementFigures, fmt: str, languages: tuple[str, ...], wages: bool) -> bytes:
-    return FORMATS[fmt][1](figures, languages, wages)
+def render_report(
+    figures: AgreementFigures, fmt: str, languages: tuple[str, ...], wages: bool, cover: ReportCover
+) -> bytes:
+    return FORMATS[fmt][1](figures, languages, wages, cover)
+
+
+def report_file_name(figures: AgreementFigures, fmt: str) -> str:
+    """e.g. `AGR-LC-HK-report-2024.pdf`: the agreement's code first, so the meeting's files sort by it."""
+    return f"{figures.code}-report-{figures.year}.{fmt}"

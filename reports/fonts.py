@@ -33,6 +33,7 @@ class ReportFonts:
     latin: Path
     latin_bold: Path
     cjk: Path
+    cjk_bold: Path
     cjk_index: int
 
 
@@ -48,5 +49,8 @@ def _find(name: str) -> Path:
 def report_fonts() -> ReportFonts:
     cjk = _find("NotoSansCJK-Regular.ttc")
     names = [font["name"].getDebugName(1) for font in TTCollection(str(cjk), lazy=True).fonts]
+    # The Regular and Bold collections of fonts-noto-cjk hold their faces in the same order.
     index = next((i for i, n in enumerate(names) if n and n.endswith("CJK SC")), 0)
-    return ReportFonts(_find("DejaVuSans.ttf"), _find("DejaVuSans-Bold.ttf"), cjk, index)
+    return ReportFonts(
+        _find("DejaVuSans.ttf"), _find("DejaVuSans-Bold.ttf"), cjk, _find("NotoSansCJK-Bold.ttc"), index
+    )

@@ -20,6 +20,7 @@ FLOW_HEADERS = (
     N_("Terminated early"),
 )
 MONTH = N_("Month")
+MONTHS = tuple(f"{m:02d}" for m in range(1, 13))
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,22 @@ def _flows(flows: Flows) -> tuple[int, ...]:
 
 def _named(rows: list[FlowsOf]) -> list[tuple[Any, ...]]:
     return [(r.key, r.name_vi, r.name_zh or "", *_flows(r.flows)) for r in rows]
+
+
+def gate_months(figures: AgreementFigures, languages: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """Crossings as a gate × month table: one row of exits and one of entries per gate."""
+    gates: dict[str, tuple[str, str]] = {}
+    counts: dict[tuple[str, str], list[int]] = {}
+    for c in figures.crossings:
+        gates[c.gate] = (c.name_vi, c.name_zh or "")
+        for direction, n in (("exit", c.exits), ("entry", c.entries)):
+            counts.setdefault((c.gate, direction), [0] * 12)[c.month - 1] += n
+    rows = []
+    for gate, (vi, zh) in gates.items():
+        for direction, label in (("exit", N_("Exits")), ("entry", N_("Entries"))):
+            months = counts[(gate, direction)]
+            rows.append((gate, vi, zh, heading(label, languages), *months, sum(months)))
+    return rows
 
 
 def heading(message: str, languages: tuple[str, ...]) -> str:
@@ -93,8 +110,15 @@ def report_tables(figures: AgreementFigures, languages: tuple[str, ...], wages: 
         Table(
             "crossings",
             N_("Crossings by gate and month"),
-            (N_("Gate"), N_("Name (Vietnamese)"), N_("Name (Chinese)"), MONTH, N_("Exits"), N_("Entries")),
-            [(c.gate, c.name_vi, c.name_zh or "", c.month, c.exits, c.entries) for c in figures.crossings],
+            (
+                N_("Gate"),
+                N_("Name (Vietnamese)"),
+                N_("Name (Chinese)"),
+                N_("Direction"),
+                *MONTHS,
+                N_("Total"),
+            ),
+            gate_months(figures, languages),
         ),
         Table(
             "in_china_by_month",

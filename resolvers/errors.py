@@ -10,7 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from locales import N_
+from locales import N_, Term
+
+# How a type is named inside a sentence in Vietnamese and Chinese (the API's name stays in English).
+TYPE_NOUNS = {
+    "Agreement": N_("agreement"),
+    "Worker": N_("worker"),
+    "Placement": N_("placement"),
+    "Employer": N_("employer"),
+    "Incident": N_("incident"),
+    "TalksMinutes": N_("talks minutes"),
+}
+
+
+def type_term(type_name: str) -> str:
+    noun = TYPE_NOUNS.get(type_name)
+    return Term.of(type_name, noun=noun) if noun else type_name
 
 
 class InputError(Exception):
@@ -33,4 +48,6 @@ class NotFoundError(InputError):
     """Also what a row outside the caller's jurisdiction looks like."""
 
     def __init__(self, field: str, type_name: str) -> None:
-        super().__init__(field, N_("no {type_name} with this ID"), "NOT_FOUND", type_name=type_name)
+        super().__init__(
+            field, N_("no {type_name} with this ID"), "NOT_FOUND", type_name=type_term(type_name)
+        )

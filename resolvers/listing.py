@@ -15,7 +15,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from models import AdminUnit, BorderGate, Crossing, Employer, Incident, Placement, UnitClosure, Worker
 from models.sealing import keyring
-from resolvers.errors import InputError
+from resolvers.errors import InputError, type_term
 from resolvers.opaque import InvalidIdError, decode_id
 from resolvers.pages import Ordering, Page, paginate
 
@@ -27,7 +27,9 @@ def internal_id(field: str, global_id: str, type_name: str) -> int:
     try:
         return decode_id(global_id, type_name)[1]
     except InvalidIdError as exc:
-        raise InputError(field, "not a valid {type_name} ID", "INVALID_ID", type_name=type_name) from exc
+        raise InputError(
+            field, "not a valid {type_name} ID", "INVALID_ID", type_name=type_term(type_name)
+        ) from exc
 
 
 def ordering(field: str, order: Any, columns: dict[str, Any], default: Ordering) -> Ordering:

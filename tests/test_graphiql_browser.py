@@ -24,6 +24,8 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
+from policies.check import purpose_descriptions
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path(shutil.which("chromedriver") or "/usr/bin/chromedriver")
 PURPOSE = "placement-verification"
@@ -109,14 +111,15 @@ def _status(driver: Any) -> str:
     return driver.execute_script("return document.getElementById('registry-status').textContent;") or ""
 
 
-def _open(driver: Any, base_url: str, query: str) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
+def _status_class(driver: Any) -> str:
+    return driver.execute_script("return document.getElementById('registry-status').className;") or ""
 
-    driver.get(f"{base_url}/graphql?query={quote(query)}")
-    _wait(
-        driver, ec.presence_of_element_located((By.CSS_SELECTOR, ".graphiql-container")), "GraphiQL to render"
-    )
+
+def _open(driver: Any, base_url: str, query: str, lang: str | None = None) -> None:
+    """The page, showing GraphiQL, or its first screen when the browser keeps no token."""
+    driver.get(f"{base_url}/graphql?query={quote(query)}" + (f"&lang={lang}" if lang else ""))
+    shown = "return document.querySelector('.graphiql-container, #registry-welcome') !== null;"
+    _wait(driver, lambda d: d.execute_script(shown), "GraphiQL or its first screen to render")
 
 
 def _enter_credentials(driver: Any, token: str, purpose: str) -> None:
@@ -177,17 +180,98 @@ def test_graphiql_runs_query_with_office_token(live_server: Any, browser: Any) -
     assert not csp, csp
 
 
-def test_graphiql_explains_rejected_token(live_server: Any, browser: Any) -> None:
-    _open(browser, live_server.url, "{ me { code } }")
-    # A fresh browser has no token yet: the first schema request is refused and the bar says why.
-    _wait(browser, lambda d: "401" in _status(d), "the 401 explanation without a token")
-    assert "bearer token" in _status(browser)
+def _graphql_posts(driver: Any) -> list[str]:
+    return [u for u in _requested_urls(driver) if urlsplit(u).path == "/graphql" and "?" not in u]
 
+
+def _welcome(driver: Any) -> str:
+    return driver.execute_script(
+        "const w = document.getElementById('registry-welcome'); return w ? w.innerText : '';"
+    )
+
+
+def test_the_first_screen_explains_what_to_paste_and_sends_nothing(live_server: Any, browser: Any) -> None:
+    _open(browser, live_server.url, "{ me { code } }")
+    text = _welcome(browser)
+    assert "bearer token" in text and "borderlabour token issue --office CODE" in text
+    assert "purpose" in text.lower()
+    assert "401" not in _status(browser) and "error" not in _status_class(browser)
+    assert _graphql_posts(browser) == []  # nothing asked before a token is typed
+
+
+def test_a_rejected_token_is_shown_with_the_servers_message(live_server: Any, browser: Any) -> None:
+    _open(browser, live_server.url, "{ me { code } }")
     _enter_credentials(browser, "not-a-valid-token", PURPOSE)
     stored = browser.execute_script("return localStorage.getItem('borderlabour:graphiql:token');")
     assert stored == "not-a-valid-token"  # the re-mounted GraphiQL uses it
-    _wait(browser, lambda d: "401" in _status(d), "the 401 explanation in the status bar")
-    assert "bearer token" in _status(browser)
+    _wait(browser, lambda d: "revoked" in _status(d), "the server's refusal in the status bar")
+    assert _status(browser) == "the token is unknown, expired or revoked"
+
+
+@pytest.mark.parametrize(
+    ("lang", "load", "forget", "welcome", "refusal"),
+    [
+        (
+            "vi",
+            "Tải lược đồ",
+            "Xóa mã truy cập",
+            "Truy vấn sổ đăng ký với tư cách cơ quan của bạn",
+            "mã truy cập không tồn tại, đã hết hạn hoặc đã bị thu hồi",
+        ),
+        ("zh", "加载架构", "清除令牌", "以本单位身份查询登记系统", "令牌无效、已过期或已被吊销"),
+    ],
+)
+def test_the_bar_and_its_refusals_speak_vietnamese_and_chinese(
+    live_server: Any, browser: Any, lang: str, load: str, forget: str, welcome: str, refusal: str
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    _open(browser, live_server.url, "{ me { code } }", lang=lang)
+    assert browser.find_element(By.ID, "registry-apply").text == load
+    assert browser.find_element(By.ID, "registry-forget").text == forget
+    assert welcome in _welcome(browser)
+    assert browser.execute_script("return document.documentElement.lang;") == lang
+    _enter_credentials(browser, "not-a-valid-token", PURPOSE)
+    _wait(browser, lambda d: _status(d) == refusal, "the refusal in the reader's language")
+
+
+def test_a_missing_purpose_is_explained_in_the_servers_words(live_server: Any, browser: Any) -> None:
+    import httpx
+
+    query = "{ workers(first: 1) { nodes { id } } }"
+    token = live_server.tokens["tq-home-affairs"]
+    direct = httpx.post(
+        f"{live_server.url}/graphql",
+        json={"query": query},
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "vi"},
+    )
+    assert direct.status_code == 400
+    expected = direct.json()["errors"][0]["message"]
+    _open(browser, live_server.url, query, lang="vi")
+    _enter_credentials(browser, token, "")
+    _wait(browser, lambda d: "Đã tải lược đồ" in _status(d), "the schema to load without a purpose")
+    _run_query(browser)
+    _wait(browser, lambda d: _status(d) == expected, "the server's message about the missing purpose")
+    assert "HTTP 400" not in _status(browser)
+
+
+def test_forget_token_clears_token_purpose_query_and_history(live_server: Any, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    _open(browser, live_server.url, "{ me { code } }")
+    _enter_credentials(browser, live_server.tokens["tq-home-affairs"], PURPOSE)
+    _wait(browser, lambda d: "Schema loaded" in _status(d), "the office's schema to load")
+    _run_query(browser)
+    _wait(browser, lambda d: "tq-home-affairs" in d.execute_script(RESULT_JS), "the query to run")
+    kept = "return Object.keys(localStorage).filter(k => k.includes('graphiql:'));"
+    assert browser.execute_script(kept)  # GraphiQL keeps the query, tabs and history
+
+    browser.find_element(By.ID, "registry-forget").click()
+    _wait(browser, lambda d: _welcome(d), "the first screen after forgetting")
+    assert browser.execute_script(kept) == []
+    assert browser.find_element(By.ID, "registry-token").get_attribute("value") == ""
+    assert browser.find_element(By.ID, "registry-purpose").get_attribute("value") == ""
+    assert "removed" in _status(browser)
 
 
 def test_the_purpose_picker_offers_the_purposes_of_the_tokens_office(
@@ -199,6 +283,10 @@ def test_the_purpose_picker_offers_the_purposes_of_the_tokens_office(
     options_js = "return [...document.querySelectorAll('#registry-purposes option')].map(o => o.value);"
     _wait(browser, lambda d: d.execute_script(options_js), "the purpose picker to fill")
     assert browser.execute_script(options_js) == expected
+    labels_js = "return [...document.querySelectorAll('#registry-purposes option')].map(o => o.label);"
+    # Each purpose with what it covers, as policies/purposes.txt says it (the page is in English here).
+    covers = purpose_descriptions(Path(__file__).resolve().parents[1] / "policies")
+    assert browser.execute_script(labels_js) == [f"{p}: {covers[p]}" for p in expected]
     assert (
         browser.execute_script("return document.getElementById('registry-purpose').getAttribute('list');")
         == "registry-purposes"

@@ -73,7 +73,7 @@ def test_the_pdf_report_carries_vietnamese_and_chinese_text(live_server, as_offi
         ["pdftotext", "-layout", "-", "-"], input=response.content, capture_output=True, check=True
     ).stdout.decode()
     assert "Hợp tác quản lý lao động qua biên giới giữa tỉnh Lào Cai" in text  # the agreement's title
-    assert "Số người lao động tại Trung Quốc theo tháng" in text and "每月在华务工人数" in text  # the chart
+    assert "Số người lao động tại Trung Quốc theo tháng" in text and "每月在华务工人员数" in text  # the chart
     employers = [e["nameZh"] for e in _report(as_office, "lc-home-affairs")["byEmployer"]]
     assert employers and all(name in text for name in employers)
 
@@ -149,4 +149,4 @@ def test_the_cli_refuses_an_agreement_outside_the_office_in_its_language(databas
         check=False,
     )
     assert result.returncode == 1
-    assert "không có Agreement nào có ID này" in result.stderr
+    assert "không có thỏa thuận nào có ID này" in result.stderr

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 
 from locales import LANGUAGES, po_path
 from schema.descriptions import every_description
-from tools.catalogue import all_messages
+from tools.catalogue import all_messages, context_labels
 
 TRANSLATED = LANGUAGES[1:]
 
@@ -43,6 +43,17 @@ def test_every_message_label_and_description_has_a_translation(messages, languag
     assert not missing, f"run `python -m tools.catalogue` and translate into {language}:\n" + "\n".join(
         missing
     )
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_every_enum_value_with_words_of_its_own_has_them(language):
+    catalogue = _catalogue(language)
+    missing = [
+        (c, m)
+        for c, m in context_labels()
+        if not (catalogue.get(m, context=c) and catalogue.get(m, context=c).string)
+    ]
+    assert context_labels() and not missing
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

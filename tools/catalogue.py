@@ -14,11 +14,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from locales import CATALOGUE_DIR, LANGUAGES, english_label, po_path
+from locales import CATALOGUE_DIR, LABEL_CONTEXTS, LANGUAGES, english_label, po_path
 from schema.fields import split_mark
 
 ROOT = CATALOGUE_DIR.parent
@@ -79,9 +79,25 @@ def enum_labels() -> Iterator[tuple[str, str]]:
         yield english_label(value), f"enum:{enum_name}"
 
 
+def context_labels() -> set[tuple[str, str]]:
+    """(enum, label) of the enums whose values take words of their own (`locales.LABEL_CONTEXTS`)."""
+    from schema.descriptions import every_enum_value
+
+    return {(name, english_label(value)) for name, value in every_enum_value() if name in LABEL_CONTEXTS}
+
+
+def purpose_texts() -> Iterator[tuple[str, str]]:
+    """What each purpose covers (policies/purposes.txt), shown beside its name in GraphiQL."""
+    from policies.check import purpose_descriptions
+
+    for name, text in purpose_descriptions(ROOT / "policies").items():
+        if text:
+            yield text, f"policies/purposes.txt:{name}"
+
+
 def all_messages() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for source in (code_messages(), schema_descriptions(), enum_labels()):
+    for source in (code_messages(), schema_descriptions(), enum_labels(), purpose_texts()):
         for message, where in source:
             found.setdefault(message, []).append(where)
     return found
@@ -108,12 +124,22 @@ def update(messages: dict[str, list[str]]) -> dict[str, list[str]]:
         for message in messages:
             if message not in catalogue:
                 catalogue.add(message, "")
+        contexts = context_labels()
+        for context, message in contexts:
+            if catalogue.get(message, context=context) is None:
+                catalogue.add(message, "", context=context)
         for entry in list(catalogue):
-            if entry.id and entry.id not in messages:  # no longer written anywhere
+            if entry.context and (entry.context, entry.id) not in contexts:
+                catalogue.delete(entry.id, context=entry.context)
+            elif not entry.context and entry.id and entry.id not in messages:  # no longer written anywhere
                 catalogue.delete(entry.id)
         with po_path(language).open("wb") as out:
             write_po(out, catalogue, width=0, sort_output=True, omit_header=False)
-        missing[language] = [m for m in messages if not _translated(catalogue, m)]
+        missing[language] = [m for m in messages if not _translated(catalogue, m)] + [
+            f"{m} ({c})"
+            for c, m in sorted(contexts)
+            if not (catalogue.get(m, context=c) or Message("")).string
+        ]
     return missing
 
 

@@ -25,7 +25,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from locales import N_, LanguageMiddleware
+from locales import N_, LanguageMiddleware, negotiate, reader_language
+from policies.check import purpose_descriptions
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from service.metrics import operation_label
 from service.operations import Operation, new_request_id, translated
@@ -182,7 +183,10 @@ def create_app(registry: Registry) -> Starlette:
         if not registry.graphiql or "text/html" not in request.headers.get("accept", ""):
             message = N_("send GraphQL operations with POST and a JSON body")
             return refused(Refusal(405, message, "METHOD_NOT_ALLOWED", {"Allow": "POST"}), new_request_id())
-        return HTMLResponse(graphiql_html(), headers=PAGE_HEADERS)
+        asked = request.query_params.get("lang")
+        language = negotiate(asked) if asked else reader_language()
+        purposes = purpose_descriptions(registry.settings.policy_dir)
+        return HTMLResponse(graphiql_html(language, purposes), headers=PAGE_HEADERS)
 
     async def graphql_post(request: Request) -> Response:
         started = time.perf_counter()
@@ -272,6 +276,6 @@ def create_app(registry: Registry) -> Starlette:
         *file_routes(registry, door),
     ]
 
-    app = Starlette(routes=routes, middleware=[Middleware(AnswerUnexpected), Middleware(LanguageMiddleware)])
+    app = Starlette(routes=routes, middleware=[Middleware(LanguageMiddleware), Middleware(AnswerUnexpected)])
     app.state.registry = registry
     return app

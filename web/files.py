@@ -32,7 +32,8 @@ from ledger.entries import request_hash
 from ledger.recorder import DisclosureRecorder
 from locales import N_, negotiate, reader_language
 from procedure.calendar import today
-from reports.documents import FORMATS, REPORT_PURPOSE, XLSX_TYPE
+from reports.cover import report_cover
+from reports.documents import FORMATS, REPORT_PURPOSE, XLSX_TYPE, render_report, report_file_name
 from resolvers.errors import InputError
 from resolvers.reports import yearly_figures
 from service.operations import Operation
@@ -204,12 +205,12 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         languages = report_languages(request)
         wages = grant.can_read("Placement.monthlyWageCny")
 
-        def work(session: Session, recorder: DisclosureRecorder) -> bytes:
-            _agreement, figures = yearly_figures(session, recorder, request.path_params["agreement"], year)
-            return FORMATS[fmt][1](figures, languages, wages)
+        def work(session: Session, recorder: DisclosureRecorder) -> tuple[bytes, str]:
+            agreement, figures = yearly_figures(session, recorder, request.path_params["agreement"], year)
+            cover = report_cover(session, agreement, grant.office.name, registry.access.roles_of)
+            return render_report(figures, fmt, languages, wages, cover), report_file_name(figures, fmt)
 
-        content = await run_for_office(registry, admission, work)
-        name = f"agreement-report-{year}.{fmt}"
+        content, name = await run_for_office(registry, admission, work)
         return file_response(content, FORMATS[fmt][0], name)
 
     async def import_template(request: Request, rid: str) -> Response:

@@ -10,18 +10,25 @@ schema that introspection returns depends on the calling office. The page theref
 header bar where the user types the office's bearer token and the purpose; the page's own script
 (``registry-graphiql.js``, a static file so that a ``script-src 'self'`` Content-Security-Policy holds)
 keeps them in localStorage, adds them to every request, re-mounts GraphiQL when they change (so the
-schema is introspected again as that office) and explains a 401 in plain words.
+schema is introspected again as that office) and shows a refusal with the server's own message.
+
+The page speaks the reader's language (``?lang=vi`` or Accept-Language): the bar is translated here,
+and the script's words and the purposes' descriptions are handed to it in data attributes. Before a
+token is pasted the page shows what to paste and why, and sends nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from functools import cache
 from html import escape
 from pathlib import Path
 
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
+
+from locales import N_, gettext
 
 __all__ = [
     "CONTENT_SECURITY_POLICY",
@@ -86,13 +93,62 @@ def _asset_url(name: str) -> str:
     return f"{STATIC_URL}/{name}?v={digest}"
 
 
-def graphiql_html(title: str = "Border Labour Registry") -> str:
-    """The GraphiQL page: only same-origin scripts and styles, no inline script or event handler."""
+# The page's words, translated where the page is served; `MESSAGES` go to the page's script.
+BAR = {
+    "token": N_("Bearer token"),
+    "token_placeholder": N_("paste your office's token"),
+    "purpose": N_("Purpose"),
+    "purpose_placeholder": N_("pick one of your office's purposes"),
+    "load": N_("Load schema"),
+    "forget": N_("Forget token"),
+    "forget_title": N_("Remove the token, purpose, query and history from this browser"),
+    "licenses": N_("Licenses"),
+    "loading": N_("Loading GraphiQL…"),
+    "noscript": N_("GraphiQL needs JavaScript. You can still POST queries to {path}."),
+}
+MESSAGES = {
+    "welcome_title": N_("Query the registry as your office"),
+    "welcome_token": N_(
+        "Paste your office's bearer token in the bar above. The registry administrator issues it "
+        "(borderlabour token issue --office CODE); it stays in this browser only."
+    ),
+    "welcome_purpose": N_(
+        "Pick the purpose you read data for: each is listed with what it covers, and every read of "
+        "a worker's data is recorded under it."
+    ),
+    "welcome_load": N_('Press "Load schema": the editor then offers exactly what your office may read.'),
+    "need_token": N_("Paste your office's bearer token to load your schema."),
+    "loading_schema": N_("Loading schema…"),
+    "schema_loaded": N_("Schema loaded for this token."),
+    "schema_errors": N_("Schema request returned errors."),
+    "held": N_('This link carries a query: read it, then press "Load schema" to use your token.'),
+    "http": N_("The server answered HTTP {status}."),
+    "not_json": N_("The server answered with something that is not JSON."),
+    "unreachable": N_("Could not reach {endpoint}: {error}"),
+    "assets": N_("GraphiQL could not be loaded from /graphiql-static."),
+    "may_state": N_("{office} may state these purposes"),
+    "forgotten": N_("The token, purpose, query and history were removed from this browser."),
+}
+
+
+def _json_attribute(value: object) -> str:
+    return escape(json.dumps(value, ensure_ascii=False), quote=True)
+
+
+def graphiql_html(
+    language: str = "en", purposes: dict[str, str] | None = None, title: str = "Border Labour Registry"
+) -> str:
+    """The GraphiQL page in the reader's language: only same-origin scripts and styles, no inline
+    script or event handler; the script's words and the purposes' descriptions ride in data attributes."""
     t = escape(title, quote=True)
+    bar = {key: escape(gettext(text, language), quote=True) for key, text in BAR.items()}
+    messages = {key: gettext(text, language) for key, text in MESSAGES.items()}
+    described = {name: gettext(text, language) for name, text in (purposes or {}).items()}
     styles = "\n".join(f'    <link rel="stylesheet" href="{escape(_asset_url(s))}">' for s in _STYLES)
     scripts = "\n".join(f'    <script src="{escape(_asset_url(s))}"></script>' for s in _SCRIPTS)
+    noscript = escape(gettext(BAR["noscript"], language).format(path=GRAPHQL_PATH))
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{escape(language)}">
   <head>
     <meta charset="utf-8">
     <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -106,25 +162,27 @@ def graphiql_html(title: str = "Border Labour Registry") -> str:
     <!-- The inputs have no name attribute and form-action is 'none': nothing is ever submitted as a form. -->
     <form id="registry-bar" class="registry-bar" autocomplete="off">
       <strong class="registry-title">{t}</strong>
-      <label class="registry-field">Bearer token
+      <label class="registry-field">{bar["token"]}
         <input id="registry-token" type="password" autocomplete="off" spellcheck="false"
-               placeholder="paste your office's token">
+               placeholder="{bar["token_placeholder"]}">
       </label>
-      <label class="registry-field">Purpose
+      <label class="registry-field">{bar["purpose"]}
         <input id="registry-purpose" type="text" autocomplete="off" spellcheck="false"
-               list="registry-purposes" placeholder="pick one of your office's purposes">
+               list="registry-purposes" placeholder="{bar["purpose_placeholder"]}">
         <datalist id="registry-purposes"></datalist>
       </label>
-      <button id="registry-apply" type="submit">Load schema</button>
-      <button id="registry-forget" type="button" title="Remove the token from this browser">
-        Forget token</button>
+      <button id="registry-apply" type="submit">{bar["load"]}</button>
+      <button id="registry-forget" type="button" title="{bar["forget_title"]}">{bar["forget"]}</button>
+      <span id="registry-purpose-about" class="registry-purpose-about"></span>
       <span id="registry-status" class="registry-status" role="status" aria-live="polite"></span>
-      <a class="registry-licenses" href="{STATIC_URL}/LICENSES.txt">Licenses</a>
+      <a class="registry-licenses" href="{STATIC_URL}/LICENSES.txt">{bar["licenses"]}</a>
     </form>
-    <div id="graphiql" class="registry-graphiql" data-graphql-url="{GRAPHQL_PATH}" data-title="{t}">
-      Loading GraphiQL…
+    <div id="graphiql" class="registry-graphiql" data-graphql-url="{GRAPHQL_PATH}" data-title="{t}"
+         data-language="{escape(language, quote=True)}" data-messages="{_json_attribute(messages)}"
+         data-purposes="{_json_attribute(described)}">
+      {bar["loading"]}
     </div>
-    <noscript>GraphiQL needs JavaScript. You can still POST queries to {GRAPHQL_PATH}.</noscript>
+    <noscript>{noscript}</noscript>
 {scripts}
   </body>
 </html>

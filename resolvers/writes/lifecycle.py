@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from locales import Term
 from models import Crossing, Direction, StatusChange, Worker, WorkerStatus
 from procedure import default_requirements, manual_transitions
 from procedure.rules import prerequisites
@@ -97,8 +98,8 @@ def change_worker_status(w: WriteContext, data: ChangeWorkerStatusData) -> Worke
             "status",
             "a worker who is {current} cannot be made {target} by hand",
             "INVALID_TRANSITION",
-            current=worker.status.value,
-            target=target.value,
+            current=Term.of(worker.status.value, enum="WorkerStatus"),
+            target=Term.of(target.value, enum="WorkerStatus"),
         )
     checks.done()
     move(w, worker, target, "changeWorkerStatus", reason)

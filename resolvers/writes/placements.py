@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from locales import N_
+from locales import N_, Term
 from models import (
     Agreement,
     AgreementStatus,
@@ -140,7 +140,12 @@ def _must_be(checks: Checks, placement: Placement, expected: PlacementStatus) ->
     """Confirming a start and cancelling act on a placement that has not begun; reporting an end on
     one that is under way."""
     if placement.status != expected:
-        checks.fail("placementId", _NOT_IN_STATE[expected], "INVALID_STATE", status=placement.status.value)
+        checks.fail(
+            "placementId",
+            _NOT_IN_STATE[expected],
+            "INVALID_STATE",
+            status=Term.of(placement.status.value, enum="PlacementStatus"),
+        )
 
 
 def confirm_placement_start(w: WriteContext, data: ConfirmPlacementStartData) -> Placement:

@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from locales import N_
 from models import AdminUnit, Country, Sex, UnitLevel, Worker, WorkerStatus
 from models.sealing import keyring
 from procedure.calendar import years_before
@@ -16,9 +17,9 @@ from resolvers.writes.common import WriteContext, find, find_unit, in_force, req
 from resolvers.writes.identity import check_national_id, check_unique, flush_numbers
 from resolvers.writes.inputs import RegisterWorkerData, UpdateWorkerData
 
-BORDER_PASS = (r"[A-Z0-9]{6,12}", "must be 6-12 letters or digits")
-PASSPORT = (r"[A-Z][0-9]{7,8}", "must be a letter and 7-8 digits")
-PHONE = (r"\+?\d{9,12}", "must be 9-12 digits")
+BORDER_PASS = (r"[A-Z0-9]{6,12}", N_("must be 6-12 letters or digits"))
+PASSPORT = (r"[A-Z][0-9]{7,8}", N_("must be a letter and 7-8 digits"))
+PHONE = (r"\+?\d{9,12}", N_("must be 9-12 digits"))
 
 
 def _home(session: Session, commune: AdminUnit) -> tuple[AdminUnit | None, AdminUnit] | None:

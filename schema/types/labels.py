@@ -24,6 +24,6 @@ def labels_of(info: Info, enum: str) -> list[Label]:
     if not isinstance(kind, GraphQLEnumType) or enum.startswith("__"):
         raise InputError("enum", "no enum named {name}", "NOT_FOUND", name=enum[:64])
     return [
-        Label(value=name, en=english_label(name), vi=label(name, "vi"), zh=label(name, "zh"))
+        Label(value=name, en=english_label(name), vi=label(name, "vi", enum), zh=label(name, "zh", enum))
         for name in kind.values
     ]

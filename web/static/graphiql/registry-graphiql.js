@@ -10,7 +10,12 @@
  * key so that the schema is introspected again as that office.
  *
  * The purpose field is a picker: once a token is set, the page asks `{ me { purposes } }` (which
- * needs no purpose) and offers exactly the purposes that office may state.
+ * needs no purpose) and offers exactly the purposes that office may state, each with what it covers.
+ *
+ * The page speaks the reader's language: its words come translated in the container's data-messages,
+ * every request asks the server for answers in that language, and a refusal is shown with the
+ * server's own (translated) message. Until a token is pasted the page shows what to paste and sends
+ * nothing. "Forget token" removes everything the page keeps: token, purpose, query and history.
  */
 (function () {
   'use strict';
@@ -26,8 +31,29 @@
   var bar = document.getElementById('registry-bar');
   var forgetButton = document.getElementById('registry-forget');
   var statusEl = document.getElementById('registry-status');
+  var purposeAbout = document.getElementById('registry-purpose-about');
   var endpoint = container.getAttribute('data-graphql-url') || '/graphql';
   var title = container.getAttribute('data-title') || 'GraphQL';
+  var language = container.getAttribute('data-language') || 'en';
+
+  function parsed(name) {
+    try {
+      return JSON.parse(container.getAttribute(name) || '{}');
+    } catch (e) {
+      return {};
+    }
+  }
+  var messages = parsed('data-messages');
+  var purposeTexts = parsed('data-purposes');
+
+  // A message of the page in the reader's language, {name} placeholders filled in.
+  function t(key, values) {
+    var text = messages[key] || key;
+    Object.keys(values || {}).forEach(function (name) {
+      text = text.split('{' + name + '}').join(String(values[name]));
+    });
+    return text;
+  }
 
   function setStatus(kind, text) {
     statusEl.textContent = text;
@@ -36,8 +62,8 @@
   }
 
   if (!window.React || !window.ReactDOM || !window.GraphiQL) {
-    container.textContent = 'GraphiQL could not be loaded from /graphiql-static.';
-    setStatus('error', 'GraphiQL assets failed to load.');
+    container.textContent = t('assets');
+    setStatus('error', t('assets'));
     return;
   }
 
@@ -72,18 +98,12 @@
   // would show that query ready to run as their office: until they press "Load schema", the stored
   // token is not used, so nothing from the link runs with it without a click.
   var heldForLink = Boolean(currentQuery || currentVariables);
-  var HELD_MESSAGE = 'This link carries a query: read it, then press "Load schema" to use your token.';
+  var HELD_MESSAGE = t('held');
 
-  function explainFailure(status, purpose) {
-    if (status === 401) {
-      return "401 Unauthorized: paste your office's bearer token in the bar above (the one sent was " +
-        'missing, expired or not accepted).';
-    }
-    if (status === 403) {
-      return '403 Forbidden: this office may not do that' +
-        (purpose ? ' for purpose "' + purpose + '"' : '; set a purpose in the bar above') + '.';
-    }
-    return 'The server answered HTTP ' + status + '.';
+  // A refusal in the server's own words (translated by the server), else its HTTP status.
+  function explainFailure(status, body) {
+    var first = body && Array.isArray(body.errors) && body.errors[0];
+    return first && first.message ? first.message : t('http', { status: status });
   }
 
   function makeFetcher(token, purpose, gen) {
@@ -92,7 +112,11 @@
       if (gen === generation) setStatus(kind, text);
     }
     return function fetcher(graphQLParams, opts) {
-      var headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+      var headers = {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'Accept-Language': language,
+      };
       if (token) headers.Authorization = 'Bearer ' + token;
       if (purpose) headers['X-Purpose'] = purpose;
       // Headers typed into GraphiQL's own headers editor win: they are explicit, per request.
@@ -117,30 +141,24 @@
               body = null;
             }
             if (!response.ok) {
-              var message = explainFailure(response.status, purpose);
+              var message = explainFailure(response.status, body);
               report('error', message);
-              // Put the explanation first in the response pane, then whatever the server said.
-              var errors = [{ message: message }];
-              if (body && Array.isArray(body.errors)) {
-                errors = errors.concat(body.errors);
-              } else if (text) {
-                errors.push({ message: text.slice(0, 500) });
-              }
-              return { errors: errors };
+              if (body && Array.isArray(body.errors)) return { errors: body.errors };
+              return { errors: [{ message: message }] };
             }
             if (body === null) {
-              report('error', 'The server answered with something that is not JSON.');
-              return { errors: [{ message: 'Response is not JSON: ' + text.slice(0, 500) }] };
+              report('error', t('not_json'));
+              return { errors: [{ message: t('not_json') + ' ' + text.slice(0, 500) }] };
             }
             if (isIntrospection) {
-              report('ok', body.errors ? 'Schema request returned errors.' : 'Schema loaded for this token.');
+              report('ok', body.errors ? t('schema_errors') : t('schema_loaded'));
             }
             return body;
           });
         })
         .catch(function (err) {
           if (err && err.name === 'AbortError') throw err;
-          report('error', 'Could not reach ' + endpoint + ': ' + (err && err.message ? err.message : err));
+          report('error', t('unreachable', { endpoint: endpoint, error: err && err.message ? err.message : err }));
           throw err;
         });
     };
@@ -159,7 +177,11 @@
     window
       .fetch(endpoint, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + token },
+        headers: {
+          'Content-Type': 'application/json',
+          'Accept-Language': language,
+          Authorization: 'Bearer ' + token,
+        },
         body: JSON.stringify({ query: '{ me { code purposes } }' }),
         credentials: 'same-origin',
       })
@@ -168,17 +190,38 @@
       })
       .then(function (body) {
         if (token !== purposesFor || !body || !body.data || !body.data.me) return;
+        var lines = [t('may_state', { office: body.data.me.code }) + ':'];
         body.data.me.purposes.forEach(function (purpose) {
           var option = document.createElement('option');
           option.value = purpose;
+          option.label = purposeTexts[purpose] ? purpose + ': ' + purposeTexts[purpose] : purpose;
+          option.textContent = purposeTexts[purpose] || '';
           purposeList.appendChild(option);
+          lines.push(option.label);
         });
-        purposeInput.title = body.data.me.code + ' may state: ' + body.data.me.purposes.join(', ');
+        purposeInput.title = lines.join('\n');
         purposeInput.setAttribute('data-loaded-for', body.data.me.code);
       })
       .catch(function () {
         /* the schema request reports connection problems in the status bar */
       });
+  }
+
+  // What the page shows before a token is pasted: what to paste and why, and nothing sent.
+  function welcome() {
+    var e = React.createElement;
+    return e(
+      'div',
+      { id: 'registry-welcome', className: 'registry-welcome' },
+      e('h1', null, t('welcome_title')),
+      e('ol', null, e('li', null, t('welcome_token')), e('li', null, t('welcome_purpose')), e('li', null, t('welcome_load')))
+    );
+  }
+
+  function describePurpose() {
+    var text = purposeTexts[purposeInput.value.trim()] || '';
+    purposeAbout.textContent = text;
+    purposeAbout.title = text;
   }
 
   // force: re-mount even if the token and purpose did not change (the "Load schema" button, to retry),
@@ -204,9 +247,11 @@
         return Promise.resolve({ errors: [{ message: HELD_MESSAGE }] });
       };
     } else if (!token) {
-      setStatus('warn', "Paste your office's bearer token to load your schema.");
+      setStatus('', t('need_token'));
+      root.render(welcome());
+      return;
     } else {
-      setStatus('', 'Loading schema…');
+      setStatus('', t('loading_schema'));
     }
     root.render(
       React.createElement(
@@ -235,6 +280,7 @@
 
   tokenInput.value = load(TOKEN_KEY);
   purposeInput.value = load(PURPOSE_KEY);
+  describePurpose();
 
   bar.addEventListener('submit', function (event) {
     event.preventDefault();
@@ -244,11 +290,30 @@
     mount(false);
   });
   purposeInput.addEventListener('change', function () {
+    describePurpose();
     mount(false);
   });
+  purposeInput.addEventListener('input', describePurpose);
+  // Everything this page and GraphiQL keep in the browser goes: token, purpose, query, variables,
+  // headers, tabs and history (GraphiQL keeps them under "graphiql:" keys).
   forgetButton.addEventListener('click', function () {
     tokenInput.value = '';
+    purposeInput.value = '';
+    describePurpose();
+    currentQuery = undefined;
+    currentVariables = undefined;
+    try {
+      Object.keys(window.localStorage).forEach(function (key) {
+        if (key.indexOf('graphiql:') === 0 || key.indexOf('borderlabour:graphiql:') === 0) {
+          window.localStorage.removeItem(key);
+        }
+      });
+    } catch (e) {
+      /* storage disabled: nothing was kept */
+    }
+    mounted = null;
     mount(false);
+    setStatus('ok', t('forgotten'));
     tokenInput.focus();
   });
 

@@ -1,0 +1,121 @@
+"""Every word a reader sees in Vietnamese and Chinese, including what used to stay English: the
+identity-number rules, enum values inside sentences, graphql-core's syntax and coercion errors, a
+missing record's type, and money, written as the reader's locale writes it (Babel).
+
+Expected wordings are the glossary's terms (locales/GLOSSARY.md) and the catalogues' sentences.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from locales import Money, render
+
+REGISTER = """mutation { registerWorker(input: {fullName: "Lò Thị Mai", dateOfBirth: "1999-02-03", sex: FEMALE,
+  ethnicity: "Giáy", nationalIdNumber: "012345678901", homeCommuneCode: "nowhere",
+  borderPassNumber: "ab", phone: "12"}) { errors { field code message } } }"""
+LABELS = "query($enum: String!) { labels(enum: $enum) { value vi zh } }"
+CANCEL = """mutation($id: ID!) { cancelPlacement(input: {placementId: $id, reason: "test"}) {
+  errors { field code message } } }"""
+
+
+def _in(as_office, office: str, purpose: str, query: str, language: str, variables=None) -> dict:
+    return as_office(office, purpose).query(query, variables, headers={"Accept-Language": language})
+
+
+@pytest.mark.parametrize(
+    ("language", "border_pass", "phone"),
+    [
+        ("vi", "phải gồm 6-12 chữ cái hoặc chữ số", "phải gồm 9-12 chữ số"),
+        ("zh", "必须为 6-12 位字母或数字", "必须为 9-12 位数字"),
+    ],
+)
+def test_identity_number_rules_are_in_the_readers_language(as_office, language, border_pass, phone):
+    body = _in(as_office, "lc-home-affairs", "worker-registration", REGISTER, language)
+    errors = {e["field"]: e["message"] for e in body["data"]["registerWorker"]["errors"]}
+    assert errors["borderPassNumber"] == border_pass and errors["phone"] == phone
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("vi", "đợt làm việc đang ở trạng thái đang thực hiện, không phải dự kiến"),
+        ("zh", "务工安置状态为 进行中，不是计划中"),
+    ],
+)
+def test_a_placements_status_inside_a_sentence_is_its_label(as_office, language, expected):
+    office = as_office("lc-home-affairs")
+    active = office.data("{ placements(first: 1, filter: {status: [ACTIVE]}) { nodes { id } } }")
+    placement = active["placements"]["nodes"][0]["id"]
+    body = _in(as_office, "lc-home-affairs", "default", CANCEL, language, {"id": placement})
+    [error] = body["data"]["cancelPlacement"]["errors"]
+    assert error["code"] == "INVALID_STATE" and error["message"] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "active_placement", "agreement_in_force"),
+    [("vi", "đang thực hiện", "còn hiệu lực"), ("zh", "进行中", "有效")],
+)
+def test_placement_and_agreement_labels_say_different_things(
+    as_office, language, active_placement, agreement_in_force
+):
+    def active(enum: str) -> str:
+        labels = as_office("cn-hekou").data(LABELS, {"enum": enum})["labels"]
+        return next(label[language] for label in labels if label["value"] == "ACTIVE")
+
+    assert active("PlacementStatus") == active_placement
+    assert active("AgreementStatus") == agreement_in_force
+
+
+@pytest.mark.parametrize(
+    ("language", "syntax", "coercion", "unknown_field"),
+    [
+        (
+            "vi",
+            "Lỗi cú pháp: Cần Name, nhưng gặp <EOF>.",
+            "Biến '$year' có giá trị không hợp lệ: Int không biểu diễn được giá trị không phải số nguyên: 'x'",
+            "Không thể truy vấn trường 'agreementz' trên kiểu 'Query'.",
+        ),
+        (
+            "zh",
+            "语法错误：应为 Name，实际为 <EOF>。",
+            "变量 '$year' 的值无效：Int 不能表示非整数值：'x'",
+            "无法在类型 'Query' 上查询字段 'agreementz'。",
+        ),
+    ],
+)
+def test_graphql_syntax_and_coercion_errors_are_in_the_readers_language(
+    as_office, language, syntax, coercion, unknown_field
+):
+    client = as_office("cn-hekou", "statistics")
+    broken = client.post({"query": "{ agreements { code"}, {"Accept-Language": language})
+    assert broken.status_code == 400 and broken.json()["errors"][0]["message"] == syntax
+    typed = "query($id: ID!, $year: Int!) { agreementReport(agreementId: $id, year: $year) { year } }"
+    body = client.query(typed, {"id": "x", "year": "x"}, headers={"Accept-Language": language})
+    assert body["errors"][0]["message"] == coercion
+    misspelt = client.query("{ agreementz { code } }", headers={"Accept-Language": language})
+    assert misspelt["errors"][0]["message"] == unknown_field
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"), [("vi", "không có thỏa thuận nào có ID này"), ("zh", "没有此 ID 的 协议")]
+)
+def test_a_missing_record_is_named_in_the_readers_language(as_office, language, expected):
+    query = '{ agreementReport(agreementId: "AGR-NOWHERE", year: 2024) { year } }'
+    body = _in(as_office, "cn-hekou", "statistics", query, language)
+    assert body["errors"][0]["message"] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("vi", "phải ít nhất bằng mức tối thiểu 2.000,00\xa0CN¥ của thỏa thuận"),
+        ("zh", "不得低于协议规定的最低标准 ¥2,000.00"),
+        ("en", "must be at least the agreement's minimum of CN¥2,000.00"),
+    ],
+)
+def test_money_in_a_message_is_written_as_the_readers_locale_writes_it(language, expected):
+    template = "must be at least the agreement's minimum of {minimum}"
+    assert render(template, language, minimum=Money(Decimal("2000.00"))) == expected
