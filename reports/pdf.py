@@ -34,19 +34,21 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _chart(pdf: FPDF, values: list[int], title: str) -> None:
-    """A bar per month; the bar's height is the number of placements in China at the month's end."""
+def _chart(pdf: FPDF, values: list[int | str], title: str) -> None:
+    """A bar per month; the bar's height is the number of placements in China at the month's end
+    (none for a count withheld as "< 5", whose text stands alone)."""
     pdf.set_font(LATIN, "B", 11)
     pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     left, top, width, height = pdf.l_margin + 10, pdf.get_y() + 4, 240.0, 55.0
-    peak = max(values) or 1
+    heights = [v if isinstance(v, int) else 0 for v in values]
+    peak = max(heights) or 1
     step = width / len(values)
     pdf.set_draw_color(80, 80, 80)
     pdf.line(left, top + height, left + width, top + height)
     pdf.line(left, top, left, top + height)
     pdf.set_font(LATIN, "", 8)
-    for month, value in enumerate(values, start=1):
-        bar = height * value / peak
+    for month, (value, count) in enumerate(zip(values, heights, strict=True), start=1):
+        bar = height * count / peak
         x = left + (month - 1) * step + step * 0.15
         pdf.set_fill_color(31, 119, 180)
         pdf.rect(x, top + height - bar, step * 0.7, bar, style="F")

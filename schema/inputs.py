@@ -237,10 +237,14 @@ class HoldRecordInput:
     )
 
 
-@strawberry.input(description="The parts of a placement's protection to record; a part left out keeps its value.")
+@strawberry.input(
+    description="The parts of a placement's protection to record; a part left out keeps its value."
+)
 class RecordPlacementProtectionInput:
     placement_id: strawberry.ID
-    reason: str | None = strawberry.field(default=None, description="Required to change a part already recorded.")
+    reason: str | None = strawberry.field(
+        default=None, description="Required to change a part already recorded."
+    )
     contract_signed_on: dt.date | None = None
     contract_months: int | None = None
     contract_weekly_hours: int | None = None
@@ -254,9 +258,12 @@ class RecordPlacementProtectionInput:
     health_insurance_valid_to: dt.date | None = None
     orientation_on: dt.date | None = None
     orientation_provider: str | None = None
-    recruitment_fee_vnd: int | None = strawberry.field(default=None, description="What the worker paid, in VND.")
+    recruitment_fee_vnd: int | None = strawberry.field(
+        default=None, description="What the worker paid, in VND."
+    )
     recruitment_fee_items: list[str] | None = strawberry.field(
-        default=None, description="What the worker paid for (broker, training, passport, health check, travel)."
+        default=None,
+        description="What the worker paid for (broker, training, passport, health check, travel).",
     )
 
 

@@ -18,6 +18,7 @@ down_revision = "0015"
 branch_labels = None
 depends_on = None
 
+
 def _columns() -> tuple[sa.Column, ...]:
     return (
         sa.Column("contract_signed_on", sa.Date(), nullable=True),

@@ -79,7 +79,9 @@ def _protection_values(checks: Checks, data: RecordPlacementProtectionData) -> d
         "health_insurance_valid_to": checks.date("healthInsuranceValidTo", data.health_insurance_valid_to),
         "orientation_on": checks.date("orientationOn", data.orientation_on),
         "orientation_provider": checks.text("orientationProvider", data.orientation_provider, required=False),
-        "recruitment_fee_vnd": checks.count("recruitmentFeeVnd", data.recruitment_fee_vnd, maximum=MAX_FEE_VND),
+        "recruitment_fee_vnd": checks.count(
+            "recruitmentFeeVnd", data.recruitment_fee_vnd, maximum=MAX_FEE_VND
+        ),
         "recruitment_fee_items": _items(checks, data.recruitment_fee_items),
     }
     return {column: value for column, value in values.items() if value is not None}
