@@ -43,14 +43,14 @@ def _items(checks: Checks, items: Any) -> str | None:
     """What the fees paid for, kept as a comma-separated list: an item holds no comma."""
     if items is None:
         return None
-    kept = []
+    kept, errors = [], len(checks.errors)
     for n, item in enumerate(items):
         text = checks.text(f"recruitmentFeeItems.{n}", item, max_len=MAX_ITEM_LEN)
         if text is not None and "," in text:
             checks.fail(f"recruitmentFeeItems.{n}", "must not contain a comma", "INVALID_FORMAT")
         elif text is not None:
             kept.append(text)
-    return ",".join(kept)
+    return ",".join(kept) if len(checks.errors) == errors else None
 
 
 def _protection_values(checks: Checks, data: RecordPlacementProtectionData) -> dict[str, Any]:
