@@ -337,6 +337,7 @@ TYPES: dict[str, TypeRule] = {
             "minimumMonthlyWageCny": Column("minimum_monthly_wage_cny"),
             "overridable": Split("overridable"),
             "partnerAccessDays": Column("partner_access_days"),
+            "protectionBeforeExit": Split("protection_before_exit"),
         },
         source=_requirement_rows,
     ),

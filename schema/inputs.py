@@ -172,6 +172,11 @@ class UpdateAgreementRequirementsInput:
         description="Days a Chinese office still sees a worker after the later of a placement's end and "
         "the worker's return (0 to 730).",
     )
+    protection_before_exit: list[str] | None = strawberry.field(
+        default=None,
+        description="Parts of the protection a placement must record before the worker's exit: any of "
+        "contract, insurance, orientation, recruitment-fees (an empty list requires none).",
+    )
 
 
 @strawberry.input(description="Fields left out stay as they are; an empty string removes a number.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import procedure_steps as steps
 from tests.paging import all_nodes
 
 PROTECTION = (
@@ -140,3 +141,44 @@ def test_wage_arrears_are_reported_by_either_side_and_settled_once(as_office, pl
     assert settled["errors"] == [] and settled["wageArrears"]["amountSettledCny"] == "1850.00"
     again = hekou.data(SETTLE, {"input": settle})["settleWageArrears"]
     assert again["errors"] == [{"field": "wageArrearsId", "code": "INVALID_STATE"}]
+
+
+REQUIRE = """mutation($input: UpdateAgreementRequirementsInput!) { updateAgreementRequirements(input: $input) {
+  agreement { id requirements { protectionBeforeExit } } errors { field code } } }"""
+
+
+def test_an_agreement_may_require_the_protection_recorded_before_the_exit(as_office) -> None:
+    """As data per agreement (issue 22): a new Lào Cai – Hekou agreement requires the contract and the
+    insurance; the border guard's exit is refused until labour and cn-hekou have recorded them."""
+    labour = as_office("lc-home-affairs")
+    code = steps.new_agreement(as_office)
+    agreement, _ = steps.ids(labour, code, "CN-YN-HH-HK")
+    unknown = labour.data(REQUIRE, {"input": {"agreementId": agreement, "protectionBeforeExit": ["visa"]}})
+    assert unknown["updateAgreementRequirements"]["errors"] == [
+        {"field": "protectionBeforeExit", "code": "INVALID"}
+    ]
+    required = labour.data(
+        REQUIRE, {"input": {"agreementId": agreement, "protectionBeforeExit": ["insurance", "contract"]}}
+    )["updateAgreementRequirements"]
+    assert required["agreement"]["requirements"] == {"protectionBeforeExit": ["contract", "insurance"]}
+
+    worker = steps.ready(as_office)
+    placed = steps.place(as_office, worker, agreement=code)
+    assert placed["errors"] == []
+    placement = placed["placement"]["id"]
+    refused = steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")
+    assert refused["errors"] == [{"field": "workerId", "code": "PROTECTION_MISSING"}]
+
+    contract = {"placementId": placement, "contractSignedOn": steps.days_ago(5), "contractMonths": 12,
+                "contractWage": "3800", "contractCurrency": "CNY"}  # fmt: skip
+    assert labour.data(RECORD, {"input": contract})["recordPlacementProtection"]["errors"] == []
+    still = steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")
+    assert still["errors"] == [{"field": "workerId", "code": "PROTECTION_MISSING"}]
+    insurance = {"placementId": placement, "injuryInsurer": "中国人民财产保险股份有限公司",
+                 "injuryPolicyNumber": "GS-EXIT-0001", "healthInsurer": "中国人寿保险股份有限公司",
+                 "healthPolicyNumber": "YL-EXIT-0001"}  # fmt: skip
+    assert (
+        as_office("cn-hekou").data(RECORD, {"input": insurance})["recordPlacementProtection"]["errors"] == []
+    )
+    crossed = steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")
+    assert crossed["errors"] == [] and crossed["crossing"]["direction"] == "EXIT_VIETNAM"

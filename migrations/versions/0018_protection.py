@@ -57,6 +57,10 @@ def upgrade() -> None:
         sa.Column("amount_settled_cny", sa.Numeric(12, 2), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
     )
+    with op.batch_alter_table("agreement_requirement_versions") as batch:
+        batch.add_column(
+            sa.Column("protection_before_exit", sa.String(length=200), server_default="", nullable=False)
+        )
     op.create_index("ix_wage_arrears_placement_id", "wage_arrears", ["placement_id"])
     op.create_index("ix_wage_arrears_worker_id", "wage_arrears", ["worker_id"])
 
@@ -65,6 +69,8 @@ def downgrade() -> None:
     op.drop_index("ix_wage_arrears_worker_id", table_name="wage_arrears")
     op.drop_index("ix_wage_arrears_placement_id", table_name="wage_arrears")
     op.drop_table("wage_arrears")
+    with op.batch_alter_table("agreement_requirement_versions") as batch:
+        batch.drop_column("protection_before_exit")
     with op.batch_alter_table("placements") as batch:
         for column in reversed(_columns()):
             batch.drop_column(column.name)
