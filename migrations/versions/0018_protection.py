@@ -40,9 +40,10 @@ def _columns() -> tuple[sa.Column, ...]:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("placements") as batch:
-        for column in _columns():
-            batch.add_column(column)
+    # In place (ALTER TABLE ADD COLUMN), never a batch rebuild: SQLite would drop the placements'
+    # data-version triggers (0011) with the old table.
+    for column in _columns():
+        op.add_column("placements", column)
     op.create_table(
         "wage_arrears",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -57,10 +58,10 @@ def upgrade() -> None:
         sa.Column("amount_settled_cny", sa.Numeric(12, 2), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
     )
-    with op.batch_alter_table("agreement_requirement_versions") as batch:
-        batch.add_column(
-            sa.Column("protection_before_exit", sa.String(length=200), server_default="", nullable=False)
-        )
+    op.add_column(
+        "agreement_requirement_versions",
+        sa.Column("protection_before_exit", sa.String(length=200), server_default="", nullable=False),
+    )
     op.create_index("ix_wage_arrears_placement_id", "wage_arrears", ["placement_id"])
     op.create_index("ix_wage_arrears_worker_id", "wage_arrears", ["worker_id"])
 
