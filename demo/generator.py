@@ -26,12 +26,13 @@ import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from demo.people import MAX_PEOPLE, Person, Weighted, make_person
+from demo.protection import protection
 from demo.reference import AGREEMENTS, EMPLOYERS, UNITS, EmployerSpec, load_reference
 from models import (
     AdminUnit,
@@ -53,6 +54,7 @@ from models import (
     StatusChange,
     TravelDocument,
     UnitLevel,
+    WageArrears,
     Worker,
     WorkerStatus,
 )
@@ -459,6 +461,7 @@ TABLES = {
     "health_checks": HealthCheck,
     "police_clearances": PoliceClearance,
     "incidents": Incident,
+    "wage_arrears": WageArrears,
     "worker_status_changes": StatusChange,
 }
 
@@ -512,6 +515,7 @@ class GenerationSummary:
     health_checks: int = 0
     police_clearances: int = 0
     incidents: int = 0
+    wage_arrears: int = 0
     worker_status_changes: int = 0
 
 
@@ -790,6 +794,7 @@ class Batch:
                 "work_permit_number": permit,
                 "status": stay.status,
                 "created_at": self.now,
+                **protection(s.province.name, stay, placement_id, worker_id),
             }
         )
         return placement_id
@@ -890,6 +895,9 @@ class Batch:
         labour_name = f"Sở LĐ-TB&XH tỉnh {s.province.name}"
         handling = handling.format(cn=dest.cn_name, labour=labour_name, commune=commune_label(s.commune))
         reporter = dest.cn_office if rng.random() < cn_share else s.province.labour
+        if kind is IncidentKind.WAGE_DISPUTE:
+            reported = (worker_id, placement_id, min(on, AS_OF), stay.start)
+            self._arrears(*reported, cast(int, values["amount"]), status, reporter)
         self.rows["incidents"].append(
             {
                 "id": self._id("incidents"),
@@ -910,6 +918,41 @@ class Batch:
                 "reported_by_office_id": self.refs.office_on(reporter, min(on, AS_OF)),
                 "created_at": self.now,
                 "updated_at": self.now,
+            }
+        )
+
+    def _arrears(
+        self,
+        worker_id: int,
+        placement_id: int,
+        on: dt.date,
+        start: dt.date,
+        amount: int,
+        status: IncidentStatus,
+        reporter: str,
+    ) -> None:
+        """A wage dispute's unpaid wages, for the weeks before it (from the start at the earliest),
+        settled when the dispute was resolved (the day the incident's `resolved_on` derives);
+        derived, not drawn from `rng`."""
+        period_to = on - dt.timedelta(days=1)
+        settled = min(on + dt.timedelta(days=2 + (worker_id * 7 + placement_id) % 44), AS_OF)
+        resolved = status is IncidentStatus.RESOLVED
+        self.rows["wage_arrears"].append(
+            {
+                "id": self._id("wage_arrears"),
+                "placement_id": placement_id,
+                "worker_id": worker_id,
+                "period_from": max(start, on - dt.timedelta(days=30)),
+                "period_to": period_to,
+                "amount_cny": Decimal(amount),
+                "reported_on": on,
+                "reported_by_office_id": self.refs.office_on(reporter, on),
+                "settled_on": settled if resolved else None,
+                # Most disputes end with everything paid; about one in five with part of it.
+                "amount_settled_cny": (
+                    (Decimal(amount) if placement_id % 5 else Decimal(amount * 6 // 10)) if resolved else None
+                ),
+                "created_at": self.now,
             }
         )
 

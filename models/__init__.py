@@ -9,7 +9,7 @@ from models.employers import Employer
 from models.incidents import Incident, IncidentKind, IncidentStatus
 from models.ledger import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.offices import Office, Side, Token
-from models.placements import Placement, PlacementStatus
+from models.placements import Placement, PlacementStatus, WageArrears
 from models.procedure import AgreementRequirements, Correction, ProcedureOverride, StatusChange
 from models.retention import RetentionHold
 from models.units import AdminUnit, Country, UnitClosure, UnitLevel, rebuild_unit_closure
@@ -56,6 +56,7 @@ __all__ = [
     "Worker",
     "WorkerCount",
     "WorkerStatus",
+    "WageArrears",
     "agreement_gates",
     "rebuild_unit_closure",
 ]

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, Index, Numeric, String, text
+from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, Timestamped, db_enum
@@ -50,3 +50,39 @@ class Placement(Timestamped, Base):
     status: Mapped[PlacementStatus] = mapped_column(
         db_enum(PlacementStatus, 16), default=PlacementStatus.PLANNED
     )
+    # The worker's protection (issue 22; ICLS 2018, SDG 10.7.1): recorded by labour and by the
+    # Chinese office of the employer with `recordPlacementProtection`, each part optional until an
+    # agreement's requirements ask for it before the exit.
+    contract_signed_on: Mapped[dt.date | None] = mapped_column(Date)
+    contract_months: Mapped[int | None] = mapped_column(Integer)
+    contract_weekly_hours: Mapped[int | None] = mapped_column(Integer)
+    contract_wage: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    contract_currency: Mapped[str | None] = mapped_column(String(3))
+    injury_insurer: Mapped[str | None] = mapped_column(String(200))
+    injury_policy_number: Mapped[str | None] = mapped_column(String(64))
+    injury_insurance_valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    health_insurer: Mapped[str | None] = mapped_column(String(200))
+    health_policy_number: Mapped[str | None] = mapped_column(String(64))
+    health_insurance_valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    orientation_on: Mapped[dt.date | None] = mapped_column(Date)
+    orientation_provider: Mapped[str | None] = mapped_column(String(200))
+    recruitment_fee_vnd: Mapped[int | None] = mapped_column(Integer)
+    recruitment_fee_items: Mapped[str | None] = mapped_column(Text)  # comma-separated, as listed
+
+
+class WageArrears(Timestamped, Base):
+    """Wages owed to a worker for a period of a placement, and what was paid of them: a record of
+    its own, so each case is reported, settled and counted apart (the yearly evaluation's arrears)."""
+
+    __tablename__ = "wage_arrears"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    period_from: Mapped[dt.date] = mapped_column(Date)
+    period_to: Mapped[dt.date] = mapped_column(Date)
+    amount_cny: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    reported_on: Mapped[dt.date] = mapped_column(Date)
+    reported_by_office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
+    settled_on: Mapped[dt.date | None] = mapped_column(Date)
+    amount_settled_cny: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))

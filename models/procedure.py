@@ -39,6 +39,9 @@ class AgreementRequirements(Base):
     # How long a partner office still sees a worker after the later of a placement's end and the
     # worker's return (`policies.scopes`); the version in force on the placement's start decides.
     partner_access_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    # Parts of the worker's protection the placement must record before the worker's exit
+    # (`procedure.PROTECTION_PARTS`), comma-separated; none by default (issue 22).
+    protection_before_exit: Mapped[str] = mapped_column(String(200), default="", server_default="")
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

@@ -55,6 +55,7 @@ from models import (
     StatusChange,
     TalksMinutes,
     UnitClosure,
+    WageArrears,
     Worker,
     WorkerCount,
     agreement_gates,
@@ -336,6 +337,18 @@ def _incident_clause(grant: _ScopeOnly) -> ColumnElement[bool]:
     return or_(seen, Incident.reported_by_office_id == grant.office.id)
 
 
+def _arrears_clause(grant: _ScopeOnly) -> ColumnElement[bool]:
+    """Wage arrears go with their placement: a partner office sees those of its own placements
+    while that placement's window is open, as it sees the placement."""
+    if "all" in grant.row_scopes:
+        return true()
+    return _worker_seen(
+        grant,
+        WageArrears.worker_id,
+        lambda p: and_(p.c.id == WageArrears.placement_id, windows.is_open(p)),
+    )
+
+
 def counts_cover(grant: Grant) -> bool:
     """Whether the grant's worker scope depends on a worker's home commune alone, so that the
     counts per commune and status (`worker_counts`) give exactly the workers it sees.
@@ -379,6 +392,7 @@ SCOPED_MODELS: dict[type, Callable[[_ScopeOnly], ColumnElement[bool]]] = {
     ),
     StatusChange: _worker_dependent(StatusChange, _dated(StatusChange.at, moment=True)),
     Incident: _incident_clause,
+    WageArrears: _arrears_clause,
     Employer: _employer_clause,
     Agreement: _agreement_clause,
     TalksMinutes: lambda grant: (

@@ -34,6 +34,16 @@ RULES = {
 }
 
 
+# The parts of a placement's protection an agreement may require before the exit, and the columns
+# of the placement each needs recorded.
+PROTECTION_PARTS = {
+    "contract": ("contract_signed_on", "contract_months", "contract_wage", "contract_currency"),
+    "insurance": ("injury_insurer", "injury_policy_number", "health_insurer", "health_policy_number"),
+    "orientation": ("orientation_on",),
+    "recruitment-fees": ("recruitment_fee_vnd",),
+}
+
+
 @dataclass(frozen=True)
 class Requirements:
     clearance_valid_months: int
@@ -42,6 +52,7 @@ class Requirements:
     minimum_monthly_wage_cny: Decimal
     overridable: frozenset[str]
     partner_access_days: int = 90
+    protection_before_exit: frozenset[str] = frozenset()
 
 
 @cache
@@ -50,6 +61,11 @@ def default_requirements() -> Requirements:
     unknown = set(data["overridable"]) - set(RULES)
     if unknown:
         raise ValueError(f"requirements.toml: unknown rules {sorted(unknown)}")
+    parts = set(data.get("protection_before_exit", []))
+    if parts - set(PROTECTION_PARTS):
+        raise ValueError(
+            f"requirements.toml: unknown protection parts {sorted(parts - set(PROTECTION_PARTS))}"
+        )
     return Requirements(
         clearance_valid_months=int(data["clearance_valid_months"]),
         health_valid_months=int(data["health_valid_months"]),
@@ -57,6 +73,7 @@ def default_requirements() -> Requirements:
         minimum_monthly_wage_cny=Decimal(str(data["minimum_monthly_wage_cny"])),
         overridable=frozenset(data["overridable"]),
         partner_access_days=int(data["partner_access_days"]),
+        protection_before_exit=frozenset(parts),
     )
 
 
@@ -70,6 +87,7 @@ def default_row_values() -> dict[str, object]:
         "minimum_monthly_wage_cny": req.minimum_monthly_wage_cny,
         "overridable": ",".join(sorted(req.overridable)),
         "partner_access_days": req.partner_access_days,
+        "protection_before_exit": ",".join(sorted(req.protection_before_exit)),
     }
 
 

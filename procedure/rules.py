@@ -93,6 +93,8 @@ class CrossingFacts:
     previous: tuple[Direction, dt.datetime] | None  # the worker's latest crossing not voided
     under_placement: bool  # the worker has a placement to leave for
     gate_listed: bool | None  # that placement's agreement lists the gate; None: no gate to judge
+    # Parts of the protection the agreement requires before the exit that the placement lacks.
+    protection_missing: tuple[str, ...] = ()
 
 
 def valid_on(valid_from: dt.date, valid_to: dt.date | None, day: dt.date) -> bool:
@@ -117,6 +119,7 @@ def requirements_in_force(versions: Iterable[AgreementRequirements], day: dt.dat
         minimum_monthly_wage_cny=Decimal(current.minimum_monthly_wage_cny),
         overridable=frozenset(r for r in current.overridable.split(",") if r),
         partner_access_days=current.partner_access_days,
+        protection_before_exit=frozenset(p for p in (current.protection_before_exit or "").split(",") if p),
     )
 
 
@@ -274,6 +277,16 @@ def crossing_rules(f: CrossingFacts) -> list[BrokenRule]:
                     "GATE_NOT_IN_AGREEMENT",
                 )
             )
+    if f.direction == Direction.EXIT_VIETNAM and f.under_placement and f.protection_missing:
+        broken.append(
+            BrokenRule(
+                "protection-before-exit",
+                "workerId",
+                "the placement lacks what the agreement requires before the exit: {parts}",
+                "PROTECTION_MISSING",
+                (("parts", ", ".join(f.protection_missing)),),
+            )
+        )
     if f.at is not None and (
         f.direction != Direction.EXIT_VIETNAM
         if f.previous is None

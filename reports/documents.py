@@ -45,6 +45,9 @@ def report_json(
         minutes["id"] = encode_id("TalksMinutes", minutes["id"])
     if not wages:
         data.pop("wages")
+    for part in figures.withheld:  # hidden means absent
+        data.pop(part, None)
+    data.pop("withheld")
     return json.dumps(data, default=_plain, ensure_ascii=False, indent=2).encode()
 
 

@@ -39,17 +39,20 @@ from models import (
     Worker,
     agreement_gates,
 )
+from reports import evaluation
+from reports.evaluation import Arrears, Group, Injuries, QuotaMonth, RecruitmentCost, Returns
 
 
 @dataclass(frozen=True)
 class Flows:
-    """The five counts of the evaluation, for the agreement or one employer or district."""
+    """The five counts of the evaluation, for the agreement or one employer or district (a count
+    of a breakdown may be shown as "< 5": `reports.withholding`)."""
 
-    sent: int = 0
-    in_china: int = 0
-    returned: int = 0
-    absconded: int = 0
-    terminated: int = 0
+    sent: int | str = 0
+    in_china: int | str = 0
+    returned: int | str = 0
+    absconded: int | str = 0
+    terminated: int | str = 0
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ class FlowsOf:
 class IncidentCount:
     kind: str
     status: str
-    count: int
+    count: int | str
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,7 @@ class Wages:
     key: str
     name_vi: str
     name_zh: str | None
-    placements: int
+    placements: int | str
     minimum: Decimal
     median: Decimal
     mean: Decimal
@@ -85,8 +88,8 @@ class EmployerQuota:
     name_vi: str
     name_zh: str | None
     approved: int
-    sent: int
-    in_china: int
+    sent: int | str
+    in_china: int | str
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,8 @@ class GateMonth:
     name_vi: str
     name_zh: str | None
     month: int
-    exits: int
-    entries: int
+    exits: int | str
+    entries: int | str
 
 
 @dataclass(frozen=True)
@@ -123,10 +126,21 @@ class AgreementFigures:
     wages: list[Wages]
     quotas: list[EmployerQuota]
     crossings: list[GateMonth]
-    in_china_by_month: list[int]
+    in_china_by_month: list[int | str]
     minutes: list[Minutes]
     workers: frozenset[int] = field(default=frozenset(), compare=False)
     """Whose records the figures were counted from: the ledger names them, the figures do not."""
+    # Issue 22: the breakdowns and protection figures of `reports.evaluation`.
+    by_sex: list[Group] = field(default_factory=list)
+    by_age_band: list[Group] = field(default_factory=list)
+    by_ethnicity: list[Group] = field(default_factory=list)
+    recruitment: RecruitmentCost | None = None
+    arrears: Arrears | None = None
+    injuries: Injuries | None = None
+    returns: Returns | None = None
+    quota_by_month: list[QuotaMonth] = field(default_factory=list)
+    withheld: frozenset[str] = field(default=frozenset(), compare=False)
+    """The parts left out for a reader who may not read what they say (the wages, the fees)."""
 
 
 class _Year:
@@ -228,6 +242,7 @@ def agreement_figures(session: Session, agreement: Agreement, year: int) -> Agre
             )
         ],
         workers=frozenset(workers | crossing_workers),
+        **evaluation.figures(session, agreement.id, agreement.yearly_quota, year),
     )
 
 
@@ -348,7 +363,7 @@ def _crossings(session: Session, agreement_id: int, year: int) -> tuple[list[Gat
     return [GateMonth(code, vi, zh, int(m), x, e) for code, vi, zh, m, x, e in rows], workers
 
 
-def _in_china_by_month(session: Session, agreement_id: int, y: _Year, year: int) -> list[int]:
+def _in_china_by_month(session: Session, agreement_id: int, y: _Year, year: int) -> list[int | str]:
     """Placements in China on the last day of each month: the chart's line."""
     ends = [b.date() - dt.timedelta(days=1) for b in _month_starts(year)[1:]]
     columns = [func.coalesce(func.sum(case((y.in_china_on(end), 1), else_=0)), 0) for end in ends]

@@ -87,12 +87,14 @@ def _ticks(peak: int) -> list[int]:
         magnitude *= 10
 
 
-def _chart(pdf: FPDF, values: list[int], title: str, language: str) -> None:
-    """A bar per month over a y-axis of placements in China at the month's end."""
+def _chart(pdf: FPDF, values: list[int | str], title: str, language: str) -> None:
+    """A bar per month over a y-axis of placements in China at the month's end (no bar for a count
+    withheld as "< 5", whose text stands alone)."""
     pdf.set_font(LATIN, "B", 11)
     pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     left, top, width, height = pdf.l_margin + 16, pdf.get_y() + 4, 230.0, 55.0
-    ticks = _ticks(max(values) or 1)
+    heights = [v if isinstance(v, int) else 0 for v in values]
+    ticks = _ticks(max(heights) or 1)
     peak = ticks[-1]
     step = width / len(values)
     pdf.set_font(LATIN, "", 7)
@@ -106,13 +108,13 @@ def _chart(pdf: FPDF, values: list[int], title: str, language: str) -> None:
         pdf.cell(14, 5, format_number(tick, language), align="R")
     pdf.line(left, top + height, left + width, top + height)
     pdf.line(left, top, left, top + height)
-    for month, value in enumerate(values, start=1):
-        bar = height * value / peak
+    for month, (value, count) in enumerate(zip(values, heights, strict=True), start=1):
+        bar = height * count / peak
         x = left + (month - 1) * step + step * 0.15
         pdf.set_fill_color(31, 119, 180)
         pdf.rect(x, top + height - bar, step * 0.7, bar, style="F")
         pdf.set_xy(x, top + height - bar - 5)
-        pdf.cell(step * 0.7, 5, format_number(value, language), align="C")
+        pdf.cell(step * 0.7, 5, format_number(value, language) if isinstance(value, int) else value, align="C")
         pdf.set_xy(x, top + height + 1)
         pdf.cell(step * 0.7, 5, f"{month:02d}", align="C")
     pdf.set_xy(pdf.l_margin, top + height + 10)

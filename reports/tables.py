@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from locales import N_, english_label, gettext
+from reports.evaluation import Group
 from reports.figures import AgreementFigures, Flows, FlowsOf
 
 FLOW_HEADERS = (
@@ -31,7 +32,7 @@ class Table:
     rows: list[tuple[Any, ...]]
 
 
-def _flows(flows: Flows) -> tuple[int, ...]:
+def _flows(flows: Flows) -> tuple[int | str, ...]:
     return (flows.sent, flows.in_china, flows.returned, flows.absconded, flows.terminated)
 
 
@@ -55,6 +56,83 @@ def gate_months(figures: AgreementFigures, languages: tuple[str, ...]) -> list[t
     return rows
 
 
+def _grouped(rows: list[Group]) -> list[tuple[Any, ...]]:
+    return [
+        (g.key, g.name_vi, g.name_zh or "", g.sent, g.in_china, g.returned, g.absconded, g.terminated)
+        for g in rows
+    ]
+
+
+def evaluation_tables(figures: AgreementFigures) -> list[Table]:
+    """The breakdowns and protection figures of issue 22; a part withheld from the reader is absent."""
+    group = (N_("Group"), N_("Name (Vietnamese)"), N_("Name (Chinese)"), *FLOW_HEADERS)
+    tables = [
+        Table("by_sex", N_("By sex"), group, _grouped(figures.by_sex)),
+        Table("by_age_band", N_("By age band at the start"), group, _grouped(figures.by_age_band)),
+    ]
+    if "by_ethnicity" not in figures.withheld:
+        tables.append(Table("by_ethnicity", N_("By ethnicity"), group, _grouped(figures.by_ethnicity)))
+    r = figures.recruitment
+    if r is not None and "recruitment" not in figures.withheld:
+        tables.append(
+            Table(
+                "recruitment",
+                N_("Recruitment cost (SDG 10.7.1)"),
+                (
+                    N_("Placements with fees recorded"),
+                    N_("Median fee (VND)"),
+                    N_("With a contract wage"),
+                    N_("Median months of the contract wage"),
+                ),
+                [(r.placements, r.median_fee_vnd, r.with_contract_wage, r.median_months_of_wage)],
+            )
+        )
+    a = figures.arrears
+    if a is not None and "arrears" not in figures.withheld:
+        tables.append(
+            Table(
+                "arrears",
+                N_("Wage arrears"),
+                (
+                    N_("Cases"),
+                    N_("Amount (CNY)"),
+                    N_("Settled"),
+                    N_("Amount settled (CNY)"),
+                    N_("Median days to settle"),
+                ),
+                [(a.cases, a.amount_cny, a.settled, a.amount_settled_cny, a.median_days_to_settle)],
+            )
+        )
+    i, t = figures.injuries, figures.returns
+    if i is not None:
+        tables.append(
+            Table(
+                "injuries",
+                N_("Injuries"),
+                (N_("Injuries"), N_("Placements in force"), N_("Per 1,000 placements")),
+                [(i.injuries, i.placements, i.per_thousand)],
+            )
+        )
+    if t is not None:
+        tables.append(
+            Table(
+                "returns",
+                N_("Returns"),
+                (N_("Ended"), N_("Returned on time"), N_("Returned late"), N_("Not returned")),
+                [(t.ended, t.on_time, t.late, t.not_returned)],
+            )
+        )
+    tables.append(
+        Table(
+            "quota_by_month",
+            N_("Quota use by month"),
+            (MONTH, N_("Sent"), N_("Sent to date"), N_("Quota left")),
+            [(m.month, m.sent, m.sent_to_date, m.quota_left) for m in figures.quota_by_month],
+        )
+    )
+    return tables
+
+
 def heading(message: str, languages: tuple[str, ...]) -> str:
     """A title or header in each of the reader's languages, side by side."""
     return " / ".join(dict.fromkeys(gettext(message, lang) for lang in languages))
@@ -63,7 +141,7 @@ def heading(message: str, languages: tuple[str, ...]) -> str:
 def report_tables(figures: AgreementFigures, languages: tuple[str, ...], wages: bool = True) -> list[Table]:
     """`wages=False` leaves out the wage table for readers who may not read wages."""
     named = (N_("Code"), N_("Name (Vietnamese)"), N_("Name (Chinese)"))
-    quota_left = (figures.yearly_quota or 0) - figures.totals.sent
+    quota_left = (figures.yearly_quota or 0) - int(figures.totals.sent)  # totals are never withheld
     tables = [
         Table(
             "totals",
@@ -88,7 +166,8 @@ def report_tables(figures: AgreementFigures, languages: tuple[str, ...], wages: 
             + [(heading(N_("Median days to resolve"), languages), "", figures.median_days_to_resolve)],
         ),
     ]
-    if wages:
+    tables += evaluation_tables(figures)
+    if wages and "wages" not in figures.withheld:
         tables.append(
             Table(
                 "wages",

@@ -7,8 +7,10 @@ from sqlalchemy.orm import Session
 
 from ledger.recorder import DisclosureRecorder
 from models import Agreement, TalksMinutes
-from policies.sessions import aggregate_scope
+from policies.cells import SmallCells
+from policies.sessions import GRANT_KEY, aggregate_scope
 from reports.figures import AgreementFigures, agreement_figures
+from reports.withholding import for_reader
 from resolvers.errors import InputError, NotFoundError
 from resolvers.opaque import InvalidIdError, decode_id
 
@@ -32,7 +34,8 @@ def yearly_figures(
     session: Session, recorder: DisclosureRecorder, reference: str, year: int
 ) -> tuple[Agreement, AgreementFigures]:
     """The agreement's figures for `year`. Aggregates send no worker's data, but the ledger names
-    the workers they were counted from, as disclosed by `Query.agreementReport`."""
+    the workers they were counted from, as disclosed by `Query.agreementReport`. The figures come
+    as the office may see them (`reports.withholding`): every format lays out the same cells."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InputError(
             "year", "must be between {first} and {last}", "OUT_OF_RANGE", first=FIRST_YEAR, last=LAST_YEAR
@@ -42,7 +45,8 @@ def yearly_figures(
         figures = agreement_figures(session, agreement, year)
     for worker in figures.workers:
         recorder.disclosed(worker, ("Query.agreementReport",))
-    return agreement, figures
+    # The small-cell rule for the office asking, once, before any format lays the figures out.
+    return agreement, for_reader(figures, SmallCells(session.info.get(GRANT_KEY)))
 
 
 def minutes_rows(session: Session, figures: AgreementFigures) -> list[TalksMinutes]:

@@ -37,7 +37,17 @@ from schema.masking import MaskUnexpectedErrors
 from schema.mutation import Mutation
 from schema.operations import OperationCache
 from schema.query import Query
-from schema.types import agreements, checks, crossings, employers, incidents, placements, statistics, workers
+from schema.types import (
+    agreements,
+    checks,
+    crossings,
+    employers,
+    incidents,
+    placements,
+    protection,
+    statistics,
+    workers,
+)
 
 ExtensionFactory = Callable[[], SchemaExtension]
 
@@ -55,7 +65,17 @@ LIMITS = Limits()
 
 SUGGESTION = " Did you mean"
 
-GOVERNED_MODULES = (workers, employers, placements, crossings, checks, incidents, agreements, statistics)
+GOVERNED_MODULES = (
+    workers,
+    employers,
+    placements,
+    protection,
+    crossings,
+    checks,
+    incidents,
+    agreements,
+    statistics,
+)
 
 
 def _strawberry_classes() -> Iterable[type]:

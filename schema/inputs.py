@@ -172,6 +172,11 @@ class UpdateAgreementRequirementsInput:
         description="Days a Chinese office still sees a worker after the later of a placement's end and "
         "the worker's return (0 to 730).",
     )
+    protection_before_exit: list[str] | None = strawberry.field(
+        default=None,
+        description="Parts of the protection a placement must record before the worker's exit: any of "
+        "contract, insurance, orientation, recruitment-fees (an empty list requires none).",
+    )
 
 
 @strawberry.input(description="Fields left out stay as they are; an empty string removes a number.")
@@ -235,3 +240,48 @@ class HoldRecordInput:
     held_until: dt.date | None = strawberry.field(
         default=None, description="The last day of the hold; none: the hold has no end day."
     )
+
+
+@strawberry.input(
+    description="The parts of a placement's protection to record; a part left out keeps its value."
+)
+class RecordPlacementProtectionInput:
+    placement_id: strawberry.ID
+    reason: str | None = strawberry.field(
+        default=None, description="Required to change a part already recorded."
+    )
+    contract_signed_on: dt.date | None = None
+    contract_months: int | None = None
+    contract_weekly_hours: int | None = None
+    contract_wage: Decimal | None = strawberry.field(default=None, description="As the contract states it.")
+    contract_currency: str | None = strawberry.field(default=None, description="ISO 4217, e.g. CNY.")
+    injury_insurer: str | None = None
+    injury_policy_number: str | None = None
+    injury_insurance_valid_to: dt.date | None = None
+    health_insurer: str | None = None
+    health_policy_number: str | None = None
+    health_insurance_valid_to: dt.date | None = None
+    orientation_on: dt.date | None = None
+    orientation_provider: str | None = None
+    recruitment_fee_vnd: int | None = strawberry.field(
+        default=None, description="What the worker paid, in VND."
+    )
+    recruitment_fee_items: list[str] | None = strawberry.field(
+        default=None,
+        description="What the worker paid for (broker, training, passport, health check, travel).",
+    )
+
+
+@strawberry.input
+class ReportWageArrearsInput:
+    placement_id: strawberry.ID
+    period_from: dt.date
+    period_to: dt.date
+    amount_cny: Decimal
+
+
+@strawberry.input
+class SettleWageArrearsInput:
+    wage_arrears_id: strawberry.ID
+    settled_on: dt.date
+    amount_settled_cny: Decimal

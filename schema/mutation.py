@@ -14,6 +14,7 @@ from resolvers.writes import (
     incidents,
     lifecycle,
     placements,
+    protection,
     requirements,
     voids,
     workers,
@@ -30,6 +31,7 @@ from schema.payloads import (
     PoliceClearancePayload,
     TalksMinutesPayload,
     VoidRecordPayload,
+    WageArrearsPayload,
     WorkerPayload,
 )
 from schema.writing import write_duty
@@ -85,6 +87,27 @@ class Mutation:
         inputs.ReportPlacementEndInput,
         placements.report_placement_end,
         PlacementPayload,
+    )
+    record_placement_protection: PlacementPayload = write_duty(
+        "recordPlacementProtection",
+        "Record the worker's contract, insurance, orientation or recruitment fees on a placement.",
+        inputs.RecordPlacementProtectionInput,
+        protection.record_placement_protection,
+        PlacementPayload,
+    )
+    report_wage_arrears: WageArrearsPayload = write_duty(
+        "reportWageArrears",
+        "Report wages owed to a worker for a period of a placement.",
+        inputs.ReportWageArrearsInput,
+        protection.report_wage_arrears,
+        WageArrearsPayload,
+    )
+    settle_wage_arrears: WageArrearsPayload = write_duty(
+        "settleWageArrears",
+        "Record that wage arrears were settled, and what was paid.",
+        inputs.SettleWageArrearsInput,
+        protection.settle_wage_arrears,
+        WageArrearsPayload,
     )
     record_crossing: CrossingPayload = write_duty(
         "recordCrossing",

@@ -17,6 +17,7 @@ from schema.types.crossings import Crossing
 from schema.types.employers import Employer
 from schema.types.incidents import Incident
 from schema.types.placements import Placement
+from schema.types.protection import WageArrears
 from schema.types.workers import Worker
 
 
@@ -52,6 +53,11 @@ class WorkerPayload(Payload):
 @strawberry.type(description="The Placement written, or the errors that refused it.")
 class PlacementPayload(Payload):
     placement: Placement | None = _node("Placement")
+
+
+@strawberry.type(description="The WageArrears written, or the errors that refused it.")
+class WageArrearsPayload(Payload):
+    wage_arrears: WageArrears | None = _node("WageArrears")
 
 
 @strawberry.type(description="The Crossing written, or the errors that refused it.")

@@ -22,6 +22,7 @@ from schema.types.labels import Label, labels_of
 from schema.types.ledger import LedgerCheckpoint, ledger_checkpoint
 from schema.types.node import AdministrativeUnit, Node
 from schema.types.placements import Placement, PlacementFilter, PlacementOrder
+from schema.types.protection import WageArrears
 from schema.types.reports import AgreementReport
 from schema.types.statistics import Statistics
 from schema.types.workers import Worker, WorkerFilter, WorkerOrder
@@ -37,6 +38,7 @@ NODE_TYPES: dict[str, tuple[type, type]] = {
     "HealthCheck": (models.HealthCheck, HealthCheck),
     "PoliceClearance": (models.PoliceClearance, PoliceClearance),
     "Incident": (models.Incident, Incident),
+    "WageArrears": (models.WageArrears, WageArrears),
 }
 
 First = Annotated[int, strawberry.argument(description="Page size, 0 to 100.")]

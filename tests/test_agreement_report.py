@@ -32,7 +32,15 @@ query($id: ID!, $year: Int!) { agreementReport(agreementId: $id, year: $year) {
   crossingsByGateAndMonth { gate month exits entries }
   workersInChinaByMonth
   talksMinutes { heldOn }
+  bySex { key flows { sent inChina returned absconded terminatedEarly } }
+  byAgeBand { key flows { sent inChina returned absconded terminatedEarly } }
+  recruitmentCost { placements medianFeeVnd withContractWage medianMonthsOfWage }
+  wageArrears { cases amountCny settled amountSettledCny medianDaysToSettle }
+  injuries { injuries placements perThousand }
+  returns { ended onTime late notReturned }
+  quotaUseByMonth { month sent sentToDate quotaLeft }
 } }"""
+WITHHELD = "< 5"  # policies/small_cells.toml: the threshold is 5
 
 
 def report(as_office, office: str, agreement_id: str, year: int = YEAR) -> dict:
@@ -69,12 +77,31 @@ def in_china(p: dict, day: dt.date) -> bool:
     return p["status"] != "PLANNED" and _day(p["startDate"]) <= day and (end is None or end > day)
 
 
+def same_but_withheld(ours, theirs, where: str = "") -> list[str]:
+    """Where the partner's figures differ from ours other than by a small cell shown as "< 5"."""
+    if isinstance(ours, dict) and isinstance(theirs, dict) and ours.keys() == theirs.keys():
+        return [d for k in ours for d in same_but_withheld(ours[k], theirs[k], f"{where}.{k}")]
+    if isinstance(ours, list) and isinstance(theirs, list) and len(ours) == len(theirs):
+        return [
+            d
+            for n, (a, b) in enumerate(zip(ours, theirs, strict=True))
+            for d in same_but_withheld(a, b, f"{where}[{n}]")
+        ]
+    if ours == theirs or (theirs == WITHHELD and isinstance(ours, int) and ours < 5):
+        return []
+    return [f"{where}: {ours!r} / {theirs!r}"]
+
+
 @pytest.mark.parametrize(("code", "vietnamese", "chinese"), PAIRS)
 def test_both_sides_of_an_agreement_see_the_same_yearly_figures(as_office, code, vietnamese, chinese):
+    """The same figures, save the counts under 5 of a breakdown by a field the Chinese office may not
+    read (the workers' home district), which it gets as "< 5"; everything else is equal."""
     ours = report(as_office, vietnamese, agreement_id(as_office, vietnamese, code))
     theirs = report(as_office, chinese, agreement_id(as_office, chinese, code))
     assert ours["totals"]["sent"] > 0
-    assert ours == theirs
+    assert not same_but_withheld(ours, theirs)
+    withheld_only_by_district = {k: v for k, v in theirs.items() if k != "byHomeDistrict"}
+    assert withheld_only_by_district == {k: v for k, v in ours.items() if k != "byHomeDistrict"}
 
 
 @pytest.mark.parametrize(("code", "office", "_"), PAIRS)

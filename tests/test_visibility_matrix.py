@@ -21,6 +21,7 @@ PATHS = {
     "Worker": ("{ workers(first: 3) { nodes { ", " } } }"),
     "Employer": ("{ employers(first: 3) { nodes { ", " } } }"),
     "Placement": ("{ placements(first: 3) { nodes { ", " } } }"),
+    "WageArrears": ("{ placements(first: 3) { nodes { wageArrears { ", " } } } }"),
     "Crossing": ("{ crossings(first: 3) { nodes { ", " } } }"),
     "Incident": ("{ incidents(first: 3) { nodes { ", " } } }"),
     "Agreement": ("{ agreements { ", " } }"),

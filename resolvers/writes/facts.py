@@ -38,8 +38,8 @@ from models import (
     Worker,
     agreement_gates,
 )
-from procedure import Requirements
-from procedure.calendar import age_on
+from procedure import PROTECTION_PARTS, Requirements
+from procedure.calendar import age_on, day_of
 from procedure.rules import Check, CrossingFacts, PlacementFacts, requirements_in_force
 
 OPEN = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
@@ -171,4 +171,17 @@ def crossing_facts(
             .limit(1)
         )
         previous = None if last is None else (last.direction, last.crossed_at)
-    return CrossingFacts(direction, at, previous, placement is not None, listed), placement
+    missing: tuple[str, ...] = ()
+    if direction == Direction.EXIT_VIETNAM and placement is not None:
+        versions = session.scalars(
+            select(AgreementRequirements).where(AgreementRequirements.agreement_id == placement.agreement_id)
+        ).all()
+        day = day_of(at or dt.datetime.now(dt.UTC))  # the registry's day, as the versions are dated
+        required = requirements_in_force(versions, day).protection_before_exit
+        missing = tuple(
+            part
+            for part in sorted(required)
+            if any(getattr(placement, column) is None for column in PROTECTION_PARTS[part])
+        )
+    facts = CrossingFacts(direction, at, previous, placement is not None, listed, missing)
+    return facts, placement

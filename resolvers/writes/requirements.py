@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from models import Agreement, AgreementRequirements
 from models.base import utcnow
-from procedure import RULES, first_version
+from procedure import PROTECTION_PARTS, RULES, first_version
 from procedure.calendar import day_of
 from resolvers.errors import InputError
 from resolvers.validation import Checks
@@ -24,6 +24,7 @@ RULE_COLUMNS = (
     "minimum_monthly_wage_cny",
     "overridable",
     "partner_access_days",
+    "protection_before_exit",
 )
 
 # The law's floor: no agreement may send a worker abroad younger than this.
@@ -72,6 +73,16 @@ def update_agreement_requirements(w: WriteContext, data: UpdateAgreementRequirem
         if unknown:
             checks.fail("overridable", "names no rule: {rules}", "INVALID", rules=", ".join(unknown))
         values["overridable"] = ",".join(sorted(set(data.overridable)))
+    if data.protection_before_exit is not None:
+        unknown = sorted(set(data.protection_before_exit) - set(PROTECTION_PARTS))
+        if unknown:
+            checks.fail(
+                "protectionBeforeExit",
+                "names no part of the protection: {parts}",
+                "INVALID",
+                parts=", ".join(unknown),
+            )
+        values["protection_before_exit"] = ",".join(sorted(set(data.protection_before_exit)))
     checks.done()
     if valid_from is None:  # refused above
         raise InputError("validFrom", "could not be read", "INVALID")

@@ -12,6 +12,7 @@ from schema.fields import governed, governed_input
 from schema.types.enums import PlacementStatus, SortDirection
 from schema.types.node import Node
 from schema.types.procedure import ProcedureOverride
+from schema.types.protection import WageArrears
 
 if TYPE_CHECKING:
     from schema.types.agreements import Agreement
@@ -77,6 +78,74 @@ class Placement(Node):
     @governed("Placement.workPermitNumber", "Chinese work permit number, set when the start is confirmed.")
     def work_permit_number(self) -> str | None:
         return self.db.work_permit_number
+
+    # The worker's protection (issue 22), recorded with `recordPlacementProtection`.
+    @governed("Placement.contractSignedOn")
+    def contract_signed_on(self) -> dt.date | None:
+        return self.db.contract_signed_on
+
+    @governed("Placement.contractMonths")
+    def contract_months(self) -> int | None:
+        return self.db.contract_months
+
+    @governed("Placement.contractWeeklyHours")
+    def contract_weekly_hours(self) -> int | None:
+        return self.db.contract_weekly_hours
+
+    @governed("Placement.contractWage")
+    def contract_wage(self) -> Decimal | None:
+        return self.db.contract_wage
+
+    @governed("Placement.contractCurrency")
+    def contract_currency(self) -> str | None:
+        return self.db.contract_currency
+
+    @governed("Placement.injuryInsurer")
+    def injury_insurer(self) -> str | None:
+        return self.db.injury_insurer
+
+    @governed("Placement.injuryPolicyNumber")
+    def injury_policy_number(self) -> str | None:
+        return self.db.injury_policy_number
+
+    @governed("Placement.injuryInsuranceValidTo")
+    def injury_insurance_valid_to(self) -> dt.date | None:
+        return self.db.injury_insurance_valid_to
+
+    @governed("Placement.healthInsurer")
+    def health_insurer(self) -> str | None:
+        return self.db.health_insurer
+
+    @governed("Placement.healthPolicyNumber")
+    def health_policy_number(self) -> str | None:
+        return self.db.health_policy_number
+
+    @governed("Placement.healthInsuranceValidTo")
+    def health_insurance_valid_to(self) -> dt.date | None:
+        return self.db.health_insurance_valid_to
+
+    @governed("Placement.orientationOn")
+    def orientation_on(self) -> dt.date | None:
+        return self.db.orientation_on
+
+    @governed("Placement.orientationProvider")
+    def orientation_provider(self) -> str | None:
+        return self.db.orientation_provider
+
+    @governed("Placement.recruitmentFeeVnd")
+    def recruitment_fee_vnd(self) -> int | None:
+        return self.db.recruitment_fee_vnd
+
+    @governed("Placement.recruitmentFeeItems")
+    def recruitment_fee_items(self) -> list[str] | None:
+        items = self.db.recruitment_fee_items
+        return None if items is None else [item for item in items.split(",") if item]
+
+    @governed("Placement.wageArrears", requires=["WageArrears"])
+    async def wage_arrears(self, info: Info) -> list[WageArrears]:
+        order = (models.WageArrears.period_from, models.WageArrears.id)
+        loader = info.context.loaders.children(models.WageArrears, "placement_id", order)
+        return [WageArrears(db=r) for r in await loader.load(self.db.id)]
 
 
 @strawberry.input

@@ -51,6 +51,13 @@ class RequirementSet:
     def partner_access_days(self) -> int:
         return self.db.partner_access_days
 
+    @strawberry.field(
+        description="Parts of the worker's protection a placement must record before the exit: "
+        "contract, insurance, orientation, recruitment-fees."
+    )
+    def protection_before_exit(self) -> list[str]:
+        return [part for part in (self.db.protection_before_exit or "").split(",") if part]
+
     @strawberry.field(description="Rules an office with the duty overrideProcedure may override.")
     def overridable(self) -> list[str]:
         return [rule for rule in self.db.overridable.split(",") if rule]

@@ -7,14 +7,32 @@ governs (a wage), so it exists only for offices that may read `Placement.monthly
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, NewType
 
 import strawberry
 
 import models
+from reports import evaluation as e
 from reports import figures as f
 from schema.fields import governed, needs_types
 from schema.types.agreements import Agreement, TalksMinutes
 from schema.types.enums import IncidentKind, IncidentStatus
+
+
+def _cell(value: Any) -> Any:
+    return value
+
+
+Count = strawberry.scalar(
+    NewType("Count", object),
+    name="Count",
+    description=(
+        'A count: a whole number, or the text "< 5" where a count under the threshold, in figures '
+        "broken down by a field your office may not read, is withheld."
+    ),
+    serialize=_cell,
+    parse_value=_cell,
+)
 
 
 @strawberry.type(description="The evaluation's five counts of placements (see the report's definitions).")
@@ -28,27 +46,88 @@ class Flows:
     @classmethod
     def of(cls, flows: f.Flows) -> Flows:
         return cls(
-            sent=flows.sent,
-            in_china=flows.in_china,
-            returned=flows.returned,
-            absconded=flows.absconded,
-            terminated_early=flows.terminated,
+            sent=int(flows.sent),  # the totals are broken down by nothing: never withheld
+            in_china=int(flows.in_china),
+            returned=int(flows.returned),
+            absconded=int(flows.absconded),
+            terminated_early=int(flows.terminated),
         )
 
 
-@strawberry.type(description="The five counts for one employer (key: its social credit code) or district.")
+@strawberry.type(description="The five counts of one group of a breakdown; a small count may be withheld.")
+class GroupFlows:
+    sent: Count  # type: ignore[valid-type]
+    in_china: Count  # type: ignore[valid-type]
+    returned: Count  # type: ignore[valid-type]
+    absconded: Count  # type: ignore[valid-type]
+    terminated_early: Count  # type: ignore[valid-type]
+
+
+@strawberry.type(
+    description="The five counts for one group: an employer (key: its social credit code), a district, "
+    "a sex, an age band at the start, an ethnicity."
+)
 class FlowsByKey:
     key: str
     name_vi: str
     name_zh: str | None
-    flows: Flows
+    flows: GroupFlows
+
+
+@strawberry.type(description="Recruitment fees paid by the workers sent in the year (SDG indicator 10.7.1).")
+class RecruitmentCost:
+    placements: int = strawberry.field(description="Placements sent in the year with the fees recorded.")
+    median_fee_vnd: Decimal | None = strawberry.field(description="The median fee, in VND.")
+    with_contract_wage: int = strawberry.field(
+        description="Of those, placements with a contract wage the registry's exchange rates convert."
+    )
+    median_months_of_wage: Decimal | None = strawberry.field(
+        description="The median of each fee in months of its contract wage."
+    )
+
+
+@strawberry.type(description="Wage arrears reported in the year on the agreement's placements.")
+class WageArrearsFigures:
+    cases: int
+    amount_cny: Decimal
+    settled: int = strawberry.field(description="Cases of the year settled so far.")
+    amount_settled_cny: Decimal
+    median_days_to_settle: float | None = strawberry.field(
+        description="Median days from the report to the settlement, over the settled cases."
+    )
+
+
+@strawberry.type(description="Injuries that occurred in the year, per 1,000 placements in force during it.")
+class InjuryFigures:
+    injuries: int
+    placements: int
+    per_thousand: float | None
+
+
+@strawberry.type(
+    description="Placements completed or terminated in the year, by when the worker entered Vietnam: within "
+    "30 days of the end (on time), later (late), or not yet."
+)
+class ReturnFigures:
+    ended: int
+    on_time: int
+    late: int
+    not_returned: int
+
+
+@strawberry.type(description="Placements sent in one month, so far in the year, and the yearly quota left.")
+class QuotaMonthUse:
+    month: int
+    sent: Count  # type: ignore[valid-type]
+    sent_to_date: Count  # type: ignore[valid-type]
+    quota_left: int | None
 
 
 @strawberry.type(description="Incidents of one kind and status that occurred in the year.")
 class IncidentCount:
     kind: IncidentKind  # type: ignore[valid-type]
     status: IncidentStatus  # type: ignore[valid-type]
-    count: int
+    count: Count  # type: ignore[valid-type]
 
 
 @strawberry.type(description="Monthly wages in CNY of one employer's placements in force during the year.")
@@ -56,7 +135,7 @@ class EmployerWages:
     key: str
     name_vi: str
     name_zh: str | None
-    placements: int
+    placements: Count  # type: ignore[valid-type]
     minimum: Decimal
     median: Decimal
     mean: Decimal
@@ -69,8 +148,8 @@ class EmployerQuotaUse:
     name_vi: str
     name_zh: str | None
     approved_quota: int
-    sent: int
-    in_china: int
+    sent: Count  # type: ignore[valid-type]
+    in_china: Count  # type: ignore[valid-type]
 
 
 @strawberry.type(
@@ -81,8 +160,8 @@ class GateMonthCrossings:
     name_vi: str
     name_zh: str | None
     month: int
-    exits: int
-    entries: int
+    exits: Count  # type: ignore[valid-type]
+    entries: Count  # type: ignore[valid-type]
 
 
 @strawberry.type(description="The figures of one agreement for one year, counted within your jurisdiction.")
@@ -173,15 +252,101 @@ class AgreementReport:
         ]
 
     @strawberry.field(description="Placements in China on the last day of each month, January first.")
-    def workers_in_china_by_month(self) -> list[int]:
+    def workers_in_china_by_month(self) -> list[Count]:  # type: ignore[valid-type]
         return self.figures.in_china_by_month
+
+    @strawberry.field(description="The five counts by the workers' sex.")
+    def by_sex(self) -> list[FlowsByKey]:
+        return _groups(self.figures.by_sex)
+
+    @strawberry.field(
+        description="The five counts by the workers' age at the start: 18-24, 25-34, 35-44, 45+."
+    )
+    def by_age_band(self) -> list[FlowsByKey]:
+        return _groups(self.figures.by_age_band)
+
+    @governed("Worker.ethnicity", "The five counts by the workers' ethnicity.")
+    def by_ethnicity(self) -> list[FlowsByKey]:
+        return _groups(self.figures.by_ethnicity)
+
+    @governed("Placement.recruitmentFeeVnd", "Recruitment fees paid by the workers sent in the year.")
+    def recruitment_cost(self) -> RecruitmentCost | None:
+        r = self.figures.recruitment
+        if r is None:
+            return None
+        return RecruitmentCost(
+            placements=r.placements,
+            median_fee_vnd=r.median_fee_vnd,
+            with_contract_wage=r.with_contract_wage,
+            median_months_of_wage=r.median_months_of_wage,
+        )
+
+    @governed("WageArrears.amountCny", "Wage arrears reported in the year, and how they were settled.")
+    def wage_arrears(self) -> WageArrearsFigures | None:
+        a = self.figures.arrears
+        if a is None:
+            return None
+        return WageArrearsFigures(
+            cases=a.cases,
+            amount_cny=a.amount_cny,
+            settled=a.settled,
+            amount_settled_cny=a.amount_settled_cny,
+            median_days_to_settle=a.median_days_to_settle,
+        )
+
+    @strawberry.field(description="Injuries in the year per 1,000 placements in force.")
+    def injuries(self) -> InjuryFigures | None:
+        i = self.figures.injuries
+        if i is None:
+            return None
+        return InjuryFigures(injuries=i.injuries, placements=i.placements, per_thousand=i.per_thousand)
+
+    @strawberry.field(description="Returns on time and late after the placements that ended in the year.")
+    def returns(self) -> ReturnFigures | None:
+        r = self.figures.returns
+        if r is None:
+            return None
+        return ReturnFigures(ended=r.ended, on_time=r.on_time, late=r.late, not_returned=r.not_returned)
+
+    @strawberry.field(description="Placements sent each month against the agreement's yearly quota.")
+    def quota_use_by_month(self) -> list[QuotaMonthUse]:
+        return [
+            QuotaMonthUse(month=m.month, sent=m.sent, sent_to_date=m.sent_to_date, quota_left=m.quota_left)
+            for m in self.figures.quota_by_month
+        ]
 
     @needs_types("TalksMinutes", description="Talks minutes held in the year.")
     def talks_minutes(self) -> list[TalksMinutes]:
         return [TalksMinutes(db=m) for m in self.minutes_rows]
 
 
+def _cells(sent: Any, in_china: Any, returned: Any, absconded: Any, terminated: Any) -> GroupFlows:
+    return GroupFlows(
+        sent=sent, in_china=in_china, returned=returned, absconded=absconded, terminated_early=terminated
+    )
+
+
 def _by_key(rows: list[f.FlowsOf]) -> list[FlowsByKey]:
     return [
-        FlowsByKey(key=r.key, name_vi=r.name_vi, name_zh=r.name_zh, flows=Flows.of(r.flows)) for r in rows
+        FlowsByKey(
+            key=r.key,
+            name_vi=r.name_vi,
+            name_zh=r.name_zh,
+            flows=_cells(
+                r.flows.sent, r.flows.in_china, r.flows.returned, r.flows.absconded, r.flows.terminated
+            ),
+        )
+        for r in rows
+    ]
+
+
+def _groups(rows: list[e.Group]) -> list[FlowsByKey]:
+    return [
+        FlowsByKey(
+            key=g.key,
+            name_vi=g.name_vi,
+            name_zh=g.name_zh,
+            flows=_cells(g.sent, g.in_china, g.returned, g.absconded, g.terminated),
+        )
+        for g in rows
     ]
