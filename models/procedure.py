@@ -39,6 +39,8 @@ class AgreementRequirements(Base):
     # How long a partner office still sees a worker after the later of a placement's end and the
     # worker's return (`policies.scopes`); the version in force on the placement's start decides.
     partner_access_days: Mapped[int] = mapped_column(Integer, default=90, server_default="90")
+    # How many days before its start a placement's start may be confirmed (`procedure.rules`).
+    confirm_days_before_start: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

@@ -307,6 +307,7 @@ TYPES: dict[str, TypeRule] = {
             "minimumMonthlyWageCny": Column("minimum_monthly_wage_cny"),
             "overridable": Split("overridable"),
             "partnerAccessDays": Column("partner_access_days"),
+            "confirmDaysBeforeStart": Column("confirm_days_before_start"),
         },
         source=_requirement_rows,
     ),

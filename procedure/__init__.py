@@ -42,6 +42,8 @@ class Requirements:
     minimum_monthly_wage_cny: Decimal
     overridable: frozenset[str]
     partner_access_days: int = 90
+    # How many days before its start a placement's start may be confirmed (the worker is then across).
+    confirm_days_before_start: int = 1
 
 
 @cache
@@ -57,6 +59,7 @@ def default_requirements() -> Requirements:
         minimum_monthly_wage_cny=Decimal(str(data["minimum_monthly_wage_cny"])),
         overridable=frozenset(data["overridable"]),
         partner_access_days=int(data["partner_access_days"]),
+        confirm_days_before_start=int(data["confirm_days_before_start"]),
     )
 
 
@@ -70,6 +73,7 @@ def default_row_values() -> dict[str, object]:
         "minimum_monthly_wage_cny": req.minimum_monthly_wage_cny,
         "overridable": ",".join(sorted(req.overridable)),
         "partner_access_days": req.partner_access_days,
+        "confirm_days_before_start": req.confirm_days_before_start,
     }
 
 

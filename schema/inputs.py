@@ -172,6 +172,9 @@ class UpdateAgreementRequirementsInput:
         description="Days a Chinese office still sees a worker after the later of a placement's end and "
         "the worker's return (0 to 730).",
     )
+    confirm_days_before_start: int | None = strawberry.field(
+        default=None, description="How many days before its start a start may be confirmed (0 to 30)."
+    )
 
 
 @strawberry.input(description="Fields left out stay as they are; an empty string removes a number.")

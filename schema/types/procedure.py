@@ -51,6 +51,13 @@ class RequirementSet:
     def partner_access_days(self) -> int:
         return self.db.partner_access_days
 
+    @strawberry.field(
+        description="How many days before its start the Chinese office may confirm a placement's start "
+        "(the worker has exited by then)."
+    )
+    def confirm_days_before_start(self) -> int:
+        return self.db.confirm_days_before_start
+
     @strawberry.field(description="Rules an office with the duty overrideProcedure may override.")
     def overridable(self) -> list[str]:
         return [rule for rule in self.db.overridable.split(",") if rule]
