@@ -127,6 +127,10 @@ class AgreementFigures:
     minutes: list[Minutes]
     workers: frozenset[int] = field(default=frozenset(), compare=False)
     """Whose records the figures were counted from: the ledger names them, the figures do not."""
+    signatures: tuple[Any, ...] = field(default=(), compare=False)
+    """The focal offices' signatures (`reports.signing.SignatureMark`); not figures, not signed."""
+    action_items: tuple[Any, ...] = field(default=(), compare=False)
+    """The action items of last year's talks (`reports.actions.ItemLine`); not figures, not signed."""
 
 
 class _Year:

@@ -155,6 +155,16 @@ class AddTalksMinutesInput:
 
 
 @strawberry.input
+class SignReportInput:
+    agreement_id: strawberry.ID = strawberry.field(description="The agreement's ID or code.")
+    year: int
+    signature: str = strawberry.field(
+        description="Ed25519 signature (base64) over the SHA-256 digest of the report's canonical JSON "
+        "(`borderlabour report sign` makes it)."
+    )
+
+
+@strawberry.input
 class UpdateAgreementRequirementsInput:
     agreement_id: strawberry.ID
     valid_from: dt.date | None = strawberry.field(

@@ -15,6 +15,7 @@ from resolvers.writes import (
     lifecycle,
     placements,
     requirements,
+    signatures,
     voids,
     workers,
 )
@@ -28,6 +29,7 @@ from schema.payloads import (
     IncidentPayload,
     PlacementPayload,
     PoliceClearancePayload,
+    SignReportPayload,
     TalksMinutesPayload,
     VoidRecordPayload,
     WorkerPayload,
@@ -148,6 +150,13 @@ class Mutation:
         inputs.AddTalksMinutesInput,
         agreements.add_talks_minutes,
         TalksMinutesPayload,
+    )
+    sign_report: SignReportPayload = write_duty(
+        "signReport",
+        "Sign an agreement's figures for a year with your office's enrolled key (a focal office).",
+        inputs.SignReportInput,
+        signatures.sign_report,
+        SignReportPayload,
     )
     update_agreement_requirements: AgreementPayload = write_duty(
         "updateAgreementRequirements",

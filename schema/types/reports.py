@@ -12,9 +12,11 @@ import strawberry
 
 import models
 from reports import figures as f
+from reports.signing import figures_digest
 from schema.fields import governed, needs_types
 from schema.types.agreements import Agreement, TalksMinutes
 from schema.types.enums import IncidentKind, IncidentStatus
+from schema.types.evaluation import ReportSignature
 
 
 @strawberry.type(description="The evaluation's five counts of placements (see the report's definitions).")
@@ -175,6 +177,18 @@ class AgreementReport:
     @strawberry.field(description="Placements in China on the last day of each month, January first.")
     def workers_in_china_by_month(self) -> list[int]:
         return self.figures.in_china_by_month
+
+    @strawberry.field(description="Each focal office's latest signature of these figures.")
+    def signatures(self) -> list[ReportSignature]:
+        return [ReportSignature.of(mark) for mark in self.figures.signatures]
+
+    @strawberry.field(
+        description="Whether a figure changed after an office signed: the digest it signed is not the "
+        "digest of the figures now."
+    )
+    def figures_changed_since_signing(self) -> bool:
+        digest = figures_digest(self.figures)
+        return any(mark.digest != digest for mark in self.figures.signatures)
 
     @needs_types("TalksMinutes", description="Talks minutes held in the year.")
     def talks_minutes(self) -> list[TalksMinutes]:
