@@ -12,6 +12,7 @@ Each test uses an agreement of its own, so no other test moves its figures.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -41,15 +42,22 @@ def _keys(folder: Path, office: str) -> tuple[Path, Path]:
     return private, public
 
 
-def _document(as_office, office: str, code: str, year: int, path: Path) -> Path:
+def _document(as_office, office: str, code: str, year: int, path: Path, fmt: str = "json") -> Path:
     client = as_office(office, "statistics")
     response = client.http.get(
-        f"/reports/agreements/{code}/{year}.json",
+        f"/reports/agreements/{code}/{year}.{fmt}",
         headers={"Authorization": f"Bearer {client.server.tokens[office]}", "X-Purpose": "statistics"},
     )
     assert response.status_code == 200, response.text
     path.write_bytes(response.content)
     return path
+
+
+def _pdf_text(as_office, code: str, year: int, folder: Path) -> str:
+    path = _document(as_office, "lc-home-affairs", code, year, folder / "report.pdf", "pdf")
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def _placed(as_office, code: str) -> None:
@@ -61,7 +69,9 @@ def _placed(as_office, code: str) -> None:
         "query($w: ID!) { node(id: $w) { ... on Worker { placements { id status } } } }", {"w": worker}
     )["node"]["placements"]
     confirm["placementId"] = next(p["id"] for p in placements if p["status"] == "PLANNED")
-    assert as_office("cn-hekou").data(steps.CONFIRM, {"input": confirm})["confirmPlacementStart"]["errors"] == []
+    assert (
+        as_office("cn-hekou").data(steps.CONFIRM, {"input": confirm})["confirmPlacementStart"]["errors"] == []
+    )
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +108,11 @@ def test_both_focal_offices_sign_and_report_verify_passes_then_fails_after_any_f
     ]
     assert report["figuresChangedSinceSigning"] is False
 
+    pdf = _pdf_text(as_office, code, year, tmp_path)
+    block = pdf[pdf.index("Chữ ký / 签名") :]
+    assert "lc-home-affairs" in block and "cn-hekou" in block
+    assert block.count("hợp lệ / 有效") == 2 and "không hợp lệ" not in block
+
     both = _document(as_office, "lc-home-affairs", code, year, tmp_path / "signed.json")
     verified = run_cli(database, "report", "verify", str(both), check=False)
     assert verified.returncode == 0, verified.stdout + verified.stderr
@@ -116,6 +131,7 @@ def test_both_focal_offices_sign_and_report_verify_passes_then_fails_after_any_f
     assert after["figuresChangedSinceSigning"] is True
     stale = _document(as_office, "lc-home-affairs", code, year, tmp_path / "stale.json")
     assert run_cli(database, "report", "verify", str(stale), check=False).returncode == 1
+    assert _pdf_text(as_office, code, year, tmp_path).count("không hợp lệ với các số liệu này") == 2
 
 
 def test_a_signature_that_does_not_verify_over_the_figures_is_refused(
