@@ -260,6 +260,18 @@ TYPES: dict[str, TypeRule] = {
             "chineseDelegation": Column("cn_delegation"),
             "summary": Column("summary"),
             "agreement": ToOne("agreement_id", "Agreement"),
+            "actionItems": ToMany("minutes_id", "ActionItem", (("due_on", False), ("id", False))),
+        },
+    ),
+    "ActionItem": TypeRule(
+        models.ActionItem,
+        {
+            "textVi": Column("text_vi"),
+            "textZh": Column("text_zh"),
+            "ownerOffice": ToOne("owner_office_id", "Office"),
+            "dueOn": Column("due_on"),
+            "status": Column("status"),
+            "followUp": Column("follow_up"),
         },
     ),
     "BorderGate": TypeRule(

@@ -31,6 +31,7 @@ TYPE_TAGS = {
     "PoliceClearance": 9,
     "Incident": 10,
     "RetentionHold": 11,  # answered by holdRecord; no office reads holds as nodes
+    "ActionItem": 20,  # read through TalksMinutes.actionItems; 20 leaves 12-19 to other record kinds
 }
 TAG_TYPES = {tag: name for name, tag in TYPE_TAGS.items()}
 _MAGIC = b"BLR1"

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from ledger.recorder import DisclosureRecorder
 from models import Agreement, Office, OfficeSigningKey, ReportSignature, Side, TalksMinutes
 from policies.sessions import aggregate_scope
+from procedure.calendar import today
+from reports.actions import last_years_items
 from reports.figures import AgreementFigures, agreement_figures
 from reports.signing import SignatureMark, figures_digest, verifies
 from resolvers.errors import InputError, NotFoundError
@@ -78,7 +80,11 @@ def signatures_of(session: Session, figures: AgreementFigures) -> tuple[Signatur
 def with_evaluation(session: Session, figures: AgreementFigures) -> AgreementFigures:
     """The figures with what the meeting needs beside them: the signatures (and last year's
     action items)."""
-    return dataclasses.replace(figures, signatures=signatures_of(session, figures))
+    return dataclasses.replace(
+        figures,
+        signatures=signatures_of(session, figures),
+        action_items=last_years_items(session, figures.agreement_id, figures.year, today()),
+    )
 
 
 def minutes_rows(session: Session, figures: AgreementFigures) -> list[TalksMinutes]:

@@ -12,6 +12,7 @@ import strawberry
 
 import schema.types.enums  # noqa: F401  (makes the model enums GraphQL enums)
 from models import (
+    ActionItemStatus,
     AgreementStatus,
     ClearanceResult,
     Direction,
@@ -152,6 +153,24 @@ class AddTalksMinutesInput:
     vietnamese_delegation: str
     chinese_delegation: str
     summary: str
+
+
+@strawberry.input(description="A task the talks decided, in each language, with its owner and due date.")
+class AddActionItemInput:
+    minutes_id: strawberry.ID = strawberry.field(description="The talks minutes that decided it.")
+    text_vi: str
+    text_zh: str
+    owner_office_code: str = strawberry.field(description="The code of the office that does it.")
+    due_on: dt.date
+
+
+@strawberry.input(description="Fields left out stay as they are.")
+class UpdateActionItemInput:
+    action_item_id: strawberry.ID
+    status: ActionItemStatus | None = None
+    follow_up: str | None = strawberry.field(default=None, description="What was done so far.")
+    due_on: dt.date | None = None
+    reason: str | None = strawberry.field(default=None, description="Why, kept with the correction.")
 
 
 @strawberry.input

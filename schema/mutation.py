@@ -6,6 +6,7 @@ How every mutation runs (duty check, savepoint, errors, ledger) is `schema.writi
 import strawberry
 
 from resolvers.writes import (
+    actions,
     agreements,
     checks,
     crossings,
@@ -21,6 +22,7 @@ from resolvers.writes import (
 )
 from schema import inputs
 from schema.payloads import (
+    ActionItemPayload,
     AgreementPayload,
     CrossingPayload,
     EmployerPayload,
@@ -150,6 +152,20 @@ class Mutation:
         inputs.AddTalksMinutesInput,
         agreements.add_talks_minutes,
         TalksMinutesPayload,
+    )
+    add_action_item: ActionItemPayload = write_duty(
+        "addActionItem",
+        "Add an action item to talks minutes: the task in each language, its owner office and due date.",
+        inputs.AddActionItemInput,
+        actions.add_action_item,
+        ActionItemPayload,
+    )
+    update_action_item: ActionItemPayload = write_duty(
+        "updateActionItem",
+        "Follow up an action item: its status, follow-up notes or due date, kept as a correction.",
+        inputs.UpdateActionItemInput,
+        actions.update_action_item,
+        ActionItemPayload,
     )
     sign_report: SignReportPayload = write_duty(
         "signReport",

@@ -15,7 +15,7 @@ from schema.types.agreements import Agreement, TalksMinutes
 from schema.types.checks import HealthCheck, PoliceClearance
 from schema.types.crossings import Crossing
 from schema.types.employers import Employer
-from schema.types.evaluation import ReportSignature
+from schema.types.evaluation import ActionItem, ReportSignature
 from schema.types.incidents import Incident
 from schema.types.node import office_of
 from schema.types.placements import Placement
@@ -119,3 +119,8 @@ class SignReportPayload(Payload):
         assert office is not None  # a signature's office is a foreign key
         # Stored only once it verified over the figures' digest of the moment: valid.
         return cls(signature=ReportSignature(office=office, signed_at=row.signed_at, valid=True))
+
+
+@strawberry.type(description="The ActionItem written, or the errors that refused it.")
+class ActionItemPayload(Payload):
+    action_item: ActionItem | None = strawberry.field(default=None)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from models import (
     AgreementStatus,
@@ -226,6 +226,32 @@ class AddTalksMinutesData(Protocol):
     def chinese_delegation(self) -> str: ...
     @property
     def summary(self) -> str: ...
+
+
+class AddActionItemData(Protocol):
+    @property
+    def minutes_id(self) -> str: ...
+    @property
+    def text_vi(self) -> str: ...
+    @property
+    def text_zh(self) -> str: ...
+    @property
+    def owner_office_code(self) -> str: ...
+    @property
+    def due_on(self) -> dt.date: ...
+
+
+class UpdateActionItemData(Protocol):
+    @property
+    def action_item_id(self) -> str: ...
+    @property
+    def status(self) -> Any: ...  # ActionItemStatus (its GraphQL enum)
+    @property
+    def follow_up(self) -> str | None: ...
+    @property
+    def due_on(self) -> dt.date | None: ...
+    @property
+    def reason(self) -> str | None: ...
 
 
 class SignReportData(Protocol):

@@ -15,8 +15,8 @@ from reports import figures as f
 from reports.signing import figures_digest
 from schema.fields import governed, needs_types
 from schema.types.agreements import Agreement, TalksMinutes
-from schema.types.enums import IncidentKind, IncidentStatus
-from schema.types.evaluation import ReportSignature
+from schema.types.enums import ActionItemStatus, IncidentKind, IncidentStatus
+from schema.types.evaluation import ReportActionItem, ReportSignature
 
 
 @strawberry.type(description="The evaluation's five counts of placements (see the report's definitions).")
@@ -177,6 +177,24 @@ class AgreementReport:
     @strawberry.field(description="Placements in China on the last day of each month, January first.")
     def workers_in_china_by_month(self) -> list[int]:
         return self.figures.in_china_by_month
+
+    @strawberry.field(
+        description="The action items of the previous year's talks, with their status; overdue ones marked."
+    )
+    def action_items(self) -> list[ReportActionItem]:
+        return [
+            ReportActionItem(
+                held_on=i.held_on,
+                text_vi=i.text_vi,
+                text_zh=i.text_zh,
+                owner_office=i.owner_office,
+                due_on=i.due_on,
+                status=ActionItemStatus(i.status),
+                follow_up=i.follow_up,
+                overdue=i.overdue,
+            )
+            for i in self.figures.action_items
+        ]
 
     @strawberry.field(description="Each focal office's latest signature of these figures.")
     def signatures(self) -> list[ReportSignature]:
