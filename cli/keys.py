@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from cli import signing
 from cli.database import open_database
 from cli.errors import CommandFailed
 from models.rekeying import BATCH_SIZE, GRACE_SECONDS, RotationBusy, rotate
@@ -37,7 +38,9 @@ def rotate_keys(args: argparse.Namespace) -> int:
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    keys = commands.add_parser("keys", help="manage the encryption keys of sealed values")
+    keys = commands.add_parser(
+        "keys", help="manage the keys: sealed values' data keys, offices' signing keys"
+    )
     sub = keys.add_subparsers(dest="keys_cmd", required=True)
     r = sub.add_parser(
         "rotate",
@@ -52,3 +55,4 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         help="seconds to wait for writes begun under the old key before the last pass",
     )
     r.set_defaults(func=rotate_keys)
+    signing.register_keys(sub, common)

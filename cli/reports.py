@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from cli import signing
 from cli.acting import Refused, act_as, add_as_of, cli_request, languages_of
 from cli.files import write_private
 from ledger.recorder import DisclosureRecorder
@@ -50,3 +51,4 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     a.add_argument("--output", required=True, help="the file to write")
     add_as_of(a)
     a.set_defaults(func=agreement_report)
+    signing.register_report(report)

@@ -1026,12 +1026,14 @@ def generate(
     *,
     crossings_per_worker: int = DEFAULT_CROSSINGS_PER_WORKER,
     batch_size: int = DEFAULT_BATCH,
+    adjust: Callable[[Story], Story] | None = None,
 ) -> GenerationSummary:
     """Make the database hold the first `workers` workers of population `seed`, adding only what is missing.
 
     Loads the reference data first. Commits after the reference data and after every batch;
     `progress(done, total)` is called after each batch with the number of the population's
-    workers now present and `workers`. Needs the keyring (`models.sealing.set_keyring`).
+    workers now present and `workers`. `adjust` may change each worker's dates after the draw (the
+    demo's `demo.seeded.faithful`). Needs the keyring (`models.sealing.set_keyring`).
     """
     if not 0 <= workers <= MAX_PEOPLE:
         raise ValueError(f"workers must be between 0 and {MAX_PEOPLE}")
@@ -1045,7 +1047,8 @@ def generate(
         stop = min(workers, start + batch_size)
         batch = Batch(refs, ring, _next_ids(session), crossings_per_worker)
         for index in range(start, stop):
-            batch.add(story(seed, index))
+            drawn = story(seed, index)
+            batch.add(adjust(drawn) if adjust is not None else drawn)
         batch.write(session, summary)
         session.commit()
         if progress is not None:

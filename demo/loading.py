@@ -64,10 +64,12 @@ def load_demo(
     sessions: sessionmaker[Session], workers: int, tokens_file: Path
 ) -> tuple[object, dict[str, str]]:
     from demo.generator import generate
+    from demo.seeded import faithful, load_seeded
 
     with sessions() as session:
-        summary = generate(session, workers)
+        summary = generate(session, workers, adjust=faithful)
         session.commit()
+        load_seeded(session)  # the source documents' own figures, whatever the number of workers
     with sessions() as session, session.begin():
         issued = demo_tokens(session, tokens_file)
     return summary, issued

@@ -392,7 +392,8 @@ AGREEMENTS: tuple[AgreementSpec, ...] = (
         valid_to=None,
         status=AgreementStatus.ACTIVE,
         yearly_quota=2000,  # invented for the demo
-        gates=("GATE-THANHTHUY-TIANBAO",),
+        # Săm Pun – Điền Bồng: Điền Bồng (田蓬) lies in Funing county, Wenshan (DOMAIN.md).
+        gates=("GATE-THANHTHUY-TIANBAO", "GATE-SAMPUN-TIANPENG"),
     ),
     AgreementSpec(
         code="AGR-HG-BS",

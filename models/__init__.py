@@ -6,6 +6,7 @@ from models.checks import ClearanceResult, HealthCheck, HealthResult, PoliceClea
 from models.crossings import Crossing, Direction, TravelDocument
 from models.data_version import DataVersion
 from models.employers import Employer
+from models.evaluation import ActionItem, ActionItemStatus, OfficeSigningKey, ReportSignature
 from models.incidents import Incident, IncidentKind, IncidentStatus
 from models.ledger import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.offices import Office, Side, Token
@@ -17,6 +18,10 @@ from models.worker_counts import WorkerCount
 from models.workers import Sex, Worker, WorkerStatus
 
 __all__ = [
+    "ActionItem",
+    "ActionItemStatus",
+    "OfficeSigningKey",
+    "ReportSignature",
     "DataVersion",
     "AgreementRequirements",
     "Correction",

@@ -42,6 +42,8 @@ class AgreementRequirements(Base):
     # Parts of the worker's protection the placement must record before the worker's exit
     # (`procedure.PROTECTION_PARTS`), comma-separated; none by default (issue 22).
     protection_before_exit: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # How many days before its start a placement's start may be confirmed (`procedure.rules`).
+    confirm_days_before_start: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
 
 

@@ -290,6 +290,18 @@ TYPES: dict[str, TypeRule] = {
             "chineseDelegation": Column("cn_delegation"),
             "summary": Column("summary"),
             "agreement": ToOne("agreement_id", "Agreement"),
+            "actionItems": ToMany("minutes_id", "ActionItem", (("due_on", False), ("id", False))),
+        },
+    ),
+    "ActionItem": TypeRule(
+        models.ActionItem,
+        {
+            "textVi": Column("text_vi"),
+            "textZh": Column("text_zh"),
+            "ownerOffice": ToOne("owner_office_id", "Office"),
+            "dueOn": Column("due_on"),
+            "status": Column("status"),
+            "followUp": Column("follow_up"),
         },
     ),
     "BorderGate": TypeRule(
@@ -338,6 +350,7 @@ TYPES: dict[str, TypeRule] = {
             "overridable": Split("overridable"),
             "partnerAccessDays": Column("partner_access_days"),
             "protectionBeforeExit": Split("protection_before_exit"),
+            "confirmDaysBeforeStart": Column("confirm_days_before_start"),
         },
         source=_requirement_rows,
     ),

@@ -53,6 +53,8 @@ class Requirements:
     overridable: frozenset[str]
     partner_access_days: int = 90
     protection_before_exit: frozenset[str] = frozenset()
+    # How many days before its start a placement's start may be confirmed (the worker is then across).
+    confirm_days_before_start: int = 1
 
 
 @cache
@@ -74,6 +76,7 @@ def default_requirements() -> Requirements:
         overridable=frozenset(data["overridable"]),
         partner_access_days=int(data["partner_access_days"]),
         protection_before_exit=frozenset(parts),
+        confirm_days_before_start=int(data["confirm_days_before_start"]),
     )
 
 
@@ -88,6 +91,7 @@ def default_row_values() -> dict[str, object]:
         "overridable": ",".join(sorted(req.overridable)),
         "partner_access_days": req.partner_access_days,
         "protection_before_exit": ",".join(sorted(req.protection_before_exit)),
+        "confirm_days_before_start": req.confirm_days_before_start,
     }
 
 

@@ -97,6 +97,17 @@ class CrossingFacts:
     protection_missing: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class ConfirmationFacts:
+    """What confirming a placement's start is judged on (besides the placement's own rules, judged
+    again when the confirmation moves the start): the worker's last crossing and the day."""
+
+    today: dt.date  # the day the Chinese office confirms
+    start: dt.date  # the start as confirmed
+    requirements: Requirements  # the agreement's set in force on the start date
+    exited_at_gate: bool  # the worker's latest crossing (not voided) is an exit at a gate of the agreement
+
+
 def valid_on(valid_from: dt.date, valid_to: dt.date | None, day: dt.date) -> bool:
     """Whether `day` lies within a validity (its last day included; none: open-ended)."""
     return valid_from <= day and (valid_to is None or day <= valid_to)
@@ -120,6 +131,7 @@ def requirements_in_force(versions: Iterable[AgreementRequirements], day: dt.dat
         overridable=frozenset(r for r in current.overridable.split(",") if r),
         partner_access_days=current.partner_access_days,
         protection_before_exit=frozenset(p for p in (current.protection_before_exit or "").split(",") if p),
+        confirm_days_before_start=current.confirm_days_before_start,
     )
 
 
@@ -252,6 +264,34 @@ def placement_rules(f: PlacementFacts) -> list[BrokenRule]:
                 "must be at least the agreement's minimum of {minimum}",
                 "BELOW_MINIMUM_WAGE",
                 (("minimum", Money(req.minimum_monthly_wage_cny)),),
+            )
+        )
+    return broken
+
+
+def confirmation_rules(f: ConfirmationFacts) -> list[BrokenRule]:
+    """A start is confirmed once the worker has left Vietnam at a gate the agreement lists (the
+    procedure's exit comes before the confirmation), and not earlier than the requirement set's
+    days before the start (by default the day before)."""
+    broken = []
+    if not f.exited_at_gate:
+        broken.append(
+            BrokenRule(
+                "exited",
+                "placementId",
+                "the worker has not exited Vietnam at a gate of the placement's agreement",
+                "NOT_EXITED",
+            )
+        )
+    days = f.requirements.confirm_days_before_start
+    if f.today < f.start - dt.timedelta(days=days):
+        broken.append(
+            BrokenRule(
+                "confirm-window",
+                "startDate",
+                "a start is confirmed at most {days} days before it",
+                "CONFIRMED_TOO_EARLY",
+                (("days", days),),
             )
         )
     return broken

@@ -5,8 +5,10 @@ The API refuses a step that breaks a rule when it is taken; data loaded in bulk 
 data after the fact by the same rules: it gathers each record's facts as of its own day and asks
 `procedure.rules`, as a write does. A placement is judged by the requirement set in force on its
 start date (prerequisites, age, wage, the agreement's party, validity and yearly quota, the
-employer's approved quota, one open placement per worker), a crossing by the worker's crossing
-before it (alternating from an exit, each exit under a placement whose agreement lists the gate).
+employer's approved quota, one open placement per worker), a confirmed placement by its
+confirmation's rules (the worker's exit at a gate of the agreement, a start not far ahead), a
+crossing by the worker's crossing before it (alternating from an exit, each exit under a placement
+whose agreement lists the gate).
 Dates are checked against birth and `today`. A placement's overrides excuse the rules they name;
 void records count for nothing. A violation's detail is the message the API would refuse it with.
 
@@ -47,8 +49,10 @@ from procedure.calendar import age_on, day_of
 from procedure.rules import (
     BrokenRule,
     Check,
+    ConfirmationFacts,
     CrossingFacts,
     PlacementFacts,
+    confirmation_rules,
     crossing_rules,
     placement_rules,
     requirements_in_force,
@@ -200,10 +204,13 @@ def _broken(record: str, rules: Iterable[BrokenRule]) -> list[Violation]:
     return [Violation(record, r.rule, r.english) for r in rules]
 
 
-def _crossing_rules(session: Session, rows: _Rows, today: dt.date) -> list[Violation]:
+Exits = dict[int, list[tuple[dt.date, int]]]  # each worker's exits not voided: (day, gate), in time order
+
+
+def _crossing_rules(session: Session, rows: _Rows, today: dt.date, exits: Exits) -> list[Violation]:
     """Crossings of each worker in time order, judged as the write path judges one: in turn after the
     previous, each exit under a placement (start to end) whose agreement lists the gate; and none
-    before birth or in the future."""
+    before birth or in the future. Fills `exits` for the confirmations' judgement."""
     spans: dict[int, list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
     for p in rows.placements:
         spans[p.worker_id].append((p.start_date, p.end_date or ENDED, p.agreement_id))
@@ -227,8 +234,43 @@ def _crossing_rules(session: Session, rows: _Rows, today: dt.date) -> list[Viola
         )
         found += _broken(record, crossing_rules(facts))
         previous[worker_id] = (direction, crossed_at)
+        if direction == Direction.EXIT_VIETNAM:
+            exits[worker_id].append((day, gate_id))
         if day > today or day < rows.born[worker_id]:
             found.append(Violation(record, "dates", f"crossed on {day}, in the future or before birth"))
+    return found
+
+
+CONFIRMED = (
+    PlacementStatus.ACTIVE,
+    PlacementStatus.COMPLETED,
+    PlacementStatus.TERMINATED,
+    PlacementStatus.ABSCONDED,
+)
+
+
+def _confirmation_rules(rows: _Rows, exits: Exits, today: dt.date) -> list[Violation]:
+    """Each confirmed placement judged as its confirmation was: the worker exited at a gate of the
+    agreement after the end of the worker's placement before (and by the placement's end), and the
+    start is not later than the confirmation window allows from today."""
+    found: list[Violation] = []
+    previous_end: dict[int, dt.date] = {}
+    for p in rows.placements:  # in start order
+        after = previous_end.get(p.worker_id, dt.date.min)
+        previous_end[p.worker_id] = max(after, p.end_date or ENDED)
+        if p.status not in CONFIRMED:
+            continue
+        until = min(p.end_date or today, today)
+        facts = ConfirmationFacts(
+            today=today,
+            start=p.start_date,
+            requirements=requirements_in_force(rows.versions.get(p.agreement_id, []), p.start_date),
+            exited_at_gate=any(
+                after <= day <= until and (p.agreement_id, gate) in rows.gates
+                for day, gate in exits.get(p.worker_id, ())
+            ),
+        )
+        found += _broken(f"Placement {p.id}", confirmation_rules(facts))
     return found
 
 
@@ -259,6 +301,8 @@ def violations(session: Session, today: dt.date) -> list[Violation]:
         found += _broken(record, (r for r in placement_rules(facts) if r.rule not in excused))
         if p.end_date is not None and (p.end_date > today or p.end_date < p.start_date):
             found.append(Violation(record, "dates", f"end {p.end_date} in the future or before the start"))
-    found += _crossing_rules(session, rows, today)
+    exits: Exits = defaultdict(list)
+    found += _crossing_rules(session, rows, today, exits)
+    found += _confirmation_rules(rows, exits, today)
     found += _check_dates(rows, today)
     return sorted(found)

@@ -141,6 +141,10 @@ class AgreementFigures:
     quota_by_month: list[QuotaMonth] = field(default_factory=list)
     withheld: frozenset[str] = field(default=frozenset(), compare=False)
     """The parts left out for a reader who may not read what they say (the wages, the fees)."""
+    signatures: tuple[Any, ...] = field(default=(), compare=False)
+    """The focal offices' signatures (`reports.signing.SignatureMark`); not figures, not signed."""
+    action_items: tuple[Any, ...] = field(default=(), compare=False)
+    """The action items of last year's talks (`reports.actions.ItemLine`); not figures, not signed."""
 
 
 class _Year:

@@ -20,6 +20,7 @@ from locales import N_, format_number, gettext
 from reports.cover import ReportCover
 from reports.figures import AgreementFigures
 from reports.fonts import report_fonts
+from reports.signing import figures_digest
 from reports.tables import Table, heading, report_tables
 
 LATIN, CJK = "DejaVu", "NotoCJK"
@@ -209,4 +210,26 @@ def report_pdf(
         if table.key != "in_china_by_month":
             _table(pdf, table, languages)
     signature_block(pdf, cover, languages)
+    _signatures(pdf, figures, languages)
     return bytes(pdf.output())
+
+
+def _signatures(pdf: FPDF, figures: AgreementFigures, languages: tuple[str, ...]) -> None:
+    """The focal offices' signatures of the figures (`reports.signing`): who signed, when, and
+    whether the signature still holds for the figures printed here, with the digest signed."""
+    pdf.set_font(LATIN, "B", 11)
+    pdf.cell(0, 8, heading(N_("Signatures"), languages), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(LATIN, "", 8)
+    digest = figures_digest(figures)
+    pdf.multi_cell(
+        0, 5, f"{heading(N_('Digest of the figures'), languages)}: {digest}", new_x="LMARGIN", new_y="NEXT"
+    )
+    if not figures.signatures:
+        pdf.cell(0, 6, heading(N_("Not signed"), languages), new_x="LMARGIN", new_y="NEXT")
+    for mark in figures.signatures:
+        verdict = N_("valid") if mark.valid else N_("not valid for these figures")
+        line = f"{mark.office} ({mark.office_name}), {mark.signed_at[:19].replace('T', ' ')} UTC: "
+        pdf.multi_cell(0, 5, line + heading(verdict, languages), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(LATIN, "", 6)
+        pdf.multi_cell(0, 4, f"Ed25519 {mark.signature}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(LATIN, "", 8)

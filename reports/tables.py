@@ -211,5 +211,16 @@ def report_tables(figures: AgreementFigures, languages: tuple[str, ...], wages: 
             (N_("Held on"), N_("Vietnamese delegation"), N_("Chinese delegation"), N_("Summary")),
             [(m.held_on, m.vn_delegation, m.cn_delegation, m.summary) for m in figures.minutes],
         ),
+        Table(
+            "action_items",
+            N_("Action items of last year's talks"),
+            (N_("Held on"), N_("Task (Vietnamese)"), N_("Task (Chinese)"), N_("Owner office"), N_("Due on"))
+            + (N_("Status"), N_("Follow-up"), N_("Overdue")),
+            [
+                (i.held_on, i.text_vi, i.text_zh, i.owner_office, i.due_on, i.status, i.follow_up)
+                + (heading(N_("overdue"), languages) if i.overdue else "",)
+                for i in figures.action_items
+            ],
+        ),
     ]
     return tables

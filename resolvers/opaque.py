@@ -32,6 +32,7 @@ TYPE_TAGS = {
     "Incident": 10,
     "RetentionHold": 11,  # answered by holdRecord; no office reads holds as nodes
     "WageArrears": 20,
+    "ActionItem": 21,  # read through TalksMinutes.actionItems
 }
 TAG_TYPES = {tag: name for name, tag in TYPE_TAGS.items()}
 _MAGIC = b"BLR1"

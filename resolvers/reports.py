@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ledger.recorder import DisclosureRecorder
-from models import Agreement, TalksMinutes
+from models import Agreement, Office, OfficeSigningKey, ReportSignature, Side, TalksMinutes
 from policies.cells import SmallCells
 from policies.sessions import GRANT_KEY, aggregate_scope
+from procedure.calendar import today
+from reports.actions import last_years_items
 from reports.figures import AgreementFigures, agreement_figures
+from reports.signing import SignatureMark, figures_digest, verifies
 from reports.withholding import for_reader
 from resolvers.errors import InputError, NotFoundError
 from resolvers.opaque import InvalidIdError, decode_id
@@ -42,11 +48,47 @@ def yearly_figures(
         )
     agreement = find_agreement(session, reference)
     with aggregate_scope(session):  # the same figures for both parties, whatever windows are open
-        figures = agreement_figures(session, agreement, year)
+        figures = with_evaluation(session, agreement_figures(session, agreement, year))
     for worker in figures.workers:
         recorder.disclosed(worker, ("Query.agreementReport",))
     # The small-cell rule for the office asking, once, before any format lays the figures out.
     return agreement, for_reader(figures, SmallCells(session.info.get(GRANT_KEY)))
+
+
+def signatures_of(session: Session, figures: AgreementFigures) -> tuple[SignatureMark, ...]:
+    """Each focal office's latest signature of the figures, and whether it holds for them now."""
+    digest = figures_digest(figures)
+    rows = session.execute(
+        select(ReportSignature, OfficeSigningKey.public_key, Office)
+        .join(OfficeSigningKey, OfficeSigningKey.id == ReportSignature.key_id)
+        .join(Office, Office.id == ReportSignature.office_id)
+        .where(ReportSignature.agreement_id == figures.agreement_id, ReportSignature.year == figures.year)
+        .order_by(ReportSignature.signed_at, ReportSignature.id)
+    )
+    latest = {office.id: (row, key, office) for row, key, office in rows}
+    return tuple(
+        SignatureMark(
+            office=office.code,
+            office_name=office.name,
+            side=office.side.value,
+            public_key=key,
+            signature=row.signature,
+            digest=row.digest,
+            signed_at=row.signed_at.astimezone(dt.UTC).isoformat(),
+            valid=row.digest == digest and verifies(key, row.signature, digest),
+        )
+        for row, key, office in sorted(latest.values(), key=lambda t: (t[2].side != Side.VN, t[2].code))
+    )
+
+
+def with_evaluation(session: Session, figures: AgreementFigures) -> AgreementFigures:
+    """The figures with what the meeting needs beside them: the signatures (and last year's
+    action items)."""
+    return dataclasses.replace(
+        figures,
+        signatures=signatures_of(session, figures),
+        action_items=last_years_items(session, figures.agreement_id, figures.year, today()),
+    )
 
 
 def minutes_rows(session: Session, figures: AgreementFigures) -> list[TalksMinutes]:

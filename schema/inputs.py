@@ -12,6 +12,7 @@ import strawberry
 
 import schema.types.enums  # noqa: F401  (makes the model enums GraphQL enums)
 from models import (
+    ActionItemStatus,
     AgreementStatus,
     ClearanceResult,
     Direction,
@@ -154,6 +155,34 @@ class AddTalksMinutesInput:
     summary: str
 
 
+@strawberry.input(description="A task the talks decided, in each language, with its owner and due date.")
+class AddActionItemInput:
+    minutes_id: strawberry.ID = strawberry.field(description="The talks minutes that decided it.")
+    text_vi: str
+    text_zh: str
+    owner_office_code: str = strawberry.field(description="The code of the office that does it.")
+    due_on: dt.date
+
+
+@strawberry.input(description="Fields left out stay as they are.")
+class UpdateActionItemInput:
+    action_item_id: strawberry.ID
+    status: ActionItemStatus | None = None
+    follow_up: str | None = strawberry.field(default=None, description="What was done so far.")
+    due_on: dt.date | None = None
+    reason: str | None = strawberry.field(default=None, description="Why, kept with the correction.")
+
+
+@strawberry.input
+class SignReportInput:
+    agreement_id: strawberry.ID = strawberry.field(description="The agreement's ID or code.")
+    year: int
+    signature: str = strawberry.field(
+        description="Ed25519 signature (base64) over the SHA-256 digest of the report's canonical JSON "
+        "(`borderlabour report sign` makes it)."
+    )
+
+
 @strawberry.input
 class UpdateAgreementRequirementsInput:
     agreement_id: strawberry.ID
@@ -176,6 +205,9 @@ class UpdateAgreementRequirementsInput:
         default=None,
         description="Parts of the protection a placement must record before the worker's exit: any of "
         "contract, insurance, orientation, recruitment-fees (an empty list requires none).",
+    )
+    confirm_days_before_start: int | None = strawberry.field(
+        default=None, description="How many days before its start a start may be confirmed (0 to 30)."
     )
 
 

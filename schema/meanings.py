@@ -57,6 +57,7 @@ MEANINGS: dict[str, str] = {
     "Statistics.workerCount": "How many workers there are.",
     "Statistics.workersByHomeProvince": "Workers per home province.",
     "Statistics.workersByStatus": "Workers per status.",
+    "TalksMinutes.actionItems": "What the talks decided to do, oldest due first.",
     "TalksMinutes.agreement": "The agreement the talks were held under.",
     "TalksMinutes.chineseDelegation": "Who attended for the Chinese side.",
     "TalksMinutes.heldOn": "The day the talks were held.",

@@ -6,6 +6,7 @@ How every mutation runs (duty check, savepoint, errors, ledger) is `schema.writi
 import strawberry
 
 from resolvers.writes import (
+    actions,
     agreements,
     checks,
     crossings,
@@ -16,11 +17,13 @@ from resolvers.writes import (
     placements,
     protection,
     requirements,
+    signatures,
     voids,
     workers,
 )
 from schema import inputs
 from schema.payloads import (
+    ActionItemPayload,
     AgreementPayload,
     CrossingPayload,
     EmployerPayload,
@@ -29,6 +32,7 @@ from schema.payloads import (
     IncidentPayload,
     PlacementPayload,
     PoliceClearancePayload,
+    SignReportPayload,
     TalksMinutesPayload,
     VoidRecordPayload,
     WageArrearsPayload,
@@ -171,6 +175,27 @@ class Mutation:
         inputs.AddTalksMinutesInput,
         agreements.add_talks_minutes,
         TalksMinutesPayload,
+    )
+    add_action_item: ActionItemPayload = write_duty(
+        "addActionItem",
+        "Add an action item to talks minutes: the task in each language, its owner office and due date.",
+        inputs.AddActionItemInput,
+        actions.add_action_item,
+        ActionItemPayload,
+    )
+    update_action_item: ActionItemPayload = write_duty(
+        "updateActionItem",
+        "Follow up an action item: its status, follow-up notes or due date, kept as a correction.",
+        inputs.UpdateActionItemInput,
+        actions.update_action_item,
+        ActionItemPayload,
+    )
+    sign_report: SignReportPayload = write_duty(
+        "signReport",
+        "Sign an agreement's figures for a year with your office's enrolled key (a focal office).",
+        inputs.SignReportInput,
+        signatures.sign_report,
+        SignReportPayload,
     )
     update_agreement_requirements: AgreementPayload = write_duty(
         "updateAgreementRequirements",

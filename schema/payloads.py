@@ -15,7 +15,9 @@ from schema.types.agreements import Agreement, TalksMinutes
 from schema.types.checks import HealthCheck, PoliceClearance
 from schema.types.crossings import Crossing
 from schema.types.employers import Employer
+from schema.types.evaluation import ActionItem, ReportSignature
 from schema.types.incidents import Incident
+from schema.types.node import office_of
 from schema.types.placements import Placement
 from schema.types.protection import WageArrears
 from schema.types.workers import Worker
@@ -111,3 +113,20 @@ class HoldRecordPayload(Payload):
     @classmethod
     def answer(cls, row: Any) -> "Payload":
         return cls(hold_id=strawberry.ID(encode_id(type(row).__name__, row.id)))
+
+
+@strawberry.type(description="The signature stored, or the errors that refused it.")
+class SignReportPayload(Payload):
+    signature: ReportSignature | None = strawberry.field(default=None)
+
+    @classmethod
+    def answer(cls, row: Any) -> "Payload":
+        office = office_of(row.office)
+        assert office is not None  # a signature's office is a foreign key
+        # Stored only once it verified over the figures' digest of the moment: valid.
+        return cls(signature=ReportSignature(office=office, signed_at=row.signed_at, valid=True))
+
+
+@strawberry.type(description="The ActionItem written, or the errors that refused it.")
+class ActionItemPayload(Payload):
+    action_item: ActionItem | None = strawberry.field(default=None)

@@ -275,12 +275,15 @@ def test_a_start_is_confirmed_only_while_the_agreement_is_in_force_and_with_a_un
     labour = as_office("lc-home-affairs")
     code = steps.new_agreement(as_office)
     agreement, employer = steps.ids(labour, code, "CN-YN-HH-HK")
+    workers = [steps.ready(as_office) for _ in range(2)]
     placements = [
-        labour.data(
-            steps.PLACE, {"input": steps.placement_input(steps.ready(as_office), agreement, employer)}
-        )["createPlacement"]["placement"]["id"]
-        for _ in range(2)
+        labour.data(steps.PLACE, {"input": steps.placement_input(worker, agreement, employer)})[
+            "createPlacement"
+        ]["placement"]["id"]
+        for worker in workers
     ]
+    for worker in workers:  # the procedure's exit comes before the confirmation
+        assert steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")["errors"] == []
     permit = steps.work_permit()
     hekou = as_office("cn-hekou")
     assert (

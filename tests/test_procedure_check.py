@@ -110,3 +110,34 @@ def test_the_check_reports_each_broken_rule_and_an_override_excuses_the_rule_it_
     quota_broken = {record for record, rule in found if rule == "employer-quota"}
     assert len(quota_broken) > 1 and f"Placement {excused}" not in quota_broken
     assert {rule for _, rule in found} == {"employer-quota", "minimum-age"}
+
+
+def test_the_check_finds_starts_confirmed_without_an_exit_or_moved_far_ahead(
+    generated: Database, tmp_path: Path
+) -> None:
+    """Issue 22 item 5: a start is confirmed only after the worker's exit at a gate of the agreement
+    and from the day before the start; data that breaks either (here: an active placement whose
+    worker's crossings are voided, another whose start was moved to 2036) is found by the check."""
+    copy = _database(tmp_path, "unconfirmed")
+    for part in generated.key_file.parent.glob("generated.*"):
+        (tmp_path / part.name.replace("generated", "unconfirmed", 1)).write_bytes(part.read_bytes())
+    engine = create_engine(copy.url)
+    with engine.begin() as conn:
+        active = conn.execute(
+            text("SELECT id, worker_id FROM placements WHERE status = 'active' ORDER BY id LIMIT 2")
+        ).all()
+        stayed, moved = active
+        conn.execute(
+            text("UPDATE crossings SET voided_at = :at, void_reason = 'Ghi nhầm' WHERE worker_id = :w"),
+            {"at": "2026-01-01 00:00:00", "w": stayed.worker_id},
+        )
+        conn.execute(text("UPDATE placements SET start_date = '2036-01-01' WHERE id = :p"), {"p": moved.id})
+    engine.dispose()
+    status, found, _ = _check(copy)
+    assert status == 1
+    assert (f"Placement {stayed.id}", "exited") in found
+    assert (f"Placement {moved.id}", "confirm-window") in found
+    assert {record for record, rule in found if rule in ("exited", "confirm-window")} == {
+        f"Placement {stayed.id}",
+        f"Placement {moved.id}",
+    }

@@ -22,8 +22,10 @@ from procedure import Requirements, default_requirements
 from procedure.calendar import age_on
 from procedure.rules import (
     Check,
+    ConfirmationFacts,
     CrossingFacts,
     PlacementFacts,
+    confirmation_rules,
     crossing_rules,
     placement_rules,
     requirements_in_force,
@@ -254,3 +256,19 @@ def test_an_exit_leaves_for_a_placement_at_a_gate_its_agreement_lists() -> None:
     assert (
         _crossing(ENTRY, (EXIT, AT - dt.timedelta(days=1)), under_placement=False, gate_listed=None) == set()
     )
+
+
+def _confirming(today: dt.date, exited: bool = True, days: int = 1) -> set[str]:
+    facts = ConfirmationFacts(today, START, replace(DOMAIN, confirm_days_before_start=days), exited)
+    return {r.code for r in confirmation_rules(facts)}
+
+
+def test_a_start_is_confirmed_after_the_workers_exit_and_from_the_day_before_the_start() -> None:
+    """Issue 22: the exit at a gate of the agreement comes first (NOT_EXITED), and a start is not
+    confirmed earlier than the day before it (the requirement set's window, 1 day by default)."""
+    assert _confirming(START - dt.timedelta(days=1)) == set()
+    assert _confirming(START + dt.timedelta(days=40)) == set()
+    assert _confirming(START - dt.timedelta(days=2)) == {"CONFIRMED_TOO_EARLY"}
+    assert _confirming(START - dt.timedelta(days=15), exited=False) == {"NOT_EXITED", "CONFIRMED_TOO_EARLY"}
+    assert _confirming(START, exited=False) == {"NOT_EXITED"}
+    assert _confirming(START - dt.timedelta(days=7), days=7) == set()

@@ -185,6 +185,7 @@ def test_a_placement_is_created_by_labour_and_confirmed_only_by_the_chinese_offi
         },
     )["createPlacement"]
     assert created["errors"] == [] and created["placement"]["status"] == "PLANNED"
+    assert steps.cross(as_office, "lc-border-guard", ids["worker"], "EXIT_VIETNAM")["errors"] == []
     permit = steps.work_permit()
     confirm = {"placementId": created["placement"]["id"], "workPermitNumber": permit}
     elsewhere = as_office("cn-wenshan").data(CONFIRM, {"input": confirm})["confirmPlacementStart"]

@@ -40,7 +40,13 @@ from models import (
 )
 from procedure import PROTECTION_PARTS, Requirements
 from procedure.calendar import age_on, day_of
-from procedure.rules import Check, CrossingFacts, PlacementFacts, requirements_in_force
+from procedure.rules import (
+    Check,
+    ConfirmationFacts,
+    CrossingFacts,
+    PlacementFacts,
+    requirements_in_force,
+)
 
 OPEN = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
 
@@ -95,8 +101,11 @@ def placement_facts(
     agreement: Agreement,
     start: dt.date,
     wage: Decimal | None,
+    judged: Placement | None = None,
 ) -> PlacementFacts:
-    """A new placement's facts: the registry as it stands, judged as of the start date."""
+    """A new placement's facts: the registry as it stands, judged as of the start date. A placement
+    `judged` again (its start moved by a confirmation) is left out of the counts, and the worker's
+    status is not judged: the worker has exited for it."""
     _hold(session, Worker, worker.id)  # its open placements
     _hold(session, Employer, employer.id)  # its approved quota
     if agreement.yearly_quota is not None:
@@ -109,13 +118,18 @@ def placement_facts(
         )
     )
     open_status = P.c.status.in_([s.value for s in OPEN])
+    others = () if judged is None else (P.c.id != judged.id,)
     started = 0
     if agreement.yearly_quota is not None:
         year = and_(
             P.c.start_date >= dt.date(start.year, 1, 1), P.c.start_date <= dt.date(start.year, 12, 31)
         )
         started = count_placements(
-            session, P.c.agreement_id == agreement.id, year, P.c.status != PlacementStatus.CANCELLED.value
+            session,
+            P.c.agreement_id == agreement.id,
+            year,
+            P.c.status != PlacementStatus.CANCELLED.value,
+            *others,
         )
     return PlacementFacts(
         start=start,
@@ -123,17 +137,48 @@ def placement_facts(
         age=age_on(worker.date_of_birth, start),
         clearance=clearance,
         health=health,
-        worker_status=worker.status,
-        open_placements=count_placements(session, P.c.worker_id == worker.id, open_status),
+        worker_status=worker.status if judged is None else None,
+        open_placements=count_placements(session, P.c.worker_id == worker.id, open_status, *others),
         employer_in_agreement=inside.first() is not None,
         agreement_status=agreement.status,
         agreement_valid_from=agreement.valid_from,
         agreement_valid_to=agreement.valid_to,
-        employer_open=count_placements(session, P.c.employer_id == employer.id, open_status),
+        employer_open=count_placements(session, P.c.employer_id == employer.id, open_status, *others),
         employer_quota=employer.approved_quota,
         agreement_started=started,
         agreement_yearly_quota=agreement.yearly_quota,
         wage=wage,
+    )
+
+
+def _exited_at_gate(session: Session, worker_id: int, agreement_id: int) -> bool:
+    """Whether the worker's latest crossing not voided is an exit at a gate the agreement lists."""
+    last = session.execute(
+        select(Crossing.direction, Crossing.gate_id)
+        .where(Crossing.worker_id == worker_id, Crossing.voided_at.is_(None))
+        .order_by(Crossing.crossed_at.desc(), Crossing.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.direction != Direction.EXIT_VIETNAM:
+        return False
+    listed = session.connection().execute(
+        select(agreement_gates.c.gate_id).where(
+            agreement_gates.c.agreement_id == agreement_id, agreement_gates.c.gate_id == last.gate_id
+        )
+    )
+    return listed.first() is not None
+
+
+def confirmation_facts(
+    session: Session, placement: Placement, start: dt.date, today: dt.date
+) -> ConfirmationFacts:
+    """A confirmation's facts: the day, the start as confirmed, and the worker's exit."""
+    _hold(session, Worker, placement.worker_id)  # its crossings
+    return ConfirmationFacts(
+        today=today,
+        start=start,
+        requirements=requirements_for(session, placement.agreement_id, start),
+        exited_at_gate=_exited_at_gate(session, placement.worker_id, placement.agreement_id),
     )
 
 

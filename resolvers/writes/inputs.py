@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Protocol
+from typing import Any, Protocol
 
 from models import (
     AgreementStatus,
@@ -228,6 +228,41 @@ class AddTalksMinutesData(Protocol):
     def summary(self) -> str: ...
 
 
+class AddActionItemData(Protocol):
+    @property
+    def minutes_id(self) -> str: ...
+    @property
+    def text_vi(self) -> str: ...
+    @property
+    def text_zh(self) -> str: ...
+    @property
+    def owner_office_code(self) -> str: ...
+    @property
+    def due_on(self) -> dt.date: ...
+
+
+class UpdateActionItemData(Protocol):
+    @property
+    def action_item_id(self) -> str: ...
+    @property
+    def status(self) -> Any: ...  # ActionItemStatus (its GraphQL enum)
+    @property
+    def follow_up(self) -> str | None: ...
+    @property
+    def due_on(self) -> dt.date | None: ...
+    @property
+    def reason(self) -> str | None: ...
+
+
+class SignReportData(Protocol):
+    @property
+    def agreement_id(self) -> str: ...
+    @property
+    def year(self) -> int: ...
+    @property
+    def signature(self) -> str: ...
+
+
 class UpdateAgreementRequirementsData(Protocol):
     @property
     def agreement_id(self) -> str: ...
@@ -247,6 +282,7 @@ class UpdateAgreementRequirementsData(Protocol):
     def partner_access_days(self) -> int | None: ...
     @property
     def protection_before_exit(self) -> Sequence[str] | None: ...
+    def confirm_days_before_start(self) -> int | None: ...
 
 
 class RegisterEmployerData(Protocol):

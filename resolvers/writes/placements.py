@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from locales import N_, Term
@@ -19,12 +20,12 @@ from models import (
     Worker,
     WorkerStatus,
 )
-from procedure.rules import ALREADY_PLACED, BrokenRule, placement_rules, valid_on
+from procedure.rules import ALREADY_PLACED, BrokenRule, confirmation_rules, placement_rules, valid_on
 from resolvers.errors import InputError
 from resolvers.validation import Checks, normalised_text
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find, require_in_scope
-from resolvers.writes.facts import count_placements, placement_facts
+from resolvers.writes.facts import confirmation_facts, count_placements, placement_facts
 from resolvers.writes.inputs import (
     CancelPlacementData,
     ConfirmPlacementStartData,
@@ -148,7 +149,30 @@ def _must_be(checks: Checks, placement: Placement, expected: PlacementStatus) ->
         )
 
 
+def _judged_again(w: WriteContext, placement: Placement, start: dt.date) -> list[BrokenRule]:
+    """A confirmation that moves the start: every rule of the placement for the new date, the
+    placement itself left out of the counts, the rules its overrides lifted still lifted."""
+    session = w.session
+    worker = session.get(Worker, placement.worker_id)
+    employer = session.get(Employer, placement.employer_id)
+    agreement = session.get(Agreement, placement.agreement_id)
+    if worker is None or employer is None or agreement is None:  # held by foreign keys
+        raise InputError("placementId", "could not be read", "INVALID")
+    facts = placement_facts(
+        session, worker, employer, agreement, start, placement.monthly_wage_cny, judged=placement
+    )
+    lifted: set[str] = set()
+    for rules in session.scalars(
+        select(ProcedureOverride.rules).where(ProcedureOverride.placement_id == placement.id)
+    ):
+        lifted.update(rules.split(","))
+    return [r for r in placement_rules(facts) if r.rule not in lifted]
+
+
 def confirm_placement_start(w: WriteContext, data: ConfirmPlacementStartData) -> Placement:
+    """The Chinese office confirms a start once the worker has exited at a gate of the agreement,
+    from the day before the start (`procedure.rules.confirmation_rules`); a start it moves is judged
+    again by every rule of the placement, for the new date."""
     session = w.session
     checks = Checks()
     placement = find(session, Placement, "placementId", data.placement_id, "Placement")
@@ -157,11 +181,16 @@ def confirm_placement_start(w: WriteContext, data: ConfirmPlacementStartData) ->
     )
     start = checks.date("startDate", data.start_date) if data.start_date else placement.start_date
     _must_be(checks, placement, PlacementStatus.PLANNED)
-    agreement = session.get(Agreement, placement.agreement_id)
-    if agreement is not None and start is not None and not _in_force(agreement, start):
-        checks.fail(
-            "placementId", "the agreement is not in force on the start date", "AGREEMENT_NOT_IN_FORCE"
-        )
+    if placement.status == PlacementStatus.PLANNED and start is not None:
+        checks.refuse(confirmation_rules(confirmation_facts(session, placement, start, w.today)))
+        if start != placement.start_date:
+            checks.refuse(_judged_again(w, placement, start))
+        else:
+            agreement = session.get(Agreement, placement.agreement_id)
+            if agreement is not None and not _in_force(agreement, start):
+                checks.fail(
+                    "placementId", "the agreement is not in force on the start date", "AGREEMENT_NOT_IN_FORCE"
+                )
     if permit and count_placements(session, P.c.work_permit_number == permit, P.c.id != placement.id):
         checks.fail("workPermitNumber", "is already used", "DUPLICATE")
     checks.done()

@@ -25,6 +25,7 @@ RULE_COLUMNS = (
     "overridable",
     "partner_access_days",
     "protection_before_exit",
+    "confirm_days_before_start",
 )
 
 # The law's floor: no agreement may send a worker abroad younger than this.
@@ -59,6 +60,7 @@ def update_agreement_requirements(w: WriteContext, data: UpdateAgreementRequirem
         ("healthValidMonths", "health_valid_months", data.health_valid_months, 1, 60),
         ("minimumAge", "minimum_age", data.minimum_age, MINIMUM_WORKING_AGE, 65),
         ("partnerAccessDays", "partner_access_days", data.partner_access_days, 0, MAX_PARTNER_ACCESS_DAYS),
+        ("confirmDaysBeforeStart", "confirm_days_before_start", data.confirm_days_before_start, 0, 30),
     ):
         if value is not None:
             if not low <= value <= maximum:

@@ -9,6 +9,7 @@ from models import AdminUnit, agreement_gates
 from schema.context import Info
 from schema.fields import governed
 from schema.types.enums import AgreementStatus
+from schema.types.evaluation import ActionItem
 from schema.types.node import AdministrativeUnit, Node, unit_or_none
 from schema.types.procedure import RequirementSet
 
@@ -57,6 +58,12 @@ class TalksMinutes(Node):
     @governed("TalksMinutes.summary")
     def summary(self) -> str:
         return self.db.summary
+
+    @governed("TalksMinutes.actionItems", "What the talks decided to do, oldest due first.")
+    async def action_items(self, info: Info) -> list[ActionItem]:
+        order = (models.ActionItem.due_on, models.ActionItem.id)
+        rows = await info.context.loaders.children(models.ActionItem, "minutes_id", order).load(self.db.id)
+        return [ActionItem(db=r) for r in rows]
 
     @governed("TalksMinutes.agreement", requires=["Agreement"])
     async def agreement(self, info: Info) -> "Agreement | None":

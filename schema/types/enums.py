@@ -5,6 +5,7 @@ import enum
 import strawberry
 
 from models import (
+    ActionItemStatus,
     AgreementStatus,
     ClearanceResult,
     Country,
@@ -35,8 +36,10 @@ strawberry.enum(IncidentStatus)
 strawberry.enum(Country)
 strawberry.enum(UnitLevel)
 strawberry.enum(Side)
+strawberry.enum(ActionItemStatus, description="Where an action item of the talks stands.")
 
 __all__ = [
+    "ActionItemStatus",
     "AgreementStatus",
     "ClearanceResult",
     "Country",

@@ -58,6 +58,13 @@ class RequirementSet:
     def protection_before_exit(self) -> list[str]:
         return [part for part in (self.db.protection_before_exit or "").split(",") if part]
 
+    @strawberry.field(
+        description="How many days before its start the Chinese office may confirm a placement's start "
+        "(the worker has exited by then)."
+    )
+    def confirm_days_before_start(self) -> int:
+        return self.db.confirm_days_before_start
+
     @strawberry.field(description="Rules an office with the duty overrideProcedure may override.")
     def overridable(self) -> list[str]:
         return [rule for rule in self.db.overridable.split(",") if rule]

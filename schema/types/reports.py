@@ -14,9 +14,11 @@ import strawberry
 import models
 from reports import evaluation as e
 from reports import figures as f
+from reports.signing import figures_digest
 from schema.fields import governed, needs_types
 from schema.types.agreements import Agreement, TalksMinutes
-from schema.types.enums import IncidentKind, IncidentStatus
+from schema.types.enums import ActionItemStatus, IncidentKind, IncidentStatus
+from schema.types.evaluation import ReportActionItem, ReportSignature
 
 
 def _cell(value: Any) -> Any:
@@ -314,6 +316,36 @@ class AgreementReport:
             QuotaMonthUse(month=m.month, sent=m.sent, sent_to_date=m.sent_to_date, quota_left=m.quota_left)
             for m in self.figures.quota_by_month
         ]
+
+    @strawberry.field(
+        description="The action items of the previous year's talks, with their status; overdue ones marked."
+    )
+    def action_items(self) -> list[ReportActionItem]:
+        return [
+            ReportActionItem(
+                held_on=i.held_on,
+                text_vi=i.text_vi,
+                text_zh=i.text_zh,
+                owner_office=i.owner_office,
+                due_on=i.due_on,
+                status=ActionItemStatus(i.status),
+                follow_up=i.follow_up,
+                overdue=i.overdue,
+            )
+            for i in self.figures.action_items
+        ]
+
+    @strawberry.field(description="Each focal office's latest signature of these figures.")
+    def signatures(self) -> list[ReportSignature]:
+        return [ReportSignature.of(mark) for mark in self.figures.signatures]
+
+    @strawberry.field(
+        description="Whether a figure changed after an office signed: the digest it signed is not the "
+        "digest of the figures now."
+    )
+    def figures_changed_since_signing(self) -> bool:
+        digest = figures_digest(self.figures)
+        return any(mark.digest != digest for mark in self.figures.signatures)
 
     @needs_types("TalksMinutes", description="Talks minutes held in the year.")
     def talks_minutes(self) -> list[TalksMinutes]:

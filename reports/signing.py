@@ -1,0 +1,119 @@
+"""Signing an agreement's yearly figures: what is signed, and how a signature is checked.
+
+What both focal offices sign is the **digest of the figures**: SHA-256 over the figures' canonical
+JSON, and the Ed25519 signature is made over the digest's 32 bytes.
+
+Canonical JSON (written once, here; `borderlabour report verify` and any office's own tooling must
+produce the same bytes): the figures object of the report's JSON document (`report_json`) without
+the parts that are not figures (`NOT_SIGNED`: its global ID, talks minutes, action items,
+signatures), serialised with the keys of every object sorted, no whitespace at all (separators `,`
+and `:`), strings as UTF-8 (no `\\u` escapes but those JSON requires), numbers as Python's `json`
+writes them, decimals and dates as the strings the document holds ("3800.00", "2024-12-31").
+
+A signature is `valid` while it verifies, with the office's enrolled key, over the digest of the
+figures as they are now: a figure changed since (a correction, a late record) makes it invalid and
+`figuresChangedSinceSigning` true, so either side can prove what both accepted, and see that the
+figures moved after.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from decimal import Decimal
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+# Keys of the report's JSON that are not figures: they may change without changing what was signed.
+NOT_SIGNED = frozenset({"agreement_id", "minutes", "action_items", "signatures", "digest", "workers"})
+
+
+def plain(value: Any) -> Any:
+    """Decimals and dates as the strings the JSON document holds."""
+    if isinstance(value, Decimal | dt.date):
+        return str(value)
+    if isinstance(value, frozenset | tuple):
+        return list(value)
+    raise TypeError(type(value).__name__)
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=plain
+    ).encode("utf-8")
+
+
+def signed_part(document: dict[str, Any]) -> dict[str, Any]:
+    """The figures of a report's JSON document (or of `dataclasses.asdict(figures)`)."""
+    return {k: v for k, v in document.items() if k not in NOT_SIGNED}
+
+
+def document_digest(document: dict[str, Any]) -> str:
+    """The hex SHA-256 of the canonical JSON of a document's figures, as read back from its JSON (so
+    what `report verify` computes from a file equals what the registry computed from the rows)."""
+    figures = json.loads(canonical_json(signed_part(document)))
+    return hashlib.sha256(canonical_json(figures)).hexdigest()
+
+
+def figures_digest(figures: Any) -> str:
+    """The digest of `reports.figures.AgreementFigures`."""
+    return document_digest(dataclasses.asdict(figures))
+
+
+def public_key_text(key: Ed25519PublicKey) -> str:
+    return base64.b64encode(key.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
+
+
+def read_public_key(text: str) -> Ed25519PublicKey:
+    """A PEM public key (`openssl pkey -pubout`), or the raw 32 bytes in base64; ValueError if neither."""
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    stripped = text.strip()
+    if stripped.startswith("-----BEGIN"):
+        key = load_pem_public_key(stripped.encode())
+        if not isinstance(key, Ed25519PublicKey):
+            raise ValueError("not an Ed25519 public key")
+        return key
+    try:
+        raw = base64.b64decode(stripped, validate=True)
+    except binascii.Error as exc:
+        raise ValueError("not a PEM or base64 Ed25519 public key") from exc
+    if len(raw) != 32:
+        raise ValueError("an Ed25519 public key has 32 bytes")
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def sign_digest(key: Ed25519PrivateKey, digest: str) -> str:
+    return base64.b64encode(key.sign(bytes.fromhex(digest))).decode()
+
+
+def verifies(public_key: str, signature: str, digest: str) -> bool:
+    """Whether `signature` (base64) is the key's (raw, base64) Ed25519 signature over the digest."""
+    try:
+        key = read_public_key(public_key)
+        key.verify(base64.b64decode(signature, validate=True), bytes.fromhex(digest))
+    except (ValueError, binascii.Error, InvalidSignature):
+        return False
+    return True
+
+
+@dataclasses.dataclass(frozen=True)
+class SignatureMark:
+    """A focal office's signature as the report shows it (and the JSON document carries it, with
+    the key, so that `report verify` needs nothing but the file)."""
+
+    office: str
+    office_name: str
+    side: str  # "VN" or "CN"
+    public_key: str
+    signature: str
+    digest: str  # the digest signed
+    signed_at: str  # ISO 8601, UTC
+    valid: bool  # verifies over the digest of the figures as they are now
