@@ -37,6 +37,7 @@ from schema.masking import MaskUnexpectedErrors
 from schema.mutation import Mutation
 from schema.operations import OperationCache
 from schema.query import Query
+from schema.types.events import Subscription
 from schema.types import agreements, checks, crossings, employers, incidents, placements, statistics, workers
 
 ExtensionFactory = Callable[[], SchemaExtension]
@@ -146,6 +147,7 @@ class OfficeSchema(strawberry.Schema):
         super().__init__(
             query=Query,
             mutation=Mutation if has_mutations else None,
+            subscription=Subscription,
             config=StrawberryConfig(disable_field_suggestions=True),
             execution_context_class=execution_context,
             extensions=[

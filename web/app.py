@@ -22,19 +22,21 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from locales import N_, LanguageMiddleware
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from service.metrics import operation_label
 from service.operations import Operation, new_request_id, translated
+from events.bell import EventBell
 from service.registry import Registry
 from web.door import Door, bearer
 from web.errors import Refusal, answering, in_service, refused, unexpected_error
 from web.files import file_routes
 from web.graphiql import PAGE_HEADERS, graphiql_html, graphiql_routes
 from web.ratelimit import RateLimiter
+from web.subscriptions import websocket_route
 
 MAX_BODY_BYTES = 64 * 1024
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -225,6 +227,9 @@ def create_app(registry: Registry) -> Starlette:
             raise Refusal(400, message, "INVALID_INPUT")
         if prepared.operation_type is None:  # nothing to run, or no telling which: never guess
             raise Refusal(400, _no_single_operation(prepared.document, operation_name), "BAD_REQUEST")
+        if prepared.operation_type == "subscription":
+            message = N_("subscriptions are served over WebSocket (graphql-transport-ws) at /graphql")
+            raise Refusal(400, message, "BAD_REQUEST")
         if prepared.valid:  # labels come only from names the office's schema knows
             label[0] = operation_label(prepared.operation_type, prepared.root_fields)
             cost = prepared.cost.of(variables)
@@ -267,6 +272,7 @@ def create_app(registry: Registry) -> Starlette:
         *([Route("/metrics", metrics, methods=["GET"])] if registry.settings.metrics else []),
         Route("/graphql", graphql_post, methods=["POST"]),
         Route("/graphql", graphql_get, methods=["GET"]),
+        WebSocketRoute("/graphql", websocket_route(registry, EventBell(registry.engine))),
         Route("/healthz", healthz, methods=["GET"]),
         *graphiql_routes(),
         *file_routes(registry, door),
