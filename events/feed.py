@@ -19,6 +19,7 @@ import models
 from events.kinds import event_kinds
 from models import EventRecord
 from policies.grants import Grant
+from locales import N_
 from resolvers.errors import InputError
 from resolvers.opaque import InvalidIdError, decode_cursor, encode_cursor
 from resolvers.pages import check_first
@@ -33,7 +34,7 @@ class KindRefused(InputError):
     def __init__(self, kinds: Sequence[str]) -> None:
         super().__init__(
             "kinds",
-            "your office may not receive events of kind {kinds}",
+            N_("your office may not receive events of kind {kinds}"),
             "KIND_REFUSED",
             kinds=", ".join(kinds),
         )
