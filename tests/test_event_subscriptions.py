@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.conftest import run_cli
+from tests.conftest import Server, office_clients, run_cli
 from tests.procedure_steps import cross, place, ready
 
 SUBSCRIBE = """subscription($after: String, $kinds: [EventKind!]) {
@@ -21,14 +23,15 @@ SUBSCRIBE = """subscription($after: String, $kinds: [EventKind!]) {
 FEED = "query($a: String) { events(first: 100, after: $a) { pageInfo { hasNextPage endCursor } } }"
 
 
-def _socket(server, office: str, purpose: str | None = "placement-verification", **headers: str) -> ClientConnection:
+@contextmanager
+def _socket(server, office: str, purpose: str | None = "placement-verification", **headers: str) -> Iterator[ClientConnection]:
     url = server.url.replace("http://", "ws://") + "/graphql"
-    socket = connect(url, subprotocols=["graphql-transport-ws"], additional_headers=headers, open_timeout=10)
-    payload: dict[str, Any] = {"token": server.tokens[office]}
-    if purpose:
-        payload["purpose"] = purpose
-    socket.send(json.dumps({"type": "connection_init", "payload": payload}))
-    return socket
+    with connect(url, subprotocols=["graphql-transport-ws"], additional_headers=headers, open_timeout=10) as socket:
+        payload: dict[str, Any] = {"token": server.tokens[office]}
+        if purpose:
+            payload["purpose"] = purpose
+        socket.send(json.dumps({"type": "connection_init", "payload": payload}))
+        yield socket
 
 
 def _ack(socket: ClientConnection) -> None:
@@ -119,3 +122,24 @@ def test_a_revoked_token_ends_its_subscriptions_within_five_seconds(live_server,
                 socket.recv(timeout=10)
         assert time.monotonic() - revoked < 5
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+
+
+def test_an_event_written_through_another_serve_process_reaches_the_subscriber(
+    live_server, database, demo_tokens, as_office, tmp_path
+) -> None:
+    """Fan-out across processes: PostgreSQL's LISTEN/NOTIFY, or SQLite's outbox read by each process."""
+    other = Server(database, demo_tokens, tmp_path / "other.log")
+    try:
+        elsewhere = office_clients(other)
+        worker = ready(elsewhere)
+        with _socket(live_server, "cn-hekou") as socket:
+            _ack(socket)
+            _subscribe(socket, {"after": _newest_cursor(as_office("cn-hekou")), "kinds": ["PLACEMENT_PLANNED"]})
+            placement = place(elsewhere, worker)["placement"]["id"]
+            (told,) = _until(
+                socket,
+                lambda ms: any(m["payload"]["data"]["events"]["record"]["id"] == placement for m in ms),
+            )[-1:]
+            assert told["payload"]["data"]["events"]["kind"] == "PLACEMENT_PLANNED"
+    finally:
+        other.stop()
