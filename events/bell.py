@@ -9,6 +9,7 @@ subscription costs nothing while nothing happens: it waits on the bell, not on t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 import time
@@ -46,10 +47,8 @@ class EventBell:
     async def wait(self, seen: int, seconds: float) -> int:
         """The newest event number once it passes `seen`, or after `seconds` whatever it is."""
         if self.newest <= seen:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._rung.wait(), seconds)
-            except TimeoutError:
-                pass
         return self.newest
 
     def _ring(self, newest: int) -> None:

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 import models
 from events.kinds import event_kinds
+from locales import N_
 from models import EventRecord
 from policies.grants import Grant
-from locales import N_
 from resolvers.errors import InputError
 from resolvers.opaque import InvalidIdError, decode_cursor, encode_cursor
 from resolvers.pages import check_first

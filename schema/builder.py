@@ -37,8 +37,8 @@ from schema.masking import MaskUnexpectedErrors
 from schema.mutation import Mutation
 from schema.operations import OperationCache
 from schema.query import Query
-from schema.types.events import Subscription
 from schema.types import agreements, checks, crossings, employers, incidents, placements, statistics, workers
+from schema.types.events import Subscription
 
 ExtensionFactory = Callable[[], SchemaExtension]
 

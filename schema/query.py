@@ -16,8 +16,8 @@ from schema.types.checks import HealthCheck, PoliceClearance
 from schema.types.connections import Connection, connection_of
 from schema.types.crossings import Crossing, CrossingFilter, CrossingOrder
 from schema.types.employers import Employer, EmployerFilter, EmployerOrder
-from schema.types.events import EventConnection, events
 from schema.types.enums import Country, Side
+from schema.types.events import EventConnection, events
 from schema.types.incidents import Incident, IncidentFilter, IncidentOrder
 from schema.types.labels import Label, labels_of
 from schema.types.ledger import LedgerCheckpoint, ledger_checkpoint

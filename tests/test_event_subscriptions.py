@@ -24,9 +24,13 @@ FEED = "query($a: String) { events(first: 100, after: $a) { pageInfo { hasNextPa
 
 
 @contextmanager
-def _socket(server, office: str, purpose: str | None = "placement-verification", **headers: str) -> Iterator[ClientConnection]:
+def _socket(
+    server, office: str, purpose: str | None = "placement-verification", **headers: str
+) -> Iterator[ClientConnection]:
     url = server.url.replace("http://", "ws://") + "/graphql"
-    with connect(url, subprotocols=["graphql-transport-ws"], additional_headers=headers, open_timeout=10) as socket:
+    with connect(
+        url, subprotocols=["graphql-transport-ws"], additional_headers=headers, open_timeout=10
+    ) as socket:
         payload: dict[str, Any] = {"token": server.tokens[office]}
         if purpose:
             payload["purpose"] = purpose
@@ -40,7 +44,9 @@ def _ack(socket: ClientConnection) -> None:
 
 def _subscribe(socket: ClientConnection, variables: dict[str, Any], query: str = SUBSCRIBE) -> str:
     sid = uuid.uuid4().hex[:8]
-    socket.send(json.dumps({"id": sid, "type": "subscribe", "payload": {"query": query, "variables": variables}}))
+    socket.send(
+        json.dumps({"id": sid, "type": "subscribe", "payload": {"query": query, "variables": variables}})
+    )
     return sid
 
 
@@ -72,7 +78,11 @@ def test_a_subscription_replays_what_was_missed_then_streams_new_events(live_ser
         sid = _subscribe(socket, {"after": since, "kinds": ["PLACEMENT_PLANNED", "CROSSING_RECORDED"]})
 
         def about(messages: list[dict], record_id: str) -> list[dict]:
-            return [m for m in messages if m["type"] == "next" and m["payload"]["data"]["events"]["record"]["id"] == record_id]
+            return [
+                m
+                for m in messages
+                if m["type"] == "next" and m["payload"]["data"]["events"]["record"]["id"] == record_id
+            ]
 
         replayed = _until(socket, lambda ms: about(ms, missed))
         assert all(m["id"] == sid for m in replayed)
@@ -89,7 +99,11 @@ def test_a_subscription_replays_what_was_missed_then_streams_new_events(live_ser
 def test_a_kind_the_office_may_never_see_is_refused_at_subscribe(live_server) -> None:
     with _socket(live_server, "lc-health", "health-screening", **{"Accept-Language": "vi"}) as socket:
         _ack(socket)
-        sid = _subscribe(socket, {"kinds": ["CROSSING_RECORDED"]}, "subscription($kinds: [EventKind!]) { events(kinds: $kinds) { kind } }")
+        sid = _subscribe(
+            socket,
+            {"kinds": ["CROSSING_RECORDED"]},
+            "subscription($kinds: [EventKind!]) { events(kinds: $kinds) { kind } }",
+        )
         (message,) = _until(socket, lambda ms: len(ms) == 1)
         assert message["type"] == "error" and message["id"] == sid
         (error,) = message["payload"]
@@ -112,7 +126,11 @@ def test_a_revoked_token_ends_its_subscriptions_within_five_seconds(live_server,
     token_id, token = out[0].split()[2], out[-1].strip()
     url = live_server.url.replace("http://", "ws://") + "/graphql"
     with connect(url, subprotocols=["graphql-transport-ws"]) as socket:
-        socket.send(json.dumps({"type": "connection_init", "payload": {"token": token, "purpose": "placement-verification"}}))
+        socket.send(
+            json.dumps(
+                {"type": "connection_init", "payload": {"token": token, "purpose": "placement-verification"}}
+            )
+        )
         _ack(socket)
         _subscribe(socket, {"kinds": ["PLACEMENT_PLANNED"]})
         run_cli(database, "token", "revoke", token_id)
@@ -134,7 +152,9 @@ def test_an_event_written_through_another_serve_process_reaches_the_subscriber(
         worker = ready(elsewhere)
         with _socket(live_server, "cn-hekou") as socket:
             _ack(socket)
-            _subscribe(socket, {"after": _newest_cursor(as_office("cn-hekou")), "kinds": ["PLACEMENT_PLANNED"]})
+            _subscribe(
+                socket, {"after": _newest_cursor(as_office("cn-hekou")), "kinds": ["PLACEMENT_PLANNED"]}
+            )
             placement = place(elsewhere, worker)["placement"]["id"]
             (told,) = _until(
                 socket,

@@ -14,8 +14,19 @@ from hypothesis import strategies as st
 from tests.procedure_steps import cross, place, ready
 
 OFFICES = [
-    "cn-hekou", "cn-wenshan", "cn-napo", "lc-police", "lc-health", "lc-customs", "lc-border-guard",
-    "lc-home-affairs", "lc-foreign-affairs", "lc-economic-zone", "tq-home-affairs", "tq-police", "admin",
+    "cn-hekou",
+    "cn-wenshan",
+    "cn-napo",
+    "lc-police",
+    "lc-health",
+    "lc-customs",
+    "lc-border-guard",
+    "lc-home-affairs",
+    "lc-foreign-affairs",
+    "lc-economic-zone",
+    "tq-home-affairs",
+    "tq-police",
+    "admin",
 ]
 FEED = """query($after: String) { events(after: $after, first: 100) {
   edges { cursor node { kind record { id } } } pageInfo { hasNextPage endCursor } } }"""

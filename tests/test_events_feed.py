@@ -94,6 +94,6 @@ def test_reading_events_is_ledgered_with_the_purpose_stated(as_office, database)
     assert _about(_all_events(hekou, after=since), placement) == ["PLACEMENT_PLANNED"]
     log = run_cli(database, "audit", "log", "--json", f"--worker={worker}", "--office", "cn-hekou")
     entries = [json.loads(line) for line in log.stdout.splitlines()]
-    assert any(
-        e["purpose"] == "placement-verification" and "Event.kind" in e["fields"] for e in entries
-    ), entries
+    assert any(e["purpose"] == "placement-verification" and "Event.kind" in e["fields"] for e in entries), (
+        entries
+    )

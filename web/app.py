@@ -25,11 +25,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from events.bell import EventBell
 from locales import N_, LanguageMiddleware
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from service.metrics import operation_label
 from service.operations import Operation, new_request_id, translated
-from events.bell import EventBell
 from service.registry import Registry
 from web.door import Door, bearer
 from web.errors import Refusal, answering, in_service, refused, unexpected_error

@@ -25,10 +25,10 @@ from events.feed import cursor_for, seq_of
 from events.replay import NotAnEventSubscription, Replay, replay_of
 from locales import N_, message_of, reader_language
 from policies.grants import Grant
-from resolvers.errors import InputError
 from policies.purposes import PurposeRefused, check_purpose
 from policies.tokens import Caller
 from policies.validity import OfficeClosed
+from resolvers.errors import InputError
 from service.operations import Operation, new_request_id, translated
 from service.registry import Registry
 
@@ -135,7 +135,9 @@ class Connection:
         assert self.grant is not None
         query, variables = payload.get("query"), payload.get("variables")
         if not isinstance(query, str) or (variables is not None and not isinstance(variables, dict)):
-            raise GraphQLError(message_of(InputError(None, N_("`query` must be a non-empty string")), reader_language()))
+            raise GraphQLError(
+                message_of(InputError(None, N_("`query` must be a non-empty string")), reader_language())
+            )
         schema = self.registry.schemas.schema_for(self.grant)
         prepared = schema.operations.prepare(query, payload.get("operationName"))
         if prepared.errors:
@@ -169,12 +171,18 @@ class Connection:
                 continue
             # Every event up to `newest` was committed before this page was read: it was sent, or is
             # not the office's. The next page starts after it (a position never shown to the office).
-            last = seq_of(self.grant, page["edges"][-1]["cursor"]) if page["edges"] else seq_of(self.grant, after)
+            last = (
+                seq_of(self.grant, page["edges"][-1]["cursor"])
+                if page["edges"]
+                else seq_of(self.grant, after)
+            )
             seen = max(last, newest, seen)
             after = cursor_for(self.grant, seen)
             await self.bell.wait(seen, CHECK_SECONDS)
 
-    async def page(self, replay: Replay, variables: dict[str, Any] | None, after: str | None) -> dict[str, Any]:
+    async def page(
+        self, replay: Replay, variables: dict[str, Any] | None, after: str | None
+    ) -> dict[str, Any]:
         assert self.grant is not None and self.caller is not None
         schema = self.registry.schemas.schema_for(self.grant)
         given = replay.variables(variables, after)
@@ -187,7 +195,13 @@ class Connection:
             )
             return {"errors": _error(message_of(refusal, reader_language()), "PURPOSE_REQUIRED")}
         operation = Operation(
-            replay.query, given, "EventsReplay", prepared, self.purpose, new_request_id(), self.caller.token_id
+            replay.query,
+            given,
+            "EventsReplay",
+            prepared,
+            self.purpose,
+            new_request_id(),
+            self.caller.token_id,
         )
         outcome = await to_thread.run_sync(partial(self.registry.execute, self.grant, operation))
         return outcome.body

@@ -30,7 +30,9 @@ def upgrade() -> None:
         sa.Column("record_id", sa.Integer(), nullable=False),
         sa.Column("office_id", sa.Integer(), nullable=True),
         sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["office_id"], ["offices.id"], name=op.f("fk_event_outbox_office_id_offices")),
+        sa.ForeignKeyConstraint(
+            ["office_id"], ["offices.id"], name=op.f("fk_event_outbox_office_id_offices")
+        ),
         sa.PrimaryKeyConstraint("seq", name=op.f("pk_event_outbox")),
     )
 

@@ -16,8 +16,8 @@ from typing import Annotated, Any
 import strawberry
 from sqlalchemy import select
 
-from events.feed import kinds_for, read_feed, seq_of
 import models
+from events.feed import kinds_for, read_feed, seq_of
 from events.kinds import event_kinds
 from models import EventRecord
 from resolvers.errors import InputError
@@ -99,15 +99,17 @@ def events_after(
         by_type.setdefault(e.record_type, set()).add(e.record_id)
     for type_name, ids in by_type.items():
         shown, via = SHOWN_AS.get(type_name, (type_name, None))
-        model = NODE_TYPES[shown][0]
+        model: Any = NODE_TYPES[shown][0]
         if via is None:
-            found = session.scalars(select(model).where(model.id.in_(ids)))
-            rows.update(((type_name, r.id), r) for r in found)
+            rows.update(
+                ((type_name, r.id), r) for r in session.scalars(select(model).where(model.id.in_(ids)))
+            )
             continue
-        gate = getattr(models, type_name)
+        gate: Any = getattr(models, type_name)
         pairs = session.execute(select(gate.id, getattr(gate, via)).where(gate.id.in_(ids))).all()
-        found = {r.id: r for r in session.scalars(select(model).where(model.id.in_({p[1] for p in pairs})))}
-        rows.update(((type_name, g), found[r]) for g, r in pairs if r in found)
+        owners = {p[1] for p in pairs}
+        found = {r.id: r for r in session.scalars(select(model).where(model.id.in_(owners)))}
+        rows.update(((type_name, g), found[o]) for g, o in pairs if o in found)
     edges = [
         EventEdge(cursor=cursor, node=_event(e, rows[(e.record_type, e.record_id)], NODE_TYPES))
         for e, cursor in zip(page.events, page.cursors, strict=True)
@@ -142,6 +144,8 @@ class Subscription:
         description="Replays your events after `after`, then streams each as it is committed. Over "
         "WebSocket (graphql-transport-ws) at /graphql; token and purpose in `connection_init`."
     )
-    async def events(self, info: Info, kinds: Kinds = None, after: After = None) -> AsyncGenerator[Event, None]:
+    async def events(
+        self, info: Info, kinds: Kinds = None, after: After = None
+    ) -> AsyncGenerator[Event, None]:
         raise InputError(None, "subscriptions are served over WebSocket (graphql-transport-ws) at /graphql")
         yield  # pragma: no cover - an async generator, as strawberry requires of a subscription
