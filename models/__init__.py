@@ -6,7 +6,7 @@ from models.checks import ClearanceResult, HealthCheck, HealthResult, PoliceClea
 from models.crossings import Crossing, Direction, TravelDocument
 from models.data_version import DataVersion
 from models.employers import Employer
-from models.events import EventRecord
+from models.events import EventRecord, Lease, Webhook
 from models.incidents import Incident, IncidentKind, IncidentStatus
 from models.ledger import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.offices import Office, Side, Token
@@ -38,6 +38,8 @@ __all__ = [
     "Direction",
     "Employer",
     "EventRecord",
+    "Lease",
+    "Webhook",
     "HealthCheck",
     "HealthResult",
     "Incident",

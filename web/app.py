@@ -26,6 +26,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events.bell import EventBell
+from events.delivery import WebhookDelivery
 from locales import N_, LanguageMiddleware
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from service.metrics import operation_label
@@ -278,6 +279,8 @@ def create_app(registry: Registry) -> Starlette:
         *file_routes(registry, door),
     ]
 
+    if registry.settings.webhook_urls:  # no allowed URL, no webhook to deliver
+        WebhookDelivery(registry).start()
     app = Starlette(routes=routes, middleware=[Middleware(AnswerUnexpected), Middleware(LanguageMiddleware)])
     app.state.registry = registry
     return app
