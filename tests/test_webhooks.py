@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from harness.databases import demo_copy
 from tests.conftest import Server, office_clients, run_cli
@@ -146,11 +147,17 @@ def test_a_webhook_failing_past_its_retry_time_is_parked_then_replayed(registry,
     hook = added.stdout.split()[1]
     place(office_clients(server), ready(office_clients(server)))
 
-    def state() -> str:
-        listed = run_cli(database, "webhooks", "list", **ENV).stdout.splitlines()
-        return next(ln for ln in listed if ln.split()[0] == hook).split()[2]
+    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
 
-    assert _until(lambda: state() == "parked")
+    def parked() -> bool:
+        with engine.connect() as connection:
+            query = text("SELECT parked_at FROM webhooks WHERE id = :id")
+            return connection.execute(query, {"id": int(hook)}).scalar() is not None
+
+    assert _until(parked)
+    engine.dispose()
+    listed = run_cli(database, "webhooks", "list", **ENV).stdout.splitlines()
+    assert next(ln for ln in listed if ln.split()[0] == hook).split()[2] == "parked"
     failures = _failures(server)
     run_cli(database, "webhooks", "replay", hook, **ENV)
     assert _until(lambda: _failures(server) > failures)  # tried again once resumed
