@@ -21,6 +21,7 @@ from cli import (
     serving,
     statistics,
     tokens,
+    webhooks,
 )
 from cli.database import open_database
 from cli.errors import FAILURE, USAGE, CommandFailed, explained, first_line, terminal_language
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     procedure.register(commands, common)
     statistics.register(commands, common)
     retention.register(commands, common)
+    webhooks.register(commands, common)
     return parser
 
 

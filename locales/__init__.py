@@ -168,13 +168,13 @@ def reader_language() -> str:
 
 
 class LanguageMiddleware:
-    """Reads `Accept-Language` once per HTTP request, for every answer the request gives."""
+    """Reads `Accept-Language` once per HTTP request (or WebSocket), for every answer it gives."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         header = next((v for k, v in scope.get("headers", ()) if k == b"accept-language"), b"")

@@ -48,6 +48,7 @@ from schema.types import (
     statistics,
     workers,
 )
+from schema.types.events import Subscription
 
 ExtensionFactory = Callable[[], SchemaExtension]
 
@@ -166,6 +167,7 @@ class OfficeSchema(strawberry.Schema):
         super().__init__(
             query=Query,
             mutation=Mutation if has_mutations else None,
+            subscription=Subscription,
             config=StrawberryConfig(disable_field_suggestions=True),
             execution_context_class=execution_context,
             extensions=[

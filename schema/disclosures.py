@@ -21,6 +21,8 @@ WORKER_OF = {
     "HealthCheck": lambda row: row.worker_id,
     "PoliceClearance": lambda row: row.worker_id,
     "Incident": lambda row: row.worker_id,
+    # Receiving an event about a worker's row discloses that it happened (`Event.db` is that row).
+    "Event": lambda row: row.id if type(row).__name__ == "Worker" else getattr(row, "worker_id", None),
 }
 # The personal types: an operation that can return one of them needs a purpose of use.
 PERSONAL_TYPES = frozenset(WORKER_OF)
@@ -39,8 +41,9 @@ class DisclosureRecordingContext(StrawberryGraphQLCoreExecutionContext):
         if worker_of is not None:
             grouped = self.collect_subfields(return_type, field_details_list)[0]
             names = self._disclosed_names(return_type.name, grouped)
-            if names:
-                self._disclose(worker_of(result.db), names)
+            worker = worker_of(result.db)
+            if names and worker is not None:
+                self._disclose(worker, names)
         elif return_type.name.endswith("Edge"):
             self._cursor_of_edge(return_type, field_details_list, result)
         elif return_type.name.endswith("Connection"):
@@ -56,8 +59,9 @@ class DisclosureRecordingContext(StrawberryGraphQLCoreExecutionContext):
         """A cursor of a personal object identifies it as surely as its ID does."""
         type_name = type(node).__name__
         worker_of = WORKER_OF.get(type_name)
-        if worker_of is not None:
-            self._disclose(worker_of(node.db), frozenset({f"{type_name}.cursor"}))
+        worker = worker_of(node.db) if worker_of is not None else None
+        if worker is not None:
+            self._disclose(worker, frozenset({f"{type_name}.cursor"}))
 
     def _cursor_of_edge(self, return_type: Any, field_details_list: Any, edge: Any) -> None:
         grouped = self.collect_subfields(return_type, field_details_list)[0]

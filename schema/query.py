@@ -17,6 +17,7 @@ from schema.types.connections import Connection, connection_of
 from schema.types.crossings import Crossing, CrossingFilter, CrossingOrder
 from schema.types.employers import Employer, EmployerFilter, EmployerOrder
 from schema.types.enums import Country, Side
+from schema.types.events import EventConnection, events
 from schema.types.incidents import Incident, IncidentFilter, IncidentOrder
 from schema.types.labels import Label, labels_of
 from schema.types.ledger import LedgerCheckpoint, ledger_checkpoint
@@ -177,6 +178,12 @@ class Query:
         return AgreementReport(
             figures=figures, agreement_row=agreement, minutes_rows=minutes_rows(session, figures)
         )
+
+    events: EventConnection = strawberry.field(
+        resolver=events,
+        description="What happened to rows your office may read, in the order it was committed; "
+        "resumable from any cursor. A kind your office may never receive is refused.",
+    )
 
     @strawberry.field(description="The labels of an enum's values in English, Vietnamese and Chinese.")
     def labels(self, info: Info, enum: str) -> list[Label]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from prometheus_client import (
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     disable_created_metrics,
     generate_latest,
@@ -107,6 +108,12 @@ class Metrics:
             seen[0] = now
 
         self._catch_ups.append(catch_up)
+
+    def follow_gauge(self, name: str, documentation: str, read: Callable[[], float]) -> None:
+        """Exports a level this process keeps elsewhere (e.g. a backlog) as a gauge, read like `follow`;
+        in multiprocess mode the highest of the processes' values is reported."""
+        gauge = Gauge(name, documentation, registry=self._registry, multiprocess_mode="max")
+        self._catch_ups.append(lambda: gauge.set(float(read())))
 
     def _catch_up(self) -> None:
         with self._lock:

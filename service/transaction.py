@@ -3,7 +3,8 @@
 `Transactions.run` opens the office's scoped session, hands the work a fresh `DisclosureRecorder`,
 and ends the transaction one way for everyone:
   - writes take the database's write lock first (SQLite `BEGIN IMMEDIATE`), and what they disclose
-    is ledgered in their own transaction, committed with them: all or nothing;
+    is ledgered in their own transaction, committed with them: all or nothing; so are the events
+    they tell other offices of (`events.outbox`);
   - a read is committed, then ledgered with the reads this process answers at the same moment
     (group commit, `ledger.appender`), before its answer may be sent;
   - work that abandons its transaction (an unexpected error) is rolled back and keeps nothing written;
@@ -20,6 +21,7 @@ from typing import TypeVar
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session, sessionmaker
 
+from events.outbox import write_events
 from ledger.appender import LedgerAppender, LedgerRefused
 from ledger.entries import Appended, Asked, append
 from ledger.keys import SignedHead
@@ -71,6 +73,7 @@ class Transactions:
             if recorder.abandoned:
                 session.rollback()
             elif writes and recorder:
+                write_events(session, recorder.written, grant.office.id)
                 head = self._ledgered(session, recorder, asked)
                 session.commit()
                 self.advance_head(head)

@@ -121,6 +121,17 @@ class Settings(BaseSettings):
     past its scope in a day (UTC); past it an import stops with 429 LOOKUP_LIMIT."""
     import_seconds: float = Field(default=300.0, gt=0)
     """BORDERLABOUR_IMPORT_SECONDS: how long an import over HTTP may run before it stops (503)."""
+    webhook_urls: str = ""
+    """BORDERLABOUR_WEBHOOK_URLS: URL prefixes webhooks may post to, comma-separated (none: no webhooks)."""
+    webhook_retry_hours: float = Field(default=24.0, gt=0)
+    """BORDERLABOUR_WEBHOOK_RETRY_HOURS: how long a failing webhook is retried before it is parked."""
+    webhook_backoff_seconds: float = Field(default=10.0, gt=0)
+    """BORDERLABOUR_WEBHOOK_BACKOFF_SECONDS: the first retry's delay; each next one doubles, to an hour."""
+
+    def webhook_allowed(self, url: str) -> bool:
+        """Whether `url` starts with one of the allowed prefixes."""
+        prefixes = [p.strip() for p in self.webhook_urls.split(",") if p.strip()]
+        return any(url.startswith(p) for p in prefixes)
 
     @field_validator("database_url")
     @classmethod

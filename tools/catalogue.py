@@ -37,6 +37,7 @@ PACKAGES = (
     "locales",
     "planner",
     "procedure",
+    "events",
 )
 KEYWORDS = {
     "N_": None,

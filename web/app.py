@@ -22,9 +22,11 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from events.bell import EventBell
+from events.delivery import WebhookDelivery
 from locales import N_, LanguageMiddleware, negotiate, reader_language
 from policies.check import purpose_descriptions
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -36,6 +38,7 @@ from web.errors import Refusal, answering, in_service, refused, unexpected_error
 from web.files import file_routes
 from web.graphiql import PAGE_HEADERS, graphiql_html, graphiql_routes
 from web.ratelimit import RateLimiter
+from web.subscriptions import websocket_route
 
 MAX_BODY_BYTES = 64 * 1024
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -229,6 +232,9 @@ def create_app(registry: Registry) -> Starlette:
             raise Refusal(400, message, "INVALID_INPUT")
         if prepared.operation_type is None:  # nothing to run, or no telling which: never guess
             raise Refusal(400, _no_single_operation(prepared.document, operation_name), "BAD_REQUEST")
+        if prepared.operation_type == "subscription":
+            message = N_("subscriptions are served over WebSocket (graphql-transport-ws) at /graphql")
+            raise Refusal(400, message, "BAD_REQUEST")
         if prepared.valid:  # labels come only from names the office's schema knows
             label[0] = operation_label(prepared.operation_type, prepared.root_fields)
             cost = prepared.cost.of(variables)
@@ -271,11 +277,14 @@ def create_app(registry: Registry) -> Starlette:
         *([Route("/metrics", metrics, methods=["GET"])] if registry.settings.metrics else []),
         Route("/graphql", graphql_post, methods=["POST"]),
         Route("/graphql", graphql_get, methods=["GET"]),
+        WebSocketRoute("/graphql", websocket_route(registry, EventBell(registry.engine))),
         Route("/healthz", healthz, methods=["GET"]),
         *graphiql_routes(),
         *file_routes(registry, door),
     ]
 
+    if registry.settings.webhook_urls:  # no allowed URL, no webhook to deliver
+        WebhookDelivery(registry).start()
     app = Starlette(routes=routes, middleware=[Middleware(LanguageMiddleware), Middleware(AnswerUnexpected)])
     app.state.registry = registry
     return app

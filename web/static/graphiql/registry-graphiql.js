@@ -106,12 +106,82 @@
     return first && first.message ? first.message : t('http', { status: status });
   }
 
+  // A subscription (`subscription { events(...) { ... } }`) runs over a WebSocket at the same URL, in
+  // the graphql-transport-ws protocol; the token and purpose go in `connection_init`. GraphiQL shows
+  // each event as it arrives from the async iterator returned here.
+  function isSubscription(graphQLParams) {
+    var query = ((graphQLParams && graphQLParams.query) || '').replace(/#[^\n]*/g, '');
+    var name = graphQLParams && graphQLParams.operationName;
+    return name ? new RegExp('subscription\\s+' + name + '\\b').test(query) : /^\s*subscription\b/.test(query);
+  }
+
+  function subscribe(token, purpose, graphQLParams) {
+    var url = (window.location.protocol === 'https:' ? 'wss://' : 'ws://') + window.location.host + endpoint;
+    var socket = new WebSocket(url, 'graphql-transport-ws');
+    var queue = [];
+    var waiting = null;
+    var ended = false;
+    function push(item) {
+      if (waiting) {
+        var resolve = waiting;
+        waiting = null;
+        resolve(item);
+      } else {
+        queue.push(item);
+      }
+    }
+    function finish(errors) {
+      if (ended) return;
+      ended = true;
+      if (errors) push({ value: { errors: errors }, done: false });
+      push({ value: undefined, done: true });
+    }
+    socket.onopen = function () {
+      socket.send(JSON.stringify({ type: 'connection_init', payload: { token: token, purpose: purpose } }));
+    };
+    socket.onmessage = function (event) {
+      var message = JSON.parse(event.data);
+      if (message.type === 'connection_ack') {
+        socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: graphQLParams }));
+      } else if (message.type === 'next') {
+        push({ value: message.payload, done: false });
+      } else if (message.type === 'error') {
+        finish(message.payload);
+      } else if (message.type === 'complete') {
+        finish(null);
+      } else if (message.type === 'ping') {
+        socket.send(JSON.stringify({ type: 'pong' }));
+      }
+    };
+    socket.onclose = function (event) {
+      finish([{ message: 'The subscription ended (' + event.code + ' ' + (event.reason || '') + ').' }]);
+    };
+    var iterator = {
+      next: function () {
+        if (queue.length) return Promise.resolve(queue.shift());
+        return new Promise(function (resolve) {
+          waiting = resolve;
+        });
+      },
+      return: function () {
+        ended = true;
+        socket.close();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+    iterator[Symbol.asyncIterator] = function () {
+      return iterator;
+    };
+    return iterator;
+  }
+
   function makeFetcher(token, purpose, gen) {
     // Answers to a GraphiQL that has since been replaced must not overwrite the status bar.
     function report(kind, text) {
       if (gen === generation) setStatus(kind, text);
     }
     return function fetcher(graphQLParams, opts) {
+      if (isSubscription(graphQLParams)) return subscribe(token, purpose, graphQLParams);
       var headers = {
         'Content-Type': 'application/json',
         Accept: 'application/json',

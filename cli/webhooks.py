@@ -1,0 +1,126 @@
+"""`borderlabour webhooks add|list|remove|replay`: an office's HTTP receivers of its events."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from cli.database import open_database
+from cli.errors import UsageError
+from events.feed import KindRefused, kinds_for
+from models import EventRecord, Office, Webhook
+from models.sealing import keyring
+from policies.access import AccessControl
+from policies.purposes import PurposeRefused, check_purpose
+from policies.tokens import identity_of
+from schema.builder import policy_catalogue, write_duties
+
+
+def add(args: argparse.Namespace) -> int:
+    settings = args.settings
+    if not settings.webhook_allowed(args.url):
+        raise UsageError(
+            "{url} is not allowed: add its prefix to BORDERLABOUR_WEBHOOK_URLS (now: {allowed})",
+            url=args.url,
+            allowed=settings.webhook_urls or "none",
+        )
+    secret = Path(args.secret_file).read_text("utf-8").strip()
+    if len(secret) < 16:
+        raise UsageError("the secret in {path} is shorter than 16 characters", path=args.secret_file)
+    sessions = open_database(settings)
+    access = AccessControl(policy_catalogue(), write_duties(), settings.policy_dir)
+    with sessions() as session, session.begin():
+        session.connection(execution_options={"sqlite_immediate": True})  # the deliverer writes too
+        office = session.scalars(select(Office).where(Office.code == args.office)).first()
+        if office is None:
+            raise UsageError("no office with code {office!r}", office=args.office)
+        grant = access.grant_for(identity_of(office))
+        try:
+            check_purpose(grant, args.purpose)
+            kinds = sorted(kinds_for(grant, args.kinds)) if args.kinds else None
+        except (PurposeRefused, KindRefused) as exc:
+            raise UsageError(str(exc)) from None
+        newest = session.scalar(select(func.coalesce(func.max(EventRecord.seq), 0)))
+        hook = Webhook(
+            office_id=office.id,
+            url=args.url,
+            secret_sealed=keyring().seal(secret),
+            purpose=args.purpose,
+            kinds=",".join(kinds) if kinds else None,
+            position=0 if args.from_start else int(newest or 0),
+            delivered=0,
+            attempts=0,
+        )
+        session.add(hook)
+        session.flush()
+        print(f"webhook {hook.id} for {office.code}: {args.url}")
+    return 0
+
+
+def list_webhooks(args: argparse.Namespace) -> int:
+    sessions = open_database(args.settings)
+    with sessions() as session:
+        newest = int(session.scalar(select(func.coalesce(func.max(EventRecord.seq), 0))) or 0)
+        rows = session.execute(select(Webhook, Office.code).join(Office).order_by(Webhook.id)).all()
+        print(f"{'id':>4}  {'office':<16} {'state':<8} {'behind':>7} {'sent':>6}  {'last error':<16} url")
+        for hook, code in rows:
+            state = "parked" if hook.parked_at else "failing" if hook.failing_since else "ok"
+            behind = newest - hook.position  # outbox events not yet passed (the office's and others')
+            error = hook.last_error or "-"
+            print(
+                f"{hook.id:>4}  {code:<16} {state:<8} {behind:>7} {hook.delivered:>6}  {error:<16} {hook.url}"
+            )
+    return 0
+
+
+def remove(args: argparse.Namespace) -> int:
+    sessions = open_database(args.settings)
+    with sessions() as session, session.begin():
+        session.connection(execution_options={"sqlite_immediate": True})
+        hook = session.get(Webhook, args.id)
+        if hook is None:
+            raise UsageError("no webhook with id {id}", id=args.id)
+        session.delete(hook)
+    print(f"webhook {args.id} removed")
+    return 0
+
+
+def replay(args: argparse.Namespace) -> int:
+    """Resumes a parked or failing webhook now; `--from-start` sends again from the first event."""
+    sessions = open_database(args.settings)
+    with sessions() as session, session.begin():
+        session.connection(execution_options={"sqlite_immediate": True})
+        hook = session.get(Webhook, args.id)
+        if hook is None:
+            raise UsageError("no webhook with id {id}", id=args.id)
+        if args.from_start:
+            hook.position = 0
+        hook.parked_at = hook.failing_since = hook.next_attempt_at = hook.last_error = None
+        hook.attempts = 0
+    print(f"webhook {args.id} resumed")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    hooks = commands.add_parser("webhooks", help="add, list, remove and replay webhooks")
+    sub = hooks.add_subparsers(dest="webhooks_cmd", required=True)
+    a = sub.add_parser("add", parents=[common], help="post an office's events to a URL, signed")
+    a.add_argument("--office", required=True)
+    a.add_argument("--url", required=True)
+    a.add_argument("--secret-file", required=True, help="a file holding the shared secret (16+ characters)")
+    a.add_argument("--purpose", required=True, help="the office's purpose for receiving them (ledgered)")
+    a.add_argument("--kinds", nargs="*", help="only these kinds (e.g. PLACEMENT_PLANNED); default all")
+    a.add_argument("--from-start", action="store_true", help="also every event already in the outbox")
+    a.set_defaults(func=add)
+    sub.add_parser("list", parents=[common], help="webhooks, their state and backlog").set_defaults(
+        func=list_webhooks
+    )
+    r = sub.add_parser("remove", parents=[common], help="stop and forget a webhook")
+    r.add_argument("id", type=int)
+    r.set_defaults(func=remove)
+    p = sub.add_parser("replay", parents=[common], help="resume a parked webhook (and resend)")
+    p.add_argument("id", type=int)
+    p.add_argument("--from-start", action="store_true", help="resend every event from the first")
+    p.set_defaults(func=replay)

@@ -1,0 +1,59 @@
+"""The kinds of event, as data (`kinds.csv`): which write tells which kind, about which row."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from policies.grants import Grant
+
+KINDS_FILE = Path(__file__).with_name("kinds.csv")
+STATUS_CHANGED = "WORKER_STATUS_CHANGED"
+
+
+@dataclass(frozen=True)
+class EventKinds:
+    by_write: dict[tuple[str, str], str]  # (duty, record type) -> kind
+    record_types: dict[str, frozenset[str]]  # kind -> the types of row it may be about
+    needs: dict[str, dict[str, str]]  # kind -> record type -> what the office must be granted
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.record_types)
+
+    def of_write(self, duty: str, record_type: str) -> str | None:
+        return self.by_write.get((duty, record_type))
+
+    def readable_types(self, grant: Grant, kind: str) -> frozenset[str]:
+        """The types of row of `kind` the office may ever read."""
+        return frozenset(t for t, need in self.needs[kind].items() if _granted(grant, need))
+
+    def visible_to(self, grant: Grant) -> frozenset[str]:
+        """The kinds the office may ever receive."""
+        return frozenset(k for k in self.record_types if self.readable_types(grant, k))
+
+    def refused(self, grant: Grant, asked: Iterable[str]) -> list[str]:
+        """The asked kinds the office may never receive."""
+        visible = self.visible_to(grant)
+        return [k for k in asked if k not in visible]
+
+
+def _granted(grant: Grant, need: str) -> bool:
+    return grant.can_read(need) if "." in need else grant.sees_type(need)
+
+
+@cache
+def event_kinds() -> EventKinds:
+    lines = [line for line in KINDS_FILE.read_text("utf-8").splitlines() if not line.startswith("#")]
+    by_write: dict[tuple[str, str], str] = {}
+    types: dict[str, set[str]] = {}
+    needs: dict[str, dict[str, str]] = {}
+    for row in csv.DictReader(lines):
+        types.setdefault(row["kind"], set()).add(row["record_type"])
+        needs.setdefault(row["kind"], {})[row["record_type"]] = row["needs"]
+        if row["duty"]:
+            by_write[(row["duty"], row["record_type"])] = row["kind"]
+    return EventKinds(by_write, {k: frozenset(v) for k, v in types.items()}, needs)

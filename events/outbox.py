@@ -1,0 +1,71 @@
+"""Writing events with the change they tell of, in its transaction: an outbox.
+
+The service calls `write_events` at the end of every write transaction, with what the transaction
+wrote (the recorder's `(duty, record type, id)` list, the same list the ledger names) and the
+worker status changes it made, whichever step made them. Nothing else writes events, so a write
+that is rolled back tells nothing, and one that commits always tells.
+
+Commit order: on PostgreSQL the writer first takes a transaction-level advisory lock, held until
+commit, and only then numbers its events; two writers therefore number and commit in the same
+order, and a reader resuming after `seq` N never finds a smaller number committed later. SQLite
+has one writer at a time already (`BEGIN IMMEDIATE`). On PostgreSQL the commit also wakes every
+listening process (`NOTIFY`), delivered only if the transaction commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import event, inspect, text
+from sqlalchemy.orm import Session
+
+from events.kinds import STATUS_CHANGED, event_kinds
+from models import EventRecord, StatusChange
+
+OUTBOX_LOCK = 0x0B0E_0017  # pg_advisory_xact_lock key: numbering events, until commit
+CHANNEL = "borderlabour_events"
+_CHANGES_KEY = "borderlabour.status_changes"
+
+
+@event.listens_for(Session, "before_flush")
+def _note_status_changes(session: Session, _context: object, _instances: object) -> None:
+    """Status changes made by any step of the transaction (a crossing, an end, a manual change)."""
+    changes = [o for o in session.new if isinstance(o, StatusChange) and o.from_status is not None]
+    if changes:
+        session.info.setdefault(_CHANGES_KEY, []).extend(changes)
+
+
+def _kept_status_changes(session: Session) -> list[int]:
+    """Status changes made that stay made (a savepoint rolled back keeps none)."""
+    noted: list[StatusChange] = session.info.pop(_CHANGES_KEY, [])
+    return [c.id for c in noted if inspect(c).persistent]
+
+
+def write_events(session: Session, written: Iterable[tuple[str, str, int]], office_id: int) -> int:
+    """Adds the events `written` tells of to the session's transaction; returns how many."""
+    kinds = event_kinds()
+    told: list[tuple[str, str, int]] = []
+    for duty, record_type, row_id in written:
+        kind = kinds.of_write(duty, record_type)
+        if kind is not None:
+            told.append((kind, record_type, row_id))
+    told.extend((STATUS_CHANGED, "StatusChange", change) for change in _kept_status_changes(session))
+    told = list(dict.fromkeys(told))  # once per row and kind per transaction, in the order written
+    if not told:
+        return 0
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_LOCK})
+    session.add_all(
+        EventRecord(kind=kind, record_type=record_type, record_id=row_id, office_id=office_id)
+        for kind, record_type, row_id in told
+    )
+    session.flush()
+    if postgres:
+        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+    return len(told)
+
+
+def forget_status_changes(session: Session) -> None:
+    """A transaction that ends without events (a read, a rollback) leaves nothing noted behind."""
+    session.info.pop(_CHANGES_KEY, None)

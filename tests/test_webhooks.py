@@ -1,0 +1,196 @@
+"""Webhooks: an office's events POSTed to a real receiver process that checks the HMAC-SHA256
+signature, at least once and in commit order, retried after failures and parked when they last; the
+command line manages them and /metrics counts them (issue 20, item 3)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from harness.databases import demo_copy
+from tests.conftest import Server, office_clients, run_cli
+from tests.procedure_steps import cross, place, ready
+
+ROOT = Path(__file__).resolve().parents[1]
+ENV = {
+    "BORDERLABOUR_WEBHOOK_URLS": "http://127.0.0.1:",
+    "BORDERLABOUR_WEBHOOK_BACKOFF_SECONDS": "0.2",
+    "BORDERLABOUR_WEBHOOK_RETRY_HOURS": "0.001",  # parked after 3.6 s of failures
+}
+
+
+@pytest.fixture(scope="module")
+def registry(template, tmp_path_factory) -> Iterator[tuple]:
+    folder = tmp_path_factory.mktemp("webhooks")
+    with demo_copy(template, folder) as database:
+        server = Server(database, template.tokens, folder / "server.log", **ENV)
+        try:
+            yield database, server
+        finally:
+            server.stop()
+
+
+@pytest.fixture
+def receiver(tmp_path) -> Iterator[tuple[int, Path, Path]]:
+    secret, out = tmp_path / "secret", tmp_path / "deliveries.jsonl"
+    secret.write_text("s3cret-shared-with-the-receiver\n")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.webhook_receiver",
+            "--secret-file",
+            str(secret),
+            "--out",
+            str(out),
+            "--fail",
+            "2",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        yield port, secret, out
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def _deliveries(out: Path) -> list[dict]:
+    return [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else []
+
+
+def _until(check, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.2)
+    raise AssertionError("not within the time")
+
+
+def test_events_reach_a_receiver_signed_in_order_after_its_failures(registry, receiver) -> None:
+    database, server = registry
+    port, secret, out = receiver
+    as_office = office_clients(server)
+    added = run_cli(
+        database,
+        "webhooks",
+        "add",
+        "--office",
+        "cn-hekou",
+        "--url",
+        f"http://127.0.0.1:{port}/hook",
+        "--secret-file",
+        str(secret),
+        "--purpose",
+        "placement-verification",
+        "--kinds",
+        "PLACEMENT_PLANNED",
+        "CROSSING_RECORDED",
+        **ENV,
+    )
+    hook = added.stdout.split()[1]
+    first, second = ready(as_office), ready(as_office)
+    placements = [place(as_office, w)["placement"]["id"] for w in (first, second)]
+    crossing = cross(as_office, "lc-border-guard", first, "EXIT_VIETNAM")["crossing"]["id"]
+
+    def told() -> list[str]:
+        accepted = [d for d in _deliveries(out) if d["status"] == 200]
+        return [e["record"]["id"] for d in accepted for e in d["body"]["events"]]
+
+    ids = _until(lambda: (t := told()) and crossing in t and t)
+    assert ids == [*placements, crossing]  # commit order, each once once accepted
+    statuses = [d["status"] for d in _deliveries(out)]
+    assert statuses[:2] == [500, 500] and 401 not in statuses  # retried; every signature checked out
+    listed = run_cli(database, "webhooks", "list", **ENV).stdout
+    line = next(ln for ln in listed.splitlines() if ln.split()[0] == hook)
+    assert " ok " in line and "cn-hekou" in line
+    metrics = httpx.get(f"{server.url}/metrics").text
+    assert (
+        "borderlabour_webhook_deliveries_total" in metrics
+        and "borderlabour_webhook_failures_total" in metrics
+    )
+
+
+def test_a_webhook_failing_past_its_retry_time_is_parked_then_replayed(registry, tmp_path) -> None:
+    database, server = registry
+    secret = tmp_path / "secret"
+    secret.write_text("another-secret-of-enough-length")
+    nobody = "http://127.0.0.1:9/hook"  # the discard port: nothing answers
+    added = run_cli(
+        database,
+        "webhooks",
+        "add",
+        "--office",
+        "cn-hekou",
+        "--url",
+        nobody,
+        "--secret-file",
+        str(secret),
+        "--purpose",
+        "placement-verification",
+        **ENV,
+    )
+    hook = added.stdout.split()[1]
+    place(office_clients(server), ready(office_clients(server)))
+
+    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+
+    def parked() -> bool:
+        with engine.connect() as connection:
+            query = text("SELECT parked_at FROM webhooks WHERE id = :id")
+            return connection.execute(query, {"id": int(hook)}).scalar() is not None
+
+    assert _until(parked)
+    engine.dispose()
+    listed = run_cli(database, "webhooks", "list", **ENV).stdout.splitlines()
+    assert next(ln for ln in listed if ln.split()[0] == hook).split()[2] == "parked"
+    failures = _failures(server)
+    run_cli(database, "webhooks", "replay", hook, **ENV)
+    assert _until(lambda: _failures(server) > failures)  # tried again once resumed
+    run_cli(database, "webhooks", "remove", hook, **ENV)
+    assert hook not in [
+        ln.split()[0] for ln in run_cli(database, "webhooks", "list", **ENV).stdout.splitlines()
+    ]
+
+
+def _failures(server) -> float:
+    metrics = httpx.get(f"{server.url}/metrics").text.splitlines()
+    return sum(
+        float(ln.split()[-1]) for ln in metrics if ln.startswith("borderlabour_webhook_failures_total")
+    )
+
+
+def test_a_url_outside_the_allow_list_is_refused(registry, tmp_path) -> None:
+    database, _ = registry
+    secret = tmp_path / "secret"
+    secret.write_text("another-secret-of-enough-length")
+    refused = run_cli(
+        database,
+        "webhooks",
+        "add",
+        "--office",
+        "cn-hekou",
+        "--url",
+        "https://elsewhere.example/hook",
+        "--secret-file",
+        str(secret),
+        "--purpose",
+        "placement-verification",
+        check=False,
+        **ENV,
+    )
+    assert refused.returncode != 0 and "BORDERLABOUR_WEBHOOK_URLS" in refused.stderr

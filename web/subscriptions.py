@@ -1,0 +1,238 @@
+"""GraphQL subscriptions over WebSocket at /graphql, in the graphql-transport-ws protocol.
+
+The token and the purpose come in `connection_init` (`{"token": "...", "purpose": "..."}`), since
+a browser cannot set headers on a WebSocket. Only `subscription { events(...) }` is served: each
+is answered as pages of the office's feed (`events.replay`), replayed from its `after` and then
+read again whenever the bell rings (`events.bell`), every page a read of the office in the one
+transaction template, ledgered with the connection's purpose. Every second the token is asked
+again: a revoked token, or an office out of force, closes the socket and its subscriptions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from functools import partial
+from typing import Any
+
+from anyio import to_thread
+from graphql import GraphQLError
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from events.bell import EventBell
+from events.feed import cursor_for, seq_of
+from events.replay import NotAnEventSubscription, Replay, replay_of
+from locales import N_, message_of, reader_language
+from policies.grants import Grant
+from policies.purposes import PurposeRefused, check_purpose
+from policies.tokens import Caller
+from policies.validity import OfficeClosed
+from resolvers.errors import InputError
+from service.operations import Operation, new_request_id, translated
+from service.registry import Registry
+
+PROTOCOL = "graphql-transport-ws"
+INIT_SECONDS = 10.0
+CHECK_SECONDS = 1.0  # how often the token is asked again, and the longest a subscription sleeps
+
+log = logging.getLogger("borderlabour.events")
+
+
+class Closed(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+def _error(message: str, code: str) -> list[dict[str, Any]]:
+    return [{"message": message, "extensions": {"code": code}}]
+
+
+class Connection:
+    """One socket: its office, its purpose and its running subscriptions."""
+
+    def __init__(self, registry: Registry, bell: EventBell, socket: WebSocket) -> None:
+        self.registry, self.bell, self.socket = registry, bell, socket
+        self.token = ""
+        self.caller: Caller | None = None
+        self.grant: Grant | None = None
+        self.purpose: str | None = None
+        self.running: dict[str, asyncio.Task[None]] = {}
+        self.sending = asyncio.Lock()
+
+    async def send(self, message: dict[str, Any]) -> None:
+        async with self.sending:
+            await self.socket.send_json(message)
+
+    async def caller_now(self) -> Caller:
+        """Who the token is now, or Closed: unknown, revoked, expired, or its office out of force."""
+        try:
+            known, caller = self.registry.tokens.remembered(self.token)
+            if not known:
+                caller = await to_thread.run_sync(self.registry.authenticate, self.token)
+        except OfficeClosed as exc:
+            raise Closed(4403, "office closed") from exc
+        if caller is None:
+            raise Closed(4403, "Forbidden")
+        return caller
+
+    async def init(self) -> None:
+        try:
+            message = await asyncio.wait_for(self.socket.receive_json(), INIT_SECONDS)
+        except TimeoutError as exc:
+            raise Closed(4408, "Connection initialisation timeout") from exc
+        if not isinstance(message, dict) or message.get("type") != "connection_init":
+            raise Closed(4400, "expected connection_init")
+        payload = message.get("payload") or {}
+        if not isinstance(payload, dict):
+            raise Closed(4400, "connection_init payload must be an object")
+        self.token = str(payload.get("token") or "").removeprefix("Bearer ").strip()
+        caller = await self.caller_now()
+        self.grant = self.registry.grant_for(caller)
+        self.caller = caller
+        stated = payload.get("purpose")
+        if stated is not None:
+            try:
+                self.purpose = check_purpose(self.grant, str(stated))
+            except PurposeRefused as exc:
+                raise Closed(4403, message_of(exc, reader_language())[:120]) from exc
+        await self.send({"type": "connection_ack"})
+
+    async def watch_token(self) -> None:
+        """Closes the socket once the token or its office is no longer good."""
+        while True:
+            await asyncio.sleep(CHECK_SECONDS)
+            await self.caller_now()
+
+    async def serve(self) -> None:
+        while True:
+            message = await self.socket.receive_json()
+            kind = message.get("type") if isinstance(message, dict) else None
+            if kind == "ping":
+                await self.send({"type": "pong"})
+            elif kind == "subscribe":
+                await self.subscribe(message)
+            elif kind == "complete":
+                task = self.running.pop(str(message.get("id")), None)
+                if task is not None:
+                    task.cancel()
+            elif kind in ("pong", "connection_init"):
+                if kind == "connection_init":
+                    raise Closed(4429, "Too many initialisation requests")
+            else:
+                raise Closed(4400, "unknown message type")
+
+    async def subscribe(self, message: dict[str, Any]) -> None:
+        sid, payload = str(message.get("id") or ""), message.get("payload") or {}
+        if not sid or sid in self.running:
+            raise Closed(4409, f"Subscriber for {sid} already exists")
+        task = asyncio.create_task(self.stream(sid, payload))
+        self.running[sid] = task
+        task.add_done_callback(lambda _t: self.running.pop(sid, None))
+
+    def prepare(self, payload: dict[str, Any]) -> tuple[Replay, dict[str, Any] | None]:
+        assert self.grant is not None
+        query, variables = payload.get("query"), payload.get("variables")
+        if not isinstance(query, str) or (variables is not None and not isinstance(variables, dict)):
+            raise GraphQLError(
+                message_of(InputError(None, N_("`query` must be a non-empty string")), reader_language())
+            )
+        schema = self.registry.schemas.schema_for(self.grant)
+        prepared = schema.operations.prepare(query, payload.get("operationName"))
+        if prepared.errors:
+            schema.process_errors(list(prepared.errors))  # no suggestions, as over HTTP
+            raise prepared.errors[0]
+        try:
+            return replay_of(prepared, variables), variables
+        except NotAnEventSubscription as exc:
+            only = InputError(None, N_("this socket serves only `subscription { events(...) }`"))
+            raise GraphQLError(message_of(only, reader_language())) from exc
+
+    async def stream(self, sid: str, payload: dict[str, Any]) -> None:
+        assert self.grant is not None and self.caller is not None
+        try:
+            replay, variables = self.prepare(payload)
+        except GraphQLError as exc:
+            await self.send({"id": sid, "type": "error", "payload": [translated(exc)]})
+            return
+        after, seen = replay.after, 0
+        while True:
+            newest = self.bell.newest
+            body = await self.page(replay, variables, after)
+            if "errors" in body:
+                await self.send({"id": sid, "type": "error", "payload": body["errors"]})
+                return
+            page = body["data"]["events"]
+            for edge in page["edges"]:
+                await self.send({"id": sid, "type": "next", "payload": {"data": {replay.key: edge["node"]}}})
+            if page["pageInfo"]["hasNextPage"]:
+                after = page["pageInfo"]["endCursor"]
+                continue
+            # Every event up to `newest` was committed before this page was read: it was sent, or is
+            # not the office's. The next page starts after it (a position never shown to the office).
+            last = (
+                seq_of(self.grant, page["edges"][-1]["cursor"])
+                if page["edges"]
+                else seq_of(self.grant, after)
+            )
+            seen = max(last, newest, seen)
+            after = cursor_for(self.grant, seen)
+            await self.bell.wait(seen, CHECK_SECONDS)
+
+    async def page(
+        self, replay: Replay, variables: dict[str, Any] | None, after: str | None
+    ) -> dict[str, Any]:
+        assert self.grant is not None and self.caller is not None
+        schema = self.registry.schemas.schema_for(self.grant)
+        given = replay.variables(variables, after)
+        prepared = schema.operations.prepare(replay.query, "EventsReplay")
+        if prepared.needs_purpose(given) and self.purpose is None:
+            refusal = PurposeRefused(
+                "this request reads personal data: state its purpose in connection_init "
+                "(your office may state: {allowed})",
+                allowed=", ".join(sorted(self.grant.purposes)) or "none",
+            )
+            return {"errors": _error(message_of(refusal, reader_language()), "PURPOSE_REQUIRED")}
+        operation = Operation(
+            replay.query,
+            given,
+            "EventsReplay",
+            prepared,
+            self.purpose,
+            new_request_id(),
+            self.caller.token_id,
+        )
+        outcome = await to_thread.run_sync(partial(self.registry.execute, self.grant, operation))
+        return outcome.body
+
+
+def websocket_route(registry: Registry, bell: EventBell) -> Any:
+    async def graphql_ws(socket: WebSocket) -> None:
+        if PROTOCOL not in socket.scope.get("subprotocols", []):
+            await socket.close(code=4406, reason="Subprotocol not acceptable")
+            return
+        await socket.accept(subprotocol=PROTOCOL)
+        bell.start(asyncio.get_running_loop())
+        connection = Connection(registry, bell, socket)
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            await connection.init()
+            tasks = [asyncio.create_task(connection.watch_token()), asyncio.create_task(connection.serve())]
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()
+        except Closed as closed:
+            await _close(socket, closed.code, closed.reason)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            for task in [*connection.running.values(), *tasks]:
+                task.cancel()
+
+    return graphql_ws
+
+
+async def _close(socket: WebSocket, code: int, reason: str) -> None:
+    with contextlib.suppress(Exception):
+        await socket.close(code=code, reason=reason)
