@@ -41,11 +41,28 @@ class SettingsError(SetupError):
 
 
 def normalise_url(url: str) -> str:
-    """Accept the usual postgres:// spellings and pick the psycopg 3 driver."""
-    for prefix in ("postgres://", "postgresql://"):
+    """Accept the usual postgres:// spellings and pick the psycopg 3 driver.
+
+    A libpq multi-host URL (`postgresql://u@h1:5432,h2:5432/db?target_session_attrs=read-write`) is
+    rewritten to the form SQLAlchemy reads (`…@/db?host=h1:5432&host=h2:5432&…`), which it hands to
+    libpq as `host=h1,h2 port=5432,5432`: libpq then tries the hosts in turn and keeps the first that
+    takes writes, so after a failover new connections reach the promoted standby by themselves.
+    """
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
+            return "postgresql+psycopg://" + _hosts_as_query(url.removeprefix(prefix))
     return url
+
+
+def _hosts_as_query(rest: str) -> str:
+    """`user@h1:p1,h2:p2/db?x=y` → `user@/db?host=h1:p1&host=h2:p2&x=y`; one host is left as it is."""
+    authority, slash, tail = rest.partition("/")
+    user, at, hosts = authority.rpartition("@")
+    if "," not in hosts:
+        return rest
+    path, question, query = tail.partition("?")
+    listed = "&".join(f"host={host}" for host in hosts.split(",") if host)
+    return f"{user}{at}/{path}?{listed}{'&' + query if question and query else ''}"
 
 
 def parse_database_url(url: str) -> URL:
@@ -93,7 +110,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
-    """BORDERLABOUR_DATABASE_URL: sqlite:///PATH or postgresql://USER@HOST/DATABASE."""
+    """BORDERLABOUR_DATABASE_URL: sqlite:///PATH or postgresql://USER@HOST/DATABASE (or several
+    hosts, `USER@H1:P1,H2:P2/DATABASE?target_session_attrs=read-write`, tried in turn)."""
     key_file: Path | None = None
     """BORDERLABOUR_KEY_FILE: the data keys; default beside the SQLite file or ./borderlabour.keys.json."""
     policy_dir: Path = POLICY_DIR
