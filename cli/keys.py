@@ -1,9 +1,11 @@
-"""`borderlabour keys rotate`: a new data key, every sealed value re-sealed, no downtime."""
+"""`borderlabour keys rotate`: a new data key, every sealed value re-sealed, no downtime; `keys export`
+and `keys import` (`cli.key_bundle`): the keys backed up apart from the database, encrypted."""
 
 from __future__ import annotations
 
 import argparse
 
+from cli import key_bundle
 from cli.database import open_database
 from cli.errors import CommandFailed
 from models.rekeying import BATCH_SIZE, GRACE_SECONDS, RotationBusy, rotate
@@ -52,3 +54,4 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         help="seconds to wait for writes begun under the old key before the last pass",
     )
     r.set_defaults(func=rotate_keys)
+    key_bundle.register(sub, common)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from cli import (
     audit,
+    backup,
     generate,
     imports,
     keys,
@@ -90,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         "migrate", parents=[common], help="create the database, or bring it to the newest schema"
     ).set_defaults(func=migrate)
     tokens.register(commands, common)
+    backup.register(commands, common)
     generate.register(commands, common)
     keys.register(commands, common)
     audit.register(commands, common)
