@@ -11,12 +11,14 @@ from models.ledger import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.offices import Office, Side, Token
 from models.placements import Placement, PlacementStatus
 from models.procedure import AgreementRequirements, Correction, ProcedureOverride, StatusChange
+from models.rate_buckets import RateBucket
 from models.retention import RetentionHold
 from models.units import AdminUnit, Country, UnitClosure, UnitLevel, rebuild_unit_closure
 from models.worker_counts import WorkerCount
 from models.workers import Sex, Worker, WorkerStatus
 
 __all__ = [
+    "RateBucket",
     "DataVersion",
     "AgreementRequirements",
     "Correction",

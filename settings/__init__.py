@@ -9,6 +9,7 @@ itself. A setting that is wrong is reported with the variable or flag that set i
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -104,6 +105,17 @@ def default_key_file(database_url: str) -> Path:
     return db.with_name(db.stem + ".keys.json") if db else Path("borderlabour.keys.json")
 
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
+
+
+def metrics_host_port(address: str) -> tuple[str, int]:
+    """`127.0.0.1:9100` → ("127.0.0.1", 9100), or ValueError."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{address!r} is not HOST:PORT (e.g. 127.0.0.1:9100)")
+    return host.strip("[]"), int(port)
+
+
 class Settings(BaseSettings):
     """What an operator may set, with the `BORDERLABOUR_*` variable of each."""
 
@@ -139,6 +151,37 @@ class Settings(BaseSettings):
     past its scope in a day (UTC); past it an import stops with 429 LOOKUP_LIMIT."""
     import_seconds: float = Field(default=300.0, gt=0)
     """BORDERLABOUR_IMPORT_SECONDS: how long an import over HTTP may run before it stops (503)."""
+
+    cors_origins: str = ""
+    """BORDERLABOUR_CORS_ORIGINS: the browser origins (`https://host[:port]`, comma-separated) whose pages
+    may call the API; none by default."""
+    log_format: Literal["text", "json"] = "text"
+    """BORDERLABOUR_LOG_FORMAT (or --log-format): `json` writes one object a line (`web.request_log`)."""
+    metrics_address: str | None = None
+    """BORDERLABOUR_METRICS_ADDRESS (or --metrics-address): HOST:PORT serving /metrics apart from the API."""
+    rate_limit_store: Literal["database", "process"] = "database"
+    """BORDERLABOUR_RATE_LIMIT_STORE: `database` shares each token's bucket across processes and hosts."""
+    shutdown_seconds: int = Field(default=20, ge=0)
+    """BORDERLABOUR_SHUTDOWN_SECONDS: how long requests in flight may finish after SIGTERM."""
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in filter(None, (o.strip() for o in value.split(","))):
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin: use e.g. https://app.example.org")
+        return value
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value is not None:
+            metrics_host_port(value)
+        return value
+
+    @property
+    def cors_allowed(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @field_validator("database_url")
     @classmethod
@@ -186,6 +229,8 @@ FLAGS = {
     "policy_dir": "--policy-dir",
     "graphiql": "--no-graphiql",
     "processes": "--processes",
+    "log_format": "--log-format",
+    "metrics_address": "--metrics-address",
 }
 
 
