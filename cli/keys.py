@@ -1,10 +1,11 @@
-"""`borderlabour keys rotate`: a new data key, every sealed value re-sealed, no downtime."""
+"""`borderlabour keys rotate`: a new data key, every sealed value re-sealed, no downtime; `keys export`
+and `keys import` (`cli.key_bundle`): the keys backed up apart from the database, encrypted."""
 
 from __future__ import annotations
 
 import argparse
 
-from cli import signing
+from cli import key_bundle, signing
 from cli.database import open_database
 from cli.errors import CommandFailed
 from models.rekeying import BATCH_SIZE, GRACE_SECONDS, RotationBusy, rotate
@@ -56,3 +57,4 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     )
     r.set_defaults(func=rotate_keys)
     signing.register_keys(sub, common)
+    key_bundle.register(sub, common)

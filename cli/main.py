@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from cli import (
     audit,
+    backup,
     generate,
     imports,
     keys,
@@ -32,9 +33,19 @@ from settings import DEFAULT_DATABASE_URL, ENGINES, Settings, SetupError
 
 def serve(args: argparse.Namespace) -> int:
     settings: Settings = args.settings
+    json_logs(settings)
     policy.require_sound_policy(settings.policy_dir)
     open_database(settings)  # migrate before the first process starts, and fail early on a missing key
     return serving.run(settings, args.host, args.port)
+
+
+def json_logs(settings: Settings) -> None:
+    """`--log-format json`: this process's own lines (start-up, migrations) as JSON objects too."""
+    if settings.log_format == "json":
+        from web.request_log import JsonFormatter
+
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
 
 
 def migrate(args: argparse.Namespace) -> int:
@@ -62,6 +73,7 @@ def demo(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     if args.serve:
+        json_logs(args.settings)
         return serving.run(args.settings, args.host, args.port)
     return 0
 
@@ -91,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         "migrate", parents=[common], help="create the database, or bring it to the newest schema"
     ).set_defaults(func=migrate)
     tokens.register(commands, common)
+    backup.register(commands, common)
     generate.register(commands, common)
     keys.register(commands, common)
     audit.register(commands, common)
@@ -118,6 +131,12 @@ def _serve_options(parser: argparse.ArgumentParser, *aliases: str) -> None:
         help="server processes (default: $BORDERLABOUR_PROCESSES or one per core)",
     )
     parser.add_argument("--no-graphiql", action="store_true", help="production: no GraphiQL page")
+    parser.add_argument(
+        "--log-format", choices=("text", "json"), default=None, help="json: one object a line (default text)"
+    )
+    parser.add_argument(
+        "--metrics-address", default=None, help="HOST:PORT: serve /metrics there, apart from the API"
+    )
     parser.add_argument("--policy-dir", type=Path, default=None, help="default: $BORDERLABOUR_POLICY_DIR")
     parser.add_argument(
         "--engine",
@@ -135,6 +154,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         graphiql=False if getattr(args, "no_graphiql", False) else None,
         engine=getattr(args, "engine", None),
         processes=getattr(args, "processes", None),
+        log_format=getattr(args, "log_format", None),
+        metrics_address=getattr(args, "metrics_address", None),
     )
 
 

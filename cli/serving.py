@@ -15,10 +15,11 @@ import socket
 import sys
 import tempfile
 from functools import partial
+from typing import Any
 
 from cli.errors import CommandFailed
 from cli.listening import sockets_for
-from settings import Settings
+from settings import Settings, SetupError
 
 METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -33,6 +34,17 @@ def run(settings: Settings, host: str, port: int) -> int:
     signal.signal(signal.SIGTERM, _exit_on_terminate)
     if METRICS_DIR_ENV not in os.environ:
         metrics_dir = os.environ[METRICS_DIR_ENV] = tempfile.mkdtemp(prefix="borderlabour-metrics-")
+    if settings.metrics and settings.metrics_address is not None:
+        from web.metrics_server import serve_metrics
+
+        try:
+            serve_metrics(settings.metrics_address, os.environ[METRICS_DIR_ENV])
+        except OSError as exc:
+            raise SetupError(
+                "cannot serve metrics on {address}: {reason}",
+                address=settings.metrics_address,
+                reason=exc.strerror or exc,
+            ) from None
     try:
         return _run_processes(settings, sockets, host, port)
     finally:
@@ -42,6 +54,14 @@ def run(settings: Settings, host: str, port: int) -> int:
 
 def _exit_on_terminate(signum: int, frame: object) -> None:
     raise SystemExit(0)
+
+
+def _logging(settings: Settings) -> dict[str, Any]:
+    """JSON logs: every logger one object a line, and the request log instead of uvicorn's access line."""
+    from web.request_log import logging_config
+
+    config = logging_config(settings.log_format)
+    return {} if config is None else {"log_config": config, "access_log": False}
 
 
 def _run_processes(settings: Settings, sockets: list[socket.socket], host: str, port: int) -> int:
@@ -65,6 +85,9 @@ def _run_processes(settings: Settings, sockets: list[socket.socket], host: str, 
         # A process that imports the whole registry on a busy machine may need more than the
         # default 5 s to answer its first health check; it is not dead, only slow.
         timeout_worker_healthcheck=60,
+        # On SIGTERM requests in flight get this long to finish; then their connections are closed.
+        timeout_graceful_shutdown=settings.shutdown_seconds,
+        **_logging(settings),
     )
     print(
         f"Border Labour Registry on http://{host}:{port}/graphql ({len(sockets)} process(es))",

@@ -148,7 +148,8 @@ def _outside(
     if checkpoint.seq > last:
         return Finding(
             last + 1,
-            f"missing: {what} names entry {checkpoint.seq}, the database ends at {last} (truncated)",
+            f"missing: {what} names entry {checkpoint.seq}, the database ends at {last} (truncated, "
+            f"or the database is older than {what}: restored from a backup taken before it)",
         )
     if checkpoint.seq == 0:
         return None

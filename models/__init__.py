@@ -13,6 +13,7 @@ from models.ledger import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.offices import Office, Side, Token
 from models.placements import Placement, PlacementStatus, WageArrears
 from models.procedure import AgreementRequirements, Correction, ProcedureOverride, StatusChange
+from models.rate_buckets import RateBucket
 from models.retention import RetentionHold
 from models.units import AdminUnit, Country, UnitClosure, UnitLevel, rebuild_unit_closure
 from models.worker_counts import WorkerCount
@@ -23,6 +24,7 @@ __all__ = [
     "ActionItemStatus",
     "OfficeSigningKey",
     "ReportSignature",
+    "RateBucket",
     "DataVersion",
     "AgreementRequirements",
     "Correction",

@@ -26,6 +26,7 @@ from schema.criteria import criteria_of_request, searches_personal
 from schema.masking import UnexpectedError, is_database_down
 from service.metrics import Metrics
 from service.operations import Operation, Outcome, format_error, run_operation
+from service.timings import time_statements, waited_for_ledger
 from service.transaction import DatabaseUnavailable, Transactions, Work
 from settings import Settings
 
@@ -57,7 +58,7 @@ class Registry:
             lambda: internal_session(self.sessions),
             self.ledger_key,
             self.advance_head,
-            self.metrics.ledger_wait.observe,
+            self._waited_for_ledger,
             settings.ledger_batch,
             self.signed_head,
         )
@@ -80,6 +81,8 @@ class Registry:
             lambda: self.signed_head.refusals,
         )
         self.metrics.count_statements(self.engine)
+        if settings.log_format == "json":  # the request log names each request's time in SQL
+            time_statements(self.engine)
         self.metrics.follow(
             "borderlabour_policy_decisions_total", "Casbin decisions.", lambda: self.access.decisions
         )
@@ -149,6 +152,10 @@ class Registry:
         it sent and wrote."""
         asked = Asked(grant.office.id, token_id, purpose, request)
         return self.transactions.run(grant, asked, work, writes=writes)
+
+    def _waited_for_ledger(self, seconds: float) -> None:
+        self.metrics.ledger_wait.observe(seconds)
+        waited_for_ledger(seconds)
 
     def advance_head(self, appended: Appended) -> None:
         checkpoint = sign_checkpoint(self.ledger_key, appended.seq, appended.entry_hash, appended.at)

@@ -8,8 +8,9 @@ and ends the transaction one way for everyone:
   - a read is committed, then ledgered with the reads this process answers at the same moment
     (group commit, `ledger.appender`), before its answer may be sent;
   - work that abandons its transaction (an unexpected error) is rolled back and keeps nothing written;
-  - a database that does not answer becomes `DatabaseUnavailable`, a ledger that cannot record
-    `LedgerUnavailable`: the caller then sends nothing.
+  - a database that does not answer becomes `DatabaseUnavailable` (also when it went away while the
+    ledger was being written: after a failover the client retries), a ledger that cannot record
+    for another reason `LedgerUnavailable`: the caller then sends nothing.
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ class Transactions:
                 signed=self.signed_head,
             )
         except Exception as exc:
+            if is_database_down(exc):
+                raise  # the database went away: the caller answers UNAVAILABLE, to be retried
             log.error("ledger append failed: %s", type(exc).__name__)
             raise LedgerUnavailable() from exc
 
@@ -113,5 +116,8 @@ class Transactions:
         try:
             self.appender.record(recorder.disclosure(), asked)
         except LedgerRefused as exc:
+            if is_database_down(exc.__cause__):  # lost with its database (a failover): retryable
+                log.warning("ledger append failed: the database is unavailable")
+                raise DatabaseUnavailable() from exc
             log.error("ledger append failed: %s", type(exc.__cause__).__name__)
             raise LedgerUnavailable() from exc

@@ -9,6 +9,7 @@ itself. A setting that is wrong is reported with the variable or flag that set i
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal, get_args
 
@@ -41,11 +42,28 @@ class SettingsError(SetupError):
 
 
 def normalise_url(url: str) -> str:
-    """Accept the usual postgres:// spellings and pick the psycopg 3 driver."""
-    for prefix in ("postgres://", "postgresql://"):
+    """Accept the usual postgres:// spellings and pick the psycopg 3 driver.
+
+    A libpq multi-host URL (`postgresql://u@h1:5432,h2:5432/db?target_session_attrs=read-write`) is
+    rewritten to the form SQLAlchemy reads (`…@/db?host=h1:5432&host=h2:5432&…`), which it hands to
+    libpq as `host=h1,h2 port=5432,5432`: libpq then tries the hosts in turn and keeps the first that
+    takes writes, so after a failover new connections reach the promoted standby by themselves.
+    """
+    for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url.removeprefix(prefix)
+            return "postgresql+psycopg://" + _hosts_as_query(url.removeprefix(prefix))
     return url
+
+
+def _hosts_as_query(rest: str) -> str:
+    """`user@h1:p1,h2:p2/db?x=y` → `user@/db?host=h1:p1&host=h2:p2&x=y`; one host is left as it is."""
+    authority, slash, tail = rest.partition("/")
+    user, at, hosts = authority.rpartition("@")
+    if "," not in hosts:
+        return rest
+    path, question, query = tail.partition("?")
+    listed = "&".join(f"host={host}" for host in hosts.split(",") if host)
+    return f"{user}{at}/{path}?{listed}{'&' + query if question and query else ''}"
 
 
 def parse_database_url(url: str) -> URL:
@@ -87,13 +105,25 @@ def default_key_file(database_url: str) -> Path:
     return db.with_name(db.stem + ".keys.json") if db else Path("borderlabour.keys.json")
 
 
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?")
+
+
+def metrics_host_port(address: str) -> tuple[str, int]:
+    """`127.0.0.1:9100` → ("127.0.0.1", 9100), or ValueError."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{address!r} is not HOST:PORT (e.g. 127.0.0.1:9100)")
+    return host.strip("[]"), int(port)
+
+
 class Settings(BaseSettings):
     """What an operator may set, with the `BORDERLABOUR_*` variable of each."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
-    """BORDERLABOUR_DATABASE_URL: sqlite:///PATH or postgresql://USER@HOST/DATABASE."""
+    """BORDERLABOUR_DATABASE_URL: sqlite:///PATH or postgresql://USER@HOST/DATABASE (or several
+    hosts, `USER@H1:P1,H2:P2/DATABASE?target_session_attrs=read-write`, tried in turn)."""
     key_file: Path | None = None
     """BORDERLABOUR_KEY_FILE: the data keys; default beside the SQLite file or ./borderlabour.keys.json."""
     policy_dir: Path = POLICY_DIR
@@ -132,6 +162,37 @@ class Settings(BaseSettings):
         """Whether `url` starts with one of the allowed prefixes."""
         prefixes = [p.strip() for p in self.webhook_urls.split(",") if p.strip()]
         return any(url.startswith(p) for p in prefixes)
+
+    cors_origins: str = ""
+    """BORDERLABOUR_CORS_ORIGINS: the browser origins (`https://host[:port]`, comma-separated) whose pages
+    may call the API; none by default."""
+    log_format: Literal["text", "json"] = "text"
+    """BORDERLABOUR_LOG_FORMAT (or --log-format): `json` writes one object a line (`web.request_log`)."""
+    metrics_address: str | None = None
+    """BORDERLABOUR_METRICS_ADDRESS (or --metrics-address): HOST:PORT serving /metrics apart from the API."""
+    rate_limit_store: Literal["database", "process"] = "database"
+    """BORDERLABOUR_RATE_LIMIT_STORE: `database` shares each token's bucket across processes and hosts."""
+    shutdown_seconds: int = Field(default=20, ge=0)
+    """BORDERLABOUR_SHUTDOWN_SECONDS: how long requests in flight may finish after SIGTERM."""
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        for origin in filter(None, (o.strip() for o in value.split(","))):
+            if not _ORIGIN.fullmatch(origin):
+                raise ValueError(f"{origin!r} is not an origin: use e.g. https://app.example.org")
+        return value
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value is not None:
+            metrics_host_port(value)
+        return value
+
+    @property
+    def cors_allowed(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @field_validator("database_url")
     @classmethod
@@ -179,6 +240,8 @@ FLAGS = {
     "policy_dir": "--policy-dir",
     "graphiql": "--no-graphiql",
     "processes": "--processes",
+    "log_format": "--log-format",
+    "metrics_address": "--metrics-address",
 }
 
 

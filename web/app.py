@@ -1,4 +1,4 @@
-"""The HTTP face of the registry: POST /graphql, GraphiQL at GET /graphql, GET /healthz.
+"""The HTTP face of the registry: POST /graphql, GraphiQL at GET /graphql, GET /healthz, /livez, /readyz.
 
 Every request is authenticated by bearer token before anything is parsed against a schema;
 what a caller may do is decided by `policies`, and the answer is computed by `Registry.execute`
@@ -20,6 +20,7 @@ from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -29,6 +30,7 @@ from events.bell import EventBell
 from events.delivery import WebhookDelivery
 from locales import N_, LanguageMiddleware, negotiate, reader_language
 from policies.check import purpose_descriptions
+from service import timings
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from service.metrics import operation_label
 from service.operations import Operation, new_request_id, translated
@@ -37,7 +39,9 @@ from web.door import Door, bearer
 from web.errors import Refusal, answering, in_service, refused, unexpected_error
 from web.files import file_routes
 from web.graphiql import PAGE_HEADERS, graphiql_html, graphiql_routes
-from web.ratelimit import RateLimiter
+from web.health import health_routes
+from web.ratelimit import limiter_for
+from web.request_log import RequestLog
 from web.subscriptions import websocket_route
 
 MAX_BODY_BYTES = 64 * 1024
@@ -45,6 +49,18 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 JSON_TYPES = ("application/json", "application/graphql-response+json")
 
 log = logging.getLogger("borderlabour.http")
+
+
+def cors(origins: list[str]) -> Middleware:
+    """Browsers on these origins may call the API: preflights answered, the headers a call needs."""
+    return Middleware(
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "X-Purpose", "Accept-Language"],
+        expose_headers=["X-Request-Id", "Retry-After", "Content-Disposition"],
+        max_age=600,
+    )
 
 
 class CompiledAnswer(JSONResponse):
@@ -178,7 +194,7 @@ class AnswerUnexpected:
 
 
 def create_app(registry: Registry) -> Starlette:
-    door = Door(registry, RateLimiter(registry.settings.limit))
+    door = Door(registry, limiter_for(registry))
     body_seconds = registry.settings.body_seconds
     cost_limit = registry.settings.query_cost_limit
 
@@ -198,6 +214,9 @@ def create_app(registry: Registry) -> Starlette:
         # Answers hold personal data: no browser or proxy may keep a copy.
         response.headers["Cache-Control"] = "no-store"
         registry.metrics.observe_request(label[0], response.status_code, time.perf_counter() - started)
+        noted = timings.current()
+        if noted is not None:
+            noted.operation = label[0]
         return response
 
     async def _graphql_post(request: Request, rid: str, label: list[str]) -> Response:
@@ -219,6 +238,9 @@ def create_app(registry: Registry) -> Starlette:
             log.info("request %s: the client disconnected before sending its whole body", rid)
             return Response(status_code=400)  # nobody is left to read it
         admission = await door.admit(request)
+        noted = timings.current()
+        if noted is not None:
+            noted.office = admission.grant.office.code
         query, variables, operation_name = _parse_payload(body)
         grant = admission.grant
         try:
@@ -273,18 +295,27 @@ def create_app(registry: Registry) -> Starlette:
             return refused(Refusal(404, N_("not found"), "NOT_FOUND"), new_request_id())
         return Response(registry.metrics.render(), media_type=METRICS_CONTENT_TYPE)
 
+    settings = registry.settings
+    # With --metrics-address the series are served there (`web.metrics_server`), not beside the API.
+    own_metrics = settings.metrics and settings.metrics_address is None
     routes = [
-        *([Route("/metrics", metrics, methods=["GET"])] if registry.settings.metrics else []),
+        *([Route("/metrics", metrics, methods=["GET"])] if own_metrics else []),
         Route("/graphql", graphql_post, methods=["POST"]),
         Route("/graphql", graphql_get, methods=["GET"]),
         WebSocketRoute("/graphql", websocket_route(registry, EventBell(registry.engine))),
         Route("/healthz", healthz, methods=["GET"]),
+        *health_routes(registry),
         *graphiql_routes(),
         *file_routes(registry, door),
     ]
 
     if registry.settings.webhook_urls:  # no allowed URL, no webhook to deliver
         WebhookDelivery(registry).start()
-    app = Starlette(routes=routes, middleware=[Middleware(LanguageMiddleware), Middleware(AnswerUnexpected)])
+    middleware = [Middleware(LanguageMiddleware), Middleware(AnswerUnexpected)]
+    if settings.cors_allowed:  # only the origins the settings name; none by default
+        middleware.insert(0, cors(settings.cors_allowed))
+    if settings.log_format == "json":
+        middleware.insert(0, Middleware(RequestLog))
+    app = Starlette(routes=routes, middleware=middleware)
     app.state.registry = registry
     return app

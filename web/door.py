@@ -30,7 +30,7 @@ from web.errors import (
     purpose_refused,
     rate_limited,
 )
-from web.ratelimit import RateLimiter
+from web.ratelimit import DatabaseRateLimiter, RateLimiter
 
 
 def bearer(request: Request) -> str:
@@ -62,7 +62,7 @@ class Admission:
 
 
 class Door:
-    def __init__(self, registry: Registry, limiter: RateLimiter) -> None:
+    def __init__(self, registry: Registry, limiter: RateLimiter | DatabaseRateLimiter) -> None:
         self.registry = registry
         self.limiter = limiter
 
@@ -81,7 +81,15 @@ class Door:
             raise
         if caller is None:
             raise invalid_token()
-        wait = self.limiter.retry_after(caller.token_id)
+        try:
+            if self.limiter.local:
+                wait = self.limiter.retry_after(caller.token_id)
+            else:  # the shared buckets are rows of the database
+                wait = await to_thread.run_sync(self.limiter.retry_after, caller.token_id)
+        except Exception as exc:
+            if is_database_down(exc):
+                raise database_unavailable() from exc
+            raise
         if wait is not None:
             raise rate_limited(wait)
         admission = Admission(request, caller, self.registry.grant_for(caller), reader_language())

@@ -1,7 +1,10 @@
-"""A request rate limit per bearer token: one token bucket per token id, kept in the server process.
+"""A request rate limit per bearer token: one token bucket per token id.
 
-The rate comes from the `rate_limit` setting (read by `settings.rates`). Each server process keeps
-its own buckets, so with `--processes N` a token may make N times as many.
+The rate comes from the `rate_limit` setting (read by `settings.rates`). By default the buckets are
+rows of the database (`DatabaseRateLimiter`, `rate_limit_store = database`), counted by one
+statement each, so every process and host of the registry draws on the same bucket; with
+`process` each server process keeps its own (`RateLimiter`), and N processes give a token N times
+its rate.
 """
 
 from __future__ import annotations
@@ -10,13 +13,21 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, text
 
 from settings.rates import Limit
+
+if TYPE_CHECKING:
+    from service.registry import Registry
 
 _MAX_BUCKETS = 10_000
 
 
 class RateLimiter:
+    local = True  # asked on the event loop: no database round trip
+
     def __init__(self, limit: Limit | None, clock: Callable[[], float] = time.monotonic) -> None:
         self.limit = limit
         self._clock = clock
@@ -45,3 +56,50 @@ class RateLimiter:
         refill = limit.burst / limit.per_second
         for key in [k for k, (_, then) in self._buckets.items() if now - then >= refill]:
             del self._buckets[key]
+
+
+# One statement counts the request: the bucket refilled since it was last counted (up to the
+# burst), one request taken if there is one. Both databases run it as one atomic upsert.
+_COUNT = text(
+    """
+    INSERT INTO rate_buckets (token_id, remaining, counted_at) VALUES (:token, :burst - 1, :now)
+    ON CONFLICT (token_id) DO UPDATE SET
+      remaining = CASE
+        WHEN rate_buckets.remaining + (:now - rate_buckets.counted_at) * :rate >= :burst THEN :burst - 1
+        ELSE rate_buckets.remaining + (:now - rate_buckets.counted_at) * :rate - 1
+      END,
+      counted_at = :now
+    RETURNING remaining
+    """
+)
+_GIVE_BACK = text("UPDATE rate_buckets SET remaining = remaining + 1 WHERE token_id = :token")
+
+
+class DatabaseRateLimiter:
+    """The buckets as rows of `rate_buckets`, shared by every process and host over the database."""
+
+    local = False  # asked from a worker thread
+
+    def __init__(self, limit: Limit | None, engine: Engine, clock: Callable[[], float] = time.time) -> None:
+        self.limit = limit
+        self._engine = engine
+        self._clock = clock
+
+    def retry_after(self, token_id: int) -> int | None:
+        limit = self.limit
+        if limit is None:
+            return None
+        values = {"token": token_id, "burst": limit.burst, "now": self._clock(), "rate": limit.per_second}
+        with self._engine.begin() as connection:
+            left = float(connection.execute(_COUNT, values).scalar_one())
+            if left >= 0:
+                return None
+            connection.execute(_GIVE_BACK, {"token": token_id})  # a refused request takes nothing
+        return max(1, math.ceil(-left / limit.per_second))
+
+
+def limiter_for(registry: Registry) -> RateLimiter | DatabaseRateLimiter:
+    settings = registry.settings
+    if settings.rate_limit_store == "database" and settings.limit is not None:
+        return DatabaseRateLimiter(settings.limit, registry.engine)
+    return RateLimiter(settings.limit)

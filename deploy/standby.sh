@@ -1,0 +1,10 @@
+#!/bin/sh
+# The standby: on its first start a copy of the primary (pg_basebackup -R writes the connection
+# back to it, named `standby`, the name the primary waits for); then it streams from the primary.
+set -eu
+if [ ! -s "$PGDATA/PG_VERSION" ]; then
+  pg_basebackup -h db -U replicator -D "$PGDATA" -R -X stream -c fast \
+    -d "application_name=standby"
+  chmod 700 "$PGDATA"
+fi
+exec postgres -D "$PGDATA"

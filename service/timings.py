@@ -1,0 +1,61 @@
+"""Where a request's time went: in SQL statements, and waiting for its ledger entry.
+
+The HTTP side opens a `Timings` for each request (`measuring`); the engine's statement events and
+the ledger appender add to the one of the request they run for, found through a context variable,
+which the worker thread running the request inherits. Only durations are kept: never a statement,
+a parameter or a value.
+"""
+
+from __future__ import annotations
+
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+@dataclass
+class Timings:
+    database: float = 0.0
+    ledger_wait: float = 0.0
+    office: str | None = None
+    operation: str | None = None
+
+
+_current: ContextVar[Timings | None] = ContextVar("borderlabour_timings", default=None)
+_STARTED = "borderlabour_timing_started"
+
+
+def measuring() -> Timings:
+    """A fresh record for the request running in this context (and the threads it starts)."""
+    timings = Timings()
+    _current.set(timings)
+    return timings
+
+
+def current() -> Timings | None:
+    return _current.get()
+
+
+def waited_for_ledger(seconds: float) -> None:
+    timings = _current.get()
+    if timings is not None:
+        timings.ledger_wait += seconds
+
+
+def time_statements(engine: Engine) -> None:
+    """Adds each statement's time on `engine` to the request it runs for."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _start(conn: Any, *_: Any) -> None:
+        conn.info[_STARTED] = time.perf_counter()
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _stop(conn: Any, *_: Any) -> None:
+        started = conn.info.pop(_STARTED, None)
+        timings = _current.get()
+        if started is not None and timings is not None:
+            timings.database += time.perf_counter() - started

@@ -1,0 +1,134 @@
+"""What an operator expects of a running registry: JSON logs with each request's time and no personal
+value, `/livez` and `/readyz`, `/metrics` on an address of its own with the process metrics, CORS
+for the origins the settings name, and one rate limit across processes and hosts.
+
+Two servers of this module's own run over the test database with those settings; their requests
+use tokens issued here, so that no other test's requests share their buckets.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from harness.server import free_port
+from tests.conftest import Server, run_cli
+
+ORIGIN = "https://frontend.example.org"
+READ = "{ workers(first: 3) { edges { node { id fullName nationalIdNumber } } } }"
+RATE = "1/m burst 6"  # over a test far shorter than a minute: six requests, whichever host
+
+
+@pytest.fixture(scope="module")
+def tokens(database) -> dict[str, str]:
+    def issue(office: str) -> str:
+        return run_cli(
+            database, "token", "issue", "--office", office, "--label", "operations"
+        ).stdout.split()[-1]
+
+    return {"reader": issue("lc-home-affairs"), "limited": issue("lc-police")}
+
+
+@pytest.fixture(scope="module")
+def servers(database, tokens, tmp_path_factory) -> Iterator[tuple[Server, Server, int]]:
+    folder = tmp_path_factory.mktemp("operations")
+    metrics_port = free_port()
+    settings = {"BORDERLABOUR_CORS_ORIGINS": ORIGIN, "BORDERLABOUR_RATE_LIMIT": RATE}
+    first = Server(
+        database,
+        tokens,
+        folder / "first.log",
+        _args=f"--log-format json --metrics-address 127.0.0.1:{metrics_port}",
+        **settings,
+    )
+    try:
+        second = Server(database, tokens, folder / "second.log", **settings)
+    except BaseException:
+        first.stop()
+        raise
+    yield first, second, metrics_port
+    first.stop()
+    second.stop()
+
+
+def _read(server: Server, token: str) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {token}", "X-Purpose": "placement-verification"}
+    return httpx.post(f"{server.url}/graphql", json={"query": READ}, headers=headers, timeout=30)
+
+
+def test_json_log_lines_carry_the_request_and_its_times_and_no_personal_value(servers, tokens) -> None:
+    server = servers[0]
+    answer = _read(server, tokens["reader"])
+    assert answer.status_code == 200, answer.text
+    rid = answer.headers["x-request-id"]
+    deadline = time.monotonic() + 30  # the line is written once the answer has gone
+    while rid not in (text := server.log.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    ours = [line for line in lines if line.get("requestId") == rid]
+    assert len(ours) == 1, lines[-5:]
+    line = ours[0]
+    assert {"time", "level", "office", "operation", "status", "duration", "database", "ledgerWait"} <= set(
+        line
+    )
+    assert line["office"] == "lc-home-affairs" and line["status"] == 200 and line["path"] == "/graphql"
+    assert line["operation"].startswith("query") and "workers" in line["operation"]
+    assert line["database"] > 0 and line["ledgerWait"] > 0 and line["duration"] >= line["database"]
+    sent = [e["node"] for e in answer.json()["data"]["workers"]["edges"]]
+    values = [v for node in sent for k, v in node.items() if k != "id" and v]
+    assert values and [v for v in values if v in text] == []
+    assert tokens["reader"] not in text
+
+
+def test_livez_and_readyz_say_the_process_answers_and_can_serve(servers) -> None:
+    server = servers[1]
+    assert httpx.get(f"{server.url}/livez").json() == {"status": "ok"}
+    ready = httpx.get(f"{server.url}/readyz")
+    assert ready.status_code == 200
+    assert ready.json() == {
+        "status": "ready",
+        "checks": {"database": True, "migrations": True, "ledger": True, "policy": True},
+    }
+
+
+def test_metrics_are_served_on_their_own_address_with_process_metrics(servers, tokens) -> None:
+    first, _, metrics_port = servers
+    _read(first, tokens["reader"])
+    text = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).text
+    assert "borderlabour_requests_total{" in text
+    assert 'process_cpu_seconds_total{process="' in text and "process_resident_memory_bytes{" in text
+    assert httpx.get(f"{first.url}/metrics").status_code == 404
+
+
+def test_cors_answers_preflights_for_the_listed_origin_only(servers, live_server) -> None:
+    server = servers[1]
+    asked = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "authorization,x-purpose",
+    }
+    allowed = httpx.options(f"{server.url}/graphql", headers={"Origin": ORIGIN, **asked})
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == ORIGIN
+    assert "x-purpose" in allowed.headers["access-control-allow-headers"].lower()
+    other = httpx.options(f"{server.url}/graphql", headers={"Origin": "https://elsewhere.example", **asked})
+    assert other.headers.get("access-control-allow-origin") is None
+    # The default settings name no origin: no CORS header at all.
+    default = httpx.options(f"{live_server.url}/graphql", headers={"Origin": ORIGIN, **asked})
+    assert default.headers.get("access-control-allow-origin") is None
+
+
+def test_one_rate_limit_holds_across_two_hosts(servers, tokens) -> None:
+    _, second, _ = servers
+    first = servers[0]
+    headers = {"Authorization": f"Bearer {tokens['limited']}"}
+    statuses = [
+        httpx.post(
+            f"{s.url}/graphql", json={"query": "{ me { code } }"}, headers=headers, timeout=30
+        ).status_code
+        for s in (first, second) * 6
+    ]
+    assert statuses.count(200) == 6 and statuses.count(429) == 6, statuses
