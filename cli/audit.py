@@ -105,6 +105,8 @@ def log_entries(args: argparse.Namespace) -> int:
             stmt = stmt.where(
                 LedgerEntry.id.in_(select(LedgerWorker.entry_id).where(LedgerWorker.worker_id == worker))
             )
+        if args.officer is not None:
+            stmt = stmt.where(LedgerEntry.officer_id == args.officer)
         if args.since is not None:
             stmt = stmt.where(LedgerEntry.at >= _since(args.since))
         lists = dict(session.execute(select(LedgerFieldList.digest, LedgerFieldList.fields)).all())
@@ -132,6 +134,9 @@ def _log_line(entry: LedgerEntry, offices: dict[int, str], lists: dict[str, str]
         "at": entry.at.isoformat(),
         "office": offices.get(entry.office_id),
         "purpose": entry.purpose,
+        # None: a service token, or the registry's own work (retention).
+        "officer": None if entry.officer_id is None else {"id": entry.officer_id, "name": entry.officer_name},
+        "caseRef": entry.case_ref,
         "workers": [encode_id("Worker", w) for w in sorted(workers)],
         "fields": sorted(fields),
         "criteria": sorted({name for s in searches for name in s["names"]}),
@@ -146,6 +151,9 @@ def _log_line(entry: LedgerEntry, offices: dict[int, str], lists: dict[str, str]
 
 def _human(line: dict[str, Any]) -> str:
     parts = [f"#{line['seq']}", line["at"], line["office"] or "?", line["purpose"] or "-"]
+    parts.append(f"officer {line['officer']['id']}" if line["officer"] else "service")
+    if line["caseRef"]:
+        parts.append(f"case {line['caseRef']}")
     parts.append(f"{len(line['workers'])} worker(s)")
     if line["fields"]:
         parts.append("fields " + ",".join(line["fields"]))
@@ -185,6 +193,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     log = audit.add_parser("log", parents=[common], help="print entries, newest first")
     log.add_argument("--office", help="only entries of this office code")
     log.add_argument("--worker", help="only entries that disclosed this worker (global ID)")
+    log.add_argument("--officer", help="only entries of the officer with this identifier")
     log.add_argument("--since", help="only entries at or after this ISO time")
     log.add_argument("--limit", type=int, default=100, help="at most this many entries (default 100)")
     log.add_argument("--json", action="store_true", help="one JSON object a line")

@@ -272,6 +272,7 @@ def _python_root(root: PythonRoot, context: Any) -> dict[str, Any]:
             "name": office.name,
             "side": office.side,
             "purposes": sorted(grant.purposes),
+            "officer": None if context.officer is None else vars(context.officer),
         }
         return _shown(root.fields, values)
     if root.name == "ledgerCheckpoint":
@@ -295,7 +296,12 @@ def _shown(fields: tuple, values: dict[str, Any]) -> dict[str, Any]:
             out[key] = sub
         else:
             value = values[name]
-            out[key] = [sub.serialize(v) for v in value] if isinstance(value, list) else sub.serialize(value)
+            if isinstance(sub, tuple):  # an object: its own fields, or null
+                out[key] = None if value is None else _shown(sub, value)
+            else:
+                out[key] = (
+                    [sub.serialize(v) for v in value] if isinstance(value, list) else sub.serialize(value)
+                )
     return out
 
 

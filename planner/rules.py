@@ -86,11 +86,20 @@ class TypeRule:
     fields: Mapping[str, Rule]
     worker: str | None = None  # the column naming the worker an object is about (for the ledger)
     source: Callable[[], FromClause] | None = None  # rows that are not one table's
+    # Rows no office's scope restricts, read with no row scope (`planner.sql.Writer.scope`): only a
+    # rule with no model may say so, and only for rows reached through a scoped parent or public ones.
+    public: bool = False
 
     def alias(self) -> FromClause:
         if self.source is not None:
             return self.source()
         return self.model.__table__.alias()  # type: ignore[union-attr]
+
+
+def _officers() -> FromClause:
+    """The officer of each ledger entry that names one (an entry of a service token names none)."""
+    le = models.LedgerEntry.__table__.alias()
+    return select(le.c.id, le.c.officer_id, le.c.officer_name).where(le.c.officer_id.is_not(None)).subquery()
 
 
 def _ledger_rows() -> FromClause:
@@ -100,7 +109,15 @@ def _ledger_rows() -> FromClause:
     le = models.LedgerEntry.__table__.alias()
     fl = models.LedgerFieldList.__table__.alias()
     return (
-        select(lw.c.entry_id.label("id"), lw.c.worker_id, fl.c.fields, le.c.at, le.c.office_id, le.c.purpose)
+        select(
+            lw.c.entry_id.label("id"),
+            lw.c.worker_id,
+            fl.c.fields,
+            le.c.at,
+            le.c.office_id,
+            le.c.purpose,
+            le.c.case_ref,
+        )
         .join_from(lw, le, le.c.id == lw.c.entry_id)
         .join(fl, fl.c.id == lw.c.field_list_id)
         .subquery()
@@ -309,6 +326,7 @@ TYPES: dict[str, TypeRule] = {
             "partnerAccessDays": Column("partner_access_days"),
         },
         source=_requirement_rows,
+        public=True,  # an agreement's requirement sets: read only through an agreement in scope
     ),
     "Disclosure": TypeRule(
         None,
@@ -317,8 +335,17 @@ TYPES: dict[str, TypeRule] = {
             "office": ToOne("office_id", "Office"),
             "purpose": Column("purpose"),
             "fields": Split("fields"),
+            "officer": ToOne("id", "Officer"),
+            "caseRef": Column("case_ref"),
         },
         source=_ledger_rows,
+        public=True,  # a worker's disclosures: read only through a worker in scope
+    ),
+    "Officer": TypeRule(
+        None,
+        {"id": Column("officer_id"), "name": Column("officer_name")},
+        source=_officers,
+        public=True,  # a disclosure's officer: read only through a worker in scope
     ),
 }
 

@@ -100,6 +100,8 @@ class Transactions:
                 purpose=asked.purpose,
                 request=asked.request,
                 signed=self.signed_head,
+                officer=asked.officer,
+                case_ref=asked.case_ref,
             )
         except Exception as exc:
             log.error("ledger append failed: %s", type(exc).__name__)

@@ -239,7 +239,15 @@ def create_app(registry: Registry) -> Starlette:
         if prepared.needs_purpose(variables):
             admission.state_purpose()
         operation = Operation(
-            query, variables, operation_name, prepared, admission.purpose, rid, admission.caller.token_id
+            query,
+            variables,
+            operation_name,
+            prepared,
+            admission.purpose,
+            rid,
+            admission.caller.token_id,
+            admission.officer,
+            admission.case_ref,
         )
         outcome = await in_service(partial(registry.execute, grant, operation))
         answer = CompiledAnswer if outcome.planned else JSONResponse

@@ -13,6 +13,7 @@ from schema.context import Info
 from schema.fields import governed, governed_input
 from schema.types.enums import Sex, SortDirection, WorkerStatus
 from schema.types.node import AdministrativeUnit, Node, Office, office_of, unit_or_none
+from schema.types.officers import Officer, officer_of
 from schema.types.procedure import StatusChange
 
 if TYPE_CHECKING:
@@ -141,7 +142,14 @@ class Worker(Node):
         offices = await loaders.by_id(models.Office).load_many([e.office_id for e in entries])
         lists = await loaders.by_id(models.LedgerFieldList).load_many([r.field_list_id for r in rows])
         return [
-            Disclosure(at=e.at, office=office_of(o), purpose=e.purpose, fields=fl.fields.split(","))
+            Disclosure(
+                at=e.at,
+                office=office_of(o),
+                purpose=e.purpose,
+                fields=fl.fields.split(","),
+                officer=officer_of(e.officer_id, e.officer_name),
+                case_ref=e.case_ref,
+            )
             for r, e, o, fl in zip(rows, entries, offices, lists, strict=True)
         ]
 
@@ -152,6 +160,8 @@ class Disclosure:
     office: Office | None
     purpose: str | None
     fields: list[str] = strawberry.field(description="The fields sent, as Type.field (e.g. Worker.fullName).")
+    officer: Officer | None = strawberry.field(description="The officer who asked; null for a service token.")
+    case_ref: str | None = strawberry.field(description="The case the request was made for (X-Case-Ref).")
 
 
 @strawberry.input(description="Filters combine with AND. Each exists only if you may read its field.")
