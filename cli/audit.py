@@ -21,6 +21,7 @@ from sqlalchemy import select
 from cli.database import open_database
 from cli.files import write_private
 from ledger.checkpoints import current_checkpoint, load_public_key, public_key_pem, read_checkpoint
+from ledger.entries import SEARCHED_BY
 from ledger.keys import LedgerFiles, load_signing_key, read_head
 from ledger.verify import verify
 from models import LedgerEntry, LedgerFieldList, LedgerWorker, Office
@@ -129,6 +130,9 @@ def _log_line(entry: LedgerEntry, offices: dict[int, str], lists: dict[str, str]
             workers.add(int(w))
             fields.update(fs)
     searches = payload.get("criteria", [])
+    # A search that matched a few workers marks each of them (`ledger.entries.SEARCHED_BY`).
+    searched_by = sorted(f.removeprefix(SEARCHED_BY) for f in fields if f.startswith(SEARCHED_BY))
+    fields = {f for f in fields if not f.startswith(SEARCHED_BY)}
     return {
         "seq": entry.id,
         "at": entry.at.isoformat(),
@@ -141,6 +145,7 @@ def _log_line(entry: LedgerEntry, offices: dict[int, str], lists: dict[str, str]
         "fields": sorted(fields),
         "criteria": sorted({name for s in searches for name in s["names"]}),
         "matched": sum(s["matched"] for s in searches) if searches else None,
+        "searchedBy": searched_by,
         "searches": [{"list": s["at"], "criteria": s["names"], "matched": s["matched"]} for s in searches],
         "lookups": [
             {"criterion": x["criterion"], "outcome": x["outcome"]} for x in payload.get("lookups", [])
@@ -157,6 +162,8 @@ def _human(line: dict[str, Any]) -> str:
     parts.append(f"{len(line['workers'])} worker(s)")
     if line["fields"]:
         parts.append("fields " + ",".join(line["fields"]))
+    if line["searchedBy"]:
+        parts.append(f"searched by {','.join(line['searchedBy'])}, matched")
     if line["criteria"]:
         parts.append(f"criteria {','.join(line['criteria'])} matched {line['matched']}")
     for lookup in line["lookups"]:

@@ -24,6 +24,10 @@ from models import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.base import utcnow
 
 GENESIS = "0" * 64
+# A pseudo-field of a worker's field list: a search by this `Type.field` matched the worker (a search
+# that matched at most `SEARCH_NAMES_WORKERS` rows names them; above, only criteria and count).
+SEARCHED_BY = "searched-by:"
+SEARCH_NAMES_WORKERS = 20
 log = logging.getLogger("borderlabour.ledger")
 
 

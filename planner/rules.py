@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import FromClause, Table, select
 
 import models
+from ledger.entries import SEARCHED_BY
 from models.sealing import keyring
 
 
@@ -69,9 +70,20 @@ class Cause(Column):
 
 @dataclass(frozen=True)
 class Split:
-    """A comma-separated column shown as a list of strings."""
+    """A comma-separated column shown as a list of strings; with `prefix`, only the items without it
+    (`marked=False`) or only those with it, shown without it (`marked=True`)."""
 
     name: str
+    prefix: str | None = None
+    marked: bool = False
+
+    def items(self, raw: str) -> list[str]:
+        items = [v for v in raw.split(",") if v]
+        if self.prefix is None:
+            return items
+        if self.marked:
+            return [v[len(self.prefix) :] for v in items if v.startswith(self.prefix)]
+        return [v for v in items if not v.startswith(self.prefix)]
 
 
 Leaf = Column | Sealed | Split
@@ -334,7 +346,8 @@ TYPES: dict[str, TypeRule] = {
             "at": Column("at"),
             "office": ToOne("office_id", "Office"),
             "purpose": Column("purpose"),
-            "fields": Split("fields"),
+            "fields": Split("fields", SEARCHED_BY),
+            "searchedBy": Split("fields", SEARCHED_BY, marked=True),
             "officer": ToOne("id", "Officer"),
             "caseRef": Column("case_ref"),
         },

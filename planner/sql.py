@@ -170,6 +170,13 @@ class Writer:
             .where(self.scope(TYPES[root.type_name], table), *root.where)
         )
 
+    def matched_workers(self, root: ConnectionRoot, limit: int) -> Select:
+        """The workers the rows the filters match in the office's scope are about (the ledger's)."""
+        table = root.model.__table__  # type: ignore[attr-defined]
+        worker = table.c[TYPES[root.type_name].worker]  # type: ignore[index]
+        where = [self.scope(TYPES[root.type_name], table), *root.where]
+        return through_scope(select(worker).where(worker.is_not(None), *where).distinct().limit(limit))
+
     def connection(self, root: ConnectionRoot, counted: bool = True, versioned: bool = False) -> Select:
         """One row: the count (if asked and `counted`), the data version (if `versioned`, see
         `planner.memo`) and the page's rows, each `[objects..., id, sort key]`."""

@@ -124,7 +124,7 @@ class Registry:
                 raise StatementTimedOut(self.settings.statement_seconds)
             if any(is_database_down(e.original_error) for e in result.errors or []):
                 raise DatabaseUnavailable()
-            recorder.searched(criteria_of_request(prepared, operation.variables, recorder.matched))
+            recorder.searched(criteria_of_request(prepared, operation.variables, recorder))
             if any(isinstance(e.original_error, UnexpectedError) for e in result.errors or []):
                 recorder.abandon()
             body: dict[str, Any] = {"data": result.data}

@@ -49,9 +49,9 @@ def engine(database):
 
 def test_a_chinese_offices_read_shows_in_the_workers_disclosures(as_office) -> None:
     worker = as_office("cn-hekou").data(READ_ONE)["workers"]["nodes"][0]
-    seen = as_office("lc-home-affairs", "data-subject-request", "HS-2026/0001").data(DISCLOSURES, {"id": worker["id"]})[
-        "node"
-    ]
+    seen = as_office("lc-home-affairs", "data-subject-request", "HS-2026/0001").data(
+        DISCLOSURES, {"id": worker["id"]}
+    )["node"]
     latest = seen["disclosures"][0]
     assert latest["office"] == {"code": "cn-hekou"} and latest["purpose"] == "placement-verification"
     assert set(latest["fields"]) == {

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
+from ledger.entries import SEARCHED_BY
 from models import AdminUnit
 from models.sealing import keyring
 from resolvers.pages import nested_first
@@ -146,7 +147,10 @@ class Worker(Node):
                 at=e.at,
                 office=office_of(o),
                 purpose=e.purpose,
-                fields=fl.fields.split(","),
+                fields=[f for f in fl.fields.split(",") if f and not f.startswith(SEARCHED_BY)],
+                searched_by=[
+                    f[len(SEARCHED_BY) :] for f in fl.fields.split(",") if f.startswith(SEARCHED_BY)
+                ],
                 officer=officer_of(e.officer_id, e.officer_name),
                 case_ref=e.case_ref,
             )
@@ -160,6 +164,9 @@ class Disclosure:
     office: Office | None
     purpose: str | None
     fields: list[str] = strawberry.field(description="The fields sent, as Type.field (e.g. Worker.fullName).")
+    searched_by: list[str] = strawberry.field(
+        description="The fields of a search that matched this worker among a few (Type.field); empty if none."
+    )
     officer: Officer | None = strawberry.field(description="The officer who asked; null for a service token.")
     case_ref: str | None = strawberry.field(description="The case the request was made for (X-Case-Ref).")
 
