@@ -20,6 +20,7 @@ from cli import (
     retention,
     serving,
     statistics,
+    subjects,
     tokens,
 )
 from cli.database import open_database
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     procedure.register(commands, common)
     statistics.register(commands, common)
     retention.register(commands, common)
+    subjects.register(commands, common)
     return parser
 
 

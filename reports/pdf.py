@@ -16,16 +16,17 @@ from reports.tables import Table, heading, report_tables
 LATIN, CJK = "DejaVu", "NotoCJK"
 
 
-def _document() -> FPDF:
+def document(title: str = N_("Agreement evaluation"), orientation: str = "landscape") -> FPDF:
+    """An A4 document with the registry's fonts: Vietnamese in DejaVu, Chinese in Noto Sans CJK."""
     fonts = report_fonts()
-    pdf = FPDF(orientation="landscape", format="A4")
+    pdf = FPDF(orientation=orientation, format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_font(LATIN, "", fonts.latin)
     pdf.add_font(LATIN, "B", fonts.latin_bold)
     pdf.add_font(CJK, "", fonts.cjk, collection_font_number=fonts.cjk_index)
     # Characters DejaVu lacks (Chinese) are taken from Noto Sans CJK, bold or not.
     pdf.set_fallback_fonts([CJK], exact_match=False)
-    pdf.set_title(N_("Agreement evaluation"))
+    pdf.set_title(title)
     pdf.set_creator("Border Labour Registry")
     return pdf
 
@@ -58,7 +59,7 @@ def _chart(pdf: FPDF, values: list[int], title: str) -> None:
     pdf.set_fill_color(255, 255, 255)
 
 
-def _table(pdf: FPDF, table: Table, languages: tuple[str, ...]) -> None:
+def draw_table(pdf: FPDF, table: Table, languages: tuple[str, ...]) -> None:
     pdf.set_font(LATIN, "B", 11)
     pdf.cell(0, 8, heading(table.title, languages), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(LATIN, "", 7)
@@ -84,7 +85,7 @@ def _table(pdf: FPDF, table: Table, languages: tuple[str, ...]) -> None:
 
 
 def report_pdf(figures: AgreementFigures, languages: tuple[str, ...], wages: bool = True) -> bytes:
-    pdf = _document()
+    pdf = document()
     pdf.add_page()
     pdf.set_font(LATIN, "B", 15)
     title = f"{heading(N_('Agreement evaluation'), languages)} {figures.year}"
@@ -95,5 +96,5 @@ def report_pdf(figures: AgreementFigures, languages: tuple[str, ...], wages: boo
     _chart(pdf, figures.in_china_by_month, heading(N_("Workers in China by month"), languages))
     for table in report_tables(figures, languages, wages):
         if table.key != "in_china_by_month":
-            _table(pdf, table, languages)
+            draw_table(pdf, table, languages)
     return bytes(pdf.output())

@@ -79,9 +79,17 @@ def enum_labels() -> Iterator[tuple[str, str]]:
         yield english_label(value), f"enum:{enum_name}"
 
 
+def purpose_words() -> Iterator[tuple[str, str]]:
+    """What each purpose covers (policies/purposes.txt): a worker's statement says it in words."""
+    from reports.statement import purpose_words as words
+
+    for name, covers in words().items():
+        yield covers, f"purposes.txt:{name}"
+
+
 def all_messages() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for source in (code_messages(), schema_descriptions(), enum_labels()):
+    for source in (code_messages(), schema_descriptions(), enum_labels(), purpose_words()):
         for message, where in source:
             found.setdefault(message, []).append(where)
     return found

@@ -35,6 +35,7 @@ from web.errors import Refusal, answering, in_service, refused, unexpected_error
 from web.files import file_routes
 from web.graphiql import PAGE_HEADERS, graphiql_html, graphiql_routes
 from web.ratelimit import RateLimiter
+from web.statements import statement_routes
 
 MAX_BODY_BYTES = 64 * 1024
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -278,6 +279,7 @@ def create_app(registry: Registry) -> Starlette:
         Route("/healthz", healthz, methods=["GET"]),
         *graphiql_routes(),
         *file_routes(registry, door),
+        *statement_routes(registry, door),
     ]
 
     app = Starlette(routes=routes, middleware=[Middleware(AnswerUnexpected), Middleware(LanguageMiddleware)])
