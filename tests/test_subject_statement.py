@@ -71,7 +71,10 @@ def test_the_statement_names_each_disclosure_in_plain_words(live_server, as_offi
     hekou = [d for d in statement["disclosures"] if d["officer"] == read_by_hekou["officer"]]
     assert len(hekou) == 1
     assert hekou[0]["office"] == _name(as_office, "cn-hekou") and hekou[0]["purpose"] == PLACEMENT_WORDS
-    assert set(hekou[0]["categories"]) == {"the registry's number for you", "your name, date of birth and sex"}
+    assert set(hekou[0]["categories"]) == {
+        "the registry's number for you",
+        "your name, date of birth and sex",
+    }
     assert statement["held"] and all(count >= 1 for _category, count in statement["held"])
     assert not TYPE_FIELD.search(response.text), TYPE_FIELD.search(response.text)
     assert statement["checkpoint"]["seq"] >= 1 and len(statement["checkpoint"]["entryHash"]) == 64
