@@ -21,6 +21,7 @@ from sqlalchemy import select
 from cli.database import open_database
 from cli.files import write_private
 from ledger.checkpoints import current_checkpoint, load_public_key, public_key_pem, read_checkpoint
+from ledger.entries import SEARCHED_BY
 from ledger.keys import LedgerFiles, load_signing_key, read_head
 from ledger.verify import verify
 from models import LedgerEntry, LedgerFieldList, LedgerWorker, Office
@@ -105,6 +106,8 @@ def log_entries(args: argparse.Namespace) -> int:
             stmt = stmt.where(
                 LedgerEntry.id.in_(select(LedgerWorker.entry_id).where(LedgerWorker.worker_id == worker))
             )
+        if args.officer is not None:
+            stmt = stmt.where(LedgerEntry.officer_id == args.officer)
         if args.since is not None:
             stmt = stmt.where(LedgerEntry.at >= _since(args.since))
         lists = dict(session.execute(select(LedgerFieldList.digest, LedgerFieldList.fields)).all())
@@ -127,15 +130,22 @@ def _log_line(entry: LedgerEntry, offices: dict[int, str], lists: dict[str, str]
             workers.add(int(w))
             fields.update(fs)
     searches = payload.get("criteria", [])
+    # A search that matched a few workers marks each of them (`ledger.entries.SEARCHED_BY`).
+    searched_by = sorted(f.removeprefix(SEARCHED_BY) for f in fields if f.startswith(SEARCHED_BY))
+    fields = {f for f in fields if not f.startswith(SEARCHED_BY)}
     return {
         "seq": entry.id,
         "at": entry.at.isoformat(),
         "office": offices.get(entry.office_id),
         "purpose": entry.purpose,
+        # None: a service token, or the registry's own work (retention).
+        "officer": None if entry.officer_id is None else {"id": entry.officer_id, "name": entry.officer_name},
+        "caseRef": entry.case_ref,
         "workers": [encode_id("Worker", w) for w in sorted(workers)],
         "fields": sorted(fields),
         "criteria": sorted({name for s in searches for name in s["names"]}),
         "matched": sum(s["matched"] for s in searches) if searches else None,
+        "searchedBy": searched_by,
         "searches": [{"list": s["at"], "criteria": s["names"], "matched": s["matched"]} for s in searches],
         "lookups": [
             {"criterion": x["criterion"], "outcome": x["outcome"]} for x in payload.get("lookups", [])
@@ -146,9 +156,14 @@ def _log_line(entry: LedgerEntry, offices: dict[int, str], lists: dict[str, str]
 
 def _human(line: dict[str, Any]) -> str:
     parts = [f"#{line['seq']}", line["at"], line["office"] or "?", line["purpose"] or "-"]
+    parts.append(f"officer {line['officer']['id']}" if line["officer"] else "service")
+    if line["caseRef"]:
+        parts.append(f"case {line['caseRef']}")
     parts.append(f"{len(line['workers'])} worker(s)")
     if line["fields"]:
         parts.append("fields " + ",".join(line["fields"]))
+    if line["searchedBy"]:
+        parts.append(f"searched by {','.join(line['searchedBy'])}, matched")
     if line["criteria"]:
         parts.append(f"criteria {','.join(line['criteria'])} matched {line['matched']}")
     for lookup in line["lookups"]:
@@ -185,6 +200,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     log = audit.add_parser("log", parents=[common], help="print entries, newest first")
     log.add_argument("--office", help="only entries of this office code")
     log.add_argument("--worker", help="only entries that disclosed this worker (global ID)")
+    log.add_argument("--officer", help="only entries of the officer with this identifier")
     log.add_argument("--since", help="only entries at or after this ISO time")
     log.add_argument("--limit", type=int, default=100, help="at most this many entries (default 100)")
     log.add_argument("--json", action="store_true", help="one JSON object a line")

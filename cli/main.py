@@ -21,6 +21,7 @@ from cli import (
     retention,
     serving,
     statistics,
+    subjects,
     tokens,
     webhooks,
 )
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     statistics.register(commands, common)
     retention.register(commands, common)
     webhooks.register(commands, common)
+    subjects.register(commands, common)
     return parser
 
 

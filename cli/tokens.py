@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from cli.database import open_database
 from cli.errors import CommandFailed, UsageError
+from ledger.entries import Officer
 from models import Office, Token
 from models.base import utcnow
+from policies.officers import OFFICER_ID_LIMIT, OFFICER_NAME_LIMIT, well_formed
 from policies.tokens import issue_token, revoke_token
 from policies.validity import OfficeClosed
 
@@ -31,18 +33,33 @@ def parse_duration(text: str) -> dt.timedelta:
     }[unit]
 
 
+def _officer(args: argparse.Namespace) -> Officer | None:
+    """The officer named by --officer-id and --officer-name (both or neither: a service token)."""
+    if args.officer_id is None and args.officer_name is None:
+        return None
+    if args.officer_id is None or args.officer_name is None:
+        raise UsageError("an officer's token needs both --officer-id and --officer-name")
+    if not well_formed(args.officer_id, OFFICER_ID_LIMIT):
+        raise UsageError("--officer-id must be 1 to {limit} printable characters", limit=OFFICER_ID_LIMIT)
+    if not well_formed(args.officer_name, OFFICER_NAME_LIMIT):
+        raise UsageError("--officer-name must be 1 to {limit} printable characters", limit=OFFICER_NAME_LIMIT)
+    return Officer(args.officer_id.strip(), args.officer_name.strip())
+
+
 def issue(args: argparse.Namespace) -> int:
+    officer = _officer(args)
     sessions = open_database(args.settings)
     with sessions() as session, session.begin():
         try:
-            token, plain = issue_token(session, args.office, args.expires, args.label)
+            token, plain = issue_token(session, args.office, args.expires, args.label, officer=officer)
         except LookupError:
             raise UsageError("no office with code {office!r}", office=args.office) from None
         except OfficeClosed as exc:
             # An office out of force gets no credential: its successor acts for it.
             raise CommandFailed(str(exc)) from None
+        holder = "service token" if officer is None else f"officer {officer.id} ({officer.name})"
         print(
-            f"token id {token.id} for {args.office}"
+            f"token id {token.id} for {args.office}, {holder}"
             + (f", expires {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else "")
         )
     # The only time the token is ever shown: only its hash is stored.
@@ -55,7 +72,7 @@ def list_tokens(args: argparse.Namespace) -> int:
     now = utcnow()
     with sessions() as session:
         rows = session.execute(select(Token, Office.code).join(Office).order_by(Token.id)).all()
-        print(f"{'id':>5}  {'office':<20} {'state':<8} {'expires':<17} label")
+        print(f"{'id':>5}  {'office':<20} {'state':<8} {'expires':<17} {'officer':<20} label")
         for token, code in rows:
             expires = (
                 token.expires_at.replace(tzinfo=dt.UTC)
@@ -64,7 +81,8 @@ def list_tokens(args: argparse.Namespace) -> int:
             )
             state = "revoked" if token.revoked_at else "expired" if expires and expires <= now else "active"
             when = f"{expires:%Y-%m-%d %H:%M}" if expires else "never"
-            print(f"{token.id:>5}  {code:<20} {state:<8} {when:<17} {token.label or ''}")
+            holder = token.officer_id or "(service)"
+            print(f"{token.id:>5}  {code:<20} {state:<8} {when:<17} {holder:<20} {token.label or ''}")
     return 0
 
 
@@ -84,6 +102,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     i.add_argument("--office", required=True)
     i.add_argument("--expires", type=parse_duration, default=parse_duration("90d"), help="e.g. 90d, 12h")
     i.add_argument("--label")
+    i.add_argument("--officer-id", help="the officer the token is issued to (with --officer-name)")
+    i.add_argument("--officer-name", help="the officer's name; neither: a service token")
     i.set_defaults(func=issue)
     sub.add_parser("list", parents=[common], help="list tokens (never their values)").set_defaults(
         func=list_tokens

@@ -24,6 +24,10 @@ from models import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.base import utcnow
 
 GENESIS = "0" * 64
+# A pseudo-field of a worker's field list: a search by this `Type.field` matched the worker (a search
+# that matched at most `SEARCH_NAMES_WORKERS` rows names them; above, only criteria and count).
+SEARCHED_BY = "searched-by:"
+SEARCH_NAMES_WORKERS = 20
 log = logging.getLogger("borderlabour.ledger")
 
 
@@ -68,9 +72,11 @@ class Lookup:
     criterion: str
     index: str
     outcome: str
+    why: str | None = None  # the reason named at `policies.side_door.past_scope`
 
     def as_json(self) -> dict[str, Any]:
-        return {"criterion": self.criterion, "index": self.index, "outcome": self.outcome}
+        named = {"criterion": self.criterion, "index": self.index, "outcome": self.outcome}
+        return named if self.why is None else {**named, "why": self.why}
 
 
 @dataclass
@@ -111,8 +117,13 @@ def entry_document(
     request: str,
     payload: str,
     prev_hash: str,
+    *,
+    officer: tuple[str, str | None] | None = None,
+    case_ref: str | None = None,
 ) -> dict[str, Any]:
-    return {
+    """What an entry's hash covers. The officer and the case reference are covered when present
+    and absent otherwise, so that entries made before there were officers hash as they did."""
+    document = {
         "seq": seq,
         "at": at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "office": office_id,
@@ -122,6 +133,11 @@ def entry_document(
         "payload": payload,
         "prev": prev_hash,
     }
+    if officer is not None:
+        document["officer"] = list(officer)
+    if case_ref is not None:
+        document["case"] = case_ref
+    return document
 
 
 def hash_entry(document: dict[str, Any]) -> str:
@@ -213,6 +229,20 @@ class Asked:
     token_id: int | None
     purpose: str | None
     request: str
+    officer: Officer | None = None  # none: a service token, or the registry's own work
+    case_ref: str | None = None
+
+    @property
+    def signed_officer(self) -> tuple[str, str | None] | None:
+        return None if self.officer is None else (self.officer.id, self.officer.name)
+
+
+@dataclass(frozen=True)
+class Officer:
+    """The person a token was issued to: an identifier of the office's choosing and a name."""
+
+    id: str
+    name: str | None
 
 
 def append(
@@ -225,9 +255,11 @@ def append(
     purpose: str | None,
     request: str,
     signed: SignedHead | None = None,
+    officer: Officer | None = None,
+    case_ref: str | None = None,
 ) -> Appended:
     """Adds one entry in the session's transaction; returns what the head file's checkpoint names."""
-    asked = Asked(office_id, token_id, purpose, request)
+    asked = Asked(office_id, token_id, purpose, request, officer, case_ref)
     return append_all(session, key, [(disclosure, asked)], signed=signed)[-1]
 
 
@@ -267,7 +299,16 @@ def append_all(
         grouped = by_field_list(disclosure.workers)
         payload = payload_of(disclosure, grouped)
         document = entry_document(
-            seq, at, asked.office_id, asked.token_id, asked.purpose, asked.request, payload, prev
+            seq,
+            at,
+            asked.office_id,
+            asked.token_id,
+            asked.purpose,
+            asked.request,
+            payload,
+            prev,
+            officer=asked.signed_officer,
+            case_ref=asked.case_ref,
         )
         entry_hash = hash_entry(document)
         rows.append(
@@ -277,6 +318,9 @@ def append_all(
                 "office_id": asked.office_id,
                 "token_id": asked.token_id,
                 "purpose": asked.purpose,
+                "officer_id": None if asked.officer is None else asked.officer.id,
+                "officer_name": None if asked.officer is None else asked.officer.name,
+                "case_ref": asked.case_ref,
                 "request_hash": asked.request,
                 "payload": payload,
                 "prev_hash": prev,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ledger.entries import Criteria, Disclosure, Lookup
+from ledger.entries import SEARCH_NAMES_WORKERS, SEARCHED_BY, Criteria, Disclosure, Lookup
 
 
 class DisclosureRecorder:
@@ -22,6 +22,8 @@ class DisclosureRecorder:
         self.lookups: list[Lookup] = []
         # response key of a root list -> how many rows its filters matched (counted only if ledgered)
         self.matched: dict[str, Callable[[], int]] = {}
+        # response key of a root list -> the workers its filters matched (asked only for a few rows)
+        self.matched_workers: dict[str, Callable[[], list[int]]] = {}
         self.abandoned = False
 
     def disclosed(self, worker: int, fields: Iterable[str]) -> None:
@@ -35,9 +37,24 @@ class DisclosureRecorder:
     def looked_up(self, lookup: Lookup) -> None:
         self.lookups.append(lookup)
 
-    def matching(self, key: str, count: Callable[[], int]) -> None:
-        """How to count the rows the root list at `key` matched, if its search is ledgered."""
+    def matching(
+        self, key: str, count: Callable[[], int], workers: Callable[[], list[int]] | None = None
+    ) -> None:
+        """How to count the rows the root list at `key` matched, if its search is ledgered, and how
+        to list the workers they are about (at most `SEARCH_NAMES_WORKERS` + 1)."""
         self.matched[key] = count
+        if workers is not None:
+            self.matched_workers[key] = workers
+
+    def searched_workers(self, key: str, names: Iterable[str], matched: int) -> None:
+        """A search at `key` by `names` matched `matched` rows: if few, each worker they are about
+        has it in their record (the per-worker index, `Worker.disclosures`)."""
+        workers = self.matched_workers.get(key)
+        if workers is None or matched > SEARCH_NAMES_WORKERS:
+            return
+        marks = {SEARCHED_BY + name for name in names}
+        for worker in workers():
+            self.disclosed(worker, marks)
 
     def searched(self, criteria: Iterable[Criteria]) -> None:
         self.criteria.extend(criteria)

@@ -98,6 +98,8 @@ def verify(
             entry.request_hash,
             entry.payload,
             entry.prev_hash,
+            officer=None if entry.officer_id is None else (entry.officer_id, entry.officer_name),
+            case_ref=entry.case_ref,
         )
         if hash_entry(document) != entry.entry_hash:
             return Verdict(count, Finding(entry.id, "its content does not match its hash (edited)"))

@@ -21,12 +21,18 @@ from models.base import Base, BigId, UtcDateTime
 
 class LedgerEntry(Base):
     __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_entries_officer", "officer_id", "id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     token_id: Mapped[int | None] = mapped_column(Integer)
     purpose: Mapped[str | None] = mapped_column(String(64))
+    # The officer the token was issued to (none: a service token) and the request's case reference;
+    # signed with the entry when present (migration 0016).
+    officer_id: Mapped[str | None] = mapped_column(String(64))
+    officer_name: Mapped[str | None] = mapped_column(String(200))
+    case_ref: Mapped[str | None] = mapped_column(String(64))
     request_hash: Mapped[str] = mapped_column(String(64))
     payload: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))

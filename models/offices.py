@@ -45,6 +45,9 @@ class Token(Timestamped, Base):
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str | None] = mapped_column(String(200))
+    # The officer the token was issued to; neither: a service token (migration 0016).
+    officer_id: Mapped[str | None] = mapped_column(String(64))
+    officer_name: Mapped[str | None] = mapped_column(String(200))
     expires_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
 

@@ -19,6 +19,7 @@ from graphql import GraphQLObjectType, GraphQLSchema, OperationType
 from graphql.execution.collect_fields import collect_fields
 
 from ledger.checkpoints import current_checkpoint
+from ledger.entries import SEARCH_NAMES_WORKERS
 from models.timeouts import is_statement_timeout
 from planner.cache import PlanCache
 from planner.finish import Finisher
@@ -34,6 +35,7 @@ from planner.plan import (
     SearchedBy,
     Typename,
 )
+from planner.rules import TYPES
 from planner.sql import Writer
 from resolvers import lists, statistics
 from resolvers.errors import InputError
@@ -175,7 +177,9 @@ def _run(root: Root, statement: Any, session: Any, finisher: Finisher, context: 
         return None
     if isinstance(root, ConnectionRoot):
         page, total = statement.run(session.connection())
-        context.recorder.matching(root.key, _matched(root, total, session, context))
+        context.recorder.matching(
+            root.key, _matched(root, total, session, context), _matched_workers(root, session, context)
+        )
         return _connection(root, page, total, finisher)
     row = session.connection().execute(statement).first()
     if isinstance(root, NodeRoot):
@@ -193,6 +197,16 @@ def _matched(root: ConnectionRoot, total: int, session: Any, context: Any) -> An
         return lambda: int(total)
     dialect = session.get_bind().dialect.name
     return lambda: int(session.connection().execute(Writer(context.grant, dialect).count(root)).scalar_one())
+
+
+def _matched_workers(root: ConnectionRoot, session: Any, context: Any) -> Any:
+    """How to list the workers the list's criteria matched, for the ledger (asked when they are few)."""
+    rule = TYPES[root.type_name]
+    if rule.worker is None:
+        return None
+    dialect = session.get_bind().dialect.name
+    statement = Writer(context.grant, dialect).matched_workers(root, SEARCH_NAMES_WORKERS + 1)
+    return lambda: sorted(session.connection().execute(statement).scalars())
 
 
 def _json(raw: Any) -> Any:
@@ -272,6 +286,7 @@ def _python_root(root: PythonRoot, context: Any) -> dict[str, Any]:
             "name": office.name,
             "side": office.side,
             "purposes": sorted(grant.purposes),
+            "officer": None if context.officer is None else vars(context.officer),
         }
         return _shown(root.fields, values)
     if root.name == "ledgerCheckpoint":
@@ -295,7 +310,12 @@ def _shown(fields: tuple, values: dict[str, Any]) -> dict[str, Any]:
             out[key] = sub
         else:
             value = values[name]
-            out[key] = [sub.serialize(v) for v in value] if isinstance(value, list) else sub.serialize(value)
+            if isinstance(sub, tuple):  # an object: its own fields, or null
+                out[key] = None if value is None else _shown(sub, value)
+            else:
+                out[key] = (
+                    [sub.serialize(v) for v in value] if isinstance(value, list) else sub.serialize(value)
+                )
     return out
 
 

@@ -88,7 +88,7 @@ def _leaf(type_name: str, selection: Value) -> Callable[[Any], Any] | dict[Any, 
     if isinstance(rule, Sealed):
         return lambda raw: None if (value := rule.open(raw)) is None else serialize(value)
     if isinstance(rule, Split):
-        return lambda raw: None if raw is None else [serialize(v) for v in raw.split(",") if v]
+        return lambda raw: None if raw is None else [serialize(v) for v in rule.items(raw)]
     decode = decoders(type_name)[rule.name]
     if is_shown_moment(type_name, selection):
         return partial(shown_moment, selection.leaf.serialize)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import FromClause, Table, select
 
 import models
+from ledger.entries import SEARCHED_BY
 from models.sealing import keyring
 
 
@@ -69,9 +70,20 @@ class Cause(Column):
 
 @dataclass(frozen=True)
 class Split:
-    """A comma-separated column shown as a list of strings."""
+    """A comma-separated column shown as a list of strings; with `prefix`, only the items without it
+    (`marked=False`) or only those with it, shown without it (`marked=True`)."""
 
     name: str
+    prefix: str | None = None
+    marked: bool = False
+
+    def items(self, raw: str) -> list[str]:
+        items = [v for v in raw.split(",") if v]
+        if self.prefix is None:
+            return items
+        if self.marked:
+            return [v[len(self.prefix) :] for v in items if v.startswith(self.prefix)]
+        return [v for v in items if not v.startswith(self.prefix)]
 
 
 Leaf = Column | Sealed | Split
@@ -86,11 +98,20 @@ class TypeRule:
     fields: Mapping[str, Rule]
     worker: str | None = None  # the column naming the worker an object is about (for the ledger)
     source: Callable[[], FromClause] | None = None  # rows that are not one table's
+    # Rows no office's scope restricts, read with no row scope (`planner.sql.Writer.scope`): only a
+    # rule with no model may say so, and only for rows reached through a scoped parent or public ones.
+    public: bool = False
 
     def alias(self) -> FromClause:
         if self.source is not None:
             return self.source()
         return self.model.__table__.alias()  # type: ignore[union-attr]
+
+
+def _officers() -> FromClause:
+    """The officer of each ledger entry that names one (an entry of a service token names none)."""
+    le = models.LedgerEntry.__table__.alias()
+    return select(le.c.id, le.c.officer_id, le.c.officer_name).where(le.c.officer_id.is_not(None)).subquery()
 
 
 def _ledger_rows() -> FromClause:
@@ -100,7 +121,15 @@ def _ledger_rows() -> FromClause:
     le = models.LedgerEntry.__table__.alias()
     fl = models.LedgerFieldList.__table__.alias()
     return (
-        select(lw.c.entry_id.label("id"), lw.c.worker_id, fl.c.fields, le.c.at, le.c.office_id, le.c.purpose)
+        select(
+            lw.c.entry_id.label("id"),
+            lw.c.worker_id,
+            fl.c.fields,
+            le.c.at,
+            le.c.office_id,
+            le.c.purpose,
+            le.c.case_ref,
+        )
         .join_from(lw, le, le.c.id == lw.c.entry_id)
         .join(fl, fl.c.id == lw.c.field_list_id)
         .subquery()
@@ -353,6 +382,7 @@ TYPES: dict[str, TypeRule] = {
             "confirmDaysBeforeStart": Column("confirm_days_before_start"),
         },
         source=_requirement_rows,
+        public=True,  # an agreement's requirement sets: read only through an agreement in scope
     ),
     "Disclosure": TypeRule(
         None,
@@ -360,9 +390,19 @@ TYPES: dict[str, TypeRule] = {
             "at": Column("at"),
             "office": ToOne("office_id", "Office"),
             "purpose": Column("purpose"),
-            "fields": Split("fields"),
+            "fields": Split("fields", SEARCHED_BY),
+            "searchedBy": Split("fields", SEARCHED_BY, marked=True),
+            "officer": ToOne("id", "Officer"),
+            "caseRef": Column("case_ref"),
         },
         source=_ledger_rows,
+        public=True,  # a worker's disclosures: read only through a worker in scope
+    ),
+    "Officer": TypeRule(
+        None,
+        {"id": Column("officer_id"), "name": Column("officer_name")},
+        source=_officers,
+        public=True,  # a disclosure's officer: read only through a worker in scope
     ),
 }
 

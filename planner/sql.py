@@ -33,6 +33,11 @@ from planner.rules import TYPES, Cause, ToMany, ToOne, TypeRule
 from policies.causes import shown_causes
 from policies.grants import Grant
 from policies.scopes import scope_clause
+from policies.side_door import through_scope
+
+
+class UnscopedRule(RuntimeError):
+    """A read rule names no model (so no row scope) and is not declared public."""
 
 
 class Writer:
@@ -77,7 +82,11 @@ class Writer:
         )
 
     def scope(self, rule: TypeRule, table: FromClause) -> ColumnElement[bool]:
+        """The office's row scope on `table`. A rule with no model has no scope to apply: it is read
+        only if declared public (`TypeRule.public`); otherwise planning it is refused."""
         if rule.model is None:
+            if not rule.public:
+                raise UnscopedRule(f"the rows of {rule.source!r} have no model and are not declared public")
             return true()
         clause = scope_clause(self.grant, rule.model, table)
         return true() if clause is None else clause
@@ -155,11 +164,18 @@ class Writer:
     def count(self, root: ConnectionRoot) -> Select:
         """The rows the filters match in the office's scope: totalCount, and the ledger's `matched`."""
         table = root.model.__table__  # type: ignore[attr-defined]
-        return (
+        return through_scope(
             select(func.count())
             .select_from(table)
             .where(self.scope(TYPES[root.type_name], table), *root.where)
         )
+
+    def matched_workers(self, root: ConnectionRoot, limit: int) -> Select:
+        """The workers the rows the filters match in the office's scope are about (the ledger's)."""
+        table = root.model.__table__  # type: ignore[attr-defined]
+        worker = table.c[TYPES[root.type_name].worker]  # type: ignore[index]
+        where = [self.scope(TYPES[root.type_name], table), *root.where]
+        return through_scope(select(worker).where(worker.is_not(None), *where).distinct().limit(limit))
 
     def connection(self, root: ConnectionRoot, counted: bool = True, versioned: bool = False) -> Select:
         """One row: the count (if asked and `counted`), the data version (if `versioned`, see
@@ -183,16 +199,18 @@ class Writer:
             row = self.array([*objects, table.c[worker] if worker else literal_column("NULL"), pk, column])
             rows = self.aggregated(row, page_where, [(column, desc), (pk, desc)], root.first + 1, table)
             columns.append(self.text(rows).label("rows"))
-        return select(*columns)
+        return through_scope(select(*columns))
 
     def node(self, plan: ObjectPlan, row_id: int) -> Select:
         table = plan.rule.model.__table__  # type: ignore[union-attr]
         found = select(self.text(self.object(plan, table)))
-        return found.where(table.c.id == row_id, self.scope(plan.rule, table))
+        return through_scope(found.where(table.c.id == row_id, self.scope(plan.rule, table)))
 
     def listed(self, plan: ObjectPlan, rows: Select, order: list[str]) -> Select:
         """A list root: the rows the reference's query selects, scoped, as one JSON array in `order`."""
         table = plan.rule.model.__table__  # type: ignore[union-attr]
         scoped = rows.where(self.scope(plan.rule, table)).subquery()
         order_by = [(scoped.c[c], False) for c in order]
-        return select(self.text(self.aggregated(self.object(plan, scoped), [], order_by, None, scoped)))
+        return through_scope(
+            select(self.text(self.aggregated(self.object(plan, scoped), [], order_by, None, scoped)))
+        )

@@ -20,6 +20,7 @@ import casbin
 from policies.adapter import PolicyFolderAdapter
 from policies.check import ROW_SCOPES, PolicyProblems, require_sound
 from policies.grants import Grant, OfficeIdentity
+from policies.officers import case_ref_purposes
 from settings import POLICY_DIR
 
 log = logging.getLogger("borderlabour.policy")
@@ -70,6 +71,7 @@ class AccessControl:
         enforcer.enforce("policy-check", "policy-check", "read")
         with self._lock:
             self._enforcer = enforcer
+            self._case_refs = case_ref_purposes(self.policy_dir)
             self._grants = {}
             self._stamp = self._files_stamp()
             self.version += 1
@@ -122,13 +124,17 @@ class AccessControl:
         with self._lock:
             code = office.code
             purposes = {rule[2] for rule in self._enforcer.get_filtered_named_policy("p", 1, "purpose")}
+            stated = frozenset(p for p in purposes if self._enforce(code, "purpose", p))
+            roles = [code, *self._enforcer.get_implicit_roles_for_user(code)]
+            with_case = frozenset(p for role in roles for p in self._case_refs.get(role, ()))
             grant = Grant(
                 office=office,
                 readable=frozenset(f for f in self.catalogue if self._enforce(code, f, "read")),
                 writable=frozenset(d for d in self.duties if self._enforce(code, d, "write")),
                 row_scopes=frozenset(s for s in ROW_SCOPES if self._enforce(code, "rows", s)),
-                purposes=frozenset(p for p in purposes if self._enforce(code, "purpose", p)),
+                purposes=stated,
                 policy_version=self.version,
+                case_ref_purposes=with_case & stated,
             )
             self._grants[code] = grant
             return grant

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from casbin import persist
 
+from policies.officers import CASE_REF_COLUMN
+
 
 class PolicyFolderAdapter(persist.Adapter):
     def __init__(self, folder: Path) -> None:
@@ -23,7 +25,16 @@ class PolicyFolderAdapter(persist.Adapter):
             for line in path.read_text(encoding="utf-8").splitlines():
                 line = line.strip()
                 if line and not line.startswith("#"):
-                    persist.load_policy_line(line, model)
+                    persist.load_policy_line(_rule_of(line), model)
 
     def save_policy(self, model: object) -> bool:
         raise NotImplementedError("policy files are edited by people, not written by the service")
+
+
+def _rule_of(line: str) -> str:
+    """The Casbin rule of a line: a purpose line's `case-ref` column is the registry's, not Casbin's
+    (`policies.officers.case_ref_purposes` reads it)."""
+    parts = [part.strip() for part in line.split(",")]
+    if len(parts) == 5 and parts[4] == CASE_REF_COLUMN:
+        return ", ".join(parts[:4])
+    return line

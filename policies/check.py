@@ -15,6 +15,7 @@ from pathlib import Path
 
 from casbin.util import key_match
 
+from policies.officers import CASE_REF_COLUMN
 from settings import SetupError
 
 ROW_SCOPES = ("home-unit", "employer-unit", "gate-unit", "all")
@@ -81,7 +82,7 @@ def check_policy(folder: Path, catalogue: Iterable[str], duties: Iterable[str]) 
     lines = _lines(folder)
     offices = {line.parts[1] for line in lines if line.parts[0] == "g" and len(line.parts) == 3}
     roles = {line.parts[2] for line in lines if line.parts[0] == "g" and len(line.parts) == 3}
-    granting = {line.parts[1] for line in lines if line.parts[0] == "p" and len(line.parts) == 4}
+    granting = {line.parts[1] for line in lines if line.parts[0] == "p" and len(line.parts) in (4, 5)}
     findings: list[Finding] = []
     if not (folder / PURPOSES_FILE).is_file():
         findings.append(Finding(PURPOSES_FILE, 0, "missing: the list of purposes the policy may name"))
@@ -106,6 +107,8 @@ def _problems(
         elif rest[1] not in granting:
             yield f"unknown role {rest[1]!r}: no `p` line grants it anything"
         return
+    if kind == "p" and len(rest) == 4 and rest[1] == "purpose" and rest[3] == CASE_REF_COLUMN:
+        rest = rest[:3]  # a purpose stated only with a case reference (`policies.officers`)
     if kind != "p" or len(rest) != 3:
         yield "a rule is `p, ROLE, OBJECT, ACTION` and a role line `g, OFFICE, ROLE`"
         return

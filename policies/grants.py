@@ -28,6 +28,8 @@ class Grant:
     purposes: frozenset[str]
     policy_version: int
     unrestricted: bool = False
+    # The purposes this office states only with a case reference (X-Case-Ref).
+    case_ref_purposes: frozenset[str] = frozenset()
     _types: frozenset[str] = field(default=frozenset(), compare=False)
 
     def __post_init__(self) -> None:

@@ -17,11 +17,14 @@ from ledger.entries import Lookup
 from ledger.recorder import DisclosureRecorder
 from policies.grants import Grant
 from policies.scopes import SCOPED_MODELS, aggregate_criteria, row_criteria
+from policies.side_door import GRANT_KEY, THROUGH_SCOPE, past_scope
 
-GRANT_KEY = "borderlabour.grant"
 CRITERIA_KEY = "borderlabour.criteria"
 INTERNAL_KEY = "borderlabour.internal"
 
+
+# Why a registering office may learn that a number is taken elsewhere (the ledger keeps the reason).
+IDENTITY_LOOKUP = "a citizen is registered once nationwide: is this identity number taken"
 
 # Blind-index column -> the field whose number it indexes, as the ledger names it.
 IDENTITY_CRITERIA = {
@@ -92,7 +95,8 @@ def identity_taken(
     stmt = select(table.c.id).where(table.c[column.key] == value).limit(1)
     if except_id is not None:  # a correction: the worker's own number is not taken by someone else
         stmt = stmt.where(table.c.id != except_id)
-    taken = session.connection().execute(stmt).first() is not None
+    with past_scope(session, why=IDENTITY_LOOKUP) as unscoped:
+        taken = unscoped.connection().execute(stmt).first() is not None
     if taken:
         record_duplicate(recorder, column, value)
     return taken
@@ -101,7 +105,7 @@ def identity_taken(
 def record_duplicate(recorder: DisclosureRecorder, column: InstrumentedAttribute, value: str) -> None:
     """Notes, for the ledger, that the request learned an identity number is registered elsewhere."""
     criterion = IDENTITY_CRITERIA.get(column.key, column.key)
-    recorder.looked_up(Lookup(criterion, value, "DUPLICATE"))
+    recorder.looked_up(Lookup(criterion, value, "DUPLICATE", IDENTITY_LOOKUP))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -112,6 +116,8 @@ def _apply_row_scope(state: ORMExecuteState) -> None:
     criteria = info.get(CRITERIA_KEY)
     if criteria is not None:
         state.statement = state.statement.options(*criteria)
+        if state.is_orm_statement:  # a Core select of a table gets no loader criteria: not marked
+            state.update_execution_options(**{THROUGH_SCOPE: True})
         return
     if info.get(INTERNAL_KEY):
         return

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger.entries import Officer
 from models import Office, Token
 from models.base import utcnow
 from policies.grants import OfficeIdentity
@@ -37,6 +38,7 @@ def hash_token(token: str) -> str:
 class Caller:
     office: OfficeIdentity
     token_id: int
+    officer: Officer | None = None  # none: a service token
 
 
 def identity_of(office: Office) -> OfficeIdentity:
@@ -50,8 +52,12 @@ def issue_token(
     label: str | None = None,
     *,
     on: dt.date | None = None,
+    officer: Officer | None = None,
 ) -> tuple[Token, str]:
-    """A new token for an office in force `on` that day (today unless given), else `OfficeClosed`."""
+    """A new token for an office in force `on` that day (today unless given), else `OfficeClosed`.
+
+    With `officer`, an officer's token: every ledger entry it makes names that officer. Without, a
+    service token (a system calling on the office's behalf), and the entries say so."""
     office = session.scalar(select(Office).where(Office.code == office_code))
     if office is None:
         raise LookupError(f"no office with code {office_code!r}")
@@ -61,6 +67,8 @@ def issue_token(
         office_id=office.id,
         token_hash=hash_token(plain),
         label=label,
+        officer_id=None if officer is None else officer.id,
+        officer_name=None if officer is None else officer.name,
         expires_at=utcnow() + expires_in if expires_in else None,
     )
     session.add(token)
@@ -131,7 +139,8 @@ class TokenVerifier:
         token, office = row
         if token.revoked_at is not None:
             return None, None, None
-        caller = Caller(identity_of(office), token.id)
+        officer = None if token.officer_id is None else Officer(token.officer_id, token.officer_name)
+        caller = Caller(identity_of(office), token.id, officer)
         return caller, _aware(token.expires_at), validity_of(session, office, today())
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from fpdf import FPDF
 from fpdf.fonts import FontFace
@@ -24,6 +24,7 @@ from reports.signing import figures_digest
 from reports.tables import Table, heading, report_tables
 
 LATIN, CJK = "DejaVu", "NotoCJK"
+D = TypeVar("D", bound=FPDF)
 TITLE, MADE_BY, MADE_ON, OFFICE = N_("Agreement evaluation"), N_("Made by"), N_("Made on"), N_("Office")
 # fontTools reports every glyph table it subsets at INFO: a report is not the place for that.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -54,16 +55,28 @@ class ReportDocument(FPDF):
 
 
 def _document(cover: ReportCover, languages: tuple[str, ...]) -> ReportDocument:
-    fonts = report_fonts()
     pdf = ReportDocument(cover, languages)
     pdf.set_auto_page_break(auto=True, margin=14)
+    return with_fonts(pdf, f"{gettext(TITLE, languages[0])} {cover.code}")
+
+
+def document(title: str, orientation: str = "landscape") -> FPDF:
+    """An A4 document with the registry's fonts (a worker's statement, `reports.statement_pdf`)."""
+    pdf = FPDF(orientation=orientation, format="A4")
+    pdf.set_auto_page_break(auto=True, margin=12)
+    return with_fonts(pdf, title)
+
+
+def with_fonts(pdf: D, title: str) -> D:
+    """Vietnamese in DejaVu, Chinese in Noto Sans CJK, bold or not; the document's title."""
+    fonts = report_fonts()
     pdf.add_font(LATIN, "", fonts.latin)
     pdf.add_font(LATIN, "B", fonts.latin_bold)
     pdf.add_font(CJK, "", fonts.cjk, collection_font_number=fonts.cjk_index)
     pdf.add_font(CJK, "B", fonts.cjk_bold, collection_font_number=fonts.cjk_index)
     # Characters DejaVu lacks (Chinese) are taken from Noto Sans CJK, in the same weight.
     pdf.set_fallback_fonts([CJK], exact_match=False)
-    pdf.set_title(f"{gettext(TITLE, languages[0])} {cover.code}")
+    pdf.set_title(title)
     pdf.set_creator("Border Labour Registry")
     return pdf
 
@@ -122,7 +135,7 @@ def _chart(pdf: FPDF, values: list[int | str], title: str, language: str) -> Non
     pdf.set_fill_color(255, 255, 255)
 
 
-def _table(pdf: FPDF, table: Table, languages: tuple[str, ...]) -> None:
+def draw_table(pdf: FPDF, table: Table, languages: tuple[str, ...]) -> None:
     pdf.set_font(LATIN, "B", 11)
     pdf.cell(0, 8, heading(table.title, languages), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(LATIN, "", 7)
@@ -208,7 +221,7 @@ def report_pdf(
     _chart(pdf, figures.in_china_by_month, chart_title, languages[0])
     for table in report_tables(figures, languages, wages):
         if table.key != "in_china_by_month":
-            _table(pdf, table, languages)
+            draw_table(pdf, table, languages)
     signature_block(pdf, cover, languages)
     _signatures(pdf, figures, languages)
     return bytes(pdf.output())

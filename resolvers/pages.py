@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from ledger.entries import SEARCH_NAMES_WORKERS
 from policies.sessions import GRANT_KEY
 from resolvers.errors import InputError
 from resolvers.opaque import InvalidIdError, decode_cursor, encode_cursor
@@ -40,6 +41,7 @@ class Page:
     has_next_page: bool
     has_previous_page: bool
     count: Callable[[], int]
+    workers: Callable[[], list[int]] | None = None  # the workers the filters matched, a few at most
 
 
 def _restore(value: Any, sample: InstrumentedAttribute) -> Any:
@@ -124,4 +126,22 @@ def paginate(
     def count() -> int:  # once per page, whether totalCount or the ledger asks first
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
-    return Page(rows, cursors, has_next, after is not None, count)
+    column_of_worker = worker_column(model)
+
+    def workers() -> list[int]:
+        """The workers the rows matched are about: asked only when they are few (the ledger's)."""
+        assert column_of_worker is not None
+        matched = (
+            select(column_of_worker)
+            .where(column_of_worker.is_not(None), *where)
+            .distinct()
+            .limit(SEARCH_NAMES_WORKERS + 1)
+        )
+        return sorted(session.scalars(matched))
+
+    return Page(rows, cursors, has_next, after is not None, count, workers if column_of_worker else None)
+
+
+def worker_column(model: Any) -> Any:
+    """The column naming the worker a row is about; None for rows about no worker."""
+    return model.id if model.__name__ == "Worker" else getattr(model, "worker_id", None)

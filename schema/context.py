@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 from strawberry.types import Info as StrawberryInfo
 
+from ledger.entries import Officer
 from ledger.recorder import DisclosureRecorder
 from policies.grants import Grant
 from resolvers.loaders import Loaders
@@ -48,6 +49,7 @@ class RequestContext:
     # The compiled engine failed on this request already: the schema's execution goes straight to the
     # reference engine rather than running the failing statement a second time.
     compiled_failed: bool = False
+    officer: Officer | None = None  # the token's officer; none for a service token
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.session)

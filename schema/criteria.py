@@ -9,7 +9,7 @@ from the marks on the input types (`governed_input`), the same marks that decide
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -18,6 +18,7 @@ from strawberry.schema.name_converter import NameConverter
 from strawberry.types.base import StrawberryObjectDefinition, StrawberryOptional
 
 from ledger.entries import Criteria
+from ledger.recorder import DisclosureRecorder
 from models.sealing import keyring
 from schema.disclosures import PERSONAL_TYPES
 from schema.fields import POLICY
@@ -88,15 +89,20 @@ def sealed_criteria(at: str, root: str, criteria: SearchCriteria, matched: int) 
 
 
 def criteria_of_request(
-    prepared: PreparedOperation, variables: Mapping[str, Any] | None, matched: Mapping[str, Callable[[], int]]
+    prepared: PreparedOperation, variables: Mapping[str, Any] | None, recorder: DisclosureRecorder
 ) -> list[Criteria]:
-    """The sealed criteria of every root list that answered and was searched by personal fields."""
+    """The sealed criteria of every root list that answered and was searched by personal fields.
+
+    A search that matched few rows is also noted in the record of each worker it matched
+    (`DisclosureRecorder.searched_workers`): both engines give the recorder the same two functions."""
     found = []
     for site in prepared.argument_sites:
-        count = matched.get(site.response_key)
+        count = recorder.matched.get(site.response_key)
         if not site.at_root or count is None:
             continue
         criteria = criteria_of(site.field_name, prepared.arguments_of(site, variables))
         if criteria:
-            found.append(sealed_criteria(site.response_key, site.field_name, criteria, count()))
+            sealed = sealed_criteria(site.response_key, site.field_name, criteria, count())
+            recorder.searched_workers(site.response_key, criteria.names, sealed.matched)
+            found.append(sealed)
     return found

@@ -70,7 +70,7 @@ class DisclosureRecordingContext(StrawberryGraphQLCoreExecutionContext):
 
     def _connection(self, return_type: Any, field_details_list: Any, path: Any, connection: Any) -> None:
         if path.prev is None:  # a root list: the rows its criteria matched, counted only if ledgered
-            self.context_value.recorder.matching(path.key, connection.count_rows)
+            self.context_value.recorder.matching(path.key, connection.count_rows, connection.matched_workers)
         grouped = self.collect_subfields(return_type, field_details_list)[0]
         for details in grouped.values():
             node = details[0].node

@@ -22,6 +22,7 @@ from schema.types.incidents import Incident, IncidentFilter, IncidentOrder
 from schema.types.labels import Label, labels_of
 from schema.types.ledger import LedgerCheckpoint, ledger_checkpoint
 from schema.types.node import AdministrativeUnit, Node
+from schema.types.officers import Officer, shown
 from schema.types.placements import Placement, PlacementFilter, PlacementOrder
 from schema.types.protection import WageArrears
 from schema.types.reports import AgreementReport
@@ -52,6 +53,9 @@ class Me:
     name: str
     side: Side
     purposes: list[str] = strawberry.field(description="Purposes you may state in the X-Purpose header.")
+    officer: Officer | None = strawberry.field(
+        default=None, description="The officer the token was issued to; null for a service token."
+    )
 
 
 @strawberry.type
@@ -60,7 +64,13 @@ class Query:
     def me(self, info: Info) -> Me:
         grant = info.context.grant
         office = grant.office
-        return Me(code=office.code, name=office.name, side=Side(office.side), purposes=sorted(grant.purposes))
+        return Me(
+            code=office.code,
+            name=office.name,
+            side=Side(office.side),
+            purposes=sorted(grant.purposes),
+            officer=shown(info.context.officer),
+        )
 
     @strawberry.field(description="Any object by its global ID; null if it does not exist for you.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:

@@ -13,7 +13,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.types import ExecutionResult
 
-from ledger.entries import Asked, request_hash
+from ledger.entries import Asked, Officer, request_hash
 from locales import message_of, reader_language
 from locales.graphql import translate_graphql
 from policies.grants import Grant
@@ -38,11 +38,13 @@ class Operation:
     purpose: str | None
     request_id: str
     token_id: int | None = None
+    officer: Officer | None = None  # the token's officer; none for a service token
+    case_ref: str | None = None
 
     def asked(self, grant: Grant) -> Asked:
         """The ledger's columns for this request besides what it disclosed."""
         request = request_hash(self.query, self.variables, self.operation_name)
-        return Asked(grant.office.id, self.token_id, self.purpose, request)
+        return Asked(grant.office.id, self.token_id, self.purpose, request, self.officer, self.case_ref)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ledger.appender import LedgerAppender
 from ledger.checkpoints import sign_checkpoint
-from ledger.entries import Appended, Asked
+from ledger.entries import Appended, Asked, Officer
 from ledger.keys import LedgerFiles, SignedHead, advance_head, load_signing_key
 from ledger.recorder import DisclosureRecorder
 from models.database import make_engine, session_factory
@@ -117,6 +117,7 @@ class Registry:
                 ledger_key=self.ledger_key,
                 compiled=self.compiled,
                 recorder=recorder,
+                officer=operation.officer,
             )
             result = run_operation(
                 schema, prepared, context, operation.query, operation.variables, operation.operation_name
@@ -126,7 +127,7 @@ class Registry:
                 raise StatementTimedOut(self.settings.statement_seconds)
             if any(is_database_down(e.original_error) for e in result.errors or []):
                 raise DatabaseUnavailable()
-            recorder.searched(criteria_of_request(prepared, operation.variables, recorder.matched))
+            recorder.searched(criteria_of_request(prepared, operation.variables, recorder))
             if any(isinstance(e.original_error, UnexpectedError) for e in result.errors or []):
                 recorder.abandon()
             body: dict[str, Any] = {"data": result.data}
@@ -146,11 +147,13 @@ class Registry:
         request: str,
         token_id: int | None = None,
         writes: bool = False,
+        officer: Officer | None = None,
+        case_ref: str | None = None,
     ) -> T:
         """Runs `work` (a report, an import) as the office, like a GraphQL operation:
         `work` reads and writes through the office's scoped session and notes on the recorder what
         it sent and wrote."""
-        asked = Asked(grant.office.id, token_id, purpose, request)
+        asked = Asked(grant.office.id, token_id, purpose, request, officer, case_ref)
         return self.transactions.run(grant, asked, work, writes=writes)
 
     def _waited_for_ledger(self, seconds: float) -> None:

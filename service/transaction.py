@@ -104,6 +104,8 @@ class Transactions:
                 purpose=asked.purpose,
                 request=asked.request,
                 signed=self.signed_head,
+                officer=asked.officer,
+                case_ref=asked.case_ref,
             )
         except Exception as exc:
             if is_database_down(exc):

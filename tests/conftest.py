@@ -105,14 +105,16 @@ def live_server(database: Database, demo_tokens: dict[str, str], tmp_path_factor
 class OfficeClient:
     """Speaks to the live server as one office: `as_office("cn-hekou").query(...)`."""
 
-    def __init__(self, server: Server, code: str, purpose: str | None) -> None:
-        self.server, self.code, self.purpose = server, code, purpose
+    def __init__(self, server: Server, code: str, purpose: str | None, case_ref: str | None = None) -> None:
+        self.server, self.code, self.purpose, self.case_ref = server, code, purpose, case_ref
         self.http = httpx.Client(base_url=server.url, timeout=30)
 
     def post(self, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:
         h = {"Authorization": f"Bearer {self.server.tokens[self.code]}"}
         if self.purpose:
             h["X-Purpose"] = self.purpose
+        if self.case_ref:
+            h["X-Case-Ref"] = self.case_ref
         h.update(headers or {})
         response = self.http.post("/graphql", json=body, headers=h)
         if response.status_code == 429:  # a well-behaved client waits as told, once
@@ -156,14 +158,15 @@ AsOffice = Callable[..., OfficeClient]
 
 
 def office_clients(server: Server) -> AsOffice:
-    """`as_office(code, purpose="default")`: a client of `server` acting as that office."""
-    clients: dict[tuple[str, str | None], OfficeClient] = {}
+    """`as_office(code, purpose="default", case_ref=None)`: a client of `server` acting as that office,
+    sending `case_ref` as X-Case-Ref (a purpose may require one: policies/purposes.csv)."""
+    clients: dict[tuple[str, str | None, str | None], OfficeClient] = {}
 
-    def make(code: str, purpose: str | None = "default") -> OfficeClient:
+    def make(code: str, purpose: str | None = "default", case_ref: str | None = None) -> OfficeClient:
         chosen = default_purpose(code) if purpose == "default" else purpose
-        key = (code, chosen)
+        key = (code, chosen, case_ref)
         if key not in clients:
-            clients[key] = OfficeClient(server, code, chosen)
+            clients[key] = OfficeClient(server, code, chosen, case_ref)
         return clients[key]
 
     return make

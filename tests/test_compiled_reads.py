@@ -36,7 +36,7 @@ from policies.tokens import identity_of
 from resolvers.opaque import encode_id
 from schema.builder import policy_catalogue
 from schema.context import RequestContext
-from schema.criteria import searches_personal
+from schema.criteria import criteria_of_request, searches_personal
 from service.operations import format_error, run_operation
 from service.registry import Registry
 from settings import Settings
@@ -104,6 +104,9 @@ class Office:
                 result = self.loop.run_until_complete(
                     self.schema.execute(query, variable_values=variables, context_value=context)
                 )
+            # What the service adds to the record: the sealed criteria, and each worker a search of
+            # few rows matched (issue 19): the same on both engines.
+            criteria_of_request(self.schema.operations.prepare(query, None), variables, context.recorder)
             errors = [format_error(e, "differential") for e in result.errors or []]
             body = json.dumps({"data": result.data, "errors": errors}, ensure_ascii=False)
             return body, {w: sorted(f) for w, f in context.recorder.workers.items()}

@@ -16,6 +16,9 @@ from tests.conftest import AsOffice, Database, OwnRegistry, own_registry, run_cl
 
 WORKERS = "query($f: WorkerFilter) { workers(first: 100, filter: $f) { totalCount nodes { id } } }"
 
+# The reason a look-up past the row scope is ledgered with (tests/test_side_door.py reviews it).
+NUMBER_TAKEN = "a citizen is registered once nationwide: is this identity number taken"
+
 
 @pytest.fixture(scope="module")
 def registry(template, tmp_path_factory) -> Iterator[OwnRegistry]:
@@ -145,7 +148,7 @@ def test_a_duplicate_registration_is_a_recorded_look_past_the_row_scope(database
     entry = _last_entry(engine)
     index = Keyring.load(database.key_file).blind_index(elsewhere["nationalIdNumber"])
     assert json.loads(entry["payload"])["lookups"] == [
-        {"criterion": "Worker.nationalIdNumber", "index": index, "outcome": "DUPLICATE"}
+        {"criterion": "Worker.nationalIdNumber", "index": index, "outcome": "DUPLICATE", "why": NUMBER_TAKEN}
     ]
     assert entry["purpose"] == "worker-registration" and elsewhere["nationalIdNumber"] not in entry["payload"]
     (line,) = _log(database, "--limit", "1", "--office", "tq-home-affairs")

@@ -49,9 +49,9 @@ def engine(database):
 
 def test_a_chinese_offices_read_shows_in_the_workers_disclosures(as_office) -> None:
     worker = as_office("cn-hekou").data(READ_ONE)["workers"]["nodes"][0]
-    seen = as_office("lc-home-affairs", "data-subject-request").data(DISCLOSURES, {"id": worker["id"]})[
-        "node"
-    ]
+    seen = as_office("lc-home-affairs", "data-subject-request", "HS-2026/0001").data(
+        DISCLOSURES, {"id": worker["id"]}
+    )["node"]
     latest = seen["disclosures"][0]
     assert latest["office"] == {"code": "cn-hekou"} and latest["purpose"] == "placement-verification"
     assert set(latest["fields"]) == {
@@ -69,7 +69,7 @@ def test_the_district_saw_disclosures_and_the_chinese_office_does_not(
     body = as_office("cn-hekou").query("{ workers(first: 1) { nodes { disclosures { at } } } }")
     assert body["errors"][0]["message"] == "Cannot query field 'disclosures' on type 'Worker'."
     with back_in_force(database, live_server, "hg-meo-vac"):  # the district committee closed in 2025
-        district = as_office("hg-meo-vac", "data-subject-request")
+        district = as_office("hg-meo-vac", "data-subject-request", "HS-2026/0001")
         resident = district.data("{ workers(first: 1) { nodes { id } } }")["workers"]["nodes"][0]["id"]
         # The province's labour department reads the district's resident...
         as_office("tq-home-affairs").data(

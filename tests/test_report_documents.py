@@ -101,7 +101,9 @@ def test_a_report_is_ledgered_for_the_workers_it_was_counted_from(live_server, a
         "query($id: ID!) " + WORKERS_OF_REPORT % (YEAR, YEAR), {"id": gid}
     )
     worker = placed["placements"]["nodes"][0]["worker"]["id"]
-    seen = as_office("lc-home-affairs", "data-subject-request").data(DISCLOSURES, {"id": worker})["node"]
+    seen = as_office("lc-home-affairs", "data-subject-request", "HS-2026/0001").data(
+        DISCLOSURES, {"id": worker}
+    )["node"]
     assert {
         "office": {"code": "cn-hekou"},
         "purpose": "statistics",

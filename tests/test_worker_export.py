@@ -93,9 +93,9 @@ def test_an_export_is_ledgered_like_any_answer(live_server, as_office):
     ).active
     first_id = next(sheet.iter_rows(min_row=2, values_only=True))[0]
     query = "query($id: ID!) { node(id: $id) { ... on Worker { disclosures { office { code } purpose fields } } } }"
-    seen = as_office("lc-home-affairs", "data-subject-request").data(query, {"id": first_id})["node"][
-        "disclosures"
-    ]
+    seen = as_office("lc-home-affairs", "data-subject-request", "HS-2026/0001").data(query, {"id": first_id})[
+        "node"
+    ]["disclosures"]
     assert any(d["office"] == {"code": "cn-hekou"} and "Worker.passportNumber" in d["fields"] for d in seen)
 
 

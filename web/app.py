@@ -43,6 +43,7 @@ from web.health import health_routes
 from web.ratelimit import limiter_for
 from web.request_log import RequestLog
 from web.subscriptions import websocket_route
+from web.statements import statement_routes
 
 MAX_BODY_BYTES = 64 * 1024
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -271,7 +272,15 @@ def create_app(registry: Registry) -> Starlette:
         if prepared.needs_purpose(variables):
             admission.state_purpose()
         operation = Operation(
-            query, variables, operation_name, prepared, admission.purpose, rid, admission.caller.token_id
+            query,
+            variables,
+            operation_name,
+            prepared,
+            admission.purpose,
+            rid,
+            admission.caller.token_id,
+            admission.officer,
+            admission.case_ref,
         )
         outcome = await in_service(partial(registry.execute, grant, operation))
         answer = CompiledAnswer if outcome.planned else JSONResponse
@@ -307,6 +316,7 @@ def create_app(registry: Registry) -> Starlette:
         *health_routes(registry),
         *graphiql_routes(),
         *file_routes(registry, door),
+        *statement_routes(registry, door),
     ]
 
     if registry.settings.webhook_urls:  # no allowed URL, no webhook to deliver

@@ -6,6 +6,11 @@ force; 429 over the token's rate; 503 when the database cannot say who the token
 purpose not stated or not the office's. GraphQL requests and files count against the same rate.
 Which purpose a request needs may only be known later (a GraphQL operation, once prepared):
 `Admission.state_purpose`.
+
+A purpose the office states only with a case reference (`policies/purposes.csv`, `policies.officers`)
+is refused 400 `CASE_REF_REQUIRED` without `X-Case-Ref`; a malformed `X-Case-Ref` (control
+characters, NUL, over 64 characters) is refused 400 `INVALID_HEADER` whatever the purpose. The
+admission then carries who is accountable for the request: the token's officer and the case.
 """
 
 from __future__ import annotations
@@ -15,15 +20,19 @@ from dataclasses import dataclass
 from anyio import to_thread
 from starlette.requests import Request
 
+from ledger.entries import Officer
 from locales import reader_language
 from policies.grants import Grant
+from policies.officers import CASE_REF_HEADER, CASE_REF_LIMIT, well_formed
 from policies.purposes import PurposeRefused, check_purpose
 from policies.tokens import Caller
 from policies.validity import OfficeClosed
 from schema.masking import is_database_down
 from service.registry import Registry
 from web.errors import (
+    case_ref_required,
     database_unavailable,
+    header_malformed,
     invalid_token,
     no_token,
     office_closed,
@@ -50,6 +59,12 @@ class Admission:
     grant: Grant
     language: str
     purpose: str | None = None  # only a purpose the policy allowed, never the raw header
+    case_ref: str | None = None  # a well-formed X-Case-Ref, if one was sent
+
+    @property
+    def officer(self) -> Officer | None:
+        """The officer the token was issued to; none for a service token."""
+        return self.caller.officer
 
     def state_purpose(self, required: str | None = None) -> str:
         """The X-Purpose the office may state (and, for `required`, that one), or its refusal."""
@@ -58,6 +73,8 @@ class Admission:
             self.purpose = check_purpose(self.grant, stated, required)
         except PurposeRefused as exc:
             raise purpose_refused(exc, stated) from exc
+        if self.purpose in self.grant.case_ref_purposes and self.case_ref is None:
+            raise case_ref_required(self.purpose)
         return self.purpose
 
 
@@ -92,7 +109,11 @@ class Door:
             raise
         if wait is not None:
             raise rate_limited(wait)
-        admission = Admission(request, caller, self.registry.grant_for(caller), reader_language())
+        case_ref = request.headers.get(CASE_REF_HEADER)
+        if case_ref is not None and not well_formed(case_ref, CASE_REF_LIMIT):
+            raise header_malformed(CASE_REF_HEADER, CASE_REF_LIMIT)
+        grant = self.registry.grant_for(caller)
+        admission = Admission(request, caller, grant, reader_language(), case_ref=case_ref)
         if required_purpose is not None:
             admission.state_purpose(required_purpose)
         return admission

@@ -124,6 +124,16 @@ def purpose_refused(refusal: PurposeRefused, stated: str | None) -> Refusal:
     return Refusal(403, refusal.template, "PURPOSE_REFUSED", **refusal.params)
 
 
+def case_ref_required(purpose: str) -> Refusal:
+    message = N_("the purpose {purpose} needs a case reference: send it in the X-Case-Ref header")
+    return Refusal(400, message, "CASE_REF_REQUIRED", purpose=purpose)
+
+
+def header_malformed(header: str, limit: int) -> Refusal:
+    message = N_("the {header} header must be 1 to {limit} printable characters")
+    return Refusal(400, message, "INVALID_HEADER", header=header, limit=limit)
+
+
 async def in_service(work: Callable[[], T]) -> T:
     """`work` run by the service in a worker thread (a slow database never stalls the event loop);
     a ledger or database that failed becomes its 503."""

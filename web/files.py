@@ -61,6 +61,8 @@ async def run_for_office(registry: Registry, admission: Admission, work: Work[T]
             request=described,
             token_id=admission.caller.token_id,
             writes=writes,
+            officer=admission.officer,
+            case_ref=admission.case_ref,
         )
     )
 
@@ -253,6 +255,8 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
                 request=described,
                 token_id=admission.caller.token_id,
                 writes=True,
+                officer=admission.officer,
+                case_ref=admission.case_ref,
             )
 
         def keep_going() -> None:
@@ -306,7 +310,15 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
                     {"filter": export.filter} if export.filter else {}
                 )
                 operation = Operation(
-                    export.query, variables, None, prepared, purpose, rid, admission.caller.token_id
+                    export.query,
+                    variables,
+                    None,
+                    prepared,
+                    purpose,
+                    rid,
+                    admission.caller.token_id,
+                    admission.officer,
+                    admission.case_ref,
                 )
                 body = registry.execute(grant, operation).body
                 if body.get("errors"):

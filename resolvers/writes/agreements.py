@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from models import Agreement, AgreementStatus, BorderGate, Country, TalksMinutes
+from policies.side_door import past_scope
 from procedure import first_version
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find, find_unit, in_force, require_in_scope, set_status
 from resolvers.writes.inputs import AddTalksMinutesData, CreateAgreementData, UpdateAgreementStatusData
+
+# Why the check passes the row scope (`policies.side_door`): it tells no one's data, only "used".
+AGREEMENT_CODE_TAKEN = "an agreement's code is used once: is this code taken"
+
+
+def _code_taken(session: Session, code: str) -> bool:
+    table = Agreement.__table__
+    with past_scope(session, why=AGREEMENT_CODE_TAKEN) as unscoped:
+        return (
+            unscoped.connection().execute(select(table.c.id).where(table.c.code == code)).first() is not None
+        )
 
 
 def create_agreement(w: WriteContext, data: CreateAgreementData) -> Agreement:
@@ -44,12 +57,7 @@ def create_agreement(w: WriteContext, data: CreateAgreementData) -> Agreement:
             checks.fail(field, "is not an administrative unit in force on validFrom", "UNIT_NOT_CURRENT")
     if valid_from and valid_to and valid_to < valid_from:
         checks.fail("validTo", "must not be before validFrom", "OUT_OF_RANGE")
-    if (
-        code
-        and session.connection()
-        .execute(select(Agreement.__table__.c.id).where(Agreement.__table__.c.code == code))
-        .first()
-    ):
+    if code and _code_taken(session, code):
         checks.fail("code", "is already used", "DUPLICATE")
     checks.done()
     agreement = Agreement(

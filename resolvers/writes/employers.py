@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from models import Country, Employer, UnitLevel
+from policies.side_door import past_scope
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find, find_unit, require_in_scope
@@ -16,6 +17,8 @@ from resolvers.writes.inputs import RegisterEmployerData, UpdateEmployerData
 
 CREDIT_CODE = r"[0-9A-HJ-NPQRTUWXY]{18}"  # GB 32100-2015: digits and capitals without I, O, S, V, Z
 QUOTA_DUTY = "setEmployerQuota"
+# Why the check passes the row scope (`policies.side_door`): it tells no one's data, only "taken".
+EMPLOYER_CODE_TAKEN = "an employer is registered once: is this social credit code taken"
 TEXTS = (
     ("nameZh", "name_zh", 300),
     ("nameVi", "name_vi", 300),
@@ -58,8 +61,12 @@ def register_employer(w: WriteContext, data: RegisterEmployerData) -> Employer:
         )
     elif code is not None:
         table = Employer.__table__
-        taken = w.session.connection().execute(select(table.c.id).where(table.c.social_credit_code == code))
-        if taken.first() is not None:
+        with past_scope(w.session, why=EMPLOYER_CODE_TAKEN) as unscoped:
+            taken = unscoped.connection().execute(
+                select(table.c.id).where(table.c.social_credit_code == code)
+            )
+            seen = taken.first() is not None
+        if seen:
             checks.fail("socialCreditCode", "is already registered", "DUPLICATE")
     county = _county(w, checks, data.county_code)
     quota = _quota(w, checks, data.approved_quota)

@@ -38,6 +38,7 @@ from models import (
     Worker,
     agreement_gates,
 )
+from policies.side_door import past_scope
 from procedure import PROTECTION_PARTS, Requirements
 from procedure.calendar import age_on, day_of
 from procedure.rules import (
@@ -49,21 +50,26 @@ from procedure.rules import (
 )
 
 OPEN = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
+# Why these reads pass the row scope (`policies.side_door`): they tell the office no one's data.
+QUOTA_COUNT = "a limit is counted over the whole registry: a quota is everyone's"
+HOLD_LIMIT_ROWS = "hold the rows that own a limit until the write commits"
 
 P = Placement.__table__
 
 
 def count_placements(session: Session, *where: Any) -> int:
     """Counted over the whole registry, past the caller's row scope."""
-    return session.connection().execute(select(func.count()).select_from(P).where(*where)).scalar_one()
+    with past_scope(session, why=QUOTA_COUNT) as unscoped:
+        return unscoped.connection().execute(select(func.count()).select_from(P).where(*where)).scalar_one()
 
 
 def _hold(session: Session, model: type[Worker | Employer | Agreement], row_id: int) -> None:
     """Locks the row until the transaction ends; a request holding it makes this one wait."""
     table = model.__table__
-    session.connection().execute(
-        select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True)
-    )
+    with past_scope(session, why=HOLD_LIMIT_ROWS) as unscoped:
+        unscoped.connection().execute(
+            select(table.c.id).where(table.c.id == row_id).with_for_update(key_share=True)
+        )
 
 
 def requirements_for(session: Session, agreement_id: int, day: dt.date) -> Requirements:

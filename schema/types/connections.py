@@ -29,6 +29,7 @@ class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
     count_rows: strawberry.Private[Callable[[], int]]
+    matched_workers: strawberry.Private[Callable[[], list[int]] | None] = None
 
     @strawberry.field(description="All rows that match the filters within your jurisdiction.")
     def total_count(self) -> int:
@@ -50,4 +51,5 @@ def connection_of(page: Page, wrap: Callable) -> Connection:
             end_cursor=page.cursors[-1] if page.cursors else None,
         ),
         count_rows=page.count,
+        matched_workers=page.workers,
     )

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
+from ledger.entries import SEARCHED_BY
 from models import AdminUnit
 from models.sealing import keyring
 from resolvers.pages import nested_first
@@ -13,6 +14,7 @@ from schema.context import Info
 from schema.fields import governed, governed_input
 from schema.types.enums import Sex, SortDirection, WorkerStatus
 from schema.types.node import AdministrativeUnit, Node, Office, office_of, unit_or_none
+from schema.types.officers import Officer, officer_of
 from schema.types.procedure import StatusChange
 
 if TYPE_CHECKING:
@@ -141,7 +143,17 @@ class Worker(Node):
         offices = await loaders.by_id(models.Office).load_many([e.office_id for e in entries])
         lists = await loaders.by_id(models.LedgerFieldList).load_many([r.field_list_id for r in rows])
         return [
-            Disclosure(at=e.at, office=office_of(o), purpose=e.purpose, fields=fl.fields.split(","))
+            Disclosure(
+                at=e.at,
+                office=office_of(o),
+                purpose=e.purpose,
+                fields=[f for f in fl.fields.split(",") if f and not f.startswith(SEARCHED_BY)],
+                searched_by=[
+                    f[len(SEARCHED_BY) :] for f in fl.fields.split(",") if f.startswith(SEARCHED_BY)
+                ],
+                officer=officer_of(e.officer_id, e.officer_name),
+                case_ref=e.case_ref,
+            )
             for r, e, o, fl in zip(rows, entries, offices, lists, strict=True)
         ]
 
@@ -152,6 +164,11 @@ class Disclosure:
     office: Office | None
     purpose: str | None
     fields: list[str] = strawberry.field(description="The fields sent, as Type.field (e.g. Worker.fullName).")
+    searched_by: list[str] = strawberry.field(
+        description="The fields of a search that matched this worker among a few (Type.field); empty if none."
+    )
+    officer: Officer | None = strawberry.field(description="The officer who asked; null for a service token.")
+    case_ref: str | None = strawberry.field(description="The case the request was made for (X-Case-Ref).")
 
 
 @strawberry.input(description="Filters combine with AND. Each exists only if you may read its field.")

@@ -1,0 +1,61 @@
+"""`borderlabour subject statement`: a worker's statement, made by the office answering their request."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from cli.acting import Refused, act_as, cli_request, languages_of
+from cli.files import write_private
+from ledger.recorder import DisclosureRecorder
+from policies.officers import CASE_REF_LIMIT, well_formed
+from reports.statement import STATEMENT_PURPOSE, NotFound, subject_statement
+from reports.statement_pdf import statement_pdf
+from resolvers.opaque import InvalidIdError, decode_id
+
+
+def statement(args: argparse.Namespace) -> int:
+    language = languages_of(args.lang)[0]
+    registry, grant, purpose = act_as(args, STATEMENT_PURPOSE)
+    if args.case_ref is not None and not well_formed(args.case_ref, CASE_REF_LIMIT):
+        raise Refused(f"--case-ref must be 1 to {CASE_REF_LIMIT} printable characters")
+    if purpose in grant.case_ref_purposes and args.case_ref is None:
+        raise Refused(f"the purpose {purpose} needs a case reference: give it with --case-ref")
+    try:
+        worker_id = decode_id(args.worker, "Worker")[1]
+    except InvalidIdError:
+        raise Refused(f"no such worker: {args.worker}") from None
+
+    def work(session: Session, recorder: DisclosureRecorder) -> bytes:
+        made = subject_statement(
+            session, recorder, registry.ledger_key, grant.office.name, worker_id, language
+        )
+        return made.as_json() if args.format == "json" else statement_pdf(made)
+
+    try:
+        content = registry.run_for(
+            grant, work, purpose=purpose, request=cli_request(args), case_ref=args.case_ref
+        )
+    except NotFound:
+        raise Refused(f"no such worker: {args.worker}") from None
+    write_private(Path(args.output), content)
+    print(f"{args.output}: {len(content)} bytes", file=sys.stderr)
+    return 0
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    subject = commands.add_parser("subject", help="answering a worker's request about their data")
+    sub = subject.add_subparsers(dest="subject_cmd", required=True)
+    s = sub.add_parser(
+        "statement", parents=[common], help="what the registry holds about a worker and who received it"
+    )
+    s.add_argument("--office", required=True, help="the office answering the request (its row scope)")
+    s.add_argument("--worker", required=True, help="the worker's global ID")
+    s.add_argument("--lang", choices=("vi", "zh", "en"), default="vi")
+    s.add_argument("--format", choices=("pdf", "json"), required=True)
+    s.add_argument("--case-ref", help="the request's case reference (the office's policy may require one)")
+    s.add_argument("--output", required=True, help="the file to write")
+    s.set_defaults(func=statement)

@@ -1,0 +1,153 @@
+"""The officer behind each access and the case behind a request (issue 19, item 1).
+
+A token may be issued to an officer; one issued to nobody is a service token, marked as such. Every
+ledger entry records the officer, `audit log --officer` finds them, and `Worker.disclosures` shows
+them. A purpose that requires a case reference (`data-subject-request`, policies/purposes.csv) is
+refused without `X-Case-Ref`; a malformed one is refused naming the header; the ledger records it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import httpx
+import pytest
+
+from tests.conftest import run_cli
+
+ME = "{ me { code officer { id name } } }"
+READ_ONE = "{ workers(first: 1) { nodes { id fullName } } }"
+DISCLOSURES = """query($id: ID!) { node(id: $id) { ... on Worker {
+  disclosures(first: 100) { office { code } purpose officer { id name } caseRef } } } }"""
+SUBJECT = "data-subject-request"
+
+
+def _issue(database, office: str, *extra: str) -> tuple[str, str]:
+    """(the first line the CLI prints, the token)."""
+    out = run_cli(database, "token", "issue", "--office", office, *extra).stdout.splitlines()
+    return out[0], out[-1].strip()
+
+
+def _post(server, token: str, query: str, purpose: str | None = None, **headers: str) -> httpx.Response:
+    sent = {"Authorization": f"Bearer {token}", **headers}
+    if purpose:
+        sent["X-Purpose"] = purpose
+    return httpx.post(f"{server.url}/graphql", json={"query": query}, headers=sent, timeout=30)
+
+
+def _log(database, *args: str) -> list[dict]:
+    out = run_cli(database, "audit", "log", "--json", *args).stdout
+    return [json.loads(line) for line in out.splitlines()]
+
+
+@pytest.fixture(scope="module")
+def officer(database) -> dict[str, str]:
+    """An officer of Hekou's labour market office, named with their own script, and their token."""
+    officer_id = f"HK-{uuid.uuid4().hex[:8]}"
+    said, token = _issue(database, "cn-hekou", "--officer-id", officer_id, "--officer-name", "李明 Lǐ Míng")
+    assert f"officer {officer_id}" in said
+    return {"id": officer_id, "name": "李明 Lǐ Míng", "token": token}
+
+
+def test_an_officers_token_answers_me_with_the_officer(live_server, officer) -> None:
+    me = _post(live_server, officer["token"], ME).json()["data"]["me"]
+    assert me == {"code": "cn-hekou", "officer": {"id": officer["id"], "name": officer["name"]}}
+
+
+def test_a_token_issued_to_no_officer_is_a_service_token(database, live_server) -> None:
+    said, token = _issue(database, "cn-hekou")
+    assert "service token" in said
+    assert _post(live_server, token, ME).json()["data"]["me"]["officer"] is None
+    listed = run_cli(database, "token", "list").stdout
+    token_id = said.split()[2]
+    (row,) = [line for line in listed.splitlines() if line.split()[0] == token_id]
+    assert "(service)" in row
+
+
+def test_an_officers_read_is_ledgered_with_the_officer_and_shown_in_the_workers_disclosures(
+    database, live_server, as_office, officer
+) -> None:
+    answer = _post(live_server, officer["token"], READ_ONE, "placement-verification").json()
+    worker = answer["data"]["workers"]["nodes"][0]["id"]
+    (entry,) = _log(database, "--officer", officer["id"], "--limit", "5")
+    assert entry["office"] == "cn-hekou" and entry["purpose"] == "placement-verification"
+    assert entry["officer"] == {"id": officer["id"], "name": officer["name"]} and entry["workers"] == [worker]
+    seen = as_office("lc-home-affairs", SUBJECT, "HS-2026/0042").data(DISCLOSURES, {"id": worker})
+    mine = [
+        d
+        for d in seen["node"]["disclosures"]
+        if d["officer"] == {"id": officer["id"], "name": officer["name"]}
+    ]
+    assert mine == [
+        {
+            "office": {"code": "cn-hekou"},
+            "purpose": "placement-verification",
+            "officer": {"id": officer["id"], "name": officer["name"]},
+            "caseRef": None,
+        }
+    ]
+    # The demo's tokens are service tokens: their entries name no officer.
+    service = [d for d in seen["node"]["disclosures"] if d["office"] == {"code": "lc-home-affairs"}]
+    assert all(d["officer"] is None for d in service)
+
+
+def test_a_purpose_that_needs_a_case_reference_is_refused_without_one(as_office) -> None:
+    response = as_office("lc-home-affairs", SUBJECT).post({"query": READ_ONE})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["errors"][0]["extensions"]["code"] == "CASE_REF_REQUIRED" and "data" not in body
+    assert "X-Case-Ref" in body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    "case_ref",
+    ["HS\t2026", "x" * 65, b"HS-2026\x85"],
+    ids=["control-character", "over-64", "c1-control"],
+)
+def test_a_malformed_case_reference_is_refused_naming_the_header(as_office, case_ref: str | bytes) -> None:
+    client = as_office("lc-home-affairs", SUBJECT)
+    response = client.post({"query": READ_ONE}, headers={"X-Case-Ref": case_ref})
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "INVALID_HEADER" and "X-Case-Ref" in error["message"]
+
+
+def test_a_nul_in_the_case_reference_never_reaches_a_worker(live_server, demo_tokens) -> None:
+    raw = (
+        b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Authorization: Bearer " + demo_tokens["lc-home-affairs"].encode() + b"\r\n"
+        b"X-Purpose: data-subject-request\r\nX-Case-Ref: HS\x002026\r\nContent-Length: 2\r\n\r\n{}"
+    )
+    import socket
+
+    host, port = live_server.url.split("//")[1].split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(raw)
+        status = sock.recv(200).split(b"\r\n")[0]
+    assert status.split()[1] == b"400"
+
+
+def test_the_case_reference_is_ledgered_with_the_officer(database, live_server) -> None:
+    officer_id = f"LC-{uuid.uuid4().hex[:8]}"
+    _, token = _issue(
+        database, "lc-home-affairs", "--officer-id", officer_id, "--officer-name", "Nguyễn Thị Hoa"
+    )
+    response = _post(live_server, token, READ_ONE, SUBJECT, **{"X-Case-Ref": "HS-2026/0007"})
+    assert response.status_code == 200 and "errors" not in response.json()
+    (entry,) = _log(database, "--officer", officer_id)
+    assert entry["caseRef"] == "HS-2026/0007" and entry["purpose"] == SUBJECT
+    assert entry["officer"] == {"id": officer_id, "name": "Nguyễn Thị Hoa"}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--officer-id", "HK\x01", "--officer-name", "A"),
+        ("--officer-id", "HK-1"),
+    ],
+    ids=["control-character", "no-name"],
+)
+def test_an_officers_token_is_not_issued_with_a_malformed_or_half_named_officer(database, args) -> None:
+    result = run_cli(database, "token", "issue", "--office", "cn-hekou", *args, check=False)
+    assert result.returncode != 0 and "blr_" not in result.stdout
