@@ -128,7 +128,9 @@ def _chart(pdf: FPDF, values: list[int | str], title: str, language: str) -> Non
         pdf.set_fill_color(31, 119, 180)
         pdf.rect(x, top + height - bar, step * 0.7, bar, style="F")
         pdf.set_xy(x, top + height - bar - 5)
-        pdf.cell(step * 0.7, 5, format_number(value, language) if isinstance(value, int) else value, align="C")
+        pdf.cell(
+            step * 0.7, 5, format_number(value, language) if isinstance(value, int) else value, align="C"
+        )
         pdf.set_xy(x, top + height + 1)
         pdf.cell(step * 0.7, 5, f"{month:02d}", align="C")
     pdf.set_xy(pdf.l_margin, top + height + 10)

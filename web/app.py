@@ -42,8 +42,8 @@ from web.graphiql import PAGE_HEADERS, graphiql_html, graphiql_routes
 from web.health import health_routes
 from web.ratelimit import limiter_for
 from web.request_log import RequestLog
-from web.subscriptions import websocket_route
 from web.statements import statement_routes
+from web.subscriptions import websocket_route
 
 MAX_BODY_BYTES = 64 * 1024
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})

@@ -1,7 +1,7 @@
 """the event outbox: every write another office must hear of leaves an event in its transaction
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 
 `event_outbox` holds, in commit order (`seq`), the kind of each event, the row it is about and the
 office that made it; never a field of the row. The feed, the subscriptions and the webhooks read
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 

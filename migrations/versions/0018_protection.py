@@ -1,7 +1,7 @@
 """the worker's protection on the placement, and wage arrears as records of their own
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 
 Issue 22: the yearly evaluation reviews each worker's contract, insurance, pre-departure
 orientation and recruitment fees (SDG 10.7.1), and the wages owed. Every new placement column is
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0015"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 

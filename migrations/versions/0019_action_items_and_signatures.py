@@ -2,7 +2,7 @@
 signatures of the yearly report, and the talks minutes' action items
 
 Revision ID: 0019
-Revises: 0015
+Revises: 0018
 
 `confirm_days_before_start`: how many days before a placement's start the Chinese office may
 confirm it (the worker has exited by then); every existing version gets the default, 1 day.
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0019"
-down_revision = "0015"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """each token's request bucket in the database: one rate limit across processes and hosts
 
 Revision ID: 0020
-Revises: 0015
+Revises: 0019
 
 Each server process kept its own buckets, so N processes (or hosts) let a token make N times its
 rate. The buckets now live in `rate_buckets`, one row per token, counted in one statement.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0015"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
