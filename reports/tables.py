@@ -43,16 +43,22 @@ def _named(rows: list[FlowsOf]) -> list[tuple[Any, ...]]:
 def gate_months(figures: AgreementFigures, languages: tuple[str, ...]) -> list[tuple[Any, ...]]:
     """Crossings as a gate × month table: one row of exits and one of entries per gate."""
     gates: dict[str, tuple[str, str]] = {}
-    counts: dict[tuple[str, str], list[int]] = {}
+    counts: dict[tuple[str, str], list[int | str]] = {}
     for c in figures.crossings:
         gates[c.gate] = (c.name_vi, c.name_zh or "")
         for direction, n in (("exit", c.exits), ("entry", c.entries)):
-            counts.setdefault((c.gate, direction), [0] * 12)[c.month - 1] += n
+            cells = counts.setdefault((c.gate, direction), [0] * 12)
+            before = cells[c.month - 1]
+            # A count withheld as "< 5" stays as it is shown (one figure per gate, month, direction).
+            cells[c.month - 1] = before + n if isinstance(before, int) and isinstance(n, int) else n
     rows = []
     for gate, (vi, zh) in gates.items():
         for direction, label in (("exit", N_("Exits")), ("entry", N_("Entries"))):
             months = counts[(gate, direction)]
-            rows.append((gate, vi, zh, heading(label, languages), *months, sum(months)))
+            # No total beside a withheld month: the total would give it back.
+            whole = [m for m in months if isinstance(m, int)]
+            total = sum(whole) if len(whole) == len(months) else None
+            rows.append((gate, vi, zh, heading(label, languages), *months, total))
     return rows
 
 
