@@ -8,9 +8,11 @@ transaction (`import_in_chunks`), so that no import holds the database's write l
     registers nothing; otherwise each chunk is committed with its own ledger entry, and if a later
     chunk fails the answer says how far the import went (`stopped`).
 A row whose national ID this office has already registered answers ALREADY_REGISTERED and never
-blocks the rest, so uploading the same file again registers nothing twice. Every identity number a
-row finds registered elsewhere is a look-up past the office's scope: it is ledgered as
-`registerWorker` ledgers it, and counts against the office's look-ups of the day
+blocks the rest, so uploading the same file again registers nothing twice; a row that repeats an
+earlier row of the same file is `DUPLICATE_IN_FILE` instead (`imports.rowerrors`), never mistaken
+for one. Rows given as `set_aside` (an export read back, `imports.edits`) are not registered at all.
+Every identity number a row finds registered elsewhere is a look-up past the office's scope: it is
+ledgered as `registerWorker` ledgers it, and counts against the office's look-ups of the day
 (`imports.lookups`); past that bound the import stops.
 """
 
