@@ -37,6 +37,7 @@ PACKAGES = (
     "locales",
     "planner",
     "procedure",
+    "settings",
 )
 KEYWORDS = {
     "N_": None,
@@ -48,6 +49,9 @@ KEYWORDS = {
     "PurposeRefused": None,
     "DutyRefused": None,
     "_bad_body": None,
+    "SetupError": (1,),  # the command line's failures (cli/errors.py renders them translated)
+    "UsageError": (1,),
+    "CommandFailed": (1,),
 }
 
 
