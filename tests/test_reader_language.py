@@ -135,3 +135,29 @@ def test_the_command_lines_errors_follow_the_terminals_locale(database, locale, 
     result = run_cli(database, "token", "revoke", "999999", check=False, LC_ALL=locale)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "start"),
+    [
+        ("vi", "lỗi nội bộ; hãy báo mã yêu cầu "),
+        ("zh", "内部错误"),
+        ("en", "internal error; quote request id "),
+    ],
+)
+def test_an_error_no_route_answered_is_told_in_the_readers_language(language, start):
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from web.app import app_middleware
+
+    async def crash(request):
+        raise RuntimeError("a bug outside any answering route")
+
+    app = Starlette(routes=[Route("/crash", crash)], middleware=app_middleware())
+    with TestClient(app, raise_server_exceptions=True) as client:
+        answer = client.get("/crash", headers={"Accept-Language": language})
+    assert answer.status_code == 500
+    error = answer.json()["errors"][0]
+    assert error["message"].startswith(start) and error["extensions"]["requestId"] in error["message"]

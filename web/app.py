@@ -174,6 +174,12 @@ class AnswerUnexpected:
                 await response(scope, receive, send)
 
 
+def app_middleware() -> list[Middleware]:
+    """Outermost first: the reader's language is known before anything can fail, so even a 500 that
+    no route answered speaks it."""
+    return [Middleware(LanguageMiddleware), Middleware(AnswerUnexpected)]
+
+
 def create_app(registry: Registry) -> Starlette:
     door = Door(registry, RateLimiter(registry.settings.limit))
     body_seconds = registry.settings.body_seconds
@@ -276,6 +282,6 @@ def create_app(registry: Registry) -> Starlette:
         *file_routes(registry, door),
     ]
 
-    app = Starlette(routes=routes, middleware=[Middleware(LanguageMiddleware), Middleware(AnswerUnexpected)])
+    app = Starlette(routes=routes, middleware=app_middleware())
     app.state.registry = registry
     return app
