@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from cli.database import open_database
 from ledger.entries import request_hash
-from locales import message_of, negotiate
+from locales import N_, message_of, negotiate, render
 from models import Office
 from policies.grants import Grant
 from policies.purposes import PurposeRefused, check_purpose
@@ -75,7 +75,7 @@ def act_as(args: argparse.Namespace, purpose: str) -> tuple[Registry, Grant, str
             except OfficeClosed as exc:
                 raise Refused(message_of(exc, languages_of(args.lang)[0])) from exc
     if identity is None:
-        raise Refused(f"unknown office {args.office!r}")
+        raise Refused(render(N_("unknown office {code!r}"), languages_of(args.lang)[0], code=args.office))
     grant = registry.access.grant_for(identity)
     try:
         check_purpose(grant, purpose)

@@ -29,6 +29,16 @@ class CommandFailed(Exception):
 
     def __init__(self, message: str, **values: object) -> None:
         super().__init__(message.format(**values))
+        self.template, self.values = message, values
+
+
+def told(exc: Exception, language: str) -> str:
+    """The failure's message in the terminal's language (a SetupError or CommandFailed keeps its
+    English template and values apart, so it is translated here), else as it is."""
+    template = getattr(exc, "template", None)
+    if isinstance(template, str) and template:
+        return render(template, language, **getattr(exc, "values", {}))
+    return str(exc)
 
 
 def unreachable(url: str, exc: DBAPIError) -> SetupError:

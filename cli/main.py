@@ -26,7 +26,7 @@ from cli import (
     webhooks,
 )
 from cli.database import open_database
-from cli.errors import FAILURE, USAGE, CommandFailed, explained, first_line, terminal_language
+from cli.errors import FAILURE, USAGE, CommandFailed, explained, first_line, terminal_language, told
 from cli.listening import listen
 from cli.pipes import tolerate_closed_stdout
 from settings import DEFAULT_DATABASE_URL, ENGINES, Settings, SetupError
@@ -166,28 +166,30 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     tolerate_closed_stdout()
     args = build_parser().parse_args(argv)
+    language = terminal_language(getattr(args, "lang", None))
     try:
         args.settings = settings_from(args)
         return int(args.func(args) or 0)
     except SetupError as exc:
-        return _refuse(exc, USAGE)
+        return _refuse(exc, USAGE, language)
     except CommandFailed as exc:
-        return _refuse(exc, FAILURE)
+        return _refuse(exc, FAILURE, language)
     except DBAPIError as exc:
-        return _refuse(CommandFailed("the database failed: {reason}", reason=first_line(exc.orig)), FAILURE)
+        failed = CommandFailed("the database failed: {reason}", reason=first_line(exc.orig))
+        return _refuse(failed, FAILURE, language)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
         # A missing or unreadable file, missing fonts: one line in the reader's language, no traceback.
-        known = explained(exc, terminal_language(getattr(args, "lang", None)))
+        known = explained(exc, language)
         if known is None:
             logging.getLogger("borderlabour.cli").debug("unexpected failure", exc_info=True)
             known = f"{type(exc).__name__}: {first_line(exc)}", FAILURE
-        return _refuse(Exception(known[0]), known[1])
+        return _refuse(Exception(known[0]), known[1], language)
 
 
-def _refuse(exc: Exception, status: int) -> int:
-    for line in str(exc).splitlines():
+def _refuse(exc: Exception, status: int, language: str = "en") -> int:
+    for line in told(exc, language).splitlines():
         print(f"borderlabour: error: {line}", file=sys.stderr)
     return status
 

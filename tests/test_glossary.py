@@ -58,7 +58,7 @@ def test_the_glossary_has_one_term_per_concept_and_language():
 @pytest.mark.parametrize("english", IN_MESSAGES)
 def test_a_message_naming_a_concept_uses_the_glossarys_term(language, english):
     term = glossary()[english][language]
-    word = re.compile(rf"(?<![\w.]){re.escape(english)}(e?s)?(?!\.\w|[\w(-])", re.IGNORECASE)
+    word = re.compile(rf"(?<![\w.-]){re.escape(english)}(e?s)?(?!\.\w|[\w(-])", re.IGNORECASE)
     wrong = [
         f"{msgid!r} -> {text!r}"
         for msgid, text in translations(language)

@@ -119,3 +119,45 @@ def test_a_missing_record_is_named_in_the_readers_language(as_office, language, 
 def test_money_in_a_message_is_written_as_the_readers_locale_writes_it(language, expected):
     template = "must be at least the agreement's minimum of {minimum}"
     assert render(template, language, minimum=Money(Decimal("2000.00"))) == expected
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [
+        ("vi_VN.UTF-8", "borderlabour: error: không có mã truy cập có id 999999"),
+        ("zh_CN.UTF-8", "borderlabour: error: 没有 ID 为 999999 的令牌"),
+        ("C.UTF-8", "borderlabour: error: no token with id 999999"),
+    ],
+)
+def test_the_command_lines_errors_follow_the_terminals_locale(database, locale, expected):
+    from tests.conftest import run_cli
+
+    result = run_cli(database, "token", "revoke", "999999", check=False, LC_ALL=locale)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "start"),
+    [
+        ("vi", "lỗi nội bộ; hãy báo mã yêu cầu "),
+        ("zh", "内部错误"),
+        ("en", "internal error; quote request id "),
+    ],
+)
+def test_an_error_no_route_answered_is_told_in_the_readers_language(language, start):
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from web.app import app_middleware
+
+    async def crash(request):
+        raise RuntimeError("a bug outside any answering route")
+
+    app = Starlette(routes=[Route("/crash", crash)], middleware=app_middleware())
+    with TestClient(app, raise_server_exceptions=True) as client:
+        answer = client.get("/crash", headers={"Accept-Language": language})
+    assert answer.status_code == 500
+    error = answer.json()["errors"][0]
+    assert error["message"].startswith(start) and error["extensions"]["requestId"] in error["message"]

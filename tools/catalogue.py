@@ -38,6 +38,7 @@ PACKAGES = (
     "planner",
     "procedure",
     "events",
+    "settings",
 )
 KEYWORDS = {
     "N_": None,
@@ -49,6 +50,9 @@ KEYWORDS = {
     "PurposeRefused": None,
     "DutyRefused": None,
     "_bad_body": None,
+    "SetupError": (1,),  # the command line's failures (cli/errors.py renders them translated)
+    "UsageError": (1,),
+    "CommandFailed": (1,),
 }
 
 

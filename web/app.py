@@ -194,6 +194,12 @@ class AnswerUnexpected:
                 await response(scope, receive, send)
 
 
+def app_middleware() -> list[Middleware]:
+    """Outermost first: the reader's language is known before anything can fail, so even a 500 that
+    no route answered speaks it."""
+    return [Middleware(LanguageMiddleware), Middleware(AnswerUnexpected)]
+
+
 def create_app(registry: Registry) -> Starlette:
     door = Door(registry, limiter_for(registry))
     body_seconds = registry.settings.body_seconds
@@ -321,7 +327,7 @@ def create_app(registry: Registry) -> Starlette:
 
     if registry.settings.webhook_urls:  # no allowed URL, no webhook to deliver
         WebhookDelivery(registry).start()
-    middleware = [Middleware(LanguageMiddleware), Middleware(AnswerUnexpected)]
+    middleware = app_middleware()
     if settings.cors_allowed:  # only the origins the settings name; none by default
         middleware.insert(0, cors(settings.cors_allowed))
     if settings.log_format == "json":
