@@ -21,6 +21,7 @@ WORKER_OF = {
     "HealthCheck": lambda row: row.worker_id,
     "PoliceClearance": lambda row: row.worker_id,
     "Incident": lambda row: row.worker_id,
+    "WageArrears": lambda row: row.worker_id,
 }
 # The personal types: an operation that can return one of them needs a purpose of use.
 PERSONAL_TYPES = frozenset(WORKER_OF)
