@@ -23,6 +23,7 @@ WORKER_OF = {
     "Incident": lambda row: row.worker_id,
     # Receiving an event about a worker's row discloses that it happened (`Event.db` is that row).
     "Event": lambda row: row.id if type(row).__name__ == "Worker" else getattr(row, "worker_id", None),
+    "WageArrears": lambda row: row.worker_id,
 }
 # The personal types: an operation that can return one of them needs a purpose of use.
 PERSONAL_TYPES = frozenset(WORKER_OF)

@@ -247,3 +247,20 @@ def test_every_format_shows_cn_hekou_the_same_withheld_cells(live_server, as_off
         lines = {line.split()[0]: line for line in text.decode().splitlines() if line.startswith("VN-LC-")}
         for district, cells in graphql.items():  # pdftotext reads "< 5" as "<5"
             assert lines[district].replace(" ", "").count("<5") == cells.count("< 5"), district
+
+
+def test_the_statistics_withhold_small_counts_by_a_field_the_office_may_not_read(as_office) -> None:
+    """Lào Cai's economic zone board counts the province's workers (home-unit scope, as Lào Cai's
+    labour office does) but may not read a worker's status or home province: its counts under 5 by
+    those fields are "< 5". Both read engines answer `statistics` with the one rule
+    (tests/test_compiled_reads.py proves their answers identical)."""
+    query = "{ statistics { workersByStatus { key count } placementsByStatus { key count } } }"
+    labour = as_office("lc-home-affairs", "statistics").data(query)["statistics"]
+    board = as_office("lc-economic-zone", "statistics").data(query)["statistics"]
+    withheld = 0
+    for table in ("workersByStatus", "placementsByStatus"):
+        ours = {row["key"]: row["count"] for row in labour[table]}
+        theirs = {row["key"]: row["count"] for row in board[table]}
+        assert theirs == {k: ("< 5" if n < 5 else n) for k, n in ours.items()}, table
+        withheld += sum(n < 5 for n in ours.values())
+    assert withheld, "the demo holds a status of fewer than 5 Lào Cai workers or placements"

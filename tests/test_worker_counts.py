@@ -35,6 +35,7 @@ VOID = (
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _serials = itertools.count(970_000)
+WITHHELD = "< 5"  # policies/small_cells.toml: the threshold is 5
 
 
 def _statistics(client) -> Counter[str] | None:
@@ -45,8 +46,13 @@ def _statistics(client) -> Counter[str] | None:
         return None
     stats = body["data"]["statistics"]
     by_status = Counter({row["key"]: row["count"] for row in stats["workersByStatus"]})
-    assert all(n > 0 for n in by_status.values()), "a status no visible worker holds must be absent"
-    assert stats["workerCount"] == sum(by_status.values())
+    assert all(n == WITHHELD or n > 0 for n in by_status.values()), (
+        "a status no visible worker holds must be absent"
+    )
+    shown = [n for n in by_status.values() if n != WITHHELD]
+    withheld = len(by_status) - len(shown)
+    # An office that may not read a worker's status gets a count under 5 as "< 5" (policies/cells.py).
+    assert sum(shown) + withheld <= stats["workerCount"] <= sum(shown) + 4 * withheld
     return by_status
 
 
@@ -191,9 +197,13 @@ def test_every_office_counts_exactly_the_workers_it_can_list(
         else:
             listed += 1
         if isinstance(rows, int):
-            assert sum(counted.values()) == rows, office
+            shown = [n for n in counted.values() if n != WITHHELD]
+            withheld = len(counted) - len(shown)
+            assert sum(shown) + withheld <= rows <= sum(shown) + 4 * withheld, office
         else:
-            assert counted == rows, office
+            assert counted.keys() == rows.keys(), office
+            for status, n in counted.items():
+                assert n == rows[status] or (n == WITHHELD and rows[status] < 5), (office, status)
     assert listed >= 10  # the labour, police, border guard, customs and Chinese offices at least
 
 

@@ -7,7 +7,7 @@ governs (a wage), so it exists only for offices that may read `Placement.monthly
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, NewType
+from typing import Any
 
 import strawberry
 
@@ -17,24 +17,9 @@ from reports import figures as f
 from reports.signing import figures_digest
 from schema.fields import governed, needs_types
 from schema.types.agreements import Agreement, TalksMinutes
+from schema.types.counts import Count
 from schema.types.enums import ActionItemStatus, IncidentKind, IncidentStatus
 from schema.types.evaluation import ReportActionItem, ReportSignature
-
-
-def _cell(value: Any) -> Any:
-    return value
-
-
-Count = strawberry.scalar(
-    NewType("Count", object),
-    name="Count",
-    description=(
-        'A count: a whole number, or the text "< 5" where a count under the threshold, in figures '
-        "broken down by a field your office may not read, is withheld."
-    ),
-    serialize=_cell,
-    parse_value=_cell,
-)
 
 
 @strawberry.type(description="The evaluation's five counts of placements (see the report's definitions).")

@@ -5,15 +5,18 @@ import strawberry
 from resolvers import statistics as stats
 from schema.context import Info
 from schema.fields import governed
+from schema.types.counts import Count
 
 
-@strawberry.type(description="A count per key (a status, a province code, a gate code).")
+@strawberry.type(
+    description='A count per key (a status, a province code, a gate code); "< 5" where withheld.'
+)
 class CountByKey:
     key: str
-    count: int
+    count: Count  # type: ignore[valid-type]
 
 
-def _counts(pairs: list[tuple[str, int]]) -> list[CountByKey]:
+def _counts(pairs: list[tuple[str, int | str]]) -> list[CountByKey]:
     return [CountByKey(key=k, count=n) for k, n in pairs]
 
 
