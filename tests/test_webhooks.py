@@ -155,7 +155,6 @@ def test_a_webhook_failing_past_its_retry_time_is_parked_then_replayed(registry,
             return connection.execute(query, {"id": int(hook)}).scalar() is not None
 
     assert _until(parked)
-    engine.dispose()
     listed = run_cli(database, "webhooks", "list", **ENV).stdout.splitlines()
     assert next(ln for ln in listed if ln.split()[0] == hook).split()[2] == "parked"
     failures = _failures(server)
