@@ -115,6 +115,10 @@ def graphiql_html(title: str = "Border Labour Registry") -> str:
                list="registry-purposes" placeholder="pick one of your office's purposes">
         <datalist id="registry-purposes"></datalist>
       </label>
+      <label class="registry-field">Case reference
+        <input id="registry-case-ref" type="text" autocomplete="off" spellcheck="false" maxlength="64"
+               placeholder="the case, where the purpose needs one">
+      </label>
       <button id="registry-apply" type="submit">Load schema</button>
       <button id="registry-forget" type="button" title="Remove the token from this browser">
         Forget token</button>

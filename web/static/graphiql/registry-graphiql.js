@@ -23,6 +23,8 @@
   var tokenInput = document.getElementById('registry-token');
   var purposeInput = document.getElementById('registry-purpose');
   var purposeList = document.getElementById('registry-purposes');
+  // The case a request is made for (X-Case-Ref): some purposes need one. Not kept in the browser.
+  var caseRefInput = document.getElementById('registry-case-ref');
   var bar = document.getElementById('registry-bar');
   var forgetButton = document.getElementById('registry-forget');
   var statusEl = document.getElementById('registry-status');
@@ -86,7 +88,7 @@
     return 'The server answered HTTP ' + status + '.';
   }
 
-  function makeFetcher(token, purpose, gen) {
+  function makeFetcher(token, purpose, caseRef, gen) {
     // Answers to a GraphiQL that has since been replaced must not overwrite the status bar.
     function report(kind, text) {
       if (gen === generation) setStatus(kind, text);
@@ -95,6 +97,7 @@
       var headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
       if (token) headers.Authorization = 'Bearer ' + token;
       if (purpose) headers['X-Purpose'] = purpose;
+      if (caseRef) headers['X-Case-Ref'] = caseRef;
       // Headers typed into GraphiQL's own headers editor win: they are explicit, per request.
       var extra = (opts && opts.headers) || {};
       Object.keys(extra).forEach(function (name) {
@@ -187,16 +190,18 @@
     if (force) heldForLink = false;
     var token = heldForLink ? '' : tokenInput.value.trim();
     var purpose = purposeInput.value.trim();
-    var same = mounted && mounted.token === token && mounted.purpose === purpose;
+    var caseRef = caseRefInput.value.trim();
+    var same =
+      mounted && mounted.token === token && mounted.purpose === purpose && mounted.caseRef === caseRef;
     if (same && (!force || Date.now() - mountedAt < 500)) return;
-    mounted = { token: token, purpose: purpose };
+    mounted = { token: token, purpose: purpose, caseRef: caseRef };
     mountedAt = Date.now();
     loadPurposes(token);
     store(TOKEN_KEY, token);
     store(PURPOSE_KEY, purpose);
     generation += 1;
     var held = heldForLink && Boolean(tokenInput.value.trim());
-    var fetcher = makeFetcher(token, purpose, generation);
+    var fetcher = makeFetcher(token, purpose, caseRef, generation);
     if (held) {
       // Nothing is sent until the click: not even the schema request.
       setStatus('warn', HELD_MESSAGE);
@@ -244,6 +249,9 @@
     mount(false);
   });
   purposeInput.addEventListener('change', function () {
+    mount(false);
+  });
+  caseRefInput.addEventListener('change', function () {
     mount(false);
   });
   forgetButton.addEventListener('click', function () {
