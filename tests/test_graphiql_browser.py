@@ -291,3 +291,20 @@ def test_the_purpose_picker_offers_the_purposes_of_the_tokens_office(
         browser.execute_script("return document.getElementById('registry-purpose').getAttribute('list');")
         == "registry-purposes"
     )
+
+
+def test_the_case_reference_box_sends_x_case_ref(live_server: Any, browser: Any) -> None:
+    """A purpose that needs a case reference (data-subject-request) answers once the bar's box has one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _open(browser, live_server.url, "{ workers(first: 1) { nodes { id } } }")
+    _enter_credentials(browser, live_server.tokens["lc-home-affairs"], "data-subject-request")
+    case_ref = browser.find_element(By.ID, "registry-case-ref")
+    case_ref.clear()
+    case_ref.send_keys("HS-2026/0500")
+    case_ref.send_keys(Keys.ENTER)
+    _wait(browser, lambda d: "Schema loaded" in _status(d), "the office's schema to load")
+    _run_query(browser)
+    _wait(browser, lambda d: '"workers"' in (d.execute_script(RESULT_JS) or ""), "the workers to show")
+    assert "errors" not in json.loads(browser.execute_script(RESULT_JS))

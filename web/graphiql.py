@@ -99,9 +99,11 @@ BAR = {
     "token_placeholder": N_("paste your office's token"),
     "purpose": N_("Purpose"),
     "purpose_placeholder": N_("pick one of your office's purposes"),
+    "case_ref": N_("Case reference"),
+    "case_ref_placeholder": N_("the case, where the purpose needs one"),
     "load": N_("Load schema"),
     "forget": N_("Forget token"),
-    "forget_title": N_("Remove the token, purpose, query and history from this browser"),
+    "forget_title": N_("Remove the token, purpose, case reference, query and history from this browser"),
     "licenses": N_("Licenses"),
     "loading": N_("Loading GraphiQL…"),
     "noscript": N_("GraphiQL needs JavaScript. You can still POST queries to {path}."),
@@ -123,6 +125,7 @@ MESSAGES = {
     "schema_errors": N_("Schema request returned errors."),
     "held": N_('This link carries a query: read it, then press "Load schema" to use your token.'),
     "http": N_("The server answered HTTP {status}."),
+    "subscription_ended": N_("The subscription ended ({code} {reason})."),
     "not_json": N_("The server answered with something that is not JSON."),
     "unreachable": N_("Could not reach {endpoint}: {error}"),
     "assets": N_("GraphiQL could not be loaded from /graphiql-static."),
@@ -170,6 +173,10 @@ def graphiql_html(
         <input id="registry-purpose" type="text" autocomplete="off" spellcheck="false"
                list="registry-purposes" placeholder="{bar["purpose_placeholder"]}">
         <datalist id="registry-purposes"></datalist>
+      </label>
+      <label class="registry-field">{bar["case_ref"]}
+        <input id="registry-case-ref" type="text" autocomplete="off" spellcheck="false" maxlength="64"
+               placeholder="{bar["case_ref_placeholder"]}">
       </label>
       <button id="registry-apply" type="submit">{bar["load"]}</button>
       <button id="registry-forget" type="button" title="{bar["forget_title"]}">{bar["forget"]}</button>

@@ -21,13 +21,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("tokens") as batch:
-        batch.add_column(sa.Column("officer_id", sa.String(64), nullable=True))
-        batch.add_column(sa.Column("officer_name", sa.String(200), nullable=True))
-    with op.batch_alter_table("ledger_entries") as batch:
-        batch.add_column(sa.Column("officer_id", sa.String(64), nullable=True))
-        batch.add_column(sa.Column("officer_name", sa.String(200), nullable=True))
-        batch.add_column(sa.Column("case_ref", sa.String(64), nullable=True))
+    # Nullable columns added in place: no table is rebuilt (the ledger may be large).
+    op.add_column("tokens", sa.Column("officer_id", sa.String(64), nullable=True))
+    op.add_column("tokens", sa.Column("officer_name", sa.String(200), nullable=True))
+    op.add_column("ledger_entries", sa.Column("officer_id", sa.String(64), nullable=True))
+    op.add_column("ledger_entries", sa.Column("officer_name", sa.String(200), nullable=True))
+    op.add_column("ledger_entries", sa.Column("case_ref", sa.String(64), nullable=True))
     op.create_index("ix_ledger_entries_officer", "ledger_entries", ["officer_id", "id"])
 
 

@@ -28,6 +28,8 @@
   var tokenInput = document.getElementById('registry-token');
   var purposeInput = document.getElementById('registry-purpose');
   var purposeList = document.getElementById('registry-purposes');
+  // The case a request is made for (X-Case-Ref): some purposes need one. Not kept in the browser.
+  var caseRefInput = document.getElementById('registry-case-ref');
   var bar = document.getElementById('registry-bar');
   var forgetButton = document.getElementById('registry-forget');
   var statusEl = document.getElementById('registry-status');
@@ -154,7 +156,7 @@
       }
     };
     socket.onclose = function (event) {
-      finish([{ message: 'The subscription ended (' + event.code + ' ' + (event.reason || '') + ').' }]);
+      finish([{ message: t('subscription_ended', { code: event.code, reason: event.reason || '' }) }]);
     };
     var iterator = {
       next: function () {
@@ -175,7 +177,7 @@
     return iterator;
   }
 
-  function makeFetcher(token, purpose, gen) {
+  function makeFetcher(token, purpose, caseRef, gen) {
     // Answers to a GraphiQL that has since been replaced must not overwrite the status bar.
     function report(kind, text) {
       if (gen === generation) setStatus(kind, text);
@@ -189,6 +191,7 @@
       };
       if (token) headers.Authorization = 'Bearer ' + token;
       if (purpose) headers['X-Purpose'] = purpose;
+      if (caseRef) headers['X-Case-Ref'] = caseRef;
       // Headers typed into GraphiQL's own headers editor win: they are explicit, per request.
       var extra = (opts && opts.headers) || {};
       Object.keys(extra).forEach(function (name) {
@@ -300,16 +303,18 @@
     if (force) heldForLink = false;
     var token = heldForLink ? '' : tokenInput.value.trim();
     var purpose = purposeInput.value.trim();
-    var same = mounted && mounted.token === token && mounted.purpose === purpose;
+    var caseRef = caseRefInput.value.trim();
+    var same =
+      mounted && mounted.token === token && mounted.purpose === purpose && mounted.caseRef === caseRef;
     if (same && (!force || Date.now() - mountedAt < 500)) return;
-    mounted = { token: token, purpose: purpose };
+    mounted = { token: token, purpose: purpose, caseRef: caseRef };
     mountedAt = Date.now();
     loadPurposes(token);
     store(TOKEN_KEY, token);
     store(PURPOSE_KEY, purpose);
     generation += 1;
     var held = heldForLink && Boolean(tokenInput.value.trim());
-    var fetcher = makeFetcher(token, purpose, generation);
+    var fetcher = makeFetcher(token, purpose, caseRef, generation);
     if (held) {
       // Nothing is sent until the click: not even the schema request.
       setStatus('warn', HELD_MESSAGE);
@@ -363,12 +368,16 @@
     describePurpose();
     mount(false);
   });
+  caseRefInput.addEventListener('change', function () {
+    mount(false);
+  });
   purposeInput.addEventListener('input', describePurpose);
   // Everything this page and GraphiQL keep in the browser goes: token, purpose, query, variables,
   // headers, tabs and history (GraphiQL keeps them under "graphiql:" keys).
   forgetButton.addEventListener('click', function () {
     tokenInput.value = '';
     purposeInput.value = '';
+    caseRefInput.value = '';
     describePurpose();
     currentQuery = undefined;
     currentVariables = undefined;
