@@ -117,6 +117,11 @@ def test_both_focal_offices_sign_and_report_verify_passes_then_fails_after_any_f
     verified = run_cli(database, "report", "verify", str(both), check=False)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert verified.stdout.count(": valid") == 2
+    hekou_key, lc_key = (keys[o].with_name(f"{o}.pub.pem") for o in ("cn-hekou", "lc-home-affairs"))
+    pinned = run_cli(database, "report", "verify", str(both), "--key", f"cn-hekou={hekou_key}", check=False)
+    assert pinned.returncode == 0, pinned.stdout
+    swapped = run_cli(database, "report", "verify", str(both), "--key", f"cn-hekou={lc_key}", check=False)
+    assert swapped.returncode == 1 and "other than the one given" in swapped.stdout
 
     tampered = json.loads(both.read_text(encoding="utf-8"))
     tampered["totals"]["returned"] += 1  # any figure: here one nobody looks at first
