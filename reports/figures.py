@@ -145,6 +145,9 @@ class AgreementFigures:
     """The focal offices' signatures (`reports.signing.SignatureMark`); not figures, not signed."""
     action_items: tuple[Any, ...] = field(default=(), compare=False)
     """The action items of last year's talks (`reports.actions.ItemLine`); not figures, not signed."""
+    digest: str = field(default="", compare=False)
+    """The digest of the full figures, the one the focal offices sign (`reports.signing`), kept when
+    a reader's copy withholds cells; not signed itself."""
 
 
 class _Year:

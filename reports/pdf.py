@@ -235,7 +235,7 @@ def _signatures(pdf: FPDF, figures: AgreementFigures, languages: tuple[str, ...]
     pdf.set_font(LATIN, "B", 11)
     pdf.cell(0, 8, heading(N_("Signatures"), languages), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(LATIN, "", 8)
-    digest = figures_digest(figures)
+    digest = figures.digest or figures_digest(figures)  # the full figures', whatever this copy withholds
     pdf.multi_cell(
         0, 5, f"{heading(N_('Digest of the figures'), languages)}: {digest}", new_x="LMARGIN", new_y="NEXT"
     )

@@ -88,6 +88,7 @@ def with_evaluation(session: Session, figures: AgreementFigures) -> AgreementFig
         figures,
         signatures=signatures_of(session, figures),
         action_items=last_years_items(session, figures.agreement_id, figures.year, today()),
+        digest=figures_digest(figures),
     )
 
 

@@ -14,7 +14,6 @@ import strawberry
 import models
 from reports import evaluation as e
 from reports import figures as f
-from reports.signing import figures_digest
 from schema.fields import governed, needs_types
 from schema.types.agreements import Agreement, TalksMinutes
 from schema.types.counts import Count
@@ -329,8 +328,9 @@ class AgreementReport:
         "digest of the figures now."
     )
     def figures_changed_since_signing(self) -> bool:
-        digest = figures_digest(self.figures)
-        return any(mark.digest != digest for mark in self.figures.signatures)
+        # Judged on the full figures (`resolvers.reports.with_evaluation`), not on this reader's copy,
+        # whose cells withheld as "< 5" would always differ from what was signed.
+        return any(not mark.valid for mark in self.figures.signatures)
 
     @needs_types("TalksMinutes", description="Talks minutes held in the year.")
     def talks_minutes(self) -> list[TalksMinutes]:
