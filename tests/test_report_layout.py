@@ -191,3 +191,27 @@ def test_the_cli_report_logs_nothing_about_fonts(database, tmp_path):
     )
     assert out.read_bytes().startswith(b"%PDF")
     assert "fontTools" not in result.stderr and "INFO" not in result.stderr
+
+
+def test_a_report_made_as_of_a_past_day_names_the_focal_offices_of_that_day(database, tmp_path):
+    out = tmp_path / "report.xlsx"
+    run_cli(
+        database,
+        *("report", "agreement", "--office", "hg-labour", "--as-of", "2024-12-31"),
+        *(
+            "--agreement",
+            "AGR-HG-BS",
+            "--year",
+            "2024",
+            "--format",
+            "xlsx",
+            "--lang",
+            "vi",
+            "--output",
+            str(out),
+        ),
+    )
+    cover = load_workbook(out)["Trang bìa"]
+    rows = [(row[0].value, row[1].value) for row in cover.iter_rows()]
+    focal = [value.split(" (")[0] for label, value in rows if label == "Cơ quan đầu mối"]
+    assert focal == ["Sở Lao động – Thương binh và Xã hội tỉnh Hà Giang", "百色市人力资源和社会保障局"]
