@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from cli import signing
-from cli.acting import Refused, act_as, add_as_of, cli_request, languages_of
+from cli.acting import Refused, act_as, acting_day, add_as_of, cli_request, languages_of
 from cli.files import write_private
 from ledger.recorder import DisclosureRecorder
 from locales import message_of
@@ -26,7 +26,9 @@ def agreement_report(args: argparse.Namespace) -> int:
 
     def work(session: Session, recorder: DisclosureRecorder) -> bytes:
         agreement, figures = yearly_figures(session, recorder, args.agreement, args.year)
-        cover = report_cover(session, agreement, grant.office.name, registry.access.roles_of)
+        cover = report_cover(
+            session, agreement, grant.office.name, registry.access.roles_of, acting_on=acting_day(args)
+        )
         return render_report(figures, args.format, languages, wages, cover)
 
     try:

@@ -101,12 +101,15 @@ def report_cover(
     issued_by: str,
     roles_of: Callable[[str], list[str]],
     now: dt.datetime | None = None,
+    acting_on: dt.date | None = None,
 ) -> ReportCover:
+    """`acting_on`: the day the issuing office acts on (a report made as of a past day names the
+    focal offices of that day); made `now` all the same."""
     at = now or dt.datetime.now(dt.UTC)
     return ReportCover(
         agreement.code,
         agreement_titles(agreement),
         issued_by,
         at,
-        focal_offices(session, agreement, at.date(), roles_of),
+        focal_offices(session, agreement, acting_on or at.date(), roles_of),
     )

@@ -139,7 +139,9 @@ def test_the_pdf_has_page_numbers_the_issuing_office_the_date_and_both_signature
     pages = text.count("\f")
     assert f"Trang 1/{pages} / 第 1 页，共 {pages} 页" in text
     assert f"Trang {pages}/{pages}" in text
-    assert LAO_CAI in text and dt.datetime.now(dt.UTC).strftime("%Y-%m-%d") in text
+    now = dt.datetime.now(dt.UTC)
+    assert LAO_CAI in text
+    assert any(f"{day:%Y-%m-%d}" in text for day in (now, now - dt.timedelta(hours=1)))  # made just now
     assert "Chữ ký của cơ quan đầu mối hai bên / 双方牵头单位签字" in text
     assert "Phía Việt Nam / 越方" in text and "Phía Trung Quốc / 中方" in text
     assert HEKOU in text
@@ -189,3 +191,27 @@ def test_the_cli_report_logs_nothing_about_fonts(database, tmp_path):
     )
     assert out.read_bytes().startswith(b"%PDF")
     assert "fontTools" not in result.stderr and "INFO" not in result.stderr
+
+
+def test_a_report_made_as_of_a_past_day_names_the_focal_offices_of_that_day(database, tmp_path):
+    out = tmp_path / "report.xlsx"
+    run_cli(
+        database,
+        *("report", "agreement", "--office", "hg-labour", "--as-of", "2024-12-31"),
+        *(
+            "--agreement",
+            "AGR-HG-BS",
+            "--year",
+            "2024",
+            "--format",
+            "xlsx",
+            "--lang",
+            "vi",
+            "--output",
+            str(out),
+        ),
+    )
+    cover = load_workbook(out)["Trang bìa"]
+    rows = [(row[0].value, row[1].value) for row in cover.iter_rows()]
+    focal = [value.split(" (")[0] for label, value in rows if label == "Cơ quan đầu mối"]
+    assert focal == ["Sở Lao động – Thương binh và Xã hội tỉnh Hà Giang", "百色市人力资源和社会保障局"]
