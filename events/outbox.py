@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from events.kinds import STATUS_CHANGED, event_kinds
 from models import EventRecord, StatusChange
+from policies.sessions import GRANT_KEY
 
 OUTBOX_LOCK = 0x0B0E_0017  # pg_advisory_xact_lock key: numbering events, until commit
 CHANNEL = "borderlabour_events"
@@ -29,7 +30,10 @@ _CHANGES_KEY = "borderlabour.status_changes"
 
 @event.listens_for(Session, "before_flush")
 def _note_status_changes(session: Session, _context: object, _instances: object) -> None:
-    """Status changes made by any step of the transaction (a crossing, an end, a manual change)."""
+    """Status changes made by any step of an office's transaction (a crossing, an end, a manual
+    change). Sessions of no office (the demo loader, `generate`) write no events: nothing is kept."""
+    if GRANT_KEY not in session.info:
+        return
     changes = [o for o in session.new if isinstance(o, StatusChange) and o.from_status is not None]
     if changes:
         session.info.setdefault(_CHANGES_KEY, []).extend(changes)
@@ -64,8 +68,3 @@ def write_events(session: Session, written: Iterable[tuple[str, str, int]], offi
     if postgres:
         session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
     return len(told)
-
-
-def forget_status_changes(session: Session) -> None:
-    """A transaction that ends without events (a read, a rollback) leaves nothing noted behind."""
-    session.info.pop(_CHANGES_KEY, None)

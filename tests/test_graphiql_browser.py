@@ -308,3 +308,22 @@ def test_the_case_reference_box_sends_x_case_ref(live_server: Any, browser: Any)
     _run_query(browser)
     _wait(browser, lambda d: '"workers"' in (d.execute_script(RESULT_JS) or ""), "the workers to show")
     assert "errors" not in json.loads(browser.execute_script(RESULT_JS))
+
+
+def test_graphiql_runs_a_subscription_over_the_websocket(
+    live_server: Any, browser: Any, as_office: Any
+) -> None:
+    from tests.procedure_steps import place, ready
+
+    place(as_office, ready(as_office))  # at least one event for the office to replay
+    _open(
+        browser, live_server.url, "subscription { events(kinds: [PLACEMENT_PLANNED]) { kind record { id } } }"
+    )
+    _enter_credentials(browser, live_server.tokens["cn-hekou"], "placement-verification")
+    _wait(browser, lambda d: "Schema loaded" in _status(d), "the office's schema to load")
+    _run_query(browser)
+    _wait(
+        browser, lambda d: "PLACEMENT_PLANNED" in d.execute_script(RESULT_JS), "an event in the result pane"
+    )
+    csp = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert not csp, csp
