@@ -32,7 +32,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 # Keys of the report's JSON that are not figures: they may change without changing what was signed.
-NOT_SIGNED = frozenset({"agreement_id", "minutes", "action_items", "signatures", "digest", "workers"})
+NOT_SIGNED = frozenset(
+    {"agreement_id", "minutes", "action_items", "signatures", "digest", "workers", "withheld"}
+)
 
 
 def plain(value: Any) -> Any:
