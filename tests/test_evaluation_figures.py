@@ -251,16 +251,18 @@ def test_every_format_shows_cn_hekou_the_same_withheld_cells(live_server, as_off
 
 def test_the_statistics_withhold_small_counts_by_a_field_the_office_may_not_read(as_office) -> None:
     """Lào Cai's economic zone board counts the province's workers (home-unit scope, as Lào Cai's
-    labour office does) but may not read a worker's status or home province: its counts under 5 by
-    those fields are "< 5". Both read engines answer `statistics` with the one rule
-    (tests/test_compiled_reads.py proves their answers identical)."""
+    labour office does) but may not read a worker's status: its counts under 5 by status are "< 5";
+    it may read a placement's status, so its placements by status are labour's, small counts and all.
+    Both read engines answer `statistics` with the one rule (tests/test_compiled_reads.py proves their
+    answers identical)."""
     query = "{ statistics { workersByStatus { key count } placementsByStatus { key count } } }"
-    labour = as_office("lc-home-affairs", "statistics").data(query)["statistics"]
-    board = as_office("lc-economic-zone", "statistics").data(query)["statistics"]
-    withheld = 0
-    for table in ("workersByStatus", "placementsByStatus"):
-        ours = {row["key"]: row["count"] for row in labour[table]}
-        theirs = {row["key"]: row["count"] for row in board[table]}
-        assert theirs == {k: ("< 5" if n < 5 else n) for k, n in ours.items()}, table
-        withheld += sum(n < 5 for n in ours.values())
-    assert withheld, "the demo holds a status of fewer than 5 Lào Cai workers or placements"
+    for _ in range(10):  # other tests register Lào Cai workers meanwhile: compare a quiet moment
+        labour = as_office("lc-home-affairs", "statistics").data(query)["statistics"]
+        board = as_office("lc-economic-zone", "statistics").data(query)["statistics"]
+        if as_office("lc-home-affairs", "statistics").data(query)["statistics"] == labour:
+            break
+    ours = {row["key"]: row["count"] for row in labour["workersByStatus"]}
+    theirs = {row["key"]: row["count"] for row in board["workersByStatus"]}
+    assert theirs == {k: ("< 5" if n < 5 else n) for k, n in ours.items()}
+    assert any(n < 5 for n in ours.values()), "the demo holds a status of fewer than 5 Lào Cai workers"
+    assert board["placementsByStatus"] == labour["placementsByStatus"]
