@@ -31,6 +31,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from policies.cells import minimum_on
+
 # Keys of the report's JSON that are not figures: they may change without changing what was signed.
 NOT_SIGNED = frozenset(
     {"agreement_id", "minutes", "action_items", "signatures", "digest", "workers", "withheld"}
@@ -52,9 +54,53 @@ def canonical_json(value: Any) -> bytes:
     ).encode("utf-8")
 
 
+# Breakdowns whose small counts one reader sees as "< N" and another as the number
+# (`reports.withholding`): both focal offices sign the same figures, so every count under the
+# threshold in them is signed as "< N", whichever office's copy it is read from.
+BREAKDOWNS = frozenset(
+    {
+        "by_employer",
+        "by_district",
+        "by_sex",
+        "by_age_band",
+        "incidents",
+        "wages",
+        "quotas",
+        "crossings",
+        "in_china_by_month",
+        "quota_by_month",
+    }
+)
+# Parts shown only to offices that may read what they are by (ethnicity: police and districts),
+# which sign nothing: left out of what the focal offices sign.
+READER_PARTS = frozenset({"by_ethnicity"})
+
+
+def _joint(value: Any, minimum: int) -> Any:
+    """A breakdown as every reader's copy gives it: a count under `minimum` as "< minimum"."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return f"< {minimum}" if value < minimum else value
+    if isinstance(value, list | tuple):
+        return [_joint(v, minimum) for v in value]
+    if isinstance(value, dict):
+        joint = {k: _joint(v, minimum) for k, v in value.items()}
+        if isinstance(joint.get("sent_to_date"), str) and "quota_left" in joint:
+            joint["quota_left"] = None  # withheld with the count it would give back
+        return joint
+    return value
+
+
 def signed_part(document: dict[str, Any]) -> dict[str, Any]:
-    """The figures of a report's JSON document (or of `dataclasses.asdict(figures)`)."""
-    return {k: v for k, v in document.items() if k not in NOT_SIGNED}
+    """The figures of a report's JSON document (or of `dataclasses.asdict(figures)`), the same
+    whichever focal office's copy they come from."""
+    minimum = minimum_on()
+    return {
+        k: (_joint(v, minimum) if k in BREAKDOWNS else v)
+        for k, v in document.items()
+        if k not in NOT_SIGNED and k not in READER_PARTS
+    }
 
 
 def document_digest(document: dict[str, Any]) -> str:
