@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -10,11 +11,15 @@ from sqlalchemy.orm import Session
 
 from cli import signing
 from cli.acting import Refused, act_as, acting_day, add_as_of, cli_request, languages_of
+from cli.database import open_database
 from cli.files import write_private
 from ledger.recorder import DisclosureRecorder
 from locales import message_of
+from policies.sessions import internal_session
 from reports.cover import report_cover
 from reports.documents import FORMATS, REPORT_PURPOSE, render_report
+from reports.transfers import FORMATS as TRANSFER_FORMATS
+from reports.transfers import transfer_register
 from resolvers.errors import InputError
 from resolvers.reports import yearly_figures
 
@@ -40,6 +45,29 @@ def agreement_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def transfers_report(args: argparse.Namespace) -> int:
+    """The register of data sent abroad, from the ledger: no office's scope, no personal value."""
+    language = languages_of(args.lang)[0]
+    if args.to < args.first:
+        raise Refused("--to must not be before --from")
+    sessions = open_database(args.settings)
+    with internal_session(sessions) as session:
+        rows = transfer_register(session, args.recipient, args.first, args.to, language)
+    if args.recipient is not None and not rows:
+        raise Refused(f"unknown office {args.recipient!r}")
+    content = TRANSFER_FORMATS[args.format](rows, (args.first, args.to), language)
+    write_private(Path(args.output), content)
+    print(f"{args.output}: {len(content)} bytes", file=sys.stderr)
+    return 0
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day: use YYYY-MM-DD") from None
+
+
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     report = commands.add_parser("report", help="documents for the yearly evaluation").add_subparsers(
         dest="report_cmd", required=True
@@ -54,3 +82,13 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     add_as_of(a)
     a.set_defaults(func=agreement_report)
     signing.register_report(report)
+    t = report.add_parser("transfers", parents=[common], help="the register of personal data sent abroad")
+    t.add_argument(
+        "--recipient", help="a recipient office's code (default: every office of the Chinese side)"
+    )
+    t.add_argument("--from", dest="first", type=_day, required=True, metavar="DAY")
+    t.add_argument("--to", type=_day, required=True, metavar="DAY")
+    t.add_argument("--format", choices=sorted(TRANSFER_FORMATS), required=True)
+    t.add_argument("--lang", default="vi", help="the register's language: vi, zh or en")
+    t.add_argument("--output", required=True, help="the file to write")
+    t.set_defaults(func=transfers_report)

@@ -31,7 +31,7 @@ from ledger.checkpoints import current_checkpoint
 from ledger.entries import SEARCHED_BY
 from ledger.recorder import DisclosureRecorder
 from locales import N_, gettext
-from procedure.calendar import today
+from procedure.calendar import day_of, today
 from resolvers.opaque import encode_id
 from settings import POLICY_DIR
 
@@ -157,7 +157,8 @@ def _words(key: str, language: str) -> str:
 
 
 def _day(moment: dt.datetime) -> str:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).date().isoformat()
+    """The registry's day (Vietnam's) of a stored moment."""
+    return day_of(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).isoformat()
 
 
 def _held(session: Session, worker: models.Worker, language: str) -> list[tuple[str, int]]:

@@ -1,4 +1,4 @@
-"""Twelve tamperings of a ledger, each on its own copy, each caught by `borderlabour audit verify`.
+"""Thirteen tamperings of a ledger, each on its own copy, each caught by `borderlabour audit verify`.
 
 A small ledger of six signed entries (written through the registry's own append code) is copied,
 database and files, once per tampering. Each test names what an attacker did and proves verify
@@ -219,6 +219,11 @@ def edit_an_entrys_purpose(ledger: LedgerCopy) -> None:
     ledger.sql("UPDATE ledger_entries SET purpose = 'incident-handling' WHERE id = 3")
 
 
+def pin_an_entry_on_an_officer(ledger: LedgerCopy) -> None:
+    """A service token's read made to look like an officer's (the officer is signed with the entry)."""
+    ledger.sql("UPDATE ledger_entries SET officer_id = 'HK-0042', officer_name = 'Li Ming' WHERE id = 3")
+
+
 def delete_an_entry_in_the_middle(ledger: LedgerCopy) -> None:
     ledger.sql("DELETE FROM ledger_workers WHERE entry_id = 3", "DELETE FROM ledger_entries WHERE id = 3")
 
@@ -281,6 +286,7 @@ def rewrite_history_behind_the_checkpoint_with_a_new_key(ledger: LedgerCopy) -> 
 # Each tampering, and what the finding must say (the first thing verify meets).
 TAMPERINGS: dict[Callable[[LedgerCopy], None], str] = {
     edit_an_entrys_purpose: "entry 3: its content does not match its hash",
+    pin_an_entry_on_an_officer: "entry 3: its content does not match its hash",
     delete_an_entry_in_the_middle: "entry 3: missing",
     swap_two_entries: "entry 2: does not follow the entry before it",
     hide_a_worker_from_the_per_worker_index: "entry 2: its per-worker index disagrees",

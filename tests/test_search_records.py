@@ -24,8 +24,9 @@ DISCLOSURES = """query($id: ID!) { node(id: $id) { ... on Worker {
   disclosures(first: 100) { office { code } officer { id } fields searchedBy } } } }"""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def officer(database, live_server) -> dict[str, str]:
+    """An officer of Lào Cai's Home Affairs department for this test alone: its entries are the test's."""
     officer_id = f"LC-{uuid.uuid4().hex[:8]}"
     out = run_cli(
         database, "token", "issue", "--office", "lc-home-affairs",

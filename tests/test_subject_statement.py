@@ -52,9 +52,9 @@ def read_by_hekou(database, live_server, as_office) -> dict:
     token = out.splitlines()[-1].strip()
     headers = {"Authorization": f"Bearer {token}", "X-Purpose": "placement-verification"}
     query = {"query": "{ workers(first: 20) { nodes { id fullName } } }"}
-    nodes = httpx.post(f"{live_server.url}/graphql", json=query, headers=headers).json()["data"]["workers"][
-        "nodes"
-    ]
+    nodes = httpx.post(f"{live_server.url}/graphql", json=query, headers=headers, timeout=60).json()["data"][
+        "workers"
+    ]["nodes"]
     home = as_office("lc-home-affairs")
     seen = "query($id: ID!) { node(id: $id) { id } }"
     worker = next(n for n in nodes if home.data(seen, {"id": n["id"]})["node"])
