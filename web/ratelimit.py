@@ -100,7 +100,14 @@ class DatabaseRateLimiter:
 
 
 def limiter_for(registry: Registry) -> RateLimiter | DatabaseRateLimiter:
+    """The limiter the settings ask for. The shared one counts on an engine of its own: its one
+    statement per request is the door's, not the operation's, and stays out of the operations'
+    statement counts (`borderlabour_db_statements_total`) and pool."""
     settings = registry.settings
     if settings.rate_limit_store == "database" and settings.limit is not None:
-        return DatabaseRateLimiter(settings.limit, registry.engine)
+        from models.database import make_engine
+
+        return DatabaseRateLimiter(
+            settings.limit, make_engine(settings.database_url, settings.statement_seconds)
+        )
     return RateLimiter(settings.limit)
