@@ -86,6 +86,7 @@ def _drill(registry: Replicated, folder: Path) -> None:
     finally:
         server.stop()
 
+    assert load.failures == []  # every request was answered, by the registry
     answers = load.answers
     refused = [(a.status, a.code) for a in answers if a.status != 200]
     assert set(refused) <= {(503, "UNAVAILABLE")}, refused

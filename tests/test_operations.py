@@ -14,8 +14,11 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from harness.server import free_port
+from settings import normalise_url
 from tests.conftest import Server, run_cli
 
 ORIGIN = "https://frontend.example.org"
@@ -132,3 +135,21 @@ def test_one_rate_limit_holds_across_two_hosts(servers, tokens) -> None:
         for s in (first, second) * 6
     ]
     assert statuses.count(200) == 6 and statuses.count(429) == 6, statuses
+
+
+def test_a_multi_host_url_reaches_libpq_with_every_host_and_port_in_order() -> None:
+    """`h1:p1,h2:p2` as libpq reads it: SQLAlchemy alone cannot parse it (it reads one port)."""
+    url = normalise_url("postgresql://registry@db1:5432,db2:5433/reg?target_session_attrs=read-write")
+    engine = create_engine(url)
+    try:
+        _, args = engine.dialect.create_connect_args(make_url(url))
+    finally:
+        engine.dispose()
+    assert (args["host"], args["port"], args["dbname"], args["user"]) == (
+        "db1,db2",
+        "5432,5433",
+        "reg",
+        "registry",
+    )
+    assert args["target_session_attrs"] == "read-write"
+    assert normalise_url("postgresql://registry@db1/reg") == "postgresql+psycopg://registry@db1/reg"

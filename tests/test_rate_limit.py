@@ -76,3 +76,26 @@ def test_the_bucket_refills_at_the_rate() -> None:
     now[0] = 0.5
     assert limiter.retry_after(7) is None and limiter.retry_after(7) == 1
     assert limiter.retry_after(8) is None
+
+
+def test_the_shared_bucket_never_runs_backwards_when_requests_reach_it_out_of_order(tmp_path) -> None:
+    """Two hosts (or threads) read the time, then wait for the row: the later-read time may come first.
+    The bucket must neither refill nor drain for the earlier one (burst 3, then 1 a second)."""
+    from sqlalchemy import create_engine
+
+    from models import RateBucket
+    from web.ratelimit import DatabaseRateLimiter
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'buckets.db'}")
+    RateBucket.__table__.create(engine)
+    now = [100.0]
+    limiter = DatabaseRateLimiter(Limit(1, 3), engine, clock=lambda: now[0])
+    assert [limiter.retry_after(7) for _ in range(3)] == [None, None, None]
+    assert limiter.retry_after(7) == 1
+    now[0] = 90.0  # a request that read its time ten seconds earlier arrives now
+    assert limiter.retry_after(7) == 1  # refused, and it took nothing
+    now[0] = 101.0
+    assert limiter.retry_after(7) is None  # one second refilled one request
+    assert limiter.retry_after(7) == 1
+    assert limiter.retry_after(8) is None  # another token has its own bucket
+    engine.dispose()

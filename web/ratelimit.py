@@ -59,16 +59,17 @@ class RateLimiter:
 
 
 # One statement counts the request: the bucket refilled since it was last counted (up to the
-# burst), one request taken if there is one. Both databases run it as one atomic upsert.
+# burst), one request taken. Both databases run it as one atomic upsert. `:now` is read before the
+# statement waits for the row, so a request may reach it after one that read a later time: time
+# never runs backwards for a bucket (no refill, and the later time kept), or the bucket would drain.
+_ELAPSED = "(CASE WHEN :now > rate_buckets.counted_at THEN :now - rate_buckets.counted_at ELSE 0 END)"
+_REFILLED = f"rate_buckets.remaining + {_ELAPSED} * :rate"
 _COUNT = text(
-    """
+    f"""
     INSERT INTO rate_buckets (token_id, remaining, counted_at) VALUES (:token, :burst - 1, :now)
     ON CONFLICT (token_id) DO UPDATE SET
-      remaining = CASE
-        WHEN rate_buckets.remaining + (:now - rate_buckets.counted_at) * :rate >= :burst THEN :burst - 1
-        ELSE rate_buckets.remaining + (:now - rate_buckets.counted_at) * :rate - 1
-      END,
-      counted_at = :now
+      remaining = CASE WHEN {_REFILLED} >= :burst THEN :burst - 1 ELSE {_REFILLED} - 1 END,
+      counted_at = CASE WHEN :now > rate_buckets.counted_at THEN :now ELSE rate_buckets.counted_at END
     RETURNING remaining
     """
 )
@@ -99,7 +100,14 @@ class DatabaseRateLimiter:
 
 
 def limiter_for(registry: Registry) -> RateLimiter | DatabaseRateLimiter:
+    """The limiter the settings ask for. The shared one counts on an engine of its own: its one
+    statement per request is the door's, not the operation's, and stays out of the operations'
+    statement counts (`borderlabour_db_statements_total`) and pool."""
     settings = registry.settings
     if settings.rate_limit_store == "database" and settings.limit is not None:
-        return DatabaseRateLimiter(settings.limit, registry.engine)
+        from models.database import make_engine
+
+        return DatabaseRateLimiter(
+            settings.limit, make_engine(settings.database_url, settings.statement_seconds)
+        )
     return RateLimiter(settings.limit)
