@@ -162,7 +162,7 @@ def register_xlsx(rows: list[Recipient], span: tuple[dt.date, dt.date], language
     default = workbook.active
     if default is not None:
         workbook.remove(default)
-    write_table(workbook, _table(rows), (language,), set())
+    write_table(workbook, _table(rows), (language,))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
