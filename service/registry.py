@@ -15,6 +15,7 @@ from ledger.recorder import DisclosureRecorder
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
 from models.timeouts import StatementTimedOut, is_statement_timeout
+from planner.driver import remember_long_statements
 from planner.engine import CompiledReads, CompilingExecutionContext
 from policies.access import AccessControl
 from policies.grants import Grant
@@ -90,6 +91,8 @@ class Registry:
         self.metrics.follow("borderlabour_schema_builds_total", "Schemas built.", lambda: self.schemas.builds)
         # Reads answered by compiled SQL; None: every request runs on the reference engine.
         self.compiled = CompiledReads(searches_personal) if settings.engine == "compiled" else None
+        if self.compiled is not None and self.engine.dialect.name == "postgresql":
+            remember_long_statements()
         if self.compiled is not None:
             self.metrics.count_fallbacks(self.compiled)
 

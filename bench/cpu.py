@@ -1,0 +1,184 @@
+"""CPU time of the server process per small read, ledger on: `python -m bench.cpu [--profile FILE]`.
+
+Wall-clock latency on a shared machine measures the other work on it as much as ours; the CPU
+this process spends per request does not (much). Each request goes through the whole ASGI
+application in this process, as `serve` runs it (Starlette, authentication, purpose, the
+compiled engine, the ledger's group commit, the answer's bytes), called directly without a
+socket; `time.process_time()` counts every thread of the process, the worker thread that runs
+the operation included. The database's own CPU (PostgreSQL's backends) is not counted.
+
+Shapes (cn-hekou, `placement-verification`): one worker by id with placements and their
+employer, health checks and the last five crossings; the Hekou page with `first: 10`; and with
+`first: 100`. Runs against `$BORDERLABOUR_DATABASE_URL` (a generated dataset: `borderlabour
+generate`), issuing a token of its own. Prints, per shape, the median over rounds of CPU ms per
+request, and checks that every answer of a shape is the same.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import datetime as dt
+import json
+import statistics
+import time
+from typing import Any
+
+from bench.scenarios import HEKOU_PAGE
+from cli.database import open_database
+from policies.tokens import issue_token
+from service.registry import Registry
+from settings import Settings
+from web.app import create_app
+
+OFFICE, PURPOSE = "cn-hekou", "placement-verification"
+
+WORKER_BY_ID = """
+query WorkerById($id: ID!) {
+  node(id: $id) {
+    ... on Worker {
+      id fullName dateOfBirth status borderPassNumber
+      placements { job startDate status employer { nameZh } }
+      healthChecks { checkedOn result }
+      crossings(first: 5) { direction crossedAt gate { code } }
+    }
+  }
+}
+"""
+
+
+def _token(settings: Settings) -> str:
+    sessions = open_database(settings)
+    with sessions() as session, session.begin():
+        return issue_token(session, OFFICE, dt.timedelta(days=1), "bench.cpu")[1]
+
+
+class InProcess:
+    """Requests straight into the ASGI application, on one event loop, one after another."""
+
+    def __init__(self, app: Any, token: str) -> None:
+        self.app, self.loop = app, asyncio.new_event_loop()
+        self.headers = [
+            (b"host", b"bench"),
+            (b"content-type", b"application/json"),
+            (b"authorization", f"Bearer {token}".encode()),
+            (b"x-purpose", PURPOSE.encode()),
+        ]
+
+    def post(self, body: bytes) -> tuple[int, bytes]:
+        return self.loop.run_until_complete(self._post(body))
+
+    async def _post(self, body: bytes) -> tuple[int, bytes]:
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/graphql",
+            "raw_path": b"/graphql",
+            "query_string": b"",
+            "root_path": "",
+            "headers": self.headers + [(b"content-length", str(len(body)).encode())],
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 8000),
+        }
+        sent = False
+        status, chunks = 0, []
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                await asyncio.sleep(3600)
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, send)
+        return status, b"".join(chunks)
+
+
+async def measure(client: InProcess, body: bytes, rounds: int, per_round: int) -> dict[str, Any]:
+    """Requests one after another on one running event loop (as uvicorn runs it: the thread pool
+    of the loop stays up between requests)."""
+    status, first = await client._post(body)
+    if status != 200 or b'"errors"' in first:
+        raise SystemExit(f"the request failed ({status}): {first[:300]!r}")
+    for _ in range(20):
+        await client._post(body)
+    per_request = []
+    for _ in range(rounds):
+        cpu = time.process_time()
+        for _ in range(per_round):
+            _status, answer = await client._post(body)
+            if answer != first:
+                raise SystemExit("an answer changed between requests")
+        per_request.append((time.process_time() - cpu) * 1000 / per_round)
+    return {
+        "cpu_ms": round(statistics.median(per_request), 3),
+        "cpu_ms_min": round(min(per_request), 3),
+        "bytes": len(first),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--per-round", type=int, default=50)
+    parser.add_argument("--shape", action="append", help="worker, page10, page100 (default: all)")
+    parser.add_argument("--profile", help="also write a cProfile of the shapes' requests to this file")
+    args = parser.parse_args()
+    settings = Settings.load(graphiql=False, rate_limit="off")
+    registry = Registry(settings)
+    client = InProcess(create_app(registry), _token(settings))
+    page = json.loads(client.post(json.dumps({"query": HEKOU_PAGE, "variables": {"first": 1}}).encode())[1])
+    worker = page["data"]["workers"]["nodes"][0]["id"]  # the first deployed worker Hekou sees
+    shapes = {
+        "worker": {"query": WORKER_BY_ID, "variables": {"id": worker}},
+        "page10": {"query": HEKOU_PAGE, "variables": {"first": 10}},
+        "page100": {"query": HEKOU_PAGE, "variables": {"first": 100}},
+    }
+    chosen = args.shape or list(shapes)
+    results = {
+        name: client.loop.run_until_complete(
+            measure(client, json.dumps(shapes[name]).encode(), args.rounds, args.per_round)
+        )
+        for name in chosen
+    }
+    print(json.dumps(results, indent=1))
+    if args.profile:  # the event loop's thread and the service's worker thread, profiled apart
+        loop_profile, service_profile = cProfile.Profile(time.thread_time), cProfile.Profile(time.thread_time)
+        execute = registry.execute
+
+        def profiled(*a: Any) -> Any:
+            service_profile.enable()
+            try:
+                return execute(*a)
+            finally:
+                service_profile.disable()
+
+        registry.execute = profiled  # type: ignore[method-assign,assignment]
+
+        async def requests() -> None:
+            for name in chosen:
+                body = json.dumps(shapes[name]).encode()
+                for _ in range(args.per_round * 4):
+                    await client._post(body)
+
+        loop_profile.enable()
+        client.loop.run_until_complete(requests())
+        loop_profile.disable()
+        loop_profile.dump_stats(args.profile + ".loop")
+        service_profile.dump_stats(args.profile + ".service")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
