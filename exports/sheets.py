@@ -9,16 +9,19 @@ every string as a string cell with exactly the value given; no apostrophe or oth
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:  # openpyxl (and numpy and Pillow, which it loads) comes with the first workbook
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 TEXT = "s"
 
 
 def as_text(cell: Cell | MergedCell) -> None:
     """Makes the cell a string cell if its value is a string, its value unchanged."""
+    from openpyxl.cell.cell import Cell
+
     if isinstance(cell, Cell) and isinstance(cell.value, str):
         cell.data_type = TEXT
 

@@ -23,8 +23,6 @@ from graphql import (
     GraphQLSchema,
     get_named_type,
 )
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from exports.sheets import append_values
 from locales import N_
@@ -97,6 +95,9 @@ def _cell(value: Any) -> Any:
 
 
 def write_rows(columns: list[str], nodes: list[dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook  # here: a server loads openpyxl with its first workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -13,10 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
-
 from exports.sheets import append_values
 from imports.bounds import MAX_COLUMNS, MAX_ROWS, Deadline, FileRefused, check_archive
 from imports.columns import COLUMNS, HINTS, Column, column_for
@@ -52,6 +48,11 @@ def _worker_sheet(book: Any) -> Any:
 
 def read_sheet(content: bytes, seconds: float | None = None) -> Sheet:
     """The sheet of workers, read row by row in the template's columns, within `imports.bounds`."""
+    # Imported here, before the time budget starts: loading openpyxl is a noticeable part of a
+    # process's start, and most processes never read a workbook.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     deadline = Deadline(seconds) if seconds is not None else Deadline()
     check_archive(content, deadline)
     try:
@@ -127,6 +128,9 @@ def cells_of(sheet: Sheet, values: list[Any]) -> Iterator[tuple[Column, Any]]:
 
 def template(language: str = "vi") -> bytes:
     """The header row in Vietnamese, and a sheet that explains each column in the reader's language."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -10,8 +10,6 @@ from decimal import Decimal
 from typing import Any
 
 from reports.figures import AgreementFigures
-from reports.pdf import report_pdf
-from reports.xlsx import report_xlsx
 from resolvers.opaque import encode_id
 
 # The purpose a report is asked for, by HTTP or the command line.
@@ -39,6 +37,21 @@ def report_json(figures: AgreementFigures, languages: tuple[str, ...], wages: bo
     if not wages:
         data.pop("wages")
     return json.dumps(data, default=_plain, ensure_ascii=False, indent=2).encode()
+
+
+def report_pdf(figures: AgreementFigures, languages: tuple[str, ...], wages: bool = True) -> bytes:
+    """`reports.pdf`, loaded on the first PDF: the PDF library and its fonts take a noticeable part
+    of a process's start, and most processes (a command, a server) never make a PDF."""
+    from reports.pdf import report_pdf as made
+
+    return made(figures, languages, wages)
+
+
+def report_xlsx(figures: AgreementFigures, languages: tuple[str, ...], wages: bool = True) -> bytes:
+    """`reports.xlsx`, loaded on the first workbook report."""
+    from reports.xlsx import report_xlsx as made
+
+    return made(figures, languages, wages)
 
 
 Writer = Callable[[AgreementFigures, tuple[str, ...], bool], bytes]
