@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -22,7 +23,9 @@ from policies.sessions import internal_session
 from policies.tokens import identity_of
 from policies.validity import OfficeClosed, check_office_on
 from procedure.calendar import today
-from service.registry import Registry
+
+if TYPE_CHECKING:
+    from service.registry import Registry
 
 
 class Refused(SystemExit):
@@ -64,6 +67,10 @@ def acting_day(args: argparse.Namespace) -> dt.date:
 def act_as(args: argparse.Namespace, purpose: str) -> tuple[Registry, Grant, str]:
     """The registry, the office's grant and the purpose, or `Refused` with a translated message
     (also when the office is not in force on the day the command acts on)."""
+    # Imported here, not above: building the GraphQL schema's modules is most of a command's start,
+    # and only the commands that act as an office need the registry.
+    from service.registry import Registry
+
     open_database(args.settings)
     registry = Registry(args.settings.model_copy(update={"graphiql": False}))
     with internal_session(registry.sessions) as session:

@@ -20,7 +20,6 @@ from policies.sessions import internal_session
 from policies.tokens import identity_of
 from policies.windows import TODAY
 from resolvers.opaque import InvalidIdError, decode_id, encode_id
-from schema.builder import policy_catalogue, write_duties
 
 
 def _worker_row_id(reference: str) -> int:
@@ -33,6 +32,8 @@ def _worker_row_id(reference: str) -> int:
 
 
 def explain_row(args: argparse.Namespace) -> int:
+    from schema.builder import policy_catalogue, write_duties  # here: the schema's types load slowly
+
     sessions = open_database(args.settings)
     access = AccessControl(policy_catalogue(), write_duties(), args.settings.policy_dir)
     worker_id = _worker_row_id(args.worker)

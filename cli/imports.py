@@ -7,18 +7,14 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cli.acting import Refused, act_as, acting_day, add_as_of, cli_request, languages_of
-from imports.edits import differences, record_rows
-from imports.lookups import LIMIT_MESSAGE, LIMIT_REACHED
-from imports.marked import marked_workbook
-from imports.workbook import FileRefused, read_sheet
-from imports.workers import IMPORT_PURPOSE, Chunk, import_in_chunks
 from locales import N_, gettext, message_of, render
-from policies.writes import DutyRefused
-from service.operations import Operation
-from service.transaction import Work
+
+if TYPE_CHECKING:
+    from imports.workers import Chunk
+    from service.transaction import Work
 
 
 class ProgressBar:
@@ -38,6 +34,16 @@ class ProgressBar:
 
 
 def import_file(args: argparse.Namespace) -> int:
+    # Imported here, not above: every `borderlabour` command starts by building the whole parser,
+    # and the workbook reader (openpyxl) and the service are needed by this command alone.
+    from imports.edits import differences, record_rows
+    from imports.lookups import LIMIT_MESSAGE, LIMIT_REACHED
+    from imports.marked import marked_workbook
+    from imports.workbook import FileRefused, read_sheet
+    from imports.workers import IMPORT_PURPOSE, import_in_chunks
+    from policies.writes import DutyRefused
+    from service.operations import Operation
+
     language = languages_of(args.lang)[0]
     try:
         content = Path(args.file).read_bytes()

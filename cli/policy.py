@@ -12,16 +12,22 @@ from locales import DEFAULT_LANGUAGE, negotiate
 from policies.access import AccessControl
 from policies.check import check_policy, require_sound
 from policies.grants import OfficeIdentity
-from schema.builder import OfficeSchema, policy_catalogue, visible_fields, write_duties
-from schema.descriptions import translated_sdl
+
+# `schema.builder` (the GraphQL schema's types, which the catalogue of fields is read from) is
+# imported by the functions that need it, not above: every `borderlabour` command builds the whole
+# parser first, and most commands never read the schema.
 
 
 def _access(args: argparse.Namespace) -> AccessControl:
+    from schema.builder import policy_catalogue, write_duties
+
     return AccessControl(policy_catalogue(), write_duties(), args.settings.policy_dir)
 
 
 def require_sound_policy(folder: Path) -> None:
     """What `serve` checks before it starts: the policy names nothing unknown."""
+    from schema.builder import policy_catalogue, write_duties
+
     require_sound(folder, policy_catalogue(), write_duties())
 
 
@@ -33,6 +39,8 @@ def _office(access: AccessControl, code: str) -> OfficeIdentity:
 
 
 def check(args: argparse.Namespace) -> int:
+    from schema.builder import policy_catalogue, write_duties
+
     folder = args.settings.policy_dir
     findings = check_policy(folder, policy_catalogue(), write_duties())
     for finding in findings:
@@ -59,6 +67,8 @@ def _where(access: AccessControl, rule: list[str]) -> str:
 
 
 def matrix(args: argparse.Namespace) -> int:
+    from schema.builder import visible_fields
+
     access = _access(args)
     offices = access.known_subjects()
     grants = {code: access.grant_for(_office(access, code)) for code in offices}
@@ -109,6 +119,9 @@ def explain(args: argparse.Namespace) -> int:
 
 
 def export_schema(args: argparse.Namespace) -> int:
+    from schema.builder import OfficeSchema
+    from schema.descriptions import translated_sdl
+
     access = _access(args)
     grant = access.grant_for(_office(access, args.office))
     schema = OfficeSchema(grant)

@@ -11,8 +11,6 @@ from typing import Any
 
 from reports.cover import ReportCover
 from reports.figures import AgreementFigures
-from reports.pdf import report_pdf
-from reports.xlsx import report_xlsx
 from resolvers.opaque import encode_id
 
 # The purpose a report is asked for, by HTTP or the command line.
@@ -49,6 +47,25 @@ def report_json(
         data.pop(part, None)
     data.pop("withheld")
     return json.dumps(data, default=_plain, ensure_ascii=False, indent=2).encode()
+
+
+def report_pdf(
+    figures: AgreementFigures, languages: tuple[str, ...], wages: bool, cover: ReportCover
+) -> bytes:
+    """`reports.pdf`, loaded on the first PDF: the PDF library and its fonts take a noticeable part
+    of a process's start, and most processes (a command, a server) never make a PDF."""
+    from reports.pdf import report_pdf as made
+
+    return made(figures, languages, wages, cover)
+
+
+def report_xlsx(
+    figures: AgreementFigures, languages: tuple[str, ...], wages: bool, cover: ReportCover
+) -> bytes:
+    """`reports.xlsx`, loaded on the first workbook report."""
+    from reports.xlsx import report_xlsx as made
+
+    return made(figures, languages, wages, cover)
 
 
 Writer = Callable[[AgreementFigures, tuple[str, ...], bool, ReportCover], bytes]

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
-
 from locales import N_
 
 SEARCH_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", str(Path.home() / ".local/share/fonts"))
@@ -47,6 +45,10 @@ def _find(name: str) -> Path:
 
 @cache
 def report_fonts() -> ReportFonts:
+    # Imported here: `FontsMissing` is known to every command's error messages, the font reader is
+    # needed only when a PDF is made.
+    from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
+
     cjk = _find("NotoSansCJK-Regular.ttc")
     names = [font["name"].getDebugName(1) for font in TTCollection(str(cjk), lazy=True).fonts]
     # The Regular and Bold collections of fonts-noto-cjk hold their faces in the same order.

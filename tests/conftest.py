@@ -180,7 +180,8 @@ def as_office(live_server: Server) -> AsOffice:
 @dataclass
 class OwnRegistry:
     """A copy of the demo with a server of its own: for a module whose tests read back what they
-    alone wrote (the newest ledger entry, the ledger's last id)."""
+    alone wrote (the newest ledger entry, the ledger's last id). Such a module takes its
+    `database`, `as_office`, `live_server` and `engine` from `tests/own_registry_fixtures.py`."""
 
     database: Database
     server: Server

@@ -4,44 +4,29 @@ auditor reads them with `borderlabour audit log`. Expectations from the issue (i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from ledger.checkpoints import public_key_text
 from models.sealing import Keyring
 from schema.criteria import SEALING_CONTEXT
-from tests.conftest import AsOffice, Database, OwnRegistry, own_registry, run_cli
+from tests import own_registry_fixtures as own
+from tests.conftest import run_cli
+
+# A registry of its own (`tests.own_registry_fixtures`): its tests read back the newest ledger
+# entry, which no other test may write.
+registry, database, as_office, live_server, engine = (
+    own.registry,
+    own.database,
+    own.as_office,
+    own.live_server,
+    own.engine,
+)
 
 WORKERS = "query($f: WorkerFilter) { workers(first: 100, filter: $f) { totalCount nodes { id } } }"
 
 # The reason a look-up past the row scope is ledgered with (tests/test_side_door.py reviews it).
 NUMBER_TAKEN = "a citizen is registered once nationwide: is this identity number taken"
-
-
-@pytest.fixture(scope="module")
-def registry(template, tmp_path_factory) -> Iterator[OwnRegistry]:
-    """A copy of the demo and a server for this module alone: its tests read back the newest ledger entry, which no other test may write."""
-    with own_registry(template, tmp_path_factory.mktemp("disclosures")) as registry:
-        yield registry
-
-
-@pytest.fixture(scope="module")
-def database(registry: OwnRegistry) -> Database:
-    return registry.database
-
-
-@pytest.fixture(scope="module")
-def as_office(registry: OwnRegistry) -> AsOffice:
-    return registry.as_office
-
-
-@pytest.fixture(scope="module")
-def engine(database):
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
-    yield engine
-    engine.dispose()
 
 
 def _last_entry(engine) -> dict:

@@ -14,15 +14,25 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from bench.workbooks import workbook, worker_rows
 from models.sealing import Keyring
-from tests.conftest import AsOffice, Database, OwnRegistry, Server, own_registry, run_cli
+from tests import own_registry_fixtures as own
+from tests.conftest import AsOffice, Server, run_cli
+
+# A registry of its own (`tests.own_registry_fixtures`): its tests count an office's look-ups of
+# the day and read back the newest ledger entries, which no other test may write.
+registry, database, as_office, live_server, engine = (
+    own.registry,
+    own.database,
+    own.as_office,
+    own.live_server,
+    own.engine,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORTER = "tq-home-affairs"  # registers Tuyên Quang's workers; Lào Cai's are another province's
@@ -31,31 +41,6 @@ HELD = "{ workers(first: 40) { nodes { nationalIdNumber dateOfBirth } } }"
 
 # The reason a look-up past the row scope is ledgered with (tests/test_side_door.py reviews it).
 NUMBER_TAKEN = "a citizen is registered once nationwide: is this identity number taken"
-
-
-@pytest.fixture(scope="module")
-def registry(template, tmp_path_factory) -> Iterator[OwnRegistry]:
-    """A copy of the demo and a server for this module alone: its tests count an office's look-ups
-    of the day and read back the newest ledger entries, which no other test may write."""
-    with own_registry(template, tmp_path_factory.mktemp("import-lookups")) as registry:
-        yield registry
-
-
-@pytest.fixture(scope="module")
-def database(registry: OwnRegistry) -> Database:
-    return registry.database
-
-
-@pytest.fixture(scope="module")
-def as_office(registry: OwnRegistry) -> AsOffice:
-    return registry.as_office
-
-
-@pytest.fixture(scope="module")
-def engine(database):
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
-    yield engine
-    engine.dispose()
 
 
 def communes(as_office: AsOffice, office: str, province: str) -> list[str]:

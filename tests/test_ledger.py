@@ -6,45 +6,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 
-import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from tests import own_registry_fixtures as own
 from tests import procedure_steps as steps
-from tests.conftest import AsOffice, Database, OwnRegistry, Server, own_registry, run_cli
+from tests.conftest import run_cli
 from tests.office_history import back_in_force
+
+# A registry of its own (`tests.own_registry_fixtures`): its tests read back the ledger's newest
+# entries and tamper with them.
+registry, database, as_office, live_server, engine = (
+    own.registry,
+    own.database,
+    own.as_office,
+    own.live_server,
+    own.engine,
+)
 
 READ_ONE = "{ workers(first: 1) { nodes { id fullName passportNumber placements { job } } } }"
 DISCLOSURES = """query($id: ID!) { node(id: $id) { ... on Worker {
   disclosures { at office { code } purpose fields } } } }"""
-
-
-@pytest.fixture(scope="module")
-def registry(template, tmp_path_factory) -> Iterator[OwnRegistry]:
-    """A copy of the demo and a server for this module alone: its tests read back the ledger's newest entries and tamper with them, with no other writer."""
-    with own_registry(template, tmp_path_factory.mktemp("ledger")) as registry:
-        yield registry
-
-
-@pytest.fixture(scope="module")
-def database(registry: OwnRegistry) -> Database:
-    return registry.database
-
-
-@pytest.fixture(scope="module")
-def as_office(registry: OwnRegistry) -> AsOffice:
-    return registry.as_office
-
-
-@pytest.fixture(scope="module")
-def live_server(registry: OwnRegistry) -> Server:
-    return registry.server
-
-
-@pytest.fixture(scope="module")
-def engine(database):
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
-    yield engine
-    engine.dispose()
 
 
 def test_a_chinese_offices_read_shows_in_the_workers_disclosures(as_office) -> None:

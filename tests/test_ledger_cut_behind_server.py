@@ -3,59 +3,41 @@
 Whoever deletes the last entries and moves the database's head row back must not have the server
 chain new entries onto the cut head and sign a new head file over it: that would make `audit
 verify` pass with the pinned key, and the README promises the head file still names the missing
-entries. The server gets its own database (the tampering would break every other test's ledger),
-loaded by the real CLI, and is spoken to over HTTP as any office would.
+entries. The server gets its own database (the tampering would break every other test's ledger), a
+copy of the demo the real CLI loaded, and is spoken to over HTTP as any office would.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
-from tests.conftest import TEST_DB_ENV, Database, Server, run_cli
+from harness.databases import Template, demo_copy
+from tests.conftest import Database, Server, run_cli
 
 READ_ONE = "{ workers(first: 1) { nodes { id fullName passportNumber } } }"
 RENAME = """mutation($input: UpdateWorkerInput!) {
   updateWorker(input: $input) { worker { fullName } errors { field code } } }"""
 CUT = 5
-WORKERS = 12
 
 
 @pytest.fixture(scope="module")
-def own_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
-    folder = tmp_path_factory.mktemp("cut-ledger")
-    server = os.environ.get(TEST_DB_ENV)
-    if not server:
-        yield Database(f"sqlite:///{folder / 'cut.db'}", folder / "cut.keys.json")
-        return
-    base = make_url(server.replace("postgresql://", "postgresql+psycopg://", 1))
-    name = f"borderlabour_cut_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield Database(
-            base.set(database=name).render_as_string(hide_password=False), folder / "cut.keys.json"
-        )
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
+def own_database(template: Template, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """A copy of the run's demo, as `borderlabour demo` loaded it, that no other test reads."""
+    with demo_copy(template, tmp_path_factory.mktemp("cut-ledger")) as database:
+        yield database
 
 
 @pytest.fixture(scope="module")
-def server(own_database: Database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tokens_file = tmp_path_factory.mktemp("cut-tokens") / "tokens.json"
-    run_cli(own_database, "demo", "--tokens-file", str(tokens_file), "--demo-workers", str(WORKERS))
-    running = Server(own_database, json.loads(tokens_file.read_text()), tokens_file.with_name("server.log"))
+def server(
+    own_database: Database, template: Template, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
+    running = Server(own_database, template.tokens, tmp_path_factory.mktemp("cut-server") / "server.log")
     yield running
     running.stop()
 

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,9 +29,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, insert, select, text
-from sqlalchemy.engine import make_url
 
 import models.sealing as sealing
+from harness.databases import Template, demo_copy
 from harness.server import ROOT
 from models import (
     AdminUnit,
@@ -59,7 +57,7 @@ from models import (
 from models.sealing import Keyring, set_keyring
 from procedure.calendar import today
 from resolvers.opaque import encode_id
-from tests.conftest import TEST_DB_ENV, Database, OfficeClient, Server, cli_env, default_purpose, run_cli
+from tests.conftest import Database, OfficeClient, Server, cli_env, default_purpose, run_cli
 from tests.paging import all_nodes
 
 RULES = """
@@ -162,15 +160,14 @@ class Registry:
 
 
 @pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
+def registry(template: Template, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
+    """A copy of the run's demo, as `borderlabour demo` loaded it, and a server, for this module alone."""
     folder = tmp_path_factory.mktemp("retention")
-    with _database(folder) as database:
-        tokens_file = folder / "tokens.json"
-        run_cli(database, "demo", "--tokens-file", str(tokens_file), "--demo-workers", "150")
+    with demo_copy(template, folder) as database:
         rules = folder / "retention.toml"
         rules.write_text(RULES, encoding="utf-8")
         engine = create_engine(database.url)
-        server = Server(database, json.loads(tokens_file.read_text()), folder / "server.log")
+        server = Server(database, template.tokens, folder / "server.log")
         ring = Keyring.load(database.key_file)
         previous = sealing._keyring
         set_keyring(ring)  # the global IDs the test sends are this registry's
@@ -180,30 +177,6 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
             sealing._keyring = previous
             server.stop()
             engine.dispose()
-
-
-class _database:
-    """A database of the test's own: a SQLite file, or a PostgreSQL database made and dropped here."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder, self.server_url = folder, os.environ.get(TEST_DB_ENV)
-        self.name = f"borderlabour_retention_{uuid.uuid4().hex[:10]}"
-
-    def __enter__(self) -> Database:
-        key_file = self.folder / "registry.keys.json"
-        if not self.server_url:
-            return Database(f"sqlite:///{self.folder / 'registry.db'}", key_file)
-        base = make_url(self.server_url.replace("postgresql://", "postgresql+psycopg://", 1))
-        self.admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{self.name}"'))
-        return Database(base.set(database=self.name).render_as_string(hide_password=False), key_file)
-
-    def __exit__(self, *_: object) -> None:
-        if self.server_url:
-            with self.admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
-            self.admin.dispose()
 
 
 def _one(conn: Any, statement: Any) -> Any:
