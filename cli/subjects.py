@@ -13,7 +13,6 @@ from cli.files import write_private
 from ledger.recorder import DisclosureRecorder
 from policies.officers import CASE_REF_LIMIT, well_formed
 from reports.statement import STATEMENT_PURPOSE, NotFound, subject_statement
-from reports.statement_pdf import statement_pdf
 from resolvers.opaque import InvalidIdError, decode_id
 
 
@@ -33,7 +32,11 @@ def statement(args: argparse.Namespace) -> int:
         made = subject_statement(
             session, recorder, registry.ledger_key, grant.office.name, worker_id, language
         )
-        return made.as_json() if args.format == "json" else statement_pdf(made)
+        if args.format == "json":
+            return made.as_json()
+        from reports.statement_pdf import statement_pdf  # fpdf and its fonts load with the first PDF
+
+        return statement_pdf(made)
 
     try:
         content = registry.run_for(

@@ -15,7 +15,6 @@ from models.sealing import keyring
 from policies.access import AccessControl
 from policies.purposes import PurposeRefused, check_purpose
 from policies.tokens import identity_of
-from schema.builder import policy_catalogue, write_duties
 
 
 def add(args: argparse.Namespace) -> int:
@@ -30,6 +29,8 @@ def add(args: argparse.Namespace) -> int:
     if len(secret) < 16:
         raise UsageError("the secret in {path} is shorter than 16 characters", path=args.secret_file)
     sessions = open_database(settings)
+    from schema.builder import policy_catalogue, write_duties  # the schema loads only when asked
+
     access = AccessControl(policy_catalogue(), write_duties(), settings.policy_dir)
     with sessions() as session, session.begin():
         session.connection(execution_options={"sqlite_immediate": True})  # the deliverer writes too

@@ -14,7 +14,6 @@ import io
 import json
 from dataclasses import asdict, dataclass
 
-from openpyxl import Workbook
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -22,10 +21,8 @@ import models
 from ledger.entries import SEARCHED_BY
 from locales import N_, gettext
 from procedure.calendar import VIETNAM
-from reports.pdf import LATIN, document, draw_table
 from reports.statement import CATEGORY_WORDS, category_of, purpose_words
 from reports.tables import Table, heading
-from reports.xlsx import write_table
 
 TITLE = N_("Register of personal data transferred abroad")
 HEADERS = (
@@ -158,6 +155,10 @@ def register_json(rows: list[Recipient], span: tuple[dt.date, dt.date], language
 
 
 def register_xlsx(rows: list[Recipient], span: tuple[dt.date, dt.date], language: str) -> bytes:
+    from openpyxl import Workbook  # the writers load with the first file they write
+
+    from reports.xlsx import write_table
+
     workbook = Workbook()
     default = workbook.active
     if default is not None:
@@ -169,6 +170,8 @@ def register_xlsx(rows: list[Recipient], span: tuple[dt.date, dt.date], language
 
 
 def register_pdf(rows: list[Recipient], span: tuple[dt.date, dt.date], language: str) -> bytes:
+    from reports.pdf import LATIN, document, draw_table
+
     pdf = document(gettext(TITLE, language))
     pdf.add_page()
     pdf.set_font(LATIN, "B", 14)
