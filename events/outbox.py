@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from events.kinds import STATUS_CHANGED, event_kinds
@@ -59,12 +59,13 @@ def write_events(session: Session, written: Iterable[tuple[str, str, int]], offi
         return 0
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": OUTBOX_LOCK})
+        # Core, not text: a scoped session refuses text it cannot see is about no scoped table.
+        session.execute(select(func.pg_advisory_xact_lock(OUTBOX_LOCK)))
     session.add_all(
         EventRecord(kind=kind, record_type=record_type, record_id=row_id, office_id=office_id)
         for kind, record_type, row_id in told
     )
     session.flush()
     if postgres:
-        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": CHANNEL})
+        session.execute(select(func.pg_notify(CHANNEL, "")))
     return len(told)

@@ -67,7 +67,8 @@ SCOPED_TABLES = frozenset(
         TalksMinutes,
     )
 )
-_NAMED_IN_TEXT = re.compile(r"\b(" + "|".join(sorted(SCOPED_TABLES)) + r")\b", re.IGNORECASE)
+# A table named in raw SQL (not a bound parameter such as `:workers`, nor part of a longer name).
+_NAMED_IN_TEXT = re.compile(r"(?<![:\w])(" + "|".join(sorted(SCOPED_TABLES)) + r")\b", re.IGNORECASE)
 
 
 class SideDoorRefused(RuntimeError):

@@ -16,6 +16,7 @@ The examples register and place workers, so the module has a registry of its own
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -25,6 +26,7 @@ from pathlib import Path
 import pytest
 from graphql import OperationDefinitionNode, OperationType, parse
 
+from tests import procedure_steps as steps
 from tests.conftest import cli_env, default_purpose, own_registry
 from tests.paging import all_nodes
 
@@ -54,10 +56,17 @@ def registry(template, tmp_path_factory):
         yield own
 
 
-def _values(registry) -> dict[str, str]:
+def _values(registry) -> dict[str, str | None]:
     """The variables' values, read as the README says to read them."""
     hekou = registry.as_office("cn-hekou", "placement-verification")
-    planned = hekou.data("{ placements(first: 5, filter: {status: [PLANNED]}) { nodes { id } } }")
+    # A placement Hekou may confirm, as the README says: planned, starting tomorrow, its worker
+    # across at Lào Cai (the border guard records the exit first).
+    worker = steps.ready(registry.as_office)
+    tomorrow = (steps.today() + dt.timedelta(days=1)).isoformat()
+    planned = steps.place(registry.as_office, worker, startDate=tomorrow)["placement"]["id"]
+    assert steps.cross(registry.as_office, "lc-border-guard", worker, "EXIT_VIETNAM")["errors"] == []
+    listed = hekou.data("{ placements(first: 100, filter: {status: [PLANNED]}) { nodes { id } } }")
+    assert planned in {p["id"] for p in listed["placements"]["nodes"]}
     tq = registry.as_office("tq-home-affairs", "placement-verification")
     numbers = tq.data("{ workers(first: 5) { nodes { nationalIdNumber } } }")["workers"]["nodes"]
     lc = registry.as_office("lc-home-affairs", "placement-verification")
@@ -79,7 +88,8 @@ def _values(registry) -> dict[str, str]:
         )["employers"]["nodes"]
     }
     return {
-        "placement": planned["placements"]["nodes"][0]["id"],
+        "placement": planned,
+        "after": None,  # the feed's first page: no cursor yet
         "id": numbers[0]["nationalIdNumber"],
         "w": free,
         "e": next(e["id"] for e in employers if e["id"] in hekou_employers),

@@ -163,3 +163,8 @@ def test_the_planner_refuses_a_rule_without_a_model_unless_declared_public() -> 
     with pytest.raises(UnscopedRule):
         writer.scope(private, Worker.__table__)
     assert all(rule.public for rule in TYPES.values() if rule.model is None)
+
+
+def test_a_bound_parameter_named_like_a_table_is_no_side_door(hekou) -> None:
+    """The ledger binds its worker rows as `:workers` in raw SQL on PostgreSQL: that names no table."""
+    assert hekou.connection().execute(text("SELECT :workers"), {"workers": 1}).scalar() == 1

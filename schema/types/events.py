@@ -76,6 +76,8 @@ class EventConnection:
     edges: list[EventEdge]
     page_info: EventPageInfo
     count_rows: strawberry.Private[Any]
+    # The feed is not a search: no personal criteria, so no worker is marked as matched by it.
+    matched_workers: strawberry.Private[Any] = None
 
 
 Kinds = Annotated[
