@@ -32,6 +32,7 @@ class EventBell:
         self._rung = asyncio.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._waiting = 0  # subscriptions waiting on the bell now: with none, SQLite is not polled
 
     def start(self, loop: asyncio.AbstractEventLoop) -> None:
         """Starts the watching thread once, ringing on `loop` (the server's event loop)."""
@@ -47,8 +48,14 @@ class EventBell:
     async def wait(self, seen: int, seconds: float) -> int:
         """The newest event number once it passes `seen`, or after `seconds` whatever it is."""
         if self.newest <= seen:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._rung.wait(), seconds)
+            with self._lock:
+                self._waiting += 1
+            try:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._rung.wait(), seconds)
+            finally:
+                with self._lock:
+                    self._waiting -= 1
         return self.newest
 
     def _ring(self, newest: int) -> None:
@@ -66,6 +73,9 @@ class EventBell:
 
     def _poll(self) -> None:
         while True:
+            if not self._waiting:  # nobody listens: no statement (the number is read when one does)
+                time.sleep(POLL_SECONDS)
+                continue
             try:
                 self._ring(self._read())
             except Exception as exc:  # the database is away: try again, never die

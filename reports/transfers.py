@@ -75,7 +75,9 @@ def _basis(session: Session, office: models.Office) -> list[str]:
             .where(models.TalksMinutes.agreement_id == agreement.id)
             .order_by(models.TalksMinutes.held_on)
         )
-        held = ", ".join(day.isoformat() for day in minutes)
+        days = [day.isoformat() for day in minutes]
+        # Many rounds of talks: the first and last day and how many, so a row fits a printed page.
+        held = ", ".join(days) if len(days) <= 3 else f"{days[0]} … {days[-1]} ({len(days)})"
         basis.append(
             f"{agreement.code} ({agreement.signed_on}): {agreement.title}" + (f" [{held}]" if held else "")
         )
