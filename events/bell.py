@@ -94,7 +94,8 @@ class EventBell:
                     while True:
                         for _ in connection.notifies(timeout=5.0, stop_after=1):
                             break
-                        self._ring(self._read())
+                        if self._waiting:  # nobody listens: no statement (read when one does)
+                            self._ring(self._read())
             except Exception as exc:
                 log.warning("event bell: %s", type(exc).__name__)
                 time.sleep(1.0)

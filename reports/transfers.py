@@ -172,7 +172,7 @@ def register_xlsx(rows: list[Recipient], span: tuple[dt.date, dt.date], language
 
 
 def register_pdf(rows: list[Recipient], span: tuple[dt.date, dt.date], language: str) -> bytes:
-    from reports.pdf import LATIN, document, draw_table
+    from reports.pdf import LATIN, document
 
     pdf = document(gettext(TITLE, language))
     pdf.add_page()
@@ -180,7 +180,17 @@ def register_pdf(rows: list[Recipient], span: tuple[dt.date, dt.date], language:
     pdf.multi_cell(
         0, 8, f"{heading(TITLE, (language,))}: {span[0]} – {span[1]}", new_x="LMARGIN", new_y="NEXT"
     )
-    draw_table(pdf, _table(rows), (language,))
+    # One block per recipient, each line its own paragraph: a recipient with many purposes,
+    # categories or agreements runs on to the next page, which a table row cannot.
+    table = _table(rows)
+    for row in table.rows:
+        pdf.ln(3)
+        pdf.set_font(LATIN, "B", 11)
+        pdf.multi_cell(0, 6, str(row[0]), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(LATIN, "", 9)
+        for header, value in zip(table.headers[1:], row[1:], strict=True):
+            line = f"{heading(header, (language,))}: {value}"
+            pdf.multi_cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
