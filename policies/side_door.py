@@ -30,19 +30,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.sql import ClauseElement, TextClause
 from sqlalchemy.sql.util import find_tables
 
-from models import (
-    Agreement,
-    Crossing,
-    Employer,
-    HealthCheck,
-    Incident,
-    Placement,
-    PoliceClearance,
-    StatusChange,
-    TalksMinutes,
-    Worker,
-    WorkerCount,
-)
+from policies.scopes import SCOPED_MODELS
 
 # Execution options: the statement came through the scope; the connection belongs to a session.
 THROUGH_SCOPE = "borderlabour_through_scope"
@@ -51,22 +39,8 @@ SESSION_OPTION = "borderlabour_session"
 GRANT_KEY = "borderlabour.grant"
 PAST_SCOPE_KEY = "borderlabour.past_scope"
 
-SCOPED_TABLES = frozenset(
-    m.__table__.name  # type: ignore[attr-defined]
-    for m in (
-        Worker,
-        WorkerCount,
-        Placement,
-        Crossing,
-        HealthCheck,
-        PoliceClearance,
-        StatusChange,
-        Incident,
-        Employer,
-        Agreement,
-        TalksMinutes,
-    )
-)
+# The tables the row scope restricts: those of the models `policies.scopes` scopes, one list for both.
+SCOPED_TABLES = frozenset(m.__table__.name for m in SCOPED_MODELS)  # type: ignore[attr-defined]
 # A table named in raw SQL (not a bound parameter such as `:workers`, nor part of a longer name).
 _NAMED_IN_TEXT = re.compile(r"(?<![:\w])(" + "|".join(sorted(SCOPED_TABLES)) + r")\b", re.IGNORECASE)
 
