@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -67,6 +69,14 @@ def _worker_ids(as_office, count: int) -> list[str]:
     ids = [node["id"] for node in page["workers"]["nodes"]]
     assert len(ids) == count
     return ids
+
+
+def _until(condition: Callable[[], bool], what: str, seconds: float = 30) -> None:
+    """Waits for `condition`, failing with `what` after `seconds` rather than hanging the suite."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        threading.Event().wait(0.01)
 
 
 def test_concurrent_reads_from_several_processes_each_get_exactly_their_entry_and_the_chain_verifies(
@@ -149,16 +159,18 @@ def test_entries_that_arrive_while_a_batch_waits_are_committed_together_in_the_n
         results[n] = appender.record(disclosure, Asked(office, None, "statistics", f"{n:064x}"))
 
     held = _HeadHeld(engine)
-    first = threading.Thread(target=record, args=(0,))
-    first.start()
-    while not appender.committing:  # the first caller leads a batch of one, blocked by the lock
-        threading.Event().wait(0.01)
-    others = [threading.Thread(target=record, args=(n,)) for n in range(1, 10)]
-    for thread in others:
-        thread.start()
-    while appender.waiting < 9:  # all nine queued behind the batch that waits for the lock
-        threading.Event().wait(0.01)
-    held.release()
+    try:
+        first = threading.Thread(target=record, args=(0,))
+        first.start()
+        # The first caller leads a batch of one, blocked by the lock.
+        _until(lambda: appender.committing, "the first caller to lead a batch")
+        others = [threading.Thread(target=record, args=(n,)) for n in range(1, 10)]
+        for thread in others:
+            thread.start()
+        # All nine queue behind the batch that waits for the lock.
+        _until(lambda: appender.waiting >= 9, "nine callers to queue behind it")
+    finally:
+        held.release()
     for thread in [first, *others]:
         thread.join(60)
 
