@@ -42,6 +42,10 @@ PROTECTION_PARTS = {
     "orientation": ("orientation_on",),
     "recruitment-fees": ("recruitment_fee_vnd",),
 }
+# The parts that carry their own day: a contract signed, an orientation held, after the exit was not
+# there before it, whenever it was recorded.
+PROTECTION_DAYS = {"contract": "contract_signed_on", "orientation": "orientation_on"}
+PROTECTION_COLUMNS = tuple(dict.fromkeys(c for columns in PROTECTION_PARTS.values() for c in columns))
 
 
 @dataclass(frozen=True)

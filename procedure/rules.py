@@ -10,14 +10,14 @@ values kept apart (see `resolvers.errors`): the catalogues translate them by the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from locales import Money, Term
 from models import AgreementRequirements, AgreementStatus, Direction, WorkerStatus
-from procedure import Requirements, default_requirements
+from procedure import PROTECTION_DAYS, PROTECTION_PARTS, Requirements, default_requirements
 from procedure.calendar import months_before
 
 # A worker in one of these cannot be placed: suspended, gone, or already abroad.
@@ -93,8 +93,10 @@ class CrossingFacts:
     previous: tuple[Direction, dt.datetime] | None  # the worker's latest crossing not voided
     under_placement: bool  # the worker has a placement to leave for
     gate_listed: bool | None  # that placement's agreement lists the gate; None: no gate to judge
-    # Parts of the protection the agreement requires before the exit that the placement lacks.
-    protection_missing: tuple[str, ...] = ()
+    # Parts of the protection the agreement requires before an exit on its day (the version of the
+    # requirement set in force then), and those the placement it leaves for had by then.
+    protection_required: frozenset[str] = frozenset()
+    protection_recorded: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,19 @@ class ConfirmationFacts:
     start: dt.date  # the start as confirmed
     requirements: Requirements  # the agreement's set in force on the start date
     exited_at_gate: bool  # the worker's latest crossing (not voided) is an exit at a gate of the agreement
+
+
+def protection_recorded(values: Mapping[str, Any], day: dt.date) -> frozenset[str]:
+    """The parts of a placement's protection it had on `day`, from its columns (`values`): each
+    part whose columns all hold a value and whose own day, if it has one, is not after `day`."""
+    held = set()
+    for part, columns in PROTECTION_PARTS.items():
+        if any(values.get(column) is None for column in columns):
+            continue
+        dated = PROTECTION_DAYS.get(part)
+        if dated is None or values[dated] <= day:
+            held.add(part)
+    return frozenset(held)
 
 
 def valid_on(valid_from: dt.date, valid_to: dt.date | None, day: dt.date) -> bool:
@@ -317,14 +332,15 @@ def crossing_rules(f: CrossingFacts) -> list[BrokenRule]:
                     "GATE_NOT_IN_AGREEMENT",
                 )
             )
-    if f.direction == Direction.EXIT_VIETNAM and f.under_placement and f.protection_missing:
+    missing = sorted(f.protection_required - f.protection_recorded)
+    if f.direction == Direction.EXIT_VIETNAM and f.under_placement and missing:
         broken.append(
             BrokenRule(
                 "protection-before-exit",
                 "workerId",
                 "the placement lacks what the agreement requires before the exit: {parts}",
                 "PROTECTION_MISSING",
-                (("parts", ", ".join(f.protection_missing)),),
+                (("parts", ", ".join(missing)),),
             )
         )
     if f.at is not None and (

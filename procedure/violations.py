@@ -8,7 +8,7 @@ start date (prerequisites, age, wage, the agreement's party, validity and yearly
 employer's approved quota, one open placement per worker), a confirmed placement by its
 confirmation's rules (the worker's exit at a gate of the agreement, a start not far ahead), a
 crossing by the worker's crossing before it (alternating from an exit, each exit under a placement
-whose agreement lists the gate).
+whose agreement lists the gate, with the protection the agreement required on the exit's day).
 Dates are checked against birth and `today`. A placement's overrides excuse the rules they name;
 void records count for nothing. A violation's detail is the message the API would refuse it with.
 
@@ -45,6 +45,7 @@ from models import (
     Worker,
     agreement_gates,
 )
+from procedure import PROTECTION_COLUMNS
 from procedure.calendar import age_on, day_of
 from procedure.rules import (
     BrokenRule,
@@ -55,6 +56,7 @@ from procedure.rules import (
     confirmation_rules,
     crossing_rules,
     placement_rules,
+    protection_recorded,
     requirements_in_force,
 )
 
@@ -148,6 +150,7 @@ def _load(session: Session) -> _Rows:
                     Placement.end_date,
                     Placement.monthly_wage_cny,
                     Placement.status,
+                    *(getattr(Placement, column) for column in PROTECTION_COLUMNS),
                 )
                 .where(Placement.status.not_in(NOT_COUNTED))
                 .order_by(Placement.start_date, Placement.id)
@@ -204,6 +207,18 @@ def _broken(record: str, rules: Iterable[BrokenRule]) -> list[Violation]:
     return [Violation(record, r.rule, r.english) for r in rules]
 
 
+def _protection(rows: _Rows, placements: list[Any], day: dt.date) -> tuple[frozenset[str], frozenset[str]]:
+    """For an exit on `day`: the parts of the protection required then by the agreement of the
+    placement it leaves for, and those that placement had by then. It leaves for the worker's first
+    placement not ended by that day, as the write path takes the worker's open one."""
+    leaving = next((p for p in placements if (p.end_date or ENDED) >= day), None)
+    if leaving is None:
+        return frozenset(), frozenset()
+    versions = rows.versions.get(leaving.agreement_id, [])
+    required = requirements_in_force(versions, day).protection_before_exit
+    return required, protection_recorded(leaving._mapping, day)
+
+
 Exits = dict[int, list[tuple[dt.date, int]]]  # each worker's exits not voided: (day, gate), in time order
 
 
@@ -212,8 +227,11 @@ def _crossing_rules(session: Session, rows: _Rows, today: dt.date, exits: Exits)
     previous, each exit under a placement (start to end) whose agreement lists the gate; and none
     before birth or in the future. Fills `exits` for the confirmations' judgement."""
     spans: dict[int, list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
+    placed: dict[int, list[Any]] = defaultdict(list)  # each worker's placements, in start order
     for p in rows.placements:
         spans[p.worker_id].append((p.start_date, p.end_date or ENDED, p.agreement_id))
+        placed[p.worker_id].append(p)
+    none = (frozenset[str](), frozenset[str]())
     found: list[Violation] = []
     previous: dict[int, tuple[Direction, dt.datetime]] = {}
     stream = session.execute(
@@ -225,12 +243,16 @@ def _crossing_rules(session: Session, rows: _Rows, today: dt.date, exits: Exits)
     for crossing_id, worker_id, gate_id, direction, crossed_at in stream:
         record, day = f"Crossing {crossing_id}", day_of(crossed_at)
         under = [agreement_id for start, end, agreement_id in spans[worker_id] if start <= day <= end]
+        exit_ = direction == Direction.EXIT_VIETNAM
+        required, recorded = _protection(rows, placed[worker_id], day) if exit_ else none
         facts = CrossingFacts(
             direction,
             crossed_at,
             previous.get(worker_id),
             under_placement=bool(under),
             gate_listed=any((agreement_id, gate_id) in rows.gates for agreement_id in under),
+            protection_required=required,
+            protection_recorded=recorded,
         )
         found += _broken(record, crossing_rules(facts))
         previous[worker_id] = (direction, crossed_at)

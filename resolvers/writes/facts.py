@@ -39,13 +39,14 @@ from models import (
     agreement_gates,
 )
 from policies.side_door import past_scope
-from procedure import PROTECTION_PARTS, Requirements
+from procedure import PROTECTION_COLUMNS, Requirements
 from procedure.calendar import age_on, day_of
 from procedure.rules import (
     Check,
     ConfirmationFacts,
     CrossingFacts,
     PlacementFacts,
+    protection_recorded,
     requirements_in_force,
 )
 
@@ -222,17 +223,14 @@ def crossing_facts(
             .limit(1)
         )
         previous = None if last is None else (last.direction, last.crossed_at)
-    missing: tuple[str, ...] = ()
+    required: frozenset[str] = frozenset()
+    recorded: frozenset[str] = frozenset()
     if direction == Direction.EXIT_VIETNAM and placement is not None:
         versions = session.scalars(
             select(AgreementRequirements).where(AgreementRequirements.agreement_id == placement.agreement_id)
         ).all()
         day = day_of(at or dt.datetime.now(dt.UTC))  # the registry's day, as the versions are dated
         required = requirements_in_force(versions, day).protection_before_exit
-        missing = tuple(
-            part
-            for part in sorted(required)
-            if any(getattr(placement, column) is None for column in PROTECTION_PARTS[part])
-        )
-    facts = CrossingFacts(direction, at, previous, placement is not None, listed, missing)
+        recorded = protection_recorded({c: getattr(placement, c) for c in PROTECTION_COLUMNS}, day)
+    facts = CrossingFacts(direction, at, previous, placement is not None, listed, required, recorded)
     return facts, placement
