@@ -13,6 +13,7 @@ from reports.stream_table import StreamTable
 from reports.tables import Table, heading
 
 TITLE = N_("What the registry holds about you and who received it")
+CJK_FROM = 0x2E80  # the first CJK block of Unicode: radicals, then punctuation, kana, ideographs
 # Column widths (mm) of each table on a portrait A4 page with 10 mm margins (190 mm of text).
 WIDTHS = {
     "held": (150.0, 40.0),
@@ -43,9 +44,23 @@ def _draw(pdf: FPDF, table: Table, language: str) -> None:
     pdf.ln(4)
 
 
+def _chinese(statement: Statement) -> bool:
+    """Whether any text of the statement needs Noto Sans CJK (a Chinese office's or officer's
+    name, a statement in Chinese): only then is it loaded."""
+    if statement.language == "zh":
+        return True
+    texts = {statement.full_name, statement.made_by}
+    for d in statement.disclosures:
+        texts.update((d.office, d.officer or "", d.purpose, *d.categories, *d.searched_by))
+    for c in (*statement.corrections, *statement.voids):
+        texts.update((c.office, c.what, c.reason or ""))
+    texts.update(category for category, _count in statement.held)
+    return any(ord(char) >= CJK_FROM for text in texts for char in text)
+
+
 def statement_pdf(statement: Statement) -> bytes:
     language = statement.language
-    pdf = document(gettext(TITLE, language), orientation="portrait")
+    pdf = document(gettext(TITLE, language), orientation="portrait", cjk=_chinese(statement))
     pdf.add_page()
     pdf.set_font(LATIN, "B", 14)
     _line(pdf, 8, gettext(TITLE, language))

@@ -12,12 +12,14 @@ a hundred times the cost), so each line is cut into runs by font here: DejaVu wh
 glyph, Noto Sans CJK otherwise, as the reports' documents set their fallback. Each run is written
 as `text()` writes it (a text object in the current font, its glyphs picked into the font's
 subset), but encoded once per distinct run: in a statement the same office names, purposes and
-categories come back on every row, and `text()` spent most of a row encoding them again.
+categories come back on every row, and `text()` spent most of a row encoding them again. A row's
+rectangles and text objects are written to the page as one piece.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from fpdf import FPDF
 
@@ -35,16 +37,17 @@ class StreamTable:
     def __init__(self, pdf: FPDF, widths: Sequence[float], size: float = 7, line_height: float = 4) -> None:
         self.pdf, self.widths, self.size, self.line = pdf, tuple(widths), size, line_height
         self._latin = set(pdf.fonts[LATIN.lower()].cmap)  # the code points DejaVu draws
+        self._cjk = CJK.lower() in pdf.fonts  # loaded only for a text that needs it
         self._chars: dict[tuple[str, bool], float] = {}
         self._wrapped: dict[tuple[str, float], list[str]] = {}
-        self._runs: dict[str, list[tuple[str, str]]] = {}
-        self._encoded: dict[tuple[str, bool, str], str] = {}
-        self._font_set: tuple[str, bool] | None = None  # the font this row's text set last
+        self._runs: dict[tuple[str, bool], list[tuple[Any, str, float]]] = {}
         self._header: tuple[str, ...] = ()
         self._shaded = False
 
     def _family(self, char: str) -> str:
-        return LATIN if ord(char) in self._latin or char.isspace() else CJK
+        if ord(char) in self._latin or char.isspace() or not self._cjk:
+            return LATIN
+        return CJK
 
     def _width(self, text: str, bold: bool) -> float:
         total = 0.0
@@ -83,38 +86,30 @@ class StreamTable:
         self._wrapped[key] = lines
         return lines
 
-    def _runs_of(self, line: str) -> list[tuple[str, str]]:
-        """(font family, text) runs of one line, split where the font that has the glyph changes."""
-        runs = self._runs.get(line)
+    def _runs_of(self, line: str, bold: bool) -> list[tuple[Any, str, float]]:
+        """(font, encoded text, width) of each run of one line, split where the font that has the
+        glyph changes; encoded as `FPDF.text` encodes it, which picks the glyphs into the subset."""
+        key = (line, bold)
+        runs = self._runs.get(key)
         if runs is None:
-            runs = []
+            texts: list[tuple[str, str]] = []
             for char in line:
                 family = self._family(char)
-                if runs and runs[-1][0] == family:
-                    runs[-1] = (family, runs[-1][1] + char)
+                if texts and texts[-1][0] == family:
+                    texts[-1] = (family, texts[-1][1] + char)
                 else:
-                    runs.append((family, char))
-            self._runs[line] = runs
+                    texts.append((family, char))
+            fonts = [self.pdf.fonts[family.lower() + ("B" if bold else "")] for family, _ in texts]
+            runs = self._runs[key] = [
+                (font, font.encode_text(text), self._width(text, bold))
+                for font, (_, text) in zip(fonts, texts, strict=True)
+            ]
         return runs
 
-    def _text(self, x: float, y: float, family: str, bold: bool, run: str) -> None:
-        """`run` at (x, baseline y) in `family`, as `FPDF.text` writes it (which this mirrors)."""
-        pdf = self.pdf
-        pdf.set_font(family, "B" if bold else "", self.size)
-        font = pdf.current_font
-        assert font is not None
-        # Set here, not when fpdf believes it unset: fpdf sets a fallback font inside `q … Q`
-        # (a cell's text) and then believes it still set after the `Q` has undone it.
-        if self._font_set != (family, bold):
-            pdf._out(pdf._set_font_for_page(font, pdf.font_size_pt))
-            self._font_set = (family, bold)
-        key = (family, bold, run)
-        encoded = self._encoded.get(key)
-        if encoded is None:
-            encoded = self._encoded[key] = font.encode_text(run)
-        pdf._out(f"BT {x * pdf.k:.2f} {(pdf.h - y) * pdf.k:.2f} Td {encoded} ET")
-
     def _draw(self, values: Sequence[str], bold: bool, fill: tuple[int, int, int] | None) -> None:
+        """One row: its cells' rectangles, then their lines of text, written to the page at once.
+        The font is set by this row's own text objects, not left to fpdf, which sets a fallback
+        font inside `q … Q` (a cell's text) and believes it still set after the `Q` undid it."""
         pdf = self.pdf
         cells = [self._wrap(v, w, bold) for v, w in zip(values, self.widths, strict=True)]
         height = max(len(c) for c in cells) * self.line + 1
@@ -122,25 +117,33 @@ class StreamTable:
             pdf.add_page()
             if not bold:  # a header for the rows that follow on the new page
                 self._draw(self._header, True, HEADER_FILL)
-        x, y = pdf.l_margin, pdf.get_y()
-        self._font_set = None
+        k, top = pdf.k, pdf.h - pdf.get_y()
+        x = pdf.l_margin
         pdf.set_draw_color(*RULE)
         pdf.set_line_width(0.1)
         if fill is not None:
             pdf.set_fill_color(*fill)
+        paint = "B" if fill is not None else "S"
+        boxes = []
         for width in self.widths:
-            pdf.rect(x, y, width, height, style="DF" if fill is not None else "D")
+            boxes.append(f"{x * k:.2f} {top * k:.2f} {width * k:.2f} {-height * k:.2f} re {paint}")
             x += width
+        pdf._out("\n".join(boxes))
         pdf.set_fill_color(0)  # text is drawn in the fill colour: black
-        x = pdf.l_margin
+        texts, font_set, x = [], None, pdf.l_margin
         for lines, width in zip(cells, self.widths, strict=True):
             for n, line in enumerate(lines):
-                at = x + PAD
-                for family, run in self._runs_of(line):
-                    self._text(at, y + 0.5 + self.line * (n + 0.78), family, bold, run)
-                    at += self._width(run, bold)
+                at, baseline = x + PAD, top - 0.5 - self.line * (n + 0.78)
+                for font, encoded, run_width in self._runs_of(line, bold):
+                    if font is not font_set:
+                        texts.append(pdf._set_font_for_page(font, self.size))
+                        font_set = font
+                    texts.append(f"BT {at * k:.2f} {baseline * k:.2f} Td {encoded} ET")
+                    at += run_width
             x += width
-        pdf.set_xy(pdf.l_margin, y + height)
+        pdf._out("\n".join(texts))
+        pdf.current_font_is_set_on_page = False  # fpdf's next text sets its own font again
+        pdf.set_xy(pdf.l_margin, pdf.h - top + height)
 
     def header(self, names: Sequence[str]) -> None:
         self._header = tuple(names)
