@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from reports.pdf import CJK, LATIN
 
@@ -36,7 +37,9 @@ class StreamTable:
 
     def __init__(self, pdf: FPDF, widths: Sequence[float], size: float = 7, line_height: float = 4) -> None:
         self.pdf, self.widths, self.size, self.line = pdf, tuple(widths), size, line_height
-        self._latin = set(pdf.fonts[LATIN.lower()].cmap)  # the code points DejaVu draws
+        latin = pdf.fonts[LATIN.lower()]
+        assert isinstance(latin, TTFFont)  # the reports' documents embed DejaVu (`reports.pdf`)
+        self._latin = set(latin.cmap)  # the code points DejaVu draws
         self._cjk = CJK.lower() in pdf.fonts  # loaded only for a text that needs it
         self._chars: dict[tuple[str, bool], float] = {}
         self._wrapped: dict[tuple[str, float], list[str]] = {}
