@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -43,3 +44,19 @@ def peak_memory(pid: int) -> dict[str, int]:
             out[str(current)] = peak
         pending += _children(current)
     return out
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) the process and its descendants have used so far, from /proc:
+    a figure that, unlike the wall clock, does not grow with other work on a shared machine."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = (PROC / str(current) / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime: fields 14 and 15
+        pending += _children(current)
+    return total
