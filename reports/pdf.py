@@ -60,23 +60,25 @@ def _document(cover: ReportCover, languages: tuple[str, ...]) -> ReportDocument:
     return with_fonts(pdf, f"{gettext(TITLE, languages[0])} {cover.code}")
 
 
-def document(title: str, orientation: str = "landscape", cjk: bool = True) -> FPDF:
-    """An A4 document with the registry's fonts (a worker's statement, `reports.statement_pdf`);
-    without `cjk`, DejaVu alone, for a text known to hold no Chinese (loading and subsetting Noto
-    Sans CJK is most of a short document's time)."""
+def document(title: str, orientation: str = "landscape", cjk: bool = True, cjk_bold: bool = True) -> FPDF:
+    """An A4 document with the registry's fonts (a worker's statement, `reports.statement_pdf`).
+    Without `cjk`, DejaVu alone, for a text known to hold no Chinese; without `cjk_bold`, Chinese
+    in bold text is set in the regular face (loading and subsetting a face of Noto Sans CJK is
+    most of a short document's time)."""
     pdf = FPDF(orientation=orientation, format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
-    return with_fonts(pdf, title, cjk)
+    return with_fonts(pdf, title, cjk, cjk_bold)
 
 
-def with_fonts(pdf: D, title: str, cjk: bool = True) -> D:
+def with_fonts(pdf: D, title: str, cjk: bool = True, cjk_bold: bool = True) -> D:
     """Vietnamese in DejaVu, Chinese in Noto Sans CJK, bold or not; the document's title."""
     fonts = report_fonts()
     pdf.add_font(LATIN, "", fonts.latin)
     pdf.add_font(LATIN, "B", fonts.latin_bold)
     if cjk:
         pdf.add_font(CJK, "", fonts.cjk, collection_font_number=fonts.cjk_index)
-        pdf.add_font(CJK, "B", fonts.cjk_bold, collection_font_number=fonts.cjk_index)
+        if cjk_bold:
+            pdf.add_font(CJK, "B", fonts.cjk_bold, collection_font_number=fonts.cjk_index)
         # Characters DejaVu lacks (Chinese) are taken from Noto Sans CJK, in the same weight.
         pdf.set_fallback_fonts([CJK], exact_match=False)
     pdf.set_title(title)

@@ -60,7 +60,10 @@ def _chinese(statement: Statement) -> bool:
 
 def statement_pdf(statement: Statement) -> bytes:
     language = statement.language
-    pdf = document(gettext(TITLE, language), orientation="portrait", cjk=_chinese(statement))
+    # Bold is for titles and headers, in the statement's language: Chinese in bold only in Chinese.
+    pdf = document(
+        gettext(TITLE, language), orientation="portrait", cjk=_chinese(statement), cjk_bold=language == "zh"
+    )
     pdf.add_page()
     pdf.set_font(LATIN, "B", 14)
     _line(pdf, 8, gettext(TITLE, language))

@@ -52,12 +52,20 @@ class StreamTable:
             return LATIN
         return CJK
 
+    def _font(self, family: str, bold: bool) -> Any:
+        """The font of a run: its bold face if the document has one, else its regular face."""
+        key = family.lower()
+        return self.pdf.fonts.get(key + "B" if bold else key) or self.pdf.fonts[key]
+
     def _width(self, text: str, bold: bool) -> float:
         total = 0.0
         for char in text:
             width = self._chars.get((char, bold))
             if width is None:
-                self.pdf.set_font(self._family(char), "B" if bold else "", self.size)
+                family = self._family(char)
+                self.pdf.set_font(
+                    family, "B" if bold and self._font(family, bold).fontkey.endswith("B") else "", self.size
+                )
                 width = self._chars[(char, bold)] = self.pdf.get_string_width(char)
             total += width
         return total
@@ -102,7 +110,7 @@ class StreamTable:
                     texts[-1] = (family, texts[-1][1] + char)
                 else:
                     texts.append((family, char))
-            fonts = [self.pdf.fonts[family.lower() + ("B" if bold else "")] for family, _ in texts]
+            fonts = [self._font(family, bold) for family, _ in texts]
             runs = self._runs[key] = [
                 (font, font.encode_text(text), self._width(text, bold))
                 for font, (_, text) in zip(fonts, texts, strict=True)
