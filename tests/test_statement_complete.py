@@ -5,12 +5,15 @@ Two new workers; 300 ledger entries disclose the first (a third of them the seco
 second alone, appended by the ledger's own code (`harness.disclosures`). The statement, over HTTP,
 lists each of the 300 once with its office's name, officer, purpose in words and categories, every
 other entry naming the worker up to its checkpoint (counted by `audit log --worker`), nothing of the
-second worker's own entries, and a checkpoint `audit verify --checkpoint` accepts.
+second worker's own entries, and a checkpoint `audit verify --checkpoint` accepts; the PDF, opened
+(pdftotext), shows each officer's disclosures as many times.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -102,6 +105,22 @@ def test_the_statement_lists_every_disclosure_of_the_worker_and_nothing_of_anoth
     entries = [json.loads(x) for x in log.splitlines()]
     upto = [e for e in entries if e["seq"] <= checkpoint["seq"]]
     assert len(statement["disclosures"]) == len(upto)  # and every other entry naming the worker
+
+    # The PDF, laid out row by row, prints the same rows: each officer's line, nothing of the other's.
+    pdf = httpx.get(
+        f"{live_server.url}/subjects/{worker}/statement.pdf",
+        params={"lang": "en"},
+        headers=headers,
+        timeout=60,
+    )
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    (tmp_path / "statement.pdf").write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "statement.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for officer, times in Counter(m.officer for m in made if m.officer is not None).items():
+        assert len(re.findall(re.escape(officer) + r"(?!\d)", text)) == times, officer
+    assert f"Cán bộ {tag}x" not in text
 
     held = tmp_path / "checkpoint.json"
     held.write_text(json.dumps(checkpoint))
