@@ -11,6 +11,10 @@ with its own day (a contract's signing) counts only if that day is not after the
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
+import procedure
 from models.sealing import Keyring, set_keyring
 from resolvers.opaque import decode_id
 from tests import procedure_steps as steps
@@ -20,6 +24,7 @@ RECORD = """mutation($input: RecordPlacementProtectionInput!) { recordPlacementP
   placement { id } errors { field code } } }"""
 REQUIRE = """mutation($input: UpdateAgreementRequirementsInput!) { updateAgreementRequirements(input: $input) {
   agreement { id } errors { field code } } }"""
+READ = "query($id: ID!) { node(id: $id) { ... on Agreement { requirements { protectionBeforeExit } } } }"
 RULE = "protection-before-exit"
 
 
@@ -53,6 +58,10 @@ def test_procedure_check_reports_exits_made_without_the_protection_required_on_t
     labour = as_office("lc-home-affairs")
     code = steps.new_agreement(as_office)
     agreement, _ = steps.ids(labour, code, "CN-YN-HH-HK")
+    # A new agreement starts from the data file's defaults: no protection before the exit.
+    default = tomllib.loads((Path(procedure.__file__).parent / "requirements.toml").read_text())
+    first = labour.data(READ, {"id": agreement})["node"]["requirements"]["protectionBeforeExit"]
+    assert first == default["protection_before_exit"] == []
     # Exits made while the agreement required nothing: each accepted.
     lacking = _placed(as_office, code, None, insured=False, start_days_ago=0)
     complete = _placed(as_office, code, steps.days_ago(5), insured=True, start_days_ago=0)
