@@ -18,9 +18,11 @@ from sqlalchemy import select
 
 from cli.database import open_database
 from cli.errors import CommandFailed
+from cli.language import say, words
 from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked, request_hash
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
+from locales import N_
 from models import Office, Side
 from procedure.calendar import today
 from retention.erasure import PURPOSE, Ledger, apply, plan
@@ -61,7 +63,7 @@ def plan_command(args: argparse.Namespace) -> int:
         return 0
     provinces = sorted({p for counts in found.counts.values() for p in counts})
     width = max([len("kind"), *(len(k) for k in KINDS)])
-    print(f"de-identification due on {day}: {found.workers} worker(s) (nothing written)")
+    say(N_("de-identification due on {day}: {n} worker(s) (nothing written)"), day=day, n=found.workers)
     print(" ".join([f"{'kind':<{width}}", *(f"{p:>10}" for p in provinces), f"{'total':>10}"]))
     for kind in KINDS:
         counts = found.counts[kind]
@@ -120,9 +122,17 @@ def apply_command(args: argparse.Namespace) -> int:
         stall_in_batch=args.stall_in_batch,
     )
     erased = ", ".join(f"{kind} {done.records[kind]}" for kind in KINDS)
-    print(
-        f"de-identified {done.deidentified} worker(s) on {day} in {done.batches} batch(es), "
-        f"{len(done.entries)} ledger entr{'y' if len(done.entries) == 1 else 'ies'}; records erased: {erased}"
+    say(
+        N_(
+            "de-identified {n} worker(s) on {day} in {batches} batch(es), {entries}; records erased: {erased}"
+        ),
+        n=done.deidentified,
+        day=day,
+        batches=done.batches,
+        entries=words(N_("1 ledger entry"))
+        if len(done.entries) == 1
+        else words(N_("{n} ledger entries"), n=len(done.entries)),
+        erased=erased,
     )
     return 0
 

@@ -103,7 +103,7 @@ def register_keys(keys: argparse._SubParsersAction, common: argparse.ArgumentPar
 
 def register_report(report: argparse._SubParsersAction) -> None:
     s = report.add_parser("sign", help="sign a report's JSON with a local Ed25519 private key")
-    s.add_argument("report", help="the report as JSON (report agreement --format json)")
+    s.add_argument("report", help="the report as JSON (`report agreement --format json`)")
     s.add_argument("--private-key", required=True, help="the office's private key, PEM (PKCS#8)")
     s.set_defaults(func=sign)
     v = report.add_parser("verify", help="check a report's signatures offline; exit 1 if one fails")

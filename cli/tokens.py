@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from cli.database import open_database
 from cli.errors import CommandFailed, UsageError
+from cli.language import say, words
 from ledger.entries import Officer
+from locales import N_
 from models import Office, Token
 from models.base import utcnow
 from policies.officers import OFFICER_ID_LIMIT, OFFICER_NAME_LIMIT, well_formed
@@ -21,11 +23,13 @@ from policies.validity import OfficeClosed
 def parse_duration(text: str) -> dt.timedelta:
     match = re.fullmatch(r"(\d+)([dhm])", text.strip())
     if not match:
-        raise argparse.ArgumentTypeError("use a number and d, h or m, e.g. 90d")
+        raise argparse.ArgumentTypeError(words(N_("use a number and d, h or m, e.g. 90d")))
     amount, unit = int(match[1]), match[2]
     if amount == 0:
         # A zero lifetime once meant "never expires": a token that outlives everyone's intent.
-        raise argparse.ArgumentTypeError("a token must live for some time: use e.g. 90d, 12h or 30m")
+        raise argparse.ArgumentTypeError(
+            words(N_("a token must live for some time: use e.g. 90d, 12h or 30m"))
+        )
     return {
         "d": dt.timedelta(days=amount),
         "h": dt.timedelta(hours=amount),
@@ -57,11 +61,17 @@ def issue(args: argparse.Namespace) -> int:
         except OfficeClosed as exc:
             # An office out of force gets no credential: its successor acts for it.
             raise CommandFailed(str(exc)) from None
-        holder = "service token" if officer is None else f"officer {officer.id} ({officer.name})"
-        print(
-            f"token id {token.id} for {args.office}, {holder}"
-            + (f", expires {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else "")
+        holder = (
+            words(N_("service token"))
+            if officer is None
+            else words(N_("officer {id} ({name})"), id=officer.id, name=officer.name)
         )
+        issued = words(
+            N_("token id {id} for {office}, {holder}"), id=token.id, office=args.office, holder=holder
+        )
+        if token.expires_at:
+            issued += words(N_(", expires {when} UTC"), when=f"{token.expires_at:%Y-%m-%d %H:%M}")
+        print(issued)
     # The only time the token is ever shown: only its hash is stored.
     print(plain)
     return 0
@@ -91,7 +101,7 @@ def revoke(args: argparse.Namespace) -> int:
     with sessions() as session, session.begin():
         if not revoke_token(session, args.id):
             raise UsageError("no token with id {id}", id=args.id)
-    print(f"token {args.id} revoked")
+    say(N_("token {id} revoked"), id=args.id)
     return 0
 
 

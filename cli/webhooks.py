@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from cli.database import open_database
 from cli.errors import UsageError
+from cli.language import say
 from events.feed import KindRefused, kinds_for
+from locales import N_
 from models import EventRecord, Office, Webhook
 from models.sealing import keyring
 from policies.access import AccessControl
@@ -84,7 +86,7 @@ def remove(args: argparse.Namespace) -> int:
         if hook is None:
             raise UsageError("no webhook with id {id}", id=args.id)
         session.delete(hook)
-    print(f"webhook {args.id} removed")
+    say(N_("webhook {id} removed"), id=args.id)
     return 0
 
 
@@ -100,7 +102,7 @@ def replay(args: argparse.Namespace) -> int:
             hook.position = 0
         hook.parked_at = hook.failing_since = hook.next_attempt_at = hook.last_error = None
         hook.attempts = 0
-    print(f"webhook {args.id} resumed")
+    say(N_("webhook {id} resumed"), id=args.id)
     return 0
 
 
