@@ -82,7 +82,12 @@ def write_checkpoint(args: argparse.Namespace) -> int:
         print(text, end="")
     else:
         write_private(args.output, text)
-        print(f"checkpoint of entry {checkpoint.seq} written to {args.output}", file=sys.stderr)
+        say(
+            N_("checkpoint of entry {seq} written to {path}"),
+            seq=checkpoint.seq,
+            path=args.output,
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from cli.database import open_database
 from cli.errors import UsageError
+from cli.language import say
+from locales import N_
 from models import Worker
 
 DEFAULT_CROSSINGS = 20  # round trips of seasonal work: tens of crossings per deployed worker
@@ -93,8 +95,9 @@ def generate(args: argparse.Namespace) -> int:
         # `--workers` is how many the database should hold, whoever put the others there.
         wanted = max(present, args.workers - others)
         if wanted == present:
-            print(
-                f"the database already holds {others + present:,} workers: nothing to add",
+            say(
+                N_("the database already holds {n} workers: nothing to add"),
+                n=f"{others + present:,}",
                 file=sys.stderr,
             )
             return 0
@@ -108,7 +111,12 @@ def generate(args: argparse.Namespace) -> int:
             batch_size=args.batch_size,
         )
         analyse(session)
-    print(f"generated in {time.monotonic() - started:.1f} s: {summary_line(summary)}", file=sys.stderr)
+    say(
+        N_("generated in {seconds} s: {summary}"),
+        seconds=f"{time.monotonic() - started:.1f}",
+        summary=summary_line(summary),
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -81,7 +81,8 @@ def _plural(singular: str, plural: str, n: int) -> str:
 
 
 def say(template: str, *, file: TextIO | None = None, end: str = "\n", **values: object) -> None:
-    """Prints a sentence for the person at the terminal, in their language."""
+    """Prints a sentence for the person at the terminal, in their language (`file` and `end` are
+    print's, so no placeholder takes those names)."""
     print(words(template, **values), file=file or sys.stdout, end=end)
 
 

@@ -127,8 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _serve_options(parser: argparse.ArgumentParser, *aliases: str) -> None:
     """The same options, spelt the same, on `serve` and `demo --serve`."""
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")
     # `--processes`, not `--workers`: on `demo` and `generate` a worker is a person in the registry.
     parser.add_argument(
         "--processes",

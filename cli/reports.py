@@ -78,8 +78,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     a = report.add_parser("agreement", parents=[common], help="an agreement's figures for one year")
     a.add_argument("--office", required=True, help="the office the report is made for (its row scope)")
     a.add_argument("--agreement", required=True, help="the agreement's code, e.g. AGR-HG-BS")
-    a.add_argument("--year", type=int, required=True)
-    a.add_argument("--format", choices=sorted(FORMATS), required=True)
+    a.add_argument("--year", type=int, required=True, help="the year the figures cover")
+    a.add_argument("--format", choices=sorted(FORMATS), required=True, help="the file's format")
     a.add_argument("--lang", default="vi,zh", help="languages of titles and headers, e.g. vi,zh (default)")
     a.add_argument("--output", required=True, help="the file to write")
     add_as_of(a)
@@ -89,9 +89,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     t.add_argument(
         "--recipient", help="a recipient office's code (default: every office of the Chinese side)"
     )
-    t.add_argument("--from", dest="first", type=_day, required=True, metavar="DAY")
-    t.add_argument("--to", type=_day, required=True, metavar="DAY")
-    t.add_argument("--format", choices=sorted(TRANSFER_FORMATS), required=True)
+    t.add_argument(
+        "--from", dest="first", type=_day, required=True, metavar="DAY", help="the first day (YYYY-MM-DD)"
+    )
+    t.add_argument("--to", type=_day, required=True, metavar="DAY", help="the last day (YYYY-MM-DD)")
+    t.add_argument("--format", choices=sorted(TRANSFER_FORMATS), required=True, help="the file's format")
     t.add_argument("--lang", default="vi", help="the register's language: vi, zh or en")
     t.add_argument("--output", required=True, help="the file to write")
     t.set_defaults(func=transfers_report)

@@ -87,7 +87,8 @@ class ProgressBar:
         self.drawn = now
         filled = self.width * done // max(total, 1)
         bar = "#" * filled + "." * (self.width - filled)
-        print(f"\r[{bar}] {done}/{total} workers", end="" if done < total else "\n", file=sys.stderr)
+        label = words(N_("workers"))
+        print(f"\r[{bar}] {done}/{total} {label}", end="" if done < total else "\n", file=sys.stderr)
 
 
 def apply_command(args: argparse.Namespace) -> int:

@@ -30,7 +30,14 @@ def check_counts(args: argparse.Namespace) -> int:
         say(N_("worker counts OK: they equal the rows"))
         return 0
     for (commune, status), (kept, counted) in sorted(found.items()):
-        print(f"DRIFT {codes.get(commune, commune)} {status}: kept {kept}, rows {counted}", file=sys.stderr)
+        say(
+            N_("DRIFT {commune} {status}: kept {kept}, rows {rows}"),
+            commune=codes.get(commune, commune),
+            status=status,
+            kept=kept,
+            rows=counted,
+            file=sys.stderr,
+        )
     say(
         N_("{n} count(s) differ from the rows: run `borderlabour statistics rebuild`"),
         n=len(found),

@@ -63,8 +63,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     )
     s.add_argument("--office", required=True, help="the office answering the request (its row scope)")
     s.add_argument("--worker", required=True, help="the worker's global ID")
-    s.add_argument("--lang", choices=("vi", "zh", "en"), default="vi")
-    s.add_argument("--format", choices=("pdf", "json"), required=True)
+    s.add_argument(
+        "--lang", choices=("vi", "zh", "en"), default="vi", help="the statement's language (default vi)"
+    )
+    s.add_argument("--format", choices=("pdf", "json"), required=True, help="the file's format")
     s.add_argument("--case-ref", help="the request's case reference (the office's policy may require one)")
     s.add_argument("--output", required=True, help="the file to write")
     s.set_defaults(func=statement)

@@ -109,9 +109,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     token = commands.add_parser("token", help="issue, list and revoke bearer tokens")
     sub = token.add_subparsers(dest="token_cmd", required=True)
     i = sub.add_parser("issue", parents=[common], help="issue a token for an office (printed once)")
-    i.add_argument("--office", required=True)
+    i.add_argument("--office", required=True, help="the office's code")
     i.add_argument("--expires", type=parse_duration, default=parse_duration("90d"), help="e.g. 90d, 12h")
-    i.add_argument("--label")
+    i.add_argument("--label", help="a note that says what the token is for")
     i.add_argument("--officer-id", help="the officer the token is issued to (with --officer-name)")
     i.add_argument("--officer-name", help="the officer's name; neither: a service token")
     i.set_defaults(func=issue)
@@ -119,5 +119,5 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         func=list_tokens
     )
     r = sub.add_parser("revoke", parents=[common], help="revoke a token by id")
-    r.add_argument("id", type=int)
+    r.add_argument("id", type=int, help="the token's id (`token list`)")
     r.set_defaults(func=revoke)

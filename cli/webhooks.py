@@ -58,7 +58,7 @@ def add(args: argparse.Namespace) -> int:
         )
         session.add(hook)
         session.flush()
-        print(f"webhook {hook.id} for {office.code}: {args.url}")
+        say(N_("webhook {id} for {office}: {url}"), id=hook.id, office=office.code, url=args.url)
     return 0
 
 
@@ -110,8 +110,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     hooks = commands.add_parser("webhooks", help="add, list, remove and replay webhooks")
     sub = hooks.add_subparsers(dest="webhooks_cmd", required=True)
     a = sub.add_parser("add", parents=[common], help="post an office's events to a URL, signed")
-    a.add_argument("--office", required=True)
-    a.add_argument("--url", required=True)
+    a.add_argument("--office", required=True, help="the office's code")
+    a.add_argument("--url", required=True, help="where the events are posted")
     a.add_argument("--secret-file", required=True, help="a file holding the shared secret (16+ characters)")
     a.add_argument("--purpose", required=True, help="the office's purpose for receiving them (ledgered)")
     a.add_argument("--kinds", nargs="*", help="only these kinds (e.g. PLACEMENT_PLANNED); default all")
@@ -121,9 +121,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         func=list_webhooks
     )
     r = sub.add_parser("remove", parents=[common], help="stop and forget a webhook")
-    r.add_argument("id", type=int)
+    r.add_argument("id", type=int, help="the webhook's id (`webhooks list`)")
     r.set_defaults(func=remove)
     p = sub.add_parser("replay", parents=[common], help="resume a parked webhook (and resend)")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=int, help="the webhook's id (`webhooks list`)")
     p.add_argument("--from-start", action="store_true", help="resend every event from the first")
     p.set_defaults(func=replay)
