@@ -150,6 +150,33 @@ def test_an_argument_of_the_wrong_form_is_refused_in_vietnamese(speaking, capsys
     )
 
 
+SENTENCE = re.compile(r"[A-Za-z]{2,}[ ,:;]+[A-Za-z]{2,}")
+SHOWN = {"print", "Refused", "SystemExit", "ArgumentTypeError"}
+
+
+def test_the_cli_prints_no_english_sentence_that_the_catalogues_cannot_see():
+    """What a command prints or refuses with goes through `say`/`words` (or a templated error), so
+    `tools.catalogue` finds it and test_translations fails until it is translated; an English
+    sentence written straight into print() or an exit would stay English in every language."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            first = node.args[0]
+            if isinstance(first, ast.JoinedStr):
+                literal = [v.value for v in first.values if isinstance(v, ast.Constant)]
+            else:
+                literal = [first.value] if isinstance(first, ast.Constant) else []
+            if name in SHOWN and any(isinstance(t, str) and SENTENCE.search(t) for t in literal):
+                found.append(f"{path.name}:{node.lineno}")
+    assert not found
+
+
 def _catalogue(language: str):
     with po_path(language).open("rb") as source:
         return read_po(source, locale=language)

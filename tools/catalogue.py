@@ -54,6 +54,8 @@ KEYWORDS = {
     "SetupError": (1,),  # the command line's failures (cli/errors.py renders them translated)
     "UsageError": (1,),
     "CommandFailed": (1,),
+    "say": (1,),  # cli.language: what a command prints, and the words inside it
+    "words": (1,),
 }
 
 
