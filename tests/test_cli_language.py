@@ -29,18 +29,27 @@ from tests.conftest import Database, run_cli
 USAGE = 2
 
 
+# The command as `python -m cli.main` runs it, telling on stderr which libraries it loaded.
+COMMAND = """import atexit, sys
+atexit.register(lambda: print("LOADED", *sorted({m.split('.')[0] for m in sys.modules}), file=sys.stderr))
+from cli.main import main
+sys.exit(main(sys.argv[1:]))"""
+# What a command that only shows help must not load: translating it keeps `borderlabour` light.
+HEAVY = {"strawberry", "graphql", "openpyxl", "fpdf", "fontTools", "alembic", "uvicorn", "starlette"}
+
+
 def borderlabour(*args: str, **locale: str) -> subprocess.CompletedProcess[str]:
     """The real command, with no database and only the locale variables given here."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BORDERLABOUR_") and k not in LOCALE_VARS}
     env.update(PYTHONPATH=str(ROOT), **locale)
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-c", COMMAND, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
+
+
+def loaded(result: subprocess.CompletedProcess[str]) -> set[str]:
+    line = next(line for line in result.stderr.splitlines() if line.startswith("LOADED "))
+    return set(line.split()[1:])
 
 
 def test_the_root_help_is_vietnamese_under_a_vietnamese_locale():
@@ -56,6 +65,7 @@ def test_the_root_help_is_vietnamese_under_a_vietnamese_locale():
     ):
         assert sentence in shown.stdout, (sentence, shown.stdout)
     assert "usage:" not in shown.stdout and "show this help" not in shown.stdout
+    assert "babel" in loaded(shown) and not HEAVY & loaded(shown)
 
 
 def test_a_commands_help_is_chinese_under_a_chinese_locale():
