@@ -92,6 +92,22 @@ def refusal_line(message: str) -> str:
     return line.rstrip("\n")
 
 
+LANG_HELP = "the language of help and messages (default: the locale: LC_ALL, LC_MESSAGES or LANG)"
+
+
+def offer_lang(parser: argparse.ArgumentParser) -> None:
+    """`--lang vi|zh|en` on the root and on every command that has no `--lang` of its own (those
+    pick a file's languages, and their first one is the language spoken), wherever a person puts it."""
+    if not any("--lang" in action.option_strings for action in parser._actions):
+        parser.add_argument(
+            "--lang", dest="language", choices=("vi", "zh", "en"), default=None, help=LANG_HELP
+        )
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                offer_lang(sub)
+
+
 def _texts(parser: argparse.ArgumentParser) -> Iterator[tuple[Any, str, str]]:
     """(holder, attribute, where) of every help text and description of the parser and its commands."""
     yield parser, "description", parser.prog

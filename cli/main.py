@@ -27,7 +27,7 @@ from cli import (
 )
 from cli.database import open_database
 from cli.errors import FAILURE, USAGE, CommandFailed, explained, first_line, told
-from cli.language import chosen_language, refusal_line, say, speak, translate_help
+from cli.language import chosen_language, offer_lang, refusal_line, say, speak, translate_help
 from cli.listening import listen
 from cli.pipes import tolerate_closed_stdout
 from locales import N_
@@ -86,13 +86,6 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"default: $BORDERLABOUR_DATABASE_URL or {DEFAULT_DATABASE_URL}",
     )
     parser = argparse.ArgumentParser(prog="borderlabour", description=__doc__)
-    parser.add_argument(
-        "--lang",
-        dest="language",
-        choices=("vi", "zh", "en"),
-        default=None,
-        help="the language of help and messages (default: the locale: LC_ALL, LC_MESSAGES or LANG)",
-    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     s = commands.add_parser("serve", parents=[common], help="run the GraphQL service")
@@ -122,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     retention.register(commands, common)
     webhooks.register(commands, common)
     subjects.register(commands, common)
+    offer_lang(parser)
     return parser
 
 

@@ -160,6 +160,20 @@ def test_an_argument_of_the_wrong_form_is_refused_in_vietnamese(speaking, capsys
     )
 
 
+def test_every_command_takes_lang_where_a_person_puts_it():
+    from cli.main import build_parser
+
+    parser = build_parser()
+    for argv in (
+        ["--lang", "zh", "token", "issue", "--office", "hg-labour"],
+        ["token", "issue", "--office", "hg-labour", "--lang", "vi"],
+        ["statistics", "check", "--lang", "en"],
+    ):
+        assert parser.parse_args(argv).func is not None
+    # A command whose --lang picks a file's languages keeps it.
+    assert parser.parse_args(["import", "workers", "book.xlsx", "--office", "x", "--lang", "zh"]).lang == "zh"
+
+
 SENTENCE = re.compile(r"[A-Za-z]{2,}[ ,:;]+[A-Za-z]{2,}")
 SHOWN = {"print", "Refused", "SystemExit", "ArgumentTypeError"}
 
