@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TextIO
 
@@ -84,6 +85,14 @@ def say(template: str, *, file: TextIO | None = None, end: str = "\n", **values:
     """Prints a sentence for the person at the terminal, in their language (`file` and `end` are
     print's, so no placeholder takes those names)."""
     print(words(template, **values), file=file or sys.stdout, end=end)
+
+
+def cell(text: str, width: int, right: bool = False) -> str:
+    """`text` padded to `width` columns as a terminal shows them: a Chinese character takes two, so
+    a table's columns stay in line in every language."""
+    shown = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    padding = " " * max(width - shown, 0)
+    return padding + text if right else text + padding
 
 
 def refusal_line(message: str) -> str:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from cli.database import open_database
 from cli.errors import CommandFailed
-from cli.language import say, words
+from cli.language import cell, say, words
 from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked, request_hash
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
@@ -62,9 +62,10 @@ def plan_command(args: argparse.Namespace) -> int:
         print(json.dumps(found.as_json(), indent=2))
         return 0
     provinces = sorted({p for counts in found.counts.values() for p in counts})
-    width = max([len("kind"), *(len(k) for k in KINDS)])
+    kind, total = words(N_("kind")), words(N_("total"))
+    width = max([len(kind) * 2, *(len(k) for k in KINDS)])
     say(N_("de-identification due on {day}: {n} worker(s) (nothing written)"), day=day, n=found.workers)
-    print(" ".join([f"{'kind':<{width}}", *(f"{p:>10}" for p in provinces), f"{'total':>10}"]))
+    print(" ".join([cell(kind, width), *(f"{p:>10}" for p in provinces), cell(total, 10, right=True)]))
     for kind in KINDS:
         counts = found.counts[kind]
         cells = [f"{counts.get(p, 0):>10}" for p in provinces]

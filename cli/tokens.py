@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from cli.database import open_database
 from cli.errors import CommandFailed, UsageError
-from cli.language import say, words
+from cli.language import cell, say, words
 from ledger.entries import Officer
 from locales import N_
 from models import Office, Token
@@ -82,18 +82,37 @@ def list_tokens(args: argparse.Namespace) -> int:
     now = utcnow()
     with sessions() as session:
         rows = session.execute(select(Token, Office.code).join(Office).order_by(Token.id)).all()
-        print(f"{'id':>5}  {'office':<20} {'state':<8} {'expires':<17} {'officer':<20} label")
+        heads = (N_("id"), N_("office"), N_("state"), N_("expires"), N_("officer"), N_("label"))
+        print(_token_line(*(words(head) for head in heads)))
         for token, code in rows:
             expires = (
                 token.expires_at.replace(tzinfo=dt.UTC)
                 if token.expires_at and not token.expires_at.tzinfo
                 else token.expires_at
             )
-            state = "revoked" if token.revoked_at else "expired" if expires and expires <= now else "active"
-            when = f"{expires:%Y-%m-%d %H:%M}" if expires else "never"
-            holder = token.officer_id or "(service)"
-            print(f"{token.id:>5}  {code:<20} {state:<8} {when:<17} {holder:<20} {token.label or ''}")
+            if token.revoked_at:
+                state = words(N_("revoked"))
+            else:
+                state = words(N_("expired")) if expires and expires <= now else words(N_("in force"))
+            when = f"{expires:%Y-%m-%d %H:%M}" if expires else words(N_("never"))
+            holder = token.officer_id or words(N_("(service)"))
+            print(_token_line(str(token.id), code, state, when, holder, token.label or ""))
     return 0
+
+
+def _token_line(ident: str, office: str, state: str, expires: str, officer: str, label: str) -> str:
+    """One line of `token list`, its columns in line whatever the language (`cell`)."""
+    return " ".join(
+        [
+            cell(ident, 5, right=True),
+            "",
+            cell(office, 20),
+            cell(state, 8),
+            cell(expires, 17),
+            cell(officer, 20),
+            label,
+        ]
+    )
 
 
 def revoke(args: argparse.Namespace) -> int:

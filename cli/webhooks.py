@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from cli.database import open_database
 from cli.errors import UsageError
-from cli.language import say
+from cli.language import cell, say, words
 from events.feed import KindRefused, kinds_for
 from locales import N_
 from models import EventRecord, Office, Webhook
@@ -67,15 +67,23 @@ def list_webhooks(args: argparse.Namespace) -> int:
     with sessions() as session:
         newest = int(session.scalar(select(func.coalesce(func.max(EventRecord.seq), 0))) or 0)
         rows = session.execute(select(Webhook, Office.code).join(Office).order_by(Webhook.id)).all()
-        print(f"{'id':>4}  {'office':<16} {'state':<8} {'behind':>7} {'sent':>6}  {'last error':<16} url")
+        heads = (N_("id"), N_("office"), N_("state"), N_("behind"), N_("sent"), N_("last error"), N_("url"))
+        print(_hook_line(*(words(head) for head in heads)))
         for hook, code in rows:
-            state = "parked" if hook.parked_at else "failing" if hook.failing_since else "ok"
+            if hook.parked_at:
+                state = words(N_("parked"))
+            else:
+                state = words(N_("failing")) if hook.failing_since else words(N_("ok"))
             behind = newest - hook.position  # outbox events not yet passed (the office's and others')
             error = hook.last_error or "-"
-            print(
-                f"{hook.id:>4}  {code:<16} {state:<8} {behind:>7} {hook.delivered:>6}  {error:<16} {hook.url}"
-            )
+            print(_hook_line(str(hook.id), code, state, str(behind), str(hook.delivered), error, hook.url))
     return 0
+
+
+def _hook_line(ident: str, office: str, state: str, behind: str, sent: str, error: str, url: str) -> str:
+    """One line of `webhooks list`, its columns in line whatever the language (`cell`)."""
+    left = [cell(ident, 4, right=True), "", cell(office, 16), cell(state, 8), cell(behind, 7, right=True)]
+    return " ".join([*left, cell(sent, 6, right=True), "", cell(error, 16), url])
 
 
 def remove(args: argparse.Namespace) -> int:
