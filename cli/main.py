@@ -70,7 +70,7 @@ def demo(args: argparse.Namespace) -> int:
     summary, issued = load_demo(
         sessions, workers=args.demo_workers or DEMO_WORKERS, tokens_file=args.tokens_file
     )
-    say(N_("demo data ready: {summary}"), summary=summary, file=sys.stderr)
+    say(N_("demo data ready: {summary}"), summary=generate.counted(summary), file=sys.stderr)
     say(N_("tokens for {n} offices written to {path}"), n=len(issued), path=args.tokens_file, file=sys.stderr)
     if args.serve:
         json_logs(args.settings)
