@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from cli.database import open_database
+from cli.language import words
 from ledger.entries import request_hash
 from locales import N_, message_of, negotiate, render
 from models import Office
@@ -42,9 +43,13 @@ def past_day(text: str) -> dt.date:
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a day: use YYYY-MM-DD, e.g. 2024-06-01") from None
+        raise argparse.ArgumentTypeError(
+            words(N_("{text!r} is not a day: use YYYY-MM-DD, e.g. 2024-06-01"), text=text)
+        ) from None
     if day > today():
-        raise argparse.ArgumentTypeError(f"{day} is in the future: an office acts today or on a past day")
+        raise argparse.ArgumentTypeError(
+            words(N_("{day} is in the future: an office acts today or on a past day"), day=day)
+        )
     return day
 
 

@@ -20,10 +20,12 @@ from sqlalchemy import select
 
 from cli.database import open_database
 from cli.files import write_private
+from cli.language import say, words
 from ledger.checkpoints import current_checkpoint, load_public_key, public_key_pem, read_checkpoint
 from ledger.entries import SEARCHED_BY
 from ledger.keys import LedgerFiles, load_signing_key, read_head
 from ledger.verify import verify
+from locales import N_
 from models import LedgerEntry, LedgerFieldList, LedgerWorker, Office
 from resolvers.opaque import InvalidIdError, decode_id, encode_id
 
@@ -39,9 +41,12 @@ def verify_ledger(args: argparse.Namespace) -> int:
         public = load_public_key(args.public_key)
     else:
         public = load_signing_key(files.signing_key).public_key()
-        print(
-            "warning: no --public-key: signatures are checked against the key derived from "
-            f"{files.signing_key}, which whoever can replace that file controls",
+        say(
+            N_(
+                "warning: no --public-key: signatures are checked against the key derived from "
+                "{path}, which whoever can replace that file controls"
+            ),
+            path=files.signing_key,
             file=sys.stderr,
         )
     checkpoints = [(str(path), read_checkpoint(path)) for path in args.checkpoint]
@@ -49,11 +54,15 @@ def verify_ledger(args: argparse.Namespace) -> int:
     with sessions() as session:
         verdict = verify(session, public, head, checkpoints)
     if verdict.ok:
-        where = f", signed head at entry {head.seq}" if head else ", no entries and no signed head yet"
-        held = f", {len(checkpoints)} checkpoint(s) held" if checkpoints else ""
-        print(f"ledger OK: {verdict.entries} entries verified{where}{held}")
+        where = (
+            words(N_(", signed head at entry {seq}"), seq=head.seq)
+            if head
+            else words(N_(", no entries and no signed head yet"))
+        )
+        held = words(N_(", {n} checkpoint(s) held"), n=len(checkpoints)) if checkpoints else ""
+        say(N_("ledger OK: {n} entries verified{where}{held}"), n=verdict.entries, where=where, held=held)
         return 0
-    print(f"LEDGER BROKEN at {verdict.finding}", file=sys.stderr)
+    say(N_("LEDGER BROKEN at {finding}"), finding=verdict.finding, file=sys.stderr)
     return 1
 
 
@@ -73,7 +82,12 @@ def write_checkpoint(args: argparse.Namespace) -> int:
         print(text, end="")
     else:
         write_private(args.output, text)
-        print(f"checkpoint of entry {checkpoint.seq} written to {args.output}", file=sys.stderr)
+        say(
+            N_("checkpoint of entry {seq} written to {path}"),
+            seq=checkpoint.seq,
+            path=args.output,
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -81,7 +95,9 @@ def _since(text: str) -> dt.datetime:
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError as exc:
-        raise SystemExit(f"--since {text!r} is not an ISO time (e.g. 2026-11-23T08:00:00Z)") from exc
+        raise SystemExit(
+            words(N_("--since {text!r} is not an ISO time (e.g. 2026-11-23T08:00:00Z)"), text=text)
+        ) from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -89,20 +105,22 @@ def log_entries(args: argparse.Namespace) -> int:
     """Entries newest first: who learned what about which workers, when and why. Never a sealed value."""
     sessions = open_database(args.settings)
     if args.limit < 1:
-        raise SystemExit("--limit must be at least 1")
+        raise SystemExit(words(N_("--limit must be at least 1")))
     stmt = select(LedgerEntry).order_by(LedgerEntry.id.desc()).limit(args.limit)
     with sessions() as session:
         offices = {o.id: o.code for o in session.scalars(select(Office))}
         if args.office is not None:
             wanted = [i for i, code in offices.items() if code == args.office]
             if not wanted:
-                raise SystemExit(f"no office with code {args.office!r}")
+                raise SystemExit(words(N_("no office with code {office!r}"), office=args.office))
             stmt = stmt.where(LedgerEntry.office_id == wanted[0])
         if args.worker is not None:
             try:
                 worker = decode_id(args.worker, "Worker")[1]
             except InvalidIdError as exc:
-                raise SystemExit(f"--worker {args.worker!r} is not a worker's global ID") from exc
+                raise SystemExit(
+                    words(N_("--worker {worker!r} is not a worker's global ID"), worker=args.worker)
+                ) from exc
             stmt = stmt.where(
                 LedgerEntry.id.in_(select(LedgerWorker.entry_id).where(LedgerWorker.worker_id == worker))
             )

@@ -26,7 +26,9 @@ from sqlalchemy.engine import make_url
 
 from cli.errors import CommandFailed
 from cli.files import PRIVATE
+from cli.language import say
 from ledger.keys import LedgerFiles
+from locales import N_
 from settings import Settings, SetupError
 
 
@@ -67,7 +69,11 @@ def backup(args: argparse.Namespace) -> int:
     if not database.exists():
         raise SetupError("no database at {path}", path=database)
     _sqlite_copy(database, output)
-    print(f"backup of {database} written to {output} (the keys are not in it: `borderlabour keys export`)")
+    say(
+        N_("backup of {database} written to {path} (the keys are not in it: `borderlabour keys export`)"),
+        database=database,
+        path=output,
+    )
     return 0
 
 
@@ -85,7 +91,7 @@ def _pg_dump(url: str, output: Path) -> int:
     if done.returncode != 0:
         output.unlink(missing_ok=True)
         raise CommandFailed("pg_dump failed: {reason}", reason=done.stderr.strip().splitlines()[-1:])
-    print(f"pg_dump of the database written to {output} (restore it with pg_restore)")
+    say(N_("pg_dump of the database written to {path} (restore it with pg_restore)"), path=output)
     return 0
 
 
@@ -105,9 +111,13 @@ def restore(args: argparse.Namespace) -> int:
             paths=", ".join(str(p) for p in missing),
         )
     _sqlite_copy(source, database)
-    print(
-        f"restored {database} from {source}; check it with "
-        "`borderlabour audit verify --public-key PINNED --checkpoint NEWEST`",
+    say(
+        N_(
+            "restored {database} from {source}; check it with "
+            "`borderlabour audit verify --public-key PINNED --checkpoint NEWEST`"
+        ),
+        database=database,
+        source=source,
         file=sys.stderr,
     )
     return 0

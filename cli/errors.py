@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Mapping
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -55,11 +56,13 @@ def first_line(exc: BaseException | None) -> str:
     return lines[0].strip() if lines else type(exc).__name__
 
 
-def terminal_language(lang: str | None) -> str:
-    """The language of the person at the terminal: `--lang` where a command has it, else the locale."""
+def terminal_language(lang: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The language of the person at the terminal: `--lang` where a command has it, else the locale
+    (the first of LC_ALL, LC_MESSAGES and LANG that is set, as POSIX orders them), else English."""
     if lang:
         return negotiate(lang.split(",")[0])
-    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    env = os.environ if environ is None else environ
+    locale = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG") or ""
     return negotiate(locale.split(".")[0].replace("_", "-"))
 
 

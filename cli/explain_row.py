@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from cli.database import open_database
 from cli.errors import UsageError
+from cli.language import say, words
+from locales import N_
 from models import Agreement, Office, Worker
 from policies.access import AccessControl
 from policies.scopes import partner_windows, row_criteria
@@ -49,29 +51,46 @@ def explain_row(args: argparse.Namespace) -> int:
         codes = dict(session.execute(select(Agreement.id, Agreement.code)).tuples().all())
         today = session.scalar(select(TODAY))
     shown = encode_id("Worker", worker_id)
-    scopes = ", ".join(sorted(grant.row_scopes)) or "none"
+    scopes = ", ".join(sorted(grant.row_scopes)) or words(N_("none"))
     if not exists:
-        print(f"no worker {shown}")
+        say(N_("no worker {worker}"), worker=shown)
         return 1
-    print(
-        f"{office.code} {'SEES' if seen else 'DOES NOT SEE'} worker {shown} on {today} (row scopes: {scopes})"
-    )
+    sees = N_("{office} SEES worker {worker} on {day} (row scopes: {scopes})")
+    hidden = N_("{office} DOES NOT SEE worker {worker} on {day} (row scopes: {scopes})")
+    say(sees if seen else hidden, office=office.code, worker=shown, day=today, scopes=scopes)
     if seen and not windows:
-        print("  through a scope with no window (the worker's home unit, or a gate of the office's)")
+        say(N_("  through a scope with no window (the worker's home unit, or a gate of the office's)"))
     open_until = []
     for row in windows:
-        ends = "open while the placement has not ended" if row.closes is None else f"until {row.closes}"
-        state = "OPEN" if row.open else "closed"
-        print(
-            f"  placement {encode_id('Placement', row.id)} ({codes.get(row.agreement_id, '?')}, "
-            f"{row.status.value}, {row.start_date} - {row.end_date or '…'}): "
-            f"window from {row.opens} {ends}: {state}"
+        ends = (
+            words(N_("open while the placement has not ended"))
+            if row.closes is None
+            else words(N_("until {day}"), day=row.closes)
+        )
+        say(
+            N_(
+                "  placement {placement} ({agreement}, {status}, {start} - {finish}): "
+                "window from {opens} {ends}: {state}"
+            ),
+            placement=encode_id("Placement", row.id),
+            agreement=codes.get(row.agreement_id, "?"),
+            status=row.status.value,
+            start=row.start_date,
+            finish=row.end_date or "…",
+            opens=row.opens,
+            ends=ends,
+            state=words(N_("OPEN")) if row.open else words(N_("closed")),
         )
         if row.open:
             open_until.append(row.closes)
     if seen and windows:
         if any(day is None for day in open_until):
-            print("  seen until: the placement ends (and then partnerAccessDays after its end or the return)")
+            say(
+                N_(
+                    "  seen until: the placement ends "
+                    "(and then partnerAccessDays after its end or the return)"
+                )
+            )
         elif open_until:
-            print(f"  seen until: {max(open_until)}")
+            say(N_("  seen until: {day}"), day=max(open_until))
     return 0 if seen else 1

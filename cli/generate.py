@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from cli.database import open_database
 from cli.errors import UsageError
+from cli.language import language, say, words
+from locales import N_, format_number
 from models import Worker
 
 DEFAULT_CROSSINGS = 20  # round trips of seasonal work: tens of crossings per deployed worker
@@ -80,7 +82,7 @@ def analyse(session: Session) -> None:
 
 def generate(args: argparse.Namespace) -> int:
     from demo.generator import generate as fill
-    from demo.generator import generated_count, summary_line
+    from demo.generator import generated_count
 
     if args.workers < 0:
         raise UsageError("--workers must not be negative")
@@ -93,8 +95,9 @@ def generate(args: argparse.Namespace) -> int:
         # `--workers` is how many the database should hold, whoever put the others there.
         wanted = max(present, args.workers - others)
         if wanted == present:
-            print(
-                f"the database already holds {others + present:,} workers: nothing to add",
+            say(
+                N_("the database already holds {n} workers: nothing to add"),
+                n=f"{others + present:,}",
                 file=sys.stderr,
             )
             return 0
@@ -108,7 +111,12 @@ def generate(args: argparse.Namespace) -> int:
             batch_size=args.batch_size,
         )
         analyse(session)
-    print(f"generated in {time.monotonic() - started:.1f} s: {summary_line(summary)}", file=sys.stderr)
+    say(
+        N_("generated in {seconds} s: {summary}"),
+        seconds=f"{time.monotonic() - started:.1f}",
+        summary=counted(summary),
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -133,3 +141,28 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     )
     g.add_argument("--batch-size", type=int, default=2000, help="workers per transaction")
     g.set_defaults(func=generate)
+
+
+# What each count of a generation is, as the summary line of `generate` and `demo` names it.
+COUNTED = {
+    "existing_workers": N_("existing workers"),
+    "workers": N_("workers"),
+    "placements": N_("placements"),
+    "crossings": N_("crossings"),
+    "health_checks": N_("health checks"),
+    "police_clearances": N_("police clearances"),
+    "incidents": N_("incidents"),
+    "wage_arrears": N_("wage arrears"),
+    "worker_status_changes": N_("worker status changes"),
+}
+
+
+def counted(summary: object) -> str:
+    """`workers: 600, placements: 1,234, ...` in the reader's language (any other object as it is)."""
+    counts = vars(summary) if hasattr(summary, "__dataclass_fields__") else None
+    if counts is None:
+        return str(summary)
+    named = [
+        (words(COUNTED.get(name, name)), format_number(count, language())) for name, count in counts.items()
+    ]
+    return ", ".join(f"{label}: {count}" for label, count in named)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.acting import Refused, act_as, acting_day, add_as_of, cli_request, languages_of
+from cli.language import words
 from locales import N_, gettext, message_of, render
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ def import_file(args: argparse.Namespace) -> int:
     except FileRefused as exc:
         raise Refused(message_of(exc, language)) from exc
     except OSError as exc:
-        raise Refused(f"{args.file}: {exc.strerror}") from exc
+        raise Refused(words(N_("{path}: {reason}"), path=args.file, reason=exc.strerror)) from exc
     registry, grant, purpose = act_as(args, IMPORT_PURPOSE)
     progress = ProgressBar(language)
 
@@ -101,7 +102,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         dest="import_cmd", required=True
     )
     w = imports.add_parser("workers", parents=[common], help="register the workers of an xlsx file")
-    w.add_argument("file", help="the workbook (see GET /imports/workers/template.xlsx)")
+    w.add_argument("file", help="the workbook (see `GET /imports/workers/template.xlsx`)")
     w.add_argument("--office", required=True, help="the registering office (its duty and row scope)")
     w.add_argument("--dry-run", action="store_true", help="check every row, register nothing")
     w.add_argument("--partial", action="store_true", help="register the valid rows even if others fail")

@@ -25,7 +25,9 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from cli.errors import CommandFailed
 from cli.files import write_private
+from cli.language import say
 from ledger.keys import LedgerFiles
+from locales import N_
 from settings import SetupError
 
 FORMAT = "borderlabour-keys/1"
@@ -74,7 +76,11 @@ def export_keys(args: argparse.Namespace) -> int:
     bundle = {"format": FORMAT, "kdf": {"scrypt": SCRYPT, "salt": _b64(salt)}, "nonce": _b64(nonce)}
     bundle["ciphertext"] = _b64(sealed)
     write_private(args.output, json.dumps(bundle, indent=2) + "\n")
-    print(f"keys of {key_file} exported, encrypted, to {args.output}: keep it apart from the backups")
+    say(
+        N_("keys of {keys} exported, encrypted, to {path}: keep it apart from the backups"),
+        keys=key_file,
+        path=args.output,
+    )
     return 0
 
 
@@ -102,7 +108,7 @@ def import_keys(args: argparse.Namespace) -> int:
     key_file.parent.mkdir(parents=True, exist_ok=True)
     write_private(key_file, secret["keys"])
     write_private(files.signing_key, secret["ledgerKey"])
-    print(f"keys imported to {key_file} and {files.signing_key}")
+    say(N_("keys imported to {keys} and {signing}"), keys=key_file, signing=files.signing_key)
     return 0
 
 

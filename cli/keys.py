@@ -8,6 +8,8 @@ import argparse
 from cli import key_bundle, signing
 from cli.database import open_database
 from cli.errors import CommandFailed
+from cli.language import say
+from locales import N_
 from models.rekeying import BATCH_SIZE, GRACE_SECONDS, RotationBusy, rotate
 
 
@@ -23,18 +25,25 @@ def rotate_keys(args: argparse.Namespace) -> int:
     except RotationBusy as exc:
         raise CommandFailed("{reason}", reason=exc) from None
     rows = ", ".join(f"{table} {n}" for table, n in done.rows.items()) or "none"
-    print(f"rotated to data key {done.new_key} in {done.seconds:.1f} s")
-    print(f"  re-sealed {done.values} values in rows of: {rows}")
+    say(N_("rotated to data key {key} in {seconds} s"), key=done.new_key, seconds=f"{done.seconds:.1f}")
+    say(N_("  re-sealed {n} values in rows of: {rows}"), n=done.values, rows=rows)
     if done.unreadable:
-        print(f"  {done.unreadable} values could not be opened (unknown key or tampered) and were left as is")
-    if done.retired:
-        print(f"  retired key(s) {', '.join(done.retired)}: no stored value uses them any more")
-    for kid, count in done.still_used.items():
-        print(
-            f"  kept key {kid}: {count} values still use it (stored values: run `borderlabour keys rotate`"
-            " again later; the ledger's sealed search criteria keep it for good)"
+        say(
+            N_("  {n} values could not be opened (unknown key or tampered) and were left as is"),
+            n=done.unreadable,
         )
-    print(f"  back up {key_file} now: it holds the new key")
+    if done.retired:
+        say(N_("  retired key(s) {keys}: no stored value uses them any more"), keys=", ".join(done.retired))
+    for kid, count in done.still_used.items():
+        say(
+            N_(
+                "  kept key {key}: {n} values still use it (stored values: run `borderlabour keys rotate`"
+                " again later; the ledger's sealed search criteria keep it for good)"
+            ),
+            key=kid,
+            n=count,
+        )
+    say(N_("  back up {path} now: it holds the new key"), path=key_file)
     return 0
 
 

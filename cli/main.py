@@ -26,9 +26,11 @@ from cli import (
     webhooks,
 )
 from cli.database import open_database
-from cli.errors import FAILURE, USAGE, CommandFailed, explained, first_line, terminal_language, told
+from cli.errors import FAILURE, USAGE, CommandFailed, explained, first_line, told
+from cli.language import chosen_language, offer_lang, refusal_line, say, speak, translate_help
 from cli.listening import listen
 from cli.pipes import tolerate_closed_stdout
+from locales import N_
 from settings import DEFAULT_DATABASE_URL, ENGINES, Settings, SetupError
 
 
@@ -51,7 +53,7 @@ def json_logs(settings: Settings) -> None:
 
 def migrate(args: argparse.Namespace) -> int:
     open_database(args.settings, create=True)
-    print("database is at the newest schema")
+    say(N_("database is at the newest schema"))
     return 0
 
 
@@ -68,11 +70,8 @@ def demo(args: argparse.Namespace) -> int:
     summary, issued = load_demo(
         sessions, workers=args.demo_workers or DEMO_WORKERS, tokens_file=args.tokens_file
     )
-    print(f"demo data ready: {summary}", file=sys.stderr)
-    print(
-        f"tokens for {len(issued)} offices written to {args.tokens_file}",
-        file=sys.stderr,
-    )
+    say(N_("demo data ready: {summary}"), summary=generate.counted(summary), file=sys.stderr)
+    say(N_("tokens for {n} offices written to {path}"), n=len(issued), path=args.tokens_file, file=sys.stderr)
     if args.serve:
         json_logs(args.settings)
         return serving.run(args.settings, args.host, args.port)
@@ -116,13 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     retention.register(commands, common)
     webhooks.register(commands, common)
     subjects.register(commands, common)
+    offer_lang(parser)
     return parser
 
 
 def _serve_options(parser: argparse.ArgumentParser, *aliases: str) -> None:
     """The same options, spelt the same, on `serve` and `demo --serve`."""
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="the port to listen on (default 8000)")
     # `--processes`, not `--workers`: on `demo` and `generate` a worker is a person in the registry.
     parser.add_argument(
         "--processes",
@@ -165,8 +165,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     tolerate_closed_stdout()
-    args = build_parser().parse_args(argv)
-    language = terminal_language(getattr(args, "lang", None))
+    arguments = sys.argv[1:] if argv is None else argv
+    language = chosen_language(arguments)
+    speak(language)  # before the parser is built: argparse asks for its words while building
+    parser = build_parser()
+    translate_help(parser, language)
+    args = parser.parse_args(arguments)
     try:
         args.settings = settings_from(args)
         return int(args.func(args) or 0)
@@ -190,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _refuse(exc: Exception, status: int, language: str = "en") -> int:
     for line in told(exc, language).splitlines():
-        print(f"borderlabour: error: {line}", file=sys.stderr)
+        print(refusal_line(line), file=sys.stderr)
     return status
 
 

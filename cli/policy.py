@@ -8,7 +8,8 @@ from pathlib import Path
 
 from cli.errors import UsageError
 from cli.explain_row import explain_row
-from locales import DEFAULT_LANGUAGE, negotiate
+from cli.language import say, words
+from locales import DEFAULT_LANGUAGE, N_, negotiate
 from policies.access import AccessControl
 from policies.check import check_policy, require_sound
 from policies.grants import OfficeIdentity
@@ -46,12 +47,17 @@ def check(args: argparse.Namespace) -> int:
     for finding in findings:
         print(finding)
     if findings:
-        print(
-            f"{len(findings)} policy line(s) in {folder} name something unknown",
+        say(
+            N_("{n} policy line(s) in {folder} name something unknown"),
+            n=len(findings),
+            folder=folder,
             file=sys.stderr,
         )
         return 1
-    print(f"policy in {folder}: every line names a known field, duty, scope, purpose and office")
+    say(
+        N_("policy in {folder}: every line names a known field, duty, scope, purpose and office"),
+        folder=folder,
+    )
     return 0
 
 
@@ -99,19 +105,38 @@ def explain(args: argparse.Namespace) -> int:
     elif resource in access.catalogue:
         action = "read"
     else:
-        print(f"unknown field or duty {resource!r}: see `borderlabour policy matrix`", file=sys.stderr)
+        say(
+            N_("unknown field or duty {resource!r}: see `borderlabour policy matrix`"),
+            resource=resource,
+            file=sys.stderr,
+        )
         return 2
     verdict = access.explain(office.code, resource, action)
-    roles = ", ".join(verdict.roles) or "no role"
+    roles = ", ".join(verdict.roles) or words(N_("no role"))
     if verdict.allowed and verdict.rule:
-        print(f"ALLOWED: {office.code} may {action} {resource}")
-        print(f"  by rule: p, {', '.join(verdict.rule)}   ({_where(access, verdict.rule)})")
-        print(f"  because {office.code} holds the role(s): {roles}")
+        say(
+            N_("ALLOWED: {office} may {action} {resource}"),
+            office=office.code,
+            action=action,
+            resource=resource,
+        )
+        say(
+            N_("  by rule: p, {rule}   ({where})"),
+            rule=", ".join(verdict.rule),
+            where=_where(access, verdict.rule),
+        )
+        say(N_("  because {office} holds the role(s): {roles}"), office=office.code, roles=roles)
         return 0
-    print(f"DENIED: no rule lets {office.code} (roles: {roles}) {action} {resource}")
+    say(
+        N_("DENIED: no rule lets {office} (roles: {roles}) {action} {resource}"),
+        office=office.code,
+        roles=roles,
+        action=action,
+        resource=resource,
+    )
     others = access.rules_mentioning(resource)
     if others:
-        print("  rules for this field, held by other roles:")
+        say(N_("  rules for this field, held by other roles:"))
         for rule in others:
             if rule[2] == action:
                 print(f"    p, {', '.join(rule)}   ({_where(access, rule)})")
@@ -135,10 +160,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         dest="policy_cmd", required=True
     )
     m = policy.add_parser("matrix", help="print the office x field table")
-    m.add_argument("--format", choices=["markdown", "csv"], default="markdown")
+    m.add_argument("--format", choices=["markdown", "csv"], default="markdown", help="the table's format")
     m.set_defaults(func=matrix)
     e = policy.add_parser("explain", help="say which rule allows or denies a field to an office")
-    e.add_argument("office")
+    e.add_argument("office", help="the office's code")
     e.add_argument(
         "field", help="Type.field (e.g. Worker.nationalIdNumber) or a write duty (e.g. recordCrossing)"
     )
@@ -152,7 +177,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         parents=[common],
         help="say whether an office sees a worker today, through which placement and until which day",
     )
-    r.add_argument("--office", required=True)
+    r.add_argument("--office", required=True, help="the office's code")
     r.add_argument(
         "--worker", required=True, help="the worker's ID; write --worker=ID (an ID may begin with '-')"
     )
@@ -163,7 +188,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         dest="schema_cmd", required=True
     )
     x = schema.add_parser("export", help="print one office's SDL")
-    x.add_argument("--office", required=True)
+    x.add_argument("--office", required=True, help="the office whose schema is printed")
     x.add_argument("--policy-dir", type=Path, default=None, help="default: $BORDERLABOUR_POLICY_DIR")
     x.add_argument("--lang", default="en", help="language of the descriptions: en, vi or zh")
     x.set_defaults(func=export_schema)

@@ -14,6 +14,8 @@ from collections import Counter
 
 from cli.database import open_database
 from cli.errors import FAILURE
+from cli.language import say, words
+from locales import N_
 from procedure.calendar import today
 from procedure.violations import violations
 
@@ -27,8 +29,14 @@ def check(args: argparse.Namespace) -> int:
     for v in found[: args.show]:
         print(f"{v.record}\t{v.rule}\t{v.detail}")
     per_rule = Counter(v.rule for v in found)
-    summary = ", ".join(f"{rule}: {n:,}" for rule, n in sorted(per_rule.items())) or "none"
-    print(f"{len(found):,} violations ({summary}) in {elapsed:.1f} s", file=sys.stderr)
+    summary = ", ".join(f"{rule}: {n:,}" for rule, n in sorted(per_rule.items())) or words(N_("none"))
+    say(
+        N_("{n} violations ({summary}) in {seconds} s"),
+        n=f"{len(found):,}",
+        summary=summary,
+        seconds=f"{elapsed:.1f}",
+        file=sys.stderr,
+    )
     return FAILURE if found else 0
 
 

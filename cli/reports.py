@@ -13,8 +13,9 @@ from cli import signing
 from cli.acting import Refused, act_as, acting_day, add_as_of, cli_request, languages_of
 from cli.database import open_database
 from cli.files import write_private
+from cli.language import say, words
 from ledger.recorder import DisclosureRecorder
-from locales import message_of
+from locales import N_, message_of
 from policies.sessions import internal_session
 from reports.cover import report_cover
 from reports.documents import FORMATS, REPORT_PURPOSE, render_report
@@ -41,7 +42,7 @@ def agreement_report(args: argparse.Namespace) -> int:
     except InputError as exc:
         raise Refused(message_of(exc, languages[0])) from exc
     write_private(Path(args.output), content)
-    print(f"{args.output}: {len(content)} bytes", file=sys.stderr)
+    say(N_("{path}: {n} bytes"), path=args.output, n=len(content), file=sys.stderr)
     return 0
 
 
@@ -49,15 +50,15 @@ def transfers_report(args: argparse.Namespace) -> int:
     """The register of data sent abroad, from the ledger: no office's scope, no personal value."""
     language = languages_of(args.lang)[0]
     if args.to < args.first:
-        raise Refused("--to must not be before --from")
+        raise Refused(words(N_("--to must not be before --from")))
     sessions = open_database(args.settings)
     with internal_session(sessions) as session:
         rows = transfer_register(session, args.recipient, args.first, args.to, language)
     if args.recipient is not None and not rows:
-        raise Refused(f"unknown office {args.recipient!r}")
+        raise Refused(words(N_("unknown office {code!r}"), code=args.recipient))
     content = TRANSFER_FORMATS[args.format](rows, (args.first, args.to), language)
     write_private(Path(args.output), content)
-    print(f"{args.output}: {len(content)} bytes", file=sys.stderr)
+    say(N_("{path}: {n} bytes"), path=args.output, n=len(content), file=sys.stderr)
     return 0
 
 
@@ -65,7 +66,9 @@ def _day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a day: use YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            words(N_("{text!r} is not a day: use YYYY-MM-DD"), text=text)
+        ) from None
 
 
 def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -75,8 +78,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     a = report.add_parser("agreement", parents=[common], help="an agreement's figures for one year")
     a.add_argument("--office", required=True, help="the office the report is made for (its row scope)")
     a.add_argument("--agreement", required=True, help="the agreement's code, e.g. AGR-HG-BS")
-    a.add_argument("--year", type=int, required=True)
-    a.add_argument("--format", choices=sorted(FORMATS), required=True)
+    a.add_argument("--year", type=int, required=True, help="the year the figures cover")
+    a.add_argument("--format", choices=sorted(FORMATS), required=True, help="the file's format")
     a.add_argument("--lang", default="vi,zh", help="languages of titles and headers, e.g. vi,zh (default)")
     a.add_argument("--output", required=True, help="the file to write")
     add_as_of(a)
@@ -86,9 +89,11 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     t.add_argument(
         "--recipient", help="a recipient office's code (default: every office of the Chinese side)"
     )
-    t.add_argument("--from", dest="first", type=_day, required=True, metavar="DAY")
-    t.add_argument("--to", type=_day, required=True, metavar="DAY")
-    t.add_argument("--format", choices=sorted(TRANSFER_FORMATS), required=True)
+    t.add_argument(
+        "--from", dest="first", type=_day, required=True, metavar="DAY", help="the first day (YYYY-MM-DD)"
+    )
+    t.add_argument("--to", type=_day, required=True, metavar="DAY", help="the last day (YYYY-MM-DD)")
+    t.add_argument("--format", choices=sorted(TRANSFER_FORMATS), required=True, help="the file's format")
     t.add_argument("--lang", default="vi", help="the register's language: vi, zh or en")
     t.add_argument("--output", required=True, help="the file to write")
     t.set_defaults(func=transfers_report)

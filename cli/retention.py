@@ -18,9 +18,11 @@ from sqlalchemy import select
 
 from cli.database import open_database
 from cli.errors import CommandFailed
+from cli.language import cell, say, words
 from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked, request_hash
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
+from locales import N_
 from models import Office, Side
 from procedure.calendar import today
 from retention.erasure import PURPOSE, Ledger, apply, plan
@@ -60,9 +62,10 @@ def plan_command(args: argparse.Namespace) -> int:
         print(json.dumps(found.as_json(), indent=2))
         return 0
     provinces = sorted({p for counts in found.counts.values() for p in counts})
-    width = max([len("kind"), *(len(k) for k in KINDS)])
-    print(f"de-identification due on {day}: {found.workers} worker(s) (nothing written)")
-    print(" ".join([f"{'kind':<{width}}", *(f"{p:>10}" for p in provinces), f"{'total':>10}"]))
+    kind, total = words(N_("kind")), words(N_("total"))
+    width = max([len(kind) * 2, *(len(k) for k in KINDS)])
+    say(N_("de-identification due on {day}: {n} worker(s) (nothing written)"), day=day, n=found.workers)
+    print(" ".join([cell(kind, width), *(f"{p:>10}" for p in provinces), cell(total, 10, right=True)]))
     for kind in KINDS:
         counts = found.counts[kind]
         cells = [f"{counts.get(p, 0):>10}" for p in provinces]
@@ -85,7 +88,8 @@ class ProgressBar:
         self.drawn = now
         filled = self.width * done // max(total, 1)
         bar = "#" * filled + "." * (self.width - filled)
-        print(f"\r[{bar}] {done}/{total} workers", end="" if done < total else "\n", file=sys.stderr)
+        label = words(N_("workers"))
+        print(f"\r[{bar}] {done}/{total} {label}", end="" if done < total else "\n", file=sys.stderr)
 
 
 def apply_command(args: argparse.Namespace) -> int:
@@ -120,9 +124,17 @@ def apply_command(args: argparse.Namespace) -> int:
         stall_in_batch=args.stall_in_batch,
     )
     erased = ", ".join(f"{kind} {done.records[kind]}" for kind in KINDS)
-    print(
-        f"de-identified {done.deidentified} worker(s) on {day} in {done.batches} batch(es), "
-        f"{len(done.entries)} ledger entr{'y' if len(done.entries) == 1 else 'ies'}; records erased: {erased}"
+    say(
+        N_(
+            "de-identified {n} worker(s) on {day} in {batches} batch(es), {entries}; records erased: {erased}"
+        ),
+        n=done.deidentified,
+        day=day,
+        batches=done.batches,
+        entries=words(N_("1 ledger entry"))
+        if len(done.entries) == 1
+        else words(N_("{n} ledger entries"), n=len(done.entries)),
+        erased=erased,
     )
     return 0
 

@@ -18,7 +18,9 @@ from functools import partial
 from typing import Any
 
 from cli.errors import CommandFailed
+from cli.language import say
 from cli.listening import sockets_for
+from locales import N_
 from settings import Settings, SetupError
 
 METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -89,8 +91,10 @@ def _run_processes(settings: Settings, sockets: list[socket.socket], host: str, 
         timeout_graceful_shutdown=settings.shutdown_seconds,
         **_logging(settings),
     )
-    print(
-        f"Border Labour Registry on http://{host}:{port}/graphql ({len(sockets)} process(es))",
+    say(
+        N_("Border Labour Registry on {url} ({n} process(es))"),
+        url=f"http://{host}:{port}/graphql",
+        n=len(sockets),
         file=sys.stderr,
     )
     server = uvicorn.Server(config)

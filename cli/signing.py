@@ -22,6 +22,8 @@ from sqlalchemy import select
 
 from cli.database import open_database
 from cli.errors import FAILURE, CommandFailed, UsageError
+from cli.language import say, words
+from locales import N_
 from models import Office, OfficeSigningKey
 from reports.signing import document_digest, public_key_text, read_public_key, sign_digest, verifies
 
@@ -39,7 +41,12 @@ def enroll(args: argparse.Namespace) -> int:
         row = OfficeSigningKey(office_id=office.id, public_key=public_key_text(key))
         session.add(row)
         session.flush()
-        print(f"signing key {row.id} enrolled for {office.code}: {row.public_key}")
+        say(
+            N_("signing key {id} enrolled for {office}: {key}"),
+            id=row.id,
+            office=office.code,
+            key=row.public_key,
+        )
     return 0
 
 
@@ -59,7 +66,7 @@ def sign(args: argparse.Namespace) -> int:
     if not isinstance(key, Ed25519PrivateKey):
         raise CommandFailed("{path} is not an Ed25519 private key", path=args.private_key)
     digest = document_digest(document)
-    print(f"digest {digest}", file=sys.stderr)
+    say(N_("digest {digest}"), digest=digest, file=sys.stderr)
     print(sign_digest(key, digest))
     return 0
 
@@ -74,23 +81,33 @@ def verify(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise CommandFailed("{path}: {reason}", path=path, reason=exc) from None
     digest = document_digest(document)
-    print(f"{document.get('code')} {document.get('year')}: digest of the figures {digest}")
+    say(
+        N_("{code} {year}: digest of the figures {digest}"),
+        code=document.get("code"),
+        year=document.get("year"),
+        digest=digest,
+    )
     signatures = document.get("signatures") or []
     failed = not signatures
     for mark in signatures:
         office, key = mark.get("office", "?"), mark.get("public_key", "")
         if office in pinned and pinned[office] != key:
-            verdict = "FAILS: signed with a key other than the one given for the office"
+            verdict = N_("FAILS: signed with a key other than the one given for the office")
         elif mark.get("digest") != digest:
-            verdict = "FAILS: the figures changed since the signing"
+            verdict = N_("FAILS: the figures changed since the signing")
         elif not verifies(key, mark.get("signature", ""), digest):
-            verdict = "FAILS: the signature does not verify"
+            verdict = N_("FAILS: the signature does not verify")
         else:
-            verdict = "valid"
+            verdict = N_("valid")
         failed = failed or verdict != "valid"
-        print(f"  {office}, signed {mark.get('signed_at')}: {verdict}")
+        say(
+            N_("  {office}, signed {when}: {verdict}"),
+            office=office,
+            when=mark.get("signed_at"),
+            verdict=words(verdict),
+        )
     if not signatures:
-        print("  no signature")
+        say(N_("  no signature"))
     return FAILURE if failed else 0
 
 
@@ -103,7 +120,7 @@ def register_keys(keys: argparse._SubParsersAction, common: argparse.ArgumentPar
 
 def register_report(report: argparse._SubParsersAction) -> None:
     s = report.add_parser("sign", help="sign a report's JSON with a local Ed25519 private key")
-    s.add_argument("report", help="the report as JSON (report agreement --format json)")
+    s.add_argument("report", help="the report as JSON (`report agreement --format json`)")
     s.add_argument("--private-key", required=True, help="the office's private key, PEM (PKCS#8)")
     s.set_defaults(func=sign)
     v = report.add_parser("verify", help="check a report's signatures offline; exit 1 if one fails")

@@ -13,6 +13,8 @@ import sys
 from sqlalchemy import select
 
 from cli.database import open_database
+from cli.language import say
+from locales import N_
 from models import AdminUnit
 from models.worker_counts import drift, recount
 
@@ -25,12 +27,21 @@ def check_counts(args: argparse.Namespace) -> int:
         units = select(AdminUnit.id, AdminUnit.code).where(AdminUnit.id.in_(in_drift))
         codes: dict[int, str] = {unit_id: code for unit_id, code in session.execute(units)}
     if not found:
-        print("worker counts OK: they equal the rows")
+        say(N_("worker counts OK: they equal the rows"))
         return 0
     for (commune, status), (kept, counted) in sorted(found.items()):
-        print(f"DRIFT {codes.get(commune, commune)} {status}: kept {kept}, rows {counted}", file=sys.stderr)
-    print(
-        f"{len(found)} count(s) differ from the rows: run `borderlabour statistics rebuild`", file=sys.stderr
+        say(
+            N_("DRIFT {commune} {status}: kept {kept}, rows {rows}"),
+            commune=codes.get(commune, commune),
+            status=status,
+            kept=kept,
+            rows=counted,
+            file=sys.stderr,
+        )
+    say(
+        N_("{n} count(s) differ from the rows: run `borderlabour statistics rebuild`"),
+        n=len(found),
+        file=sys.stderr,
     )
     return 1
 
@@ -41,7 +52,7 @@ def rebuild_counts(args: argparse.Namespace) -> int:
         session.connection(execution_options={"sqlite_immediate": True})  # SQLite: hold writers off
         keys = recount(session)
         session.commit()
-    print(f"worker counts rebuilt from the rows: {keys} (commune, status) pairs")
+    say(N_("worker counts rebuilt from the rows: {n} (commune, status) pairs"), n=keys)
     return 0
 
 

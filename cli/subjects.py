@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from cli.acting import Refused, act_as, cli_request, languages_of
 from cli.files import write_private
+from cli.language import say, words
 from ledger.recorder import DisclosureRecorder
+from locales import N_
 from policies.officers import CASE_REF_LIMIT, well_formed
 from reports.statement import STATEMENT_PURPOSE, NotFound, subject_statement
 from resolvers.opaque import InvalidIdError, decode_id
@@ -20,13 +22,17 @@ def statement(args: argparse.Namespace) -> int:
     language = languages_of(args.lang)[0]
     registry, grant, purpose = act_as(args, STATEMENT_PURPOSE)
     if args.case_ref is not None and not well_formed(args.case_ref, CASE_REF_LIMIT):
-        raise Refused(f"--case-ref must be 1 to {CASE_REF_LIMIT} printable characters")
+        raise Refused(words(N_("--case-ref must be 1 to {limit} printable characters"), limit=CASE_REF_LIMIT))
     if purpose in grant.case_ref_purposes and args.case_ref is None:
-        raise Refused(f"the purpose {purpose} needs a case reference: give it with --case-ref")
+        raise Refused(
+            words(
+                N_("the purpose {purpose} needs a case reference: give it with --case-ref"), purpose=purpose
+            )
+        )
     try:
         worker_id = decode_id(args.worker, "Worker")[1]
     except InvalidIdError:
-        raise Refused(f"no such worker: {args.worker}") from None
+        raise Refused(words(N_("no such worker: {worker}"), worker=args.worker)) from None
 
     def work(session: Session, recorder: DisclosureRecorder) -> bytes:
         made = subject_statement(
@@ -43,9 +49,9 @@ def statement(args: argparse.Namespace) -> int:
             grant, work, purpose=purpose, request=cli_request(args), case_ref=args.case_ref
         )
     except NotFound:
-        raise Refused(f"no such worker: {args.worker}") from None
+        raise Refused(words(N_("no such worker: {worker}"), worker=args.worker)) from None
     write_private(Path(args.output), content)
-    print(f"{args.output}: {len(content)} bytes", file=sys.stderr)
+    say(N_("{path}: {n} bytes"), path=args.output, n=len(content), file=sys.stderr)
     return 0
 
 
@@ -57,8 +63,10 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     )
     s.add_argument("--office", required=True, help="the office answering the request (its row scope)")
     s.add_argument("--worker", required=True, help="the worker's global ID")
-    s.add_argument("--lang", choices=("vi", "zh", "en"), default="vi")
-    s.add_argument("--format", choices=("pdf", "json"), required=True)
+    s.add_argument(
+        "--lang", choices=("vi", "zh", "en"), default="vi", help="the statement's language (default vi)"
+    )
+    s.add_argument("--format", choices=("pdf", "json"), required=True, help="the file's format")
     s.add_argument("--case-ref", help="the request's case reference (the office's policy may require one)")
     s.add_argument("--output", required=True, help="the file to write")
     s.set_defaults(func=statement)

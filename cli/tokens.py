@@ -10,7 +10,9 @@ from sqlalchemy import select
 
 from cli.database import open_database
 from cli.errors import CommandFailed, UsageError
+from cli.language import cell, say, words
 from ledger.entries import Officer
+from locales import N_
 from models import Office, Token
 from models.base import utcnow
 from policies.officers import OFFICER_ID_LIMIT, OFFICER_NAME_LIMIT, well_formed
@@ -21,11 +23,13 @@ from policies.validity import OfficeClosed
 def parse_duration(text: str) -> dt.timedelta:
     match = re.fullmatch(r"(\d+)([dhm])", text.strip())
     if not match:
-        raise argparse.ArgumentTypeError("use a number and d, h or m, e.g. 90d")
+        raise argparse.ArgumentTypeError(words(N_("use a number and d, h or m, e.g. 90d")))
     amount, unit = int(match[1]), match[2]
     if amount == 0:
         # A zero lifetime once meant "never expires": a token that outlives everyone's intent.
-        raise argparse.ArgumentTypeError("a token must live for some time: use e.g. 90d, 12h or 30m")
+        raise argparse.ArgumentTypeError(
+            words(N_("a token must live for some time: use e.g. 90d, 12h or 30m"))
+        )
     return {
         "d": dt.timedelta(days=amount),
         "h": dt.timedelta(hours=amount),
@@ -57,11 +61,17 @@ def issue(args: argparse.Namespace) -> int:
         except OfficeClosed as exc:
             # An office out of force gets no credential: its successor acts for it.
             raise CommandFailed(str(exc)) from None
-        holder = "service token" if officer is None else f"officer {officer.id} ({officer.name})"
-        print(
-            f"token id {token.id} for {args.office}, {holder}"
-            + (f", expires {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else "")
+        holder = (
+            words(N_("service token"))
+            if officer is None
+            else words(N_("officer {id} ({name})"), id=officer.id, name=officer.name)
         )
+        issued = words(
+            N_("token id {id} for {office}, {holder}"), id=token.id, office=args.office, holder=holder
+        )
+        if token.expires_at:
+            issued += words(N_(", expires {when} UTC"), when=f"{token.expires_at:%Y-%m-%d %H:%M}")
+        print(issued)
     # The only time the token is ever shown: only its hash is stored.
     print(plain)
     return 0
@@ -72,18 +82,37 @@ def list_tokens(args: argparse.Namespace) -> int:
     now = utcnow()
     with sessions() as session:
         rows = session.execute(select(Token, Office.code).join(Office).order_by(Token.id)).all()
-        print(f"{'id':>5}  {'office':<20} {'state':<8} {'expires':<17} {'officer':<20} label")
+        heads = (N_("id"), N_("office"), N_("state"), N_("expires"), N_("officer"), N_("label"))
+        print(_token_line(*(words(head) for head in heads)))
         for token, code in rows:
             expires = (
                 token.expires_at.replace(tzinfo=dt.UTC)
                 if token.expires_at and not token.expires_at.tzinfo
                 else token.expires_at
             )
-            state = "revoked" if token.revoked_at else "expired" if expires and expires <= now else "active"
-            when = f"{expires:%Y-%m-%d %H:%M}" if expires else "never"
-            holder = token.officer_id or "(service)"
-            print(f"{token.id:>5}  {code:<20} {state:<8} {when:<17} {holder:<20} {token.label or ''}")
+            if token.revoked_at:
+                state = words(N_("revoked"))
+            else:
+                state = words(N_("expired")) if expires and expires <= now else words(N_("in force"))
+            when = f"{expires:%Y-%m-%d %H:%M}" if expires else words(N_("never"))
+            holder = token.officer_id or words(N_("(service)"))
+            print(_token_line(str(token.id), code, state, when, holder, token.label or ""))
     return 0
+
+
+def _token_line(ident: str, office: str, state: str, expires: str, officer: str, label: str) -> str:
+    """One line of `token list`, its columns in line whatever the language (`cell`)."""
+    return " ".join(
+        [
+            cell(ident, 5, right=True),
+            "",
+            cell(office, 20),
+            cell(state, 8),
+            cell(expires, 17),
+            cell(officer, 20),
+            label,
+        ]
+    )
 
 
 def revoke(args: argparse.Namespace) -> int:
@@ -91,7 +120,7 @@ def revoke(args: argparse.Namespace) -> int:
     with sessions() as session, session.begin():
         if not revoke_token(session, args.id):
             raise UsageError("no token with id {id}", id=args.id)
-    print(f"token {args.id} revoked")
+    say(N_("token {id} revoked"), id=args.id)
     return 0
 
 
@@ -99,9 +128,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     token = commands.add_parser("token", help="issue, list and revoke bearer tokens")
     sub = token.add_subparsers(dest="token_cmd", required=True)
     i = sub.add_parser("issue", parents=[common], help="issue a token for an office (printed once)")
-    i.add_argument("--office", required=True)
+    i.add_argument("--office", required=True, help="the office's code")
     i.add_argument("--expires", type=parse_duration, default=parse_duration("90d"), help="e.g. 90d, 12h")
-    i.add_argument("--label")
+    i.add_argument("--label", help="a note that says what the token is for")
     i.add_argument("--officer-id", help="the officer the token is issued to (with --officer-name)")
     i.add_argument("--officer-name", help="the officer's name; neither: a service token")
     i.set_defaults(func=issue)
@@ -109,5 +138,5 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         func=list_tokens
     )
     r = sub.add_parser("revoke", parents=[common], help="revoke a token by id")
-    r.add_argument("id", type=int)
+    r.add_argument("id", type=int, help="the token's id (`token list`)")
     r.set_defaults(func=revoke)

@@ -9,7 +9,9 @@ from sqlalchemy import func, select
 
 from cli.database import open_database
 from cli.errors import UsageError
+from cli.language import cell, say, words
 from events.feed import KindRefused, kinds_for
+from locales import N_
 from models import EventRecord, Office, Webhook
 from models.sealing import keyring
 from policies.access import AccessControl
@@ -56,7 +58,7 @@ def add(args: argparse.Namespace) -> int:
         )
         session.add(hook)
         session.flush()
-        print(f"webhook {hook.id} for {office.code}: {args.url}")
+        say(N_("webhook {id} for {office}: {url}"), id=hook.id, office=office.code, url=args.url)
     return 0
 
 
@@ -65,15 +67,23 @@ def list_webhooks(args: argparse.Namespace) -> int:
     with sessions() as session:
         newest = int(session.scalar(select(func.coalesce(func.max(EventRecord.seq), 0))) or 0)
         rows = session.execute(select(Webhook, Office.code).join(Office).order_by(Webhook.id)).all()
-        print(f"{'id':>4}  {'office':<16} {'state':<8} {'behind':>7} {'sent':>6}  {'last error':<16} url")
+        heads = (N_("id"), N_("office"), N_("state"), N_("behind"), N_("sent"), N_("last error"), N_("url"))
+        print(_hook_line(*(words(head) for head in heads)))
         for hook, code in rows:
-            state = "parked" if hook.parked_at else "failing" if hook.failing_since else "ok"
+            if hook.parked_at:
+                state = words(N_("parked"))
+            else:
+                state = words(N_("failing")) if hook.failing_since else words(N_("ok"))
             behind = newest - hook.position  # outbox events not yet passed (the office's and others')
             error = hook.last_error or "-"
-            print(
-                f"{hook.id:>4}  {code:<16} {state:<8} {behind:>7} {hook.delivered:>6}  {error:<16} {hook.url}"
-            )
+            print(_hook_line(str(hook.id), code, state, str(behind), str(hook.delivered), error, hook.url))
     return 0
+
+
+def _hook_line(ident: str, office: str, state: str, behind: str, sent: str, error: str, url: str) -> str:
+    """One line of `webhooks list`, its columns in line whatever the language (`cell`)."""
+    left = [cell(ident, 4, right=True), "", cell(office, 16), cell(state, 8), cell(behind, 7, right=True)]
+    return " ".join([*left, cell(sent, 6, right=True), "", cell(error, 16), url])
 
 
 def remove(args: argparse.Namespace) -> int:
@@ -84,7 +94,7 @@ def remove(args: argparse.Namespace) -> int:
         if hook is None:
             raise UsageError("no webhook with id {id}", id=args.id)
         session.delete(hook)
-    print(f"webhook {args.id} removed")
+    say(N_("webhook {id} removed"), id=args.id)
     return 0
 
 
@@ -100,7 +110,7 @@ def replay(args: argparse.Namespace) -> int:
             hook.position = 0
         hook.parked_at = hook.failing_since = hook.next_attempt_at = hook.last_error = None
         hook.attempts = 0
-    print(f"webhook {args.id} resumed")
+    say(N_("webhook {id} resumed"), id=args.id)
     return 0
 
 
@@ -108,8 +118,8 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     hooks = commands.add_parser("webhooks", help="add, list, remove and replay webhooks")
     sub = hooks.add_subparsers(dest="webhooks_cmd", required=True)
     a = sub.add_parser("add", parents=[common], help="post an office's events to a URL, signed")
-    a.add_argument("--office", required=True)
-    a.add_argument("--url", required=True)
+    a.add_argument("--office", required=True, help="the office's code")
+    a.add_argument("--url", required=True, help="where the events are posted")
     a.add_argument("--secret-file", required=True, help="a file holding the shared secret (16+ characters)")
     a.add_argument("--purpose", required=True, help="the office's purpose for receiving them (ledgered)")
     a.add_argument("--kinds", nargs="*", help="only these kinds (e.g. PLACEMENT_PLANNED); default all")
@@ -119,9 +129,9 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         func=list_webhooks
     )
     r = sub.add_parser("remove", parents=[common], help="stop and forget a webhook")
-    r.add_argument("id", type=int)
+    r.add_argument("id", type=int, help="the webhook's id (`webhooks list`)")
     r.set_defaults(func=remove)
     p = sub.add_parser("replay", parents=[common], help="resume a parked webhook (and resend)")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=int, help="the webhook's id (`webhooks list`)")
     p.add_argument("--from-start", action="store_true", help="resend every event from the first")
     p.set_defaults(func=replay)

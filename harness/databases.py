@@ -36,9 +36,13 @@ class Database:
     key_file: Path
 
 
+LOCALE_VARS = ("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")
+
+
 def cli_env(database: Database, **extra: str) -> dict[str, str]:
-    """The environment of a `borderlabour` command over `database` (and nothing from the caller's)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BORDERLABOUR_")}
+    """The environment of a `borderlabour` command over `database` (and nothing from the caller's:
+    no BORDERLABOUR_ setting, no locale, so it speaks English unless a test gives it LANG)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BORDERLABOUR_") and k not in LOCALE_VARS}
     env.update(
         BORDERLABOUR_DATABASE_URL=database.url,
         BORDERLABOUR_KEY_FILE=str(database.key_file),

@@ -16,6 +16,7 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -167,8 +168,18 @@ def reader_language() -> str:
     return _reader_language.get()
 
 
+def asked_language(query_string: bytes, accept_language: bytes) -> str:
+    """The one rule for a request's language: `?lang=` when the request gives it (a link, a browser
+    form, a script), else `Accept-Language`, else English."""
+    asked = parse_qs(query_string.decode("latin-1"), max_num_fields=50).get("lang")
+    if asked and asked[0]:
+        return negotiate(asked[0])
+    return negotiate(accept_language.decode("latin-1"))
+
+
 class LanguageMiddleware:
-    """Reads `Accept-Language` once per HTTP request (or WebSocket), for every answer it gives."""
+    """Decides the language once per HTTP request (or WebSocket), for every answer it gives:
+    JSON errors, row errors of an import, files and pages alike (`asked_language`)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -178,7 +189,11 @@ class LanguageMiddleware:
             await self.app(scope, receive, send)
             return
         header = next((v for k, v in scope.get("headers", ()) if k == b"accept-language"), b"")
-        token = _reader_language.set(negotiate(header.decode("latin-1")))
+        try:
+            language = asked_language(scope.get("query_string", b""), header)
+        except ValueError:  # more query fields than any route takes: the header decides
+            language = negotiate(header.decode("latin-1"))
+        token = _reader_language.set(language)
         try:
             await self.app(scope, receive, send)
         finally:

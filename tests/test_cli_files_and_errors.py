@@ -85,7 +85,8 @@ def test_the_report_json_names_rows_by_global_id_never_by_row_number(
 def _stderr_is_one_line_without_traceback(result: subprocess.CompletedProcess[str]) -> list[str]:
     assert result.returncode != 0, result.stdout
     assert "Traceback" not in result.stderr, result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("borderlabour: error:")]
+    prefixes = ("borderlabour: error:", "borderlabour: lỗi:", "borderlabour：错误：")  # en, vi, zh
+    errors = [line for line in result.stderr.splitlines() if line.startswith(prefixes)]
     assert len(errors) == 1, result.stderr
     return errors
 

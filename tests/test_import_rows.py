@@ -144,6 +144,29 @@ def vietnamese_book(rows: list[list[Any]]) -> bytes:
     return book_of(["Họ và tên", "Ngày sinh", SEX, "Dân tộc", "Số CCCD", "Mã xã nơi cư trú"], rows)
 
 
+def test_lang_in_the_query_decides_the_imports_row_errors_over_accept_language(live_server, communes):
+    """`?lang=zh` answers in Chinese as on every other route, even when the browser sends English."""
+    row = worker_rows(1, communes, serial_from=961_000)[0][:6]
+    row[2] = None
+    answer = upload(live_server, vietnamese_book([row]), dryRun="true", lang="en-US,en;q=0.9")
+    assert answer.json()["errors"][0]["message"] == "is required"
+    headers = {
+        "Authorization": f"Bearer {live_server.tokens[OFFICE]}",
+        "X-Purpose": "worker-registration",
+        "Content-Type": XLSX,
+        "Accept-Language": "en-US,en;q=0.9",
+    }
+    answer = httpx.post(
+        f"{live_server.url}/imports/workers",
+        params={"dryRun": "true", "lang": "zh"},
+        content=vietnamese_book([row]),
+        headers=headers,
+        timeout=120,
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["errors"] == [{"row": 2, "column": SEX, "code": "REQUIRED", "message": "为必填项"}]
+
+
 def test_an_empty_sex_is_a_row_error_over_http_and_from_the_cli(live_server, database, communes, tmp_path):
     row = worker_rows(1, communes, serial_from=960_000)[0][:6]
     row[2] = None

@@ -124,8 +124,8 @@ def test_money_in_a_message_is_written_as_the_readers_locale_writes_it(language,
 @pytest.mark.parametrize(
     ("locale", "expected"),
     [
-        ("vi_VN.UTF-8", "borderlabour: error: không có mã truy cập có id 999999"),
-        ("zh_CN.UTF-8", "borderlabour: error: 没有 ID 为 999999 的令牌"),
+        ("vi_VN.UTF-8", "borderlabour: lỗi: không có mã truy cập có id 999999"),
+        ("zh_CN.UTF-8", "borderlabour：错误：没有 ID 为 999999 的令牌"),
         ("C.UTF-8", "borderlabour: error: no token with id 999999"),
     ],
 )

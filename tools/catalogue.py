@@ -5,7 +5,8 @@ Messages are found wherever they are written, so a message added by anyone is fo
     `Checks.fail(field, message)`, `Checks.pattern(field, value, regex, message)`,
     `Refusal(status, message)` and `PurposeRefused(message)`;
   - the GraphQL schema: every type, field, argument and enum description (policy marks apart);
-  - enum values, as labels (`WAGE_DISPUTE` -> "wage dispute").
+  - enum values, as labels (`WAGE_DISPUTE` -> "wage dispute");
+  - the command line's help texts, walked from its parser (`cli.language.help_texts`).
 New messages get an empty translation; `tests/test_translations.py` fails until both are filled.
 """
 
@@ -53,6 +54,8 @@ KEYWORDS = {
     "SetupError": (1,),  # the command line's failures (cli/errors.py renders them translated)
     "UsageError": (1,),
     "CommandFailed": (1,),
+    "say": (1,),  # cli.language: what a command prints, and the words inside it
+    "words": (1,),
 }
 
 
@@ -100,9 +103,17 @@ def purpose_texts() -> Iterator[tuple[str, str]]:
             yield text, f"policies/purposes.txt:{name}"
 
 
+def cli_help() -> Iterator[tuple[str, str]]:
+    """Every help text and description of `borderlabour` and its commands, read from the parser."""
+    from cli.language import help_texts
+    from cli.main import build_parser
+
+    yield from help_texts(build_parser())
+
+
 def all_messages() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for source in (code_messages(), schema_descriptions(), enum_labels(), purpose_texts()):
+    for source in (code_messages(), schema_descriptions(), enum_labels(), purpose_texts(), cli_help()):
         for message, where in source:
             found.setdefault(message, []).append(where)
     return found

@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events.bell import EventBell
 from events.delivery import WebhookDelivery
-from locales import N_, LanguageMiddleware, negotiate, reader_language
+from locales import N_, LanguageMiddleware, reader_language
 from policies.check import purpose_descriptions
 from service import timings
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -209,8 +209,7 @@ def create_app(registry: Registry) -> Starlette:
         if not registry.graphiql or "text/html" not in request.headers.get("accept", ""):
             message = N_("send GraphQL operations with POST and a JSON body")
             return refused(Refusal(405, message, "METHOD_NOT_ALLOWED", {"Allow": "POST"}), new_request_id())
-        asked = request.query_params.get("lang")
-        language = negotiate(asked) if asked else reader_language()
+        language = reader_language()  # `?lang=`, else Accept-Language (LanguageMiddleware)
         purposes = purpose_descriptions(registry.settings.policy_dir)
         return HTMLResponse(graphiql_html(language, purposes), headers=PAGE_HEADERS)
 

@@ -76,14 +76,14 @@ def file_response(content: bytes, media_type: str, filename: str) -> Response:
 
 
 def file_language(request: Request) -> str:
-    """The reader's language of a file: `?lang=` if given, else Accept-Language."""
-    asked = request.query_params.get("lang")
-    return negotiate(asked) if asked else reader_language()
+    """The reader's language of a file: `?lang=` if given, else Accept-Language (`LanguageMiddleware`)."""
+    return reader_language()
 
 
 def report_languages(request: Request) -> tuple[str, ...]:
     """`?lang=vi,zh` picks the languages of titles and headers; by default both sides' (vi and zh),
-    since the document is for the meeting of both. Error messages follow Accept-Language."""
+    since the document is for the meeting of both. Error messages follow the first of them, else
+    Accept-Language (`LanguageMiddleware`)."""
     asked = request.query_params.get("lang")
     if asked:
         return tuple(dict.fromkeys(negotiate(part) for part in asked.split(",")[:3]))

@@ -20,7 +20,7 @@ from resolvers.opaque import InvalidIdError, decode_id
 from service.registry import Registry
 from web.door import Door
 from web.errors import Refusal, answering
-from web.files import file_response, report_languages, run_for_office
+from web.files import file_response, run_for_office
 
 FORMATS = {"pdf": "application/pdf", "json": "application/json"}
 
@@ -39,7 +39,7 @@ def statement_routes(registry: Registry, door: Door) -> list[Route]:
             _type, worker_id = decode_id(request.path_params["worker"], "Worker")
         except InvalidIdError:
             raise _not_found() from None
-        language = report_languages(request)[0] if request.query_params.get("lang") else admission.language
+        language = admission.language  # `?lang=`, else Accept-Language (LanguageMiddleware)
 
         def work(session: Session, recorder: DisclosureRecorder) -> bytes:
             made = subject_statement(

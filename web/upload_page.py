@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from locales import N_, gettext, negotiate, reader_language
+from locales import N_, gettext, reader_language
 
 SCRIPT = Path(__file__).resolve().parent / "static" / "imports" / "upload.js"
 POLICY = (
@@ -78,8 +78,7 @@ def page(language: str) -> str:
 
 
 async def upload_page(request: Request) -> Response:
-    asked = request.query_params.get("lang")
-    return HTMLResponse(page(negotiate(asked) if asked else reader_language()), headers=HEADERS)
+    return HTMLResponse(page(reader_language()), headers=HEADERS)
 
 
 async def upload_script(request: Request) -> Response:
