@@ -160,3 +160,17 @@ def test_a_restore_without_the_keys_says_so_and_keys_come_back_from_the_bundle(t
         assert ledger_key.read_bytes() == LedgerFiles.beside_keys(database.key_file).signing_key.read_bytes()
         run_cli(elsewhere, "restore", "--input", str(backup))
         assert "worker counts OK" in run_cli(elsewhere, "statistics", "check").stdout
+
+
+def test_a_host_without_the_keys_of_a_used_database_is_told_to_import_them_not_given_new_ones(
+    database, tmp_path
+) -> None:
+    """New keys over a used database would leave every sealed value unreadable and every new ledger
+    entry signed by a key nobody pinned: `migrate` (the image's first command) refuses to make them."""
+    new_host = Database(database.url, tmp_path / "new-host" / "registry.keys.json")
+    refused = run_cli(new_host, "migrate", check=False)
+    assert refused.returncode != 0
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and "borderlabour keys import" in lines[0], refused.stderr
+    assert not new_host.key_file.exists()
+    assert not LedgerFiles.beside_keys(new_host.key_file).signing_key.exists()
