@@ -1,6 +1,7 @@
 # The Border Labour Registry as one image: `borderlabour serve` behind port 8000.
 # Keys (the data keys and the ledger's signing key) live in the /data volume, never in the image.
 # Build: docker build -t borderlabour .   Run with PostgreSQL: docker compose up (compose.yaml).
+# With podman or buildah build with `--format docker`: the OCI format has no HEALTHCHECK and drops it.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -84,15 +84,28 @@ def _pg_dump(url: str, output: Path) -> int:
             "pg_dump is not installed here; on PostgreSQL back up with pg_basebackup and WAL archiving "
             "(README, 'Running in production'), or install the PostgreSQL client"
         )
-    libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    conninfo, password = libpq_connection(url)
     os.close(os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
-    command = [tool, "--format=custom", f"--file={output}", libpq]
-    done = subprocess.run(command, capture_output=True, text=True)
+    command = [tool, "--format=custom", f"--file={output}", f"--dbname={conninfo}"]
+    env = {**os.environ, **({"PGPASSWORD": password} if password else {})}
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         output.unlink(missing_ok=True)
         raise CommandFailed("pg_dump failed: {reason}", reason=done.stderr.strip().splitlines()[-1:])
     say(N_("pg_dump of the database written to {path} (restore it with pg_restore)"), path=output)
     return 0
+
+
+def libpq_connection(url: str) -> tuple[str, str | None]:
+    """The database URL as libpq's own connection string (every host and port of a multi-host URL,
+    `target_session_attrs`, in order), and its password apart: handed to `pg_dump` in its
+    environment, never on a command line that `ps` shows."""
+    from psycopg.conninfo import make_conninfo
+    from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+
+    _, params = PGDialect_psycopg().create_connect_args(make_url(url))
+    password = params.pop("password", None)
+    return make_conninfo(**params), None if password is None else str(password)
 
 
 def restore(args: argparse.Namespace) -> int:

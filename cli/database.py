@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,8 +32,29 @@ def open_database(settings: Settings, *, create: bool = False) -> sessionmaker[S
         migrations.upgrade(url)
     except DBAPIError as exc:
         raise unreachable(url, exc) from None
+    if create and not settings.key_path.exists() and _holds_entries(url):
+        # New keys over a used database: every sealed value would fail to open and every new ledger
+        # entry be signed by a key nobody pinned, while the host looked ready.
+        raise SetupError(
+            "the database already holds data sealed and signed with keys that are not in {path}: "
+            "bring them here with `borderlabour keys import BUNDLE` (from `keys export` on a host that "
+            "has them), or point BORDERLABOUR_KEY_FILE at them",
+            path=settings.key_path,
+        )
     configure_keyring(settings.key_path, create=create)
     load_signing_key(LedgerFiles.beside_keys(settings.key_path).signing_key, create=create)
     factory = session_factory(make_engine(url))
     factory.configure(info={"borderlabour.internal": True})
     return factory
+
+
+def _holds_entries(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            return any(
+                connection.execute(text(f"SELECT 1 FROM {table} LIMIT 1")).first() is not None
+                for table in ("workers", "ledger_entries")  # sealed values; signed entries
+            )
+    finally:
+        engine.dispose()

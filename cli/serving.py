@@ -59,11 +59,10 @@ def _exit_on_terminate(signum: int, frame: object) -> None:
 
 
 def _logging(settings: Settings) -> dict[str, Any]:
-    """JSON logs: every logger one object a line, and the request log instead of uvicorn's access line."""
+    """The request log instead of uvicorn's access line; with JSON logs every logger one object a line."""
     from web.request_log import logging_config
 
-    config = logging_config(settings.log_format)
-    return {} if config is None else {"log_config": config, "access_log": False}
+    return {"log_config": logging_config(settings.log_format), "access_log": False}
 
 
 def _run_processes(settings: Settings, sockets: list[socket.socket], host: str, port: int) -> int:

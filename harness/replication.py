@@ -89,8 +89,14 @@ class ReplicatedPair:
 
     def start(self) -> ReplicatedPair:
         primary, standby = self.primary, self.standby
-        self.run("initdb", "-D", str(primary.folder), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        # --no-sync and `fsync = off`: the drills stop PostgreSQL's processes, never this machine, so
+        # what a cluster wrote is in the machine's page cache whether or not it was flushed to disk;
+        # a commit still waits for the standby to have it (`synchronous_commit = on`).
+        self.run(
+            "initdb", "-D", str(primary.folder), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"
+        )
         common = [
+            "fsync = off",
             "listen_addresses = '127.0.0.1'",
             f"unix_socket_directories = '{self.folder}'",
             "wal_level = replica",
@@ -123,6 +129,7 @@ class ReplicatedPair:
             "stream",
             "-c",
             "fast",
+            "--no-sync",
         )
         # The standby names itself (`cluster_name` is its walreceiver's application_name), and
         # listens on its own port; once promoted it is a primary with no standby of its own.

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +21,7 @@ from schema.builder import OfficeSchema
 from schema.context import RequestContext
 from schema.masking import UnexpectedError
 from schema.operations import PreparedOperation
+from service import timings
 
 _thread_state = threading.local()
 
@@ -106,4 +106,5 @@ def translated(error: GraphQLError) -> dict[str, Any]:
 
 
 def new_request_id() -> str:
-    return uuid.uuid4().hex[:16]
+    """The id of the HTTP request being answered (the one its access line names), else a new one."""
+    return timings.request_id() or timings.new_id()

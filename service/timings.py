@@ -1,24 +1,31 @@
-"""Where a request's time went: in SQL statements, and waiting for its ledger entry.
+"""Where a request's time went: in SQL statements, and waiting for its ledger entry; and its id.
 
 The HTTP side opens a `Timings` for each request (`measuring`); the engine's statement events and
 the ledger appender add to the one of the request they run for, found through a context variable,
 which the worker thread running the request inherits. Only durations are kept: never a statement,
-a parameter or a value.
+a parameter or a value. The request id is made here too, once, so that the answer's `X-Request-Id`,
+its access line and every other line logged while it runs name the same request.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 
+def new_id() -> str:
+    return uuid.uuid4().hex[:16]
+
+
 @dataclass
 class Timings:
+    request_id: str = field(default_factory=new_id)
     database: float = 0.0
     ledger_wait: float = 0.0
     office: str | None = None
@@ -38,6 +45,12 @@ def measuring() -> Timings:
 
 def current() -> Timings | None:
     return _current.get()
+
+
+def request_id() -> str | None:
+    """The id of the HTTP request running in this context, if any."""
+    timings = _current.get()
+    return None if timings is None else timings.request_id
 
 
 def waited_for_ledger(seconds: float) -> None:

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from harness.databases import Database, demo_copy, run_cli
+from harness.server import free_port
 from ledger.checkpoints import public_key_pem
 from ledger.keys import LedgerFiles, load_signing_key
 from tests.conftest import Server, office_clients
@@ -59,6 +60,19 @@ def _restored(database: Database, backup: Path) -> Database:
     return Database(libpq.render_as_string(hide_password=False), database.key_file)
 
 
+def _two_hosts(database: Database) -> Database:
+    """On PostgreSQL the database behind a multi-host URL whose first host is down, as after a
+    failover: `backup` must reach it as the server does. On SQLite the database itself."""
+    if database.url.startswith("sqlite"):
+        return database
+    url = make_url(database.url)
+    auth = url.username + (f":{url.password}" if url.password else "")
+    hosts = f"127.0.0.1:{free_port()},{url.host}:{url.port or 5432}"
+    return Database(
+        f"postgresql://{auth}@{hosts}/{url.database}?target_session_attrs=read-write", database.key_file
+    )
+
+
 def _drop(database: Database) -> None:
     if not database.url.startswith("sqlite"):
         url = make_url(database.url)
@@ -79,7 +93,7 @@ def test_a_restored_backup_is_reported_older_than_a_checkpoint_taken_after_it(te
         try:
             _work(server, 2)
             backup = tmp_path / "registry.backup"
-            run_cli(database, "backup", "--output", str(backup))  # while serving
+            run_cli(_two_hosts(database), "backup", "--output", str(backup))  # while serving
             assert backup.stat().st_mode & 0o077 == 0
             _work(server, 3)
         finally:
@@ -146,3 +160,17 @@ def test_a_restore_without_the_keys_says_so_and_keys_come_back_from_the_bundle(t
         assert ledger_key.read_bytes() == LedgerFiles.beside_keys(database.key_file).signing_key.read_bytes()
         run_cli(elsewhere, "restore", "--input", str(backup))
         assert "worker counts OK" in run_cli(elsewhere, "statistics", "check").stdout
+
+
+def test_a_host_without_the_keys_of_a_used_database_is_told_to_import_them_not_given_new_ones(
+    database, tmp_path
+) -> None:
+    """New keys over a used database would leave every sealed value unreadable and every new ledger
+    entry signed by a key nobody pinned: `migrate` (the image's first command) refuses to make them."""
+    new_host = Database(database.url, tmp_path / "new-host" / "registry.keys.json")
+    refused = run_cli(new_host, "migrate", check=False)
+    assert refused.returncode != 0
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and "borderlabour keys import" in lines[0], refused.stderr
+    assert not new_host.key_file.exists()
+    assert not LedgerFiles.beside_keys(new_host.key_file).signing_key.exists()

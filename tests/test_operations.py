@@ -9,6 +9,8 @@ use tokens issued here, so that no other test's requests share their buckets.
 from __future__ import annotations
 
 import json
+import re
+import socket
 import time
 from collections.abc import Iterator
 
@@ -85,6 +87,60 @@ def test_json_log_lines_carry_the_request_and_its_times_and_no_personal_value(se
     values = [v for node in sent for k, v in node.items() if k != "id" and v]
     assert values and [v for v in values if v in text] == []
     assert tokens["reader"] not in text
+
+
+def _logged(server: Server, since: int, *words: str) -> str:
+    """The server's log after byte `since`, once it holds every word (the access line is written once
+    the answer has gone)."""
+    deadline = time.monotonic() + 30
+    while (
+        not all(w in (text := server.log.read_text()[since:]) for w in words) and time.monotonic() < deadline
+    ):
+        time.sleep(0.1)
+    return text
+
+
+def test_every_json_access_line_names_the_request_id_its_answer_and_its_other_lines_name(
+    servers, tokens
+) -> None:
+    server = servers[0]
+    since = len(server.log.read_text())
+    asked = {"Origin": ORIGIN, "Access-Control-Request-Method": "POST"}
+    answers = [
+        httpx.options(f"{server.url}/graphql", headers=asked),  # a preflight: no route runs
+        httpx.post(f"{server.url}/graphql", json={"query": "{ me { code } }"}),  # no token
+        httpx.get(f"{server.url}/no-such-page"),
+    ]
+    rids = [a.headers["x-request-id"] for a in answers]
+    # A client that hangs up mid-body: nobody reads an answer, but the request's lines name one id.
+    token = tokens["reader"]
+    head = (
+        f"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+        "Content-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as conn:
+        conn.sendall(head.encode() + b"{")
+    text = _logged(server, since, *rids, "disconnected")
+    lines = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    access = [line for line in lines if line["logger"] == "borderlabour.access"]
+    assert [line["requestId"] for line in access if line["requestId"] in rids] == rids, access
+    assert [line["status"] for line in access[:3]] == [a.status_code for a in answers]
+    gone = [line for line in lines if "disconnected" in line["message"]]
+    assert len(gone) == 1 and gone[0]["requestId"] in gone[0]["message"]
+    assert [line["requestId"] for line in access[3:]] == [gone[0]["requestId"]], access
+    assert all(line.get("requestId") for line in access)
+
+
+def test_text_access_lines_name_the_request_id_of_the_answer(servers, tokens) -> None:
+    server = servers[1]  # text logs, the default
+    since = len(server.log.read_text())
+    answer = _read(server, tokens["reader"])
+    rid = answer.headers["x-request-id"]
+    text = _logged(server, since, rid)
+    line = next(line for line in text.splitlines() if rid in line)
+    assert re.search(
+        rf" INFO borderlabour\.access POST /graphql 200 request={rid} office=lc-home-affairs ", line
+    )
 
 
 def test_livez_and_readyz_say_the_process_answers_and_can_serve(servers) -> None:

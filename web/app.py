@@ -329,8 +329,7 @@ def create_app(registry: Registry) -> Starlette:
     middleware = app_middleware()
     if settings.cors_allowed:  # only the origins the settings name; none by default
         middleware.insert(0, cors(settings.cors_allowed))
-    if settings.log_format == "json":
-        middleware.insert(0, Middleware(RequestLog))
+    middleware.insert(0, Middleware(RequestLog))  # outermost: the request's id is made before anything runs
     app = Starlette(routes=routes, middleware=middleware)
     app.state.registry = registry
     return app

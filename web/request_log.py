@@ -1,17 +1,20 @@
-"""One log line per request, and logs as JSON (`--log-format json`) for a log collector.
+"""One log line per request, naming its request id, and logs as JSON (`--log-format json`).
 
-`RequestLog` wraps the application: it times every HTTP request and, once answered, logs the
-method, the path without its query string, the status, the request id the answer carries, the
-office and operation name the GraphQL route noted (`service.timings`), and the seconds spent in
-total, in SQL and waiting for the ledger. Never a header, a variable, a token or a value: the
-operation name is the metrics label, built only from names the office's schema knows.
+`RequestLog` wraps the application: it gives every HTTP request its id (`service.timings`; every
+answer carries it as `X-Request-Id`, a CORS preflight or a probe too), times it and, once answered,
+logs the method, the path without its query string, the status, the request id, the office and
+operation name the GraphQL route noted, and the seconds spent in total, in SQL and waiting for the
+ledger. Never a header, a variable, a token or a value: the operation name is the metrics label,
+built only from names the office's schema knows. This line replaces uvicorn's access line, which
+knows no request id, in both formats.
 
-With `--log-format json` every line of every logger is one JSON object (`JsonFormatter`), and this
-line replaces uvicorn's access line, which knows no request id.
+Every other line logged while a request runs (in its worker thread too) names the same id
+(`RequestIdFilter`): a field `requestId` in JSON, `[request ID]` at the end of a text line.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import logging
@@ -19,8 +22,9 @@ import time
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.config import LOGGING_CONFIG
 
-from service.timings import measuring
+from service.timings import measuring, request_id
 
 log = logging.getLogger("borderlabour.access")
 FIELDS = (
@@ -46,14 +50,17 @@ class RequestLog:
             return
         started = time.perf_counter()
         timings = measuring()
-        answer: dict[str, Any] = {"status": 500, "rid": None}
+        answer: dict[str, Any] = {"status": 500, "rid": timings.request_id}
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 answer["status"] = message["status"]
-                for name, value in message.get("headers", []):
-                    if name.lower() == b"x-request-id":
-                        answer["rid"] = value.decode("latin-1")
+                headers = list(message.get("headers", []))
+                named = [v for n, v in headers if n.lower() == b"x-request-id"]
+                if named:  # the routes take the id from `timings`; whatever an answer names is logged
+                    answer["rid"] = named[0].decode("latin-1")
+                else:
+                    message = {**message, "headers": [*headers, (b"x-request-id", answer["rid"].encode())]}
             await send(message)
 
         try:
@@ -83,6 +90,33 @@ class RequestLog:
 QUIET = frozenset({"/livez", "/readyz", "/healthz", "/metrics"})  # probes every few seconds
 
 
+class RequestIdFilter(logging.Filter):
+    """Names on each line logged while a request runs the id of that request (`requestId`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "requestId"):
+            record.requestId = request_id()
+        return True
+
+
+class TextFormatter(logging.Formatter):
+    """The text lines as before, with `[request ID]` at the end of a line logged for a request; the
+    access line reads `POST /graphql 200 request=ID office=CODE operation=NAME 0.012s ledger=0.004s`
+    (the time in SQL is measured for JSON logs only: `Registry`)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        rid = getattr(record, "requestId", None)
+        if record.name == log.name and hasattr(record, "duration"):
+            office, operation = getattr(record, "office", None), getattr(record, "operation", None)
+            seconds = [getattr(record, name) for name in ("duration", "ledgerWait")]
+            return (
+                f"{line} request={rid} office={office or '-'} operation={operation or '-'} "
+                "{:.3f}s ledger={:.3f}s".format(*seconds)
+            )
+        return line if rid is None else f"{line} [request {rid}]"
+
+
 class JsonFormatter(logging.Formatter):
     """`{"time", "level", "logger", "message", …}`: the request fields when the line has them."""
 
@@ -94,27 +128,43 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for name in FIELDS:
-            if hasattr(record, name):
+            if getattr(record, name, None) is not None:
                 line[name] = getattr(record, name)
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)
 
 
-def logging_config(log_format: str) -> dict[str, Any] | None:
-    """uvicorn's `log_config` for `--log-format json` (None: uvicorn's own, as before)."""
-    if log_format != "json":
-        return None
-    handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
-    return {
-        "version": 1,
-        "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "web.request_log.JsonFormatter"}},
-        "handlers": {"default": handler},
-        "root": {"handlers": ["default"], "level": "INFO"},
-        "loggers": {
-            "uvicorn": {"handlers": [], "level": "INFO", "propagate": True},
-            "uvicorn.error": {"handlers": [], "level": "INFO", "propagate": True},
-            "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
-        },
-    }
+def logging_config(log_format: str) -> dict[str, Any]:
+    """uvicorn's `log_config`: with `json` every logger one object a line; with `text` uvicorn's own
+    lines as uvicorn writes them and the registry's as `cli.main` does. Either way this module's
+    line instead of uvicorn's access line, and the request id on every line of a request."""
+    if log_format == "json":
+        handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        config: dict[str, Any] = {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {"json": {"()": "web.request_log.JsonFormatter"}},
+            "handlers": {"default": handler},
+            "loggers": {
+                "uvicorn": {"handlers": [], "level": "INFO", "propagate": True},
+                "uvicorn.error": {"handlers": [], "level": "INFO", "propagate": True},
+            },
+        }
+    else:
+        config = copy.deepcopy(LOGGING_CONFIG)
+        config["formatters"]["registry"] = {"()": "web.request_log.TextFormatter", "fmt": TEXT_FORMAT}
+        config["handlers"]["registry"] = {
+            "class": "logging.StreamHandler",
+            "formatter": "registry",
+            "stream": "ext://sys.stderr",
+        }
+    name = "default" if log_format == "json" else "registry"
+    config["filters"] = {"request": {"()": "web.request_log.RequestIdFilter"}}
+    config["handlers"][name]["filters"] = ["request"]
+    config["root"] = {"handlers": [name], "level": "INFO"}
+    config["loggers"]["uvicorn.access"] = {"handlers": [], "level": "WARNING", "propagate": False}
+    return config
+
+
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"  # the one `cli.main` sets
