@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from cli import (
     audit,
     backup,
+    events,
     generate,
     imports,
     keys,
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     statistics.register(commands, common)
     retention.register(commands, common)
     webhooks.register(commands, common)
+    events.register(commands, common)
     subjects.register(commands, common)
     return parser
 
