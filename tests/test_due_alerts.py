@@ -11,6 +11,7 @@ an action item due today. Who must be told is DOMAIN.md's table: the rows' reade
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ import httpx
 import pytest
 
 from events.due import Due, raise_due
+from events.due_rules import DueRulesRefused, load_thresholds, thresholds_on
 from harness.databases import demo_copy
 from models.database import make_engine, session_factory
 from policies.sessions import internal_session
@@ -261,3 +263,44 @@ def test_serve_raises_the_alerts_itself_with_one_leader_among_its_processes(two_
     _until(lambda: _scans(leaders[0]) >= scanned + 2)  # scanned again, twice, after it raised it
     assert _told(labour, ALERTS).count(alert) == 1
     assert _scans(first if leaders[0] is second else second) == 0
+
+
+# -- the thresholds are dated data -----------------------------------------------------------------
+RENEGOTIATED = """
+[[AGREEMENT_ENDING]]
+ahead_days = 60
+late_days = 0
+valid_from = 2014-01-01
+valid_to = 2026-12-31
+
+[[AGREEMENT_ENDING]]
+ahead_days = 90
+late_days = 0
+valid_from = 2027-01-01
+"""
+
+
+def test_the_threshold_in_force_on_the_day_of_the_scan_decides(tmp_path) -> None:
+    rules = tmp_path / "due.toml"
+    rules.write_text(RENEGOTIATED)
+    assert thresholds_on(dt.date(2026, 12, 31), rules)["AGREEMENT_ENDING"].ahead_days == 60
+    assert thresholds_on(dt.date(2027, 1, 1), rules)["AGREEMENT_ENDING"].ahead_days == 90
+    assert "NO_RETURN_AFTER_END" not in thresholds_on(
+        dt.date(2027, 1, 1), rules
+    )  # none in force: none raised
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("[[AGREEMENT_ENDING]]\nahead_days = -1\nlate_days = 0\nvalid_from = 2014-01-01\n", "ahead_days"),
+        ("[[AGREEMENT_ENDING]]\nahead_days = 60\nvalid_from = 2014-01-01\n", "late_days"),
+        ("[[NO_RETURN]]\nahead_days = 1\n", "NO_RETURN"),
+        (RENEGOTIATED.replace("2027-01-01", "2026-06-01"), "overlap"),
+    ],
+)
+def test_a_threshold_that_cannot_be_trusted_is_refused_naming_it(tmp_path, text: str, named: str) -> None:
+    rules = tmp_path / "due.toml"
+    rules.write_text(text)
+    with pytest.raises(DueRulesRefused, match=named):
+        load_thresholds(rules)
