@@ -21,8 +21,10 @@ Scans run in `serve` (`events.scheduler`, one leader) and on demand (`borderlabo
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,6 +36,7 @@ from models import (
     ActionItem,
     ActionItemStatus,
     Agreement,
+    AgreementRequirements,
     AgreementStatus,
     ClearanceResult,
     Crossing,
@@ -47,13 +50,13 @@ from models import (
     PoliceClearance,
 )
 from procedure.calendar import day_of
-from procedure.rules import Check, prerequisites
-from resolvers.writes.facts import requirements_for
+from procedure.rules import Check, prerequisites, requirements_in_force
 
 ENDED = (PlacementStatus.COMPLETED, PlacementStatus.TERMINATED, PlacementStatus.ABSCONDED)
 PENDING_ITEMS = (ActionItemStatus.OPEN, ActionItemStatus.IN_PROGRESS)
 # The rule of `procedure.rules.prerequisites` whose breach is each check's alert, and the check's row.
 AGE_RULES = {"clearance-age": "PoliceClearance", "health-age": "HealthCheck"}
+CHUNK = 5000  # workers named in one statement
 
 
 @dataclass(frozen=True, order=True)
@@ -69,6 +72,13 @@ class Due:
 Finder = Callable[[Session, dt.date, Threshold], Iterator[Due]]
 
 
+def _chunks(ids: set[int]) -> Iterator[list[int]]:
+    """`ids` in slices a statement can bind (PostgreSQL takes 65,535 parameters, SQLite 32,766)."""
+    ordered = sorted(ids)
+    for at in range(0, len(ordered), CHUNK):
+        yield ordered[at : at + CHUNK]
+
+
 def _no_return(session: Session, day: dt.date, rule: Threshold) -> Iterator[Due]:
     after = dt.timedelta(days=rule.days_after_end)
     first, last = rule.due_between(day)
@@ -79,43 +89,42 @@ def _no_return(session: Session, day: dt.date, rule: Threshold) -> Iterator[Due]
             Placement.end_date <= min(last, day) - after,  # a return is owed only once the days have passed
         )
     ).all()
-    entries: dict[int, list[dt.date]] = {}
-    for worker_id, at in session.execute(
-        select(Crossing.worker_id, Crossing.crossed_at).where(
-            Crossing.worker_id.in_({p.worker_id for p in ended}),
-            Crossing.direction == Direction.ENTER_VIETNAM,
-            Crossing.voided_at.is_(None),
-        )
-    ):
-        entries.setdefault(worker_id, []).append(day_of(at))
+    entries: dict[int, list[dt.date]] = defaultdict(list)
+    for workers in _chunks({p.worker_id for p in ended}):
+        for worker_id, at in session.execute(
+            select(Crossing.worker_id, Crossing.crossed_at).where(
+                Crossing.worker_id.in_(workers),
+                Crossing.direction == Direction.ENTER_VIETNAM,
+                Crossing.voided_at.is_(None),
+            )
+        ):
+            entries[worker_id].append(day_of(at))
     for placement_id, worker_id, end in ended:
-        if end is not None and not any(entered >= end for entered in entries.get(worker_id, [])):
+        if end is not None and not any(entered >= end for entered in entries[worker_id]):
             yield Due("NO_RETURN_AFTER_END", "Placement", placement_id, end + after)
 
 
-def _latest_clearance(session: Session, worker_id: int, on: dt.date) -> PoliceClearance | None:
-    """The clearance a placement starting `on` relies on: the newest not voided, dated by then."""
-    return session.scalar(
-        select(PoliceClearance)
-        .where(
-            PoliceClearance.worker_id == worker_id,
-            PoliceClearance.voided_at.is_(None),
-            PoliceClearance.issued_on <= on,
-        )
-        .order_by(PoliceClearance.issued_on.desc(), PoliceClearance.id.desc())
-        .limit(1)
-    )
+Dated = tuple[dt.date, int, bool]  # a check's day, its id, whether it passed
 
 
-def _latest_health_check(session: Session, worker_id: int, on: dt.date) -> HealthCheck | None:
-    return session.scalar(
-        select(HealthCheck)
-        .where(
-            HealthCheck.worker_id == worker_id, HealthCheck.voided_at.is_(None), HealthCheck.checked_on <= on
+def _checks_of(
+    session: Session, model: Any, day: Any, passed: Any, workers: set[int]
+) -> dict[int, list[Dated]]:
+    """Each worker's checks not voided, oldest first: one statement per slice of workers."""
+    found: dict[int, list[Dated]] = defaultdict(list)
+    for chunk in _chunks(workers):
+        stmt = select(model.worker_id, day, model.id, passed).where(
+            model.worker_id.in_(chunk), model.voided_at.is_(None)
         )
-        .order_by(HealthCheck.checked_on.desc(), HealthCheck.id.desc())
-        .limit(1)
-    )
+        for worker_id, on, row_id, ok in session.execute(stmt.order_by(day, model.id)):
+            found[worker_id].append((on, row_id, bool(ok)))
+    return found
+
+
+def _relied_on(dated: list[Dated], start: dt.date) -> Dated | None:
+    """The check a placement starting on `start` relies on: the newest dated by then."""
+    before = [d for d in dated if d[0] <= start]
+    return before[-1] if before else None
 
 
 def _checks_expiring(session: Session, day: dt.date, rule: Threshold) -> Iterator[Due]:
@@ -127,17 +136,26 @@ def _checks_expiring(session: Session, day: dt.date, rule: Threshold) -> Iterato
             Placement.start_date <= last,
         )
     ).all()
+    workers = {p.worker_id for p in planned}
+    clear = PoliceClearance.result == ClearanceResult.CLEAR
+    clearances = _checks_of(session, PoliceClearance, PoliceClearance.issued_on, clear, workers)
+    fit = HealthCheck.result == HealthResult.FIT
+    health_checks = _checks_of(session, HealthCheck, HealthCheck.checked_on, fit, workers)
+    versions: dict[int, list[AgreementRequirements]] = defaultdict(list)
+    for version in session.scalars(
+        select(AgreementRequirements).where(
+            AgreementRequirements.agreement_id.in_({p.agreement_id for p in planned})
+        )
+    ):
+        versions[version.agreement_id].append(version)
     for worker_id, agreement_id, start in planned:
-        clearance = _latest_clearance(session, worker_id, start)
-        health = _latest_health_check(session, worker_id, start)
+        clearance = _relied_on(clearances[worker_id], start)
+        health = _relied_on(health_checks[worker_id], start)
         if clearance is None or health is None:
             continue  # a missing check is no check expiring (the placement's own rules said so)
-        facts = (
-            Check(clearance.issued_on, clearance.result == ClearanceResult.CLEAR),
-            Check(health.checked_on, health.result == HealthResult.FIT),
-        )
-        rows = {"PoliceClearance": clearance.id, "HealthCheck": health.id}
-        for broken in prerequisites(*facts, start, requirements_for(session, agreement_id, start)):
+        facts = (Check(clearance[0], clearance[2]), Check(health[0], health[2]))
+        rows = {"PoliceClearance": clearance[1], "HealthCheck": health[1]}
+        for broken in prerequisites(*facts, start, requirements_in_force(versions[agreement_id], start)):
             if broken.rule in AGE_RULES:
                 record_type = AGE_RULES[broken.rule]
                 yield Due("CHECK_EXPIRES_BEFORE_START", record_type, rows[record_type], start)
@@ -200,10 +218,15 @@ def _not_raised(session: Session, found: list[Due]) -> list[Due]:
 
 
 def raise_due(session: Session, day: dt.date) -> list[Due]:
-    """Raises, in the session's transaction, each alert due on `day` not raised before; commits and
-    returns those this call raised (none that another scan, before or at once, raised)."""
+    """Raises each alert due on `day` not raised before, in one write transaction of the session (the
+    finding reads in its own, before); commits and returns those this call raised (none that another
+    scan raised, before or at the same moment)."""
+    found = find_due(session, day)
+    session.rollback()  # the finding only read: writers are not held off while it reads
+    if not found:
+        return []
     session.connection(execution_options={"sqlite_immediate": True})  # SQLite: one writer from here
-    fresh = _not_raised(session, find_due(session, day))
+    fresh = _not_raised(session, found)
     if not fresh:
         session.rollback()
         return []
