@@ -39,6 +39,8 @@ MINUTES = """mutation($input: AddTalksMinutesInput!) {
   addTalksMinutes(input: $input) { talksMinutes { id } errors { field code } } }"""
 ITEM = """mutation($input: AddActionItemInput!) {
   addActionItem(input: $input) { actionItem { id } errors { field code } } }"""
+UPDATE_ITEM = """mutation($input: UpdateActionItemInput!) {
+  updateActionItem(input: $input) { actionItem { id } errors { field code } } }"""
 ALERTS = ["NO_RETURN_AFTER_END", "CHECK_EXPIRES_BEFORE_START", "AGREEMENT_ENDING", "ACTION_ITEM_DUE"]
 READERS = ["cn-hekou", "cn-wenshan", "lc-home-affairs", "lc-police", "lc-health", "tq-home-affairs"]
 
@@ -89,8 +91,9 @@ def _placed(as_office, worker: str, start_days_ago: int) -> str:
     return _ok(steps.place(as_office, worker, startDate=steps.days_ago(start_days_ago)))["placement"]["id"]
 
 
-def _not_returned(as_office) -> str:
-    """A placement that started 40 days ago and ended 8 days ago; the worker has not come back."""
+def _ended(as_office, returned_days_ago: int | None = None) -> str:
+    """A placement that started 40 days ago and ended 8 days ago; the worker came back on the day
+    given, or not at all."""
     worker, _, _ = _worker_with_checks(as_office, [60], [55])
     placement = _placed(as_office, worker, 40)
     _ok(steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", minutes_ago=39 * DAY))
@@ -99,6 +102,9 @@ def _not_returned(as_office) -> str:
     _ok(hekou.data(steps.CONFIRM, {"input": confirm})["confirmPlacementStart"])
     end = {"placementId": placement, "endDate": steps.days_ago(8), "outcome": "COMPLETED"}
     _ok(hekou.data(steps.END, {"input": end})["reportPlacementEnd"])
+    if returned_days_ago is not None:
+        minutes = returned_days_ago * DAY
+        _ok(steps.cross(as_office, "lc-border-guard", worker, "ENTER_VIETNAM", minutes_ago=minutes))
     return placement
 
 
@@ -132,8 +138,8 @@ def _agreement_ending(client, ends_in_days: int) -> str:
     return _ok(client.data(CREATE_AGREEMENT, {"input": data})["createAgreement"])["agreement"]["id"]
 
 
-def _item_due_today(client, agreement: str) -> str:
-    """Talks minutes of the agreement with an action item due today: the minutes' ID."""
+def _item_due_today(client, agreement: str, status: str = "OPEN") -> str:
+    """Talks minutes of the agreement with an action item due today, left in `status`: the minutes' ID."""
     minutes = {
         "agreementId": agreement,
         "heldOn": steps.days_ago(20),
@@ -149,7 +155,10 @@ def _item_due_today(client, agreement: str) -> str:
         "ownerOfficeCode": "cn-hekou",
         "dueOn": steps.today().isoformat(),
     }
-    _ok(client.data(ITEM, {"input": item})["addActionItem"])
+    added = _ok(client.data(ITEM, {"input": item})["addActionItem"])["actionItem"]["id"]
+    if status != "OPEN":
+        update = {"actionItemId": added, "status": status}
+        _ok(client.data(UPDATE_ITEM, {"input": update})["updateActionItem"])
     return held
 
 
@@ -175,11 +184,11 @@ def _scans_at_once(database, count: int) -> list[list[Due]]:
 def test_each_alert_is_raised_once_and_told_only_to_the_offices_that_read_its_row(
     as_office, database
 ) -> None:
-    placement = _not_returned(as_office)
+    placement, returned = _ended(as_office), _ended(as_office, returned_days_ago=5)
     clearance, health_check = _checks_running_out(as_office)
     labour = as_office("lc-home-affairs")
     agreement = _agreement_ending(labour, 30)
-    minutes = _item_due_today(labour, agreement)
+    minutes, done = _item_due_today(labour, agreement), _item_due_today(labour, agreement, "DONE")
 
     scans = _scans_at_once(database, 2)  # two scans racing: the database's key lets one raise each
     raised = [(d.kind, d.record_type, d.record_id) for scan in scans for d in scan]
@@ -200,6 +209,8 @@ def test_each_alert_is_raised_once_and_told_only_to_the_offices_that_read_its_ro
         ("CHECK_EXPIRES_BEFORE_START", health_check): {"lc-home-affairs", "lc-health"},
         ("AGREEMENT_ENDING", agreement): {"cn-hekou", "lc-home-affairs", "lc-police", "lc-health"},
         ("ACTION_ITEM_DUE", minutes): {"cn-hekou", "lc-home-affairs", "lc-police", "lc-health"},
+        ("NO_RETURN_AFTER_END", returned): set(),  # the worker came back: nothing is due
+        ("ACTION_ITEM_DUE", done): set(),  # done already
     }
     # The partner office reads the health check its placement relies on (DOMAIN.md: "the clearance
     # and health check the placement relied on"): it is told of it exactly when its own read finds it.
