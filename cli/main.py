@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from cli import (
     audit,
     backup,
+    events,
     generate,
     imports,
     keys,
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     statistics.register(commands, common)
     retention.register(commands, common)
     webhooks.register(commands, common)
+    events.register(commands, common)
     subjects.register(commands, common)
     offer_lang(parser)
     return parser

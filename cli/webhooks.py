@@ -17,6 +17,8 @@ from models.sealing import keyring
 from policies.access import AccessControl
 from policies.purposes import PurposeRefused, check_purpose
 from policies.tokens import identity_of
+from policies.validity import refusal, validity_of
+from procedure import calendar as clock
 
 
 def add(args: argparse.Namespace) -> int:
@@ -39,6 +41,9 @@ def add(args: argparse.Namespace) -> int:
         office = session.scalars(select(Office).where(Office.code == args.office)).first()
         if office is None:
             raise UsageError("no office with code {office!r}", office=args.office)
+        closed = refusal(office.code, validity_of(session, office, clock.today()), clock.today())
+        if closed is not None:  # a closed office is told nothing more (events.delivery)
+            raise UsageError(closed.template, **closed.params)
         grant = access.grant_for(identity_of(office))
         try:
             check_purpose(grant, args.purpose)

@@ -6,6 +6,8 @@ stops renewing. Each webhook's events are read as its office reads its feed (`ev
 office's schema, its purpose, ledgered), after the webhook's position, and posted signed. Only a
 2xx answer moves the position: delivery is at least once, and in order. A failing webhook is
 tried again with doubling waits, and parked after `webhook_retry_hours`; `webhooks replay` resumes it.
+A webhook of an office past its validity (`offices.valid_to`) is sent nothing more: its backlog is
+parked (`OFFICE_CLOSED`), and parked again if replayed, whatever its successor may now read.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from models.sealing import keyring
 from policies.purposes import PurposeRefused, check_purpose
 from policies.sessions import internal_session
 from policies.tokens import identity_of
+from policies.validity import Validity
+from procedure import calendar as clock
 from service.operations import Operation, new_request_id
 from service.registry import Registry
 
@@ -86,13 +90,20 @@ class WebhookDelivery:
             hooks = list(session.scalars(select(Webhook).where(Webhook.parked_at.is_(None))))
             offices = {o.id: o for o in session.scalars(select(Office))}
         self.backlog = newest - min((h.position for h in hooks), default=newest)
+        today = clock.today()
         for hook in hooks:  # detached rows: read, never written through
-            if hook.next_attempt_at is None or hook.next_attempt_at <= now:
-                changes = self.deliver(hook, offices[hook.office_id], newest)
-                with internal_session(self.registry.sessions) as session:
-                    session.connection(execution_options={"sqlite_immediate": True})
-                    session.execute(update(Webhook).where(Webhook.id == hook.id).values(**changes))
-                    session.commit()
+            office = offices[hook.office_id]
+            changes: dict[str, Any]
+            if not Validity(office.valid_from, office.valid_to).valid_on(today):
+                changes = {"parked_at": now, "next_attempt_at": None, "last_error": "OFFICE_CLOSED"}
+            elif hook.next_attempt_at is None or hook.next_attempt_at <= now:
+                changes = self.deliver(hook, office, newest)
+            else:
+                continue
+            with internal_session(self.registry.sessions) as session:
+                session.connection(execution_options={"sqlite_immediate": True})
+                session.execute(update(Webhook).where(Webhook.id == hook.id).values(**changes))
+                session.commit()
 
     def deliver(self, hook: Webhook, office: Office, newest: int) -> dict[str, Any]:
         """One page of the webhook's events, posted: the webhook's new columns. Its position moves

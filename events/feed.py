@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import models
-from events.kinds import event_kinds
+from events.kinds import SHOWN_AS, event_kinds
 from locales import N_
 from models import EventRecord
 from policies.grants import Grant
@@ -76,14 +76,20 @@ def seq_of(grant: Grant, cursor: str | None) -> int:
 
 
 def readable(session: Session, events: Sequence[EventRecord]) -> set[tuple[str, int]]:
-    """The (type, id) rows of `events` the session's office finds: one scoped read per type."""
+    """The (type, id) rows of `events` the session's office finds: one scoped read per type (a row
+    shown as another node, joined to it: both must be found)."""
     by_type: dict[str, set[int]] = {}
     for e in events:
         by_type.setdefault(e.record_type, set()).add(e.record_id)
     found: set[tuple[str, int]] = set()
     for type_name, ids in by_type.items():
         model = getattr(models, type_name)
-        found.update((type_name, i) for i in session.scalars(select(model.id).where(model.id.in_(ids))))
+        stmt = select(model.id).where(model.id.in_(ids))
+        if type_name in SHOWN_AS:
+            shown, via = SHOWN_AS[type_name]
+            node = getattr(models, shown)
+            stmt = stmt.join(node, node.id == getattr(model, via))
+        found.update((type_name, i) for i in session.scalars(stmt))
     return found
 
 

@@ -12,6 +12,9 @@ from policies.grants import Grant
 
 KINDS_FILE = Path(__file__).with_name("kinds.csv")
 STATUS_CHANGED = "WORKER_STATUS_CHANGED"
+# A row that is no node of its own is shown as the node it belongs to: (type shown, its key column).
+# An office is told of such a row only if its read finds both the row and the node it is shown as.
+SHOWN_AS = {"StatusChange": ("Worker", "worker_id"), "ActionItem": ("TalksMinutes", "minutes_id")}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 
 from sqlalchemy import or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import Lease
@@ -48,7 +48,10 @@ def next_attempt(
 
 
 def hold_lease(session: Session, name: str, holder: str, seconds: float) -> bool:
-    """Takes or renews the lease `name` for `holder`; False while another holder's is in force."""
+    """Takes or renews the lease `name` for `holder`; False while another holder's is in force.
+
+    The first holder inserts the lease's row; the insert of any other does nothing (no error, so
+    a PostgreSQL log does not fill with one refused key a second per waiting process)."""
     now = utcnow()
     until = now + dt.timedelta(seconds=seconds)
     taken = session.execute(
@@ -56,14 +59,10 @@ def hold_lease(session: Session, name: str, holder: str, seconds: float) -> bool
         .where(Lease.name == name, or_(Lease.holder == holder, Lease.expires_at < now))
         .values(holder=holder, expires_at=until)
     )
-    if getattr(taken, "rowcount", 0) == 1:
-        session.commit()
-        return True
-    session.rollback()
-    try:
-        session.add(Lease(name=name, holder=holder, expires_at=until))
-        session.commit()
-        return True
-    except IntegrityError:
-        session.rollback()
-        return False
+    held = getattr(taken, "rowcount", 0) == 1
+    if not held:
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        first = insert(Lease).values(name=name, holder=holder, expires_at=until)
+        held = session.execute(first.on_conflict_do_nothing().returning(Lease.name)).first() is not None
+    session.commit()
+    return held

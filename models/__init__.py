@@ -7,7 +7,7 @@ from models.crossings import Crossing, Direction, TravelDocument
 from models.data_version import DataVersion
 from models.employers import Employer
 from models.evaluation import ActionItem, ActionItemStatus, OfficeSigningKey, ReportSignature
-from models.events import EventRecord, Lease, Webhook
+from models.events import DueAlert, EventRecord, Lease, Webhook
 from models.incidents import Incident, IncidentKind, IncidentStatus
 from models.ledger import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
 from models.offices import Office, Side, Token
@@ -44,6 +44,7 @@ __all__ = [
     "Crossing",
     "Direction",
     "Employer",
+    "DueAlert",
     "EventRecord",
     "Lease",
     "Webhook",

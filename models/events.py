@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, BigId, UtcDateTime, utcnow
@@ -62,3 +62,23 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     holder: Mapped[str] = mapped_column(String(80))
     expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class DueAlert(Base):
+    """A due alert raised (`events.due`): its kind, the row it is about and the day it is due for.
+
+    The unique key is what "raised once" rests on: two scans at once, on two hosts or after a
+    restart, may both find the alert due, but only the first to insert its key tells it (`seq`,
+    the event written with it); the other inserts nothing and tells nothing.
+    """
+
+    __tablename__ = "due_alerts"
+    __table_args__ = (UniqueConstraint("kind", "record_type", "record_id", "due_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    seq: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # the event that told it
+    raised_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)

@@ -157,6 +157,9 @@ class Settings(BaseSettings):
     """BORDERLABOUR_WEBHOOK_RETRY_HOURS: how long a failing webhook is retried before it is parked."""
     webhook_backoff_seconds: float = Field(default=10.0, gt=0)
     """BORDERLABOUR_WEBHOOK_BACKOFF_SECONDS: the first retry's delay; each next one doubles, to an hour."""
+    due_scan_seconds: float = Field(default=3600.0, ge=0)
+    """BORDERLABOUR_DUE_SCAN_SECONDS: how often `serve` scans for due alerts (`events/due.toml`); the
+    first scan comes when a process takes the lead. 0: this process never scans."""
 
     def webhook_allowed(self, url: str) -> bool:
         """Whether `url` starts with one of the allowed prefixes."""

@@ -4,6 +4,7 @@ command line manages them and /metrics counts them (issue 20, item 3)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -193,3 +194,56 @@ def test_a_url_outside_the_allow_list_is_refused(registry, tmp_path) -> None:
         **ENV,
     )
     assert refused.returncode != 0 and "BORDERLABOUR_WEBHOOK_URLS" in refused.stderr
+
+
+def test_an_office_past_its_validity_is_sent_nothing_and_its_backlog_is_parked(registry, receiver) -> None:
+    """Offices are dated data: once one closes (its `valid_to` passed, as Hà Giang's departments closed
+    in 2025), its webhooks deliver nothing more, not even events about rows it could read before."""
+    database, server = registry
+    port, secret, out = receiver
+    as_office = office_clients(server)
+    added = run_cli(
+        database,
+        "webhooks",
+        "add",
+        "--office",
+        "lc-customs",
+        "--url",
+        f"http://127.0.0.1:{port}/hook",
+        "--secret-file",
+        str(secret),
+        "--purpose",
+        "crossing-control",
+        "--kinds",
+        "CROSSING_RECORDED",
+        **ENV,
+    )
+    hook = added.stdout.split()[1]
+    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    close = text("UPDATE offices SET valid_to = :day WHERE code = 'lc-customs'")
+    with engine.begin() as connection:  # no command closes an office: the offices are data
+        connection.execute(close, {"day": dt.date.today() - dt.timedelta(days=2)})
+    try:
+        worker = ready(as_office)  # a Lào Cai worker's exit: a crossing customs reads (DOMAIN.md)
+        place(as_office, worker)
+        assert cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")["errors"] == []
+
+        state = text(
+            "SELECT parked_at, last_error, delivered, (SELECT max(seq) FROM event_outbox) - position"
+            " FROM webhooks WHERE id = :id"
+        )
+
+        def parked() -> tuple | None:
+            with engine.connect() as connection:
+                row = connection.execute(state, {"id": int(hook)}).one()
+            return tuple(row[1:]) if row[0] is not None else None
+
+        error, sent, behind = _until(parked)
+        assert error == "OFFICE_CLOSED" and sent == 0 and behind >= 1  # its backlog, kept
+        run_cli(database, "webhooks", "replay", hook, **ENV)
+        assert _until(parked)[:2] == ("OFFICE_CLOSED", 0)  # parked again: a closed office is told nothing
+        assert _deliveries(out) == []
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE offices SET valid_to = NULL WHERE code = 'lc-customs'"))
+        engine.dispose()

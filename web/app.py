@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from events.bell import EventBell
 from events.delivery import WebhookDelivery
+from events.scheduler import DueScheduler
 from locales import N_, LanguageMiddleware, reader_language
 from policies.check import purpose_descriptions
 from service import timings
@@ -326,6 +327,8 @@ def create_app(registry: Registry) -> Starlette:
 
     if registry.settings.webhook_urls:  # no allowed URL, no webhook to deliver
         WebhookDelivery(registry).start()
+    if registry.settings.due_scan_seconds:  # 0: this process leaves the due alerts to others
+        DueScheduler(registry).start()
     middleware = app_middleware()
     if settings.cors_allowed:  # only the origins the settings name; none by default
         middleware.insert(0, cors(settings.cors_allowed))

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 import models
 from events.feed import kinds_for, read_feed, seq_of
-from events.kinds import event_kinds
+from events.kinds import SHOWN_AS, event_kinds
 from models import EventRecord
 from resolvers.errors import InputError
 from schema.context import Info
@@ -38,10 +38,11 @@ class EventKind(enum.Enum):
     REQUIREMENTS_CHANGED = "REQUIREMENTS_CHANGED"
     RECORD_VOIDED = "RECORD_VOIDED"
     RECORD_CORRECTED = "RECORD_CORRECTED"
+    NO_RETURN_AFTER_END = "NO_RETURN_AFTER_END"
+    CHECK_EXPIRES_BEFORE_START = "CHECK_EXPIRES_BEFORE_START"
+    AGREEMENT_ENDING = "AGREEMENT_ENDING"
+    ACTION_ITEM_DUE = "ACTION_ITEM_DUE"
 
-
-# A row that is no node of its own is shown as the node it belongs to: (type shown, its key column).
-SHOWN_AS = {"StatusChange": ("Worker", "worker_id")}
 
 if {k.value for k in EventKind} != set(event_kinds().names):  # the enum follows events/kinds.csv
     raise RuntimeError("EventKind differs from the kinds of events/kinds.csv")

@@ -1,0 +1,35 @@
+"""`borderlabour events scan-due`: raise the due alerts now, as the scheduler inside `serve` does.
+
+For an operator who wants the alerts without waiting for the next scan, a cron job on a registry run
+without `serve`, and the tests. Two scans at once (this one and `serve`'s, or two of these) tell
+each alert once: the database's unique key decides (`events.due`).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from cli.database import open_database
+from events.due import raise_due
+from policies.sessions import internal_session
+from procedure import calendar as clock
+
+
+def scan_due(args: argparse.Namespace) -> int:
+    sessions = open_database(args.settings)
+    day = clock.today()
+    with internal_session(sessions) as session:
+        raised = raise_due(session, day)
+    for due in raised:
+        print(f"{due.kind} {due.record_type} {due.record_id} due {due.due_on.isoformat()}")
+    print(f"due alerts raised on {day.isoformat()}: {len(raised)}")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    events = commands.add_parser("events", help="the event outbox: due alerts").add_subparsers(
+        dest="events_cmd", required=True
+    )
+    events.add_parser(
+        "scan-due", parents=[common], help="raise the due alerts now (each once, as serve's scheduler does)"
+    ).set_defaults(func=scan_due)
