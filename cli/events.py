@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from cli.database import open_database
+from cli.language import say
 from events.due import raise_due
 from policies.sessions import internal_session
 from procedure import calendar as clock
@@ -21,8 +22,14 @@ def scan_due(args: argparse.Namespace) -> int:
     with internal_session(sessions) as session:
         raised = raise_due(session, day)
     for due in raised:
-        print(f"{due.kind} {due.record_type} {due.record_id} due {due.due_on.isoformat()}")
-    print(f"due alerts raised on {day.isoformat()}: {len(raised)}")
+        say(
+            "{kind} {record} {id} due {day}",
+            kind=due.kind,
+            record=due.record_type,
+            id=due.record_id,
+            day=due.due_on.isoformat(),
+        )
+    say("due alerts raised on {day}: {count}", day=day.isoformat(), count=len(raised))
     return 0
 
 
