@@ -17,6 +17,7 @@ from cli import (
     keys,
     policy,
     procedure,
+    reference,
     reports,
     retention,
     serving,
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.register(commands, common)
     imports.register(commands, common)
     procedure.register(commands, common)
+    reference.register(commands, common)
     statistics.register(commands, common)
     retention.register(commands, common)
     webhooks.register(commands, common)

@@ -51,7 +51,7 @@ from demo.generator import (
     _next_ids,
 )
 from demo.people import MAX_PEOPLE, make_person
-from demo.reference import EMPLOYERS
+from demo.employers import EMPLOYERS
 from models import PlacementStatus, Worker, WorkerStatus
 from models.sealing import keyring
 
