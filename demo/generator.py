@@ -31,10 +31,10 @@ from typing import Any, cast
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
-from demo.people import MAX_PEOPLE, Person, Weighted, make_person
-from demo.protection import protection
 from demo.employers import EMPLOYERS, EmployerSpec
 from demo.extras import QUOTAS, load_demo_reference
+from demo.people import MAX_PEOPLE, Person, Weighted, make_person
+from demo.protection import protection
 from demo.reference import UNITS
 from models import (
     AdminUnit,
@@ -1031,10 +1031,11 @@ def generate(
 ) -> GenerationSummary:
     """Make the database hold the first `workers` workers of population `seed`, adding only what is missing.
 
-    Loads the reference data and the demo's extras (employers, minutes, quotas) first. Commits after the reference data and after every batch;
-    `progress(done, total)` is called after each batch with the number of the population's
-    workers now present and `workers`. `adjust` may change each worker's dates after the draw (the
-    demo's `demo.seeded.faithful`). Needs the keyring (`models.sealing.set_keyring`).
+    Loads the reference data and the demo's extras (employers, minutes, quotas) first. Commits
+    after those and after every batch; `progress(done, total)` is called after each batch with the
+    number of the population's workers now present and `workers`. `adjust` may change each
+    worker's dates after the draw (the demo's `demo.seeded.faithful`). Needs the keyring
+    (`models.sealing.set_keyring`).
     """
     if not 0 <= workers <= MAX_PEOPLE:
         raise ValueError(f"workers must be between 0 and {MAX_PEOPLE}")
