@@ -163,3 +163,12 @@ def test_the_units_merge_in_2025_and_the_agreements_come_with_their_requirements
     assert provinces["Lào Cai"] == (july, "Lào Cai")  # merged with Yên Bái, keeping its name
     assert {_day(day) for day in signed} >= {dt.date(2014, 12, 18), dt.date(2017, 2, 10)}
     assert without_requirements == 0
+
+
+def test_a_changed_office_is_put_back_and_named_as_updated(loaded: Loaded) -> None:
+    with loaded.engine.begin() as conn:
+        conn.execute(text("UPDATE offices SET name = 'renamed by hand' WHERE code = 'cn-napo'"))
+    said = run_cli(loaded.database, "reference", "load").stdout.splitlines()
+    assert "offices: 0 added, 1 updated" in said
+    assert "  updated: cn-napo" in said
+    assert _rows(loaded.engine) == loaded.before_second
