@@ -39,5 +39,6 @@ STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
     CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/readyz', timeout=4)"
 
-# `migrate` creates the schema and, on the first start, the keys in /data; then the service.
-CMD ["sh", "-c", "borderlabour migrate && exec borderlabour serve --host 0.0.0.0 --port 8000 --processes ${BORDERLABOUR_PROCESSES:-2} --metrics-address 0.0.0.0:9100"]
+# `migrate` creates the schema and, on the first start, the keys in /data; `reference load` the
+# offices, units, gates and agreements (a later start changes nothing); then the service.
+CMD ["sh", "-c", "borderlabour migrate && borderlabour reference load && exec borderlabour serve --host 0.0.0.0 --port 8000 --processes ${BORDERLABOUR_PROCESSES:-2} --metrics-address 0.0.0.0:9100"]

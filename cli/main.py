@@ -18,6 +18,7 @@ from cli import (
     keys,
     policy,
     procedure,
+    reference,
     reports,
     retention,
     serving,
@@ -112,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     reports.register(commands, common)
     imports.register(commands, common)
     procedure.register(commands, common)
+    reference.register(commands, common)
     statistics.register(commands, common)
     retention.register(commands, common)
     webhooks.register(commands, common)

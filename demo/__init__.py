@@ -4,7 +4,7 @@ benchmarks pass larger numbers to `generate`.
 """
 
 from demo.generator import GenerationSummary, generate
-from demo.reference import load_reference
+from demo.reference_loader import load_reference
 
 DEMO_WORKERS = 600
 

@@ -31,9 +31,11 @@ from typing import Any, cast
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
+from demo.employers import EMPLOYERS, EmployerSpec
+from demo.extras import QUOTAS, load_demo_reference
 from demo.people import MAX_PEOPLE, Person, Weighted, make_person
 from demo.protection import protection
-from demo.reference import AGREEMENTS, EMPLOYERS, UNITS, EmployerSpec, load_reference
+from demo.reference import UNITS
 from models import (
     AdminUnit,
     Agreement,
@@ -986,16 +988,15 @@ def size_approvals(session: Session, workers: int) -> int:
 
     Quotas are data: a larger dataset gets larger approvals, never placements past a quota or
     overrides. The factor is 1 up to `WORKERS_PER_APPROVAL_SCALE` workers (the demo keeps the
-    reference figures); `load_reference` restores those before each run, so scaling is idempotent.
+    reference figures); `load_demo_reference` restores those before each run, so scaling is idempotent.
     """
     factor = max(1, -(-workers // WORKERS_PER_APPROVAL_SCALE))
     if factor > 1:
         quotas = {e.social_credit_code: e.approved_quota for e in EMPLOYERS}
         for employer in session.scalars(select(Employer).where(Employer.social_credit_code.in_(quotas))):
             employer.approved_quota = quotas[employer.social_credit_code] * factor
-        yearly = {a.code: a.yearly_quota for a in AGREEMENTS}
-        for agreement in session.scalars(select(Agreement).where(Agreement.code.in_(yearly))):
-            agreement.yearly_quota = yearly[agreement.code] * factor
+        for agreement in session.scalars(select(Agreement).where(Agreement.code.in_(QUOTAS))):
+            agreement.yearly_quota = QUOTAS[agreement.code] * factor
         session.flush()
     return factor
 
@@ -1030,15 +1031,16 @@ def generate(
 ) -> GenerationSummary:
     """Make the database hold the first `workers` workers of population `seed`, adding only what is missing.
 
-    Loads the reference data first. Commits after the reference data and after every batch;
-    `progress(done, total)` is called after each batch with the number of the population's
-    workers now present and `workers`. `adjust` may change each worker's dates after the draw (the
-    demo's `demo.seeded.faithful`). Needs the keyring (`models.sealing.set_keyring`).
+    Loads the reference data and the demo's extras (employers, minutes, quotas) first. Commits
+    after those and after every batch; `progress(done, total)` is called after each batch with the
+    number of the population's workers now present and `workers`. `adjust` may change each
+    worker's dates after the draw (the demo's `demo.seeded.faithful`). Needs the keyring
+    (`models.sealing.set_keyring`).
     """
     if not 0 <= workers <= MAX_PEOPLE:
         raise ValueError(f"workers must be between 0 and {MAX_PEOPLE}")
     ring = keyring()
-    load_reference(session)
+    load_demo_reference(session)
     size_approvals(session, workers)
     session.commit()
     refs = Refs.load(session)

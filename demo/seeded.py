@@ -30,6 +30,7 @@ import random
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from demo.employers import EMPLOYERS
 from demo.generator import (
     _DISTRICTS,
     AS_OF,
@@ -51,7 +52,6 @@ from demo.generator import (
     _next_ids,
 )
 from demo.people import MAX_PEOPLE, make_person
-from demo.reference import EMPLOYERS
 from models import PlacementStatus, Worker, WorkerStatus
 from models.sealing import keyring
 

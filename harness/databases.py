@@ -160,3 +160,20 @@ def demo_copy(template: Template, folder: Path) -> Iterator[Database]:
         yield copy
     finally:
         _on_server(template.server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def empty_database(server_url: str | None, folder: Path) -> Iterator[Database]:
+    """A database that does not exist yet (SQLite: a file in `folder`; PostgreSQL: an empty one
+    on `server_url`), for `migrate` to create the schema in, as on a fresh machine; dropped after."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"borderlabour_test_{uuid.uuid4().hex[:10]}"
+    database = Database(_url(server_url, folder, name), folder / f"{DB_STEM}.keys.json")
+    if server_url is None:
+        yield database
+        return
+    _on_server(server_url, f'CREATE DATABASE "{name}"')
+    try:
+        yield database
+    finally:
+        _on_server(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from demo.reference import AGREEMENTS, EMPLOYERS
+from demo.employers import EMPLOYERS
+from demo.extras import QUOTAS
 from harness.databases import Template, demo_copy
 from tests.conftest import Database, run_cli
 
@@ -62,7 +63,7 @@ def test_a_dataset_past_the_demos_quotas_gets_larger_approvals_as_data_and_break
     assert {e.social_credit_code: quotas[e.social_credit_code] for e in EMPLOYERS} == {
         e.social_credit_code: 2 * e.approved_quota for e in EMPLOYERS
     }
-    assert {a.code: yearly[a.code] for a in AGREEMENTS} == {a.code: 2 * a.yearly_quota for a in AGREEMENTS}
+    assert {code: yearly[code] for code in QUOTAS} == {code: 2 * quota for code, quota in QUOTAS.items()}
 
 
 def test_the_check_reports_each_broken_rule_and_an_override_excuses_the_rule_it_names(
