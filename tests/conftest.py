@@ -23,6 +23,13 @@ import httpx
 import pytest
 
 from harness.databases import Database, Template, cli_env, demo_copy, demo_template, drop_template, run_cli
+from harness.longest_first import (  # noqa: F401 (hooks: the longest modules go to the workers first)
+    hand_weights,
+    pytest_collection_modifyitems,
+    pytest_runtest_logreport,
+    pytest_sessionfinish,
+    read_weights,
+)
 from harness.server import ServerProcess
 
 __all__ = ["Database", "Server", "TEST_DB_ENV", "cli_env", "default_purpose", "run_cli"]
@@ -38,12 +45,15 @@ def pytest_configure(config: pytest.Config) -> None:
     if not hasattr(config, "workerinput"):
         folder = tempfile.mkdtemp(prefix="borderlabour-demo-")
         config.stash[_TEMPLATE] = {"folder": folder, "name": f"borderlabour_demo_{uuid.uuid4().hex[:10]}"}
+        read_weights(config)
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    """xdist: each worker is told where the run's template is (the first to need it loads it)."""
+    """xdist: each worker is told where the run's template is (the first to need it loads it) and
+    how long each module took last time (the longest are handed out first)."""
     node.workerinput[TEMPLATE_KEY] = node.config.stash[_TEMPLATE]
+    hand_weights(node)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

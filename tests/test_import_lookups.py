@@ -234,7 +234,8 @@ def test_a_long_import_does_not_hold_up_personal_reads(
 def test_an_import_past_its_time_budget_stops_between_chunks_and_says_how_far_it_went(
     registry, as_office, database, template, tmp_path
 ) -> None:
-    rows = worker_rows(1200, communes(as_office, IMPORTER, "VN-TQ-2025"), serial_from=750_000)
+    # One chunk (500 rows) and part of a second: the budget must stop it between the two.
+    rows = worker_rows(600, communes(as_office, IMPORTER, "VN-TQ-2025"), serial_from=750_000)
     hurried = Server(database, template.tokens, tmp_path / "hurried.log", BORDERLABOUR_IMPORT_SECONDS="0.001")
     try:
         stopped = upload(hurried, workbook(rows), IMPORTER, partial="true")

@@ -98,25 +98,32 @@ RELOADS = ("borderlabour_policy_reloads_total", ())
 ME_ANSWERED = ("borderlabour_requests_total", (("operation", "query:me"), ("status", "200")))
 
 
-def test_metrics_of_serve_with_two_processes_are_one_sum(database, demo_tokens, tmp_path) -> None:
-    """Each process loads the policy once at start and answers some of the requests; whichever
-    process answers GET /metrics reports the total over both."""
-
-    def samples() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-        return _samples(server)
-
-    server = Server(database, demo_tokens, tmp_path / "server.log", _args="--processes 2")
+@pytest.fixture(scope="module")
+def two_processes(database, demo_tokens, tmp_path_factory) -> Iterator[Server]:
+    """One `serve --processes 2` for the tests below, once both processes have loaded the policy.
+    They count what their own requests add, so they run in either order."""
+    server = Server(
+        database, demo_tokens, tmp_path_factory.mktemp("two-processes") / "server.log", _args="--processes 2"
+    )
     try:
         # /healthz answers as soon as one process is up: wait for the second one's policy load.
-        both_loaded = _seconds_until([server], lambda _: samples()[RELOADS] == 2, 60)
+        both_loaded = _seconds_until([server], lambda _: _samples(server)[RELOADS] == 2, 60)
         assert both_loaded[0] is not None, "the second process never loaded the policy"
-        for _ in range(12):  # a new connection each time, so both processes take requests
-            assert _post(server, demo_tokens["tq-police"], ME).status_code == 200
-        for _ in range(6):
-            now = samples()
-            assert now[RELOADS] == 2 and now[ME_ANSWERED] == 12, now
+        yield server
     finally:
         server.stop()
+
+
+def test_metrics_of_serve_with_two_processes_are_one_sum(two_processes: Server, demo_tokens) -> None:
+    """Each process loads the policy once at start and answers some of the requests; whichever
+    process answers GET /metrics reports the total over both."""
+    server = two_processes
+    before = _samples(server).get(ME_ANSWERED, 0)
+    for _ in range(12):  # a new connection each time, so both processes take requests
+        assert _post(server, demo_tokens["tq-police"], ME).status_code == 200
+    for _ in range(6):
+        now = _samples(server)
+        assert now[RELOADS] == 2 and now[ME_ANSWERED] - before == 12, now
 
 
 def _samples(server: Server) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -140,22 +147,19 @@ def _per_process(server: Server) -> dict[str, float]:
 
 
 def test_connections_to_serve_reach_every_process_and_the_port_stays_one_servers(
-    database, demo_tokens, tmp_path
+    database, demo_tokens, two_processes: Server
 ) -> None:
     """Each process listens on a socket of its own (SO_REUSEPORT): new connections are spread over
     all of them, and a second `serve` on the same port is still refused before it starts."""
-    server = Server(database, demo_tokens, tmp_path / "server.log", _args="--processes 2")
-    try:
-        both_loaded = _seconds_until([server], lambda _: _samples(server)[RELOADS] == 2, 60)
-        assert both_loaded[0] is not None, "the second process never loaded the policy"
-        for _ in range(40):  # a new connection each time
-            assert _post(server, demo_tokens["tq-police"], ME).status_code == 200
-        spread = _per_process(server)
-        assert len(spread) == 2 and all(n > 0 for n in spread.values()), spread
-        assert sum(spread.values()) == 40
+    server = two_processes
+    before = _per_process(server)
+    for _ in range(40):  # a new connection each time
+        assert _post(server, demo_tokens["tq-police"], ME).status_code == 200
+    after = _per_process(server)
+    spread = {process: n - before.get(process, 0) for process, n in after.items()}
+    assert len(spread) == 2 and all(n > 0 for n in spread.values()), spread
+    assert sum(spread.values()) == 40
 
-        second = run_cli(database, "serve", "--port", str(server.port), check=False)
-        assert second.returncode != 0
-        assert f"cannot listen on 127.0.0.1:{server.port}" in second.stderr
-    finally:
-        server.stop()
+    second = run_cli(database, "serve", "--port", str(server.port), check=False)
+    assert second.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{server.port}" in second.stderr

@@ -35,9 +35,15 @@ def test_query_strings_holding_personal_values_never_reach_the_server_log(live_s
         client.post(f"/graphql?{query}", json={"query": "{ me { code } }"})
         client.get(f"/graphql?{query}")
         client.get(f"/healthz?{query}")
-    time.sleep(0.5)  # the access lines are written as the answers go out
-    log = live_server.log.read_text(encoding="utf-8", errors="replace")
-    assert "GET /graphql 405 request=" in log  # the access log is on, and names the path
+    # The access lines are written as the answers go out (health probes write none): wait, with a
+    # deadline, for the last logged request's line, which also shows the access log is on and names
+    # the path.
+    deadline = time.monotonic() + 30
+    log = ""
+    while "GET /graphql 405 request=" not in log and time.monotonic() < deadline:
+        time.sleep(0.05)
+        log = live_server.log.read_text(encoding="utf-8", errors="replace")
+    assert "GET /graphql 405 request=" in log
     for value in PERSONAL:
         for form in {value, quote(value), quote(value, safe="")}:
             assert form not in log, f"{form!r} reached the server log"
