@@ -17,6 +17,7 @@ import time
 from sqlalchemy import Engine, text
 
 from events.outbox import CHANNEL
+from models.background import start_background
 
 POLL_SECONDS = 0.25
 NEWEST = "SELECT coalesce(max(seq), 0) FROM event_outbox"
@@ -42,8 +43,7 @@ class EventBell:
             self._loop = loop
             self._rung = asyncio.Event()
             watch = self._listen if self.engine.dialect.name == "postgresql" else self._poll
-            self._thread = threading.Thread(target=watch, name="event-bell", daemon=True)
-            self._thread.start()
+            self._thread = start_background(watch, "event-bell")
 
     async def wait(self, seen: int, seconds: float) -> int:
         """The newest event number once it passes `seen`, or after `seconds` whatever it is."""

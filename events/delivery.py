@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import socket
-import threading
 import time
 from typing import Any
 
@@ -26,6 +25,7 @@ from sqlalchemy import func, select, update
 from events.feed import cursor_for, seq_of
 from events.webhooks import hold_lease, next_attempt, signed_headers
 from models import EventRecord, Office, Webhook
+from models.background import start_background
 from models.base import utcnow
 from models.sealing import keyring
 from policies.purposes import PurposeRefused, check_purpose
@@ -70,7 +70,7 @@ class WebhookDelivery:
         )
 
     def start(self) -> None:
-        threading.Thread(target=self._run, name="webhook-delivery", daemon=True).start()
+        start_background(self._run, "webhook-delivery")
 
     def _run(self) -> None:
         while True:

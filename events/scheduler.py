@@ -14,11 +14,11 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
 import time
 
 from events.due import raise_due
 from events.webhooks import hold_lease
+from models.background import start_background
 from policies.sessions import internal_session
 from procedure import calendar as clock
 from service.registry import Registry
@@ -45,7 +45,7 @@ class DueScheduler:
         )
 
     def start(self) -> None:
-        threading.Thread(target=self._run, name="due-alerts", daemon=True).start()
+        start_background(self._run, "due-alerts")
 
     def _run(self) -> None:
         interval = self.registry.settings.due_scan_seconds

@@ -26,6 +26,8 @@ from prometheus_client import (
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import Engine, event
 
+from models.background import in_background
+
 if TYPE_CHECKING:
     from planner.engine import CompiledReads
 
@@ -76,7 +78,12 @@ class Metrics:
             registry=own,
         ).labels(str(os.getpid()))
         self.statements = Counter(
-            "borderlabour_db_statements", "SQL statements executed by the registry.", registry=own
+            "borderlabour_db_statements", "SQL statements executed for requests.", registry=own
+        )
+        self.background_statements = Counter(
+            "borderlabour_db_background_statements",
+            "SQL statements executed by the registry's background work (webhooks, due alerts, event bell).",
+            registry=own,
         )
         self._catch_ups: list[Callable[[], None]] = []
         self._lock = threading.Lock()
@@ -90,7 +97,7 @@ class Metrics:
     def count_statements(self, engine: Engine) -> None:
         @event.listens_for(engine, "before_cursor_execute")
         def _count(*_args: object) -> None:
-            self.statements.inc()
+            (self.background_statements if in_background() else self.statements).inc()
 
     def follow(self, name: str, documentation: str, read: Callable[[], float]) -> None:
         """Exports a running total this process keeps elsewhere (e.g. policy decisions) as a counter.
