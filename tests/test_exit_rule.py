@@ -18,7 +18,6 @@ from sqlalchemy import create_engine, text
 from models.sealing import Keyring, set_keyring
 from resolvers.opaque import decode_id
 from tests import procedure_steps as steps
-from tests.conftest import run_cli
 
 REQUIRE = """mutation($input: UpdateAgreementRequirementsInput!) { updateAgreementRequirements(input: $input) {
   agreement { id } errors { field code } } }"""
@@ -83,11 +82,7 @@ def test_an_exit_before_the_planned_start_is_judged_alike_by_the_write_and_by_pr
         assert [(e["field"], e["code"]) for e in refused["errors"]] == [expected], (name, refused)
         refusals[name] = _load_exit(database, worker, gate, now)
 
-    checked = run_cli(database, "procedure", "check", "--show", "10000000", check=False)
-    found: dict[str, dict[str, str]] = {}
-    for line in checked.stdout.splitlines():
-        record, rule, detail = line.split("\t", 2)
-        found.setdefault(record, {})[rule] = detail
+    status, found = steps.procedure_check(database)
     set_keyring(Keyring.load(database.key_file))
     accepted_id = decode_id(accepted["crossing"]["id"], "Crossing")[1]
     assert found.get(f"Crossing {accepted_id}", {}) == {}, found.get(f"Crossing {accepted_id}")
@@ -98,4 +93,4 @@ def test_an_exit_before_the_planned_start_is_judged_alike_by_the_write_and_by_pr
     assert judged["no contract"]["protection-before-exit"].endswith(": contract")
     assert judged["no placement"].keys() == {"gate"}, judged
     assert "no planned or active placement" in judged["no placement"]["gate"]
-    assert checked.returncode == 1
+    assert status == 1
