@@ -84,6 +84,26 @@ class PlacementFacts:
 
 
 @dataclass(frozen=True)
+class Stay:
+    """A worker's placement (not cancelled) as an exit reads it: its end None while it is planned
+    or under way."""
+
+    id: int
+    agreement_id: int
+    start: dt.date
+    end: dt.date | None
+
+
+def placement_left_for(stays: Iterable[Stay], day: dt.date) -> Stay | None:
+    """The placement an exit on `day` leaves for: the worker's first (by start) not ended by then.
+    Its start may lie ahead: the worker exits while it is planned and the start is confirmed after
+    (DOMAIN.md's steps 4 and 5). One ended on `day` or before is not left for. The write and
+    `procedure check` both ask this, so they judge an exit against the same placement."""
+    running = (s for s in stays if s.end is None or s.end > day)
+    return min(running, key=lambda s: (s.start, s.id), default=None)
+
+
+@dataclass(frozen=True)
 class CrossingFacts:
     """What a crossing is judged on: the worker's crossing before it and, for an exit, the placement
     it leaves for."""
@@ -91,7 +111,7 @@ class CrossingFacts:
     direction: Direction
     at: dt.datetime | None  # None when the input was refused already: the order is then not judged
     previous: tuple[Direction, dt.datetime] | None  # the worker's latest crossing not voided
-    under_placement: bool  # the worker has a placement to leave for
+    under_placement: bool  # the worker has a placement to leave for (`placement_left_for`)
     gate_listed: bool | None  # that placement's agreement lists the gate; None: no gate to judge
     # Parts of the protection the agreement requires before an exit on its day (the version of the
     # requirement set in force then), and those the placement it leaves for had by then.

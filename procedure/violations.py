@@ -7,8 +7,9 @@ data after the fact by the same rules: it gathers each record's facts as of its 
 start date (prerequisites, age, wage, the agreement's party, validity and yearly quota, the
 employer's approved quota, one open placement per worker), a confirmed placement by its
 confirmation's rules (the worker's exit at a gate of the agreement, a start not far ahead), a
-crossing by the worker's crossing before it (alternating from an exit, each exit under a placement
-whose agreement lists the gate, with the protection the agreement required on the exit's day).
+crossing by the worker's crossing before it (alternating from an exit, each exit leaving for a
+placement, planned or under way, whose agreement lists the gate, with the protection the agreement
+required on the exit's day).
 Dates are checked against birth and `today`. A placement's overrides excuse the rules they name;
 void records count for nothing. A violation's detail is the message the API would refuse it with.
 
@@ -53,8 +54,10 @@ from procedure.rules import (
     ConfirmationFacts,
     CrossingFacts,
     PlacementFacts,
+    Stay,
     confirmation_rules,
     crossing_rules,
+    placement_left_for,
     placement_rules,
     protection_recorded,
     requirements_in_force,
@@ -207,13 +210,9 @@ def _broken(record: str, rules: Iterable[BrokenRule]) -> list[Violation]:
     return [Violation(record, r.rule, r.english) for r in rules]
 
 
-def _protection(rows: _Rows, placements: list[Any], day: dt.date) -> tuple[frozenset[str], frozenset[str]]:
+def _protection(rows: _Rows, leaving: Any, day: dt.date) -> tuple[frozenset[str], frozenset[str]]:
     """For an exit on `day`: the parts of the protection required then by the agreement of the
-    placement it leaves for, and those that placement had by then. It leaves for the worker's first
-    placement not ended by that day, as the write path takes the worker's open one."""
-    leaving = next((p for p in placements if (p.end_date or ENDED) >= day), None)
-    if leaving is None:
-        return frozenset(), frozenset()
+    placement it leaves for, and those that placement had by then."""
     versions = rows.versions.get(leaving.agreement_id, [])
     required = requirements_in_force(versions, day).protection_before_exit
     return required, protection_recorded(leaving._mapping, day)
@@ -224,13 +223,14 @@ Exits = dict[int, list[tuple[dt.date, int]]]  # each worker's exits not voided: 
 
 def _crossing_rules(session: Session, rows: _Rows, today: dt.date, exits: Exits) -> list[Violation]:
     """Crossings of each worker in time order, judged as the write path judges one: in turn after the
-    previous, each exit under a placement (start to end) whose agreement lists the gate; and none
-    before birth or in the future. Fills `exits` for the confirmations' judgement."""
-    spans: dict[int, list[tuple[dt.date, dt.date, int]]] = defaultdict(list)
-    placed: dict[int, list[Any]] = defaultdict(list)  # each worker's placements, in start order
+    previous, each exit leaving for a placement (`placement_left_for`, as the write asks) whose
+    agreement lists the gate; and none before birth or in the future. Fills `exits` for the
+    confirmations' judgement."""
+    stays: dict[int, list[Stay]] = defaultdict(list)  # each worker's placements
+    placed: dict[int, Any] = {}
     for p in rows.placements:
-        spans[p.worker_id].append((p.start_date, p.end_date or ENDED, p.agreement_id))
-        placed[p.worker_id].append(p)
+        stays[p.worker_id].append(Stay(p.id, p.agreement_id, p.start_date, p.end_date))
+        placed[p.id] = p
     none = (frozenset[str](), frozenset[str]())
     found: list[Violation] = []
     previous: dict[int, tuple[Direction, dt.datetime]] = {}
@@ -242,21 +242,21 @@ def _crossing_rules(session: Session, rows: _Rows, today: dt.date, exits: Exits)
     )
     for crossing_id, worker_id, gate_id, direction, crossed_at in stream:
         record, day = f"Crossing {crossing_id}", day_of(crossed_at)
-        under = [agreement_id for start, end, agreement_id in spans[worker_id] if start <= day <= end]
         exit_ = direction == Direction.EXIT_VIETNAM
-        required, recorded = _protection(rows, placed[worker_id], day) if exit_ else none
+        leaving = placement_left_for(stays[worker_id], day) if exit_ else None
+        required, recorded = none if leaving is None else _protection(rows, placed[leaving.id], day)
         facts = CrossingFacts(
             direction,
             crossed_at,
             previous.get(worker_id),
-            under_placement=bool(under),
-            gate_listed=any((agreement_id, gate_id) in rows.gates for agreement_id in under),
+            under_placement=leaving is not None,
+            gate_listed=None if leaving is None else (leaving.agreement_id, gate_id) in rows.gates,
             protection_required=required,
             protection_recorded=recorded,
         )
         found += _broken(record, crossing_rules(facts))
         previous[worker_id] = (direction, crossed_at)
-        if direction == Direction.EXIT_VIETNAM:
+        if exit_:
             exits[worker_id].append((day, gate_id))
         if day > today or day < rows.born[worker_id]:
             found.append(Violation(record, "dates", f"crossed on {day}, in the future or before birth"))

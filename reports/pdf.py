@@ -30,7 +30,24 @@ TITLE, MADE_BY, MADE_ON, OFFICE = N_("Agreement evaluation"), N_("Made by"), N_(
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
-class ReportDocument(FPDF):
+class Document(FPDF):
+    """fpdf2 with its font state kept true across lines that start in the fallback font.
+
+    A line whose first glyph DejaVu lacks (a Chinese header) gets its font set inside the `q … Q`
+    fpdf may wrap the line in, and fpdf then believes that font still set after `Q`: the next line
+    showed text with no font (pdftotext: "No font in show"; a viewer drops it). After such a line
+    the font is set again by the next one. Every PDF of the registry is made from this class."""
+
+    def _render_styled_text_line(self, *args: Any, **kwargs: Any) -> bool:
+        unset = not self.current_font_is_set_on_page  # only then does fpdf set it inside the line
+        try:
+            return bool(super()._render_styled_text_line(*args, **kwargs))
+        finally:
+            if unset:
+                self.current_font_is_set_on_page = False
+
+
+class ReportDocument(Document):
     """A landscape A4 document whose footer names the issuing office, the date and the page."""
 
     def __init__(self, cover: ReportCover, languages: tuple[str, ...]) -> None:
@@ -65,7 +82,7 @@ def document(title: str, orientation: str = "landscape", cjk: bool = True, cjk_b
     Without `cjk`, DejaVu alone, for a text known to hold no Chinese; without `cjk_bold`, Chinese
     in bold text is set in the regular face (loading and subsetting a face of Noto Sans CJK is
     most of a short document's time)."""
-    pdf = FPDF(orientation=orientation, format="A4")
+    pdf = Document(orientation=orientation, format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     return with_fonts(pdf, title, cjk, cjk_bold)
 

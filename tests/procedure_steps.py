@@ -10,6 +10,8 @@ import datetime as dt
 import itertools
 from typing import Any
 
+from harness.databases import run_cli
+
 # The first three digits of a CCCD: the province of birth registration (procedure/identity_provinces.csv).
 CCCD_PROVINCE = {"VN-LC": "010", "VN-HG": "002"}
 # Registrations today use today's units: from 1 July 2025 communes lie directly under the merged
@@ -204,3 +206,14 @@ def ready(as_office, province: str = "VN-LC", **registration: Any) -> str:
     worker = register(as_office, province, **registration)
     clear(as_office, worker, province)
     return worker
+
+
+def procedure_check(database) -> tuple[int, dict[str, dict[str, str]]]:
+    """`borderlabour procedure check` over the database, run as an operator runs it: its exit status
+    and what it reports, by record ("Crossing 7") and rule, each with its detail."""
+    checked = run_cli(database, "procedure", "check", "--show", "10000000", check=False)
+    found: dict[str, dict[str, str]] = {}
+    for line in checked.stdout.splitlines():
+        record, rule, detail = line.split("\t", 2)
+        found.setdefault(record, {})[rule] = detail
+    return checked.returncode, found

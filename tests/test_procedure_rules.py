@@ -25,8 +25,10 @@ from procedure.rules import (
     ConfirmationFacts,
     CrossingFacts,
     PlacementFacts,
+    Stay,
     confirmation_rules,
     crossing_rules,
+    placement_left_for,
     placement_rules,
     requirements_in_force,
 )
@@ -256,6 +258,22 @@ def test_an_exit_leaves_for_a_placement_at_a_gate_its_agreement_lists() -> None:
     assert (
         _crossing(ENTRY, (EXIT, AT - dt.timedelta(days=1)), under_placement=False, gate_listed=None) == set()
     )
+
+
+def test_an_exit_leaves_for_the_placement_planned_or_under_way_its_start_possibly_ahead() -> None:
+    """DOMAIN.md: the placement (step 3), then the exit (step 4), then the start's confirmation
+    (step 5, from the day before the start): an exit leaves for a placement not yet begun."""
+    day = START - dt.timedelta(days=10)
+    last = START - dt.timedelta(days=30)
+    ended = Stay(1, 7, START - dt.timedelta(days=400), last)
+    planned = Stay(2, 8, START, None)
+    assert placement_left_for([ended, planned], day) == planned
+    assert placement_left_for([ended, planned], START + dt.timedelta(days=90)) == planned  # under way
+    assert placement_left_for([ended], day) is None  # nothing to leave for after the end
+    assert placement_left_for([replace(ended, end=day)], day) is None  # ended that very day
+    # A placement running on the exit's day is the one left for, before any planned after it.
+    assert placement_left_for([planned, ended], last - dt.timedelta(days=1)) == ended
+    assert placement_left_for([], day) is None
 
 
 def _confirming(today: dt.date, exited: bool = True, days: int = 1) -> set[str]:

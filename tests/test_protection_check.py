@@ -18,7 +18,6 @@ import procedure
 from models.sealing import Keyring, set_keyring
 from resolvers.opaque import decode_id
 from tests import procedure_steps as steps
-from tests.conftest import run_cli
 
 RECORD = """mutation($input: RecordPlacementProtectionInput!) { recordPlacementProtection(input: $input) {
   placement { id } errors { field code } } }"""
@@ -87,14 +86,10 @@ def test_procedure_check_reports_exits_made_without_the_protection_required_on_t
     late = _placed(as_office, code, steps.days_ago(-1), insured=True, start_days_ago=0)
     assert _exit(as_office, late)["errors"] == [{"field": "workerId", "code": "PROTECTION_MISSING"}]
 
-    checked = run_cli(database, "procedure", "check", "--show", "10000000", check=False)
-    found: dict[str, dict[str, str]] = {}
-    for line in checked.stdout.splitlines():
-        record, rule, detail = line.split("\t", 2)
-        found.setdefault(record, {})[rule] = detail
+    status, found = steps.procedure_check(database)
     set_keyring(Keyring.load(database.key_file))
     judged = {name: found.get(f"Crossing {decode_id(c, 'Crossing')[1]}", {}) for name, c in crossings.items()}
     assert judged["lacking"].get(RULE, "").endswith(": contract, insurance"), judged["lacking"]
     assert judged["signed_after"].get(RULE, "").endswith(": contract"), judged["signed_after"]
     assert RULE not in judged["complete"] and RULE not in judged["earlier"], judged
-    assert checked.returncode == 1
+    assert status == 1

@@ -161,6 +161,20 @@ def test_the_pdf_sets_numbers_with_separators_and_chinese_in_a_bold_face(pdf):
 
 
 @needs_poppler
+def test_a_report_in_chinese_sets_every_line_in_a_font(live_server):
+    """A line starting in Chinese (the fallback font) left the next line with no font (pdftotext:
+    "No font in show") or in the Chinese font's glyphs: the Vietnamese title under the Chinese one
+    came out as noise. Every line is readable, in both languages."""
+    response = _get(live_server, "cn-hekou", f"/reports/agreements/{AGREEMENT}/{YEAR}.pdf?lang=zh")
+    shown = subprocess.run(["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True)
+    assert b"No font" not in shown.stderr, shown.stderr.decode()
+    text = shown.stdout.decode()
+    assert "越南老街省与中国河口瑶族自治县跨境劳务管理协议" in text
+    assert "Hợp tác quản lý lao động qua biên giới giữa tỉnh Lào Cai (Việt Nam)" in text
+    assert "双方牵头单位签字" in text and HEKOU in text
+
+
+@needs_poppler
 def test_the_first_page_renders_with_its_chart_axis(pdf, tmp_path):
     (tmp_path / "report.pdf").write_bytes(pdf)
     subprocess.run(

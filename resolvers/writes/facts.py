@@ -46,6 +46,8 @@ from procedure.rules import (
     ConfirmationFacts,
     CrossingFacts,
     PlacementFacts,
+    Stay,
+    placement_left_for,
     protection_recorded,
     requirements_in_force,
 )
@@ -199,18 +201,34 @@ def _open_placement(session: Session, worker: Worker) -> Placement | None:
     )
 
 
+def _stays(session: Session, worker_id: int) -> list[Stay]:
+    """The worker's placements not cancelled, as `procedure.rules.placement_left_for` reads them."""
+    rows = session.execute(
+        select(Placement.id, Placement.agreement_id, Placement.start_date, Placement.end_date).where(
+            Placement.worker_id == worker_id, Placement.status != PlacementStatus.CANCELLED
+        )
+    )
+    return [Stay(*row) for row in rows]
+
+
 def crossing_facts(
     session: Session, worker: Worker, gate: BorderGate | None, direction: Direction, at: dt.datetime | None
 ) -> tuple[CrossingFacts, Placement | None]:
-    """A new crossing's facts (the worker's last crossing and, for an exit, whether the worker's
-    open placement is under an agreement that lists the gate), and that placement."""
+    """A new crossing's facts (the worker's last crossing and, for an exit, whether the placement it
+    leaves for is under an agreement that lists the gate, with the protection required), and the
+    worker's open placement."""
     _hold(session, Worker, worker.id)  # its crossings in order, its placements
     placement = _open_placement(session, worker)
+    day = day_of(at or dt.datetime.now(dt.UTC))  # the registry's day, as the versions are dated
+    leaving = None
+    if direction == Direction.EXIT_VIETNAM:
+        stay = placement_left_for(_stays(session, worker.id), day)
+        leaving = None if stay is None else session.get(Placement, stay.id)
     listed = None
-    if direction == Direction.EXIT_VIETNAM and placement is not None and gate is not None:
+    if leaving is not None and gate is not None:
         row = session.connection().execute(
             select(agreement_gates.c.gate_id).where(
-                agreement_gates.c.agreement_id == placement.agreement_id, agreement_gates.c.gate_id == gate.id
+                agreement_gates.c.agreement_id == leaving.agreement_id, agreement_gates.c.gate_id == gate.id
             )
         )
         listed = row.first() is not None
@@ -225,12 +243,11 @@ def crossing_facts(
         previous = None if last is None else (last.direction, last.crossed_at)
     required: frozenset[str] = frozenset()
     recorded: frozenset[str] = frozenset()
-    if direction == Direction.EXIT_VIETNAM and placement is not None:
+    if leaving is not None:
         versions = session.scalars(
-            select(AgreementRequirements).where(AgreementRequirements.agreement_id == placement.agreement_id)
+            select(AgreementRequirements).where(AgreementRequirements.agreement_id == leaving.agreement_id)
         ).all()
-        day = day_of(at or dt.datetime.now(dt.UTC))  # the registry's day, as the versions are dated
         required = requirements_in_force(versions, day).protection_before_exit
-        recorded = protection_recorded({c: getattr(placement, c) for c in PROTECTION_COLUMNS}, day)
-    facts = CrossingFacts(direction, at, previous, placement is not None, listed, required, recorded)
+        recorded = protection_recorded({c: getattr(leaving, c) for c in PROTECTION_COLUMNS}, day)
+    facts = CrossingFacts(direction, at, previous, leaving is not None, listed, required, recorded)
     return facts, placement
