@@ -17,7 +17,7 @@ import time
 from sqlalchemy import Engine, text
 
 from events.outbox import CHANNEL
-from models.background import start_background
+from models.overhead import start_background
 
 POLL_SECONDS = 0.25
 NEWEST = "SELECT coalesce(max(seq), 0) FROM event_outbox"

@@ -25,8 +25,8 @@ from sqlalchemy import func, select, update
 from events.feed import cursor_for, seq_of
 from events.webhooks import hold_lease, next_attempt, signed_headers
 from models import EventRecord, Office, Webhook
-from models.background import start_background
 from models.base import utcnow
+from models.overhead import start_background
 from models.sealing import keyring
 from policies.purposes import PurposeRefused, check_purpose
 from policies.sessions import internal_session

@@ -18,7 +18,7 @@ import time
 
 from events.due import raise_due
 from events.webhooks import hold_lease
-from models.background import start_background
+from models.overhead import start_background
 from policies.sessions import internal_session
 from procedure import calendar as clock
 from service.registry import Registry

@@ -26,7 +26,7 @@ from prometheus_client import (
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy import Engine, event
 
-from models.background import in_background
+from models.overhead import is_overhead
 
 if TYPE_CHECKING:
     from planner.engine import CompiledReads
@@ -80,9 +80,9 @@ class Metrics:
         self.statements = Counter(
             "borderlabour_db_statements", "SQL statements executed for requests.", registry=own
         )
-        self.background_statements = Counter(
-            "borderlabour_db_background_statements",
-            "SQL statements executed by the registry's background work (webhooks, due alerts, event bell).",
+        self.overhead_statements = Counter(
+            "borderlabour_db_overhead_statements",
+            "SQL statements run beside the operations: token look-ups and background work.",
             registry=own,
         )
         self._catch_ups: list[Callable[[], None]] = []
@@ -97,7 +97,7 @@ class Metrics:
     def count_statements(self, engine: Engine) -> None:
         @event.listens_for(engine, "before_cursor_execute")
         def _count(*_args: object) -> None:
-            (self.background_statements if in_background() else self.statements).inc()
+            (self.overhead_statements if is_overhead() else self.statements).inc()
 
     def follow(self, name: str, documentation: str, read: Callable[[], float]) -> None:
         """Exports a running total this process keeps elsewhere (e.g. policy decisions) as a counter.

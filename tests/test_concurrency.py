@@ -29,12 +29,23 @@ def _total(client) -> int:
 def test_two_border_posts_record_crossings_concurrently(live_server, as_office) -> None:
     guard = as_office("lc-border-guard")
     # Deployed workers are in China (their last crossing an exit): each comes home once, so the
-    # crossings obey the procedure's sequence whatever order the two posts record them in.
-    deployed = all_nodes(guard, "workers", "id borderPassNumber", ", filter: {status: [DEPLOYED]}")
-    holders = [w["id"] for w in deployed if w["borderPassNumber"]]
+    # crossings obey the procedure's sequence whatever order the two posts record them in. Only
+    # workers whose exit came before the first entry sent here are taken: another test may have
+    # recorded an exit dated later today.
+    now = dt.datetime.now(dt.UTC)
+    first_entry = now - dt.timedelta(seconds=60 * PER_POST)
+    fields = "id borderPassNumber crossings(first: 1) { direction crossedAt }"
+    deployed = all_nodes(guard, "workers", fields, ", filter: {status: [DEPLOYED]}")
+    holders = [
+        w["id"]
+        for w in deployed
+        if w["borderPassNumber"]
+        and w["crossings"]
+        and w["crossings"][0]["direction"] == "EXIT_VIETNAM"
+        and dt.datetime.fromisoformat(w["crossings"][0]["crossedAt"]) < first_entry
+    ]
     assert len(holders) >= PER_POST * len(POSTS)
     before = _total(guard)
-    now = dt.datetime.now(dt.UTC)
     jobs = [
         (
             post,
