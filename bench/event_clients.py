@@ -74,6 +74,7 @@ class Writer:
     prepared: dict[str, Any]
     start: int  # the first request number (variables rotate through workers and minutes)
     sent: dict[str, float] = field(default_factory=dict)  # crossing id -> when its request left
+    answered: dict[str, float] = field(default_factory=dict)  # crossing id -> when its answer came
     directions: dict[str, str] = field(default_factory=dict)  # worker -> its next crossing's direction
     errors: int = 0
     first_error: str | None = None
@@ -90,6 +91,7 @@ class Writer:
                     try:
                         crossing = await self.cross(client, headers, n)
                         self.sent[crossing] = started
+                        self.answered[crossing] = time.perf_counter()
                     except (httpx.HTTPError, KeyError, TypeError, ValueError) as exc:
                         self.errors += 1
                         self.first_error = self.first_error or f"{type(exc).__name__}: {exc}"
@@ -156,11 +158,14 @@ async def timed_delivery(
     listener.cancel()
     await socket.close()
     latencies = [seen[i] - t for i, t in writer.sent.items() if i in seen]
+    # The part after the write's answer (the commit came before it): the fan-out alone, at most.
+    after_answer = [seen[i] - t for i, t in writer.answered.items() if i in seen]
     return {
         "written": written,
         "committed": len(writer.sent),
         "received": len(latencies),
         "latencies": latencies,
+        "after_answer": after_answer,
         "errors": writer.errors,
         "first_error": writer.first_error,
     }
