@@ -158,7 +158,7 @@ async def timed_delivery(
     listener.cancel()
     await socket.close()
     latencies = [seen[i] - t for i, t in writer.sent.items() if i in seen]
-    # The part after the write's answer (the commit came before it): the fan-out alone, at most.
+    # From the write's answer: the commit came before it, so this is the least the fan-out took.
     after_answer = [seen[i] - t for i, t in writer.answered.items() if i in seen]
     return {
         "written": written,

@@ -279,7 +279,7 @@ def render(name: str, run: dict) -> tuple[str, bool]:
         f"| {name} | event to a subscriber in another `serve`, page under {LOAD_CONNECTIONS} connections: "
         f"p50 / p95 ms ({lat['received']}/{lat['committed']} received) | {ms(_pct(lat['latencies'], 0.5))} / "
         f"{ms(p95)} | p95 ≤ 1,000 ms | {verdict(lat_met)} |",
-        f"| {name} | the same from the write's answer (the fan-out, at most): p50 / p95 ms | "
+        f"| {name} | the same from the write's answer (the least the fan-out took): p50 / p95 ms | "
         f"{ms(_pct(lat['after_answer'], 0.5))} / {ms(_pct(lat['after_answer'], 0.95))} | (reported) | |",
         f"| {name} | the page meanwhile: req/s, p95 ms | {lat['page']['throughput']:.1f}, "
         f"{ms(lat['page']['p95'])} "
