@@ -8,6 +8,7 @@ answered (at most `IN_FLIGHT` at once), so that a slow answer delays the figures
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import time
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from bench.scenarios import BY_KEY, variables_for
 
 SUBSCRIBE = (
     "subscription($after: String, $kinds: [EventKind!]) "
-    "{ events(after: $after, kinds: $kinds) { kind record { id } } }"
+    "{ events(after: $after, kinds: $kinds) { kind occurredAt record { id } } }"
 )
 FEED = "query($a: String) { events(first: 100, after: $a) { pageInfo { hasNextPage endCursor } } }"
 IN_FLIGHT = 16
@@ -122,13 +123,21 @@ class Writer:
         raise ValueError(json.dumps(answer)[:300])
 
 
-async def listen(socket: ClientConnection, seen: dict[str, float]) -> None:
-    """Notes when each record's event first arrived, until the socket closes."""
+async def listen(
+    socket: ClientConnection, seen: dict[str, float], since: dict[str, float] | None = None
+) -> None:
+    """Notes when each record's event first arrived, until the socket closes; in `since`, the
+    seconds from the event's `occurredAt` (written in the transaction) to its arrival, by the wall
+    clock the server shares with this process."""
     async for raw in socket:
         message = json.loads(raw)
         if message.get("type") == "next":
-            record = message["payload"]["data"]["events"]["record"]
-            seen.setdefault(record["id"], time.perf_counter())
+            event = message["payload"]["data"]["events"]
+            if event["record"]["id"] not in seen:
+                seen[event["record"]["id"]] = time.perf_counter()
+                if since is not None:
+                    occurred = dt.datetime.fromisoformat(event["occurredAt"]).timestamp()
+                    since[event["record"]["id"]] = time.time() - occurred
         elif message.get("type") in ("error", "complete"):
             raise RuntimeError(f"subscription ended: {message}")
 
@@ -147,7 +156,8 @@ async def timed_delivery(
     after = await asyncio.to_thread(newest_cursor, watcher_url, tokens[office], purpose)
     socket = await subscription(watcher_url, tokens[office], purpose, after, ["CROSSING_RECORDED"])
     seen: dict[str, float] = {}
-    listener = asyncio.create_task(listen(socket, seen))
+    since: dict[str, float] = {}
+    listener = asyncio.create_task(listen(socket, seen, since))
     writer = Writer(
         writer_url, tokens[office], prepared, prepared["next_request"], directions=prepared["directions"]
     )
@@ -166,6 +176,7 @@ async def timed_delivery(
         "received": len(latencies),
         "latencies": latencies,
         "after_answer": after_answer,
+        "after_commit": [since[i] for i in writer.sent if i in since],
         "errors": writer.errors,
         "first_error": writer.first_error,
     }
