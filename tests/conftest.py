@@ -117,7 +117,9 @@ class OfficeClient:
 
     def __init__(self, server: Server, code: str, purpose: str | None, case_ref: str | None = None) -> None:
         self.server, self.code, self.purpose, self.case_ref = server, code, purpose, case_ref
-        self.http = httpx.Client(base_url=server.url, timeout=30)
+        # The client lets an idle connection go after 2 s, before the server's 5 s keep-alive ends it:
+        # otherwise a request sent as the server closes the connection meets "Server disconnected".
+        self.http = httpx.Client(base_url=server.url, timeout=30, limits=httpx.Limits(keepalive_expiry=2.0))
 
     def post(self, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:
         h = {"Authorization": f"Bearer {self.server.tokens[self.code]}"}
