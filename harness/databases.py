@@ -155,7 +155,14 @@ def demo_copy(template: Template, folder: Path) -> Iterator[Database]:
             target.close()
         yield copy
         return
-    _on_server(template.server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template.name}"')
+    # A transaction a test leaves open (a session it never closed) would hold its locks until the
+    # test process ends, and a later statement needing them (DDL, a CLI in another process) would
+    # wait for ever: PostgreSQL ends such a transaction after a minute, so the wait ends too.
+    _on_server(
+        template.server_url,
+        f'CREATE DATABASE "{name}" TEMPLATE "{template.name}"',
+        f"ALTER DATABASE \"{name}\" SET idle_in_transaction_session_timeout = '60s'",
+    )
     try:
         yield copy
     finally:

@@ -20,11 +20,15 @@ from harness.server import ROOT
 from planner.rules import TYPES, Column, Sealed, Split
 from policies.grants import Grant, OfficeIdentity
 from schema.builder import policy_catalogue
+from tests import own_registry_fixtures as own
 from tests.conftest import TEST_DB_ENV, cli_env
 from tests.paging import all_nodes
 from tests.policy_expectations import expected_visible, grant
 
 OFFICE = "cn-hekou"
+# A registry of its own (`tests.own_registry_fixtures`): the peer's set-up alters the database's tables
+# (row-level security), which no other module's reads may meet or wait for.
+registry, database, as_office = own.registry, own.database, own.as_office
 
 
 def _expected_readable(code: str) -> set[str]:
