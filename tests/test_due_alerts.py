@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
@@ -28,6 +27,7 @@ from policies.sessions import internal_session
 from procedure import calendar as clock
 from tests import procedure_steps as steps
 from tests.conftest import Server, office_clients, run_cli
+from tests.waiting import until
 
 DAY = 24 * 60  # minutes
 FEED = """query($after: String, $kinds: [EventKind!]) { events(after: $after, first: 100, kinds: $kinds) {
@@ -252,26 +252,16 @@ def _scans(server: Server) -> float:
     return sum(float(ln.split()[-1]) for ln in lines if ln.startswith("borderlabour_due_scans_total"))
 
 
-def _until(check, seconds: float = 30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError("not within the time")
-
-
 def test_serve_raises_the_alerts_itself_with_one_leader_among_its_processes(two_servers) -> None:
     first, second = two_servers
     labour = office_clients(second)("lc-home-affairs")
     agreement = _agreement_ending(labour, 10)
     alert = ("AGREEMENT_ENDING", agreement)
-    _until(lambda: alert in _told(labour, ALERTS))
+    until(lambda: alert in _told(labour, ALERTS))
     leaders = [s for s in (first, second) if _scans(s) > 0]
     assert len(leaders) == 1, "both processes scanned: the lease let two lead"
     scanned = _scans(leaders[0])
-    _until(lambda: _scans(leaders[0]) >= scanned + 2)  # scanned again, twice, after it raised it
+    until(lambda: _scans(leaders[0]) >= scanned + 2)  # scanned again, twice, after it raised it
     assert _told(labour, ALERTS).count(alert) == 1
     assert _scans(first if leaders[0] is second else second) == 0
 

@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from sqlalchemy import create_engine, text
 from harness.databases import demo_copy
 from tests.conftest import Server, office_clients, run_cli
 from tests.procedure_steps import cross, place, ready
+from tests.waiting import until
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {
@@ -72,38 +72,34 @@ def _deliveries(out: Path) -> list[dict]:
     return [json.loads(line) for line in out.read_text().splitlines()] if out.exists() else []
 
 
-def _until(check, seconds: float = 30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError("not within the time")
+def _add_webhook(database, port: int, secret, office: str, purpose: str, *kinds: str) -> str:
+    """`webhooks add` for `office` to the receiver on `port`; the new webhook's id, as the CLI prints it."""
+    added = run_cli(
+        database,
+        "webhooks",
+        "add",
+        "--office",
+        office,
+        "--url",
+        f"http://127.0.0.1:{port}/hook",
+        "--secret-file",
+        str(secret),
+        "--purpose",
+        purpose,
+        "--kinds",
+        *kinds,
+        **ENV,
+    )
+    return added.stdout.split()[1]
 
 
 def test_events_reach_a_receiver_signed_in_order_after_its_failures(registry, receiver) -> None:
     database, server = registry
     port, secret, out = receiver
     as_office = office_clients(server)
-    added = run_cli(
-        database,
-        "webhooks",
-        "add",
-        "--office",
-        "cn-hekou",
-        "--url",
-        f"http://127.0.0.1:{port}/hook",
-        "--secret-file",
-        str(secret),
-        "--purpose",
-        "placement-verification",
-        "--kinds",
-        "PLACEMENT_PLANNED",
-        "CROSSING_RECORDED",
-        **ENV,
+    hook = _add_webhook(
+        database, port, secret, "cn-hekou", "placement-verification", "PLACEMENT_PLANNED", "CROSSING_RECORDED"
     )
-    hook = added.stdout.split()[1]
     first, second = ready(as_office), ready(as_office)
     placements = [place(as_office, w)["placement"]["id"] for w in (first, second)]
     crossing = cross(as_office, "lc-border-guard", first, "EXIT_VIETNAM")["crossing"]["id"]
@@ -112,7 +108,7 @@ def test_events_reach_a_receiver_signed_in_order_after_its_failures(registry, re
         accepted = [d for d in _deliveries(out) if d["status"] == 200]
         return [e["record"]["id"] for d in accepted for e in d["body"]["events"]]
 
-    ids = _until(lambda: (t := told()) and crossing in t and t)
+    ids = until(lambda: (t := told()) and crossing in t and t)
     assert ids == [*placements, crossing]  # commit order, each once once accepted
     statuses = [d["status"] for d in _deliveries(out)]
     assert statuses[:2] == [500, 500] and 401 not in statuses  # retried; every signature checked out
@@ -155,12 +151,12 @@ def test_a_webhook_failing_past_its_retry_time_is_parked_then_replayed(registry,
             query = text("SELECT parked_at FROM webhooks WHERE id = :id")
             return connection.execute(query, {"id": int(hook)}).scalar() is not None
 
-    assert _until(parked)
+    assert until(parked)
     listed = run_cli(database, "webhooks", "list", **ENV).stdout.splitlines()
     assert next(ln for ln in listed if ln.split()[0] == hook).split()[2] == "parked"
     failures = _failures(server)
     run_cli(database, "webhooks", "replay", hook, **ENV)
-    assert _until(lambda: _failures(server) > failures)  # tried again once resumed
+    assert until(lambda: _failures(server) > failures)  # tried again once resumed
     run_cli(database, "webhooks", "remove", hook, **ENV)
     assert hook not in [
         ln.split()[0] for ln in run_cli(database, "webhooks", "list", **ENV).stdout.splitlines()
@@ -202,23 +198,7 @@ def test_an_office_past_its_validity_is_sent_nothing_and_its_backlog_is_parked(r
     database, server = registry
     port, secret, out = receiver
     as_office = office_clients(server)
-    added = run_cli(
-        database,
-        "webhooks",
-        "add",
-        "--office",
-        "lc-customs",
-        "--url",
-        f"http://127.0.0.1:{port}/hook",
-        "--secret-file",
-        str(secret),
-        "--purpose",
-        "crossing-control",
-        "--kinds",
-        "CROSSING_RECORDED",
-        **ENV,
-    )
-    hook = added.stdout.split()[1]
+    hook = _add_webhook(database, port, secret, "lc-customs", "crossing-control", "CROSSING_RECORDED")
     engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
     close = text("UPDATE offices SET valid_to = :day WHERE code = 'lc-customs'")
     with engine.begin() as connection:  # no command closes an office: the offices are data
@@ -238,10 +218,10 @@ def test_an_office_past_its_validity_is_sent_nothing_and_its_backlog_is_parked(r
                 row = connection.execute(state, {"id": int(hook)}).one()
             return tuple(row[1:]) if row[0] is not None else None
 
-        error, sent, behind = _until(parked)
+        error, sent, behind = until(parked)
         assert error == "OFFICE_CLOSED" and sent == 0 and behind >= 1  # its backlog, kept
         run_cli(database, "webhooks", "replay", hook, **ENV)
-        assert _until(parked)[:2] == ("OFFICE_CLOSED", 0)  # parked again: a closed office is told nothing
+        assert until(parked)[:2] == ("OFFICE_CLOSED", 0)  # parked again: a closed office is told nothing
         assert _deliveries(out) == []
     finally:
         with engine.begin() as connection:
