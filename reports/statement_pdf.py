@@ -24,10 +24,8 @@ WIDTHS = {
 
 
 def _line(pdf: FPDF, height: float, text: str) -> None:
-    """A paragraph. fpdf sets a fallback font (Chinese in a Latin line) inside `q … Q` and then
-    believes it still set, so the next line would show text with no font: it is told otherwise."""
+    """A paragraph across the page (a line led by Chinese keeps its font: `reports.pdf.Document`)."""
     pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
-    pdf.current_font_is_set_on_page = False
 
 
 def _draw(pdf: FPDF, table: Table, language: str) -> None:
