@@ -26,6 +26,8 @@ from sqlalchemy.engine import URL, make_url
 
 from harness.server import ROOT
 
+# The suite runs on PostgreSQL when this names a server (`postgresql://…/test`), else on SQLite.
+TEST_DB_ENV = "BORDERLABOUR_TEST_DATABASE_URL"
 DB_STEM = "registry"  # the key file, the ledger key and the signed head are named after it
 READY = "template.json"
 

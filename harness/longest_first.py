@@ -22,6 +22,8 @@ from typing import Any
 
 import pytest
 
+from harness.databases import TEST_DB_ENV
+
 CACHE_KEY = "borderlabour/module-seconds"
 # Seconds each module took on one worker in a whole run on SQLite on this 2-core machine (shared,
 # load about 10), for a checkout without a cache (CI); the PostgreSQL drills, which skip on SQLite,
@@ -57,7 +59,7 @@ _spent: defaultdict[str, float] = defaultdict(float)
 
 def _cache_key() -> str:
     """Weights per database: the PostgreSQL drills skip on SQLite, and the two runs share a checkout."""
-    on = "postgresql" if os.environ.get("BORDERLABOUR_TEST_DATABASE_URL") else "sqlite"
+    on = "postgresql" if os.environ.get(TEST_DB_ENV) else "sqlite"
     return f"{CACHE_KEY}/{on}"
 
 

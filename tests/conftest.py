@@ -22,7 +22,16 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.databases import Database, Template, cli_env, demo_copy, demo_template, drop_template, run_cli
+from harness.databases import (
+    TEST_DB_ENV,
+    Database,
+    Template,
+    cli_env,
+    demo_copy,
+    demo_template,
+    drop_template,
+    run_cli,
+)
 from harness.longest_first import (  # noqa: F401 (hooks: the longest modules go to the workers first)
     hand_weights,
     pytest_collection_modifyitems,
@@ -34,7 +43,6 @@ from harness.server import ServerProcess
 
 __all__ = ["Database", "Server", "TEST_DB_ENV", "cli_env", "default_purpose", "run_cli"]
 
-TEST_DB_ENV = "BORDERLABOUR_TEST_DATABASE_URL"
 DEMO_WORKERS = 300
 TEMPLATE_KEY = "borderlabour_demo_template"  # where the one template of the run is, for every worker
 _TEMPLATE = pytest.StashKey[dict[str, str]]()

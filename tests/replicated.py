@@ -21,10 +21,9 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.databases import Database, run_cli
+from harness.databases import TEST_DB_ENV, Database, run_cli
 from harness.replication import ReplicatedPair, missing_reason
 
-TEST_DB_ENV = "BORDERLABOUR_TEST_DATABASE_URL"
 REQUIRED_ENV = "BORDERLABOUR_DRILLS_REQUIRED"
 DEMO_WORKERS = 20
 DATABASE = "registry"
