@@ -22,17 +22,23 @@ from sqlalchemy.sql import visitors
 
 from models.base import Base
 
-# What the row scopes (`policies.scopes`) and the filters on workers read. A count that reads any
-# other table (crossings, checks, incidents) is never remembered: it is made on every request.
-# The migration that creates the triggers holds its own copy of this list; a test compares them.
+# What the row scopes (`policies.scopes`, with a partner office's window, `policies.windows`) and
+# the filters on workers read. A count that reads any other table (incidents, say) is never
+# remembered: it is made on every request. The migrations that create the triggers (0011, 0022)
+# hold their own copies of this list; a test compares them.
 TRACKED_TABLES = frozenset(
     {
         "admin_units",
         "agreement_gates",
+        "agreement_requirement_versions",
         "agreements",
         "border_gates",
+        "corrections",
+        "crossings",
         "employers",
+        "health_checks",
         "placements",
+        "police_clearances",
         "unit_closure",
         "workers",
     }

@@ -8,8 +8,7 @@ row scope depends on the date as well as the data (`policies.windows`: a window 
 last day has passed, with no write), so a count is remembered with the registry's day too. The
 page's statement reads the version instead of counting, and counts only when the version or the
 day has moved since: then it runs again with the count, in one statement, one snapshot. A count
-that reads a table the version does not follow is made on every request, as before (a partner
-office's counts read crossings and requirement versions: they are made every time).
+that reads a table the version does not follow is made on every request.
 
 One `CountedPage` belongs to one cached plan (`planner.cache`): one office, document and set of
 variables. Threads share it; the remembered pair is replaced whole, never changed in place. The
