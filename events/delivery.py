@@ -1,7 +1,7 @@
 """Delivering webhooks from inside `serve`: one process at a time, in commit order per webhook.
 
-Every server process runs a delivery thread, but only the holder of the `webhooks` lease (one
-process on one host, `events.webhooks.hold_lease`) delivers; another takes over once the holder
+Every server process runs a delivery loop, but only the holder of the `webhooks` lease (one
+process on one host, `events.leader.LeaderLoop`) delivers; another takes over once the holder
 stops renewing. Each webhook's events are read as its office reads its feed (`events` through the
 office's schema, its purpose, ledgered), after the webhook's position, and posted signed. Only a
 2xx answer moves the position: delivery is at least once, and in order. A failing webhook is
@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import socket
-import time
 from typing import Any
 
 import httpx
 from sqlalchemy import func, select, update
 
 from events.feed import cursor_for, seq_of
-from events.webhooks import hold_lease, next_attempt, signed_headers
+from events.leader import LeaderLoop
+from events.webhooks import next_attempt, signed_headers
 from models import EventRecord, Office, Webhook
 from models.base import utcnow
-from models.overhead import start_background
 from models.sealing import keyring
 from policies.purposes import PurposeRefused, check_purpose
 from policies.sessions import internal_session
@@ -37,7 +34,6 @@ from service.operations import Operation, new_request_id
 from service.registry import Registry
 
 LEASE = "webhooks"
-LEASE_SECONDS = 10.0
 TICK_SECONDS = 0.5
 POST_SECONDS = 10.0
 PAGE = 50
@@ -52,7 +48,7 @@ log = logging.getLogger("borderlabour.events")
 class WebhookDelivery:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
-        self.holder = f"{socket.gethostname()[:60]}:{os.getpid()}"
+        self.loop = LeaderLoop(registry, LEASE, self.deliver_due, tick_seconds=TICK_SECONDS)
         self.delivered = 0
         self.failed = 0
         self.backlog = 0
@@ -70,18 +66,7 @@ class WebhookDelivery:
         )
 
     def start(self) -> None:
-        start_background(self._run, "webhook-delivery")
-
-    def _run(self) -> None:
-        while True:
-            try:
-                with internal_session(self.registry.sessions) as session:
-                    leading = hold_lease(session, LEASE, self.holder, LEASE_SECONDS)
-                if leading:
-                    self.deliver_due()
-            except Exception as exc:  # the database is away: try again, never die
-                log.warning("webhook delivery: %s", type(exc).__name__)
-            time.sleep(TICK_SECONDS)
+        self.loop.start()
 
     def deliver_due(self) -> None:
         now = utcnow()
