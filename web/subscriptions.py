@@ -10,7 +10,8 @@ again: a revoked token, or an office out of force, closes the socket and its sub
 An idle socket costs no timer of its own: one task per process asks each token of its sockets
 once a second (`Watch`), and a waiting subscription sleeps on the bell with no timeout (the bell's
 own thread looks at the outbox again, should a ring be missed). With a timer each, 500 idle
-sockets woke the server 600 times a second (bench/event_idle.py).
+sockets woke the server 600 times a second and cost 5-7 % of a core at rest; now about 1 %
+(bench/event_idle.py, BENCHMARKS.md).
 """
 
 from __future__ import annotations
