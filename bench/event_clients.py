@@ -25,6 +25,7 @@ SUBSCRIBE = (
 )
 FEED = "query($a: String) { events(first: 100, after: $a) { pageInfo { hasNextPage endCursor } } }"
 IN_FLIGHT = 16
+OPENING = 20  # idle subscriptions opened at once
 OTHER = {"EXIT_VIETNAM": "ENTER_VIETNAM", "ENTER_VIETNAM": "EXIT_VIETNAM"}
 WATCHER = ("lc-border-guard", "crossing-control")  # reads every crossing it records
 
@@ -192,8 +193,13 @@ class IdleSubscriptions:
 
     async def _open(self) -> None:
         after = await asyncio.to_thread(newest_cursor, self.url, self.token, self.purpose)
-        for _ in range(self.count):  # one at a time: the opening is not what is measured
-            self.sockets.append(await subscription(self.url, self.token, self.purpose, after, None))
+        gate = asyncio.Semaphore(OPENING)  # a few at a time: the opening is not what is measured
+
+        async def one() -> ClientConnection:
+            async with gate:
+                return await subscription(self.url, self.token, self.purpose, after, None)
+
+        self.sockets.extend(await asyncio.gather(*(one() for _ in range(self.count))))
 
     def open(self) -> None:
         import threading

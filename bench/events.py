@@ -6,8 +6,9 @@ On one dataset (SQLite, or PostgreSQL when `--postgres` names a server to create
 1. latency: crossings recorded on A, their events received by a subscriber on B, while B serves
    the Hekou page to `LOAD_CONNECTIONS` connections (`bench.load` in a process of its own);
    target p95 ≤ 1 s;
-2. idle subscriptions: B's page p50 one request at a time with none open, with 500 open and idle,
-   and with none again (A/B/A, so that the machine's drift falls on both sides); target ≤ 1.10 ×;
+2. idle subscriptions: B's page p50 one request at a time with none open and with 500 open and
+   idle, in interleaved rounds (`bench.event_idle`), with the server's CPU per request and at rest
+   both ways; target ≤ 1.10 × (the medians over rounds);
 3. webhooks: 1,000 events a minute (crossings, and the status changes they make) delivered to three
    webhooks, each a real receiver process that checks the HMAC signature (`tests.webhook_receiver`);
    `borderlabour_webhook_backlog` read from /metrics every two seconds must not grow.
@@ -32,9 +33,12 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from bench import report
-from bench.__main__ import log, requests_for, run_json
-from bench.datasets import CACHE, ROOT, SEED, Dataset, dataset, delete_crossings_after, ensure
-from bench.event_clients import WATCHER, IdleSubscriptions, Writer, timed_delivery
+from bench.__main__ import log, run_json
+from bench.datasets import CACHE, ROOT, SEED, Dataset, delete_crossings_after, ensure
+from bench.event_clients import WATCHER, Writer, timed_delivery
+from bench.event_idle import TARGET as IDLE_TARGET
+from bench.event_idle import events_dataset, load_result, measure_idle, page_load
+from bench.event_idle import render as render_idle
 from bench.server import Server
 from settings import cores
 
@@ -42,9 +46,8 @@ WEBHOOK_PREFIX = "http://127.0.0.1:"
 ENV = {"BORDERLABOUR_RATE_LIMIT": "off", "BORDERLABOUR_WEBHOOK_URLS": WEBHOOK_PREFIX}
 LOAD_CONNECTIONS = 8
 LATENCY_RATE, LATENCY_SECONDS = 4.0, 30.0
-IDLE, IDLE_SECONDS = 500, 12.0
 EVENTS_PER_MINUTE, WEBHOOK_SECONDS, DRAIN_SECONDS = 1000.0, 75.0, 20.0
-TARGETS = {"latency_p95_s": 1.0, "idle_ratio": 1.10, "backlog_growth": 50.0}
+TARGETS = {"latency_p95_s": 1.0, "idle_ratio": IDLE_TARGET, "backlog_growth": 50.0}
 BACKLOG = "borderlabour_webhook_backlog"
 
 
@@ -60,40 +63,6 @@ def _newest_seq(ds: Dataset) -> int:
             return int(conn.scalar(text("SELECT COALESCE(MAX(seq), 0) FROM event_outbox")) or 0)
     finally:
         engine.dispose()
-
-
-def page_load(
-    port: int, prepared: dict, sequential: int, seconds: float, concurrency: int
-) -> subprocess.Popen:
-    """`bench.load` on B's page, started now; its JSON comes on the process's stdout."""
-    spec = {
-        "host": "127.0.0.1",
-        "targets": [{"port": port, "requests": requests_for("page", prepared)}],
-        "warmup": 3,
-        "sequential": sequential,
-        "sequential_seconds": seconds,
-        "concurrency": concurrency,
-        "duration": seconds if concurrency else 0,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.load"],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdin is not None
-    process.stdin.write(json.dumps(spec))
-    process.stdin.close()
-    return process
-
-
-def load_result(process: subprocess.Popen) -> dict:
-    assert process.stdout is not None
-    out = process.stdout.read()
-    if process.wait() != 0:
-        raise RuntimeError("bench.load failed")
-    return json.loads(out)[0]
 
 
 def measure_latency(ds: Dataset, a: Server, b: Server, prepared: dict) -> dict:
@@ -116,33 +85,6 @@ def measure_latency(ds: Dataset, a: Server, b: Server, prepared: dict) -> dict:
         "errors": page["errors"],
     }
     return out
-
-
-def measure_idle(b: Server, prepared: dict) -> dict:
-    def p50() -> float:
-        result = load_result(page_load(b.port, prepared, 400, IDLE_SECONDS, 0))
-        if result["errors"]:
-            raise RuntimeError(f"the page failed: {result['first_error']}")
-        return float(statistics.median(result["sequential"]))
-
-    office, purpose = WATCHER
-    log("idle: the page with no subscription open")
-    first = p50()
-    log(f"idle: opening {IDLE} subscriptions on B")
-    idle = IdleSubscriptions(b.url, prepared["tokens"][office], purpose, IDLE)
-    try:
-        idle.open()
-        time.sleep(3)
-        log("idle: the page with them open")
-        opened = p50()
-        still = idle.still_open()
-    finally:
-        idle.close()
-    time.sleep(3)
-    log("idle: the page with none again")
-    last = p50()
-    none = (first + last) / 2
-    return {"none": [first, last], "open": opened, "still_open": still, "ratio": opened / none}
 
 
 def _backlog(servers: list[Server]) -> float:
@@ -265,7 +207,7 @@ def render(name: str, run: dict) -> tuple[str, bool]:
     lat, idle, hooks = run["latency"], run["idle"], run["webhooks"]
     p95 = _pct(lat["latencies"], 0.95)
     lat_met = p95 is not None and p95 <= TARGETS["latency_p95_s"] and lat["received"] == lat["committed"]
-    idle_met = idle["ratio"] <= TARGETS["idle_ratio"] and idle["still_open"] == IDLE
+    idle_row, idle_met = render_idle(name, idle, TARGETS["idle_ratio"])
     growth = hooks["growth"]
     hooks_met = (
         growth is not None
@@ -286,9 +228,7 @@ def render(name: str, run: dict) -> tuple[str, bool]:
         f"| {name} | the page meanwhile: req/s, p95 ms | {lat['page']['throughput']:.1f}, "
         f"{ms(lat['page']['p95'])} "
         "| (reported) | |",
-        f"| {name} | page p50 ms: none / {IDLE} idle subscriptions ({idle['still_open']} open) / none | "
-        f"{idle['none'][0] * 1000:.1f} / {idle['open'] * 1000:.1f} / {idle['none'][1] * 1000:.1f}: "
-        f"{idle['ratio']:.3f} × | ≤ {TARGETS['idle_ratio']:.2f} × | {verdict(idle_met)} |",
+        idle_row,
         f"| {name} | webhooks: {hooks['events_per_minute']:.0f} events/min, delivered to each of three "
         f"{'/'.join(str(d) for d in hooks['delivered'])} of {hooks['events']}; backlog growth "
         f"{'–' if growth is None else f'{growth:.0f}'}, after {DRAIN_SECONDS:.0f} s drain "
@@ -301,14 +241,11 @@ def render(name: str, run: dict) -> tuple[str, bool]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.events", description=__doc__.split("\n\n")[1])
     parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL server to create the dataset on")
+    parser.add_argument("--database", help="the PostgreSQL database's name (default: the benchmark's)")
     parser.add_argument("--workers", type=int, default=10_000, help="the dataset's size (default 10,000)")
     args = parser.parse_args(argv)
     engine = "postgres" if args.postgres else "sqlite"
-    ds = (
-        dataset(engine, args.workers, args.postgres or "", prefix="events-")
-        if args.postgres
-        else dataset(engine, args.workers, prefix="events-")
-    )
+    ds = events_dataset(args.postgres, args.workers, args.database)
     ensure(ds, log)
     load_before, started = report.load_average(), time.monotonic()
     prepared = run_json("prepare", {"seed": SEED, "smallest": args.workers}, ds.env())

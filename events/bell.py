@@ -45,8 +45,10 @@ class EventBell:
             watch = self._listen if self.engine.dialect.name == "postgresql" else self._poll
             self._thread = start_background(watch, "event-bell")
 
-    async def wait(self, seen: int, seconds: float) -> int:
-        """The newest event number once it passes `seen`, or after `seconds` whatever it is."""
+    async def wait(self, seen: int, seconds: float | None = None) -> int:
+        """The newest event number once it passes `seen`, or after `seconds` (if given) whatever it
+        is. Without `seconds` a waiter costs no timer: the watching thread reads the number again
+        every few seconds, so a missed `NOTIFY` still rings."""
         if self.newest <= seen:
             with self._lock:
                 self._waiting += 1

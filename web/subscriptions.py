@@ -6,6 +6,12 @@ is answered as pages of the office's feed (`events.replay`), replayed from its `
 read again whenever the bell rings (`events.bell`), every page a read of the office in the one
 transaction template, ledgered with the connection's purpose. Every second the token is asked
 again: a revoked token, or an office out of force, closes the socket and its subscriptions.
+
+An idle socket costs no timer of its own: one task per process asks each token of its sockets
+once a second (`Watch`), and a waiting subscription sleeps on the bell with no timeout (the bell's
+own thread looks at the outbox again, should a ring be missed). With a timer each, 500 idle
+sockets woke the server 600 times a second and cost 5-7 % of a core at rest; now about 1 %
+(bench/event_idle.py, BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import contextlib
 import logging
 from functools import partial
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from anyio import to_thread
 from graphql import GraphQLError
@@ -35,7 +42,6 @@ from service.registry import Registry
 PROTOCOL = "graphql-transport-ws"
 INIT_SECONDS = 10.0
 CHECK_SECONDS = 1.0  # how often the token is asked again
-BELL_SECONDS = 5.0  # how often an idle subscription looks at the bell's number without a ring
 
 log = logging.getLogger("borderlabour.events")
 
@@ -66,18 +72,6 @@ class Connection:
         async with self.sending:
             await self.socket.send_json(message)
 
-    async def caller_now(self) -> Caller:
-        """Who the token is now, or Closed: unknown, revoked, expired, or its office out of force."""
-        try:
-            known, caller = self.registry.tokens.remembered(self.token)
-            if not known:
-                caller = await to_thread.run_sync(self.registry.authenticate, self.token)
-        except OfficeClosed as exc:
-            raise Closed(4403, "office closed") from exc
-        if caller is None:
-            raise Closed(4403, "Forbidden")
-        return caller
-
     async def init(self) -> None:
         try:
             message = await asyncio.wait_for(self.socket.receive_json(), INIT_SECONDS)
@@ -89,7 +83,7 @@ class Connection:
         if not isinstance(payload, dict):
             raise Closed(4400, "connection_init payload must be an object")
         self.token = str(payload.get("token") or "").removeprefix("Bearer ").strip()
-        caller = await self.caller_now()
+        caller = await caller_now(self.registry, self.token)
         self.grant = self.registry.grant_for(caller)
         self.caller = caller
         stated = payload.get("purpose")
@@ -99,12 +93,6 @@ class Connection:
             except PurposeRefused as exc:
                 raise Closed(4403, message_of(exc, reader_language())[:120]) from exc
         await self.send({"type": "connection_ack"})
-
-    async def watch_token(self) -> None:
-        """Closes the socket once the token or its office is no longer good."""
-        while True:
-            await asyncio.sleep(CHECK_SECONDS)
-            await self.caller_now()
 
     async def serve(self) -> None:
         while True:
@@ -181,9 +169,8 @@ class Connection:
             after = cursor_for(self.grant, seen)
             # The feed is read again only once the bell says something was committed after `seen`:
             # an idle subscription costs no statement (500 of them reading an empty page every
-            # second slowed the page 45-fold; bench/events.py). The bell rings on every change;
-            # the timeout only looks at its number again, should a ring ever be missed.
-            while await self.bell.wait(seen, BELL_SECONDS) <= seen:
+            # second slowed the page 45-fold; bench/events.py), and no timer either.
+            while await self.bell.wait(seen) <= seen:
                 pass
 
     async def page(
@@ -213,7 +200,59 @@ class Connection:
         return outcome.body
 
 
+async def caller_now(registry: Registry, token: str) -> Caller:
+    """Who the token is now, or Closed: unknown, revoked, expired, or its office out of force."""
+    try:
+        known, caller = registry.tokens.remembered(token)
+        if not known:
+            caller = await to_thread.run_sync(registry.authenticate, token)
+    except OfficeClosed as exc:
+        raise Closed(4403, "office closed") from exc
+    if caller is None:
+        raise Closed(4403, "Forbidden")
+    return caller
+
+
+class Watch:
+    """The open sockets of this process by token, and the one task that asks each token again
+    every `CHECK_SECONDS`: a token no longer good ends every socket that holds it (its future gets
+    the exception), so that a revoked token closes them within seconds at the cost of one check."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.sockets: dict[str, set[asyncio.Future[None]]] = {}
+        self.task: asyncio.Task[None] | None = None
+
+    def add(self, token: str) -> asyncio.Future[None]:
+        """A future that fails (with Closed, or what the check raised) once `token` is not good."""
+        ended = asyncio.get_running_loop().create_future()
+        self.sockets.setdefault(token, set()).add(ended)
+        if self.task is None or self.task.done():
+            self.task = asyncio.create_task(self.run())
+        return ended
+
+    def remove(self, token: str, ended: asyncio.Future[None]) -> None:
+        held = self.sockets.get(token)
+        if held is not None:
+            held.discard(ended)
+            if not held:
+                del self.sockets[token]
+
+    async def run(self) -> None:
+        while self.sockets:  # ends with the last socket; the next one starts it again
+            await asyncio.sleep(CHECK_SECONDS)
+            for token in list(self.sockets):
+                try:
+                    await caller_now(self.registry, token)
+                except Exception as exc:  # noqa: BLE001 - each socket of the token gets it
+                    for ended in self.sockets.pop(token, set()):
+                        if not ended.done():
+                            ended.set_exception(exc)
+
+
 def websocket_route(registry: Registry, bell: EventBell) -> Any:
+    watches: WeakKeyDictionary[asyncio.AbstractEventLoop, Watch] = WeakKeyDictionary()  # one a loop
+
     async def graphql_ws(socket: WebSocket) -> None:
         if PROTOCOL not in socket.scope.get("subprotocols", []):
             await socket.close(code=4406, reason="Subprotocol not acceptable")
@@ -221,19 +260,26 @@ def websocket_route(registry: Registry, bell: EventBell) -> Any:
         await socket.accept(subprotocol=PROTOCOL)
         bell.start(asyncio.get_running_loop())
         connection = Connection(registry, bell, socket)
-        tasks: list[asyncio.Task[None]] = []
+        serving: asyncio.Task[None] | None = None
+        ended: asyncio.Future[None] | None = None
+        watch = watches.setdefault(asyncio.get_running_loop(), Watch(registry))
         try:
             await connection.init()
-            tasks = [asyncio.create_task(connection.watch_token()), asyncio.create_task(connection.serve())]
-            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            for task in done:
-                task.result()
+            ended, serving = watch.add(connection.token), asyncio.create_task(connection.serve())
+            done, _ = await asyncio.wait([ended, serving], return_when=asyncio.FIRST_COMPLETED)
+            for finished in done:
+                finished.result()
         except Closed as closed:
             await _close(socket, closed.code, closed.reason)
         except WebSocketDisconnect:
             pass
         finally:
-            for task in [*connection.running.values(), *tasks]:
+            if ended is not None:
+                watch.remove(connection.token, ended)
+                if ended.done() and not ended.cancelled():
+                    ended.exception()  # seen: the socket ended another way at the same time
+                ended.cancel()
+            for task in [*connection.running.values(), *([serving] if serving else [])]:
                 task.cancel()
 
     return graphql_ws
