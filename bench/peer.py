@@ -53,7 +53,7 @@ def _metered(
     meter = Meter({name: sides[name] for name in names})
     meter.start()
     try:
-        results: list[dict[str, Any]] = list(run_json("load", spec))
+        results: list[dict[str, Any]] = list(run_json("peer_load", spec))
     finally:
         cpu = meter.stop()
     return results, cpu

@@ -4,12 +4,15 @@ shows differently by design), and CPU is counted for the processes that serve ea
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from typing import Any
 
 import pytest
 
+from bench.load import raw_requests
 from bench.peer_cpu import Side, owners
+from bench.peer_load import Connection
 from bench.peer_shapes import SHAPES, SHAPES_BY_KEY, differences
 from tests.conftest import AsOffice
 
@@ -138,3 +141,30 @@ def test_cpu_is_counted_for_a_sides_processes_and_its_own_backends_only() -> Non
         304: ("peer", "parallel"),
         306: ("peer", "database"),
     }
+
+
+def test_a_request_on_a_connection_the_server_closed_while_idle_is_sent_again() -> None:
+    answered: list[bytes] = []
+
+    async def serve_one_then_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = int(
+            next(line for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))[15:]
+        )
+        answered.append(await reader.readexactly(length))
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+        await writer.drain()
+        writer.close()  # as a server closes a keep-alive connection left idle
+
+    async def run() -> list[tuple[int, bytes]]:
+        server = await asyncio.start_server(serve_one_then_close, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        raw = raw_requests("127.0.0.1", port, [{"body": "{}", "headers": {}}])[0]
+        connection = await Connection.open("127.0.0.1", port)
+        answers = [await connection.send(raw), await connection.send(raw)]
+        connection.close()
+        server.close()
+        return answers
+
+    assert asyncio.run(run()) == [(200, b"{}"), (200, b"{}")]
+    assert answered == [b"{}", b"{}"]
