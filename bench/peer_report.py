@@ -14,12 +14,20 @@ def _cpu(x: dict[str, Any]) -> str:
 
 
 def ratios(shapes: dict[str, Any]) -> list[dict[str, Any]]:
-    """Per shape measured: ours / PostGraphile for latency p50, throughput and CPU per request under load."""
-    out = []
+    """Per shape measured: ours / PostGraphile for latency p50, throughput and CPU per request under load.
+
+    A shape either server answered with errors gets no ratios (`None`): an error is answered faster
+    than the data, so its figures are not the shape's."""
+    out: list[dict[str, Any]] = []
     for shape in SHAPES:
         if shape.key not in shapes:
             continue
         ours, peer = shapes[shape.key]["ours"], shapes[shape.key]["peer"]
+        if ours["errors"] or peer["errors"]:
+            out.append(
+                {"shape": shape, "latency": None, "throughput": None, "cpu": None, "cpu_sequential": None}
+            )
+            continue
         out.append(
             {
                 "shape": shape,
@@ -99,7 +107,7 @@ def peer_section(run: dict[str, Any]) -> list[str]:
             f"{run['settings']['concurrency']} connections, one server at a time. CPU per request: the "
             "CPU time of the server's processes plus that of the PostgreSQL backends serving its role "
             "(`/proc/PID/stat`, `bench/peer_cpu.py`), over each phase, divided by its requests; the "
-            "ledger is on for ours.",
+            "ledger is on for ours. A shape answered with errors by either server gets no ratios.",
             "",
             *_tables(name, x),
             "",

@@ -13,6 +13,7 @@ import pytest
 from bench.load import raw_requests
 from bench.peer_cpu import Side, owners
 from bench.peer_load import Connection
+from bench.peer_report import ratios
 from bench.peer_shapes import SHAPES, SHAPES_BY_KEY, differences
 from tests.conftest import AsOffice
 
@@ -168,3 +169,15 @@ def test_a_request_on_a_connection_the_server_closed_while_idle_is_sent_again() 
 
     assert asyncio.run(run()) == [(200, b"{}"), (200, b"{}")]
     assert answered == [b"{}", b"{}"]
+
+
+def test_a_shape_answered_with_errors_is_given_no_ratio_against_its_target() -> None:
+    def side(errors: int) -> dict[str, Any]:
+        cpu = {"total_ms": 2.0, "server_ms": 1.0, "database_ms": 1.0}
+        return {"sequential": [0.01], "throughput": 10.0, "errors": errors,
+                "cpu_sequential": cpu, "cpu_concurrent": cpu}  # fmt: skip
+
+    shapes = {"worker": {"ours": side(0), "peer": side(0)}, "page10": {"ours": side(0), "peer": side(3)}}
+    found = {r["shape"].key: r for r in ratios(shapes)}
+    assert (found["worker"]["latency"], found["worker"]["throughput"], found["worker"]["cpu"]) == (1, 1, 1)
+    assert (found["page10"]["latency"], found["page10"]["throughput"], found["page10"]["cpu"]) == (None,) * 3
