@@ -9,6 +9,8 @@ compare fairly on a shared machine), then throughput under 32 connections, one s
 SQL statements per request are read from each server's /metrics. The report (Markdown) goes to
 stdout and to `--output`; the raw figures to `.bench/last-run.json`. `--scenarios` measures only
 the scenarios named, over HTTP (no in-process ratios), and reports their figures and growth.
+On PostgreSQL the largest size is compared with PostGraphile over four shapes of read
+(`bench/peer.py`); `python -m bench.peer` runs that comparison alone.
 """
 
 from __future__ import annotations
@@ -22,9 +24,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
-from bench import postgraphile, report
+from bench import peer as peer_phase
+from bench import report
 from bench.datasets import (
     CACHE,
     DEFAULT_POSTGRES,
@@ -114,61 +115,6 @@ def in_process(ds: Dataset, settings: Settings, smallest: int, ratios: bool = Tr
     return run_json("inproc", spec, ds.env())
 
 
-def measure_peer(ds: Dataset, server: Server, prepared: dict, settings: Settings) -> dict:
-    """The page from our server and from PostGraphile on the same database, as the same office.
-
-    Both must answer the same workers in the same order, or the run stops. Then latency with the
-    two servers' requests interleaved, and throughput under the same connections, one at a time.
-    """
-    office = BY_KEY["page"].office
-    try:
-        versions = postgraphile.install(log)
-    except postgraphile.PeerUnavailable as reason:
-        log(f"peer: skipped: {reason}")
-        return {"skipped": str(reason)}
-    log(f"{ds.name}: peer: role, column grants and row-level security for {office}")
-    access = run_json("peer_access", {"office": office}, ds.env())
-    url = make_url(ds.url).set(drivername="postgres", username=access["role"], password=None)
-    peer = None
-    try:
-        peer = postgraphile.PeerServer(
-            url.render_as_string(hide_password=False), CACHE / f"peer-{ds.name}.log"
-        )
-        ours, theirs = requests_for("page", prepared)[0], postgraphile.request()
-        problems = postgraphile.differences(
-            server.post(ours["body"], ours["headers"]), peer.post(theirs["body"])
-        )
-        if problems:
-            raise RuntimeError(
-                "PostGraphile and the registry answer different pages:\n" + "\n".join(problems)
-            )
-        log(f"{ds.name}: peer: the same page; loading both")
-        spec = {
-            "host": "127.0.0.1",
-            "targets": [{"port": server.port, "requests": [ours]}, {"port": peer.port, "requests": [theirs]}],
-            "warmup": settings.warmup,
-            "sequential": settings.sequential,
-            "sequential_seconds": settings.sequential_seconds,
-            "concurrency": settings.concurrency,
-            "duration": settings.duration,
-        }
-        ours_result, peer_result = run_json("load", spec)
-        return {
-            "versions": versions,
-            "office": office,
-            "role": access["role"],
-            "columns": access["columns"],
-            "row_policies": access["policies"],
-            "ours": ours_result,
-            "peer": peer_result,
-            "peer_memory": peak_memory(peer.process.pid),
-        }
-    finally:
-        if peer is not None:
-            peer.stop()
-        run_json("peer_access", {"office": office, "drop": True}, ds.env())
-
-
 def measure_engine(
     datasets: list[Dataset],
     settings: Settings,
@@ -177,8 +123,8 @@ def measure_engine(
 ) -> dict[str, dict]:
     """Every size of one database engine, served at the same time so that latencies interleave.
 
-    On PostgreSQL the largest size is also compared with PostGraphile (`measure_peer`), unless
-    `scenarios` is a subset (the comparison is of the page).
+    On PostgreSQL the largest size is also compared with PostGraphile over four shapes of read
+    (`bench/peer.py`), unless `scenarios` is a subset.
     """
     smallest = min(ds.workers for ds in datasets)
     everything = scenarios == SCENARIOS
@@ -254,8 +200,8 @@ def measure_engine(
                 out[name]["page_first_10"] = result
         largest = max(datasets, key=lambda ds: ds.workers)
         if peer and everything and largest.engine == "postgres":
-            out[largest.name]["peer"] = measure_peer(
-                largest, servers[largest.name], prepared[largest.name], settings
+            out[largest.name]["peer"] = peer_phase.measure(
+                largest, servers[largest.name], prepared[largest.name], settings, say=log
             )
     finally:
         for name, server in servers.items():

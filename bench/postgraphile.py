@@ -5,15 +5,12 @@ carries a Node binary) into `.bench/peer-node/`, never into the repository; with
 no `npm`, the peer phase is skipped and the report says why. The configuration is ours
 (`bench/postgraphile.config.mjs`, copied next to the packages so that Node resolves them).
 
-The peer connects as the office's role (`bench/peer_access.py`). Its page is the registry's
-`HekouPage` (scenarios.py) in PostGraphile's vocabulary: the same fields, filter, orders and
-page size; the one difference is the border-pass number, which PostGraphile can only show as the
-sealed text in the column, where the registry opens it with the keyring.
+The peer connects as the office's role (`bench/peer_access.py`); what it is asked, and how its
+answers are compared with the registry's, is in `bench/peer_shapes.py`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import shutil
@@ -34,23 +31,6 @@ CLI = NODE_DIR / "node_modules" / "postgraphile" / "dist" / "cli-run.js"
 CONFIG = ROOT / "bench" / "postgraphile.config.mjs"
 PACKAGES = ("node@22", "postgraphile@^5")
 NODE_MAJOR = 22
-
-PAGE = """
-query HekouPage($first: Int!) {
-  allWorkers(first: $first, condition: {status: "deployed"}, orderBy: [FULL_NAME_ASC, ROW_ID_ASC]) {
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      id fullName dateOfBirth status borderPassSealed
-      placementsByWorkerId(orderBy: [START_DATE_DESC, ROW_ID_DESC]) {
-        nodes { job startDate status employerByEmployerId { nameZh } }
-      }
-      crossingsByWorkerId(first: 5, orderBy: [CROSSED_AT_DESC, ROW_ID_DESC]) {
-        nodes { direction crossedAt borderGateByGateId { code } }
-      }
-    }
-  }
-}
-"""
 
 
 class PeerUnavailable(Exception):
@@ -157,74 +137,3 @@ class PeerServer:
     def stop(self) -> None:
         stop(self.process)
         self._out.close()
-
-
-def request(first: int = 100) -> dict[str, Any]:
-    """The peer's page as a load request (see `bench.load`)."""
-    return {"body": json.dumps({"query": PAGE, "variables": {"first": first}}), "headers": {}}
-
-
-def _instant(text: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(text)
-
-
-def _ours(data: dict[str, Any]) -> list[tuple]:
-    return [
-        (
-            w["fullName"],
-            w["dateOfBirth"],
-            w["status"].lower(),
-            tuple(
-                (p["job"], p["startDate"], p["status"].lower(), p["employer"]["nameZh"])
-                for p in w["placements"]
-            ),
-            tuple(
-                (c["direction"].lower(), _instant(c["crossedAt"]), c["gate"]["code"]) for c in w["crossings"]
-            ),
-        )
-        for w in data["workers"]["nodes"]
-    ]
-
-
-def _peer(data: dict[str, Any]) -> list[tuple]:
-    return [
-        (
-            w["fullName"],
-            w["dateOfBirth"],
-            w["status"],
-            tuple(
-                (p["job"], p["startDate"], p["status"], p["employerByEmployerId"]["nameZh"])
-                for p in w["placementsByWorkerId"]["nodes"]
-            ),
-            tuple(
-                (c["direction"], _instant(c["crossedAt"]), c["borderGateByGateId"]["code"])
-                for c in w["crossingsByWorkerId"]["nodes"]
-            ),
-        )
-        for w in data["allWorkers"]["nodes"]
-    ]
-
-
-def differences(ours: dict[str, Any], peer: dict[str, Any]) -> list[str]:
-    """Where the two pages differ (empty: the same workers, in the same order, with the same
-    placements, employers, crossings and gates). Enumerations are compared in lower case: the
-    registry shows its enums' GraphQL names, PostGraphile the text stored in the column."""
-    problems = [
-        f"{name}: {body['errors']}" for name, body in (("ours", ours), ("peer", peer)) if body.get("errors")
-    ]
-    if problems:
-        return problems
-    a, b = _ours(ours["data"]), _peer(peer["data"])
-    if len(a) != len(b):
-        problems.append(f"{len(a)} workers against {len(b)}")
-    for n, (x, y) in enumerate(zip(a, b, strict=False)):
-        if x != y:
-            problems.append(f"worker {n}: {x!r} against {y!r}")
-            break
-    more = (
-        ours["data"]["workers"]["pageInfo"]["hasNextPage"],
-        peer["data"]["allWorkers"]["pageInfo"]["hasNextPage"],
-    )
-    if more[0] != more[1]:
-        problems.append(f"hasNextPage {more[0]} against {more[1]}")
-    return problems

@@ -21,8 +21,6 @@ TARGETS = {
     "page_under_load_per_second": 100.0,
     "page_under_load_p95_ms": 1000.0,
     "growth": 1.2,
-    "peer_latency": 1.0,
-    "peer_throughput": 1.0,
     "memory_mib": 250,
 }
 MIB = 1024 * 1024
@@ -334,6 +332,8 @@ def render(run: dict[str, Any], notes: str | None = None) -> str:
             f"| {x['dataset']} | {_ms(x['naive'])} | {_ms(x['ours'])} | {_fmt(x['factor'], 1)} | "
             f"{x['enforce_calls']:,} |"
         )
+    from bench.peer_report import peer_section  # which reads this module's helpers
+
     lines += peer_section(run) + memory_section(run)
     lines += ["", notes or NOTES]
     return "\n".join(lines) + "\n"
@@ -369,60 +369,6 @@ def page_load_section(run: dict[str, Any]) -> list[str]:
             f"{_ms(small_p50)} | {_ms(_pct(small, 0.95))} | "
             f"{_verdict(None if small_p50 is None else small_p50 * 1000, TARGETS['page_first_10_ms'])} |"
         )
-    return lines
-
-
-def peer_section(run: dict[str, Any]) -> list[str]:
-    """The page from our server and from PostGraphile on the same data, as the same office."""
-    lines = [
-        "",
-        f"### Against PostGraphile (targets: latency ≤ {TARGETS['peer_latency']} ×, throughput "
-        f"≥ {TARGETS['peer_throughput']} ×)",
-        "",
-    ]
-    compared = {name: r["peer"] for name, r in run["results"].items() if "peer" in r}
-    if not compared:
-        return lines + ["Not measured in this run (no PostgreSQL dataset, or `--no-peer`)."]
-    for name, x in compared.items():
-        if "skipped" in x:
-            lines.append(f"{name}: skipped, {x['skipped']}.")
-            continue
-        v = x["versions"]
-        grants = sum(len(c) for c in x["columns"].values())
-        lines += [
-            f"PostGraphile {v['postgraphile']} on Node {v['node'].lstrip('v')}, one process, connected as "
-            f"`{x['role']}`: {grants} column GRANTs on {len(x['columns'])} tables, derived from "
-            f"{x['office']}'s grant, and row-level security on {', '.join(x['row_policies'])}, the "
-            "office's row scope compiled from `policies/scopes.py` (`bench/peer_access.py`). Both servers "
-            "answered the same workers in the same order, with the same placements and crossings, before "
-            "the load; PostGraphile shows the sealed border-pass number, ours opens it. Latency: the two "
-            "servers' requests interleaved; throughput: "
-            f"{run['settings']['concurrency']} connections, one server at a time.",
-            "",
-            "| dataset | server | p50 ms | p95 ms | req/s | p50 / p95 ms under load | errors |",
-            "|---|---|---:|---:|---:|---:|---:|",
-        ]
-        for who, label in (("ours", "borderlabour serve"), ("peer", "PostGraphile")):
-            y = x[who]
-            lines.append(
-                f"| {name} | {label} | {_ms(_p50(y['sequential']))} | {_ms(_pct(y['sequential'], 0.95))} | "
-                f"{y['throughput']:.1f} | {_ms(_p50(y['concurrent']))} / "
-                f"{_ms(_pct(y['concurrent'], 0.95))} | {y['errors']} |"
-            )
-        latency = _ratio(_p50(x["ours"]["sequential"]), _p50(x["peer"]["sequential"]))
-        tail = _ratio(_pct(x["ours"]["sequential"], 0.95), _pct(x["peer"]["sequential"], 0.95))
-        throughput = _ratio(x["ours"]["throughput"], x["peer"]["throughput"])
-        lines += [
-            "",
-            "| dataset | ratio | value | target |",
-            "|---|---|---:|---|",
-            f"| {name} | latency p50, ours / PostGraphile | {_fmt(latency)} | "
-            f"{_verdict(latency, TARGETS['peer_latency'])} |",
-            f"| {name} | latency p95, ours / PostGraphile | {_fmt(tail)} | (reported) |",
-            f"| {name} | throughput, ours / PostGraphile | {_fmt(throughput)} | "
-            f"{_at_least(throughput, TARGETS['peer_throughput'])} |",
-            "",
-        ]
     return lines
 
 
