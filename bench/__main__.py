@@ -152,7 +152,11 @@ def measure_peer(ds: Dataset, server: Server, prepared: dict, settings: Settings
             "concurrency": settings.concurrency,
             "duration": settings.duration,
         }
+        before = server.requests_per_process()
         ours_result, peer_result = run_json("load", spec)
+        # What each of our processes answered of the load (the target: within 10% of an even share).
+        spread = {pid: n - before.get(pid, 0.0) for pid, n in server.requests_per_process().items()}
+        ours_result["requests_per_process"] = [int(n) for n in spread.values() if n > 0]
         return {
             "versions": versions,
             "office": office,

@@ -23,6 +23,7 @@ TARGETS = {
     "growth": 1.2,
     "peer_latency": 1.0,
     "peer_throughput": 1.0,
+    "spread": 0.10,  # each process's requests within 10% of an even share, under the load's connections
     "memory_mib": 250,
 }
 MIB = 1024 * 1024
@@ -200,7 +201,8 @@ def render(run: dict[str, Any], notes: str | None = None) -> str:
         f"- Load average (1, 5, 15 min) before the run: {m['load_average_before']}; after: "
         f"{m['load_average_after']}",
         f"- The server is `borderlabour serve` with {m.get('server_processes', '1')} process(es), one per "
-        "core as it runs by default (uvicorn, default thread pool, one listening socket per process), the "
+        "core as it runs by default (uvicorn, default thread pool, one shared listening socket, from which "
+        "the process holding the fewest connections accepts), the "
         "load comes from a separate process (`bench/load.py`, asyncio, keep-alive connections) on the same "
         "machine, and the rate limit is off (`BORDERLABOUR_RATE_LIMIT=off`).",
         "",
@@ -421,9 +423,24 @@ def peer_section(run: dict[str, Any]) -> list[str]:
             f"| {name} | latency p95, ours / PostGraphile | {_fmt(tail)} | (reported) |",
             f"| {name} | throughput, ours / PostGraphile | {_fmt(throughput)} | "
             f"{_at_least(throughput, TARGETS['peer_throughput'])} |",
+            *_spread_row(name, x["ours"].get("requests_per_process")),
             "",
         ]
     return lines
+
+
+def _spread_row(name: str, answered: list[int] | None) -> list[str]:
+    """How far the busiest or idlest of our processes is from an even share of the load."""
+    if not answered:  # a run from before the figure was kept
+        return []
+    even = sum(answered) / len(answered)
+    off = max(abs(n - even) for n in answered) / even if even else 0.0
+    shares = " / ".join(str(n) for n in answered)
+    verdict = "met" if off <= TARGETS["spread"] else "missed"
+    return [
+        f"| {name} | requests per process under load ({shares}), furthest from an even share | "
+        f"{off:.0%} | ≤ {TARGETS['spread']:.0%}: {verdict} |"
+    ]
 
 
 def memory_section(run: dict[str, Any]) -> list[str]:
