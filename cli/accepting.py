@@ -19,9 +19,8 @@ import socket
 import time
 from ctypes import Array, c_int
 from multiprocessing.sharedctypes import RawArray
-from typing import Any
 
-from uvicorn import Server
+from uvicorn import Config, Server
 
 EMPTY = -1  # a slot no running process holds
 PATIENCE = 0.1  # seconds a process ahead leaves a waiting connection to the others
@@ -31,8 +30,9 @@ LOOK_AGAIN = 0.002  # seconds between its looks while it leaves the connection t
 class Tally:
     """The open connections of each process, by slot, in memory every process shares.
 
-    A process writes only its own slot; it reads the others' without a lock, since a count a few
-    microseconds old only makes it accept one connection more or fewer.
+    A process writes only its own slot (the supervisor empties a dead one's); it reads the others'
+    without a lock, since a count a few microseconds old only makes it accept one connection more
+    or fewer.
     """
 
     def __init__(self, slots: int) -> None:
@@ -50,7 +50,7 @@ class Tally:
 class FewestConnectionsFirst(Server):
     """uvicorn's server, accepting from the shared socket only while no process holds fewer connections."""
 
-    def __init__(self, config: Any, tally: Tally, slot: int) -> None:
+    def __init__(self, config: Config, tally: Tally, slot: int) -> None:
         super().__init__(config)
         self.tally, self.slot = tally, slot
         self.listener: socket.socket | None = None
