@@ -76,8 +76,10 @@ def measure_shape(
     ports: dict[str, int],
     sides: dict[str, Side],
     settings: Any,
+    per_process: Callable[[], dict[int, float]] | None = None,
 ) -> dict[str, Any]:
-    """Latency interleaved, then throughput one server at a time, each with its CPU."""
+    """Latency interleaved, then throughput one server at a time, each with its CPU; under the load,
+    what each of our processes answered (`per_process`: requests so far by process id)."""
     names = list(bodies)
     spec = {
         "host": "127.0.0.1",
@@ -103,7 +105,11 @@ def measure_shape(
             "concurrency": settings.concurrency,
             "duration": settings.duration,
         }
+        before = per_process() if per_process and name == "ours" else None
         (loaded,), cpu = _metered(sides, spec, [name])
+        if per_process and before is not None:  # the target: each within 10% of an even share
+            spread = {pid: n - before.get(pid, 0.0) for pid, n in per_process().items()}
+            out[name]["requests_per_process"] = [int(n) for n in spread.values() if n > 0]
         out[name].update(
             concurrent=loaded["concurrent"],
             throughput=loaded["throughput"],
@@ -166,7 +172,7 @@ def measure(
                     f"PostGraphile and the registry answer {shape.key} differently:\n" + "\n".join(problems)
                 )
             say(f"{ds.name}: peer: {shape.key}: the same answer; loading both")
-            out[shape.key] = measure_shape(shape, bodies, ports, sides, settings)
+            out[shape.key] = measure_shape(shape, bodies, ports, sides, settings, server.requests_per_process)
         return {
             "versions": versions,
             "office": OFFICE,

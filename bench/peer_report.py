@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.peer_shapes import SHAPES
-from bench.report import _at_least, _fmt, _ms, _p50, _pct, _ratio, _verdict
+from bench.report import TARGETS, _at_least, _fmt, _ms, _p50, _pct, _ratio, _verdict
 
 
 def _cpu(x: dict[str, Any]) -> str:
@@ -73,7 +73,31 @@ def _tables(name: str, x: dict[str, Any]) -> list[str]:
             f"≥ {s.throughput_target}: {_at_least(r['throughput'], s.throughput_target)} | {_fmt(r['cpu'])} "
             f"({_fmt(r['cpu_sequential'])}) | ≤ {s.cpu_target}: {_verdict(r['cpu'], s.cpu_target)} |"
         )
+    spread = [
+        row
+        for shape in SHAPES
+        if shape.key in x["shapes"]
+        for row in _spread_row(name, shape.key, x["shapes"][shape.key]["ours"].get("requests_per_process"))
+    ]
+    if spread:
+        lines += [
+            "",
+            "| dataset | shape | our requests per process under load | furthest from even | target |",
+            "|---|---|---|---:|---|",
+            *spread,
+        ]
     return lines
+
+
+def _spread_row(name: str, shape: str, answered: list[int] | None) -> list[str]:
+    """How far the busiest or idlest of our processes is from an even share of the load."""
+    if not answered:  # a run from before the figure was kept
+        return []
+    even = sum(answered) / len(answered)
+    off = max(abs(n - even) for n in answered) / even if even else 0.0
+    verdict = "met" if off <= TARGETS["spread"] else "**missed**"
+    shares = " / ".join(str(n) for n in answered)
+    return [f"| {name} | {shape} | {shares} | {off:.0%} | ≤ {TARGETS['spread']:.0%}: {verdict} |"]
 
 
 def peer_section(run: dict[str, Any]) -> list[str]:

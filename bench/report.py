@@ -21,6 +21,7 @@ TARGETS = {
     "page_under_load_per_second": 100.0,
     "page_under_load_p95_ms": 1000.0,
     "growth": 1.2,
+    "spread": 0.10,  # each process's requests within 10% of an even share, under the load's connections
     "memory_mib": 250,
 }
 MIB = 1024 * 1024

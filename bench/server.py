@@ -12,6 +12,7 @@ from harness.server import ServerProcess
 from settings import cores
 
 STATEMENTS = re.compile(r"^borderlabour_db_statements_total (\S+)$", re.M)
+BY_PROCESS = re.compile(r'^borderlabour_process_requests_total\{process="(\d+)"\} (\S+)$', re.M)
 
 
 class Server(ServerProcess):
@@ -28,6 +29,11 @@ class Server(ServerProcess):
         with urllib.request.urlopen(f"{self.url}/metrics", timeout=10) as r:
             match = STATEMENTS.search(r.read().decode())
         return float(match[1]) if match else float("nan")
+
+    def requests_per_process(self) -> dict[int, float]:
+        """GraphQL requests each server process has answered so far, by process id."""
+        with urllib.request.urlopen(f"{self.url}/metrics", timeout=10) as r:
+            return {int(pid): float(n) for pid, n in BY_PROCESS.findall(r.read().decode())}
 
     def post(self, body: str, headers: dict[str, str]) -> dict:
         request = urllib.request.Request(

@@ -48,10 +48,6 @@ def batches(server: Server) -> float:
     return sum(s.value for s in named(server, "borderlabour_ledger_batches_total"))
 
 
-def per_process(server: Server) -> dict[int, float]:
-    return {int(s.labels["process"]): s.value for s in named(server, "borderlabour_process_requests_total")}
-
-
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -93,7 +89,8 @@ def measure(
                 "duration": 2.0,
             },
         )
-        buckets, requests_before, batches_before = wait_buckets(server), per_process(server), batches(server)
+        buckets, batches_before = wait_buckets(server), batches(server)
+        requests_before = server.requests_per_process()
         cpu_before = {pid: cpu_seconds(pid) for pid in requests_before}
         load_before = load_average()
         (result,) = run_json(
@@ -107,7 +104,7 @@ def measure(
                 "duration": seconds,
             },
         )
-        after, requests_after = wait_buckets(server), per_process(server)
+        after, requests_after = wait_buckets(server), server.requests_per_process()
         waited = {le: after[le] - buckets.get(le, 0.0) for le in after}
         return {
             "processes": processes,
@@ -145,7 +142,7 @@ def spread(ds: Dataset, prepared: dict, connections: int, rounds: int) -> list[l
             time.sleep(0.2)  # every process has started and listens on its socket
         out = []
         for _ in range(rounds):
-            before = per_process(server)
+            before = server.requests_per_process()
             opened = [
                 http.client.HTTPConnection("127.0.0.1", server.port, timeout=30) for _ in range(connections)
             ]
@@ -154,7 +151,7 @@ def spread(ds: Dataset, prepared: dict, connections: int, rounds: int) -> list[l
                 connection.getresponse().read()
             for connection in opened:
                 connection.close()
-            after = per_process(server)
+            after = server.requests_per_process()
             out.append(sorted(int(after[pid] - before.get(pid, 0.0)) for pid in after))
         return out
     finally:

@@ -1,7 +1,7 @@
 """`borderlabour serve`: the checks before the first server process starts, then the processes.
 
-The listening sockets (one per process, `cli.listening`) are bound here, before anything is
-printed or spawned, so a port already in use is one clear error rather than a banner followed by a
+The listening socket (one, shared by the processes: `cli.listening`) is bound here, before anything
+is printed or spawned, so a port already in use is one clear error rather than a banner followed by a
 failure. Every server process gets the settings object itself (inside a picklable application
 factory), never the environment.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 from cli.errors import CommandFailed
 from cli.language import say
-from cli.listening import sockets_for
+from cli.listening import listen
 from locales import N_
 from settings import Settings, SetupError
 
@@ -27,7 +27,7 @@ METRICS_DIR_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def run(settings: Settings, host: str, port: int) -> int:
-    sockets = sockets_for(host, port, settings.processes)
+    sockets = [listen(host, port)]
     # prometheus_client's multiprocess mode is switched on by this variable (`service.metrics`):
     # every server process writes its counts into the folder, and /metrics sums them.
     metrics_dir = None
@@ -68,7 +68,7 @@ def _logging(settings: Settings) -> dict[str, Any]:
 def _run_processes(settings: Settings, sockets: list[socket.socket], host: str, port: int) -> int:
     import uvicorn
 
-    from cli.processes import OneSocketEach
+    from cli.processes import FewestConnections
     from web.asgi import RegistryApp
     from web.header_deadline import HeaderDeadlineProtocol
 
@@ -77,7 +77,7 @@ def _run_processes(settings: Settings, sockets: list[socket.socket], host: str, 
         factory=True,
         host=host,
         port=port,
-        workers=len(sockets),
+        workers=settings.processes,
         log_level="info",
         server_header=False,
         # The head of a request gets the body's time: a half-sent request line is cut off too.
@@ -93,17 +93,17 @@ def _run_processes(settings: Settings, sockets: list[socket.socket], host: str, 
     say(
         N_("Border Labour Registry on {url} ({n} process(es))"),
         url=f"http://{host}:{port}/graphql",
-        n=len(sockets),
+        n=settings.processes,
         file=sys.stderr,
     )
     server = uvicorn.Server(config)
     try:
-        if len(sockets) > 1:
-            OneSocketEach(config, sockets).run()
+        if settings.processes > 1:
+            FewestConnections(config, sockets, settings.processes).run()
         else:
             server.run(sockets=sockets)
     except KeyboardInterrupt:
         pass
-    if len(sockets) == 1 and not server.started:
+    if settings.processes == 1 and not server.started:
         raise CommandFailed("the server did not start: see the log above")
     return 0

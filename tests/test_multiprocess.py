@@ -149,8 +149,8 @@ def _per_process(server: Server) -> dict[str, float]:
 def test_connections_to_serve_reach_every_process_and_the_port_stays_one_servers(
     database, demo_tokens, two_processes: Server
 ) -> None:
-    """Each process listens on a socket of its own (SO_REUSEPORT): new connections are spread over
-    all of them, and a second `serve` on the same port is still refused before it starts."""
+    """The processes share one listening socket: new connections reach all of them, and a second
+    `serve` on the same port is still refused before it starts."""
     server = two_processes
     before = _per_process(server)
     for _ in range(40):  # a new connection each time
