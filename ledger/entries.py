@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from ledger.keys import SignedHead
-from models import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
+from ledger.storing import Batch, lock_head, store
 from models.base import utcnow
 
 GENESIS = "0" * 64
@@ -182,37 +180,6 @@ def disclosed_of(payload: dict[str, Any], lists: dict[str, str]) -> dict[int, st
     return {int(w): field_list_text(fs) for w, fs in payload.get("disclosed", {}).items()}
 
 
-def _field_list_ids(connection: Any, texts: list[str]) -> dict[str, int]:
-    """The id of each field list, adding those not stored yet (the head lock serialises appends)."""
-    digests = {digest_of(t): t for t in texts}
-    known = dict(connection.execute(_KNOWN_LISTS, {"digests": list(digests)}).all())
-    for digest, text in sorted(digests.items()):
-        if digest not in known:
-            known[digest] = connection.execute(
-                insert(LedgerFieldList).values(digest=digest, fields=text).returning(LedgerFieldList.id)
-            ).scalar_one()
-    return {text: known[digest] for digest, text in digests.items()}
-
-
-# One statement for any number of rows: a batch of entries may index thousands of workers, and one
-# statement per row (what executemany sends to PostgreSQL) costs the appender more than the rest.
-_UNNEST_WORKERS = sql_text(
-    f"INSERT INTO {LedgerWorker.__tablename__} (entry_id, worker_id, field_list_id) "
-    "SELECT * FROM unnest(CAST(:entries AS bigint[]), CAST(:workers AS bigint[]), CAST(:lists AS bigint[]))"
-)
-
-
-def _insert_worker_rows(connection: Any, rows: list[tuple[int, int, int]]) -> None:
-    """The per-worker index rows (entry, worker, field list) of a batch."""
-    if connection.dialect.name == "postgresql":
-        entries, workers, lists = (list(column) for column in zip(*rows, strict=True))
-        connection.execute(_UNNEST_WORKERS, {"entries": entries, "workers": workers, "lists": lists})
-    else:  # SQLite's executemany is one prepared statement stepped in C
-        connection.execute(
-            insert(LedgerWorker), [{"entry_id": e, "worker_id": w, "field_list_id": f} for e, w, f in rows]
-        )
-
-
 def verify_signature(public: Ed25519PublicKey, entry_hash: str, signature: str) -> bool:
     try:
         public.verify(bytes.fromhex(signature), bytes.fromhex(entry_hash))
@@ -279,8 +246,8 @@ def append_all(
     and appends nothing: whoever cut entries off the end must not see new ones chained onto the cut.
     """
     connection = session.connection()
-    head = connection.execute(_LOCK_HEAD).first()
-    seq, prev = (head.seq, head.entry_hash) if head else (0, GENESIS)
+    head = lock_head(connection)
+    seq, prev = head if head is not None else (0, GENESIS)
     if signed is not None:
         # Read under the lock: every head file was written after its entries were committed, so a
         # database head read here can be behind it only if committed entries were taken away.
@@ -331,35 +298,13 @@ def append_all(
         grouped_of.append(grouped)
         appended.append(Appended(seq, entry_hash, at))
         prev = entry_hash
-    connection.execute(_INSERT_ENTRY, rows)
-    texts = sorted({text for grouped in grouped_of for text in grouped})
-    if texts:
-        ids = _field_list_ids(connection, texts)
-        _insert_worker_rows(
-            connection,
-            [
-                (done.seq, w, ids[text])
-                for done, grouped in zip(appended, grouped_of, strict=True)
-                for text, ws in grouped.items()
-                for w in ws
-            ],
-        )
-    if head is None:
-        connection.execute(insert(LedgerHead).values(id=1, seq=seq, entry_hash=prev))
-    else:
-        connection.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
+    digests = {text: digest_of(text) for grouped in grouped_of for text in grouped}
+    workers = [
+        (done.seq, w, digests[text])
+        for done, grouped in zip(appended, grouped_of, strict=True)
+        for text, ws in grouped.items()
+        for w in ws
+    ]
+    lists = {digest: text for text, digest in digests.items()}
+    store(connection, Batch(rows, lists, workers, seq, prev), first=head is None)
     return appended
-
-
-# Built once: every batch runs them, and a statement object keeps its compiled form and cache key,
-# where one built per call is constructed, keyed and looked up again (a millisecond per batch).
-_LOCK_HEAD = select(LedgerHead.seq, LedgerHead.entry_hash).where(LedgerHead.id == 1).with_for_update()
-_INSERT_ENTRY = insert(LedgerEntry)
-_KNOWN_LISTS = select(LedgerFieldList.digest, LedgerFieldList.id).where(
-    LedgerFieldList.digest.in_(bindparam("digests", expanding=True))
-)
-_MOVE_HEAD = (
-    update(LedgerHead)
-    .where(LedgerHead.id == 1)
-    .values(seq=bindparam("new_seq"), entry_hash=bindparam("new_hash"))
-)

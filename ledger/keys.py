@@ -16,6 +16,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
@@ -72,24 +73,17 @@ def read_head(path: Path) -> Checkpoint | None:
 
 def advance_head(path: Path, head: Checkpoint) -> None:
     """Moves the head forward, never back: processes appending at once each write their own entry."""
-    lock = path.with_name(path.name + ".lock")
-    with os.fdopen(os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as guard:
-        fcntl.flock(guard, fcntl.LOCK_EX)
-        current = read_head(path)
-        if current is not None and current.seq >= head.seq:
-            return
-        tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
-            json.dump(head.as_json(), out)
-        os.replace(tmp, path)
+    SignedHead(path).advance(head)
 
 
 class SignedHead:
     """The number of the last entry this host signed a head for, read from the head file.
 
     The appender asks for it once per batch, under the lock on the database's head; the file is
-    parsed again only when it changed (another inode, time or size: `advance_head` replaces it),
-    so the check costs one `stat`. `refusals` counts the appends refused for a head behind it.
+    parsed again only when it changed (another inode, time or size: `advance` replaces it), so the
+    check costs one `stat`. What `advance` writes it remembers with the file's new stamp, so a
+    process whose batches follow one another parses no file at all, while a head another process
+    wrote is still read. `refusals` counts the appends refused for a head behind it.
     """
 
     def __init__(self, path: Path) -> None:
@@ -98,6 +92,7 @@ class SignedHead:
         self._stamp: tuple[int, int, int] | None = None
         self._seq = 0
         self._lock = threading.Lock()
+        self._lock_path = path.with_name(path.name + ".lock")
 
     def seq(self) -> int:
         """0 without a head file: there is nothing signed to fall behind (verify reports a missing one)."""
@@ -105,13 +100,43 @@ class SignedHead:
             status = os.stat(self.path)
         except FileNotFoundError:
             return 0
-        stamp = (status.st_ino, status.st_mtime_ns, status.st_size)
+        return self._seq_of(status)
+
+    def advance(self, head: Checkpoint) -> None:
+        """Writes `head` unless the file already names it or a later entry: processes appending at
+        once each write their own, and the head moves forward, never back."""
+        with os.fdopen(os.open(self._lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a") as guard:
+            fcntl.flock(guard, fcntl.LOCK_EX)
+            try:
+                current = self._seq_of(os.stat(self.path))
+            except FileNotFoundError:
+                current = None
+            if current is not None and current >= head.seq:
+                return
+            tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+            out = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(out, orjson.dumps(head.as_json()))  # one write: json.dump writes piece by piece
+            finally:
+                os.close(out)
+            os.replace(tmp, self.path)
+            status = os.stat(self.path)  # under the lock: no other process has replaced it since
+            with self._lock:
+                self._seq, self._stamp = head.seq, _stamp(status)
+
+    def refused(self) -> None:
+        with self._lock:
+            self.refusals += 1
+
+    def _seq_of(self, status: os.stat_result) -> int:
+        """The head file's seq: remembered while the file's stamp is the one last seen, else read."""
+        stamp = _stamp(status)
         with self._lock:
             if stamp != self._stamp:
                 head = read_head(self.path)
                 self._seq, self._stamp = (head.seq if head is not None else 0), stamp
             return self._seq
 
-    def refused(self) -> None:
-        with self._lock:
-            self.refusals += 1
+
+def _stamp(status: os.stat_result) -> tuple[int, int, int]:
+    return (status.st_ino, status.st_mtime_ns, status.st_size)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ledger.appender import LedgerAppender
 from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked, Officer
-from ledger.keys import LedgerFiles, SignedHead, advance_head, load_signing_key
+from ledger.keys import LedgerFiles, SignedHead, load_signing_key
 from ledger.recorder import DisclosureRecorder
 from models.database import make_engine, session_factory
 from models.sealing import configure_keyring
@@ -165,4 +165,4 @@ class Registry:
 
     def advance_head(self, appended: Appended) -> None:
         checkpoint = sign_checkpoint(self.ledger_key, appended.seq, appended.entry_hash, appended.at)
-        advance_head(self.ledger_files.head, checkpoint)
+        self.signed_head.advance(checkpoint)

@@ -1,0 +1,133 @@
+"""A batch of entries is stored as the entries appended one by one would be, on either database.
+
+The ledger's append stores a batch in as few statements as the database allows (one on
+PostgreSQL), resolving each field list's id in the database. Here a ledger of its own receives a
+first entry, then a batch mixing a field list already stored, two new ones and an entry that
+discloses no worker: every per-worker row must name the field list its entry's signed payload
+names, each list is stored once, and `audit verify` proves the chain. The head file written after
+each batch moves forward only, and a head written by another process is seen by the next batch.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+
+from ledger.checkpoints import sign_checkpoint
+from ledger.entries import Asked, Disclosure, append_all
+from ledger.keys import LedgerFiles, SignedHead, read_head
+from models.database import session_factory
+from policies.sessions import internal_session
+from tests.conftest import TEST_DB_ENV, Database, run_cli
+
+READ = Asked(office_id=1, token_id=None, purpose="statistics", request="0" * 64)
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, Engine]]:
+    """A migrated database of its own, with one office and no entry yet."""
+    folder = tmp_path_factory.mktemp("ledger-batches")
+    server = os.environ.get(TEST_DB_ENV)
+    name = f"borderlabour_batches_{uuid.uuid4().hex[:8]}"
+    admin = None
+    if server:
+        admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1))
+        admin = admin.execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{folder / 'ledger.db'}"
+    database = Database(url, folder / "ledger.keys.json")
+    run_cli(database, "migrate")
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO offices (id, code, name, side) VALUES (1, 'cn-hekou', 'Hekou', 'CN')"
+        )
+    yield database, engine
+    engine.dispose()
+    if admin is not None:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def _key(database: Database) -> Ed25519PrivateKey:
+    files = LedgerFiles.beside_keys(database.key_file)
+    key = serialization.load_pem_private_key(files.signing_key.read_bytes(), password=None)
+    assert isinstance(key, Ed25519PrivateKey)
+    return key
+
+
+def _append(engine: Engine, key: Ed25519PrivateKey, head: SignedHead, *disclosures: Disclosure) -> None:
+    """One batch, committed, then its head written: what the appender does."""
+    with internal_session(session_factory(engine)) as session:
+        appended = append_all(session, key, [(d, READ) for d in disclosures], signed=head)
+        session.commit()
+    last = appended[-1]
+    head.advance(sign_checkpoint(key, last.seq, last.entry_hash, last.at))
+
+
+def _index(engine: Engine) -> dict[tuple[int, int], str]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT w.entry_id, w.worker_id, l.fields FROM ledger_workers w "
+                "LEFT JOIN ledger_field_lists l ON l.id = w.field_list_id"
+            )
+        )
+        return {(entry, worker): fields for entry, worker, fields in rows}
+
+
+def test_a_batch_with_stored_and_new_field_lists_indexes_each_worker_under_its_own_list(ledger) -> None:
+    database, engine = ledger
+    key = _key(database)
+    head = SignedHead(LedgerFiles.beside_keys(database.key_file).head)
+    name, both = {"Worker.fullName"}, {"Worker.fullName", "Worker.id"}
+    _append(engine, key, head, Disclosure(workers={7: set(name)}, written=[]))
+
+    _append(
+        engine,
+        key,
+        head,
+        Disclosure(workers={7: set(both), 8: set(name)}, written=[]),
+        Disclosure(workers={}, written=[]),
+        Disclosure(workers={9: {"Worker.status"}, 7: set(name)}, written=[]),
+    )
+
+    assert _index(engine) == {
+        (1, 7): "Worker.fullName",
+        (2, 7): "Worker.fullName,Worker.id",
+        (2, 8): "Worker.fullName",
+        (4, 9): "Worker.status",
+        (4, 7): "Worker.fullName",
+    }
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT fields FROM ledger_field_lists")).scalars().all()
+    assert sorted(stored) == ["Worker.fullName", "Worker.fullName,Worker.id", "Worker.status"]
+    assert read_head(head.path) is not None and read_head(head.path).seq == 4  # type: ignore[union-attr]
+    assert "ledger OK" in run_cli(database, "audit", "verify").stdout
+
+
+def test_the_head_file_moves_forward_only_and_another_writers_head_is_seen(ledger, tmp_path: Path) -> None:
+    database, _engine = ledger
+    key = _key(database)
+    path = tmp_path / "head.json"
+    mine, other = SignedHead(path), SignedHead(path)
+
+    mine.advance(sign_checkpoint(key, 5, "a" * 64, None))
+    other.advance(sign_checkpoint(key, 9, "b" * 64, None))
+    mine.advance(sign_checkpoint(key, 7, "c" * 64, None))
+
+    assert mine.seq() == 9 and other.seq() == 9
+    written = read_head(path)
+    assert written is not None and (written.seq, written.entry_hash) == (9, "b" * 64)
