@@ -11,21 +11,12 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
 from cli.database import open_database
 from cli.language import words
-from ledger.entries import request_hash
 from locales import N_, message_of, negotiate, render
-from models import Office
-from policies.grants import Grant
-from policies.purposes import PurposeRefused, check_purpose
-from policies.sessions import internal_session
-from policies.tokens import identity_of
-from policies.validity import OfficeClosed, check_office_on
-from procedure.calendar import today
 
 if TYPE_CHECKING:
+    from policies.grants import Grant
     from service.registry import Registry
 
 
@@ -40,6 +31,8 @@ def languages_of(value: str | None) -> tuple[str, ...]:
 
 def past_day(text: str) -> dt.date:
     """`--as-of`'s value: a day in ISO form (2024-06-01), not after today."""
+    from procedure.calendar import today
+
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
@@ -66,6 +59,8 @@ def add_as_of(parser: argparse.ArgumentParser) -> None:
 
 def acting_day(args: argparse.Namespace) -> dt.date:
     """The day the command acts on: `--as-of` if given, else today."""
+    from procedure.calendar import today
+
     return getattr(args, "as_of", None) or today()
 
 
@@ -74,6 +69,13 @@ def act_as(args: argparse.Namespace, purpose: str) -> tuple[Registry, Grant, str
     (also when the office is not in force on the day the command acts on)."""
     # Imported here, not above: building the GraphQL schema's modules is most of a command's start,
     # and only the commands that act as an office need the registry.
+    from sqlalchemy import select
+
+    from models import Office
+    from policies.purposes import PurposeRefused, check_purpose
+    from policies.sessions import internal_session
+    from policies.tokens import identity_of
+    from policies.validity import OfficeClosed, check_office_on
     from service.registry import Registry
 
     open_database(args.settings)
@@ -98,4 +100,6 @@ def act_as(args: argparse.Namespace, purpose: str) -> tuple[Registry, Grant, str
 
 def cli_request(args: argparse.Namespace) -> str:
     """What the ledger keeps of the command: a hash of its arguments, like a GraphQL request's."""
+    from ledger.entries import request_hash
+
     return request_hash(" ".join(sys.argv[1:3]), {k: str(v) for k, v in sorted(vars(args).items())}, None)

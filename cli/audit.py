@@ -14,27 +14,29 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING, Any
 
 from cli.database import open_database
 from cli.files import write_private
 from cli.language import say, words
-from ledger.checkpoints import current_checkpoint, load_public_key, public_key_pem, read_checkpoint
-from ledger.entries import SEARCHED_BY
-from ledger.keys import LedgerFiles, load_signing_key, read_head
-from ledger.verify import verify
 from locales import N_
-from models import LedgerEntry, LedgerFieldList, LedgerWorker, Office
-from resolvers.opaque import InvalidIdError, decode_id, encode_id
+
+if TYPE_CHECKING:
+    from ledger.keys import LedgerFiles
+    from models import LedgerEntry
 
 
 def _files(args: argparse.Namespace) -> LedgerFiles:
+    from ledger.keys import LedgerFiles
+
     return LedgerFiles.beside_keys(args.settings.key_path)
 
 
 def verify_ledger(args: argparse.Namespace) -> int:
+    from ledger.checkpoints import load_public_key, read_checkpoint
+    from ledger.keys import load_signing_key, read_head
+    from ledger.verify import verify
+
     sessions = open_database(args.settings)
     files = _files(args)
     if args.public_key is not None:
@@ -67,12 +69,18 @@ def verify_ledger(args: argparse.Namespace) -> int:
 
 
 def print_public_key(args: argparse.Namespace) -> int:
+    from ledger.checkpoints import public_key_pem
+    from ledger.keys import load_signing_key
+
     open_database(args.settings)
     print(public_key_pem(load_signing_key(_files(args).signing_key).public_key()), end="")
     return 0
 
 
 def write_checkpoint(args: argparse.Namespace) -> int:
+    from ledger.checkpoints import current_checkpoint
+    from ledger.keys import load_signing_key
+
     sessions = open_database(args.settings)
     key = load_signing_key(_files(args).signing_key)
     with sessions() as session:
@@ -103,6 +111,11 @@ def _since(text: str) -> dt.datetime:
 
 def log_entries(args: argparse.Namespace) -> int:
     """Entries newest first: who learned what about which workers, when and why. Never a sealed value."""
+    from sqlalchemy import select
+
+    from models import LedgerEntry, LedgerFieldList, LedgerWorker, Office
+    from resolvers.opaque import InvalidIdError, decode_id
+
     sessions = open_database(args.settings)
     if args.limit < 1:
         raise SystemExit(words(N_("--limit must be at least 1")))
@@ -136,6 +149,9 @@ def log_entries(args: argparse.Namespace) -> int:
 
 
 def _log_line(entry: LedgerEntry, offices: dict[int, str], lists: dict[str, str]) -> dict[str, Any]:
+    from ledger.entries import SEARCHED_BY
+    from resolvers.opaque import encode_id
+
     payload = json.loads(entry.payload)
     workers: set[int] = set()
     fields: set[str] = set()

@@ -27,7 +27,6 @@ from sqlalchemy.engine import make_url
 from cli.errors import CommandFailed
 from cli.files import PRIVATE
 from cli.language import say
-from ledger.keys import LedgerFiles
 from locales import N_
 from settings import Settings, SetupError
 
@@ -109,6 +108,8 @@ def libpq_connection(url: str) -> tuple[str, str | None]:
 
 
 def restore(args: argparse.Namespace) -> int:
+    from ledger.keys import LedgerFiles
+
     settings: Settings = args.settings
     source: Path = args.input
     database = settings.sqlite_file

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
-import migrations
 from cli.errors import unreachable
-from ledger.keys import LedgerFiles, load_signing_key
-from models.database import make_engine, session_factory
-from models.sealing import configure_keyring
 from settings import Settings, SetupError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
+
+# The migrations, the models, the keyring and the ledger's key are imported when a command opens
+# the database, not when the parser is built: `--help`, `policy` and the other commands that never
+# open it do not pay for them (every command module imports this one).
 
 
 def open_database(settings: Settings, *, create: bool = False) -> sessionmaker[Session]:
@@ -20,6 +21,13 @@ def open_database(settings: Settings, *, create: bool = False) -> sessionmaker[S
     Only `demo` and `migrate` pass `create`: any other command run against an SQLite file that is
     not there stops with a message instead of leaving an empty database behind.
     """
+    from sqlalchemy.exc import DBAPIError
+
+    import migrations
+    from ledger.keys import LedgerFiles, load_signing_key
+    from models.database import make_engine, session_factory
+    from models.sealing import configure_keyring
+
     url = settings.database_url
     path = settings.sqlite_file
     if path is not None and not create and not path.exists():
@@ -49,6 +57,10 @@ def open_database(settings: Settings, *, create: bool = False) -> sessionmaker[S
 
 
 def _holds_entries(url: str) -> bool:
+    from sqlalchemy import text
+
+    from models.database import make_engine
+
     engine = make_engine(url)
     try:
         with engine.connect() as connection:

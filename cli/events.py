@@ -11,12 +11,13 @@ import argparse
 
 from cli.database import open_database
 from cli.language import say
-from events.due import raise_due
-from policies.sessions import internal_session
-from procedure import calendar as clock
 
 
 def scan_due(args: argparse.Namespace) -> int:
+    from events.due import raise_due
+    from policies.sessions import internal_session
+    from procedure import calendar as clock
+
     sessions = open_database(args.settings)
     day = clock.today()
     with internal_session(sessions) as session:

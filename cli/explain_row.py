@@ -9,22 +9,15 @@ from __future__ import annotations
 
 import argparse
 
-from sqlalchemy import select
-
 from cli.database import open_database
 from cli.errors import UsageError
 from cli.language import say, words
 from locales import N_
-from models import Agreement, Office, Worker
-from policies.access import AccessControl
-from policies.scopes import partner_windows, row_criteria
-from policies.sessions import internal_session
-from policies.tokens import identity_of
-from policies.windows import TODAY
-from resolvers.opaque import InvalidIdError, decode_id, encode_id
 
 
 def _worker_row_id(reference: str) -> int:
+    from resolvers.opaque import InvalidIdError, decode_id
+
     try:
         return decode_id(reference, "Worker")[1]
     except InvalidIdError as exc:
@@ -34,6 +27,15 @@ def _worker_row_id(reference: str) -> int:
 
 
 def explain_row(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from models import Agreement, Office, Worker
+    from policies.access import AccessControl
+    from policies.scopes import partner_windows, row_criteria
+    from policies.sessions import internal_session
+    from policies.tokens import identity_of
+    from policies.windows import TODAY
+    from resolvers.opaque import encode_id
     from schema.builder import policy_catalogue, write_duties  # here: the schema's types load slowly
 
     sessions = open_database(args.settings)

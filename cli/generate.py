@@ -10,16 +10,15 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import TextIO
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, TextIO
 
 from cli.database import open_database
 from cli.errors import UsageError
 from cli.language import language, say, words
 from locales import N_, format_number
-from models import Worker
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 DEFAULT_CROSSINGS = 20  # round trips of seasonal work: tens of crossings per deployed worker
 PLAIN_INTERVAL = 5.0
@@ -81,8 +80,11 @@ def analyse(session: Session) -> None:
 
 
 def generate(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
     from demo.generator import generate as fill
     from demo.generator import generated_count
+    from models import Worker
 
     if args.workers < 0:
         raise UsageError("--workers must not be negative")

@@ -19,14 +19,9 @@ import os
 import sys
 from pathlib import Path
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
-
 from cli.errors import CommandFailed
 from cli.files import write_private
 from cli.language import say
-from ledger.keys import LedgerFiles
 from locales import N_
 from settings import SetupError
 
@@ -38,6 +33,8 @@ PASSPHRASE_HELP = f"a file holding the passphrase (or ${PASSPHRASE_ENV})"
 
 
 def _derive(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode())
 
 
@@ -62,6 +59,10 @@ def _b64(data: bytes) -> str:
 
 
 def export_keys(args: argparse.Namespace) -> int:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from ledger.keys import LedgerFiles
+
     key_file = args.settings.key_path
     files = LedgerFiles.beside_keys(key_file)
     for path in (key_file, files.signing_key):
@@ -85,6 +86,11 @@ def export_keys(args: argparse.Namespace) -> int:
 
 
 def import_keys(args: argparse.Namespace) -> int:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from ledger.keys import LedgerFiles
+
     key_file = args.settings.key_path
     files = LedgerFiles.beside_keys(key_file)
     present = [str(p) for p in (key_file, files.signing_key) if p.exists()]

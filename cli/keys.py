@@ -10,7 +10,6 @@ from cli.database import open_database
 from cli.errors import CommandFailed
 from cli.language import say
 from locales import N_
-from models.rekeying import BATCH_SIZE, GRACE_SECONDS, RotationBusy, rotate
 
 
 def _progress(line: str) -> None:
@@ -18,10 +17,14 @@ def _progress(line: str) -> None:
 
 
 def rotate_keys(args: argparse.Namespace) -> int:
+    from models.rekeying import BATCH_SIZE, GRACE_SECONDS, RotationBusy, rotate
+
     sessions = open_database(args.settings)
     key_file = args.settings.key_path
+    batch_size = BATCH_SIZE if args.batch_size is None else args.batch_size
+    grace = GRACE_SECONDS if args.grace is None else args.grace
     try:
-        done = rotate(sessions, key_file, batch_size=args.batch_size, grace=args.grace, progress=_progress)
+        done = rotate(sessions, key_file, batch_size=batch_size, grace=grace, progress=_progress)
     except RotationBusy as exc:
         raise CommandFailed("{reason}", reason=exc) from None
     rows = ", ".join(f"{table} {n}" for table, n in done.rows.items()) or "none"
@@ -57,11 +60,12 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         parents=[common],
         help="add a new active data key, re-seal every value under it, retire unused keys",
     )
-    r.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="rows per transaction")
+    # No defaults here: they are `models.rekeying`'s, which the command imports when it runs.
+    r.add_argument("--batch-size", type=int, default=None, help="rows per transaction")
     r.add_argument(
         "--grace",
         type=float,
-        default=GRACE_SECONDS,
+        default=None,
         help="seconds to wait for writes begun under the old key before the last pass",
     )
     r.set_defaults(func=rotate_keys)

@@ -5,21 +5,24 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli.errors import UsageError
 from cli.explain_row import explain_row
 from cli.language import say, words
 from locales import DEFAULT_LANGUAGE, N_, negotiate
-from policies.access import AccessControl
-from policies.check import check_policy, require_sound
 from policies.grants import OfficeIdentity
 
-# `schema.builder` (the GraphQL schema's types, which the catalogue of fields is read from) is
-# imported by the functions that need it, not above: every `borderlabour` command builds the whole
-# parser first, and most commands never read the schema.
+if TYPE_CHECKING:
+    from policies.access import AccessControl
+
+# `schema.builder` (the GraphQL schema's types, which the catalogue of fields is read from) and the
+# policy engine (casbin) are imported by the functions that need them, not above: every
+# `borderlabour` command builds the whole parser first, and most commands never read the schema.
 
 
 def _access(args: argparse.Namespace) -> AccessControl:
+    from policies.access import AccessControl
     from schema.builder import policy_catalogue, write_duties
 
     return AccessControl(policy_catalogue(), write_duties(), args.settings.policy_dir)
@@ -27,6 +30,7 @@ def _access(args: argparse.Namespace) -> AccessControl:
 
 def require_sound_policy(folder: Path) -> None:
     """What `serve` checks before it starts: the policy names nothing unknown."""
+    from policies.check import require_sound
     from schema.builder import policy_catalogue, write_duties
 
     require_sound(folder, policy_catalogue(), write_duties())
@@ -40,6 +44,7 @@ def _office(access: AccessControl, code: str) -> OfficeIdentity:
 
 
 def check(args: argparse.Namespace) -> int:
+    from policies.check import check_policy
     from schema.builder import policy_catalogue, write_duties
 
     folder = args.settings.policy_dir

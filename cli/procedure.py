@@ -16,11 +16,12 @@ from cli.database import open_database
 from cli.errors import FAILURE
 from cli.language import say, words
 from locales import N_
-from procedure.calendar import today
-from procedure.violations import violations
 
 
 def check(args: argparse.Namespace) -> int:
+    from procedure.calendar import today
+    from procedure.violations import violations
+
     sessions = open_database(args.settings)
     started = time.monotonic()
     with sessions() as session:

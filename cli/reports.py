@@ -6,26 +6,28 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from cli import signing
 from cli.acting import Refused, act_as, acting_day, add_as_of, cli_request, languages_of
 from cli.database import open_database
 from cli.files import write_private
 from cli.language import say, words
-from ledger.recorder import DisclosureRecorder
 from locales import N_, message_of
-from policies.sessions import internal_session
-from reports.cover import report_cover
-from reports.documents import FORMATS, REPORT_PURPOSE, render_report
-from reports.transfers import FORMATS as TRANSFER_FORMATS
-from reports.transfers import transfer_register
-from resolvers.errors import InputError
-from resolvers.reports import yearly_figures
+from reports.formats import AGREEMENT_REPORT, TRANSFER_REGISTER
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ledger.recorder import DisclosureRecorder
 
 
 def agreement_report(args: argparse.Namespace) -> int:
+    from reports.cover import report_cover
+    from reports.documents import REPORT_PURPOSE, render_report
+    from resolvers.errors import InputError
+    from resolvers.reports import yearly_figures
+
     languages = languages_of(args.lang)
     registry, grant, purpose = act_as(args, REPORT_PURPOSE)
     wages = grant.can_read("Placement.monthlyWageCny")
@@ -48,6 +50,10 @@ def agreement_report(args: argparse.Namespace) -> int:
 
 def transfers_report(args: argparse.Namespace) -> int:
     """The register of data sent abroad, from the ledger: no office's scope, no personal value."""
+    from policies.sessions import internal_session
+    from reports.transfers import FORMATS as TRANSFER_FORMATS
+    from reports.transfers import transfer_register
+
     language = languages_of(args.lang)[0]
     if args.to < args.first:
         raise Refused(words(N_("--to must not be before --from")))
@@ -79,7 +85,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     a.add_argument("--office", required=True, help="the office the report is made for (its row scope)")
     a.add_argument("--agreement", required=True, help="the agreement's code, e.g. AGR-HG-BS")
     a.add_argument("--year", type=int, required=True, help="the year the figures cover")
-    a.add_argument("--format", choices=sorted(FORMATS), required=True, help="the file's format")
+    a.add_argument("--format", choices=sorted(AGREEMENT_REPORT), required=True, help="the file's format")
     a.add_argument("--lang", default="vi,zh", help="languages of titles and headers, e.g. vi,zh (default)")
     a.add_argument("--output", required=True, help="the file to write")
     add_as_of(a)
@@ -93,7 +99,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
         "--from", dest="first", type=_day, required=True, metavar="DAY", help="the first day (YYYY-MM-DD)"
     )
     t.add_argument("--to", type=_day, required=True, metavar="DAY", help="the last day (YYYY-MM-DD)")
-    t.add_argument("--format", choices=sorted(TRANSFER_FORMATS), required=True, help="the file's format")
+    t.add_argument("--format", choices=sorted(TRANSFER_REGISTER), required=True, help="the file's format")
     t.add_argument("--lang", default="vi", help="the register's language: vi, zh or en")
     t.add_argument("--output", required=True, help="the file to write")
     t.set_defaults(func=transfers_report)

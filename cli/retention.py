@@ -13,21 +13,17 @@ import json
 import sys
 import time
 from pathlib import Path
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
 from cli.database import open_database
 from cli.errors import CommandFailed
 from cli.language import cell, say, words
-from ledger.checkpoints import sign_checkpoint
-from ledger.entries import Appended, Asked, request_hash
-from ledger.keys import LedgerFiles, advance_head, load_signing_key
 from locales import N_
-from models import Office, Side
-from procedure.calendar import today
-from retention.erasure import PURPOSE, Ledger, apply, plan
 from retention.rules import KINDS, MAX_DAYS, RetentionRules, RulesRefused, load_rules
 from settings import SetupError
+
+if TYPE_CHECKING:
+    from ledger.entries import Appended
 
 MAX_BATCH = 10_000
 
@@ -41,6 +37,8 @@ def _rules(args: argparse.Namespace) -> RetentionRules:
 
 
 def _as_of(text: str | None) -> dt.date:
+    from procedure.calendar import today
+
     if text is None:
         return today()
     try:
@@ -53,6 +51,8 @@ def _as_of(text: str | None) -> dt.date:
 
 
 def plan_command(args: argparse.Namespace) -> int:
+    from retention.erasure import plan
+
     rules = _rules(args)
     day = _as_of(args.as_of)
     sessions = open_database(args.settings)
@@ -93,6 +93,15 @@ class ProgressBar:
 
 
 def apply_command(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from ledger.checkpoints import sign_checkpoint
+    from ledger.entries import Asked, request_hash
+    from ledger.keys import LedgerFiles, advance_head, load_signing_key
+    from models import Office, Side
+    from procedure.calendar import today
+    from retention.erasure import PURPOSE, Ledger, apply
+
     if not 1 <= args.batch <= MAX_BATCH:
         raise SetupError("--batch: {n} is not a batch size (1 to {most})", n=args.batch, most=MAX_BATCH)
     rules = _rules(args)

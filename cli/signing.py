@@ -16,19 +16,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
-from sqlalchemy import select
-
 from cli.database import open_database
 from cli.errors import FAILURE, CommandFailed, UsageError
 from cli.language import say, words
 from locales import N_
-from models import Office, OfficeSigningKey
-from reports.signing import document_digest, public_key_text, read_public_key, sign_digest, verifies
 
 
 def enroll(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from models import Office, OfficeSigningKey
+    from reports.signing import public_key_text, read_public_key
+
     try:
         key = read_public_key(Path(args.public_key).read_text(encoding="utf-8"))
     except ValueError as exc:
@@ -61,6 +60,11 @@ def _document(path: str) -> dict[str, Any]:
 
 
 def sign(args: argparse.Namespace) -> int:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    from reports.signing import document_digest, sign_digest
+
     document = _document(args.report)
     key = load_pem_private_key(Path(args.private_key).read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
@@ -72,6 +76,8 @@ def sign(args: argparse.Namespace) -> int:
 
 
 def verify(args: argparse.Namespace) -> int:
+    from reports.signing import document_digest, public_key_text, read_public_key, verifies
+
     document = _document(args.report)
     pinned: dict[str, str] = {}
     for pin in args.key or []:

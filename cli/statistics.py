@@ -10,16 +10,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sqlalchemy import select
-
 from cli.database import open_database
 from cli.language import say
 from locales import N_
-from models import AdminUnit
-from models.worker_counts import drift, recount
 
 
 def check_counts(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from models import AdminUnit
+    from models.worker_counts import drift
+
     sessions = open_database(args.settings)
     with sessions() as session:
         found = drift(session)
@@ -47,6 +48,8 @@ def check_counts(args: argparse.Namespace) -> int:
 
 
 def rebuild_counts(args: argparse.Namespace) -> int:
+    from models.worker_counts import recount
+
     sessions = open_database(args.settings)
     with sessions() as session:
         session.connection(execution_options={"sqlite_immediate": True})  # SQLite: hold writers off

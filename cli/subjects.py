@@ -5,20 +5,24 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from cli.acting import Refused, act_as, cli_request, languages_of
 from cli.files import write_private
 from cli.language import say, words
-from ledger.recorder import DisclosureRecorder
 from locales import N_
-from policies.officers import CASE_REF_LIMIT, well_formed
-from reports.statement import STATEMENT_PURPOSE, NotFound, subject_statement
-from resolvers.opaque import InvalidIdError, decode_id
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from ledger.recorder import DisclosureRecorder
 
 
 def statement(args: argparse.Namespace) -> int:
+    from policies.officers import CASE_REF_LIMIT, well_formed
+    from reports.statement import STATEMENT_PURPOSE, NotFound, subject_statement
+    from resolvers.opaque import InvalidIdError, decode_id
+
     language = languages_of(args.lang)[0]
     registry, grant, purpose = act_as(args, STATEMENT_PURPOSE)
     if args.case_ref is not None and not well_formed(args.case_ref, CASE_REF_LIMIT):

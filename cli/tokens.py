@@ -5,19 +5,16 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING
 
 from cli.database import open_database
 from cli.errors import CommandFailed, UsageError
 from cli.language import cell, say, words
-from ledger.entries import Officer
 from locales import N_
-from models import Office, Token
-from models.base import utcnow
 from policies.officers import OFFICER_ID_LIMIT, OFFICER_NAME_LIMIT, well_formed
-from policies.tokens import issue_token, revoke_token
-from policies.validity import OfficeClosed
+
+if TYPE_CHECKING:
+    from ledger.entries import Officer
 
 
 def parse_duration(text: str) -> dt.timedelta:
@@ -39,6 +36,8 @@ def parse_duration(text: str) -> dt.timedelta:
 
 def _officer(args: argparse.Namespace) -> Officer | None:
     """The officer named by --officer-id and --officer-name (both or neither: a service token)."""
+    from ledger.entries import Officer
+
     if args.officer_id is None and args.officer_name is None:
         return None
     if args.officer_id is None or args.officer_name is None:
@@ -51,6 +50,9 @@ def _officer(args: argparse.Namespace) -> Officer | None:
 
 
 def issue(args: argparse.Namespace) -> int:
+    from policies.tokens import issue_token
+    from policies.validity import OfficeClosed
+
     officer = _officer(args)
     sessions = open_database(args.settings)
     with sessions() as session, session.begin():
@@ -78,6 +80,11 @@ def issue(args: argparse.Namespace) -> int:
 
 
 def list_tokens(args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from models import Office, Token
+    from models.base import utcnow
+
     sessions = open_database(args.settings)
     now = utcnow()
     with sessions() as session:
@@ -116,6 +123,8 @@ def _token_line(ident: str, office: str, state: str, expires: str, officer: str,
 
 
 def revoke(args: argparse.Namespace) -> int:
+    from policies.tokens import revoke_token
+
     sessions = open_database(args.settings)
     with sessions() as session, session.begin():
         if not revoke_token(session, args.id):

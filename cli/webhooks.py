@@ -5,23 +5,24 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sqlalchemy import func, select
-
 from cli.database import open_database
 from cli.errors import UsageError
 from cli.language import cell, say, words
-from events.feed import KindRefused, kinds_for
 from locales import N_
-from models import EventRecord, Office, Webhook
-from models.sealing import keyring
-from policies.access import AccessControl
-from policies.purposes import PurposeRefused, check_purpose
-from policies.tokens import identity_of
-from policies.validity import refusal, validity_of
-from procedure import calendar as clock
 
 
 def add(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from events.feed import KindRefused, kinds_for
+    from models import EventRecord, Office, Webhook
+    from models.sealing import keyring
+    from policies.access import AccessControl
+    from policies.purposes import PurposeRefused, check_purpose
+    from policies.tokens import identity_of
+    from policies.validity import refusal, validity_of
+    from procedure import calendar as clock
+
     settings = args.settings
     if not settings.webhook_allowed(args.url):
         raise UsageError(
@@ -68,6 +69,10 @@ def add(args: argparse.Namespace) -> int:
 
 
 def list_webhooks(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from models import EventRecord, Office, Webhook
+
     sessions = open_database(args.settings)
     with sessions() as session:
         newest = int(session.scalar(select(func.coalesce(func.max(EventRecord.seq), 0))) or 0)
@@ -92,6 +97,8 @@ def _hook_line(ident: str, office: str, state: str, behind: str, sent: str, erro
 
 
 def remove(args: argparse.Namespace) -> int:
+    from models import Webhook
+
     sessions = open_database(args.settings)
     with sessions() as session, session.begin():
         session.connection(execution_options={"sqlite_immediate": True})
@@ -105,6 +112,8 @@ def remove(args: argparse.Namespace) -> int:
 
 def replay(args: argparse.Namespace) -> int:
     """Resumes a parked or failing webhook now; `--from-start` sends again from the first event."""
+    from models import Webhook
+
     sessions = open_database(args.settings)
     with sessions() as session, session.begin():
         session.connection(execution_options={"sqlite_immediate": True})

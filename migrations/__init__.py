@@ -48,16 +48,15 @@ def newest_revisions() -> frozenset[str] | None:
     for path in (HERE / "versions").glob("*.py"):
         if path.name == "__init__.py":  # as Alembic, which reads every other file there
             continue
-        stated: dict[str, object] = {}
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.Assign | ast.AnnAssign):
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    if isinstance(target, ast.Name) and target.id in {"revision", "down_revision"}:
-                        try:
-                            stated[target.id] = ast.literal_eval(node.value) if node.value else None
-                        except ValueError:
-                            return None
+        text = path.read_text(encoding="utf-8")
+        # The two assignments open the file: its head (up to the first function) is parsed, the
+        # whole file only when they are not both there (parsing every migration is most of the check).
+        head = text.split("\ndef ", 1)[0]
+        stated = _revisions_stated(head)
+        if (stated is None or stated.keys() < {"revision", "down_revision"}) and head != text:
+            stated = _revisions_stated(text)
+        if stated is None:
+            return None
         found, down = stated.get("revision"), stated.get("down_revision")
         if not isinstance(found, str):
             return None
@@ -69,6 +68,26 @@ def newest_revisions() -> frozenset[str] | None:
         elif down is not None:
             return None
     return frozenset(revisions - revised) or None
+
+
+def _revisions_stated(source: str) -> dict[str, object] | None:
+    """`revision` and `down_revision` as assigned at the top level of `source`; None when one is not
+    a plain literal (or the source does not parse)."""
+    stated: dict[str, object] = {}
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return None
+    for node in body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in {"revision", "down_revision"}:
+                    try:
+                        stated[target.id] = ast.literal_eval(node.value) if node.value else None
+                    except ValueError:
+                        return None
+    return stated
 
 
 def _at_head(url: str) -> bool:

@@ -4,13 +4,17 @@ with ten thousand disclosures gets every one of them, on a few hundred pages, in
 
 from __future__ import annotations
 
-from fpdf import FPDF
+from typing import TYPE_CHECKING
 
 from locales import N_, gettext, render
-from reports.pdf import LATIN, document
 from reports.statement import Statement
-from reports.stream_table import StreamTable
 from reports.tables import Table, heading
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
+
+# fpdf (`reports.pdf`, `reports.stream_table`) is imported with the first statement made as a PDF:
+# `serve` imports this module at start, and most servers never make one.
 
 TITLE = N_("What the registry holds about you and who received it")
 CJK_FROM = 0x2E80  # the first CJK block of Unicode: radicals, then punctuation, kana, ideographs
@@ -29,6 +33,9 @@ def _line(pdf: FPDF, height: float, text: str) -> None:
 
 
 def _draw(pdf: FPDF, table: Table, language: str) -> None:
+    from reports.pdf import LATIN
+    from reports.stream_table import StreamTable
+
     pdf.set_font(LATIN, "B", 11)
     _line(pdf, 8, heading(table.title, (language,)))
     if not table.rows:
@@ -57,6 +64,8 @@ def _chinese(statement: Statement) -> bool:
 
 
 def statement_pdf(statement: Statement) -> bytes:
+    from reports.pdf import LATIN, document
+
     language = statement.language
     # Bold is for titles and headers, in the statement's language: Chinese in bold only in Chinese.
     pdf = document(
