@@ -9,7 +9,8 @@ the operation included. The database's own CPU (PostgreSQL's backends) is not co
 
 Shapes (cn-hekou, `placement-verification`): one worker by id with placements and their
 employer, health checks and the last five crossings; the Hekou page with `first: 10`; and with
-`first: 100`. Runs against `$BORDERLABOUR_DATABASE_URL` (a generated dataset: `borderlabour
+`first: 100`; a nested roster (ten employers, each with its newest 50 placements and each
+placement's worker). Runs against `$BORDERLABOUR_DATABASE_URL` (a generated dataset: `borderlabour
 generate`), issuing a token of its own. Prints, per shape, the median over rounds of CPU ms per
 request, and checks that every answer of a shape is the same.
 """
@@ -42,6 +43,17 @@ query WorkerById($id: ID!) {
       placements { job startDate status employer { nameZh } }
       healthChecks { checkedOn result }
       crossings(first: 5) { direction crossedAt gate { code } }
+    }
+  }
+}
+"""
+
+ROSTER = """
+query Roster {
+  employers(first: 10) {
+    nodes {
+      id nameZh
+      placements(first: 50) { job startDate status worker { id fullName status } }
     }
   }
 }
@@ -132,11 +144,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--per-round", type=int, default=50)
-    parser.add_argument("--shape", action="append", help="worker, page10, page100 (default: all)")
+    parser.add_argument("--shape", action="append", help="worker, page10, page100, roster (default: all)")
     parser.add_argument("--profile", help="also write a cProfile of the shapes' requests to this file")
+    parser.add_argument(
+        "--fresh-plans",
+        action="store_true",
+        help="keep no plan between requests: each is planned as a request with new values is",
+    )
     args = parser.parse_args()
     settings = Settings.load(graphiql=False, rate_limit="off")
     registry = Registry(settings)
+    if args.fresh_plans and registry.compiled is not None:
+        registry.compiled.plans.size = 0
     client = InProcess(create_app(registry), _token(settings))
     page = json.loads(client.post(json.dumps({"query": HEKOU_PAGE, "variables": {"first": 1}}).encode())[1])
     worker = page["data"]["workers"]["nodes"][0]["id"]  # the first deployed worker Hekou sees
@@ -144,6 +163,7 @@ def main() -> int:
         "worker": {"query": WORKER_BY_ID, "variables": {"id": worker}},
         "page10": {"query": HEKOU_PAGE, "variables": {"first": 10}},
         "page100": {"query": HEKOU_PAGE, "variables": {"first": 100}},
+        "roster": {"query": ROSTER},
     }
     chosen = args.shape or list(shapes)
     results = {

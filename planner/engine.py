@@ -19,7 +19,6 @@ from graphql import GraphQLObjectType, GraphQLSchema, OperationType
 from graphql.execution.collect_fields import collect_fields
 
 from ledger.checkpoints import current_checkpoint
-from ledger.entries import SEARCH_NAMES_WORKERS
 from models.timeouts import is_statement_timeout
 from planner.cache import PlanCache
 from planner.finish import Finisher
@@ -35,7 +34,6 @@ from planner.plan import (
     SearchedBy,
     Typename,
 )
-from planner.rules import TYPES
 from planner.sql import Writer
 from resolvers import lists, statistics
 from resolvers.errors import InputError
@@ -178,7 +176,7 @@ def _run(root: Root, statement: Any, session: Any, finisher: Finisher, context: 
     if isinstance(root, ConnectionRoot):
         page, total = statement.run(session.connection())
         context.recorder.matching(
-            root.key, _matched(root, total, session, context), _matched_workers(root, session, context)
+            root.key, _matched(root, total, statement, session), _matched_workers(statement, session)
         )
         return _connection(root, page, total, finisher)
     row = session.connection().execute(statement).first()
@@ -189,24 +187,21 @@ def _run(root: Root, statement: Any, session: Any, finisher: Finisher, context: 
     return [finisher.object(root.plan, item) for item in _json(row[0])]  # a ListRoot
 
 
-def _matched(root: ConnectionRoot, total: int, session: Any, context: Any) -> Any:
+def _matched(root: ConnectionRoot, total: int, page: CountedPage, session: Any) -> Any:
     """How many rows the list's criteria matched, for the ledger: the count already made (or
     remembered, `planner.memo`) for totalCount or a personal search, else a count statement run
     only if the ledger asks."""
     if root.needs_count:
         return lambda: int(total)
-    dialect = session.get_bind().dialect.name
-    return lambda: int(session.connection().execute(Writer(context.grant, dialect).count(root)).scalar_one())
+    return lambda: int(session.connection().execute(page.count()).scalar_one())
 
 
-def _matched_workers(root: ConnectionRoot, session: Any, context: Any) -> Any:
+def _matched_workers(page: CountedPage, session: Any) -> Any:
     """How to list the workers the list's criteria matched, for the ledger (asked when they are few)."""
-    rule = TYPES[root.type_name]
-    if rule.worker is None:
+    workers = page.workers
+    if workers is None:
         return None
-    dialect = session.get_bind().dialect.name
-    statement = Writer(context.grant, dialect).matched_workers(root, SEARCH_NAMES_WORKERS + 1)
-    return lambda: sorted(session.connection().execute(statement).scalars())
+    return lambda: sorted(session.connection().execute(workers()).scalars())
 
 
 def _json(raw: Any) -> Any:

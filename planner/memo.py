@@ -12,9 +12,9 @@ that reads a table the version does not follow is made on every request.
 
 One `CountedPage` belongs to one cached plan (`planner.cache`): one office, document and set of
 variables. Threads share it; the remembered pair is replaced whole, never changed in place. The
-statement without the count is written only when the plan is asked for a second time: most plans
-of a search by an identity number are used once, and a statement costs memory as long as its plan
-is cached.
+statement without the count, and the ledger's statements, are written only when first needed: most
+plans of a search by an identity number are used once, and a statement costs memory as long as its
+plan is cached.
 """
 
 from __future__ import annotations
@@ -22,31 +22,59 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Select
 
+from ledger.entries import SEARCH_NAMES_WORKERS
 from models.data_version import tracked
 from planner.plan import ConnectionRoot
+from planner.rules import TYPES
 from planner.sql import Writer
 from procedure import calendar as clock
+
+T = TypeVar("T")
+
+
+class Once(Generic[T]):
+    """A statement written the first time it is asked for, then kept as long as its plan.
+
+    Writing a statement re-points the office's row scope at the statement's tables (a walk over
+    its clause tree): on the Hekou page, writing the ledger's statement of the matched workers on
+    every request cost more CPU than running the page (BENCHMARKS.md, issue 23). Two threads may
+    both write it the first time; either result is the same statement.
+    """
+
+    def __init__(self, write: Callable[[], T]) -> None:
+        self.write: Callable[[], T] | None = write
+        self.value: T | None = None
+
+    def __call__(self) -> T:
+        write = self.write
+        if write is not None:
+            self.value = write()
+            self.write = None
+        return self.value  # type: ignore[return-value]
 
 
 @dataclass
 class CountedPage:
     full: Select  # the count (if the page needs one) and the rows
-    write_lean: Callable[[], Select] | None  # the version and the rows, no count; None: never remembered
+    lean: Once[Select] | None  # the version and the rows, no count; None: never remembered
+    count: Once[Select]  # the count alone, if the ledger asks and the page has none
+    workers: Once[Select] | None  # the workers the rows are about, if the ledger asks (None: no worker)
     remembered: tuple[int, dt.date, int] | None = None  # (data version, day, count)
-    lean: Select | None = None
 
     @classmethod
     def of(cls, writer: Writer, root: ConnectionRoot) -> CountedPage:
+        count = Once(lambda: writer.count(root))
+        workers = None
+        if TYPES[root.type_name].worker is not None:
+            workers = Once(lambda: writer.matched_workers(root, SEARCH_NAMES_WORKERS + 1))
         if not root.needs_count or not tracked(writer.count(root)):
-            return cls(writer.connection(root), None)
-        return cls(
-            writer.connection(root, versioned=True),
-            lambda: writer.connection(root, counted=False, versioned=True),
-        )
+            return cls(writer.connection(root), None, count, workers)
+        lean = Once(lambda: writer.connection(root, counted=False, versioned=True))
+        return cls(writer.connection(root, versioned=True), lean, count, workers)
 
     def run(self, connection: Connection) -> tuple[Any, int]:
         """The page's row and the count of the rows its filters match (0 if it needs none)."""
@@ -54,13 +82,11 @@ class CountedPage:
         # The day is read before the statement runs: if midnight passes in between, the count is
         # remembered under the day before and made again on the next request, never served stale.
         day = clock.today()
-        if self.write_lean is not None and remembered is not None and remembered[1] == day:
-            if self.lean is None:
-                self.lean = self.write_lean()
-            row = connection.execute(self.lean).one()
+        if self.lean is not None and remembered is not None and remembered[1] == day:
+            row = connection.execute(self.lean()).one()
             if row.version == remembered[0]:
                 return row, remembered[2]
         row = connection.execute(self.full).one()
-        if self.write_lean is not None:
+        if self.lean is not None:
             self.remembered = (row.version, day, row.total)
         return row, row.total

@@ -30,9 +30,9 @@ from models.data_version import current_version
 from planner.finish import is_shown_moment
 from planner.plan import ConnectionRoot, GlobalId, Nested, ObjectPlan, Value
 from planner.rules import TYPES, Cause, ToMany, ToOne, TypeRule
+from planner.tables import Aliases, scope_on
 from policies.causes import shown_causes
 from policies.grants import Grant
-from policies.scopes import scope_clause
 from policies.side_door import through_scope
 
 
@@ -46,6 +46,7 @@ class Writer:
     def __init__(self, grant: Grant, dialect: str) -> None:
         self.grant = grant
         self.postgresql = dialect == "postgresql"
+        self.aliases = Aliases()
 
     # -- JSON in the database's own words --------------------------------------------------
     def array(self, values: list[ColumnElement[Any]]) -> ColumnElement[Any]:
@@ -88,7 +89,7 @@ class Writer:
             if not rule.public:
                 raise UnscopedRule(f"the rows of {rule.source!r} have no model and are not declared public")
             return true()
-        clause = scope_clause(self.grant, rule.model, table)
+        clause = scope_on(self.grant, rule.model, table)
         return true() if clause is None else clause
 
     # -- objects ---------------------------------------------------------------------------
@@ -119,7 +120,7 @@ class Writer:
 
     def nested(self, nested: Nested, parent: FromClause) -> ColumnElement[Any]:
         rule, child = nested.rule, nested.child
-        table = child.rule.alias()
+        table = self.aliases.of(child.rule.source or child.rule.model, child.rule.alias)
         scope = self.scope(child.rule, table)
         if isinstance(rule, ToOne):
             one = select(self.object(child, table)).where(table.c.id == parent.c[rule.column], scope)
@@ -130,7 +131,7 @@ class Writer:
             return self.aggregated(
                 self.object(child, table), where, order, nested.first, table, parent=parent
             )
-        link = rule.table.alias()
+        link = self.aliases.of(rule.table, rule.table.alias)
         where = [link.c[rule.left] == parent.c.id, table.c.id == link.c[rule.right], scope]
         order = [(table.c.id, False)]
         return self.aggregated(self.object(child, table), where, order, None, table, link, parent=parent)
