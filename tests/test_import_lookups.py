@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import text
 
 from bench.workbooks import workbook, worker_rows
+from imports.workers import CHUNK_ROWS
 from models.sealing import Keyring
 from tests import own_registry_fixtures as own
 from tests.conftest import AsOffice, Server, run_cli
@@ -195,20 +196,22 @@ def entries_since(engine, after: int) -> list[tuple[int, str, str]]:
 def test_a_long_import_does_not_hold_up_personal_reads(
     registry, as_office, database, engine, dry_run
 ) -> None:
-    """Personal reads sent while 2,000 rows are checked or registered answer, each with its ledger
-    entry; a real import's chunks are committed one by one, the reads' entries between them."""
+    """Personal reads sent while rows are checked (a dry run: two chunks) or registered (three
+    chunks) answer, each with its ledger entry; a real import's chunks are committed one by one, the
+    reads' entries between them. The real import is partial: a full one checks every chunk first,
+    as the dry run does, and only then writes the chunks this test is about."""
     if not database.url.startswith("sqlite"):
         pytest.skip("the write lock held by an import is SQLite's")
+    rows = 2 * CHUNK_ROWS if dry_run else 3 * CHUNK_ROWS
     content = workbook(
         worker_rows(
-            2000, communes(as_office, IMPORTER, "VN-TQ-2025"), serial_from=730_000 if dry_run else 740_000
+            rows, communes(as_office, IMPORTER, "VN-TQ-2025"), serial_from=730_000 if dry_run else 740_000
         )
     )
+    mode = {"dryRun": "true"} if dry_run else {"partial": "true"}
     answer: dict[str, httpx.Response] = {}
     importing = threading.Thread(
-        target=lambda: answer.setdefault(
-            "import", upload(registry.server, content, IMPORTER, dryRun=str(dry_run).lower())
-        )
+        target=lambda: answer.setdefault("import", upload(registry.server, content, IMPORTER, **mode))
     )
     reader = as_office("cn-hekou")
     statuses: list[int] = []
@@ -220,8 +223,8 @@ def test_a_long_import_does_not_hold_up_personal_reads(
     importing.join()
     assert answer["import"].status_code == 200, answer["import"].text
     assert (answer["import"].json()["valid"], answer["import"].json()["registered"]) == (
-        2000,
-        0 if dry_run else 2000,
+        rows,
+        0 if dry_run else rows,
     )
     assert len(statuses) >= 3 and set(statuses) == {200}
     if not dry_run:
@@ -253,7 +256,8 @@ def test_an_import_past_its_time_budget_stops_between_chunks_and_says_how_far_it
 
 
 def test_an_import_stops_between_chunks_when_the_client_hangs_up(registry, as_office) -> None:
-    rows = worker_rows(5000, communes(as_office, IMPORTER, "VN-TQ-2025"), serial_from=760_000)
+    # Four chunks, each seconds of work: the client is gone (after a second) long before the last.
+    rows = worker_rows(4 * CHUNK_ROWS, communes(as_office, IMPORTER, "VN-TQ-2025"), serial_from=760_000)
     with pytest.raises(httpx.ReadTimeout):  # the client waits a second for the answer, then hangs up
         httpx.post(
             f"{registry.server.url}/imports/workers",

@@ -224,16 +224,11 @@ def _post(server: Server, office: str, purpose: str, query: str, variables: dict
 
 
 @pytest.fixture(scope="module")
-def two_servers(database, demo_tokens, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("counts")
-    started: list[Server] = []
-    try:
-        for n in range(2):
-            started.append(Server(database, demo_tokens, folder / f"server-{n}.log"))
-        yield started
-    finally:
-        for server in started:
-            server.stop()
+def two_servers(database, demo_tokens, live_server, tmp_path_factory):
+    """The process's server and a second server process over the same database."""
+    second = Server(database, demo_tokens, tmp_path_factory.mktemp("counts") / "second.log")
+    yield [live_server, second]
+    second.stop()
 
 
 def test_two_processes_writing_the_same_commune_at_once_lose_no_count(
