@@ -165,11 +165,33 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
+ID_OPTIONS = frozenset({"--worker"})  # options whose value is a global ID
+
+
+def ids_joined(arguments: list[str]) -> list[str]:
+    """`--worker ID` as `--worker=ID`: a global ID is URL-safe base64 and may begin with '-', which
+    argparse takes for an option and refuses (`expected one argument`), for about one worker in 64."""
+    joined: list[str] = []
+    rest = iter(arguments)
+    for argument in rest:
+        if argument in ID_OPTIONS:
+            value = next(rest, None)
+            if value is not None and value.startswith("-"):
+                joined.append(f"{argument}={value}")
+                continue
+            joined.append(argument)
+            if value is not None:
+                joined.append(value)
+            continue
+        joined.append(argument)
+    return joined
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     tolerate_closed_stdout()
-    arguments = sys.argv[1:] if argv is None else argv
+    arguments = ids_joined(sys.argv[1:] if argv is None else argv)
     language = chosen_language(arguments)
     speak(language)  # before the parser is built: argparse asks for its words while building
     parser = build_parser()

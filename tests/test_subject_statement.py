@@ -146,3 +146,23 @@ def test_the_cli_writes_the_statement_in_chinese(database, read_by_hekou, tmp_pa
     statement = json.loads(out.read_text())
     assert statement["language"] == "zh" and statement["worker"] == read_by_hekou["worker"]["id"]
     assert any(d["officer"] == read_by_hekou["officer"] for d in statement["disclosures"])
+
+
+def test_a_worker_id_beginning_with_a_dash_is_read_as_the_value_of_worker(database, tmp_path) -> None:
+    """A global ID is URL-safe base64, so about one in 64 begins with '-', which argparse would take
+    for an option ("expected one argument"): it must reach the command as the worker asked about."""
+    unknown = "-" + "A" * 21  # shaped like an ID, naming no worker
+    statement = [
+        "subject",
+        "statement",
+        "--office",
+        "lc-home-affairs",
+        "--format",
+        "json",
+        "--case-ref",
+        "HS-1",
+    ]
+    for command in (["audit", "log", "--json"], [*statement, "--output", str(tmp_path / "s.json")]):
+        result = run_cli(database, *command, "--worker", unknown, check=False)
+        assert "expected one argument" not in result.stderr
+        assert unknown in result.stderr, result.stderr
