@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from bench.scenarios import GATE
 from cli.database import open_database
 from models import BorderGate, Crossing, Direction, Placement, PlacementStatus
-from resolvers.opaque import encode_id
+from models.opaque import encode_id
 from settings import Settings
 
 SAMPLE = 200

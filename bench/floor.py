@@ -16,8 +16,8 @@ from sqlalchemy import Date, Integer, String, text
 from sqlalchemy.engine import Connection
 
 from models.base import UtcDateTime
+from models.opaque import encode_cursor, encode_id
 from models.sealing import keyring
-from resolvers.opaque import encode_cursor, encode_id
 
 # One statement: the page of workers (101 rows: the last one only says there is a next page),
 # then the in-scope placements of those workers with their employer, then each worker's last five

@@ -17,8 +17,8 @@ from bench.scenarios import OFFICES
 from cli.database import open_database
 from demo.generator import story
 from models import AdminUnit, Crossing, HealthCheck, Incident, Placement, PoliceClearance, Worker
+from models.opaque import encode_id
 from policies.tokens import issue_token
-from resolvers.opaque import encode_id
 from settings import Settings
 
 SAMPLE = 200

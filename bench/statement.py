@@ -40,8 +40,8 @@ from bench.memory import cpu_seconds
 from harness.databases import Database, cli_env, demo_copy, demo_template, drop_template, run_cli
 from harness.disclosures import append_disclosures
 from harness.server import ServerProcess
+from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
-from resolvers.opaque import decode_id
 
 OFFICE = "lc-home-affairs"
 PURPOSE = "data-subject-request"

@@ -114,7 +114,7 @@ def log_entries(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from models import LedgerEntry, LedgerFieldList, LedgerWorker, Office
-    from resolvers.opaque import InvalidIdError, decode_id
+    from models.opaque import InvalidIdError, decode_id
 
     sessions = open_database(args.settings)
     if args.limit < 1:
@@ -150,7 +150,7 @@ def log_entries(args: argparse.Namespace) -> int:
 
 def _log_line(entry: LedgerEntry, offices: dict[int, str], lists: dict[str, str]) -> dict[str, Any]:
     from ledger.entries import SEARCHED_BY
-    from resolvers.opaque import encode_id
+    from models.opaque import encode_id
 
     payload = json.loads(entry.payload)
     workers: set[int] = set()

@@ -16,7 +16,7 @@ from locales import N_
 
 
 def _worker_row_id(reference: str) -> int:
-    from resolvers.opaque import InvalidIdError, decode_id
+    from models.opaque import InvalidIdError, decode_id
 
     try:
         return decode_id(reference, "Worker")[1]
@@ -30,12 +30,12 @@ def explain_row(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from models import Agreement, Office, Worker
+    from models.opaque import encode_id
     from policies.access import AccessControl
     from policies.scopes import partner_windows, row_criteria
     from policies.sessions import internal_session
     from policies.tokens import identity_of
     from policies.windows import TODAY
-    from resolvers.opaque import encode_id
     from schema.builder import policy_catalogue, write_duties  # here: the schema's types load slowly
 
     sessions = open_database(args.settings)

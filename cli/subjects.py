@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 
 
 def statement(args: argparse.Namespace) -> int:
+    from models.opaque import InvalidIdError, decode_id
     from policies.officers import CASE_REF_LIMIT, well_formed
     from reports.statement import STATEMENT_PURPOSE, NotFound, subject_statement
-    from resolvers.opaque import InvalidIdError, decode_id
 
     language = languages_of(args.lang)[0]
     registry, grant, purpose = act_as(args, STATEMENT_PURPOSE)

@@ -43,7 +43,7 @@ def add(args: argparse.Namespace) -> int:
         if office is None:
             raise UsageError("no office with code {office!r}", office=args.office)
         closed = refusal(office.code, validity_of(session, office, clock.today()), clock.today())
-        if closed is not None:  # a closed office is told nothing more (events.delivery)
+        if closed is not None:  # a closed office is told nothing more (dispatch.delivery)
             raise UsageError(closed.template, **closed.params)
         grant = access.grant_for(identity_of(office))
         try:

@@ -15,7 +15,7 @@ An alert is an event like any other (`event_outbox`, kind in `events/kinds.csv`)
 decided where every event's audience is: an office reads it only if its own read finds the row.
 "Raised once" is the database's: each alert's key (kind, row, due day) is inserted into
 `due_alerts`, whose unique key lets one scan insert it; a scan that finds it there tells nothing.
-Scans run in `serve` (`events.scheduler`, one leader) and on demand (`borderlabour events scan-due`).
+Scans run in `serve` (`dispatch.scheduler`, one leader) and on demand (`borderlabour events scan-due`).
 """
 
 from __future__ import annotations

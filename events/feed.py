@@ -19,9 +19,9 @@ import models
 from events.kinds import SHOWN_AS, event_kinds
 from locales import N_
 from models import EventRecord
+from models.opaque import InvalidIdError, decode_cursor, encode_cursor
 from policies.grants import Grant
 from resolvers.errors import InputError
-from resolvers.opaque import InvalidIdError, decode_cursor, encode_cursor
 from resolvers.pages import check_first
 
 SCAN = 500  # events read per statement while looking for the page's readable ones

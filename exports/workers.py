@@ -30,9 +30,9 @@ from graphql import (
 )
 from openpyxl import Workbook
 
-from exports.sheets import append_values, capitalised, fit_columns, head
 from imports.columns import EXPORT_LABELS, LABELS
 from locales import N_, gettext, label
+from spreadsheets.cells import append_values, capitalised, fit_columns, head
 
 PAGE = 100
 MAX_ROWS = 20_000

@@ -13,10 +13,10 @@ from collections import defaultdict
 from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 
-from exports.sheets import as_text, display_width
 from imports.rowerrors import RowError
 from imports.workbook import Sheet, worker_sheet
 from locales import N_, gettext
+from spreadsheets.cells import as_text, display_width
 
 MARK = PatternFill("solid", fgColor="FFC7CE")
 

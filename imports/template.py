@@ -21,11 +21,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exports.sheets import append_values, capitalised, fit_columns, head
 from imports.columns import COLUMNS, HINTS
 from imports.workbook import SHEET
 from locales import N_, gettext, label
 from models import AdminUnit, Country, Sex, UnitClosure, UnitLevel
+from spreadsheets.cells import append_values, capitalised, fit_columns, head
 
 # Rows of the sheet of workers made ready (text format, lists) for typing; more rows may be added.
 READY_ROWS = 1000

@@ -17,10 +17,10 @@ from graphql.execution.values import get_argument_values
 from sqlalchemy import ColumnElement
 from strawberry.types.arguments import convert_arguments
 
+from models.opaque import InvalidIdError, decode_id
 from planner.rules import TYPES, Leaf, Through, ToMany, ToOne, TypeRule
 from policies.grants import Grant
 from resolvers import listing
-from resolvers.opaque import InvalidIdError, decode_id
 from resolvers.pages import Ordering, after_cursor, check_first, cursor_audience, nested_first
 from schema.disclosures import NOT_PERSONAL
 

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from models.opaque import encode_id
 from reports.cover import ReportCover
 from reports.figures import AgreementFigures
-from resolvers.opaque import encode_id
 
 # The purpose a report is asked for, by HTTP or the command line.
 REPORT_PURPOSE = "statistics"

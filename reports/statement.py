@@ -31,8 +31,8 @@ from ledger.checkpoints import current_checkpoint
 from ledger.entries import SEARCHED_BY
 from ledger.recorder import DisclosureRecorder
 from locales import N_, gettext
+from models.opaque import encode_id
 from procedure.calendar import day_of, today
-from resolvers.opaque import encode_id
 from settings import POLICY_DIR
 
 STATEMENT_PURPOSE = "data-subject-request"

@@ -24,11 +24,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from exports.sheets import append_values
 from locales import N_
 from reports.cover import ReportCover
 from reports.figures import AgreementFigures
 from reports.tables import Table, heading, report_tables
+from spreadsheets.cells import append_values
 
 EXCEL_SHEET_NAME = 31
 COUNT_FORMAT = "#,##0"

@@ -14,9 +14,9 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from models import AdminUnit, BorderGate, Crossing, Employer, Incident, Placement, UnitClosure, Worker
+from models.opaque import InvalidIdError, decode_id
 from models.sealing import keyring
 from resolvers.errors import InputError, type_term
-from resolvers.opaque import InvalidIdError, decode_id
 from resolvers.pages import Ordering, Page, paginate
 
 UC = UnitClosure.__table__

@@ -1,7 +1,7 @@
 """Keyset pagination: a page costs the same on page one and on page ten thousand.
 
 A cursor holds the ordering it was made for and the last row's sort key; it is sealed (see
-`resolvers.opaque`) so it reveals no internal row number. Sorting is on one non-null column with
+`models.opaque`) so it reveals no internal row number. Sorting is on one non-null column with
 the primary key as tie-breaker, which a row-value comparison serves from an index on both
 SQLite and PostgreSQL.
 """
@@ -19,9 +19,9 @@ from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ledger.entries import SEARCH_NAMES_WORKERS
+from models.opaque import InvalidIdError, decode_cursor, encode_cursor
 from policies.sessions import GRANT_KEY
 from resolvers.errors import InputError
-from resolvers.opaque import InvalidIdError, decode_cursor, encode_cursor
 
 MAX_PAGE = 100
 MAX_NESTED = 100  # a list inside an object (a worker's crossings, an employer's placements)

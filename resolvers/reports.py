@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from ledger.recorder import DisclosureRecorder
 from models import Agreement, Office, OfficeSigningKey, ReportSignature, Side, TalksMinutes
+from models.opaque import InvalidIdError, decode_id
 from policies.cells import SmallCells
 from policies.sessions import GRANT_KEY, aggregate_scope
 from procedure.calendar import today
@@ -18,7 +19,6 @@ from reports.figures import AgreementFigures, agreement_figures
 from reports.signing import SignatureMark, figures_digest, verifies
 from reports.withholding import for_reader
 from resolvers.errors import InputError, NotFoundError
-from resolvers.opaque import InvalidIdError, decode_id
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 

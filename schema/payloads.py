@@ -9,7 +9,7 @@ from typing import Any
 
 import strawberry
 
-from resolvers.opaque import encode_id
+from models.opaque import encode_id
 from schema.fields import REQUIRES
 from schema.types.agreements import Agreement, TalksMinutes
 from schema.types.checks import HealthCheck, PoliceClearance

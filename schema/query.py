@@ -6,8 +6,8 @@ from typing import Annotated
 import strawberry
 
 import models
+from models.opaque import InvalidIdError, decode_id
 from resolvers import listing, lists
-from resolvers.opaque import InvalidIdError, decode_id
 from resolvers.reports import minutes_rows, yearly_figures
 from schema.context import Info
 from schema.fields import needs_types

@@ -26,6 +26,7 @@ from starlette.responses import JSONResponse
 
 import models
 from models.base import UtcDateTime
+from models.opaque import encode_id
 from planner.engine import STATISTICS, CompiledReads
 from planner.finish import shown_moment
 from planner.rules import TYPES
@@ -33,7 +34,6 @@ from planner.sql import Writer
 from policies.scopes import aggregate_criteria, row_criteria
 from policies.sessions import internal_session, scoped_session
 from policies.tokens import identity_of
-from resolvers.opaque import encode_id
 from schema.builder import policy_catalogue
 from schema.context import RequestContext
 from schema.criteria import criteria_of_request, searches_personal

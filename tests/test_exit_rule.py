@@ -15,8 +15,8 @@ import datetime as dt
 
 from sqlalchemy import create_engine, text
 
+from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
-from resolvers.opaque import decode_id
 from tests import procedure_steps as steps
 
 REQUIRE = """mutation($input: UpdateAgreementRequirementsInput!) { updateAgreementRequirements(input: $input) {

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
-from exports.sheets import display_width
+from spreadsheets.cells import display_width
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICE = "tq-home-affairs"

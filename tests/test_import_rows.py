@@ -24,7 +24,6 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
 from bench.workbooks import worker_rows
-from exports.sheets import append_values
 from imports.columns import COLUMNS
 from imports.workbook import read_sheet
 from imports.workers import IMPORT_PURPOSE, import_in_chunks
@@ -34,6 +33,7 @@ from policies.sessions import internal_session
 from policies.tokens import identity_of
 from service.registry import Registry
 from settings import Settings
+from spreadsheets.cells import append_values
 from tests.conftest import Database, run_cli
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

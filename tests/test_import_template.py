@@ -18,10 +18,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bench.workbooks import INPUT_HEADERS, workbook, worker_rows
-from exports.sheets import append_values
 from imports.marked import marked_workbook
 from imports.rowerrors import RowError
 from imports.workbook import read_sheet
+from spreadsheets.cells import append_values
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICE = "tq-home-affairs"

@@ -22,12 +22,12 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, event, select, text
 
 import models
+from models.opaque import decode_id
 from models.sealing import configure_keyring
 from planner.engine import CompiledReads
 from policies.sessions import internal_session, scoped_session
 from policies.tokens import identity_of
 from procedure import calendar as clock
-from resolvers.opaque import decode_id
 from schema.context import RequestContext
 from schema.criteria import searches_personal
 from service.operations import run_operation

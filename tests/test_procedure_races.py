@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
+from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
-from resolvers.opaque import decode_id
 from tests import procedure_steps as steps
 from tests.conftest import Database, Server, default_purpose, run_cli
 

@@ -15,8 +15,8 @@ import tomllib
 from pathlib import Path
 
 import procedure
+from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
-from resolvers.opaque import decode_id
 from tests import procedure_steps as steps
 
 RECORD = """mutation($input: RecordPlacementProtectionInput!) { recordPlacementProtection(input: $input) {

@@ -54,9 +54,9 @@ from models import (
     Worker,
     WorkerStatus,
 )
+from models.opaque import encode_id
 from models.sealing import Keyring, set_keyring
 from procedure.calendar import today
-from resolvers.opaque import encode_id
 from tests.conftest import Database, OfficeClient, Server, cli_env, default_purpose, run_cli
 from tests.paging import all_nodes
 
@@ -318,7 +318,7 @@ def _reports(registry: Registry) -> dict[tuple[str, str], dict[str, Any]]:
 
 
 def _listed(registry: Registry) -> dict[str, set[int]]:
-    from resolvers.opaque import decode_id
+    from models.opaque import decode_id
 
     return {
         office: {decode_id(w["id"])[1] for w in all_nodes(registry.client(office), "workers", "id")}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, text
 
+from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
-from resolvers.opaque import decode_id
 from tests.office_history import back_in_force
 from tests.paging import all_nodes
 from tests.partner_windows import WINDOW_FACTS, open_on

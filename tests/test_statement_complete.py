@@ -22,8 +22,8 @@ import httpx
 
 import tests.procedure_steps as steps
 from harness.disclosures import append_disclosures
+from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
-from resolvers.opaque import decode_id
 from settings import POLICY_DIR
 from tests.conftest import run_cli
 

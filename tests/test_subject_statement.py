@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from models.opaque import encode_id
 from models.sealing import Keyring, set_keyring
-from resolvers.opaque import encode_id
 from tests.conftest import run_cli
 
 SUBJECT = "data-subject-request"

@@ -26,9 +26,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dispatch.delivery import WebhookDelivery
+from dispatch.scheduler import DueScheduler
 from events.bell import EventBell
-from events.delivery import WebhookDelivery
-from events.scheduler import DueScheduler
 from locales import N_, LanguageMiddleware, reader_language
 from policies.check import purpose_descriptions
 from service import timings

@@ -14,9 +14,9 @@ from starlette.routing import Route
 
 from ledger.recorder import DisclosureRecorder
 from locales import N_
+from models.opaque import InvalidIdError, decode_id
 from reports.statement import STATEMENT_PURPOSE, NotFound, subject_statement
 from reports.statement_pdf import statement_pdf
-from resolvers.opaque import InvalidIdError, decode_id
 from service.registry import Registry
 from web.door import Door
 from web.errors import Refusal, answering

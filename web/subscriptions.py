@@ -2,7 +2,7 @@
 
 The token and the purpose come in `connection_init` (`{"token": "...", "purpose": "..."}`), since
 a browser cannot set headers on a WebSocket. Only `subscription { events(...) }` is served: each
-is answered as pages of the office's feed (`events.replay`), replayed from its `after` and then
+is answered as pages of the office's feed (`web.replay`), replayed from its `after` and then
 read again whenever the bell rings (`events.bell`), every page a read of the office in the one
 transaction template, ledgered with the connection's purpose. Every second the token is asked
 again: a revoked token, or an office out of force, closes the socket and its subscriptions.
@@ -29,7 +29,6 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from events.bell import EventBell
 from events.feed import cursor_for, seq_of
-from events.replay import NotAnEventSubscription, Replay, replay_of
 from locales import N_, message_of, reader_language
 from policies.grants import Grant
 from policies.purposes import PurposeRefused, check_purpose
@@ -38,6 +37,7 @@ from policies.validity import OfficeClosed
 from resolvers.errors import InputError
 from service.operations import Operation, new_request_id, translated
 from service.registry import Registry
+from web.replay import NotAnEventSubscription, Replay, replay_of
 
 PROTOCOL = "graphql-transport-ws"
 INIT_SECONDS = 10.0

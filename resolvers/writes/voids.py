@@ -6,8 +6,8 @@ from typing import Any
 
 from models import Crossing, HealthCheck, PoliceClearance, Worker
 from models.base import utcnow
+from models.opaque import InvalidIdError, decode_id
 from resolvers.errors import InputError, NotFoundError
-from resolvers.opaque import InvalidIdError, decode_id
 from resolvers.validation import Checks
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find

@@ -13,8 +13,8 @@ import strawberry
 
 import models
 from models import ActionItemStatus, Side
+from models.opaque import encode_id
 from reports.signing import SignatureMark
-from resolvers.opaque import encode_id
 from schema.context import Info
 from schema.types.node import Office, office_of
 

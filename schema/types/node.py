@@ -8,7 +8,7 @@ from strawberry.types.base import get_object_definition
 
 import models
 from models import AdminUnit
-from resolvers.opaque import encode_id
+from models.opaque import encode_id
 from schema.types.enums import Country, Side, UnitLevel
 
 

@@ -1,7 +1,7 @@
 """Delivering webhooks from inside `serve`: one process at a time, in commit order per webhook.
 
 Every server process runs a delivery loop, but only the holder of the `webhooks` lease (one
-process on one host, `events.leader.LeaderLoop`) delivers; another takes over once the holder
+process on one host, `dispatch.leader.LeaderLoop`) delivers; another takes over once the holder
 stops renewing. Each webhook's events are read as its office reads its feed (`events` through the
 office's schema, its purpose, ledgered), after the webhook's position, and posted signed. Only a
 2xx answer moves the position: delivery is at least once, and in order. A failing webhook is
@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select, update
 
+from dispatch.leader import LeaderLoop
 from events.feed import cursor_for, seq_of
-from events.leader import LeaderLoop
 from events.webhooks import next_attempt, signed_headers
 from models import EventRecord, Office, Webhook
 from models.base import utcnow

@@ -1,7 +1,7 @@
 """The due-alert scheduler inside `serve`: one leader across processes and hosts, by a database lease.
 
 Every server process runs this loop, as it runs the webhook delivery; only the holder of the
-`due-alerts` lease (`events.leader.LeaderLoop`) scans, every `BORDERLABOUR_DUE_SCAN_SECONDS`, on the
+`due-alerts` lease (`dispatch.leader.LeaderLoop`) scans, every `BORDERLABOUR_DUE_SCAN_SECONDS`, on the
 registry's day (`procedure.calendar.today`). The holder renews the lease while it lives; another
 process takes it once it has lapsed. The lease only spares the
 others the work: "raised once" does not rest on it, but on `due_alerts`' unique key (`events.due`),
@@ -14,8 +14,8 @@ from __future__ import annotations
 import logging
 import time
 
+from dispatch.leader import LeaderLoop
 from events.due import raise_due
-from events.leader import LeaderLoop
 from policies.sessions import internal_session
 from procedure import calendar as clock
 from service.registry import Registry
