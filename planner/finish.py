@@ -17,8 +17,9 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, Enum, Numeric
 
+from bindings.kinds import Column, Sealed, Split, ToOne, column_types
+from bindings.types import TYPES
 from planner.plan import GlobalId, ObjectPlan, Typename, Value
-from planner.rules import TYPES, Column, Sealed, Split, ToOne, column_types
 from resolvers.opaque import encode_id
 
 Decoder = Callable[[Any], Any]

@@ -17,7 +17,8 @@ from graphql.execution.values import get_argument_values
 from sqlalchemy import ColumnElement
 from strawberry.types.arguments import convert_arguments
 
-from planner.rules import TYPES, Leaf, Through, ToMany, ToOne, TypeRule
+from bindings.kinds import Leaf, Through, ToMany, ToOne, TypeRule
+from bindings.types import TYPES
 from policies.grants import Grant
 from resolvers import listing
 from resolvers.opaque import InvalidIdError, decode_id

@@ -25,10 +25,10 @@ from sqlalchemy import literal, select
 from starlette.responses import JSONResponse
 
 import models
+from bindings.types import TYPES
 from models.base import UtcDateTime
 from planner.engine import STATISTICS, CompiledReads
 from planner.finish import shown_moment
-from planner.rules import TYPES
 from planner.sql import Writer
 from policies.scopes import aggregate_criteria, row_criteria
 from policies.sessions import internal_session, scoped_session
