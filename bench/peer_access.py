@@ -2,8 +2,8 @@
 
 The peer (PostGraphile, see `bench/postgraphile.py`) reads the same database as the registry,
 so the comparison is fair only if it sees exactly what the office sees. Nothing here is written by
-hand: the columns come from the office's grant (`policies/`) through the read planner's rules
-(`planner/rules.py`, which say which columns each `Type.field` is read from), and the row-level
+hand: the columns come from the office's grant (`policies/`) through the fields' read bindings
+(`bindings/types.py`, which say which columns each `Type.field` is read from), and the row-level
 security policies are the very scope expressions `policies/scopes.py` gives the registry,
 compiled for PostgreSQL.
 
@@ -50,7 +50,8 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.selectable import Exists, Join, Select
 
-from planner.rules import TYPES, Column, Sealed, Split, Through, ToMany, ToOne, TypeRule
+from bindings.kinds import Column, Sealed, Split, Through, ToMany, ToOne, TypeRule
+from bindings.types import TYPES
 from policies.grants import Grant
 from policies.scopes import SCOPED_MODELS, scope_clause
 

@@ -3,7 +3,7 @@
 Each shape is one document for the registry and the same question in PostGraphile's vocabulary
 (its names come from its own schema: `allWorkers`, `workerByRowId`, `placementsByWorkerId`,
 `employerByEmployerId`, ...), with the same fields, filters, orders and limits. The registry's
-nested lists have their orders built in (`planner/rules.py`: newest first, then the key); the
+nested lists have their orders built in (`bindings/types.py`: newest first, then the key); the
 peer is asked for the same orders explicitly.
 
 Answers are compared after normalising what the two servers show differently by design:

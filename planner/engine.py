@@ -83,9 +83,11 @@ class CompiledReads:
         `prepared` was parsed and validated once for this schema (the schema's limits included), so
         nothing of strawberry's per-request work (extension hooks, parsing and validating again,
         result handling) changes an answer that compiles: only the variables are coerced here.
-        None, without counting a fallback, whenever the schema's own execution must run instead
-        (variables it refuses, anything without a compile rule, an input refused, a failure): that
-        execution tries the compiled engine again and counts, or reports, what happens.
+        None whenever the schema's own execution must run instead. The engine is chosen here, once:
+        a query with no compile rule, an input the reference engine refuses with its own error, or a
+        failure is counted and marked on the context, so that execution goes straight to the
+        reference engine without planning the query again. Variables the schema refuses are left to
+        it to report, unmarked.
         """
         if prepared.operation is None or not prepared.within_limits:
             return None
@@ -105,22 +107,29 @@ class CompiledReads:
             return None
         try:
             return self.answer(executor, root_type, grouped)
-        except (NotCompiled, InputError):
-            return None
+        except NotCompiled as exc:
+            self.declined(context, exc.reason)
+        except InputError:
+            self.declined(context, "input refused")
         except Exception as exc:
             context.session.rollback()  # a read wrote nothing: the schema's execution starts clean
             if is_statement_timeout(exc):
                 raise  # the reference engine would only run as long again
             self.failed(context, exc)
-            return None
+        return None
+
+    def declined(self, context: Any, reason: str) -> None:
+        """The reference engine answers this request: counted once with the reason, and the
+        schema's execution does not try the compiled engine again."""
+        context.compiled_declined = True
+        self.fell_back(reason)
 
     def failed(self, context: Any, exc: Exception) -> None:
         """The compiled statement failed (SQLite refuses some deep documents: "parser stack
         overflow"): counted and logged once with the database's own reason, and the reference
         engine answers without the compiled engine being tried again."""
-        context.compiled_failed = True
         log.warning("compiled read failed, answered by the reference engine: %s", _reason(exc))
-        self.fell_back("planner error")
+        self.declined(context, "planner error")
 
     def answer(self, executor: Any, root_type: GraphQLObjectType, grouped: dict[str, list[Any]]) -> dict:
         context = executor.context_value
@@ -326,7 +335,7 @@ class CompilingExecutionContext(DisclosureRecordingContext):
         new_defer_usages: Any,
     ) -> Any:
         engine: CompiledReads | None = getattr(self.context_value, "compiled", None)
-        if engine is not None and not getattr(self.context_value, "compiled_failed", False):
+        if engine is not None and not getattr(self.context_value, "compiled_declined", False):
             if self.operation.operation != OperationType.QUERY:
                 engine.fell_back(self.operation.operation.value)
             else:

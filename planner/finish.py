@@ -17,9 +17,10 @@ from typing import Any
 
 from sqlalchemy import Date, DateTime, Enum, Numeric
 
+from bindings.kinds import Column, Sealed, Split, ToOne, column_types
+from bindings.types import TYPES
 from models.opaque import encode_id
 from planner.plan import GlobalId, ObjectPlan, Typename, Value
-from planner.rules import TYPES, Column, Sealed, Split, ToOne, column_types
 
 Decoder = Callable[[Any], Any]
 

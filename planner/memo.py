@@ -26,10 +26,10 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Select
 
+from bindings.types import TYPES
 from ledger.entries import SEARCH_NAMES_WORKERS
 from models.data_version import tracked
 from planner.plan import ConnectionRoot
-from planner.rules import TYPES
 from planner.sql import Writer
 from procedure import calendar as clock
 

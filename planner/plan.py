@@ -17,8 +17,9 @@ from graphql.execution.values import get_argument_values
 from sqlalchemy import ColumnElement
 from strawberry.types.arguments import convert_arguments
 
+from bindings.kinds import Leaf, Through, ToMany, ToOne, TypeRule
+from bindings.types import TYPES
 from models.opaque import InvalidIdError, decode_id
-from planner.rules import TYPES, Leaf, Through, ToMany, ToOne, TypeRule
 from policies.grants import Grant
 from resolvers import listing
 from resolvers.pages import Ordering, after_cursor, check_first, cursor_audience, nested_first

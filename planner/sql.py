@@ -26,10 +26,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
+from bindings.kinds import Cause, ToMany, ToOne, TypeRule
+from bindings.types import TYPES
 from models.data_version import current_version
 from planner.finish import is_shown_moment
 from planner.plan import ConnectionRoot, GlobalId, Nested, ObjectPlan, Value
-from planner.rules import TYPES, Cause, ToMany, ToOne, TypeRule
 from planner.tables import Aliases, scope_on
 from policies.causes import shown_causes
 from policies.grants import Grant

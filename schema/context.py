@@ -46,9 +46,10 @@ class RequestContext:
     recorder: DisclosureRecorder = field(default_factory=DisclosureRecorder)
     loaders: Loaders = field(init=False)
     planned: bool = False  # answered by the compiled engine straight from the prepared operation
-    # The compiled engine failed on this request already: the schema's execution goes straight to the
-    # reference engine rather than running the failing statement a second time.
-    compiled_failed: bool = False
+    # The compiled engine declined this request already, as its operation was prepared (no compile
+    # rule, an input refused, a failure): the schema's execution goes straight to the reference
+    # engine rather than planning the query, or running a failing statement, a second time.
+    compiled_declined: bool = False
     officer: Officer | None = None  # the token's officer; none for a service token
 
     def __post_init__(self) -> None:

@@ -16,8 +16,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import ProgrammingError
 
 from bench.peer_access import SCOPE_SCHEMA, readable_columns, role_name, row_policies, scoped_tables
+from bindings.kinds import Column, Sealed, Split
+from bindings.types import TYPES
 from harness.server import ROOT
-from planner.rules import TYPES, Column, Sealed, Split
 from policies.grants import Grant, OfficeIdentity
 from schema.builder import policy_catalogue
 from tests import own_registry_fixtures as own

@@ -25,11 +25,11 @@ from sqlalchemy import literal, select
 from starlette.responses import JSONResponse
 
 import models
+from bindings.types import TYPES
 from models.base import UtcDateTime
 from models.opaque import encode_id
 from planner.engine import STATISTICS, CompiledReads
 from planner.finish import shown_moment
-from planner.rules import TYPES
 from planner.sql import Writer
 from policies.scopes import aggregate_criteria, row_criteria
 from policies.sessions import internal_session, scoped_session

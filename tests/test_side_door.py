@@ -16,8 +16,9 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 import models
+from bindings.kinds import TypeRule
+from bindings.types import TYPES
 from models import Worker
-from planner.rules import TYPES, TypeRule
 from planner.sql import UnscopedRule, Writer
 from policies.sessions import internal_session, scoped_session
 from policies.side_door import SideDoorRefused, past_scope

@@ -5,12 +5,13 @@ import datetime as dt
 import strawberry
 
 import models
-from models import AdminUnit, agreement_gates
+from bindings.types import AGREEMENT, BORDER_GATE, TALKS_MINUTES
+from resolvers.bound import related, value
 from schema.context import Info
 from schema.fields import governed
 from schema.types.enums import AgreementStatus
 from schema.types.evaluation import ActionItem
-from schema.types.node import AdministrativeUnit, Node, unit_or_none
+from schema.types.node import AdministrativeUnit, Node
 from schema.types.procedure import RequirementSet
 
 
@@ -20,23 +21,23 @@ class BorderGate(Node):
 
     @governed("BorderGate.code")
     def code(self) -> str:
-        return self.db.code
+        return value(self.db, BORDER_GATE["code"])
 
     @governed("BorderGate.nameVi")
     def name_vi(self) -> str:
-        return self.db.name_vi
+        return value(self.db, BORDER_GATE["nameVi"])
 
     @governed("BorderGate.nameZh")
     def name_zh(self) -> str | None:
-        return self.db.name_zh
+        return value(self.db, BORDER_GATE["nameZh"])
 
     @governed("BorderGate.vietnameseUnit")
     async def vietnamese_unit(self, info: Info) -> AdministrativeUnit | None:
-        return unit_or_none(await info.context.loaders.by_id(AdminUnit).load(self.db.vn_unit_id))
+        return await related(info, self.db, BORDER_GATE["vietnameseUnit"])
 
     @governed("BorderGate.chineseUnit")
     async def chinese_unit(self, info: Info) -> AdministrativeUnit | None:
-        return unit_or_none(await info.context.loaders.by_id(AdminUnit).load(self.db.cn_unit_id))
+        return await related(info, self.db, BORDER_GATE["chineseUnit"])
 
 
 @strawberry.type(description="Minutes of a round of talks under an agreement.")
@@ -45,30 +46,27 @@ class TalksMinutes(Node):
 
     @governed("TalksMinutes.heldOn")
     def held_on(self) -> dt.date:
-        return self.db.held_on
+        return value(self.db, TALKS_MINUTES["heldOn"])
 
     @governed("TalksMinutes.vietnameseDelegation")
     def vietnamese_delegation(self) -> str:
-        return self.db.vn_delegation
+        return value(self.db, TALKS_MINUTES["vietnameseDelegation"])
 
     @governed("TalksMinutes.chineseDelegation")
     def chinese_delegation(self) -> str:
-        return self.db.cn_delegation
+        return value(self.db, TALKS_MINUTES["chineseDelegation"])
 
     @governed("TalksMinutes.summary")
     def summary(self) -> str:
-        return self.db.summary
+        return value(self.db, TALKS_MINUTES["summary"])
 
     @governed("TalksMinutes.actionItems", "What the talks decided to do, oldest due first.")
     async def action_items(self, info: Info) -> list[ActionItem]:
-        order = (models.ActionItem.due_on, models.ActionItem.id)
-        rows = await info.context.loaders.children(models.ActionItem, "minutes_id", order).load(self.db.id)
-        return [ActionItem(db=r) for r in rows]
+        return await related(info, self.db, TALKS_MINUTES["actionItems"])
 
     @governed("TalksMinutes.agreement", requires=["Agreement"])
     async def agreement(self, info: Info) -> "Agreement | None":
-        row = await info.context.loaders.by_id(models.Agreement).load(self.db.agreement_id)
-        return Agreement(db=row) if row is not None else None
+        return await related(info, self.db, TALKS_MINUTES["agreement"])
 
 
 @strawberry.type(description="A cross-border labour agreement between a Vietnamese and a Chinese party.")
@@ -77,44 +75,43 @@ class Agreement(Node):
 
     @governed("Agreement.code")
     def code(self) -> str:
-        return self.db.code
+        return value(self.db, AGREEMENT["code"])
 
     @governed("Agreement.title")
     def title(self) -> str:
-        return self.db.title
+        return value(self.db, AGREEMENT["title"])
 
     @governed("Agreement.vietnameseParty")
     async def vietnamese_party(self, info: Info) -> AdministrativeUnit | None:
-        return unit_or_none(await info.context.loaders.by_id(AdminUnit).load(self.db.vn_unit_id))
+        return await related(info, self.db, AGREEMENT["vietnameseParty"])
 
     @governed("Agreement.chineseParty")
     async def chinese_party(self, info: Info) -> AdministrativeUnit | None:
-        return unit_or_none(await info.context.loaders.by_id(AdminUnit).load(self.db.cn_unit_id))
+        return await related(info, self.db, AGREEMENT["chineseParty"])
 
     @governed("Agreement.signedOn")
     def signed_on(self) -> dt.date:
-        return self.db.signed_on
+        return value(self.db, AGREEMENT["signedOn"])
 
     @governed("Agreement.validFrom")
     def valid_from(self) -> dt.date:
-        return self.db.valid_from
+        return value(self.db, AGREEMENT["validFrom"])
 
     @governed("Agreement.validTo")
     def valid_to(self) -> dt.date | None:
-        return self.db.valid_to
+        return value(self.db, AGREEMENT["validTo"])
 
     @governed("Agreement.status")
     def status(self) -> AgreementStatus:
-        return self.db.status
+        return value(self.db, AGREEMENT["status"])
 
     @governed("Agreement.yearlyQuota")
     def yearly_quota(self) -> int | None:
-        return self.db.yearly_quota
+        return value(self.db, AGREEMENT["yearlyQuota"])
 
     @governed("Agreement.borderGates", requires=["BorderGate"])
     async def border_gates(self, info: Info) -> list[BorderGate]:
-        loader = info.context.loaders.through(models.BorderGate, agreement_gates, "agreement_id", "gate_id")
-        return [BorderGate(db=g) for g in await loader.load(self.db.id)]
+        return await related(info, self.db, AGREEMENT["borderGates"])
 
     @governed(
         "Agreement.requirements",
@@ -122,6 +119,9 @@ class Agreement(Node):
         "by the set in force on its date).",
     )
     async def requirements(self, info: Info) -> RequirementSet | None:
+        """Not read by `related`: the binding's rows are each agreement's open requirement version,
+        built by a statement of its own (`bindings.types._requirement_rows`) that the loaders have no
+        table for; the same row, the version not yet closed, is found among the agreement's versions."""
         order = (models.AgreementRequirements.valid_from,)
         loader = info.context.loaders.children(models.AgreementRequirements, "agreement_id", order)
         rows = [r for r in await loader.load(self.db.id) if r.valid_to is None]
@@ -129,8 +129,4 @@ class Agreement(Node):
 
     @governed("Agreement.talksMinutes", "Oldest first.", requires=["TalksMinutes"])
     async def talks_minutes(self, info: Info) -> list[TalksMinutes]:
-        order = (models.TalksMinutes.held_on, models.TalksMinutes.id)
-        rows = await info.context.loaders.children(models.TalksMinutes, "agreement_id", order).load(
-            self.db.id
-        )
-        return [TalksMinutes(db=r) for r in rows]
+        return await related(info, self.db, AGREEMENT["talksMinutes"])

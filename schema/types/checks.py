@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
-from models.sealing import keyring
+from bindings.types import HEALTH_CHECK, POLICE_CLEARANCE
+from resolvers.bound import related, value
 from schema.context import Info
 from schema.fields import governed
 from schema.types.enums import ClearanceResult, HealthResult
@@ -18,40 +19,33 @@ if TYPE_CHECKING:
 WorkerRef = Annotated["Worker", strawberry.lazy("schema.types.workers")]
 
 
-async def _worker(info: Info, worker_id: int) -> "Worker | None":
-    from schema.types.workers import Worker
-
-    row = await info.context.loaders.by_id(models.Worker).load(worker_id)
-    return Worker(db=row) if row is not None else None
-
-
 @strawberry.type(description="A medical examination before or during a placement.")
 class HealthCheck(Node):
     db: strawberry.Private[models.HealthCheck]
 
     @governed("HealthCheck.worker", requires=["Worker"])
     async def worker(self, info: Info) -> WorkerRef | None:
-        return await _worker(info, self.db.worker_id)
+        return await related(info, self.db, HEALTH_CHECK["worker"])
 
     @governed("HealthCheck.checkedOn")
     def checked_on(self) -> dt.date:
-        return self.db.checked_on
+        return value(self.db, HEALTH_CHECK["checkedOn"])
 
     @governed("HealthCheck.voidedAt", "Set if voided as a mistake: a void record counts for nothing.")
     def voided_at(self) -> dt.datetime | None:
-        return self.db.voided_at
+        return value(self.db, HEALTH_CHECK["voidedAt"])
 
     @governed("HealthCheck.voidReason", "Why the record was voided.")
     def void_reason(self) -> str | None:
-        return self.db.void_reason
+        return value(self.db, HEALTH_CHECK["voidReason"])
 
     @governed("HealthCheck.result")
     def result(self) -> HealthResult:
-        return self.db.result
+        return value(self.db, HEALTH_CHECK["result"])
 
     @governed("HealthCheck.notes", "Clinical notes: health departments only.")
     def notes(self) -> str | None:
-        return keyring().open(self.db.notes_sealed)
+        return value(self.db, HEALTH_CHECK["notes"])
 
 
 @strawberry.type(description="A police clearance (criminal record check) before departure.")
@@ -60,24 +54,24 @@ class PoliceClearance(Node):
 
     @governed("PoliceClearance.worker", requires=["Worker"])
     async def worker(self, info: Info) -> WorkerRef | None:
-        return await _worker(info, self.db.worker_id)
+        return await related(info, self.db, POLICE_CLEARANCE["worker"])
 
     @governed("PoliceClearance.issuedOn")
     def issued_on(self) -> dt.date:
-        return self.db.issued_on
+        return value(self.db, POLICE_CLEARANCE["issuedOn"])
 
     @governed("PoliceClearance.voidedAt", "Set if voided as a mistake: a void record counts for nothing.")
     def voided_at(self) -> dt.datetime | None:
-        return self.db.voided_at
+        return value(self.db, POLICE_CLEARANCE["voidedAt"])
 
     @governed("PoliceClearance.voidReason", "Why the record was voided.")
     def void_reason(self) -> str | None:
-        return self.db.void_reason
+        return value(self.db, POLICE_CLEARANCE["voidReason"])
 
     @governed("PoliceClearance.result")
     def result(self) -> ClearanceResult:
-        return self.db.result
+        return value(self.db, POLICE_CLEARANCE["result"])
 
     @governed("PoliceClearance.notes", "Police notes: police only.")
     def notes(self) -> str | None:
-        return keyring().open(self.db.notes_sealed)
+        return value(self.db, POLICE_CLEARANCE["notes"])

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
+from bindings.types import CROSSING
+from resolvers.bound import related, value
 from schema.context import Info
 from schema.fields import governed, governed_input
 from schema.types.agreements import BorderGate
 from schema.types.enums import Direction, SortDirection, TravelDocument
-from schema.types.node import Node, Office, office_of
+from schema.types.node import Node, Office
 
 if TYPE_CHECKING:
     from schema.types.workers import Worker
@@ -22,39 +24,35 @@ class Crossing(Node):
 
     @governed("Crossing.worker", requires=["Worker"])
     async def worker(self, info: Info) -> Annotated["Worker", strawberry.lazy("schema.types.workers")] | None:
-        from schema.types.workers import Worker
-
-        row = await info.context.loaders.by_id(models.Worker).load(self.db.worker_id)
-        return Worker(db=row) if row is not None else None
+        return await related(info, self.db, CROSSING["worker"])
 
     @governed("Crossing.gate", requires=["BorderGate"])
     async def gate(self, info: Info) -> BorderGate | None:
-        row = await info.context.loaders.by_id(models.BorderGate).load(self.db.gate_id)
-        return BorderGate(db=row) if row is not None else None
+        return await related(info, self.db, CROSSING["gate"])
 
     @governed("Crossing.direction")
     def direction(self) -> Direction:
-        return self.db.direction
+        return value(self.db, CROSSING["direction"])
 
     @governed("Crossing.crossedAt")
     def crossed_at(self) -> dt.datetime:
-        return self.db.crossed_at
+        return value(self.db, CROSSING["crossedAt"])
 
     @governed("Crossing.document", "The travel document used.")
     def document(self) -> TravelDocument:
-        return self.db.document
+        return value(self.db, CROSSING["document"])
 
     @governed("Crossing.voidedAt", "Set if voided as a mistake: a void record counts for nothing.")
     def voided_at(self) -> dt.datetime | None:
-        return self.db.voided_at
+        return value(self.db, CROSSING["voidedAt"])
 
     @governed("Crossing.voidReason", "Why the record was voided.")
     def void_reason(self) -> str | None:
-        return self.db.void_reason
+        return value(self.db, CROSSING["voidReason"])
 
     @governed("Crossing.recordedBy")
     async def recorded_by(self, info: Info) -> Office | None:
-        return office_of(await info.context.loaders.by_id(models.Office).load(self.db.recorded_by_office_id))
+        return await related(info, self.db, CROSSING["recordedBy"])
 
 
 @strawberry.input

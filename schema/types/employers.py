@@ -5,12 +5,12 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
-from models import AdminUnit
-from resolvers.pages import nested_first
+from bindings.types import EMPLOYER
+from resolvers.bound import default_first, related, value
 from schema.context import Info
 from schema.fields import governed, governed_input
 from schema.types.enums import SortDirection
-from schema.types.node import AdministrativeUnit, Node, unit_or_none
+from schema.types.node import AdministrativeUnit, Node
 
 if TYPE_CHECKING:
     from schema.types.placements import Placement
@@ -22,45 +22,41 @@ class Employer(Node):
 
     @governed("Employer.nameZh", "Registered name in Chinese.")
     def name_zh(self) -> str:
-        return self.db.name_zh
+        return value(self.db, EMPLOYER["nameZh"])
 
     @governed("Employer.nameVi", "Name in Vietnamese.")
     def name_vi(self) -> str:
-        return self.db.name_vi
+        return value(self.db, EMPLOYER["nameVi"])
 
     @governed("Employer.socialCreditCode", "18-character unified social credit code.")
     def social_credit_code(self) -> str:
-        return self.db.social_credit_code
+        return value(self.db, EMPLOYER["socialCreditCode"])
 
     @governed("Employer.county")
     async def county(self, info: Info) -> AdministrativeUnit | None:
-        return unit_or_none(await info.context.loaders.by_id(AdminUnit).load(self.db.county_id))
+        return await related(info, self.db, EMPLOYER["county"])
 
     @governed("Employer.address")
     def address(self) -> str:
-        return self.db.address
+        return value(self.db, EMPLOYER["address"])
 
     @governed("Employer.sector")
     def sector(self) -> str:
-        return self.db.sector
+        return value(self.db, EMPLOYER["sector"])
 
     @governed("Employer.contact")
     def contact(self) -> str:
-        return self.db.contact
+        return value(self.db, EMPLOYER["contact"])
 
     @governed("Employer.approvedQuota")
     def approved_quota(self) -> int:
-        return self.db.approved_quota
+        return value(self.db, EMPLOYER["approvedQuota"])
 
     @governed("Employer.placements", "Newest first; `first` of them.", requires=["Placement"])
     async def placements(
-        self, info: Info, first: int = 50
+        self, info: Info, first: int = default_first(EMPLOYER["placements"])
     ) -> list[Annotated["Placement", strawberry.lazy("schema.types.placements")]]:
-        from schema.types.placements import Placement
-
-        order = (models.Placement.start_date.desc(), models.Placement.id.desc())
-        loader = info.context.loaders.children(models.Placement, "employer_id", order, nested_first(first))
-        return [Placement(db=r) for r in await loader.load(self.db.id)]
+        return await related(info, self.db, EMPLOYER["placements"], first)
 
 
 @strawberry.input

@@ -12,11 +12,13 @@ import datetime as dt
 import strawberry
 
 import models
+from bindings.types import ACTION_ITEM
 from models import ActionItemStatus, Side
 from models.opaque import encode_id
 from reports.signing import SignatureMark
+from resolvers.bound import related, value
 from schema.context import Info
-from schema.types.node import Office, office_of
+from schema.types.node import Office
 
 
 @strawberry.type(description="A focal office's signature of the report's figures.")
@@ -47,27 +49,27 @@ class ActionItem:
 
     @strawberry.field(description="The task in Vietnamese.")
     def text_vi(self) -> str:
-        return self.db.text_vi
+        return value(self.db, ACTION_ITEM["textVi"])
 
     @strawberry.field(description="The task in Chinese.")
     def text_zh(self) -> str:
-        return self.db.text_zh
+        return value(self.db, ACTION_ITEM["textZh"])
 
     @strawberry.field(description="The office that does it.")
     async def owner_office(self, info: Info) -> Office | None:
-        return office_of(await info.context.loaders.by_id(models.Office).load(self.db.owner_office_id))
+        return await related(info, self.db, ACTION_ITEM["ownerOffice"])
 
     @strawberry.field(description="The day it is due.")
     def due_on(self) -> dt.date:
-        return self.db.due_on
+        return value(self.db, ACTION_ITEM["dueOn"])
 
     @strawberry.field
     def status(self) -> ActionItemStatus:
-        return self.db.status
+        return value(self.db, ACTION_ITEM["status"])
 
     @strawberry.field(description="What was done about it so far (follow-up notes).")
     def follow_up(self) -> str | None:
-        return self.db.follow_up
+        return value(self.db, ACTION_ITEM["followUp"])
 
 
 @strawberry.type(description="An action item of the previous year's talks, as the yearly report lists it.")

@@ -6,11 +6,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
+from bindings.types import INCIDENT
+from resolvers.bound import related, value
 from schema.context import Info
 from schema.fields import governed, governed_input
-from schema.types.checks import WorkerRef, _worker
+from schema.types.checks import WorkerRef
 from schema.types.enums import IncidentKind, IncidentStatus, SortDirection
-from schema.types.node import Node, Office, office_of
+from schema.types.node import Node, Office
 
 if TYPE_CHECKING:
     from schema.types.placements import Placement
@@ -22,50 +24,45 @@ class Incident(Node):
 
     @governed("Incident.worker", requires=["Worker"])
     async def worker(self, info: Info) -> WorkerRef | None:
-        return await _worker(info, self.db.worker_id)
+        return await related(info, self.db, INCIDENT["worker"])
 
     @governed("Incident.placement", requires=["Placement"])
     async def placement(
         self, info: Info
     ) -> Annotated["Placement", strawberry.lazy("schema.types.placements")] | None:
-        from schema.types.placements import Placement
-
-        if self.db.placement_id is None:
-            return None
-        row = await info.context.loaders.by_id(models.Placement).load(self.db.placement_id)
-        return Placement(db=row) if row is not None else None
+        return await related(info, self.db, INCIDENT["placement"])
 
     @governed("Incident.kind")
     def kind(self) -> IncidentKind:
-        return self.db.kind
+        return value(self.db, INCIDENT["kind"])
 
     @governed("Incident.occurredOn")
     def occurred_on(self) -> dt.date:
-        return self.db.occurred_on
+        return value(self.db, INCIDENT["occurredOn"])
 
     @governed("Incident.resolvedOn", "The day the incident was marked resolved.")
     def resolved_on(self) -> dt.date | None:
-        return self.db.resolved_on
+        return value(self.db, INCIDENT["resolvedOn"])
 
     @governed("Incident.description")
     def description(self) -> str:
-        return self.db.description
+        return value(self.db, INCIDENT["description"])
 
     @governed("Incident.handling")
     def handling(self) -> str | None:
-        return self.db.handling
+        return value(self.db, INCIDENT["handling"])
 
     @governed("Incident.resolution")
     def resolution(self) -> str | None:
-        return self.db.resolution
+        return value(self.db, INCIDENT["resolution"])
 
     @governed("Incident.status")
     def status(self) -> IncidentStatus:
-        return self.db.status
+        return value(self.db, INCIDENT["status"])
 
     @governed("Incident.reportedBy")
     async def reported_by(self, info: Info) -> Office | None:
-        return office_of(await info.context.loaders.by_id(models.Office).load(self.db.reported_by_office_id))
+        return await related(info, self.db, INCIDENT["reportedBy"])
 
 
 @strawberry.input

@@ -7,8 +7,10 @@ import strawberry
 from strawberry.types.base import get_object_definition
 
 import models
+from bindings.types import OFFICE, UNIT
 from models import AdminUnit
 from models.opaque import encode_id
+from resolvers.bound import value
 from schema.types.enums import Country, Side, UnitLevel
 
 
@@ -27,37 +29,33 @@ class AdministrativeUnit:
 
     @strawberry.field
     def code(self) -> str:
-        return self.db.code
+        return value(self.db, UNIT["code"])
 
     @strawberry.field
     def name_vi(self) -> str:
-        return self.db.name_vi
+        return value(self.db, UNIT["nameVi"])
 
     @strawberry.field
     def name_zh(self) -> str | None:
-        return self.db.name_zh
+        return value(self.db, UNIT["nameZh"])
 
     @strawberry.field
     def level(self) -> UnitLevel:
-        return self.db.level
+        return value(self.db, UNIT["level"])
 
     @strawberry.field
     def country(self) -> Country:
-        return self.db.country
+        return value(self.db, UNIT["country"])
 
     @strawberry.field(description="The first day the unit is in force.")
     def valid_from(self) -> dt.date:
-        return self.db.valid_from
+        return value(self.db, UNIT["validFrom"])
 
     @strawberry.field(
         description="The last day the unit was in force (a reorganisation); none while current."
     )
     def valid_to(self) -> dt.date | None:
-        return self.db.valid_to
-
-
-def unit_or_none(row: AdminUnit | None) -> AdministrativeUnit | None:
-    return AdministrativeUnit(db=row) if row is not None else None
+        return value(self.db, UNIT["validTo"])
 
 
 @strawberry.type(description="An office that uses the registry.")
@@ -66,6 +64,12 @@ class Office:
     name: str
     side: Side
 
+    @classmethod
+    def of_row(cls, row: models.Office) -> "Office":
+        """An office's row as the API shows it, each field read by its binding. Not `db`-backed like
+        the other types: a report's signature shows its office from the signature's own mark."""
+        return cls(**{name: value(row, binding) for name, binding in OFFICE.items()})
+
 
 def office_of(row: models.Office | None) -> Office | None:
-    return Office(code=row.code, name=row.name, side=row.side) if row is not None else None
+    return Office.of_row(row) if row is not None else None

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
+from bindings.types import PLACEMENT
+from resolvers.bound import related, value
 from schema.context import Info
 from schema.fields import governed, governed_input
 from schema.types.enums import PlacementStatus, SortDirection
@@ -26,126 +28,112 @@ class Placement(Node):
 
     @governed("Placement.worker", requires=["Worker"])
     async def worker(self, info: Info) -> Annotated["Worker", strawberry.lazy("schema.types.workers")] | None:
-        from schema.types.workers import Worker
-
-        row = await info.context.loaders.by_id(models.Worker).load(self.db.worker_id)
-        return Worker(db=row) if row is not None else None
+        return await related(info, self.db, PLACEMENT["worker"])
 
     @governed("Placement.employer", requires=["Employer"])
     async def employer(
         self, info: Info
     ) -> Annotated["Employer", strawberry.lazy("schema.types.employers")] | None:
-        from schema.types.employers import Employer
-
-        row = await info.context.loaders.by_id(models.Employer).load(self.db.employer_id)
-        return Employer(db=row) if row is not None else None
+        return await related(info, self.db, PLACEMENT["employer"])
 
     @governed("Placement.agreement", requires=["Agreement"])
     async def agreement(
         self, info: Info
     ) -> Annotated["Agreement", strawberry.lazy("schema.types.agreements")] | None:
-        from schema.types.agreements import Agreement
-
-        row = await info.context.loaders.by_id(models.Agreement).load(self.db.agreement_id)
-        return Agreement(db=row) if row is not None else None
+        return await related(info, self.db, PLACEMENT["agreement"])
 
     @governed("Placement.job")
     def job(self) -> str:
-        return self.db.job
+        return value(self.db, PLACEMENT["job"])
 
     @governed("Placement.monthlyWageCny", "Monthly wage in yuan.")
     def monthly_wage_cny(self) -> Decimal:
-        return self.db.monthly_wage_cny
+        return value(self.db, PLACEMENT["monthlyWageCny"])
 
     @governed("Placement.startDate", "Planned start, replaced by the actual start when confirmed.")
     def start_date(self) -> dt.date:
-        return self.db.start_date
+        return value(self.db, PLACEMENT["startDate"])
 
     @governed("Placement.endDate")
     def end_date(self) -> dt.date | None:
-        return self.db.end_date
+        return value(self.db, PLACEMENT["endDate"])
 
     @governed("Placement.status")
     def status(self) -> PlacementStatus:
-        return self.db.status
+        return value(self.db, PLACEMENT["status"])
 
     @governed("Placement.overrides", "Rules overridden to make this placement, with the reasons.")
     async def overrides(self, info: Info) -> list[ProcedureOverride]:
-        order = (models.ProcedureOverride.id,)
-        loader = info.context.loaders.children(models.ProcedureOverride, "placement_id", order)
-        return [ProcedureOverride(db=r) for r in await loader.load(self.db.id)]
+        return await related(info, self.db, PLACEMENT["overrides"])
 
     @governed("Placement.workPermitNumber", "Chinese work permit number, set when the start is confirmed.")
     def work_permit_number(self) -> str | None:
-        return self.db.work_permit_number
+        return value(self.db, PLACEMENT["workPermitNumber"])
 
     # The worker's protection (issue 22), recorded with `recordPlacementProtection`.
     @governed("Placement.contractSignedOn")
     def contract_signed_on(self) -> dt.date | None:
-        return self.db.contract_signed_on
+        return value(self.db, PLACEMENT["contractSignedOn"])
 
     @governed("Placement.contractMonths")
     def contract_months(self) -> int | None:
-        return self.db.contract_months
+        return value(self.db, PLACEMENT["contractMonths"])
 
     @governed("Placement.contractWeeklyHours")
     def contract_weekly_hours(self) -> int | None:
-        return self.db.contract_weekly_hours
+        return value(self.db, PLACEMENT["contractWeeklyHours"])
 
     @governed("Placement.contractWage")
     def contract_wage(self) -> Decimal | None:
-        return self.db.contract_wage
+        return value(self.db, PLACEMENT["contractWage"])
 
     @governed("Placement.contractCurrency")
     def contract_currency(self) -> str | None:
-        return self.db.contract_currency
+        return value(self.db, PLACEMENT["contractCurrency"])
 
     @governed("Placement.injuryInsurer")
     def injury_insurer(self) -> str | None:
-        return self.db.injury_insurer
+        return value(self.db, PLACEMENT["injuryInsurer"])
 
     @governed("Placement.injuryPolicyNumber")
     def injury_policy_number(self) -> str | None:
-        return self.db.injury_policy_number
+        return value(self.db, PLACEMENT["injuryPolicyNumber"])
 
     @governed("Placement.injuryInsuranceValidTo")
     def injury_insurance_valid_to(self) -> dt.date | None:
-        return self.db.injury_insurance_valid_to
+        return value(self.db, PLACEMENT["injuryInsuranceValidTo"])
 
     @governed("Placement.healthInsurer")
     def health_insurer(self) -> str | None:
-        return self.db.health_insurer
+        return value(self.db, PLACEMENT["healthInsurer"])
 
     @governed("Placement.healthPolicyNumber")
     def health_policy_number(self) -> str | None:
-        return self.db.health_policy_number
+        return value(self.db, PLACEMENT["healthPolicyNumber"])
 
     @governed("Placement.healthInsuranceValidTo")
     def health_insurance_valid_to(self) -> dt.date | None:
-        return self.db.health_insurance_valid_to
+        return value(self.db, PLACEMENT["healthInsuranceValidTo"])
 
     @governed("Placement.orientationOn")
     def orientation_on(self) -> dt.date | None:
-        return self.db.orientation_on
+        return value(self.db, PLACEMENT["orientationOn"])
 
     @governed("Placement.orientationProvider")
     def orientation_provider(self) -> str | None:
-        return self.db.orientation_provider
+        return value(self.db, PLACEMENT["orientationProvider"])
 
     @governed("Placement.recruitmentFeeVnd")
     def recruitment_fee_vnd(self) -> int | None:
-        return self.db.recruitment_fee_vnd
+        return value(self.db, PLACEMENT["recruitmentFeeVnd"])
 
     @governed("Placement.recruitmentFeeItems")
     def recruitment_fee_items(self) -> list[str] | None:
-        items = self.db.recruitment_fee_items
-        return None if items is None else [item for item in items.split(",") if item]
+        return value(self.db, PLACEMENT["recruitmentFeeItems"])
 
     @governed("Placement.wageArrears", requires=["WageArrears"])
     async def wage_arrears(self, info: Info) -> list[WageArrears]:
-        order = (models.WageArrears.period_from, models.WageArrears.id)
-        loader = info.context.loaders.children(models.WageArrears, "placement_id", order)
-        return [WageArrears(db=r) for r in await loader.load(self.db.id)]
+        return await related(info, self.db, PLACEMENT["wageArrears"])
 
 
 @strawberry.input

@@ -10,10 +10,11 @@ from decimal import Decimal
 import strawberry
 
 import models
-from policies.causes import sees_cause
+from bindings.types import PROCEDURE_OVERRIDE, REQUIREMENT_SET, STATUS_CHANGE
+from resolvers.bound import cause, related, value
 from schema.context import Info
 from schema.types.enums import WorkerStatus
-from schema.types.node import Office, office_of
+from schema.types.node import Office
 
 
 @strawberry.type(description="The rules a placement under an agreement must meet (its gates: borderGates).")
@@ -22,58 +23,52 @@ class RequirementSet:
 
     @strawberry.field(description="The first day this set is in force.")
     def valid_from(self) -> dt.date:
-        return self.db.valid_from
+        return value(self.db, REQUIREMENT_SET["validFrom"])
 
     @strawberry.field(description="The last day this set was in force; none while it is current.")
     def valid_to(self) -> dt.date | None:
-        return self.db.valid_to
+        return value(self.db, REQUIREMENT_SET["validTo"])
 
     @strawberry.field(description="A CLEAR police clearance at most this many months before the start.")
     def clearance_valid_months(self) -> int:
-        return self.db.clearance_valid_months
+        return value(self.db, REQUIREMENT_SET["clearanceValidMonths"])
 
     @strawberry.field(description="A FIT health check made at most this many months before the start.")
     def health_valid_months(self) -> int:
-        return self.db.health_valid_months
+        return value(self.db, REQUIREMENT_SET["healthValidMonths"])
 
     @strawberry.field(description="Age on the start date.")
     def minimum_age(self) -> int:
-        return self.db.minimum_age
+        return value(self.db, REQUIREMENT_SET["minimumAge"])
 
     @strawberry.field
     def minimum_monthly_wage_cny(self) -> Decimal:
-        return self.db.minimum_monthly_wage_cny
+        return value(self.db, REQUIREMENT_SET["minimumMonthlyWageCny"])
 
     @strawberry.field(
         description="Days a Chinese office still sees a worker after the later of the end of a placement "
         "that started under this set and the worker's return; a cancelled placement: 30 days."
     )
     def partner_access_days(self) -> int:
-        return self.db.partner_access_days
+        return value(self.db, REQUIREMENT_SET["partnerAccessDays"])
 
     @strawberry.field(
         description="Parts of the worker's protection a placement must record before the exit: "
         "contract, insurance, orientation, recruitment-fees."
     )
     def protection_before_exit(self) -> list[str]:
-        return [part for part in (self.db.protection_before_exit or "").split(",") if part]
+        return value(self.db, REQUIREMENT_SET["protectionBeforeExit"])
 
     @strawberry.field(
         description="How many days before its start the Chinese office may confirm a placement's start "
         "(the worker has exited by then)."
     )
     def confirm_days_before_start(self) -> int:
-        return self.db.confirm_days_before_start
+        return value(self.db, REQUIREMENT_SET["confirmDaysBeforeStart"])
 
     @strawberry.field(description="Rules an office with the duty overrideProcedure may override.")
     def overridable(self) -> list[str]:
-        return [rule for rule in self.db.overridable.split(",") if rule]
-
-
-async def _office(info: Info, office_id: int | None) -> Office | None:
-    if office_id is None:
-        return None
-    return office_of(await info.context.loaders.by_id(models.Office).load(office_id))
+        return value(self.db, REQUIREMENT_SET["overridable"])
 
 
 @strawberry.type(description="One change of a worker's status: what caused it, who, when and why.")
@@ -82,30 +77,30 @@ class StatusChange:
 
     @strawberry.field(description="The status the worker moved to.")
     def status(self) -> WorkerStatus:
-        return self.db.to_status
+        return value(self.db, STATUS_CHANGE["status"])
 
     @strawberry.field(name="from", description="The status before; none for the registration.")
     def from_(self) -> WorkerStatus | None:
-        return self.db.from_status
+        return value(self.db, STATUS_CHANGE["from"])
 
     @strawberry.field
     def at(self) -> dt.datetime:
-        return self.db.at
+        return value(self.db, STATUS_CHANGE["at"])
 
     @strawberry.field
     async def office(self, info: Info) -> Office | None:
-        return await _office(info, self.db.office_id)
+        return await related(info, self.db, STATUS_CHANGE["office"])
 
     @strawberry.field(description="Given for a change made by hand.")
     def reason(self) -> str | None:
-        return self.db.reason
+        return value(self.db, STATUS_CHANGE["reason"])
 
     @strawberry.field(
         description="The write that caused the change (registerWorker, recordCrossing, ...); none when "
         "the office may not read the record that caused it."
     )
     def cause(self, info: Info) -> str | None:
-        return self.db.cause if sees_cause(info.context.grant, self.db.cause) else None
+        return cause(info.context.grant, self.db, STATUS_CHANGE["cause"])
 
 
 @strawberry.type(description="A rule overridden, by whom, when and why.")
@@ -114,16 +109,16 @@ class ProcedureOverride:
 
     @strawberry.field(description="The rules overridden (e.g. employer-quota, clearance-age).")
     def rules(self) -> list[str]:
-        return self.db.rules.split(",")
+        return value(self.db, PROCEDURE_OVERRIDE["rules"])
 
     @strawberry.field
     def reason(self) -> str:
-        return self.db.reason
+        return value(self.db, PROCEDURE_OVERRIDE["reason"])
 
     @strawberry.field
     def at(self) -> dt.datetime:
-        return self.db.at
+        return value(self.db, PROCEDURE_OVERRIDE["at"])
 
     @strawberry.field
     async def office(self, info: Info) -> Office | None:
-        return await _office(info, self.db.office_id)
+        return await related(info, self.db, PROCEDURE_OVERRIDE["office"])

@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
+from bindings.types import WAGE_ARREARS
+from resolvers.bound import related, value
 from schema.context import Info
 from schema.fields import governed
-from schema.types.node import Node, Office, office_of
+from schema.types.node import Node, Office
 
 if TYPE_CHECKING:
     from schema.types.placements import Placement
@@ -27,35 +29,32 @@ class WageArrears(Node):
     async def placement(
         self, info: Info
     ) -> Annotated["Placement", strawberry.lazy("schema.types.placements")] | None:
-        from schema.types.placements import Placement
-
-        row = await info.context.loaders.by_id(models.Placement).load(self.db.placement_id)
-        return Placement(db=row) if row is not None else None
+        return await related(info, self.db, WAGE_ARREARS["placement"])
 
     @governed("WageArrears.periodFrom")
     def period_from(self) -> dt.date:
-        return self.db.period_from
+        return value(self.db, WAGE_ARREARS["periodFrom"])
 
     @governed("WageArrears.periodTo")
     def period_to(self) -> dt.date:
-        return self.db.period_to
+        return value(self.db, WAGE_ARREARS["periodTo"])
 
     @governed("WageArrears.amountCny")
     def amount_cny(self) -> Decimal:
-        return self.db.amount_cny
+        return value(self.db, WAGE_ARREARS["amountCny"])
 
     @governed("WageArrears.reportedOn")
     def reported_on(self) -> dt.date:
-        return self.db.reported_on
+        return value(self.db, WAGE_ARREARS["reportedOn"])
 
     @governed("WageArrears.reportedBy")
     async def reported_by(self, info: Info) -> Office | None:
-        return office_of(await info.context.loaders.by_id(models.Office).load(self.db.reported_by_office_id))
+        return await related(info, self.db, WAGE_ARREARS["reportedBy"])
 
     @governed("WageArrears.settledOn")
     def settled_on(self) -> dt.date | None:
-        return self.db.settled_on
+        return value(self.db, WAGE_ARREARS["settledOn"])
 
     @governed("WageArrears.amountSettledCny")
     def amount_settled_cny(self) -> Decimal | None:
-        return self.db.amount_settled_cny
+        return value(self.db, WAGE_ARREARS["amountSettledCny"])

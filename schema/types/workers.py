@@ -6,14 +6,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 import models
-from ledger.entries import SEARCHED_BY
-from models import AdminUnit
-from models.sealing import keyring
+from bindings.types import DISCLOSURE, WORKER
+from resolvers.bound import default_first, related, value
 from resolvers.pages import nested_first
 from schema.context import Info
 from schema.fields import governed, governed_input
 from schema.types.enums import Sex, SortDirection, WorkerStatus
-from schema.types.node import AdministrativeUnit, Node, Office, office_of, unit_or_none
+from schema.types.node import AdministrativeUnit, Node, Office, office_of
 from schema.types.officers import Officer, officer_of
 from schema.types.procedure import StatusChange
 
@@ -30,110 +29,94 @@ class Worker(Node):
 
     @governed("Worker.fullName", "Full name in Vietnamese, with diacritics.")
     def full_name(self) -> str:
-        return self.db.full_name
+        return value(self.db, WORKER["fullName"])
 
     @governed("Worker.dateOfBirth")
     def date_of_birth(self) -> dt.date:
-        return self.db.date_of_birth
+        return value(self.db, WORKER["dateOfBirth"])
 
     @governed("Worker.sex")
     def sex(self) -> Sex:
-        return self.db.sex
+        return value(self.db, WORKER["sex"])
 
     @governed("Worker.status")
     def status(self) -> WorkerStatus:
-        return self.db.status
+        return value(self.db, WORKER["status"])
 
     @governed("Worker.ethnicity", "Ethnic group (Hmong, Dao, Tày, Giáy, ...).")
     def ethnicity(self) -> str:
-        return self.db.ethnicity
+        return value(self.db, WORKER["ethnicity"])
 
     @governed("Worker.nationalIdNumber", "12-digit citizen identity card number (CCCD).")
     def national_id_number(self) -> str:
-        return keyring().open(self.db.national_id_sealed) or ""
+        return value(self.db, WORKER["nationalIdNumber"])
 
     @governed("Worker.borderPassNumber", "Border pass (giấy thông hành) number.")
     def border_pass_number(self) -> str | None:
-        return keyring().open(self.db.border_pass_sealed)
+        return value(self.db, WORKER["borderPassNumber"])
 
     @governed("Worker.passportNumber")
     def passport_number(self) -> str | None:
-        return keyring().open(self.db.passport_sealed)
+        return value(self.db, WORKER["passportNumber"])
 
     @governed("Worker.phone")
     def phone(self) -> str | None:
-        return keyring().open(self.db.phone_sealed)
+        return value(self.db, WORKER["phone"])
 
     @governed("Worker.homeProvince")
     async def home_province(self, info: Info) -> AdministrativeUnit | None:
-        return unit_or_none(await info.context.loaders.by_id(AdminUnit).load(self.db.home_province_id))
+        return await related(info, self.db, WORKER["homeProvince"])
 
     @governed("Worker.homeDistrict")
     async def home_district(self, info: Info) -> AdministrativeUnit | None:
-        return unit_or_none(await info.context.loaders.by_id(AdminUnit).load(self.db.home_district_id))
+        return await related(info, self.db, WORKER["homeDistrict"])
 
     @governed("Worker.homeCommune")
     async def home_commune(self, info: Info) -> AdministrativeUnit | None:
-        return unit_or_none(await info.context.loaders.by_id(AdminUnit).load(self.db.home_commune_id))
+        return await related(info, self.db, WORKER["homeCommune"])
 
     @governed("Worker.placements", "Newest first.", requires=["Placement"])
     async def placements(
         self, info: Info
     ) -> list[Annotated["Placement", strawberry.lazy("schema.types.placements")]]:
-        from schema.types.placements import Placement
-
-        order = (models.Placement.start_date.desc(), models.Placement.id.desc())
-        rows = await info.context.loaders.children(models.Placement, "worker_id", order).load(self.db.id)
-        return [Placement(db=r) for r in rows]
+        return await related(info, self.db, WORKER["placements"])
 
     @governed("Worker.crossings", "Newest first; `first` of them (at most 100).", requires=["Crossing"])
     async def crossings(
-        self, info: Info, first: int = 20
+        self, info: Info, first: int = default_first(WORKER["crossings"])
     ) -> list[Annotated["Crossing", strawberry.lazy("schema.types.crossings")]]:
-        from schema.types.crossings import Crossing
-
-        order = (models.Crossing.crossed_at.desc(), models.Crossing.id.desc())
-        loader = info.context.loaders.children(models.Crossing, "worker_id", order, nested_first(first))
-        return [Crossing(db=r) for r in await loader.load(self.db.id)]
+        return await related(info, self.db, WORKER["crossings"], first)
 
     @governed("Worker.healthChecks", "Newest first.", requires=["HealthCheck"])
     async def health_checks(
         self, info: Info
     ) -> list[Annotated["HealthCheck", strawberry.lazy("schema.types.checks")]]:
-        from schema.types.checks import HealthCheck
-
-        order = (models.HealthCheck.checked_on.desc(), models.HealthCheck.id.desc())
-        rows = await info.context.loaders.children(models.HealthCheck, "worker_id", order).load(self.db.id)
-        return [HealthCheck(db=r) for r in rows]
+        return await related(info, self.db, WORKER["healthChecks"])
 
     @governed("Worker.policeClearances", "Newest first.", requires=["PoliceClearance"])
     async def police_clearances(
         self, info: Info
     ) -> list[Annotated["PoliceClearance", strawberry.lazy("schema.types.checks")]]:
-        from schema.types.checks import PoliceClearance
-
-        order = (models.PoliceClearance.issued_on.desc(), models.PoliceClearance.id.desc())
-        loader = info.context.loaders.children(models.PoliceClearance, "worker_id", order)
-        return [PoliceClearance(db=r) for r in await loader.load(self.db.id)]
+        return await related(info, self.db, WORKER["policeClearances"])
 
     @governed("Worker.incidents", "Newest first.", requires=["Incident"])
     async def incidents(
         self, info: Info
     ) -> list[Annotated["Incident", strawberry.lazy("schema.types.incidents")]]:
-        from schema.types.incidents import Incident
-
-        order = (models.Incident.occurred_on.desc(), models.Incident.id.desc())
-        rows = await info.context.loaders.children(models.Incident, "worker_id", order).load(self.db.id)
-        return [Incident(db=r) for r in rows]
+        return await related(info, self.db, WORKER["incidents"])
 
     @governed("Worker.statusHistory", "Every change of status, oldest first, with its cause.")
     async def status_history(self, info: Info) -> list[StatusChange]:
-        order = (models.StatusChange.at, models.StatusChange.id)
-        rows = await info.context.loaders.children(models.StatusChange, "worker_id", order).load(self.db.id)
-        return [StatusChange(db=r) for r in rows]
+        return await related(info, self.db, WORKER["statusHistory"])
 
     @governed("Worker.disclosures", "Who received this worker's data, newest first (the ledger).")
-    async def disclosures(self, info: Info, first: int = 50) -> list["Disclosure"]:
+    async def disclosures(
+        self, info: Info, first: int = default_first(WORKER["disclosures"])
+    ) -> list["Disclosure"]:
+        """Not read by `related`: the binding's rows are the ledger's per-worker rows joined to their
+        entry and field list by a statement of their own (`bindings.types._ledger_rows`), which the
+        loaders have no table for. So the same rows, newest entry first, come through three loaders,
+        and each field of a disclosure is read from the one that holds it by its binding."""
         loaders = info.context.loaders
         order = (models.LedgerWorker.entry_id.desc(),)
         rows = await loaders.children(models.LedgerWorker, "worker_id", order, nested_first(first)).load(
@@ -144,17 +127,15 @@ class Worker(Node):
         lists = await loaders.by_id(models.LedgerFieldList).load_many([r.field_list_id for r in rows])
         return [
             Disclosure(
-                at=e.at,
+                at=value(e, DISCLOSURE["at"]),
                 office=office_of(o),
-                purpose=e.purpose,
-                fields=[f for f in fl.fields.split(",") if f and not f.startswith(SEARCHED_BY)],
-                searched_by=[
-                    f[len(SEARCHED_BY) :] for f in fl.fields.split(",") if f.startswith(SEARCHED_BY)
-                ],
+                purpose=value(e, DISCLOSURE["purpose"]),
+                fields=value(fl, DISCLOSURE["fields"]),
+                searched_by=value(fl, DISCLOSURE["searchedBy"]),
                 officer=officer_of(e.officer_id, e.officer_name),
-                case_ref=e.case_ref,
+                case_ref=value(e, DISCLOSURE["caseRef"]),
             )
-            for r, e, o, fl in zip(rows, entries, offices, lists, strict=True)
+            for e, o, fl in zip(entries, offices, lists, strict=True)
         ]
 
 

@@ -1,0 +1,90 @@
+"""The read engine is chosen once, as the operation is prepared: a query the compiled engine declines
+(no compile rule, an input refused) is planned once, its fallback counted once with its reason, and
+the reference engine answers it, as it answers a request on a server with no compiled engine."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+import models
+import planner.engine
+from planner.engine import CompiledReads
+from policies.sessions import internal_session, scoped_session
+from policies.tokens import identity_of
+from schema.context import RequestContext
+from schema.criteria import searches_personal
+from service.operations import format_error, run_operation
+from service.registry import Registry
+from settings import Settings
+from tests.conftest import Database
+
+
+@pytest.fixture(scope="module")
+def registry(database: Database, demo_tokens: dict[str, str]) -> Iterator[Registry]:
+    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
+    yield registry
+    registry.engine.dispose()  # before the session fixture drops the PostgreSQL database
+
+
+@pytest.fixture
+def plannings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times a request's query was planned: one entry per planning."""
+    planned: list[int] = []
+
+    class Counting(planner.engine.Planner):
+        def roots(self, *args: Any) -> Any:
+            planned.append(1)
+            return super().roots(*args)
+
+    monkeypatch.setattr(planner.engine, "Planner", Counting)
+    return planned
+
+
+def _answer(registry: Registry, query: str, compiled: CompiledReads | None) -> dict[str, Any]:
+    with internal_session(registry.sessions) as session:
+        office = session.scalars(select(models.Office).where(models.Office.code == "cn-hekou")).one()
+        grant = registry.access.grant_for(identity_of(office))
+    schema = registry.schemas.schema_for(grant)
+    session = scoped_session(registry.sessions, grant)
+    try:
+        context = RequestContext(grant=grant, session=session, request_id="choice", compiled=compiled)
+        result = run_operation(schema, schema.operations.prepare(query, None), context, query, {}, None)
+        errors = [format_error(e, "choice") for e in result.errors or []]
+        return {"data": result.data, "errors": errors, "planned": context.planned}
+    finally:
+        session.rollback()
+        session.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("{ __schema { queryType { name } } }", "introspection"),
+        ("{ workers(first: 1000) { totalCount } }", "input refused"),
+    ],
+    ids=["no compile rule", "input refused"],
+)
+def test_a_query_the_compiled_engine_declines_is_planned_once_and_answered_by_the_reference(
+    registry: Registry, plannings: list[int], query: str, reason: str
+) -> None:
+    compiled = CompiledReads(searches_personal)
+    answer = _answer(registry, query, compiled)
+    assert len(plannings) == 1
+    assert dict(compiled.fallbacks) == {reason: 1} and compiled.compiled == 0
+    assert not answer.pop("planned")
+    reference = _answer(registry, query, None)
+    reference.pop("planned")
+    assert answer == reference
+
+
+def test_a_query_that_compiles_is_planned_once_and_not_counted_as_a_fallback(
+    registry: Registry, plannings: list[int]
+) -> None:
+    compiled = CompiledReads(searches_personal)
+    answer = _answer(registry, "{ workers(first: 2) { totalCount } }", compiled)
+    assert answer["planned"] and not answer["errors"]
+    assert len(plannings) == 1 and compiled.compiled == 1 and not compiled.fallbacks
