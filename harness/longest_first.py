@@ -34,7 +34,7 @@ KNOWN_SLOW = {
     "tests/test_two_hosts.py": 120,
     "tests/test_import_lookups.py": 130,
     "tests/test_retention.py": 162,
-    "tests/test_compiled_reads.py": 123,
+    "tests/test_compiled_reads.py": 78,
     "tests/test_multiprocess.py": 114,
     "tests/test_cli_errors.py": 90,
     "tests/test_backup_restore.py": 89,
