@@ -10,18 +10,19 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 
-from openpyxl import load_workbook
-from openpyxl.styles import Font, PatternFill
-
 from imports.rowerrors import RowError
 from imports.workbook import Sheet, worker_sheet
 from locales import N_, gettext
 from spreadsheets.cells import as_text, display_width
 
-MARK = PatternFill("solid", fgColor="FFC7CE")
+MARK = "FFC7CE"  # the fill of a faulty cell and of its row's errors
 
 
 def marked_workbook(content: bytes, sheet: Sheet, errors: list[RowError], language: str) -> bytes:
+    from openpyxl import load_workbook  # loaded here, not at a server's start
+    from openpyxl.styles import Font, PatternFill
+
+    mark = PatternFill("solid", fgColor=MARK)
     book = load_workbook(io.BytesIO(content))
     target = worker_sheet(book)
     old = next((i for i, name in sheet.extra.items() if name == "errors"), None)
@@ -35,12 +36,12 @@ def marked_workbook(content: bytes, sheet: Sheet, errors: list[RowError], langua
         message = error.answer(language)["message"]
         by_row[error.row].append(f"{error.column}: {message}" if error.column else message)
         if error.column in positions:
-            target.cell(row=error.row, column=positions[error.column]).fill = MARK
+            target.cell(row=error.row, column=positions[error.column]).fill = mark
     for number, _ in sheet.rows:
         cell = target.cell(row=number, column=column, value="; ".join(by_row.get(number, [])) or None)
         as_text(cell)
         if number in by_row:
-            cell.fill = MARK
+            cell.fill = mark
     widest = max((display_width(c.value) for c in target[header.column_letter]), default=10)
     target.column_dimensions[header.column_letter].width = min(max(widest + 2, 12), 80)
     target.freeze_panes = "A2"

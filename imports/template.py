@@ -11,13 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.styles import PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,11 +22,15 @@ from locales import N_, gettext, label
 from models import AdminUnit, Country, Sex, UnitClosure, UnitLevel
 from spreadsheets.cells import append_values, capitalised, fit_columns, head
 
+if TYPE_CHECKING:  # openpyxl itself is loaded where the template is made, not at a server's start
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
 # Rows of the sheet of workers made ready (text format, lists) for typing; more rows may be added.
 READY_ROWS = 1000
 TEXT_COLUMNS = ("nationalIdNumber", "borderPassNumber", "passportNumber", "phone")
 DATE_FORMAT = "DD/MM/YYYY"
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+HEADER_FILL = "DDEBF7"
 
 Commune = tuple[str, str, str]  # code, name, province
 
@@ -80,6 +79,8 @@ def example_row(communes: list[Commune]) -> list[Any]:
 
 
 def _letter(name: str) -> str:
+    from openpyxl.utils import get_column_letter
+
     return get_column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.name == name))
 
 
@@ -89,12 +90,17 @@ def _headed(sheet: Worksheet, headers: list[str]) -> None:
 
 
 def _workers_sheet(book: Workbook, communes_title: str, communes: list[Commune]) -> None:
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     sheet = book.active
     assert sheet is not None
     sheet.title = gettext(SHEET, "vi")
     _headed(sheet, [gettext(c.label, "vi") for c in COLUMNS])
+    fill = PatternFill("solid", fgColor=HEADER_FILL)
     for cell in sheet[1]:
-        cell.fill = HEADER_FILL
+        cell.fill = fill
     for name in TEXT_COLUMNS:
         sheet.column_dimensions[_letter(name)].number_format = "@"  # rows past the ready ones too
         for row in range(2, READY_ROWS + 2):
@@ -115,6 +121,8 @@ def _workers_sheet(book: Workbook, communes_title: str, communes: list[Commune])
 
 def template(language: str = "vi", communes: list[Commune] | None = None) -> bytes:
     """The sheet of workers, an example row, the communes in force and a guide to each column."""
+    from openpyxl import Workbook
+
     communes = communes or []
     book = Workbook()
     communes_title = gettext(N_("Communes"), language)[:31]

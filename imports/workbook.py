@@ -13,9 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from imports.bounds import MAX_COLUMNS, MAX_ROWS, Deadline, FileRefused, check_archive
 from imports.columns import COLUMNS, Column, column_for, export_field_for
 from locales import LANGUAGES, N_, gettext
@@ -52,6 +49,9 @@ def worker_sheet(book: Any) -> Any:
 
 def read_sheet(content: bytes, seconds: float | None = None) -> Sheet:
     """The sheet of workers, read row by row in the template's columns, within `imports.bounds`."""
+    from openpyxl import load_workbook  # loaded here, not at a server's start
+    from openpyxl.utils.exceptions import InvalidFileException
+
     deadline = Deadline(seconds) if seconds is not None else Deadline()
     check_archive(content, deadline)
     try:

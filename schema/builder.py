@@ -20,9 +20,7 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.extensions.base_extension import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
@@ -49,6 +47,7 @@ from schema.types import (
     workers,
 )
 from schema.types.events import Subscription
+from schema.validation import PreparedDocument
 
 ExtensionFactory = Callable[[], SchemaExtension]
 
@@ -174,9 +173,8 @@ class OfficeSchema(strawberry.Schema):
                 *limits,
                 partial(MaxTokensLimiter, max_token_count=LIMITS.max_tokens),
                 MaskUnexpectedErrors,
-                # A document seen before is neither parsed nor validated again (both engines).
-                lambda: ParserCache(maxsize=256),
-                lambda: ValidationCache(maxsize=256),
+                # Parsed and validated once, by the preparation (`schema.validation`), for both engines.
+                lambda: PreparedDocument(self.operations),
             ],
         )
         # The same rules, applied once per document by the preparation the compiled path answers from.

@@ -29,17 +29,12 @@ from graphql import (
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
-    GraphQLSyntaxError,
     GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    StringValueNode,
-    Visitor,
     get_named_type,
     parse,
-    specified_rules,
-    validate,
     visit,
 )
 from graphql.utilities import value_from_ast_untyped
@@ -48,32 +43,11 @@ from schema.cost import Cost, estimate
 from schema.disclosures import COUNTED_FROM_WORKERS, PERSONAL_TYPES
 from schema.fields import POLICY
 from schema.selections import selected_names
+from schema.validation import EmptySelectionOrUnknownFragment, Validated, validated
 
 CACHE_SIZE = 512
 CURSORS = frozenset({"startCursor", "endCursor"})
 DEFINITION = "strawberry-definition"
-
-
-class _EmptySelectionOrUnknownFragment(Visitor):
-    """Refuses what graphql-core 3.3 parses but the spec forbids (`{ }`), and spreads of fragments
-    the document does not define, before any extension walks the document."""
-
-    def __init__(self, document: DocumentNode) -> None:
-        super().__init__()
-        self.contains_nul = False
-        self.fragments = {d.name.value for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-
-    def enter_selection_set(self, node: SelectionSetNode, *_: Any) -> None:
-        if not node.selections and node.loc is not None:  # parse() always sets loc
-            message = "Expected at least one field or fragment in a selection set."
-            raise GraphQLSyntaxError(node.loc.source, node.loc.start, message)
-
-    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: Any) -> None:
-        if node.name.value not in self.fragments:
-            raise GraphQLError(f"Unknown fragment '{node.name.value}'.", node)
-
-    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
-        self.contains_nul = self.contains_nul or "\x00" in node.value
 
 
 @dataclass(frozen=True)
@@ -111,6 +85,7 @@ class PreparedOperation:
     within_limits: bool = False
     # The most objects it can return, given the request's variables (`schema.cost`).
     cost: Cost = Cost()
+    validated: Validated | None = None  # the one validation, which strawberry's execution reuses
 
     @property
     def valid(self) -> bool:
@@ -298,7 +273,7 @@ def prepare(
     alone is only ever given to a document the schema's own execution would also have run.
     """
     document = parse(query, max_tokens=max_tokens)
-    check = _EmptySelectionOrUnknownFragment(document)
+    check = EmptySelectionOrUnknownFragment(document)
     visit(document, check)
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name is not None:
@@ -306,11 +281,13 @@ def prepare(
     if len(operations) != 1:
         return PreparedOperation(None, document, None, (), frozenset(), frozenset(), (), check.contains_nul)
     operation = operations[0]
-    errors = tuple(validate(schema, document, specified_rules))
+    checked = validated(schema, document, limit_rules)
+    errors = checked.errors
     kind = operation.operation.value
     if errors:
         empty = frozenset[str]()
-        return PreparedOperation(kind, document, operation, errors, empty, empty, (), check.contains_nul)
+        nul = check.contains_nul
+        return PreparedOperation(kind, document, operation, errors, empty, empty, (), nul, validated=checked)
     root = schema.get_root_type(operation.operation)
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     walk = _Walk(schema, fragments)
@@ -325,8 +302,9 @@ def prepare(
         frozenset(walk.personal),
         tuple(walk.sites),
         check.contains_nul,
-        within_limits=not validate(schema, document, limit_rules) if limit_rules else True,
+        within_limits=not checked.limit_errors,
         cost=estimate(schema, operation, fragments),
+        validated=checked,
     )
 
 

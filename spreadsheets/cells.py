@@ -11,19 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+if TYPE_CHECKING:  # openpyxl itself is loaded where a workbook is made, not at a server's start
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 TEXT = "s"
 
 
 def as_text(cell: Cell | MergedCell) -> None:
-    """Makes the cell a string cell if its value is a string, its value unchanged."""
-    if isinstance(cell, Cell) and isinstance(cell.value, str):
+    """Makes the cell a string cell if its value is a string, its value unchanged. A merged cell's
+    value is always None (openpyxl), so a merged cell is never changed: telling the two apart needs
+    no class, hence no openpyxl, at import."""
+    if isinstance(cell.value, str):
         cell.data_type = TEXT
 
 
@@ -49,12 +50,16 @@ def fit_columns(sheet: Worksheet, minimum: int = 8, maximum: int = 60) -> None:
         for cell in row:
             if cell.value is not None:
                 widths[cell.column] = max(widths.get(cell.column, 0), display_width(cell.value))
+    from openpyxl.utils import get_column_letter
+
     for column, width in widths.items():
         sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, minimum), maximum)
 
 
 def head(sheet: Worksheet) -> None:
     """The first row as a header: bold, frozen while scrolling."""
+    from openpyxl.styles import Font
+
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

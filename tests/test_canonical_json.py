@@ -9,7 +9,13 @@ import hashlib
 import json
 from decimal import Decimal
 
+import pytest
+
 from reports.signing import canonical_json, document_digest
+
+pytestmark = pytest.mark.engine_independent(
+    "pure functions: the canonical JSON and digest of a report document"
+)
 
 
 def test_canonical_json_sorts_keys_has_no_whitespace_and_keeps_utf8() -> None:

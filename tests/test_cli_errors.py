@@ -13,10 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from harness.server import ROOT, free_port
-from tests.conftest import TEST_DB_ENV
+
+pytestmark = pytest.mark.engine_independent(
+    "the command line's refusals; its own registry is always a SQLite file"
+)
 
 USAGE, FAILURE = 2, 1
 
@@ -75,17 +77,6 @@ def test_a_database_url_that_cannot_work_is_one_line_and_status_2(
         "token", "list", "--database-url", url, BORDERLABOUR_KEY_FILE=str(tmp_path / "k.json")
     )
     assert_refused(result, USAGE, *words)
-
-
-def test_a_missing_postgresql_database_is_one_line_and_status_2(tmp_path) -> None:
-    server = os.environ.get(TEST_DB_ENV)
-    if not server:
-        pytest.skip(f"needs a PostgreSQL server ({TEST_DB_ENV})")
-    url = make_url(server).set(database="borderlabour_no_such_database").render_as_string(hide_password=False)
-    result = borderlabour(
-        "token", "list", "--database-url", url, BORDERLABOUR_KEY_FILE=str(tmp_path / "k.json")
-    )
-    assert_refused(result, USAGE, "borderlabour_no_such_database", "does not exist")
 
 
 def test_a_command_run_outside_the_clone_creates_no_database(tmp_path) -> None:

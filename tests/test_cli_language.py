@@ -26,6 +26,10 @@ from harness.server import ROOT
 from locales import po_path
 from tests.conftest import Database, run_cli
 
+pytestmark = pytest.mark.engine_independent(
+    "the command line's words; the one command run on the database is refused before it reads any row"
+)
+
 USAGE = 2
 
 

@@ -19,6 +19,8 @@ from reports.formats import AGREEMENT_REPORT, TRANSFER_REGISTER
 from reports.transfers import FORMATS as TRANSFER_WRITERS
 from tests.test_cli_language import borderlabour, loaded
 
+pytestmark = pytest.mark.engine_independent("which libraries a command loads; no database")
+
 # The registry's own heavy parts and the libraries only some commands need.
 NOT_FOR_HELP = {
     "models",

@@ -21,6 +21,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from tests.conftest import Server
 from tests.waiting import until
 
+pytestmark = pytest.mark.engine_independent(
+    "how uvicorn's processes share keep-alive connections; only `me` is asked"
+)
+
 CONNECTIONS = 32
 REQUESTS_EACH = 3
 ROUNDS = 3

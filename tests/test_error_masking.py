@@ -16,6 +16,8 @@ from schema.query import Me
 from service.operations import format_error
 from tests.policy_expectations import grant
 
+pytestmark = pytest.mark.engine_independent("error masking in the schema, over a mock session")
+
 SECRET = "002198001234 Giàng Thị Mỷ"
 
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from tests.test_graphiql_browser import PURPOSE, _enter_credentials, _open, _status, _wait, browser
+
+pytestmark = pytest.mark.engine_independent("the GraphiQL page in Chromium: what it sends before a click")
 
 __all__ = ["browser"]  # the fixture, used by name
 

@@ -14,6 +14,10 @@ import pytest
 from ledger.keys import LedgerFiles
 from tests.conftest import Server
 
+pytestmark = pytest.mark.engine_independent(
+    "the HTTP door: file modes, metrics, cursor signing, slow bodies, NUL refused before any statement"
+)
+
 PAGE = "query($after: String) { workers(first: 2, after: $after) { pageInfo { endCursor } nodes { id } } }"
 
 

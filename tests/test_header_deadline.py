@@ -13,6 +13,8 @@ import pytest
 
 from tests.conftest import Database, Server
 
+pytestmark = pytest.mark.engine_independent("uvicorn's deadline for a request's head")
+
 SECONDS = 2
 
 

@@ -8,6 +8,9 @@ MIME sniffing (`X-Content-Type-Options: nosniff`).
 from __future__ import annotations
 
 import httpx
+import pytest
+
+pytestmark = pytest.mark.engine_independent("the HTTP answers' cache and framing headers")
 
 
 def test_graphql_answers_are_not_stored_by_any_cache(as_office, live_server) -> None:

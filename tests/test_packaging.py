@@ -11,6 +11,10 @@ import sys
 import tomllib
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.engine_independent("the distribution's packages, data files and lock; no database")
+
 ROOT = Path(__file__).resolve().parents[1]
 NOT_INSTALLED = {"tests", "harness", "bench"}  # the test harness and the benchmarks run from a clone
 

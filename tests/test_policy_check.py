@@ -11,6 +11,8 @@ import pytest
 from settings import POLICY_DIR
 from tests.test_cli_errors import borderlabour
 
+pytestmark = pytest.mark.engine_independent("the policy files' check; no database")
+
 # One typo of each kind the check must catch: (file, the line as saved, what the report must say).
 TYPOS = [
     ("visibility.csv", "p, cn-office, Worker.fullNmae, read", "unknown field 'Worker.fullNmae'"),

@@ -8,6 +8,8 @@ from casbin.util import key_match
 from schema.builder import policy_catalogue, write_duties
 from tests.policy_expectations import OFFICES, access
 
+pytestmark = pytest.mark.engine_independent("the policy against the schema's fields; no database")
+
 
 @pytest.mark.parametrize("resource", sorted(policy_catalogue()))
 def test_every_schema_field_is_decided_by_some_policy_line(resource: str) -> None:

@@ -7,9 +7,14 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from policies.access import POLICY_DIR
 from tests.conftest import Server
+
+pytestmark = pytest.mark.engine_independent(
+    "the policy files read again by a running server; only introspection is asked"
+)
 
 FIELDS = '{ __type(name: "Worker") { fields { name } } }'
 

@@ -33,6 +33,8 @@ from procedure.rules import (
     requirements_in_force,
 )
 
+pytestmark = pytest.mark.engine_independent("the procedure's rules as pure functions; no database")
+
 START = dt.date(2026, 3, 16)
 # DOMAIN.md's defaults; the minimum wage is the figure of procedure/requirements.toml.
 DOMAIN = Requirements(

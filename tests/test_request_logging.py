@@ -19,6 +19,8 @@ from starlette.testclient import TestClient
 from web.app import AnswerUnexpected
 from web.errors import answering
 
+pytestmark = pytest.mark.engine_independent("what the server's log keeps of a request")
+
 PERSONAL = ["010096123456", "BP7654321", "+84912345678", "Lò Thị Mai"]
 
 

@@ -7,7 +7,13 @@ import datetime as dt
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from retention.rules import KINDS, load_rules, parse_rules
+
+pytestmark = pytest.mark.engine_independent(
+    "the retention rules file read as data (the command is in test_retention, on both)"
+)
 
 DATED = """
 [[workers]]

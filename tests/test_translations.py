@@ -17,6 +17,10 @@ from locales import LANGUAGES, po_path
 from schema.descriptions import every_description
 from tools.catalogue import all_messages, context_labels
 
+pytestmark = pytest.mark.engine_independent(
+    "the catalogues and the words of answers refused before any statement"
+)
+
 TRANSLATED = LANGUAGES[1:]
 
 

@@ -14,7 +14,6 @@ import os
 from collections.abc import Callable
 from functools import cache
 
-from alembic.script import ScriptDirectory
 from anyio import to_thread
 from sqlalchemy import Connection, text
 from starlette.requests import Request
@@ -27,6 +26,9 @@ from service.registry import Registry
 
 @cache
 def newest_migration() -> str | None:
+    """Alembic is loaded here, on the first readiness probe, not when the server starts."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(migrations.alembic_config("")).get_current_head()
 
 
