@@ -80,6 +80,19 @@ def test_pages_followed_by_their_cursors_answer_as_the_reference_does(hekou: Off
     assert hekou.compiled.plans.misses == misses, "a new page size or cursor planned again"
 
 
+@pytest.mark.parametrize("root", ["crossings", "placements"])
+def test_pages_ordered_by_a_moment_or_a_day_follow_their_cursors_as_the_reference_does(
+    hekou: Office, root: str
+) -> None:
+    """A cursor's key is bound as the column's type: a moment (crossings) or a day (placements)."""
+    query = PAGE.replace("workers(", f"{root}(").replace("fullName dateOfBirth", "")
+    after = None
+    for _ in range(4):
+        page = _same(hekou, query, {"first": 3, "after": after})["data"][root]
+        assert page["edges"], "the demo must give Hekou more than four pages of three"
+        after = page["pageInfo"]["endCursor"]
+
+
 @pytest.mark.parametrize(
     "variables",
     [{"first": 0}, {"first": 10_000}, {"first": -1}, {"first": 2, "after": "not-a-cursor"}],
