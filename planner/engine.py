@@ -138,7 +138,7 @@ class CompiledReads:
             self.plans.put(key, cached)
         roots, shapes = cached
         # Every value is bound (and refused, if it must be) before any statement runs.
-        bound = [bind(root, variables) for root, _statement_ in roots]
+        bound = [bind(root, variables) for root, _unused in roots]
         finisher = Finisher(shapes)
         data = {
             _key(root): _run(root, statement, values, session, finisher, context)

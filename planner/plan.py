@@ -103,7 +103,7 @@ class ConnectionRoot:
     where: list[ColumnElement[bool]]
     ordering: Ordering
     first: int
-    after: str | None  # the cursor the rows follow, as planned (a request binds its own: `Bound`)
+    after: str | None  # the cursor the rows follow, as planned (a request binds its own: `planner.bind`)
     audience: str  # whom its cursors are sealed for
     parts: list[tuple[str, str, Any]] = field(default_factory=list)  # (key, field, sub-plan)
     # Searched by personal fields: the ledger records how many rows matched, so the page's own
