@@ -8,11 +8,12 @@ socket; `time.process_time()` counts every thread of the process, the worker thr
 the operation included. The database's own CPU (PostgreSQL's backends) is not counted.
 
 Shapes (cn-hekou, `placement-verification`): one worker by id with placements and their
-employer, health checks and the last five crossings; the Hekou page with `first: 10`; and with
+employer, health checks and the last five crossings (`worker-new`: another of 300 workers on each
+request, in turn, more than the plans a process keeps); the Hekou page with `first: 10`; and with
 `first: 100`; a nested roster (ten employers, each with its newest 50 placements and each
 placement's worker). Runs against `$BORDERLABOUR_DATABASE_URL` (a generated dataset: `borderlabour
 generate`), issuing a token of its own. Prints, per shape, the median over rounds of CPU ms per
-request, and checks that every answer of a shape is the same.
+request, and checks that a request repeated is answered the same every time.
 """
 
 from __future__ import annotations
@@ -117,22 +118,28 @@ class InProcess:
         return status, b"".join(chunks)
 
 
-async def measure(client: InProcess, body: bytes, rounds: int, per_round: int) -> dict[str, Any]:
+async def measure(client: InProcess, bodies: list[bytes], rounds: int, per_round: int) -> dict[str, Any]:
     """Requests one after another on one running event loop (as uvicorn runs it: the thread pool
-    of the loop stays up between requests)."""
-    status, first = await client._post(body)
-    if status != 200 or b'"errors"' in first:
-        raise SystemExit(f"the request failed ({status}): {first[:300]!r}")
-    for _ in range(20):
-        await client._post(body)
-    per_request = []
+    of the loop stays up between requests), each body in turn: the same body each time, or one
+    with new values each time (`worker-new`: another worker's ID, as real requests come)."""
+    answers = []
+    for body in bodies:
+        status, answer = await client._post(body)
+        if status != 200 or b'"errors"' in answer:
+            raise SystemExit(f"the request failed ({status}): {answer[:300]!r}")
+        answers.append(answer)
+    for n in range(20):
+        await client._post(bodies[n % len(bodies)])
+    per_request, n = [], 0
     for _ in range(rounds):
         cpu = time.process_time()
         for _ in range(per_round):
-            _status, answer = await client._post(body)
-            if answer != first:
+            _status, answer = await client._post(bodies[n % len(bodies)])
+            if answer != answers[n % len(bodies)]:
                 raise SystemExit("an answer changed between requests")
+            n += 1
         per_request.append((time.process_time() - cpu) * 1000 / per_round)
+    first = answers[0]
     return {
         "cpu_ms": round(statistics.median(per_request), 3),
         "cpu_ms_min": round(min(per_request), 3),
@@ -140,16 +147,38 @@ async def measure(client: InProcess, body: bytes, rounds: int, per_round: int) -
     }
 
 
+WORKER_IDS = """
+query Ids($after: String) {
+  workers(first: 100, after: $after, filter: {status: [DEPLOYED]}) { pageInfo { endCursor } nodes { id } }
+}
+"""
+
+
+def _workers(client: InProcess, how_many: int) -> list[str]:
+    ids: list[str] = []
+    after = None
+    while len(ids) < how_many:
+        body = json.dumps({"query": WORKER_IDS, "variables": {"after": after}}).encode()
+        page = json.loads(client.post(body)[1])["data"]["workers"]
+        ids += [node["id"] for node in page["nodes"]]
+        after = page["pageInfo"]["endCursor"]
+        if after is None:
+            break
+    return ids[:how_many]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--per-round", type=int, default=50)
-    parser.add_argument("--shape", action="append", help="worker, page10, page100, roster (default: all)")
+    parser.add_argument(
+        "--shape", action="append", help="worker, worker-new, page10, page100, roster (default: all)"
+    )
     parser.add_argument("--profile", help="also write a cProfile of the shapes' requests to this file")
     parser.add_argument(
         "--fresh-plans",
         action="store_true",
-        help="keep no plan between requests: each is planned as a request with new values is",
+        help="keep no plan between requests: each is planned as a new shape of request is",
     )
     args = parser.parse_args()
     settings = Settings.load(graphiql=False, rate_limit="off")
@@ -157,19 +186,22 @@ def main() -> int:
     if args.fresh_plans and registry.compiled is not None:
         registry.compiled.plans.size = 0
     client = InProcess(create_app(registry), _token(settings))
-    page = json.loads(client.post(json.dumps({"query": HEKOU_PAGE, "variables": {"first": 1}}).encode())[1])
-    worker = page["data"]["workers"]["nodes"][0]["id"]  # the first deployed worker Hekou sees
-    shapes = {
+    workers = _workers(client, 300)  # the first deployed workers Hekou sees, more than the plans kept
+    worker = workers[0]
+    shapes: dict[str, Any] = {
         "worker": {"query": WORKER_BY_ID, "variables": {"id": worker}},
+        "worker-new": [{"query": WORKER_BY_ID, "variables": {"id": w}} for w in workers],
         "page10": {"query": HEKOU_PAGE, "variables": {"first": 10}},
         "page100": {"query": HEKOU_PAGE, "variables": {"first": 100}},
         "roster": {"query": ROSTER},
     }
     chosen = args.shape or list(shapes)
+    bodies = {
+        name: [json.dumps(b).encode() for b in (shape if isinstance(shape, list) else [shape])]
+        for name, shape in shapes.items()
+    }
     results = {
-        name: client.loop.run_until_complete(
-            measure(client, json.dumps(shapes[name]).encode(), args.rounds, args.per_round)
-        )
+        name: client.loop.run_until_complete(measure(client, bodies[name], args.rounds, args.per_round))
         for name in chosen
     }
     print(json.dumps(results, indent=1))
@@ -188,9 +220,8 @@ def main() -> int:
 
         async def requests() -> None:
             for name in chosen:
-                body = json.dumps(shapes[name]).encode()
-                for _ in range(args.per_round * 4):
-                    await client._post(body)
+                for n in range(args.per_round * 4):
+                    await client._post(bodies[name][n % len(bodies[name])])
 
         loop_profile.enable()
         client.loop.run_until_complete(requests())

@@ -20,7 +20,9 @@ from graphql.execution.collect_fields import collect_fields
 
 from ledger.checkpoints import current_checkpoint
 from models.timeouts import is_statement_timeout
+from planner.bind import bind
 from planner.cache import PlanCache
+from planner.compiled import PAGE_LIMIT, Compiled
 from planner.finish import Finisher
 from planner.memo import CountedPage
 from planner.plan import (
@@ -55,10 +57,10 @@ STATISTICS = {
 class CompiledReads:
     """The compiled engine of one registry: its plan cache and its fallback counts."""
 
-    # A plan holds SQLAlchemy statements for its variables' values: about 0.37 MB for the search by
-    # ID number, so 512 plans could take 190 MB of a process, 128 at most 47 MB. Planning again costs under a
-    # millisecond (the compiled SQL is shared by every plan of one shape), and the plans worth
-    # keeping are the few repeated with the same values, whose remembered counts they hold.
+    # A plan holds SQLAlchemy statements and their compiled text: about 0.37 MB for the search by
+    # ID number, so 512 plans could take 190 MB of a process, 128 at most 47 MB. A plan is kept per
+    # shape of variables (`planner.cache`): another worker's ID or cursor reuses it; a search
+    # keyed by its values is planned again (a few milliseconds) once it has fallen out.
     def __init__(self, searched: SearchedBy, cache_size: int = 128) -> None:
         self.searched = searched
         self.plans = PlanCache(cache_size)
@@ -135,7 +137,8 @@ class CompiledReads:
         context = executor.context_value
         grant, session = context.grant, context.session
         dialect = session.get_bind().dialect.name
-        key = self.plans.key(grant, executor.operation, executor.variable_values.coerced)
+        variables = executor.variable_values.coerced
+        key = self.plans.key(grant, executor.operation, executor.fragments, variables)
         cached = self.plans.get(key)
         if cached is None:
             planned = Planner(executor, grant, self.searched).roots(root_type, grouped)
@@ -143,8 +146,13 @@ class CompiledReads:
             cached = ([(root, _statement(writer, root)) for root in planned], {})
             self.plans.put(key, cached)
         roots, shapes = cached
+        # Every value is bound (and refused, if it must be) before any statement runs.
+        bound = [bind(root, variables) for root, _unused in roots]
         finisher = Finisher(shapes)
-        data = {_key(root): _run(root, statement, session, finisher, context) for root, statement in roots}
+        data = {
+            _key(root): _run(root, statement, values, session, finisher, context)
+            for (root, statement), values in zip(roots, bound, strict=True)
+        }
         for worker, names in finisher.workers.items():
             context.recorder.disclosed(worker, names)
         with self._lock:
@@ -168,14 +176,14 @@ def _statement(writer: Writer, root: Root) -> Any:
     if isinstance(root, ConnectionRoot):
         return CountedPage.of(writer, root)
     if isinstance(root, NodeRoot):
-        return None if root.plan is None else writer.node(root.plan, root.row_id)
+        return None if root.plan is None else Compiled(writer.node(root.plan))
     if isinstance(root, ListRoot):
         rows, order = lists.LISTS[root.name](**root.arguments)
-        return writer.listed(root.plan, rows, order)
+        return Compiled(writer.listed(root.plan, rows, order))
     return None
 
 
-def _run(root: Root, statement: Any, session: Any, finisher: Finisher, context: Any) -> Any:
+def _run(root: Root, statement: Any, values: Any, session: Any, finisher: Finisher, context: Any) -> Any:
     if isinstance(root, Typename):
         return root.name
     if isinstance(root, PythonRoot):
@@ -183,12 +191,12 @@ def _run(root: Root, statement: Any, session: Any, finisher: Finisher, context: 
     if statement is None:
         return None
     if isinstance(root, ConnectionRoot):
-        page, total = statement.run(session.connection())
+        page, total = statement.run(session.connection(), values)
         context.recorder.matching(
             root.key, _matched(root, total, statement, session), _matched_workers(statement, session)
         )
-        return _connection(root, page, total, finisher)
-    row = session.connection().execute(statement).first()
+        return _connection(root, page, total, finisher, values[PAGE_LIMIT] - 1)
+    row = statement.run(session.connection(), values)
     if isinstance(root, NodeRoot):
         if root.plan is None or row is None or row[0] is None:
             return None
@@ -220,10 +228,10 @@ def _json(raw: Any) -> Any:
     return orjson.loads(raw) if isinstance(raw, str) else raw
 
 
-def _connection(root: ConnectionRoot, row: Any, total: int, finisher: Finisher) -> dict[str, Any]:
+def _connection(root: ConnectionRoot, row: Any, total: int, finisher: Finisher, first: int) -> dict[str, Any]:
     rows = _json(row.rows) if root.needs_rows else []
-    has_next = len(rows) > root.first
-    rows = rows[: root.first]
+    has_next = len(rows) > first
+    rows = rows[:first]
     sort_decoder = _sort_decoder(root)
     cursors: dict[int, str] = {}
 

@@ -10,17 +10,17 @@ page's statement reads the version instead of counting, and counts only when the
 day has moved since: then it runs again with the count, in one statement, one snapshot. A count
 that reads a table the version does not follow is made on every request.
 
-One `CountedPage` belongs to one cached plan (`planner.cache`): one office, document and set of
-variables. Threads share it; the remembered pair is replaced whole, never changed in place. The
-statement without the count, and the ledger's statements, are written only when first needed: most
-plans of a search by an identity number are used once, and a statement costs memory as long as its
-plan is cached.
+One `CountedPage` belongs to one cached plan (`planner.cache`): one office, document and shape of
+variables (the page's size and cursor are bound per request: they change no count). Threads
+share it; the remembered pair is replaced whole, never changed in place. The statement without the
+count, and the ledger's statements, are written only when first needed: most plans of a search by
+an identity number are used once, and a statement costs memory as long as its plan is cached.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -29,6 +29,7 @@ from sqlalchemy import Connection, Select
 from bindings.types import TYPES
 from ledger.entries import SEARCH_NAMES_WORKERS
 from models.data_version import tracked
+from planner.compiled import Compiled
 from planner.plan import ConnectionRoot
 from planner.sql import Writer
 from procedure import calendar as clock
@@ -59,8 +60,8 @@ class Once(Generic[T]):
 
 @dataclass
 class CountedPage:
-    full: Select  # the count (if the page needs one) and the rows
-    lean: Once[Select] | None  # the version and the rows, no count; None: never remembered
+    full: Compiled  # the count (if the page needs one) and the rows
+    lean: Once[Compiled] | None  # the version and the rows, no count; None: never remembered
     count: Once[Select]  # the count alone, if the ledger asks and the page has none
     workers: Once[Select] | None  # the workers the rows are about, if the ledger asks (None: no worker)
     remembered: tuple[int, dt.date, int] | None = None  # (data version, day, count)
@@ -72,21 +73,23 @@ class CountedPage:
         if TYPES[root.type_name].worker is not None:
             workers = Once(lambda: writer.matched_workers(root, SEARCH_NAMES_WORKERS + 1))
         if not root.needs_count or not tracked(writer.count(root)):
-            return cls(writer.connection(root), None, count, workers)
-        lean = Once(lambda: writer.connection(root, counted=False, versioned=True))
-        return cls(writer.connection(root, versioned=True), lean, count, workers)
+            return cls(Compiled(writer.connection(root)), None, count, workers)
+        lean = Once(lambda: Compiled(writer.connection(root, counted=False, versioned=True)))
+        return cls(Compiled(writer.connection(root, versioned=True)), lean, count, workers)
 
-    def run(self, connection: Connection) -> tuple[Any, int]:
-        """The page's row and the count of the rows its filters match (0 if it needs none)."""
+    def run(self, connection: Connection, values: Mapping[str, Any]) -> tuple[Any, int]:
+        """The page's row and the count of the rows its filters match (0 if it needs none), with
+        the request's page size and cursor bound (`values`: `planner.compiled.BOUND`)."""
         remembered = self.remembered
         # The day is read before the statement runs: if midnight passes in between, the count is
         # remembered under the day before and made again on the next request, never served stale.
         day = clock.today()
         if self.lean is not None and remembered is not None and remembered[1] == day:
-            row = connection.execute(self.lean()).one()
-            if row.version == remembered[0]:
+            row = self.lean().run(connection, values)
+            if row is not None and row.version == remembered[0]:
                 return row, remembered[2]
-        row = connection.execute(self.full).one()
+        row = self.full.run(connection, values)
+        assert row is not None  # an aggregate without GROUP BY: always one row
         if self.lean is not None:
             self.remembered = (row.version, day, row.total)
         return row, row.total

@@ -9,10 +9,10 @@ reference engine's listings, so both engines read the same arguments the same wa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLOutputType
+from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLOutputType, VariableNode
 from graphql.execution.values import get_argument_values
 from sqlalchemy import ColumnElement
 from strawberry.types.arguments import convert_arguments
@@ -22,7 +22,7 @@ from bindings.types import TYPES
 from models.opaque import InvalidIdError, decode_id
 from policies.grants import Grant
 from resolvers import listing
-from resolvers.pages import Ordering, after_cursor, check_first, cursor_audience, nested_first
+from resolvers.pages import Ordering, check_first, cursor_audience, cursor_values, nested_first
 from schema.disclosures import NOT_PERSONAL
 
 DEFINITION = "strawberry-definition"
@@ -104,12 +104,15 @@ class ConnectionRoot:
     where: list[ColumnElement[bool]]
     ordering: Ordering
     first: int
-    after: ColumnElement[bool] | None
+    after: str | None  # the cursor the rows follow, as planned (a request binds its own: `planner.bind`)
     audience: str  # whom its cursors are sealed for
     parts: list[tuple[str, str, Any]] = field(default_factory=list)  # (key, field, sub-plan)
     # Searched by personal fields: the ledger records how many rows matched, so the page's own
     # statement counts them rather than a second statement after it.
     searched: bool = False
+    # The variables `first` and `after` were given by, if any: their values are bound per request.
+    first_from: str | None = None
+    after_from: str | None = None
 
     def rows(self) -> list[ObjectPlan]:
         """Every node plan this connection asks its rows for, in the order the statement holds them."""
@@ -134,7 +137,8 @@ class ConnectionRoot:
 class NodeRoot:
     key: str
     plan: ObjectPlan | None  # None: no such object for this office
-    row_id: int = 0
+    row_id: int = 0  # as planned; a request binds the row its own `id_from` names
+    id_from: str | None = None  # the variable `id` was given by, if any
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,14 @@ class PythonRoot:
 
 
 Root = ConnectionRoot | NodeRoot | ListRoot | PythonRoot | Typename
+
+
+def variable_of(details: list[Any], argument: str) -> str | None:
+    """The name of the variable a field's argument is given by, or None (a literal, or not given)."""
+    for given in details[0].node.arguments or ():
+        if given.name.value == argument and isinstance(given.value, VariableNode):
+            return str(given.value.name.value)
+    return None
 
 
 def _named(type_: GraphQLOutputType) -> Any:
@@ -203,7 +215,7 @@ class Planner:
         if name in CONNECTIONS:
             return self.connection(key, name, field_def, details, args)
         if name == "node":
-            return self.node(key, args["id"], details)
+            return replace(self.node(key, args["id"], details), id_from=variable_of(details, "id"))
         if name in ("agreements", "borderGates", "administrativeUnits"):
             return ListRoot(key, self.object(_named(field_def.type), details), name, args)
         if name in ("me", "statistics", "ledgerCheckpoint"):
@@ -220,9 +232,10 @@ class Planner:
         check_first(first)
         after = args.get("after")
         audience = cursor_audience(self.executor.context_value.session, chosen.model)
-        pk = chosen.model.id  # type: ignore[attr-defined]
-        boundary = after_cursor(ordering, pk, after, audience) if after is not None else None
-        root = ConnectionRoot(key, type_name, chosen.model, where, ordering, first, boundary, audience)
+        if after is not None:
+            cursor_values(ordering, after, audience)  # refused now, as the reference engine does
+        root = ConnectionRoot(key, type_name, chosen.model, where, ordering, first, after, audience)
+        root.first_from, root.after_from = variable_of(details, "first"), variable_of(details, "after")
         given = get_argument_values(field_def, details[0].node, self.executor.variable_values)
         root.searched = self.searched(name, given)
         connection_type = _named(field_def.type)

@@ -14,8 +14,10 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     FromClause,
+    Integer,
     Select,
     Text,
+    bindparam,
     case,
     cast,
     func,
@@ -23,12 +25,14 @@ from sqlalchemy import (
     null,
     select,
     true,
+    tuple_,
 )
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from bindings.kinds import Cause, ToMany, ToOne, TypeRule
 from bindings.types import TYPES
 from models.data_version import current_version
+from planner.compiled import AFTER_ID, AFTER_KEY, PAGE_LIMIT, ROW_ID
 from planner.finish import is_shown_moment
 from planner.plan import ConnectionRoot, GlobalId, Nested, ObjectPlan, Value
 from planner.tables import Aliases, scope_on
@@ -142,7 +146,7 @@ class Writer:
         row: ColumnElement[Any],
         where: list[ColumnElement[bool]],
         order: Sequence[tuple[ColumnElement[Any], bool]],
-        limit: int | None,
+        limit: int | ColumnElement[int] | None,
         *tables: FromClause,
         parent: FromClause | None = None,
     ) -> ColumnElement[Any]:
@@ -181,7 +185,8 @@ class Writer:
 
     def connection(self, root: ConnectionRoot, counted: bool = True, versioned: bool = False) -> Select:
         """One row: the count (if asked and `counted`), the data version (if `versioned`, see
-        `planner.memo`) and the page's rows, each `[objects..., id, sort key]`."""
+        `planner.memo`) and the page's rows, each `[objects..., id, sort key]`. How many rows, and
+        the cursor's key and ID they follow, are bound when it runs (`planner.compiled`)."""
         table = root.model.__table__  # type: ignore[attr-defined]
         where = [self.scope(TYPES[root.type_name], table), *root.where]
         columns: list[ColumnElement[Any]] = []
@@ -194,18 +199,32 @@ class Writer:
         if root.needs_rows:
             column, pk = table.c[root.ordering.column.key], table.c.id
             desc = root.ordering.descending
-            page_where = [*where, root.after] if root.after is not None else where
+            page_where = [*where, self.after(root, column, pk)] if root.after is not None else where
             objects = [self.embedded(self.object(p, table)) for p in root.rows()]
             # Then what a cursor needs: the worker it identifies (for the ledger), the row's id and key.
             worker = TYPES[root.type_name].worker
             row = self.array([*objects, table.c[worker] if worker else literal_column("NULL"), pk, column])
-            rows = self.aggregated(row, page_where, [(column, desc), (pk, desc)], root.first + 1, table)
+            limit = bindparam(PAGE_LIMIT, type_=Integer())
+            rows = self.aggregated(row, page_where, [(column, desc), (pk, desc)], limit, table)
             columns.append(self.text(rows).label("rows"))
         return through_scope(select(*columns))
 
-    def node(self, plan: ObjectPlan, row_id: int) -> Select:
+    @staticmethod
+    def after(
+        root: ConnectionRoot, column: ColumnElement[Any], pk: ColumnElement[Any]
+    ) -> ColumnElement[bool]:
+        """The rows after the cursor's row in the page's order (`resolvers.pages.after_cursor`)."""
+        boundary = (
+            tuple_(column, pk),
+            tuple_(bindparam(AFTER_KEY, type_=column.type), bindparam(AFTER_ID, type_=Integer())),
+        )
+        return boundary[0] < boundary[1] if root.ordering.descending else boundary[0] > boundary[1]
+
+    def node(self, plan: ObjectPlan) -> Select:
+        """The object whose ID is bound when it runs (`planner.compiled.ROW_ID`), in the office's scope."""
         table = plan.rule.model.__table__  # type: ignore[union-attr]
         found = select(self.text(self.object(plan, table)))
+        row_id = bindparam(ROW_ID, type_=Integer())
         return through_scope(found.where(table.c.id == row_id, self.scope(plan.rule, table)))
 
     def listed(self, plan: ObjectPlan, rows: Select, order: list[str]) -> Select:

@@ -88,7 +88,14 @@ def nested_first(first: int) -> int:
 
 def after_cursor(ordering: Ordering, pk: Any, after: str, audience: str) -> ColumnElement[bool]:
     """The rows after the cursor's row in `ordering`; an InputError for a cursor that is not one."""
-    column = ordering.column
+    value, last_id = cursor_values(ordering, after, audience)
+    boundary = tuple_(ordering.column, pk), tuple_(value, last_id)
+    return boundary[0] < boundary[1] if ordering.descending else boundary[0] > boundary[1]
+
+
+def cursor_values(ordering: Ordering, after: str, audience: str) -> tuple[Any, int]:
+    """The sort key and ID of the cursor's row, as the column holds them; an InputError for a cursor
+    that is not one of `ordering`'s (the compiled engine binds them into a statement kept per shape)."""
     try:
         key, descending, value, last_id = decode_cursor(after, audience)
     except (InvalidIdError, ValueError, TypeError) as exc:
@@ -96,10 +103,9 @@ def after_cursor(ordering: Ordering, pk: Any, after: str, audience: str) -> Colu
     if key != ordering.key or descending != ordering.descending:
         raise InputError("after", "this cursor was made for another ordering", "INVALID_CURSOR")
     try:
-        boundary = tuple_(column, pk), tuple_(_restore(value, column), int(last_id))
+        return _restore(value, ordering.column), int(last_id)
     except (TypeError, ValueError) as exc:
         raise InputError("after", "not a valid cursor", "INVALID_CURSOR") from exc
-    return boundary[0] < boundary[1] if ordering.descending else boundary[0] > boundary[1]
 
 
 def paginate(
