@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from resolvers.opaque import decode_id
-
+from models.opaque import decode_id
 from planner.compiled import AFTER_ID, AFTER_KEY, PAGE_LIMIT, ROW_ID
 from planner.plan import ConnectionRoot, NodeRoot, Root
 from resolvers.pages import check_first, cursor_values

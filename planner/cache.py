@@ -20,8 +20,8 @@ from typing import Any
 from graphql import FieldNode, OperationDefinitionNode, VariableNode
 from graphql.execution.collect_fields import FragmentDetails
 from graphql.language import Visitor, visit
-from resolvers.opaque import InvalidIdError, decode_id
 
+from models.opaque import InvalidIdError, decode_id
 from planner.plan import CONNECTIONS
 from policies.grants import Grant
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from resolvers.opaque import InvalidIdError, decode_id, encode_id
 
+from models.opaque import InvalidIdError, decode_id, encode_id
 from service.registry import Registry
 from settings import Settings
 from tests.conftest import Database
