@@ -48,7 +48,7 @@ KNOWN_SLOW = {
     "tests/test_visibility_matrix.py": 22,
     "tests/test_readme_examples.py": 37,
     "tests/test_group_commit.py": 35,
-    "tests/test_encryption_at_rest.py": 32,
+    "tests/test_encryption_at_rest.py": 23,
     "tests/test_report_signatures.py": 30,
     "tests/test_operations.py": 30,
     "tests/test_ledger.py": 28,

@@ -8,10 +8,12 @@ Every case runs the real `borderlabour` command on the suite's demo database.
 
 from __future__ import annotations
 
+import functools
 import json
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,34 +45,48 @@ def _integers_under_id_keys(value: Any, where: str = "") -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        (*REPORT, "--format", "json"),
-        (*REPORT, "--format", "xlsx"),
-        ("audit", "checkpoint"),
-    ],
-    ids=["report-json", "report-xlsx", "checkpoint"],
-)
-def test_every_file_the_cli_writes_is_readable_by_its_owner_only(
-    database: Database, demo_tokens, tmp_path: Path, command: tuple[str, ...]
-) -> None:
-    fresh, existing = tmp_path / "fresh.out", tmp_path / "existing.out"
-    existing.write_text("an older file, readable by all")
-    existing.chmod(0o644)
-    for target in (fresh, existing):
-        run_cli(database, *command, "--output", str(target))
+COMMANDS = {
+    "report-json": (*REPORT, "--format", "json"),
+    "report-xlsx": (*REPORT, "--format", "xlsx"),
+    "checkpoint": ("audit", "checkpoint"),
+}
+
+
+Written = Callable[[str], tuple[Path, Path]]
+
+
+@pytest.fixture(scope="module")
+def written(database: Database, demo_tokens, tmp_path_factory) -> Written:
+    """`written(name)`: the files of COMMANDS[name], run once onto a fresh path and once over a file
+    readable by all, (fresh, existing); run when first asked for, then kept (the report's JSON
+    file is also what the test of its identifiers reads)."""
+
+    @functools.cache
+    def write(name: str) -> tuple[Path, Path]:
+        folder = tmp_path_factory.mktemp(name)
+        fresh, existing = folder / "fresh.out", folder / "existing.out"
+        existing.write_text("an older file, readable by all")
+        existing.chmod(0o644)
+        for target in (fresh, existing):
+            run_cli(database, *COMMANDS[name], "--output", str(target))
+        return fresh, existing
+
+    return write
+
+
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_every_file_the_cli_writes_is_readable_by_its_owner_only(written: Written, command: str) -> None:
+    for target in written(command):
         assert target.stat().st_size > 0
         assert _mode(target) == 0o600, (target.name, oct(_mode(target)))
 
 
 def test_the_report_json_names_rows_by_global_id_never_by_row_number(
-    database: Database, live_server, as_office, tmp_path: Path
+    written: Written, live_server, as_office
 ) -> None:
     agreements = as_office("lc-home-affairs", "statistics").data("{ agreements { id code } }")["agreements"]
     global_id = next(a["id"] for a in agreements if a["code"] == AGREEMENT)
-    out = tmp_path / "report.json"
-    run_cli(database, *REPORT, "--format", "json", "--output", str(out))
+    out, _ = written("report-json")
     headers = {"Authorization": f"Bearer {live_server.tokens['lc-home-affairs']}", "X-Purpose": "statistics"}
     served = httpx.get(
         f"{live_server.url}/reports/agreements/{AGREEMENT}/{YEAR}.json", headers=headers, timeout=60

@@ -14,10 +14,10 @@ import os
 import signal
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests import plain_http
 from tests.conftest import Server
 from tests.waiting import until
 
@@ -44,7 +44,7 @@ def two_processes(database, demo_tokens, tmp_path_factory) -> Iterator[Server]:
 
 
 def _samples(server: Server, name: str) -> dict[str, float]:
-    text = httpx.get(f"{server.url}/metrics", timeout=10).text
+    text = plain_http.get(f"{server.url}/metrics", timeout=10).text
     return {
         s.labels.get("process", ""): s.value
         for family in text_string_to_metric_families(text)

@@ -23,6 +23,7 @@ from bench.workbooks import workbook, worker_rows
 from imports.workers import CHUNK_ROWS
 from models.sealing import Keyring
 from tests import own_registry_fixtures as own
+from tests import plain_http
 from tests.conftest import AsOffice, Server, run_cli
 
 # A registry of its own (`tests.own_registry_fixtures`): its tests count an office's look-ups of
@@ -56,7 +57,7 @@ def upload(server: Server, content: bytes, office: str, **params: str) -> httpx.
         "X-Purpose": "worker-registration",
         "Accept-Language": params.pop("language", "en"),
     }
-    return httpx.post(
+    return plain_http.post(
         f"{server.url}/imports/workers", params=params, content=content, headers=headers, timeout=300
     )
 

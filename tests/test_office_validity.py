@@ -27,6 +27,7 @@ from harness.server import ROOT
 from models import AdminUnit, Office, Token, UnitLevel
 from models.offices import Side
 from policies.tokens import issue_token
+from tests import plain_http
 from tests.conftest import Database, run_cli
 from tests.policy_expectations import CLOSED, IN_FORCE
 
@@ -56,7 +57,7 @@ def _token_issued_on(engine: Engine, code: str, day: dt.date) -> str:
 
 def _post(live_server, token: str, language: str | None = None, body: dict = ME) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}", **({"Accept-Language": language} if language else {})}
-    return httpx.post(f"{live_server.url}/graphql", json=body, headers=headers, timeout=30)
+    return plain_http.post(f"{live_server.url}/graphql", json=body, headers=headers, timeout=30)
 
 
 def _error(response: httpx.Response) -> dict:
@@ -110,7 +111,7 @@ def test_every_closed_office_is_refused_naming_the_office_acting_for_it_today(
 
 def test_a_closed_offices_token_gets_no_file_either(engine, live_server) -> None:
     token = _token_issued_on(engine, "lc-labour", dt.date(2024, 12, 2))
-    response = httpx.get(
+    response = plain_http.get(
         f"{live_server.url}/exports/workers.xlsx",
         headers={
             "Authorization": f"Bearer {token}",

@@ -11,11 +11,11 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
 from harness.databases import demo_copy
+from tests import plain_http
 from tests.conftest import Server, office_clients, run_cli
 from tests.procedure_steps import cross, place, ready
 from tests.waiting import until
@@ -115,7 +115,7 @@ def test_events_reach_a_receiver_signed_in_order_after_its_failures(registry, re
     listed = run_cli(database, "webhooks", "list", **ENV).stdout
     line = next(ln for ln in listed.splitlines() if ln.split()[0] == hook)
     assert " ok " in line and "cn-hekou" in line
-    metrics = httpx.get(f"{server.url}/metrics").text
+    metrics = plain_http.get(f"{server.url}/metrics").text
     assert (
         "borderlabour_webhook_deliveries_total" in metrics
         and "borderlabour_webhook_failures_total" in metrics
@@ -164,7 +164,7 @@ def test_a_webhook_failing_past_its_retry_time_is_parked_then_replayed(registry,
 
 
 def _failures(server) -> float:
-    metrics = httpx.get(f"{server.url}/metrics").text.splitlines()
+    metrics = plain_http.get(f"{server.url}/metrics").text.splitlines()
     return sum(
         float(ln.split()[-1]) for ln in metrics if ln.startswith("borderlabour_webhook_failures_total")
     )
