@@ -23,7 +23,8 @@ class Server(ServerProcess):
         self, ds: Dataset, log: Path, workers: int | None = None, env: dict[str, str] | None = None
     ) -> None:
         processes = str(workers or cores())
-        super().__init__(ds.env(**(env or {})), log, "--processes", processes, "--no-graphiql")
+        # A real exec, not a fork of the tests' zygote: the figures are those of a server an operator starts.
+        super().__init__(ds.env(**(env or {})), log, "--processes", processes, "--no-graphiql", fork=False)
 
     def statements(self) -> float:
         with urllib.request.urlopen(f"{self.url}/metrics", timeout=10) as r:

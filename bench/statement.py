@@ -98,7 +98,11 @@ def _check(database: Database, statement: dict, worker_id: int, folder: Path) ->
 
 def measure(database: Database, tokens: dict[str, str], count: int, repeat: int, folder: Path) -> dict:
     server = ServerProcess(
-        cli_env(database, BORDERLABOUR_RATE_LIMIT="off"), folder / "server.log", "--processes", "1"
+        cli_env(database, BORDERLABOUR_RATE_LIMIT="off"),
+        folder / "server.log",
+        "--processes",
+        "1",
+        fork=False,
     )
     try:
         headers = {"Authorization": f"Bearer {tokens[OFFICE]}", "X-Purpose": "placement-verification"}

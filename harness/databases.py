@@ -14,7 +14,6 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +23,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
 
-from harness.server import ROOT
+from harness import forks
+from harness.forks import LOCALE_VARS as LOCALE_VARS  # the tests read it here
 
 # The suite runs on PostgreSQL when this names a server (`postgresql://…/test`), else on SQLite.
 TEST_DB_ENV = "BORDERLABOUR_TEST_DATABASE_URL"
@@ -38,9 +38,6 @@ class Database:
     key_file: Path
 
 
-LOCALE_VARS = ("LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")
-
-
 def cli_env(database: Database, **extra: str) -> dict[str, str]:
     """The environment of a `borderlabour` command over `database` (and nothing from the caller's:
     no BORDERLABOUR_ setting, no locale, so it speaks English unless a test gives it LANG)."""
@@ -48,23 +45,17 @@ def cli_env(database: Database, **extra: str) -> dict[str, str]:
     env.update(
         BORDERLABOUR_DATABASE_URL=database.url,
         BORDERLABOUR_KEY_FILE=str(database.key_file),
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=str(forks.ROOT),
     )
     env.update(extra)
     return env
 
 
 def run_cli(
-    database: Database, *args: str, check: bool = True, **env: str
+    database: Database, *args: str, check: bool = True, fork: bool = True, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
-        cwd=ROOT,
-        env=cli_env(database, **env),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    """`borderlabour ARGS` over `database`: forked from the zygote unless `fork` is False (a real exec)."""
+    result = forks.run(args, env=cli_env(database, **env), timeout=600, fork=fork)
     if check and result.returncode != 0:
         raise AssertionError(f"borderlabour {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result

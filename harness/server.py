@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from harness import forks
+from harness.forks import ROOT
+
+__all__ = ["ROOT", "ServerProcess", "free_port", "stop"]
 
 
 def free_port() -> int:
@@ -23,16 +26,22 @@ def free_port() -> int:
 class ServerProcess:
     """`python -m cli.main serve --port P ARGS` with the given environment, its output in `log`."""
 
-    def __init__(self, env: dict[str, str], log: Path, *args: str, timeout: float = 120) -> None:
+    def __init__(
+        self, env: dict[str, str], log: Path, *args: str, timeout: float = 120, fork: bool = True
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self._out = log.open("w")
         if "--processes" not in args:  # one process unless asked: the suite's counts stay per server
             args = ("--processes", "1", *args)
-        command = [sys.executable, "-m", "cli.main", "serve", "--port", str(self.port), *args]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self._out, stderr=subprocess.STDOUT
+        # Forked from the zygote unless `fork` is False (a real exec, as an operator starts it).
+        self.process = forks.start(
+            ["serve", "--port", str(self.port), *args],
+            env=env,
+            stdout=self._out,
+            stderr=forks.STDOUT,
+            fork=fork,
         )
         try:
             self._wait_ready(timeout)
@@ -59,7 +68,7 @@ class ServerProcess:
         self._out.close()
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen[Any] | forks.Forked) -> None:
     """Asks the process to end, then ends it if it has not after 15 seconds."""
     process.terminate()
     try:

@@ -32,6 +32,7 @@ from harness.databases import (
     drop_template,
     run_cli,
 )
+from harness.forks import stop_zygote
 from harness.longest_first import (  # noqa: F401 (hooks: the longest modules go to the workers first)
     hand_weights,
     pytest_collection_modifyitems,
@@ -65,6 +66,7 @@ def pytest_configure_node(node: Any) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    stop_zygote()  # its children's CPU then counts in this process's, as a real exec's does
     if not hasattr(config, "workerinput") and _TEMPLATE in config.stash:
         drop_template(_template_of(config))
 
@@ -107,10 +109,12 @@ def demo_tokens(database: Database, template: Template) -> dict[str, str]:
 class Server(ServerProcess):
     """A real `borderlabour serve` process over the test database, with the demo offices' tokens."""
 
-    def __init__(self, database: Database, tokens: dict[str, str], log: Path, **env: str) -> None:
+    def __init__(
+        self, database: Database, tokens: dict[str, str], log: Path, fork: bool = True, **env: str
+    ) -> None:
         self.tokens = tokens
         args = env.pop("_args", "").split()
-        super().__init__(cli_env(database, **env), log, *args, timeout=60)
+        super().__init__(cli_env(database, **env), log, *args, timeout=60, fork=fork)
 
 
 @pytest.fixture(scope="session")

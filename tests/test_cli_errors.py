@@ -9,11 +9,11 @@ import os
 import socket
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from harness import forks
 from harness.server import ROOT, free_port
 
 pytestmark = pytest.mark.engine_independent(
@@ -29,14 +29,7 @@ def borderlabour(
     """The command with a clean environment: only the BORDERLABOUR_* variables given here."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BORDERLABOUR_")}
     clean.update(PYTHONPATH=str(ROOT), **env)
-    return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args],
-        cwd=cwd,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
+    return forks.run(args, env=clean, cwd=cwd, timeout=timeout)
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], status: int, *words: str) -> None:
@@ -128,14 +121,7 @@ def _first_lines_then_close(args: list[str], lines: int, env: dict[str, str]) ->
     """Reads `lines` lines of the command's output and closes the pipe, as `| head -n` does."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BORDERLABOUR_")}
     clean.update(PYTHONPATH=str(ROOT), **env)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", *args],
-        cwd=ROOT,
-        env=clean,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = forks.start(args, env=clean, stdout=forks.PIPE, stderr=forks.PIPE, text=True)
     assert process.stdout is not None and process.stderr is not None
     for _ in range(lines):
         process.stdout.readline()

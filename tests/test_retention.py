@@ -18,7 +18,6 @@ import datetime as dt
 import json
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -31,8 +30,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, insert, select, text
 
 import models.sealing as sealing
+from harness import forks
 from harness.databases import Template, demo_copy
-from harness.server import ROOT
 from models import (
     AdminUnit,
     BorderGate,
@@ -417,13 +416,11 @@ def story(registry: Registry) -> Story:
 
     # The first run stops inside its second batch, before the commit, and is killed there.
     env = cli_env(registry.database)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "retention", "apply", "--rules", str(registry.rules)]
-        + ["--batch", "3", "--stall-in-batch", "2"],
-        cwd=ROOT,
+    process = forks.start(
+        ["retention", "apply", "--rules", str(registry.rules), "--batch", "3", "--stall-in-batch", "2"],
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=forks.PIPE,
+        stderr=forks.PIPE,
         text=True,
     )
     assert process.stderr is not None
