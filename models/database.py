@@ -17,9 +17,25 @@ from settings import normalise_url
 __all__ = ["make_engine", "normalise_url", "session_factory"]
 
 
-def make_engine(url: str, statement_seconds: float | None = None, **kwargs: object) -> Engine:
+# The server prepares a statement on a connection the second time it runs it there (psycopg's
+# default is the sixth). A compiled read's statement is 20-30 KB of SQL with its row scopes:
+# PostgreSQL takes about 5 ms of CPU to parse and plan it and 0.7 ms to run it from a prepared,
+# generic plan (one worker by id, BENCHMARKS.md "Prepared statements ..."). Every connection of
+# every process pays the unprepared runs once per statement, so each one saved is a request's
+# worth of the database's CPU; one-off statements (run once) are still never prepared.
+PREPARE_ON_RUN = 1
+
+
+def make_engine(
+    url: str, statement_seconds: float | None = None, *, serving: bool = False, **kwargs: object
+) -> Engine:
     """An engine for `url`; with `statement_seconds`, a statement running longer is stopped
-    (`models.timeouts`): the server's engine sets it, the command line's maintenance does not."""
+    (`models.timeouts`): the server's engine sets it, the command line's maintenance does not.
+
+    `serving`: the engine answers requests. On PostgreSQL its statements are prepared on their
+    second run on a connection (`PREPARE_ON_RUN`), and the pool hands out the connection returned
+    last, so that a quiet server keeps using the few connections whose statements are prepared
+    rather than cycling through all of them, each preparing its own."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         _create_private(make_url(url).database)
@@ -34,7 +50,12 @@ def make_engine(url: str, statement_seconds: float | None = None, **kwargs: obje
     # hide_parameters: a failed statement's values (personal data) never reach an exception or a log.
     # The pool keeps as many connections as a process answers requests at once (its thread pool),
     # so that a busy process does not open and close connections.
-    connect_args = postgresql_connect_args(statement_seconds) if statement_seconds is not None else {}
+    connect_args: dict[str, object] = {}
+    if statement_seconds is not None:
+        connect_args.update(postgresql_connect_args(statement_seconds))
+    if serving:
+        connect_args["prepare_threshold"] = PREPARE_ON_RUN
+        kwargs.setdefault("pool_use_lifo", True)
     engine = create_engine(
         url, pool_size=20, max_overflow=20, hide_parameters=True, connect_args=connect_args, **kwargs
     )
