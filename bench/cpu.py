@@ -12,7 +12,9 @@ employer, health checks and the last five crossings; the Hekou page with `first:
 `first: 100`; a nested roster (ten employers, each with its newest 50 placements and each
 placement's worker). Runs against `$BORDERLABOUR_DATABASE_URL` (a generated dataset: `borderlabour
 generate`), issuing a token of its own. Prints, per shape, the median over rounds of CPU ms per
-request, and checks that every answer of a shape is the same.
+request, and checks that every answer of a shape is the same. On PostgreSQL it also prints the CPU of
+the database's backends serving this process's database and role (`/proc`, as `bench.peer_cpu`
+reads it) per request, read at each round's ends: the pool keeps its backends for the whole run.
 """
 
 from __future__ import annotations
@@ -26,8 +28,12 @@ import statistics
 import time
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
+from bench.peer_cpu import TICK, Side, all_processes, cpu_ticks, owners
 from bench.scenarios import HEKOU_PAGE
 from cli.database import open_database
+from models.database import normalise_url
 from policies.tokens import issue_token
 from service.registry import Registry
 from settings import Settings
@@ -117,7 +123,27 @@ class InProcess:
         return status, b"".join(chunks)
 
 
-async def measure(client: InProcess, body: bytes, rounds: int, per_round: int) -> dict[str, Any]:
+class Backends:
+    """CPU seconds so far of the PostgreSQL backends serving `url`'s role in its database (none on SQLite)."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(normalise_url(url))
+        self.side = (
+            Side(-1, parsed.username or "", parsed.database or "")
+            if parsed.get_backend_name() == "postgresql"
+            else None
+        )
+
+    def seconds(self) -> float | None:
+        if self.side is None:
+            return None
+        pids = owners({"ours": self.side}, all_processes())
+        return sum(cpu_ticks(pid) or 0 for pid, (_, kind) in pids.items() if kind == "database") / TICK
+
+
+async def measure(
+    client: InProcess, body: bytes, rounds: int, per_round: int, backends: Backends
+) -> dict[str, Any]:
     """Requests one after another on one running event loop (as uvicorn runs it: the thread pool
     of the loop stays up between requests)."""
     status, first = await client._post(body)
@@ -125,19 +151,26 @@ async def measure(client: InProcess, body: bytes, rounds: int, per_round: int) -
         raise SystemExit(f"the request failed ({status}): {first[:300]!r}")
     for _ in range(20):
         await client._post(body)
-    per_request = []
+    per_request, database = [], []
     for _ in range(rounds):
-        cpu = time.process_time()
+        cpu, backend = time.process_time(), backends.seconds()
         for _ in range(per_round):
             _status, answer = await client._post(body)
             if answer != first:
                 raise SystemExit("an answer changed between requests")
         per_request.append((time.process_time() - cpu) * 1000 / per_round)
-    return {
+        after = backends.seconds()
+        if after is not None and backend is not None:
+            database.append((after - backend) * 1000 / per_round)
+    out = {
         "cpu_ms": round(statistics.median(per_request), 3),
         "cpu_ms_min": round(min(per_request), 3),
         "bytes": len(first),
     }
+    if database:  # clock ticks: a round needs enough requests to be read (10 ms a tick)
+        out["database_ms"] = round(statistics.median(database), 3)
+        out["database_ms_min"] = round(min(database), 3)
+    return out
 
 
 def main() -> int:
@@ -166,9 +199,10 @@ def main() -> int:
         "roster": {"query": ROSTER},
     }
     chosen = args.shape or list(shapes)
+    backends = Backends(settings.database_url)
     results = {
         name: client.loop.run_until_complete(
-            measure(client, json.dumps(shapes[name]).encode(), args.rounds, args.per_round)
+            measure(client, json.dumps(shapes[name]).encode(), args.rounds, args.per_round, backends)
         )
         for name in chosen
     }
