@@ -17,13 +17,17 @@ from settings import normalise_url
 __all__ = ["make_engine", "normalise_url", "session_factory"]
 
 
-# The server prepares a statement on a connection the second time it runs it there (psycopg's
-# default is the sixth). A compiled read's statement is 20-30 KB of SQL with its row scopes:
-# PostgreSQL takes about 5 ms of CPU to parse and plan it and 0.7 ms to run it from a prepared,
-# generic plan (one worker by id, BENCHMARKS.md "Prepared statements ..."). Every connection of
-# every process pays the unprepared runs once per statement, so each one saved is a request's
-# worth of the database's CPU; one-off statements (run once) are still never prepared.
-PREPARE_ON_RUN = 1
+# The server's connections prepare every statement the first time they run it (psycopg's default
+# is the sixth time) and plan it once, for any values (a generic plan), not again for each set of
+# values (PostgreSQL's default for a statement's first five runs, and for good when it estimates
+# the generic plan dearer). A compiled read is 20-30 KB of SQL with its row scopes: planned for its
+# values, one worker by id costs the database about 4-5 ms of CPU, the Hekou page 3.5-4 ms, the page
+# of 100 and a partner office's count 200-300 ms (the plan chosen for those values is a poor one);
+# from a generic plan 0.7, 1.1, 10 and 15 ms (BENCHMARKS.md, "Prepared statements and generic
+# plans"). The values are bound as parameters, so the statements repeat; each connection of each
+# process prepares its own, and keeps at most psycopg's 100, least recently used dropped.
+PREPARE_ON_RUN = 0
+GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan"
 
 
 def make_engine(
@@ -33,9 +37,9 @@ def make_engine(
     (`models.timeouts`): the server's engine sets it, the command line's maintenance does not.
 
     `serving`: the engine answers requests. On PostgreSQL its statements are prepared on their
-    second run on a connection (`PREPARE_ON_RUN`), and the pool hands out the connection returned
-    last, so that a quiet server keeps using the few connections whose statements are prepared
-    rather than cycling through all of them, each preparing its own."""
+    first run on a connection, with a generic plan (`PREPARE_ON_RUN`, `GENERIC_PLANS`), and the
+    pool hands out the connection returned last, so that a quiet server keeps using the few
+    connections whose statements are prepared rather than cycling through all of them."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         _create_private(make_url(url).database)
@@ -55,6 +59,7 @@ def make_engine(
         connect_args.update(postgresql_connect_args(statement_seconds))
     if serving:
         connect_args["prepare_threshold"] = PREPARE_ON_RUN
+        connect_args["options"] = f"{connect_args.get('options', '')} {GENERIC_PLANS}".strip()
         kwargs.setdefault("pool_use_lifo", True)
     engine = create_engine(
         url, pool_size=20, max_overflow=20, hide_parameters=True, connect_args=connect_args, **kwargs
