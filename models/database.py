@@ -18,16 +18,14 @@ __all__ = ["make_engine", "normalise_url", "session_factory"]
 
 
 # The server's connections prepare every statement the first time they run it (psycopg's default
-# is the sixth time) and plan it once, for any values (a generic plan), not again for each set of
-# values (PostgreSQL's default for a statement's first five runs, and for good when it estimates
-# the generic plan dearer). A compiled read is 20-30 KB of SQL with its row scopes: planned for its
-# values, one worker by id costs the database about 4-5 ms of CPU, the Hekou page 3.5-4 ms, the page
-# of 100 and a partner office's count 200-300 ms (the plan chosen for those values is a poor one);
-# from a generic plan 0.7, 1.1, 10 and 15 ms (BENCHMARKS.md, "Prepared statements and generic
-# plans"). The values are bound as parameters, so the statements repeat; each connection of each
-# process prepares its own, and keeps at most psycopg's 100, least recently used dropped.
+# is the sixth time). A compiled read is 20-30 KB of SQL with its row scopes: parsed and planned
+# unnamed on every run, one worker by id costs the database about 5 ms of CPU, from a prepared
+# statement once PostgreSQL settles on a generic plan 0.7 ms (BENCHMARKS.md, "Prepared statements
+# and generic plans"). Which plan is PostgreSQL's choice (`plan_cache_mode = auto`): generic plans
+# for every statement were tried and left, the Hekou page's at 100,000 workers took 240 ms where the
+# plan for its values took 5. The values are bound as parameters, so the statements repeat; each
+# connection of each process prepares its own, and keeps at most psycopg's 100.
 PREPARE_ON_RUN = 0
-GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan"
 
 
 def make_engine(
@@ -37,9 +35,9 @@ def make_engine(
     (`models.timeouts`): the server's engine sets it, the command line's maintenance does not.
 
     `serving`: the engine answers requests. On PostgreSQL its statements are prepared on their
-    first run on a connection, with a generic plan (`PREPARE_ON_RUN`, `GENERIC_PLANS`), and the
-    pool hands out the connection returned last, so that a quiet server keeps using the few
-    connections whose statements are prepared rather than cycling through all of them."""
+    first run on a connection (`PREPARE_ON_RUN`), and the pool hands out the connection returned
+    last, so that a quiet server keeps using the few connections whose statements are prepared
+    rather than cycling through all of them."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         _create_private(make_url(url).database)
@@ -59,7 +57,6 @@ def make_engine(
         connect_args.update(postgresql_connect_args(statement_seconds))
     if serving:
         connect_args["prepare_threshold"] = PREPARE_ON_RUN
-        connect_args["options"] = f"{connect_args.get('options', '')} {GENERIC_PLANS}".strip()
         kwargs.setdefault("pool_use_lifo", True)
     engine = create_engine(
         url, pool_size=20, max_overflow=20, hide_parameters=True, connect_args=connect_args, **kwargs
