@@ -13,7 +13,10 @@ request, in turn, more than the plans a process keeps); the Hekou page with `fir
 `first: 100`; a nested roster (ten employers, each with its newest 50 placements and each
 placement's worker). Runs against `$BORDERLABOUR_DATABASE_URL` (a generated dataset: `borderlabour
 generate`), issuing a token of its own. Prints, per shape, the median over rounds of CPU ms per
-request, and checks that a request repeated is answered the same every time.
+request, and checks that a request repeated is answered the same every time. On PostgreSQL it also
+prints the CPU of the database's backends serving this process's database and role (`/proc`, as
+`bench.peer_cpu` reads it) per request, read at each round's ends: the pool keeps its backends for
+the whole run.
 """
 
 from __future__ import annotations
@@ -27,8 +30,12 @@ import statistics
 import time
 from typing import Any
 
+from sqlalchemy.engine import make_url
+
+from bench.peer_cpu import TICK, Side, all_processes, cpu_ticks, owners
 from bench.scenarios import HEKOU_PAGE
 from cli.database import open_database
+from models.database import normalise_url
 from policies.tokens import issue_token
 from service.registry import Registry
 from settings import Settings
@@ -118,7 +125,27 @@ class InProcess:
         return status, b"".join(chunks)
 
 
-async def measure(client: InProcess, bodies: list[bytes], rounds: int, per_round: int) -> dict[str, Any]:
+class Backends:
+    """CPU seconds so far of the PostgreSQL backends serving `url`'s role in its database (none on SQLite)."""
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(normalise_url(url))
+        self.side = (
+            Side(-1, parsed.username or "", parsed.database or "")
+            if parsed.get_backend_name() == "postgresql"
+            else None
+        )
+
+    def seconds(self) -> float | None:
+        if self.side is None:
+            return None
+        pids = owners({"ours": self.side}, all_processes())
+        return sum(cpu_ticks(pid) or 0 for pid, (_, kind) in pids.items() if kind == "database") / TICK
+
+
+async def measure(
+    client: InProcess, bodies: list[bytes], rounds: int, per_round: int, backends: Backends
+) -> dict[str, Any]:
     """Requests one after another on one running event loop (as uvicorn runs it: the thread pool
     of the loop stays up between requests), each body in turn: the same body each time, or one
     with new values each time (`worker-new`: another worker's ID, as real requests come)."""
@@ -130,21 +157,28 @@ async def measure(client: InProcess, bodies: list[bytes], rounds: int, per_round
         answers.append(answer)
     for n in range(20):
         await client._post(bodies[n % len(bodies)])
-    per_request, n = [], 0
+    per_request, database, n = [], [], 0
     for _ in range(rounds):
-        cpu = time.process_time()
+        cpu, backend = time.process_time(), backends.seconds()
         for _ in range(per_round):
             _status, answer = await client._post(bodies[n % len(bodies)])
             if answer != answers[n % len(bodies)]:
                 raise SystemExit("an answer changed between requests")
             n += 1
         per_request.append((time.process_time() - cpu) * 1000 / per_round)
+        after = backends.seconds()
+        if after is not None and backend is not None:
+            database.append((after - backend) * 1000 / per_round)
     first = answers[0]
-    return {
+    out = {
         "cpu_ms": round(statistics.median(per_request), 3),
         "cpu_ms_min": round(min(per_request), 3),
         "bytes": len(first),
     }
+    if database:  # clock ticks: a round needs enough requests to be read (10 ms a tick)
+        out["database_ms"] = round(statistics.median(database), 3)
+        out["database_ms_min"] = round(min(database), 3)
+    return out
 
 
 WORKER_IDS = """
@@ -200,8 +234,11 @@ def main() -> int:
         name: [json.dumps(b).encode() for b in (shape if isinstance(shape, list) else [shape])]
         for name, shape in shapes.items()
     }
+    backends = Backends(settings.database_url)
     results = {
-        name: client.loop.run_until_complete(measure(client, bodies[name], args.rounds, args.per_round))
+        name: client.loop.run_until_complete(
+            measure(client, bodies[name], args.rounds, args.per_round, backends)
+        )
         for name in chosen
     }
     print(json.dumps(results, indent=1))

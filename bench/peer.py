@@ -70,6 +70,13 @@ def _per_request(cpu: dict[str, float], requests: int) -> dict[str, float]:
     }
 
 
+def answered_by_process(before: dict[int, float], after: dict[int, float]) -> list[int]:
+    """What each process answered between two readings of its counter: every process the counter
+    names, one that answered nothing too (as 0; `serve` replaces no process during the bench, so
+    none is a dead one's)."""
+    return [int(n - before.get(pid, 0.0)) for pid, n in sorted(after.items())]
+
+
 def measure_shape(
     shape: Shape,
     bodies: dict[str, dict[str, Any]],
@@ -108,8 +115,7 @@ def measure_shape(
         before = per_process() if per_process and name == "ours" else None
         (loaded,), cpu = _metered(sides, spec, [name])
         if per_process and before is not None:  # the target: each within 10% of an even share
-            spread = {pid: n - before.get(pid, 0.0) for pid, n in per_process().items()}
-            out[name]["requests_per_process"] = [int(n) for n in spread.values() if n > 0]
+            out[name]["requests_per_process"] = answered_by_process(before, per_process())
         out[name].update(
             concurrent=loaded["concurrent"],
             throughput=loaded["throughput"],

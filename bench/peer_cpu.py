@@ -38,7 +38,7 @@ class Side:
     database: str
 
 
-def _ticks(pid: int) -> int | None:
+def cpu_ticks(pid: int) -> int | None:
     """utime + stime of a process (all its threads), in clock ticks; None if it is gone."""
     try:
         stat = (PROC / str(pid) / "stat").read_text()
@@ -48,7 +48,7 @@ def _ticks(pid: int) -> int | None:
     return int(fields[11]) + int(fields[12])
 
 
-def _processes() -> dict[int, tuple[int, str]]:
+def all_processes() -> dict[int, tuple[int, str]]:
     """pid -> (parent pid, command line) of every process readable here."""
     out: dict[int, tuple[int, str]] = {}
     for entry in PROC.iterdir():
@@ -106,8 +106,8 @@ class Meter:
     _thread: threading.Thread | None = None
 
     def _sample(self) -> None:
-        for pid, owner in owners(self.sides, _processes()).items():
-            ticks = _ticks(pid)
+        for pid, owner in owners(self.sides, all_processes()).items():
+            ticks = cpu_ticks(pid)
             if ticks is None:
                 continue
             self._owner[pid] = owner

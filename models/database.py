@@ -17,9 +17,27 @@ from settings import normalise_url
 __all__ = ["make_engine", "normalise_url", "session_factory"]
 
 
-def make_engine(url: str, statement_seconds: float | None = None, **kwargs: object) -> Engine:
+# The server's connections prepare every statement the first time they run it (psycopg's default
+# is the sixth time). A compiled read is 20-30 KB of SQL with its row scopes: parsed and planned
+# unnamed on every run, one worker by id costs the database about 5 ms of CPU, from a prepared
+# statement once PostgreSQL settles on a generic plan 0.7 ms (BENCHMARKS.md, "Prepared statements
+# and generic plans"). Which plan is PostgreSQL's choice (`plan_cache_mode = auto`): generic plans
+# for every statement were tried and left, the Hekou page's at 100,000 workers took 240 ms where the
+# plan for its values took 5. The values are bound as parameters, so the statements repeat; each
+# connection of each process prepares its own, and keeps at most psycopg's 100.
+PREPARE_ON_RUN = 0
+
+
+def make_engine(
+    url: str, statement_seconds: float | None = None, *, serving: bool = False, **kwargs: object
+) -> Engine:
     """An engine for `url`; with `statement_seconds`, a statement running longer is stopped
-    (`models.timeouts`): the server's engine sets it, the command line's maintenance does not."""
+    (`models.timeouts`): the server's engine sets it, the command line's maintenance does not.
+
+    `serving`: the engine answers requests. On PostgreSQL its statements are prepared on their
+    first run on a connection (`PREPARE_ON_RUN`), and the pool hands out the connection returned
+    last, so that a quiet server keeps using the few connections whose statements are prepared
+    rather than cycling through all of them."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         _create_private(make_url(url).database)
@@ -34,7 +52,12 @@ def make_engine(url: str, statement_seconds: float | None = None, **kwargs: obje
     # hide_parameters: a failed statement's values (personal data) never reach an exception or a log.
     # The pool keeps as many connections as a process answers requests at once (its thread pool),
     # so that a busy process does not open and close connections.
-    connect_args = postgresql_connect_args(statement_seconds) if statement_seconds is not None else {}
+    connect_args: dict[str, object] = {}
+    if statement_seconds is not None:
+        connect_args.update(postgresql_connect_args(statement_seconds))
+    if serving:
+        connect_args["prepare_threshold"] = PREPARE_ON_RUN
+        kwargs.setdefault("pool_use_lifo", True)
     engine = create_engine(
         url, pool_size=20, max_overflow=20, hide_parameters=True, connect_args=connect_args, **kwargs
     )

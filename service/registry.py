@@ -39,7 +39,7 @@ class Registry:
         self.settings = settings
         self.database_url = settings.database_url
         self.keyring = configure_keyring(settings.key_path)
-        self.engine = make_engine(settings.database_url, settings.statement_seconds)
+        self.engine = make_engine(settings.database_url, settings.statement_seconds, serving=True)
         self.sessions = session_factory(self.engine)
         self.access = AccessControl(policy_catalogue(), write_duties(), settings.policy_dir)
         # Production (--no-graphiql) closes introspection too: the SDL is published by `schema export`.
@@ -98,7 +98,11 @@ class Registry:
 
     def authenticate(self, token: str) -> Caller | None:
         with internal_session(self.sessions) as session:
-            return self.tokens.verify(session, token)
+            caller = self.tokens.verify(session, token)
+            # Ended with COMMIT, not the ROLLBACK of closing: psycopg forgets every statement
+            # prepared on a connection when a transaction on it rolls back (`models.database`).
+            session.commit()
+            return caller
 
     def grant_for(self, caller: Caller) -> Grant:
         self.access.reload_if_changed()

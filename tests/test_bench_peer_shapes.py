@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from bench.load import raw_requests
+from bench.peer import answered_by_process
 from bench.peer_cpu import Side, owners
 from bench.peer_load import Connection
-from bench.peer_report import ratios
+from bench.peer_report import ratios, spread_row
 from bench.peer_shapes import SHAPES, SHAPES_BY_KEY, differences
 from tests.conftest import AsOffice
 
@@ -181,3 +182,20 @@ def test_a_shape_answered_with_errors_is_given_no_ratio_against_its_target() -> 
     found = {r["shape"].key: r for r in ratios(shapes)}
     assert (found["worker"]["latency"], found["worker"]["throughput"], found["worker"]["cpu"]) == (1, 1, 1)
     assert (found["page10"]["latency"], found["page10"]["throughput"], found["page10"]["cpu"]) == (None,) * 3
+
+
+def test_a_process_that_answered_nothing_in_a_phase_counts_as_zero_in_the_spread() -> None:
+    assert answered_by_process({11: 40.0, 12: 7.0}, {11: 640.0, 12: 7.0}) == [600, 0]
+    assert answered_by_process({}, {11: 300.0, 12: 320.0}) == [300, 320]
+
+
+@pytest.mark.parametrize(
+    ("answered", "verdict"),
+    [([500, 520], "met"), ([450, 560], "**missed**"), ([0, 1000], "**missed**"), ([3, 13], "not judged")],
+)
+def test_the_spread_is_judged_against_ten_percent_only_when_each_process_has_a_hundred_requests(
+    answered: list[int], verdict: str
+) -> None:
+    (row,) = spread_row("postgres-100000", "worker", answered)
+    assert row.endswith(f"≤ 10%: {verdict} |"), row
+    assert " / ".join(map(str, answered)) in row

@@ -296,6 +296,7 @@ def create_app(registry: Registry) -> Starlette:
         def probe() -> bool:
             with registry.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))
+                connection.commit()  # a ROLLBACK would drop the connection's prepared statements
             return True
 
         try:

@@ -61,6 +61,7 @@ def readiness(registry: Registry) -> dict[str, bool]:
             current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
             checks["migrations"] = current == newest_migration()
             checks["ledger"] = _ledger_writable(connection, registry)
+            connection.commit()  # a ROLLBACK would drop the connection's prepared statements
     except Exception:
         pass  # what failed stays False: the answer names it
     return checks

@@ -108,6 +108,6 @@ def limiter_for(registry: Registry) -> RateLimiter | DatabaseRateLimiter:
         from models.database import make_engine
 
         return DatabaseRateLimiter(
-            settings.limit, make_engine(settings.database_url, settings.statement_seconds)
+            settings.limit, make_engine(settings.database_url, settings.statement_seconds, serving=True)
         )
     return RateLimiter(settings.limit)
