@@ -53,8 +53,17 @@ class Compiled:
         compiled: Any = self.statement.compile(dialect=connection.dialect)
         bound = {name: None for name in BOUND if name in compiled.binds}
         state = compiled.construct_expanded_state(bound or None)
-        processors = dict(state.processors)
         escaped = compiled.escaped_bind_names
+        # Each value is converted as SQLAlchemy converts it (a moment to SQLite's text, a decorated
+        # type's own step): the expanded state names the processors of expanding parameters only,
+        # and sqlite3's own adapter writes a moment in another form than the column holds.
+        processors = dict(state.processors)
+        for bind, name in compiled.bind_names.items():
+            key = escaped.get(name, name)
+            if key not in processors:
+                process = bind.type.dialect_impl(connection.dialect).bind_processor(connection.dialect)
+                if process is not None:
+                    processors[key] = process
         late = [
             (escaped.get(name, name), bind, processors.get(escaped.get(name, name)))
             for bind, name in compiled.bind_names.items()

@@ -80,17 +80,33 @@ def test_pages_followed_by_their_cursors_answer_as_the_reference_does(hekou: Off
     assert hekou.compiled.plans.misses == misses, "a new page size or cursor planned again"
 
 
-@pytest.mark.parametrize("root", ["crossings", "placements"])
+@pytest.mark.parametrize(
+    ("root", "order"),
+    [
+        ("crossings", ""),
+        ("placements", ""),
+        ("crossings", ", orderBy: {crossedAt: ASC}"),
+        ("placements", ", orderBy: {startDate: ASC}"),
+    ],
+    ids=["crossings", "placements", "crossings-oldest-first", "placements-oldest-first"],
+)
 def test_pages_ordered_by_a_moment_or_a_day_follow_their_cursors_as_the_reference_does(
-    hekou: Office, root: str
+    hekou: Office, root: str, order: str
 ) -> None:
-    """A cursor's key is bound as the column's type: a moment (crossings) or a day (placements)."""
-    query = PAGE.replace("workers(", f"{root}(").replace("fullName dateOfBirth", "")
-    after = None
+    """A cursor's key is bound as the column holds it: a moment (crossings) or a day (placements).
+    Oldest first, a key bound in another form than the column's (sqlite3's own writing of a moment)
+    would compare below the cursor's own row and let it in again on the next page."""
+    query = PAGE.replace(
+        "workers(first: $first, after: $after)", f"{root}(first: $first, after: $after{order})"
+    )
+    query = query.replace("fullName dateOfBirth", "")
+    after, seen = None, []
     for _ in range(4):
         page = _same(hekou, query, {"first": 3, "after": after})["data"][root]
         assert page["edges"], "the demo must give Hekou more than four pages of three"
+        seen += [edge["node"]["id"] for edge in page["edges"]]
         after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)), "a row came again on the page after its cursor"
 
 
 @pytest.mark.parametrize(
