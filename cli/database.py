@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from cli.errors import unreachable
 from settings import Settings, SetupError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from sqlalchemy.orm import Session, sessionmaker
 
 # The migrations, the models, the keyring and the ledger's key are imported when a command opens
@@ -54,6 +57,20 @@ def open_database(settings: Settings, *, create: bool = False) -> sessionmaker[S
     factory = session_factory(make_engine(url))
     factory.configure(info={"borderlabour.internal": True})
     return factory
+
+
+@contextmanager
+def writing(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction that holds SQLite's write lock from its first statement, committed on success.
+
+    A command that reads and then writes in a deferred transaction fails at once with "database is
+    locked" when a running server wrote in between: SQLite cannot move a reader's snapshot forward
+    to let it write. Taking the lock first makes the command wait its turn (the busy timeout)
+    instead. PostgreSQL ignores the option.
+    """
+    with sessions() as session, session.begin():
+        session.connection(execution_options={"sqlite_immediate": True})
+        yield session
 
 
 def _holds_entries(url: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 
-from cli.database import open_database
+from cli.database import open_database, writing
 from cli.language import say
 from locales import N_
 
@@ -29,7 +29,7 @@ def load(args: argparse.Namespace) -> int:
     from demo.reference_loader import KINDS, REQUIREMENTS, load_reference
 
     sessions = open_database(args.settings)
-    with sessions() as session, session.begin():
+    with writing(sessions) as session:
         tally = load_reference(session)
     if not tally.changed:
         say(N_("the reference data was already loaded: nothing changed"))

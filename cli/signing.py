@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from cli.database import open_database
+from cli.database import open_database, writing
 from cli.errors import FAILURE, CommandFailed, UsageError
 from cli.language import say, words
 from locales import N_
@@ -33,7 +33,7 @@ def enroll(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CommandFailed("{path}: {reason}", path=args.public_key, reason=exc) from None
     sessions = open_database(args.settings)
-    with sessions() as session, session.begin():
+    with writing(sessions) as session:
         office = session.scalar(select(Office).where(Office.code == args.office))
         if office is None:
             raise UsageError("no office with code {office!r}", office=args.office)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.database import open_database
+from cli.database import open_database, writing
 from cli.language import say
 from locales import N_
 
@@ -51,10 +51,8 @@ def rebuild_counts(args: argparse.Namespace) -> int:
     from models.worker_counts import recount
 
     sessions = open_database(args.settings)
-    with sessions() as session:
-        session.connection(execution_options={"sqlite_immediate": True})  # SQLite: hold writers off
+    with writing(sessions) as session:  # the server's writers wait while the counts are rebuilt
         keys = recount(session)
-        session.commit()
     say(N_("worker counts rebuilt from the rows: {n} (commune, status) pairs"), n=keys)
     return 0
 

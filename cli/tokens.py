@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from cli.database import open_database
+from cli.database import open_database, writing
 from cli.errors import CommandFailed, UsageError
 from cli.language import cell, say, words
 from locales import N_
@@ -55,7 +55,7 @@ def issue(args: argparse.Namespace) -> int:
 
     officer = _officer(args)
     sessions = open_database(args.settings)
-    with sessions() as session, session.begin():
+    with writing(sessions) as session:
         try:
             token, plain = issue_token(session, args.office, args.expires, args.label, officer=officer)
         except LookupError:
@@ -126,7 +126,7 @@ def revoke(args: argparse.Namespace) -> int:
     from policies.tokens import revoke_token
 
     sessions = open_database(args.settings)
-    with sessions() as session, session.begin():
+    with writing(sessions) as session:
         if not revoke_token(session, args.id):
             raise UsageError("no token with id {id}", id=args.id)
     say(N_("token {id} revoked"), id=args.id)

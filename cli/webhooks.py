@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cli.database import open_database
+from cli.database import open_database, writing
 from cli.errors import UsageError
 from cli.language import cell, say, words
 from locales import N_
@@ -37,8 +37,7 @@ def add(args: argparse.Namespace) -> int:
     from schema.builder import policy_catalogue, write_duties  # the schema loads only when asked
 
     access = AccessControl(policy_catalogue(), write_duties(), settings.policy_dir)
-    with sessions() as session, session.begin():
-        session.connection(execution_options={"sqlite_immediate": True})  # the deliverer writes too
+    with writing(sessions) as session:
         office = session.scalars(select(Office).where(Office.code == args.office)).first()
         if office is None:
             raise UsageError("no office with code {office!r}", office=args.office)
@@ -100,8 +99,7 @@ def remove(args: argparse.Namespace) -> int:
     from models import Webhook
 
     sessions = open_database(args.settings)
-    with sessions() as session, session.begin():
-        session.connection(execution_options={"sqlite_immediate": True})
+    with writing(sessions) as session:
         hook = session.get(Webhook, args.id)
         if hook is None:
             raise UsageError("no webhook with id {id}", id=args.id)
@@ -115,8 +113,7 @@ def replay(args: argparse.Namespace) -> int:
     from models import Webhook
 
     sessions = open_database(args.settings)
-    with sessions() as session, session.begin():
-        session.connection(execution_options={"sqlite_immediate": True})
+    with writing(sessions) as session:
         hook = session.get(Webhook, args.id)
         if hook is None:
             raise UsageError("no webhook with id {id}", id=args.id)
