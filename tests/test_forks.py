@@ -17,6 +17,10 @@ from harness import forks
 from harness.databases import LOCALE_VARS
 from harness.forks import ROOT
 
+pytestmark = pytest.mark.engine_independent(
+    "the test harness's fork launcher; its probe (tests/fork_probe.py) opens no database"
+)
+
 PROBE = "tests.fork_probe"
 
 
