@@ -21,11 +21,12 @@ __all__ = ["make_engine", "normalise_url", "session_factory"]
 # is the sixth time). A compiled read is 20-30 KB of SQL with its row scopes: parsed and planned
 # unnamed on every run, one worker by id costs the database about 5 ms of CPU, from a prepared
 # statement once PostgreSQL settles on a generic plan 0.7 ms (BENCHMARKS.md, "Prepared statements
-# and generic plans"). Which plan is PostgreSQL's choice (`plan_cache_mode = auto`): generic plans
-# for every statement were tried and left, the Hekou page's at 100,000 workers took 240 ms where the
-# plan for its values took 5. The values are bound as parameters, so the statements repeat; each
-# connection of each process prepares its own, and keeps at most psycopg's 100.
+# and generic plans"). Which plan is PostgreSQL's choice (`plan_cache_mode = auto`); the numbers
+# and days a plan depends on are written into the text (`planner.compiled`), the other values are
+# bound as parameters, so the statements repeat; each connection of each process prepares its own,
+# and keeps at most psycopg's 100.
 PREPARE_ON_RUN = 0
+NO_JIT = "-c jit=off"
 
 
 def make_engine(
@@ -57,6 +58,12 @@ def make_engine(
         connect_args.update(postgresql_connect_args(statement_seconds))
     if serving:
         connect_args["prepare_threshold"] = PREPARE_ON_RUN
+        # No JIT compilation: PostgreSQL compiles a statement whose estimated cost passes
+        # `jit_above_cost` to machine code first, and the row scopes make small reads look dear:
+        # the Hekou page of 100 spent 0.24 s compiling to run for 15 ms (BENCHMARKS.md, "Numbers
+        # and days written into the text"). The server's statements are short; none gains from it.
+        options = [str(connect_args.pop("options", "")), NO_JIT]
+        connect_args["options"] = " ".join(o for o in options if o)
         kwargs.setdefault("pool_use_lifo", True)
     engine = create_engine(
         url, pool_size=20, max_overflow=20, hide_parameters=True, connect_args=connect_args, **kwargs

@@ -1,5 +1,6 @@
 """The server's PostgreSQL connections prepare their statements at their first run and keep them
-(`models.database`).
+(`models.database`), with the numbers and days a plan depends on written into the text
+(`planner.compiled`), and compile nothing to machine code.
 
 A compiled read's statement costs PostgreSQL far more CPU to parse and plan than to run from a
 prepared plan, so the server prepares a statement the first time a connection runs it, and
@@ -11,12 +12,16 @@ token look-up ends with a commit.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Integer, bindparam, func, select, text
 
 from harness.databases import Database
+from models import Office
+from planner.compiled import PAGE_LIMIT, Compiled
+from policies.windows import TODAY
 from service.registry import Registry
 from settings import Settings
 from tests.conftest import TEST_DB_ENV
@@ -67,3 +72,47 @@ def test_a_statement_is_prepared_at_its_first_run_and_kept_through_a_token_look_
     assert registry.authenticate(demo_tokens["cn-hekou"]) is not None
 
     assert _prepared_on_the_connection(registry) == (backend, (1, 7))
+
+
+def test_the_servers_connections_compile_no_statement_to_machine_code(registry: Registry) -> None:
+    """A small read with the row scopes is estimated dear enough for PostgreSQL's JIT, whose
+    compilation took longer than the read (BENCHMARKS.md)."""
+    with registry.engine.connect() as connection:
+        assert connection.execute(text("SHOW jit")).scalar_one() == "off"
+        connection.commit()
+
+
+def test_a_kept_statement_writes_its_page_size_and_day_into_its_text_and_binds_its_words(
+    registry: Registry,
+) -> None:
+    """One statement of a kept plan run with three page sizes: each answers for its own size, and
+    the text PostgreSQL prepared holds the size, the day and the number as written values, while
+    the word stays a parameter."""
+    listed = (
+        select(Office.id)
+        .where(Office.id >= 1, Office.code != "no-such-office", func.date("2000-01-01") <= TODAY)
+        .order_by(Office.id)
+        .limit(bindparam(PAGE_LIMIT, type_=Integer()))
+    )
+    statement = Compiled(select(func.count()).select_from(listed.subquery()))
+    with registry.engine.connect() as connection:
+        offices = connection.execute(select(func.count()).select_from(Office)).scalar_one()
+        assert offices > 5
+        # The first run goes through SQLAlchemy; the text is made at the second.
+        counts = [statement.run(connection, {PAGE_LIMIT: n})[0] for n in (2, 3, 5, 3)]  # type: ignore[index]
+        prepared = (
+            connection.execute(
+                text("SELECT statement FROM pg_prepared_statements WHERE statement LIKE :p"),
+                {"p": "%offices.code != %"},
+            )
+            .scalars()
+            .all()
+        )
+        connection.commit()
+    assert counts == [2, 3, 5, 3]
+    written = [s for s in prepared if "LIMIT 3" in s or "LIMIT 5" in s]
+    assert len(written) == 2, prepared  # one text per page size, the size 3 prepared once
+    for statement_text in written:
+        assert re.search(r"CAST\('\d{4}-\d{2}-\d{2}' AS DATE\)", statement_text), statement_text
+        assert re.search(r"offices\.id >= 1\b", statement_text), statement_text
+        assert re.search(r"offices\.code != \$1", statement_text), statement_text
