@@ -9,10 +9,11 @@ its own counts.
 
 from __future__ import annotations
 
+import glob
 import os
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import (
     CollectorRegistry,
@@ -39,6 +40,28 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 # `_created` timestamps per label set double the output and mean nothing summed over processes.
 disable_created_metrics()
+# A process's file of values begins with an 8-byte header; until it is written the file holds none.
+HEADER_BYTES = 8
+
+
+class StartedProcessFiles(MultiProcessCollector):
+    """The sum over the processes' files, leaving out a file its process is still creating.
+
+    A process creates its file on its first value of a kind, empty for a moment before it sizes
+    it; the library's reader then fails on it (`struct.error`), and GET /metrics answered 500 while
+    the second process of `serve --processes 2` started. Such a file holds no value yet. A file
+    gone between listing and reading (a process that ended) has left its values to the others.
+    """
+
+    def collect(self) -> Any:
+        files = []
+        for name in glob.glob(os.path.join(self._path, "*.db")):
+            try:
+                if os.path.getsize(name) >= HEADER_BYTES:
+                    files.append(name)
+            except FileNotFoundError:
+                continue
+        return self.merge(files, accumulate=True)
 
 
 class Metrics:
@@ -132,7 +155,7 @@ class Metrics:
         if self._registry is not None:
             return generate_latest(self._registry)
         merged = CollectorRegistry()
-        MultiProcessCollector(merged, path=self.multiprocess_dir)
+        StartedProcessFiles(merged, path=self.multiprocess_dir)
         return generate_latest(merged)
 
     def count_fallbacks(self, compiled: CompiledReads) -> None:
