@@ -56,6 +56,9 @@ CLOSED = {
     "hg-meo-vac",
 }
 IN_FORCE = [code for code in OFFICES if code not in CLOSED]
+# Every purpose some office may state, as policies/purposes.csv lists them (`p, role, purpose, NAME`).
+_PURPOSE_LINES = (Path(__file__).parent.parent / "policies" / "purposes.csv").read_text().splitlines()
+ALL_PURPOSES = sorted({line.split(",")[3].strip() for line in _PURPOSE_LINES if line.startswith("p,")})
 
 
 @cache

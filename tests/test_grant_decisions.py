@@ -19,17 +19,9 @@ from policies.check import ROW_SCOPES
 from policies.grants import Grant, OfficeIdentity
 from schema.builder import policy_catalogue, write_duties
 from settings import POLICY_DIR
-from tests.policy_expectations import OFFICES
+from tests.policy_expectations import ALL_PURPOSES, OFFICES
 
 pytestmark = pytest.mark.engine_independent("reads the policy files; no database")
-
-PURPOSES = sorted(
-    {
-        line.split(",")[3].strip()
-        for line in (POLICY_DIR / "purposes.csv").read_text().splitlines()
-        if line.startswith("p,")
-    }
-)
 
 
 def _enforced(access: AccessControl, code: str) -> dict[str, frozenset[str]]:
@@ -42,7 +34,7 @@ def _enforced(access: AccessControl, code: str) -> dict[str, frozenset[str]]:
         "readable": frozenset(f for f in access.catalogue if allowed(f, "read")),
         "writable": frozenset(d for d in access.duties if allowed(d, "write")),
         "row_scopes": frozenset(s for s in ROW_SCOPES if allowed("rows", s)),
-        "purposes": frozenset(p for p in PURPOSES if allowed("purpose", p)),
+        "purposes": frozenset(p for p in ALL_PURPOSES if allowed("purpose", p)),
     }
 
 

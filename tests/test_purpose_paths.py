@@ -11,14 +11,13 @@ and the purposes the ledger stores: `tests/test_purpose_reads.py`.)
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 from graphql import get_named_type
 
 from schema.builder import OfficeSchema
 from tests.operation_paths import PERSONAL, document, personal_filters, personal_paths, sample_value
-from tests.policy_expectations import IN_FORCE, grant
+from tests.policy_expectations import ALL_PURPOSES, IN_FORCE, grant
 
 pytestmark = pytest.mark.engine_independent(
     "the door refuses from the prepared operation before the registry runs it (web/app.py): "
@@ -27,8 +26,6 @@ pytestmark = pytest.mark.engine_independent(
 )
 
 SHAPES = ("plain", "fragment", "inline")
-PURPOSE_LINES = (Path(__file__).parent.parent / "policies" / "purposes.csv").read_text().splitlines()
-ALL_PURPOSES = sorted({line.split(",")[3].strip() for line in PURPOSE_LINES if line.startswith("p,")})
 
 
 @cache

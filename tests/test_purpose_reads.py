@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, text
 
-from tests.test_purpose_paths import ALL_PURPOSES, _assert_refused
+from tests.policy_expectations import ALL_PURPOSES
+from tests.test_purpose_paths import _assert_refused
 
 
 def test_counts_and_reference_data_without_personal_criteria_need_no_purpose(as_office) -> None:
