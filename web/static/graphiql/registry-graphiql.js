@@ -344,6 +344,7 @@
           onEditVariables: function (value) {
             currentVariables = value;
           },
+          storage: storageFor(generation),
           isHeadersEditorEnabled: true,
           shouldPersistHeaders: false,
           defaultEditorToolsVisibility: false,
@@ -351,6 +352,46 @@
         React.createElement(GraphiQL.Logo, null, title)
       )
     );
+  }
+
+  // The browser storage GraphiQL keeps its tabs and history in, for the GraphiQL of mount `owner`.
+  // GraphiQL saves its tabs half a second after a change: a GraphiQL already replaced (a new token,
+  // or forgetting) must not write them back after the page cleared them, so its writes are dropped.
+  function storageFor(owner) {
+    function current() {
+      return owner === generation;
+    }
+    function each(act) {
+      try {
+        return act(window.localStorage);
+      } catch (e) {
+        return null; /* storage disabled: nothing is kept */
+      }
+    }
+    return {
+      getItem: function (key) {
+        return each(function (s) { return s.getItem(key); });
+      },
+      setItem: function (key, value) {
+        if (current()) each(function (s) { s.setItem(key, value); });
+      },
+      removeItem: function (key) {
+        if (current()) each(function (s) { s.removeItem(key); });
+      },
+      get length() {
+        return each(function (s) {
+          return Object.keys(s).filter(function (k) { return k.indexOf('graphiql:') === 0; }).length;
+        }) || 0;
+      },
+      clear: function () {
+        if (!current()) return;
+        each(function (s) {
+          Object.keys(s).forEach(function (k) {
+            if (k.indexOf('graphiql:') === 0) s.removeItem(k);
+          });
+        });
+      },
+    };
   }
 
   tokenInput.value = load(TOKEN_KEY);
