@@ -411,13 +411,13 @@ def row_criteria(grant: Grant) -> dict[type, ColumnElement[bool]]:
     and reusing the same objects lets SQLAlchemy keep their cache keys instead of building and
     walking nine clause trees on every request.
     """
-    return dict(_criteria(grant.office.id, grant.office.unit_id, grant.row_scopes, True))
+    return dict(criteria_for(scope_key(grant)))
 
 
 def aggregate_criteria(grant: Grant) -> dict[type, ColumnElement[bool]]:
     """The grant's scopes without the partner windows: for the yearly figures alone, which count the
     workers of a past year for both parties alike and show no worker's details."""
-    return dict(_criteria(grant.office.id, grant.office.unit_id, grant.row_scopes, False))
+    return dict(criteria_for(scope_key(grant, windowed=False)))
 
 
 def scope_clause(grant: Grant, model: type, table: FromClause) -> ColumnElement[bool] | None:
@@ -432,10 +432,19 @@ def scope_clause(grant: Grant, model: type, table: FromClause) -> ColumnElement[
     return ClauseAdapter(table).traverse(criterion)
 
 
+# What the row scopes of a grant depend on: the office, its unit, its row scopes, and whether the
+# partner windows apply.
+ScopeKey = tuple[int, int | None, frozenset[str], bool]
+
+
+def scope_key(grant: Grant, windowed: bool = True) -> ScopeKey:
+    return (grant.office.id, grant.office.unit_id, grant.row_scopes, windowed)
+
+
 @lru_cache(maxsize=1024)
-def _criteria(
-    office_id: int, unit_id: int | None, row_scopes: frozenset[str], windowed: bool
-) -> dict[type, ColumnElement[bool]]:
+def criteria_for(key: ScopeKey) -> dict[type, ColumnElement[bool]]:
+    """The criteria of one scope key, built once (callers copy the dict before handing it out)."""
+    office_id, unit_id, row_scopes, windowed = key
     grant = _ScopeOnly(_OfficeUnit(office_id, unit_id), row_scopes, windowed)
     return {model: build(grant) for model, build in SCOPED_MODELS.items()}
 

@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, sessionmaker, with_loader_criteria
+from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, sessionmaker
 
 from ledger.entries import Lookup
 from ledger.recorder import DisclosureRecorder
 from policies.grants import Grant
-from policies.scopes import SCOPED_MODELS, aggregate_criteria, row_criteria
+from policies.scope_options import scope_options
+from policies.scopes import SCOPED_MODELS
 from policies.side_door import GRANT_KEY, THROUGH_SCOPE, past_scope
 
 CRITERIA_KEY = "borderlabour.criteria"
@@ -41,10 +42,7 @@ class UnscopedSessionError(RuntimeError):
 def scoped_session(factory: sessionmaker[Session], grant: Grant) -> Session:
     session = factory()
     session.info[GRANT_KEY] = grant
-    session.info[CRITERIA_KEY] = [
-        with_loader_criteria(model, criterion, include_aliases=True)
-        for model, criterion in row_criteria(grant).items()
-    ]
+    session.info[CRITERIA_KEY] = scope_options(grant)
     return session
 
 
@@ -61,10 +59,7 @@ def aggregate_scope(session: Session) -> Iterator[None]:
         yield
         return
     windowed = session.info[CRITERIA_KEY]
-    session.info[CRITERIA_KEY] = [
-        with_loader_criteria(model, criterion, include_aliases=True)
-        for model, criterion in aggregate_criteria(grant).items()
-    ]
+    session.info[CRITERIA_KEY] = scope_options(grant, windowed=False)
     try:
         yield
     finally:

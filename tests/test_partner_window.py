@@ -486,6 +486,31 @@ def test_a_window_closes_when_its_last_day_passes_with_no_write(
     assert search(returned_lately["passport"])[:2] == (0, 0)
 
 
+def test_a_window_closes_for_every_scoped_session_when_its_last_day_passes(
+    registry: Registry, returned_lately, monkeypatch
+) -> None:
+    """What reads through a session's row scope (the reference engine, writes, files, reports) gets
+    the scope's SQL kept from one statement to the next; the registry's day is read as each runs."""
+    with internal_session(registry.sessions) as session:
+        office = session.scalars(select(models.Office).where(models.Office.code == "cn-hekou")).one()
+        grant = registry.access.grant_for(identity_of(office))
+    worker_id = decode_id(returned_lately["id"], "Worker")[1]
+
+    def seen() -> bool:
+        with scoped_session(registry.sessions, grant) as session:
+            return (
+                session.scalars(select(models.Worker).where(models.Worker.id == worker_id)).first()
+                is not None
+            )
+
+    last_day = steps.today() + dt.timedelta(days=90 - 10)  # back 10 days ago
+    assert seen() and seen()
+    monkeypatch.setattr(clock, "today", lambda: last_day)
+    assert seen()
+    monkeypatch.setattr(clock, "today", lambda: last_day + dt.timedelta(days=1))
+    assert not seen()
+
+
 def test_a_remembered_count_is_made_again_on_a_new_day(registry: Registry, as_office, monkeypatch) -> None:
     # A Vietnamese office's counts are remembered (they read only tables the data version follows);
     # on the next day the count is made again, though nothing was written.
