@@ -41,6 +41,7 @@ from harness.longest_first import (  # noqa: F401 (hooks: the longest modules go
     read_weights,
 )
 from harness.server import ServerProcess
+from tests import plain_http
 
 __all__ = ["Database", "Server", "TEST_DB_ENV", "cli_env", "default_purpose", "run_cli"]
 
@@ -131,7 +132,9 @@ class OfficeClient:
         self.server, self.code, self.purpose, self.case_ref = server, code, purpose, case_ref
         # The client lets an idle connection go after 2 s, before the server's 5 s keep-alive ends it:
         # otherwise a request sent as the server closes the connection meets "Server disconnected".
-        self.http = httpx.Client(base_url=server.url, timeout=30, limits=httpx.Limits(keepalive_expiry=2.0))
+        self.http = plain_http.client(
+            base_url=server.url, timeout=30, limits=httpx.Limits(keepalive_expiry=2.0)
+        )
 
     def post(self, body: Any, headers: dict[str, str] | None = None) -> httpx.Response:
         h = {"Authorization": f"Bearer {self.server.tokens[self.code]}"}

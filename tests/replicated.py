@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from harness.databases import TEST_DB_ENV, Database, run_cli
 from harness.replication import ReplicatedPair, missing_reason
+from tests import plain_http
 
 REQUIRED_ENV = "BORDERLABOUR_DRILLS_REQUIRED"
 DEMO_WORKERS = 20
@@ -114,7 +114,7 @@ class Load:
                 self.failures.append(f"client {name}: {type(exc).__name__}: {exc}")
 
     def _requests(self, worker: str, name: int) -> None:
-        http = httpx.Client(base_url=self.url, timeout=30)
+        http = plain_http.client(base_url=self.url, timeout=30)
         auth = {"Authorization": f"Bearer {self.token}"}
         try:
             while not self.stop.is_set():

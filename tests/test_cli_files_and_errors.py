@@ -17,10 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from harness.server import ROOT
+from tests import plain_http
 from tests.conftest import Database, cli_env, run_cli
 
 AGREEMENT, YEAR = "AGR-LC-HK", 2024
@@ -88,7 +88,7 @@ def test_the_report_json_names_rows_by_global_id_never_by_row_number(
     global_id = next(a["id"] for a in agreements if a["code"] == AGREEMENT)
     out, _ = written("report-json")
     headers = {"Authorization": f"Bearer {live_server.tokens['lc-home-affairs']}", "X-Purpose": "statistics"}
-    served = httpx.get(
+    served = plain_http.get(
         f"{live_server.url}/reports/agreements/{AGREEMENT}/{YEAR}.json", headers=headers, timeout=60
     )
     assert served.status_code == 200, served.text

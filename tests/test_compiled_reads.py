@@ -16,7 +16,6 @@ from functools import partial
 from http import HTTPStatus
 from typing import Any
 
-import httpx
 import pytest
 from graphql import get_named_type
 from hypothesis import HealthCheck, given, settings
@@ -40,6 +39,7 @@ from schema.criteria import criteria_of_request, searches_personal
 from service.operations import format_error, run_operation
 from service.registry import Registry
 from settings import Settings
+from tests import plain_http
 from tests.conftest import Database, Server
 from tests.read_documents import Samples, every_root, read_documents
 from web.app import CompiledAnswer
@@ -314,7 +314,7 @@ TWICE = PAGE.replace("  workers(", "  again: workers(first: $first) { totalCount
 
 
 def _metrics_text(server: Any) -> str:
-    return httpx.get(f"{server.url}/metrics", timeout=30).text
+    return plain_http.get(f"{server.url}/metrics", timeout=30).text
 
 
 def _metric(live_server: Any, name: str) -> float:
@@ -361,7 +361,7 @@ def test_serve_engine_reference_answers_every_read_on_the_reference_engine(
     try:
         query = {"query": PAGE, "variables": {"first": 3}}
         answers = [
-            httpx.post(
+            plain_http.post(
                 f"{server.url}/graphql",
                 json=query,
                 headers={

@@ -7,12 +7,12 @@ import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from models.database import make_engine
+from tests import plain_http
 from tests import procedure_steps as steps
 from tests.paging import all_nodes
 
@@ -60,7 +60,7 @@ def test_two_border_posts_record_crossings_concurrently(live_server, as_office) 
         for i in range(PER_POST)
         for n, post in enumerate(POSTS)
     ]
-    clients = {post: httpx.Client(base_url=live_server.url, timeout=60) for post in POSTS}
+    clients = {post: plain_http.client(base_url=live_server.url, timeout=60) for post in POSTS}
 
     def record(job: tuple[str, dict]) -> tuple[int, dict]:
         post, entry = job
@@ -94,7 +94,7 @@ SAME_MOMENT = 8
 def _all_at_once(live_server, office: str, query: str, inputs: list[dict]) -> list[tuple[int, dict]]:
     """Sends every input at the same moment, each on its own connection, and returns (status, body)."""
     headers = {"Authorization": f"Bearer {live_server.tokens[office]}", "X-Purpose": "worker-registration"}
-    clients = [httpx.Client(base_url=live_server.url, timeout=60) for _ in inputs]
+    clients = [plain_http.client(base_url=live_server.url, timeout=60) for _ in inputs]
     start = threading.Barrier(len(inputs))
 
     def send(n: int) -> tuple[int, dict]:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import httpx
 import pytest
 
 from harness.databases import Template
+from tests import plain_http
 from tests.conftest import OwnRegistry, own_registry
 
 DEEP = """{ workers(first: 2) { nodes { fullName placements { job employer { nameVi placements(first: 2) {
@@ -32,7 +32,7 @@ def registry(template: Template, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 def _planner_errors(registry: OwnRegistry) -> int:
-    found = FALLBACK.search(httpx.get(f"{registry.server.url}/metrics").text)
+    found = FALLBACK.search(plain_http.get(f"{registry.server.url}/metrics").text)
     return int(found.group(1)) if found else 0
 
 

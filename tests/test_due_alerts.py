@@ -16,7 +16,6 @@ import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
-import httpx
 import pytest
 
 from events.due import Due, raise_due
@@ -25,6 +24,7 @@ from harness.databases import demo_copy
 from models.database import make_engine, session_factory
 from policies.sessions import internal_session
 from procedure import calendar as clock
+from tests import plain_http
 from tests import procedure_steps as steps
 from tests.conftest import Server, office_clients, run_cli
 from tests.waiting import until
@@ -248,7 +248,7 @@ def two_servers(template, tmp_path_factory) -> Iterator[tuple[Server, Server]]:
 
 
 def _scans(server: Server) -> float:
-    lines = httpx.get(f"{server.url}/metrics").text.splitlines()
+    lines = plain_http.get(f"{server.url}/metrics").text.splitlines()
     return sum(float(ln.split()[-1]) for ln in lines if ln.startswith("borderlabour_due_scans_total"))
 
 

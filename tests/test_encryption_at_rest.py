@@ -8,12 +8,12 @@ import re
 import threading
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import MetaData, String, create_engine, select
 
 from models.rekeying import add_active_key
 from models.sealing import Keyring, SealError
+from tests import plain_http
 from tests import procedure_steps as steps
 from tests.conftest import run_cli
 from tests.paging import all_nodes
@@ -156,7 +156,7 @@ def _read_while(live_server, stop: threading.Event, outcomes: list[str]) -> None
         "X-Purpose": "security-clearance",
     }
     query = {"query": "{ workers(first: 40) { nodes { nationalIdNumber phone passportNumber } } }"}
-    with httpx.Client(base_url=live_server.url, timeout=30) as http:
+    with plain_http.client(base_url=live_server.url, timeout=30) as http:
         while not stop.is_set():
             response = http.post("/graphql", json=query, headers=headers)
             ok = response.status_code == 200 and "errors" not in response.json()

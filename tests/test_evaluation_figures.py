@@ -27,6 +27,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from tests import plain_http
 from tests.paging import all_nodes
 from tests.test_agreement_report import YEAR, _day, agreement_id, flows, report
 
@@ -219,7 +220,7 @@ def test_cn_hekou_gets_every_small_count_by_home_district_as_under_5(as_office, 
 
 def _get(live_server, office: str, fmt: str) -> httpx.Response:
     headers = {"Authorization": f"Bearer {live_server.tokens[office]}", "X-Purpose": "statistics"}
-    response = httpx.get(
+    response = plain_http.get(
         f"{live_server.url}/reports/agreements/{AGREEMENT}/{YEAR}.{fmt}", headers=headers, timeout=60
     )
     assert response.status_code == 200, response.text

@@ -16,6 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from spreadsheets.cells import display_width
+from tests import plain_http
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICE = "tq-home-affairs"
@@ -44,7 +45,7 @@ WORKER = "query($id: ID!) { node(id: $id) { ... on Worker { phone homeCommune { 
 
 def export(live_server, **params: str) -> bytes:
     headers = {"Authorization": f"Bearer {live_server.tokens[OFFICE]}", "X-Purpose": PURPOSE}
-    response = httpx.get(
+    response = plain_http.get(
         f"{live_server.url}/exports/workers.xlsx", params=params, headers=headers, timeout=120
     )
     assert response.status_code == 200, response.text
@@ -57,7 +58,7 @@ def upload(live_server, content: bytes, **params: str) -> httpx.Response:
         "X-Purpose": PURPOSE,
         "Content-Type": XLSX,
     }
-    return httpx.post(
+    return plain_http.post(
         f"{live_server.url}/imports/workers", params=params, content=content, headers=headers, timeout=120
     )
 

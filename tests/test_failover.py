@@ -16,7 +16,6 @@ import json
 import time
 from pathlib import Path
 
-import httpx
 from sqlalchemy import create_engine, text
 
 from harness.databases import cli_env, run_cli
@@ -25,6 +24,7 @@ from ledger.checkpoints import public_key_pem
 from ledger.entries import request_hash
 from ledger.keys import LedgerFiles, load_signing_key
 from settings import normalise_url
+from tests import plain_http
 from tests.replicated import Load, Replicated, replicated_registry, skip_unless_postgresql_drills
 
 pytestmark = skip_unless_postgresql_drills()
@@ -35,7 +35,7 @@ RESUMED_WITHIN = 10.0  # seconds after the promotion
 
 def _workers(url: str, token: str) -> list[str]:
     query = f"{{ workers(first: {CLIENTS}) {{ edges {{ node {{ id }} }} }} }}"
-    answer = httpx.post(
+    answer = plain_http.post(
         f"{url}/graphql",
         json={"query": query},
         headers={"Authorization": f"Bearer {token}", "X-Purpose": "placement-verification"},
@@ -46,7 +46,7 @@ def _workers(url: str, token: str) -> list[str]:
 
 def _checkpoint(url: str, token: str) -> dict[str, object]:
     query = "{ ledgerCheckpoint { seq entryHash signedAt signature publicKey } }"
-    answer = httpx.post(
+    answer = plain_http.post(
         f"{url}/graphql", json={"query": query}, headers={"Authorization": f"Bearer {token}"}, timeout=30
     ).json()
     return dict(answer["data"]["ledgerCheckpoint"])

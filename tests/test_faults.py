@@ -17,6 +17,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests import plain_http
 from tests.conftest import TEST_DB_ENV, Server
 from tests.paging import all_nodes
 
@@ -121,7 +122,7 @@ def test_a_database_outage_answers_503_and_heals_by_itself(proxied_server) -> No
         "Authorization": f"Bearer {server.tokens['tq-home-affairs']}",
         "X-Purpose": "placement-verification",
     }
-    with httpx.Client(base_url=server.url, timeout=30) as http:
+    with plain_http.client(base_url=server.url, timeout=30) as http:
         assert http.post("/graphql", json=READ, headers=headers).status_code == 200
 
         proxy.stop()
@@ -204,7 +205,7 @@ def test_racing_registrations_of_one_national_id_make_one_worker_and_clean_refus
     payload = {"query": REGISTER, "variables": {"input": _worker(commune, "010199000201")}}
 
     def register(_: int) -> dict:
-        with httpx.Client(base_url=live_server.url, timeout=60) as http:
+        with plain_http.client(base_url=live_server.url, timeout=60) as http:
             http.post(
                 "/graphql", json={"query": "{ me { code } }"}, headers=headers
             )  # connected, token cached

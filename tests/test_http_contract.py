@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
+
+from tests import plain_http
 
 
 @pytest.fixture(scope="module")
 def http(live_server):
-    with httpx.Client(base_url=live_server.url, timeout=30) as client:
+    with plain_http.client(base_url=live_server.url, timeout=30) as client:
         yield client
 
 
@@ -154,16 +155,16 @@ def test_production_mode_turns_off_graphiql_and_introspection(database, demo_tok
 
     server = Server(database, demo_tokens, tmp_path / "closed.log", _args="--no-graphiql")
     try:
-        page = httpx.get(f"{server.url}/graphql", headers={"Accept": "text/html"})
+        page = plain_http.get(f"{server.url}/graphql", headers={"Accept": "text/html"})
         assert page.status_code == 405 and "<html" not in page.text.lower()
         headers = {"Authorization": f"Bearer {demo_tokens['cn-hekou']}"}
-        body = httpx.post(
+        body = plain_http.post(
             f"{server.url}/graphql", json={"query": "{ __schema { types { name } } }"}, headers=headers
         )
         assert (
             body.json()["errors"] and "introspection has been disabled" in body.json()["errors"][0]["message"]
         )
-        me = httpx.post(f"{server.url}/graphql", json={"query": "{ me { code } }"}, headers=headers)
+        me = plain_http.post(f"{server.url}/graphql", json={"query": "{ me { code } }"}, headers=headers)
         assert me.json() == {"data": {"me": {"code": "cn-hekou"}}}
     finally:
         server.stop()

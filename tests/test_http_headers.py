@@ -7,8 +7,9 @@ MIME sniffing (`X-Content-Type-Options: nosniff`).
 
 from __future__ import annotations
 
-import httpx
 import pytest
+
+from tests import plain_http
 
 pytestmark = pytest.mark.engine_independent("the HTTP answers' cache and framing headers")
 
@@ -19,7 +20,7 @@ def test_graphql_answers_are_not_stored_by_any_cache(as_office, live_server) -> 
     assert answered.headers["cache-control"] == "no-store"
     invalid = as_office("lc-home-affairs").post({"query": "{ nothing }"})
     assert invalid.headers["cache-control"] == "no-store"
-    refused = httpx.post(f"{live_server.url}/graphql", json={"query": "{ me { code } }"})
+    refused = plain_http.post(f"{live_server.url}/graphql", json={"query": "{ me { code } }"})
     assert refused.status_code == 401
     assert refused.headers["cache-control"] == "no-store"
 
@@ -36,7 +37,7 @@ def test_a_file_download_is_not_stored_by_any_cache(as_office, live_server) -> N
 
 
 def test_the_graphiql_page_may_not_be_framed_or_sniffed(live_server) -> None:
-    page = httpx.get(f"{live_server.url}/graphql", headers={"Accept": "text/html"})
+    page = plain_http.get(f"{live_server.url}/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200
     policy = [directive.strip() for directive in page.headers["content-security-policy"].split(";")]
     assert "frame-ancestors 'none'" in policy

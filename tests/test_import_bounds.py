@@ -13,11 +13,11 @@ import time
 import zipfile
 from xml.sax.saxutils import escape
 
-import httpx
 import pytest
 
 from imports.bounds import MAX_MEMBER_BYTES, MAX_ROWS
 from imports.workbook import FileRefused, read_sheet
+from tests import plain_http
 
 pytestmark = pytest.mark.engine_independent(
     "the workbook reader's bounds; the server refuses the file before any row is read"
@@ -156,7 +156,7 @@ def test_the_server_answers_a_crafted_workbook_quickly_and_in_the_readers_langua
         "Accept-Language": language,
     }
     started = time.perf_counter()
-    response = httpx.post(
+    response = plain_http.post(
         f"{live_server.url}/imports/workers",
         params={"dryRun": "true"},
         content=content,

@@ -260,7 +260,7 @@ def test_an_import_stops_between_chunks_when_the_client_hangs_up(registry, as_of
     # Four chunks, each seconds of work: the client is gone (after a second) long before the last.
     rows = worker_rows(4 * CHUNK_ROWS, communes(as_office, IMPORTER, "VN-TQ-2025"), serial_from=760_000)
     with pytest.raises(httpx.ReadTimeout):  # the client waits a second for the answer, then hangs up
-        httpx.post(
+        plain_http.post(
             f"{registry.server.url}/imports/workers",
             params={"partial": "true"},
             content=workbook(rows),

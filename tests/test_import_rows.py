@@ -34,6 +34,7 @@ from policies.tokens import identity_of
 from service.registry import Registry
 from settings import Settings
 from spreadsheets.cells import append_values
+from tests import plain_http
 from tests.conftest import Database, run_cli
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -135,7 +136,7 @@ def upload(live_server, content: bytes, **params: str) -> httpx.Response:
         "Content-Type": XLSX,
         "Accept-Language": params.pop("lang", "en"),
     }
-    return httpx.post(
+    return plain_http.post(
         f"{live_server.url}/imports/workers", params=params, content=content, headers=headers, timeout=120
     )
 
@@ -156,7 +157,7 @@ def test_lang_in_the_query_decides_the_imports_row_errors_over_accept_language(l
         "Content-Type": XLSX,
         "Accept-Language": "en-US,en;q=0.9",
     }
-    answer = httpx.post(
+    answer = plain_http.post(
         f"{live_server.url}/imports/workers",
         params={"dryRun": "true", "lang": "zh"},
         content=vietnamese_book([row]),

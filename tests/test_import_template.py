@@ -22,6 +22,7 @@ from imports.marked import marked_workbook
 from imports.rowerrors import RowError
 from imports.workbook import read_sheet
 from spreadsheets.cells import append_values
+from tests import plain_http
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICE = "tq-home-affairs"
@@ -31,7 +32,7 @@ IDENTITY_HEADERS = ("Số CCCD", "Số giấy thông hành", "Số hộ chiếu"
 
 def get(live_server, path: str, **headers: str) -> httpx.Response:
     auth = {"Authorization": f"Bearer {live_server.tokens[OFFICE]}"}
-    return httpx.get(f"{live_server.url}{path}", headers=auth | headers, timeout=60)
+    return plain_http.get(f"{live_server.url}{path}", headers=auth | headers, timeout=60)
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +94,7 @@ def upload(live_server, content: bytes, **params: str) -> httpx.Response:
         "X-Purpose": "worker-registration",
         "Content-Type": XLSX,
     }
-    return httpx.post(
+    return plain_http.post(
         f"{live_server.url}/imports/workers", params=params, content=content, headers=headers, timeout=120
     )
 
@@ -126,7 +127,7 @@ def test_a_browser_form_uploads_the_workbook_and_the_upload_page_is_the_services
     live_server, communes_in_force
 ):
     rows = worker_rows(2, sorted(communes_in_force), serial_from=964_000)
-    answer = httpx.post(
+    answer = plain_http.post(
         f"{live_server.url}/imports/workers",
         params={"dryRun": "true"},
         files={"file": ("workers.xlsx", workbook(rows), XLSX)},
@@ -136,12 +137,12 @@ def test_a_browser_form_uploads_the_workbook_and_the_upload_page_is_the_services
     assert answer.status_code == 200, answer.text
     assert (answer.json()["rows"], answer.json()["valid"]) == (2, 2)
 
-    page = httpx.get(f"{live_server.url}/imports?lang=vi", timeout=30)
+    page = plain_http.get(f"{live_server.url}/imports?lang=vi", timeout=30)
     assert page.status_code == 200 and "Nhập danh sách người lao động" in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page.text)  # no external asset
     script = re.search(r'<script src="([^"]+)"', page.text)
-    assert script and httpx.get(f"{live_server.url}{script.group(1)}", timeout=30).status_code == 200
+    assert script and plain_http.get(f"{live_server.url}{script.group(1)}", timeout=30).status_code == 200
 
 
 def test_a_checked_workbook_keeps_a_name_like_a_formula_as_text():

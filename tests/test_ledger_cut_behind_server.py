@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from harness.databases import Template, demo_copy
+from tests import plain_http
 from tests.conftest import Database, Server, run_cli
 
 READ_ONE = "{ workers(first: 1) { nodes { id fullName passportNumber } } }"
@@ -52,7 +53,7 @@ def engine(own_database: Database) -> Iterator[Engine]:
 def _post(server: Server, office: str, query: str, variables: dict | None = None) -> httpx.Response:
     headers = {"Authorization": f"Bearer {server.tokens[office]}", "X-Purpose": "placement-verification"}
     body = {"query": query, "variables": variables or {}}
-    return httpx.post(f"{server.url}/graphql", json=body, headers=headers, timeout=30)
+    return plain_http.post(f"{server.url}/graphql", json=body, headers=headers, timeout=30)
 
 
 def _read(server: Server) -> httpx.Response:
@@ -101,7 +102,7 @@ def test_a_server_refuses_to_chain_entries_onto_a_ledger_cut_short_and_verify_ke
     assert any("ledger" in line and f"entry {keep}" in line and f"entry {last}" in line for line in errors), (
         errors
     )
-    metrics = httpx.get(f"{server.url}/metrics", timeout=30).text
+    metrics = plain_http.get(f"{server.url}/metrics", timeout=30).text
     assert any(
         line.startswith("borderlabour_ledger_behind_total") and float(line.split()[-1]) >= 9
         for line in metrics.splitlines()

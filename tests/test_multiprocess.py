@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from policies.access import POLICY_DIR
+from tests import plain_http
 from tests.conftest import Server, run_cli
 
 ME = {"query": "{ me { code } }"}
@@ -40,7 +41,7 @@ def servers(database, demo_tokens, tmp_path_factory) -> Iterator[tuple]:
 
 
 def _post(server: Server, token: str, body: dict) -> httpx.Response:
-    return httpx.post(
+    return plain_http.post(
         f"{server.url}/graphql", json=body, headers={"Authorization": f"Bearer {token}"}, timeout=10
     )
 
@@ -130,7 +131,7 @@ def _samples(server: Server) -> dict[tuple[str, tuple[tuple[str, str], ...]], fl
     """Every sample of the server's /metrics, by name and labels."""
     from prometheus_client.parser import text_string_to_metric_families
 
-    text = httpx.get(f"{server.url}/metrics", timeout=10).text
+    text = plain_http.get(f"{server.url}/metrics", timeout=10).text
     return {
         (s.name, tuple(sorted(s.labels.items()))): s.value
         for family in text_string_to_metric_families(text)

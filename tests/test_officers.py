@@ -14,6 +14,7 @@ import uuid
 import httpx
 import pytest
 
+from tests import plain_http
 from tests.conftest import run_cli
 
 ME = "{ me { code officer { id name } } }"
@@ -33,7 +34,7 @@ def _post(server, token: str, query: str, purpose: str | None = None, **headers:
     sent = {"Authorization": f"Bearer {token}", **headers}
     if purpose:
         sent["X-Purpose"] = purpose
-    return httpx.post(f"{server.url}/graphql", json={"query": query}, headers=sent, timeout=30)
+    return plain_http.post(f"{server.url}/graphql", json={"query": query}, headers=sent, timeout=30)
 
 
 def _log(database, *args: str) -> list[dict]:

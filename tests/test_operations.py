@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from harness.server import free_port
 from settings import normalise_url
+from tests import plain_http
 from tests.conftest import Server, run_cli
 
 ORIGIN = "https://frontend.example.org"
@@ -62,7 +63,7 @@ def servers(database, tokens, tmp_path_factory) -> Iterator[tuple[Server, Server
 
 def _read(server: Server, token: str) -> httpx.Response:
     headers = {"Authorization": f"Bearer {token}", "X-Purpose": "placement-verification"}
-    return httpx.post(f"{server.url}/graphql", json={"query": READ}, headers=headers, timeout=30)
+    return plain_http.post(f"{server.url}/graphql", json={"query": READ}, headers=headers, timeout=30)
 
 
 def test_json_log_lines_carry_the_request_and_its_times_and_no_personal_value(servers, tokens) -> None:
@@ -108,8 +109,8 @@ def test_every_json_access_line_names_the_request_id_its_answer_and_its_other_li
     asked = {"Origin": ORIGIN, "Access-Control-Request-Method": "POST"}
     answers = [
         httpx.options(f"{server.url}/graphql", headers=asked),  # a preflight: no route runs
-        httpx.post(f"{server.url}/graphql", json={"query": "{ me { code } }"}),  # no token
-        httpx.get(f"{server.url}/no-such-page"),
+        plain_http.post(f"{server.url}/graphql", json={"query": "{ me { code } }"}),  # no token
+        plain_http.get(f"{server.url}/no-such-page"),
     ]
     rids = [a.headers["x-request-id"] for a in answers]
     # A client that hangs up mid-body: nobody reads an answer, but the request's lines name one id.
@@ -145,8 +146,8 @@ def test_text_access_lines_name_the_request_id_of_the_answer(servers, tokens) ->
 
 def test_livez_and_readyz_say_the_process_answers_and_can_serve(servers) -> None:
     server = servers[1]
-    assert httpx.get(f"{server.url}/livez").json() == {"status": "ok"}
-    ready = httpx.get(f"{server.url}/readyz")
+    assert plain_http.get(f"{server.url}/livez").json() == {"status": "ok"}
+    ready = plain_http.get(f"{server.url}/readyz")
     assert ready.status_code == 200
     assert ready.json() == {
         "status": "ready",
@@ -157,10 +158,10 @@ def test_livez_and_readyz_say_the_process_answers_and_can_serve(servers) -> None
 def test_metrics_are_served_on_their_own_address_with_process_metrics(servers, tokens) -> None:
     first, _, metrics_port = servers
     _read(first, tokens["reader"])
-    text = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).text
+    text = plain_http.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).text
     assert "borderlabour_requests_total{" in text
     assert 'process_cpu_seconds_total{process="' in text and "process_resident_memory_bytes{" in text
-    assert httpx.get(f"{first.url}/metrics").status_code == 404
+    assert plain_http.get(f"{first.url}/metrics").status_code == 404
 
 
 def test_cors_answers_preflights_for_the_listed_origin_only(servers, live_server) -> None:
@@ -185,7 +186,7 @@ def test_one_rate_limit_holds_across_two_hosts(servers, tokens) -> None:
     first = servers[0]
     headers = {"Authorization": f"Bearer {tokens['limited']}"}
     statuses = [
-        httpx.post(
+        plain_http.post(
             f"{s.url}/graphql", json={"query": "{ me { code } }"}, headers=headers, timeout=30
         ).status_code
         for s in (first, second) * 6

@@ -16,7 +16,6 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import httpx
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, event, select, text
@@ -33,6 +32,7 @@ from schema.criteria import searches_personal
 from service.operations import run_operation
 from service.registry import Registry
 from settings import Settings
+from tests import plain_http
 from tests import procedure_steps as steps
 from tests.conftest import Database, run_cli
 from tests.paging import all_nodes
@@ -149,7 +149,7 @@ def _export_ids(live_server) -> set[str]:
         "Authorization": f"Bearer {live_server.tokens['cn-hekou']}",
         "X-Purpose": "placement-verification",
     }
-    response = httpx.get(f"{live_server.url}/exports/workers.xlsx", headers=headers, timeout=120)
+    response = plain_http.get(f"{live_server.url}/exports/workers.xlsx", headers=headers, timeout=120)
     assert response.status_code == 200, response.text
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     column = rows[0].index("Record ID")  # the export heads its columns in the reader's language

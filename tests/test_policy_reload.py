@@ -6,10 +6,10 @@ import shutil
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from policies.access import POLICY_DIR
+from tests import plain_http
 from tests.conftest import Server
 
 pytestmark = pytest.mark.engine_independent(
@@ -21,7 +21,9 @@ FIELDS = '{ __type(name: "Worker") { fields { name } } }'
 
 def _fields(server: Server, office: str) -> set[str]:
     headers = {"Authorization": f"Bearer {server.tokens[office]}"}
-    body = httpx.post(f"{server.url}/graphql", json={"query": FIELDS}, headers=headers, timeout=10).json()
+    body = plain_http.post(
+        f"{server.url}/graphql", json={"query": FIELDS}, headers=headers, timeout=10
+    ).json()
     kind = body["data"]["__type"]
     return {f["name"] for f in kind["fields"]} if kind else set()
 

@@ -16,11 +16,11 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import httpx
 import pytest
 
 from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
+from tests import plain_http
 from tests import procedure_steps as steps
 from tests.conftest import Database, Server, default_purpose, run_cli
 
@@ -42,7 +42,7 @@ def _at_once(server: Server, office: str, query: str, inputs: list[dict[str, Any
     headers = {"Authorization": f"Bearer {server.tokens[office]}", "X-Purpose": default_purpose(office)}
 
     def send(variables: dict[str, Any]) -> dict[str, Any]:
-        with httpx.Client(base_url=server.url, timeout=120) as client:
+        with plain_http.client(base_url=server.url, timeout=120) as client:
             client.get("/healthz")  # the connection is open before the barrier
             barrier.wait()
             response = client.post(

@@ -10,6 +10,7 @@ import pytest
 
 from settings import Settings, SettingsError
 from settings.rates import Limit, parse_limit
+from tests import plain_http
 from tests.conftest import Server
 from web.ratelimit import RateLimiter
 
@@ -33,7 +34,7 @@ def _post(http: httpx.Client, server: Server, office: str) -> httpx.Response:
 
 
 def test_a_token_over_its_limit_gets_429_and_then_recovers(limited_server) -> None:
-    with httpx.Client(base_url=limited_server.url, timeout=30) as http:
+    with plain_http.client(base_url=limited_server.url, timeout=30) as http:
         # The burst of 3 passes; after it, only what 1/s refilled while the requests ran (a loaded
         # machine answers slowly), then 429.
         started = time.monotonic()

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from harness.databases import empty_database
+from tests import plain_http
 from tests.conftest import TEST_DB_ENV, Database, Server, run_cli
 
 SNAPSHOT = {
@@ -71,7 +71,7 @@ def test_after_migrate_and_reference_load_hekou_gets_a_token_that_answers_over_h
     token = issued.stdout.strip().splitlines()[-1]
     server = Server(loaded.database, {"cn-hekou": token}, tmp_path / "server.log")
     try:
-        answer = httpx.post(
+        answer = plain_http.post(
             f"{server.url}/graphql",
             json={"query": "{ me { code side } }"},
             headers={"Authorization": f"Bearer {token}"},

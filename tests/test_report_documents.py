@@ -15,6 +15,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from tests import plain_http
 from tests.conftest import run_cli
 
 AGREEMENT, YEAR = "AGR-LC-HK", 2024
@@ -45,7 +46,7 @@ def _get(
     sent = {"Authorization": f"Bearer {live_server.tokens[office]}", **headers}
     if purpose:
         sent["X-Purpose"] = purpose
-    return httpx.get(f"{live_server.url}{path}", headers=sent, timeout=60)
+    return plain_http.get(f"{live_server.url}{path}", headers=sent, timeout=60)
 
 
 def test_the_xlsx_report_has_a_sheet_per_table_with_vietnamese_and_chinese_headers(live_server, as_office):

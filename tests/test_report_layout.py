@@ -18,6 +18,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from tests import plain_http
 from tests.conftest import run_cli
 
 AGREEMENT, YEAR = "AGR-LC-HK", 2024
@@ -28,7 +29,7 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="po
 
 def _get(live_server, office: str, path: str) -> httpx.Response:
     headers = {"Authorization": f"Bearer {live_server.tokens[office]}", "X-Purpose": "statistics"}
-    response = httpx.get(f"{live_server.url}{path}", headers=headers, timeout=60)
+    response = plain_http.get(f"{live_server.url}{path}", headers=headers, timeout=60)
     assert response.status_code == 200, response.text
     return response
 

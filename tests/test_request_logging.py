@@ -7,7 +7,6 @@ import logging
 import time
 from urllib.parse import quote
 
-import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -16,6 +15,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
+from tests import plain_http
 from web.app import AnswerUnexpected
 from web.errors import answering
 
@@ -32,7 +32,7 @@ def test_query_strings_holding_personal_values_never_reach_the_server_log(live_s
             ("nationalIdNumber", "borderPassNumber", "phone", "fullName"), PERSONAL, strict=True
         )
     )
-    with httpx.Client(base_url=live_server.url, headers=headers, timeout=30) as client:
+    with plain_http.client(base_url=live_server.url, headers=headers, timeout=30) as client:
         client.get(f"/exports/workers.xlsx?{query}")
         client.post(f"/graphql?{query}", json={"query": "{ me { code } }"})
         client.get(f"/graphql?{query}")

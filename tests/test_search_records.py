@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import uuid
 
-import httpx
 import pytest
 
+from tests import plain_http
 from tests.conftest import run_cli
 
 BY_PASSPORT = """query($p: String!) { workers(first: 5, filter: {passportNumber: $p}) {
@@ -38,7 +38,7 @@ def officer(database, live_server) -> dict[str, str]:
 def _ask(live_server, officer, query: str, variables: dict | None = None) -> dict:
     headers = {"Authorization": f"Bearer {officer['token']}", "X-Purpose": "placement-verification"}
     body = {"query": query, "variables": variables or {}}
-    answer = httpx.post(f"{live_server.url}/graphql", json=body, headers=headers, timeout=30).json()
+    answer = plain_http.post(f"{live_server.url}/graphql", json=body, headers=headers, timeout=30).json()
     assert "errors" not in answer, answer
     return answer["data"]
 

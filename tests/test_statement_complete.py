@@ -18,13 +18,12 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-import httpx
-
 import tests.procedure_steps as steps
 from harness.disclosures import append_disclosures
 from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
 from settings import POLICY_DIR
+from tests import plain_http
 from tests.conftest import run_cli
 
 NAME = "your name, date of birth and sex"
@@ -74,7 +73,7 @@ def test_the_statement_lists_every_disclosure_of_the_worker_and_nothing_of_anoth
         "X-Purpose": "data-subject-request",
         "X-Case-Ref": "HS-2026/0419",
     }
-    response = httpx.get(
+    response = plain_http.get(
         f"{live_server.url}/subjects/{worker}/statement.json",
         params={"lang": "en"},
         headers=headers,
@@ -107,7 +106,7 @@ def test_the_statement_lists_every_disclosure_of_the_worker_and_nothing_of_anoth
     assert len(statement["disclosures"]) == len(upto)  # and every other entry naming the worker
 
     # The PDF, laid out row by row, prints the same rows: each officer's line, nothing of the other's.
-    pdf = httpx.get(
+    pdf = plain_http.get(
         f"{live_server.url}/subjects/{worker}/statement.pdf",
         params={"lang": "en"},
         headers=headers,

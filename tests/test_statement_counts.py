@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+
+from tests import plain_http
 
 HEKOU_PAGE = """
 query HekouPage($first: Int!) {
@@ -35,7 +36,7 @@ def hekou(as_office):
 
 
 def statements_now(live_server) -> float:
-    response = httpx.get(f"{live_server.url}/metrics", timeout=30)
+    response = plain_http.get(f"{live_server.url}/metrics", timeout=30)
     assert response.status_code == 200
     return float(STATEMENTS.search(response.text)[1])
 
@@ -74,7 +75,7 @@ def _samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
 
 def test_metrics_count_requests_by_operation(live_server, hekou) -> None:
     hekou.data(HEKOU_PAGE, {"first": 3})
-    samples = _samples(httpx.get(f"{live_server.url}/metrics", timeout=30).text)
+    samples = _samples(plain_http.get(f"{live_server.url}/metrics", timeout=30).text)
     workers = frozenset({("operation", "query:workers"), ("status", "200")})
     assert samples[("borderlabour_requests_total", workers)] >= 1
     assert (
@@ -104,7 +105,7 @@ def test_metrics_hold_no_personal_value_a_request_carried_or_received(live_serve
     assert labour.data(by_variable, {"id": national_id})["workers"]["nodes"][0]["fullName"] == name
     labour.post({"query": f'{{ workers(filter: {{nationalIdNumber: "{national_id}"}}) {{ nodes {{ fullName '})
 
-    text = httpx.get(f"{live_server.url}/metrics", timeout=30).text
+    text = plain_http.get(f"{live_server.url}/metrics", timeout=30).text
     assert (
         "borderlabour_requests_total",
         frozenset({("operation", "query:workers"), ("status", "200")}),

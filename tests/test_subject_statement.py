@@ -19,6 +19,7 @@ import pytest
 
 from models.opaque import encode_id
 from models.sealing import Keyring, set_keyring
+from tests import plain_http
 from tests.conftest import run_cli
 
 SUBJECT = "data-subject-request"
@@ -35,7 +36,7 @@ def _get(
     headers = {"Authorization": f"Bearer {server.tokens[office]}", "X-Purpose": SUBJECT}
     if case_ref:
         headers["X-Case-Ref"] = case_ref
-    return httpx.get(f"{server.url}{path}", headers=headers, params=params, timeout=60)
+    return plain_http.get(f"{server.url}{path}", headers=headers, params=params, timeout=60)
 
 
 def _name(as_office, code: str) -> str:
@@ -52,9 +53,9 @@ def read_by_hekou(database, live_server, as_office) -> dict:
     token = out.splitlines()[-1].strip()
     headers = {"Authorization": f"Bearer {token}", "X-Purpose": "placement-verification"}
     query = {"query": "{ workers(first: 20) { nodes { id fullName } } }"}
-    nodes = httpx.post(f"{live_server.url}/graphql", json=query, headers=headers, timeout=60).json()["data"][
-        "workers"
-    ]["nodes"]
+    nodes = plain_http.post(f"{live_server.url}/graphql", json=query, headers=headers, timeout=60).json()[
+        "data"
+    ]["workers"]["nodes"]
     home = as_office("lc-home-affairs")
     seen = "query($id: ID!) { node(id: $id) { id } }"
     worker = next(n for n in nodes if home.data(seen, {"id": n["id"]})["node"])

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import time
 
-import httpx
 from sqlalchemy import create_engine, text
 
 from policies.tokens import hash_token
+from tests import plain_http
 from tests.conftest import run_cli
 
 ME = {"query": "{ me { code } }"}
 
 
 def _status(live_server, token: str) -> int:
-    return httpx.post(
+    return plain_http.post(
         f"{live_server.url}/graphql", json=ME, headers={"Authorization": f"Bearer {token}"}
     ).status_code
 

@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from locales import LANGUAGES, po_path
 from schema.descriptions import every_description
+from tests import plain_http
 from tools.catalogue import all_messages, context_labels
 
 pytestmark = pytest.mark.engine_independent(
@@ -101,9 +102,8 @@ def test_validation_errors_come_in_the_language_the_reader_accepts(as_office, ac
 
 
 def test_http_errors_come_in_the_readers_language(live_server):
-    import httpx
 
-    answer = httpx.post(
+    answer = plain_http.post(
         f"{live_server.url}/graphql", json={"query": "{ me { code } }"}, headers={"Accept-Language": "vi"}
     )
     assert answer.status_code == 401

@@ -23,6 +23,7 @@ from ledger.checkpoints import public_key_pem
 from ledger.entries import request_hash
 from ledger.keys import LedgerFiles, load_signing_key, read_head
 from settings import normalise_url
+from tests import plain_http
 from tests.conftest import TEST_DB_ENV
 
 pytestmark = pytest.mark.skipif(
@@ -72,7 +73,7 @@ def test_two_hosts_share_one_chain_and_each_catches_a_cut_behind_its_head(templa
         }
         engine = create_engine(normalise_url(host_a.url))
         try:
-            clients = {name: httpx.Client(base_url=s.url, timeout=30) for name, s in servers.items()}
+            clients = {name: plain_http.client(base_url=s.url, timeout=30) for name, s in servers.items()}
             # At the same moment, from both hosts: every read answered and ledgered.
             sent: dict[str, str] = {}
             lock = threading.Lock()

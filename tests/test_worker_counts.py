@@ -17,12 +17,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import Connection, create_engine, text
 
 from bench.workbooks import workbook, worker_rows
 from harness.databases import Template, demo_copy
+from tests import plain_http
 from tests import procedure_steps as steps
 from tests.conftest import Database, Server, default_purpose, run_cli
 from tests.paging import all_nodes
@@ -110,7 +110,7 @@ def _upload(live_server, rows: list[list[Any]], office: str) -> dict:
         "Content-Type": XLSX,
         "X-Purpose": "worker-registration",
     }
-    response = httpx.post(
+    response = plain_http.post(
         f"{live_server.url}/imports/workers", content=workbook(rows), headers=headers, timeout=120
     )
     assert response.status_code == 200, response.text
@@ -216,7 +216,7 @@ def _register_through(server: Server, office: str, commune: str) -> str:
 
 def _post(server: Server, office: str, purpose: str, query: str, variables: dict) -> dict:
     headers = {"Authorization": f"Bearer {server.tokens[office]}", "X-Purpose": purpose}
-    response = httpx.post(
+    response = plain_http.post(
         f"{server.url}/graphql", json={"query": query, "variables": variables}, headers=headers, timeout=120
     )
     assert response.status_code == 200, response.text

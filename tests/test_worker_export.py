@@ -14,6 +14,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from tests import plain_http
 from tests.office_history import back_in_force
 from tests.policy_expectations import CLOSED
 
@@ -58,7 +59,9 @@ def export(live_server, office: str, purpose: str | None, **params: str) -> http
     headers = {"Authorization": f"Bearer {live_server.tokens[office]}"}
     if purpose:
         headers["X-Purpose"] = purpose
-    return httpx.get(f"{live_server.url}/exports/workers.xlsx", params=params, headers=headers, timeout=120)
+    return plain_http.get(
+        f"{live_server.url}/exports/workers.xlsx", params=params, headers=headers, timeout=120
+    )
 
 
 @pytest.mark.parametrize("office", sorted(EXPECTED_COLUMNS))

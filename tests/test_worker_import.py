@@ -16,6 +16,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bench.workbooks import INPUT_HEADERS, workbook, worker_rows
+from tests import plain_http
 from tests.conftest import run_cli
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,7 +54,7 @@ def upload(
     if purpose:
         headers["X-Purpose"] = purpose
     headers.update(params.pop("headers", {}))  # type: ignore[arg-type]
-    return httpx.post(
+    return plain_http.post(
         f"{live_server.url}/imports/workers", params=params, content=content, headers=headers, timeout=120
     )
 
@@ -65,7 +66,7 @@ def registered(as_office, national_id: str) -> list[dict]:
 def test_the_template_has_the_vietnamese_labels_and_a_filled_template_passes_a_dry_run(
     live_server, as_office, communes
 ):
-    response = httpx.get(
+    response = plain_http.get(
         f"{live_server.url}/imports/workers/template.xlsx",
         headers={"Authorization": f"Bearer {live_server.tokens[DISTRICT]}"},
     )
