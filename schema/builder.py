@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from graphql import GraphQLError, NoSchemaIntrospectionCustomRule
@@ -26,6 +26,14 @@ from strawberry.extensions.base_extension import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.base import StrawberryObjectDefinition, get_object_definition
 from strawberry.types.field import StrawberryField
+
+if TYPE_CHECKING:
+    from strawberry.directive import StrawberryDirective
+    from strawberry.types.enum import StrawberryEnumDefinition
+    from strawberry.types.scalar import ScalarDefinition
+    from strawberry.types.union import StrawberryUnion
+
+    NamedType = StrawberryObjectDefinition | ScalarDefinition | StrawberryEnumDefinition | StrawberryUnion
 
 from policies.grants import Grant
 from schema import inputs
@@ -153,6 +161,8 @@ class OfficeSchema(strawberry.Schema):
         """`execution_context` runs each operation; the service gives the planner's, which answers
         queries with the compiled engine when the request has one."""
         self.grant = grant
+        self._types: dict[str, NamedType | None] = {}
+        self._directives: dict[str, StrawberryDirective | None] = {}
         # Extensions are given as classes or factories: strawberry makes fresh ones per operation.
         closed: list[ExtensionFactory] = (
             [] if introspection else [partial(AddValidationRules, [NoSchemaIntrospectionCustomRule])]
@@ -195,6 +205,22 @@ class OfficeSchema(strawberry.Schema):
 
     def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
         return [f for f in type_definition.fields if _visible(f, self.grant)]
+
+    # strawberry keeps these two look-ups in an `lru_cache` on its class, whose keys hold the schema:
+    # every schema made (each with its prepared documents) stayed alive until 128 later look-ups
+    # pushed it out, after a policy reload had replaced it, and in a test process every module's.
+    # Kept here, per schema, they go with it.
+
+    def get_type_by_name(self, name: str) -> NamedType | None:  # type: ignore[override]
+        if name not in self._types:
+            self._types[name] = strawberry.Schema.get_type_by_name.__wrapped__(self, name)  # type: ignore[attr-defined]
+        return self._types[name]
+
+    def get_directive_by_name(self, graphql_name: str) -> StrawberryDirective | None:  # type: ignore[override]
+        if graphql_name not in self._directives:
+            found = strawberry.Schema.get_directive_by_name.__wrapped__(self, graphql_name)  # type: ignore[attr-defined]
+            self._directives[graphql_name] = found
+        return self._directives[graphql_name]
 
 
 class SchemaRegistry:

@@ -9,6 +9,7 @@ template and every copy are databases created and dropped on that server.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
@@ -64,6 +65,15 @@ def pytest_configure_node(node: Any) -> None:
     how long each module took last time (the longest are handed out first)."""
     node.workerinput[TEMPLATE_KEY] = node.config.stash[_TEMPLATE]
     hand_weights(node)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What collection made (the registry's modules, the tests, their marks) lives to the end of the
+    run: frozen out of the collector's generations, the full collections the tests set off, and
+    the five at the end of the run, no longer walk it (measured on SQLite, three workers: 28 s of
+    the workers' CPU in the collector before, 17 s after)."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
