@@ -1,8 +1,8 @@
 """Row scopes as SQL: which rows of each table an office's grant lets it see.
 
 `row_criteria(grant)` maps every scoped model to a boolean SQL expression. The session hook
-(`policies.sessions`) attaches them to every ORM SELECT with `with_loader_criteria`, lazy loads
-included, so no resolver can forget them. The sub-selects below use aliased Core tables on purpose:
+(`policies.sessions`) attaches them to every ORM SELECT as loader criteria (`policies.scope_options`),
+lazy loads included, so no resolver can forget them. The sub-selects below use aliased Core tables on purpose:
 the ORM criteria must not re-apply themselves inside their own sub-queries, and a sub-query must
 never correlate with a table of the query it guards.
 
@@ -407,9 +407,9 @@ def row_criteria(grant: Grant) -> dict[type, ColumnElement[bool]]:
     """Every scoped model's WHERE clause for this grant; unscoped tables are public reference data.
 
     Built once per (office, unit, row scopes) and then shared by every session of that office: the
-    clauses are SQL, not data (the units and employers they name are read when a statement runs),
-    and reusing the same objects lets SQLAlchemy keep their cache keys instead of building and
-    walking nine clause trees on every request.
+    clauses are SQL, not data (the units and employers they name are read when a statement runs).
+    SQLAlchemy walks a clause again for each statement it is part of; the session's options keep
+    their walk (`policies.scope_options`).
     """
     return dict(criteria_for(scope_key(grant)))
 
