@@ -7,7 +7,9 @@ waiting. So each process accepts one connection at a time, and only while it hol
 connections than any other process (`Tally`, in memory the processes share). A process ahead of
 the others leaves the connection to them; if none has taken it within `PATIENCE` (the others busy,
 stuck or dead and not yet replaced), it takes it and every other waiting connection itself, so a
-connection never waits long for a process that may not come.
+connection never waits long for a process that may not come. Each connection so taken is counted
+(`borderlabour_connections_taken_over_total`, by process): a split that is uneven for that reason
+says so on /metrics.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from ctypes import Array, c_int
 from multiprocessing.sharedctypes import RawArray
 
 from uvicorn import Config, Server
+
+from service.metrics import connections_taken_over
 
 EMPTY = -1  # a slot no running process holds
 PATIENCE = 0.1  # seconds a process ahead leaves a waiting connection to the others
@@ -84,6 +88,7 @@ class FewestConnectionsFirst(Server):
     def _waiting(self) -> None:
         """A connection waits on the shared socket: take it, or leave it to a process with fewer."""
         fewest = self.tally.fewest_elsewhere(self.slot)
+        taking_over = False
         if fewest is None or self._count() <= fewest:
             self.left_since = None
         else:
@@ -94,8 +99,9 @@ class FewestConnectionsFirst(Server):
                 loop.remove_reader(self._listening())
                 loop.call_later(LOOK_AGAIN, self._look_again)
                 return
-            # the others have let connections wait too long: take them until none waits
-        self._accept()
+            taking_over = True  # the others have let connections wait too long: take them until none waits
+        if self._accept() and taking_over:
+            connections_taken_over().inc()
         if self.left_since is not None and not self._still_waiting():
             self.left_since = None
 
@@ -113,24 +119,26 @@ class FewestConnectionsFirst(Server):
     def _still_waiting(self) -> bool:
         return bool(select.select([self._listening()], [], [], 0)[0])
 
-    def _accept(self) -> None:
+    def _accept(self) -> bool:
+        """Accepts one waiting connection, if one still waits; whether it did."""
         try:
             connection, _ = self._listening().accept()
         except (BlockingIOError, InterruptedError):
             self.left_since = None  # another process took it first
-            return
+            return False
         except OSError as exc:
             if exc.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
                 loop = asyncio.get_running_loop()  # out of descriptors or memory: a second's rest
                 loop.remove_reader(self._listening())
                 loop.call_later(1.0, self._look_again)
-            return  # else the client gave up before it was accepted (ECONNABORTED)
+            return False  # else the client gave up before it was accepted (ECONNABORTED)
         self.opening += 1
         self._count()
         connection.setblocking(False)
         task = asyncio.get_running_loop().create_task(self._open(connection))
         self.server_state.tasks.add(task)
         task.add_done_callback(self.server_state.tasks.discard)
+        return True
 
     async def _open(self, connection: socket.socket) -> None:
         config = self.config

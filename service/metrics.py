@@ -9,6 +9,7 @@ its own counts.
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import threading
@@ -64,13 +65,39 @@ class StartedProcessFiles(MultiProcessCollector):
         return self.merge(files, accumulate=True)
 
 
+def _values_to_the_shared_folder() -> str | None:
+    """The multiprocess folder `serve` named, if any, with values made from now on kept there.
+
+    The library picks its value class when first imported, which may be before `serve` named the
+    folder: values of metrics made after this call go to the shared folder.
+    """
+    folder = os.environ.get(MULTIPROCESS_DIR_ENV)
+    if folder and not getattr(values.ValueClass, "_multiprocess", False):
+        values.ValueClass = values.MultiProcessValue()
+    return folder
+
+
+@functools.cache
+def connections_taken_over() -> Any:
+    """This process's count of connections it accepted while another process held fewer.
+
+    `serve --processes N` leaves a connection to the process with the fewest for a moment
+    (`cli.accepting.PATIENCE`); one it then takes itself means another process was stopped, busy
+    or starved of CPU meanwhile, and the split of connections is uneven for that reason. Made on
+    the first such connection, in the shared folder, so /metrics sums it like the others.
+    """
+    own = None if _values_to_the_shared_folder() else CollectorRegistry(auto_describe=True)
+    return Counter(
+        "borderlabour_connections_taken_over",
+        "Connections a server process accepted after another with fewer left them waiting.",
+        ["process"],
+        registry=own,
+    ).labels(str(os.getpid()))
+
+
 class Metrics:
     def __init__(self) -> None:
-        self.multiprocess_dir = os.environ.get(MULTIPROCESS_DIR_ENV)
-        if self.multiprocess_dir and not getattr(values.ValueClass, "_multiprocess", False):
-            # The library picks its value class when first imported, which may be before `serve`
-            # named the folder: values of metrics made from here on go to the shared folder.
-            values.ValueClass = values.MultiProcessValue()
+        self.multiprocess_dir = _values_to_the_shared_folder()
         # In multiprocess mode the values live in the shared folder, not in a registry object.
         own = None if self.multiprocess_dir else CollectorRegistry(auto_describe=True)
         self._registry = own
