@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from ledger.keys import SignedHead
-from ledger.storing import Batch, lock_head, store
+from ledger.storing import Batch, lock_head, store, store_if_head
 from models.base import utcnow
 
 GENESIS = "0" * 64
@@ -257,6 +258,30 @@ def append_all(
             behind = LedgerBehind(seq, floor)
             log.error("ledger append refused: %s", behind)
             raise behind
+    appended, batch = chain(key, items, (seq, prev))
+    store(connection, batch, first=head is None)
+    return appended
+
+
+def append_if_head(
+    connection: Connection,
+    key: Ed25519PrivateKey,
+    items: Sequence[tuple[Disclosure, Asked]],
+    head: tuple[int, str],
+) -> list[Appended] | None:
+    """Adds the entries chained onto `head` if the database's head is still `head`, without the
+    lock, in one statement on an autocommit connection (PostgreSQL: `ledger.storing.store_if_head`);
+    None, with nothing added, if the head has moved. For the appender, which knows the head it
+    wrote last and checks it against the head file before asking."""
+    appended, batch = chain(key, items, head)
+    return appended if store_if_head(connection, batch, head) else None
+
+
+def chain(
+    key: Ed25519PrivateKey, items: Sequence[tuple[Disclosure, Asked]], head: tuple[int, str]
+) -> tuple[list[Appended], Batch]:
+    """The entries of `items` hashed, chained after `head` (seq, hash) and signed, as rows to store."""
+    seq, prev = head
     rows: list[dict[str, Any]] = []
     grouped_of: list[dict[str, list[int]]] = []
     appended: list[Appended] = []
@@ -306,5 +331,4 @@ def append_all(
         for w in ws
     ]
     lists = {digest: text for text, digest in digests.items()}
-    store(connection, Batch(rows, lists, workers, seq, prev), first=head is None)
-    return appended
+    return appended, Batch(rows, lists, workers, seq, prev)

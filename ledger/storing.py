@@ -9,6 +9,11 @@ its digest inside the index row's insert (no separate look-up per batch).
 
 Nothing is cached between batches: a field list's id is the database's, read in the statement
 that uses it, so a rolled-back batch or a restored database cannot leave a stale id behind.
+
+On PostgreSQL a process that appended last may also store its next batch without the lock, in one
+statement outside any transaction (`store_if_head`): the head moves only if it is still the head
+that process wrote, and the batch is stored only if the head moved. One round trip instead of four
+(BEGIN, the lock, the batch, COMMIT) while no other process or transaction has appended since.
 """
 
 from __future__ import annotations
@@ -44,20 +49,7 @@ def lock_head(connection: Connection) -> tuple[int, str] | None:
 def store(connection: Connection, batch: Batch, first: bool) -> None:
     """Adds the batch in the connection's transaction; `first`: the ledger has no head row yet."""
     if connection.dialect.name == "postgresql":
-        # The batch travels as three JSON texts, which orjson writes in C: thirteen arrays, one a
-        # column, cost psycopg more to adapt than the statement costs to run.
-        digests = sorted(batch.lists)
-        number = {digest: n for n, digest in enumerate(digests, start=1)}
-        connection.execute(
-            _PG_FIRST if first else _PG_NEXT,
-            {
-                "entries": orjson.dumps(batch.entries).decode(),
-                "lists": orjson.dumps([[d, batch.lists[d]] for d in digests]).decode(),
-                "workers": orjson.dumps([[e, w, number[d]] for e, w, d in batch.workers]).decode(),
-                "new_seq": batch.seq,
-                "new_hash": batch.entry_hash,
-            },
-        )
+        connection.execute(_PG_FIRST if first else _PG_NEXT, _pg_values(batch))
         return
     connection.execute(_INSERT_ENTRY, batch.entries)
     if batch.lists:  # SQLite's executemany is one prepared statement stepped in C
@@ -68,6 +60,33 @@ def store(connection: Connection, batch: Batch, first: bool) -> None:
         connection.execute(insert(LedgerHead).values(id=1, seq=batch.seq, entry_hash=batch.entry_hash))
     else:
         connection.execute(_MOVE_HEAD, {"new_seq": batch.seq, "new_hash": batch.entry_hash})
+
+
+def store_if_head(connection: Connection, batch: Batch, head: tuple[int, str]) -> bool:
+    """On PostgreSQL, in one statement on an autocommit connection: the batch, chained onto
+    `head`, is stored and the head moved if the database's head is still `head`; whether it was.
+
+    Nothing is stored otherwise. The statement's snapshot can be older than the moment its update
+    takes the head's row lock, but the head moves with every batch and every entry appended in a
+    transaction: if the head is still `head` under that lock, no batch was committed after it, and
+    the field lists the snapshot shows are all the stored ones.
+    """
+    values = {**_pg_values(batch), "old_seq": head[0], "old_hash": head[1]}
+    return bool(connection.execute(_PG_IF_HEAD, values).scalar_one())
+
+
+def _pg_values(batch: Batch) -> dict[str, Any]:
+    """The batch as three JSON texts, which orjson writes in C: thirteen arrays, one a column,
+    cost psycopg more to adapt than the statement costs to run."""
+    digests = sorted(batch.lists)
+    number = {digest: n for n, digest in enumerate(digests, start=1)}
+    return {
+        "entries": orjson.dumps(batch.entries).decode(),
+        "lists": orjson.dumps([[d, batch.lists[d]] for d in digests]).decode(),
+        "workers": orjson.dumps([[e, w, number[d]] for e, w, d in batch.workers]).decode(),
+        "new_seq": batch.seq,
+        "new_hash": batch.entry_hash,
+    }
 
 
 # Built once: every batch runs them, and a statement object keeps its compiled form and cache key,
@@ -96,31 +115,36 @@ _INSERT_WORKER = sql_text(
 )
 
 
-def _pg_batch(head: str) -> Any:
-    """The whole batch as one PostgreSQL statement. Each CTE runs once whether or not it is read;
-    the table (`s`) shows the field lists as they were before the statement, `added` the ones it
-    adds (in digest order, as ids were given before); an index row whose list has no id fails on
-    `field_list_id`'s NOT NULL rather than being left out. The entries' JSON objects are read as
-    rows of the table (`json_populate_recordset`): every text exactly as sent, `at` to the
-    microsecond as `UtcDateTime` stores it."""
+def _pg_batch(head: str, *, only_if_moved: bool = False) -> Any:
+    """The whole batch as one PostgreSQL statement, answering how many head rows it moved. Each
+    CTE runs once whether or not it is read; the table (`s`) shows the field lists as they were
+    before the statement, `added` the ones it adds (in digest order, as ids were given before); an
+    index row whose list has no id fails on `field_list_id`'s NOT NULL rather than being left out.
+    The entries' JSON objects are read as rows of the table (`json_populate_recordset`): every text
+    exactly as sent, `at` to the microsecond as `UtcDateTime` stores it. `only_if_moved`: nothing
+    is inserted unless `head` moved a row."""
     names = ", ".join(column.name for column in LedgerEntry.__table__.columns)
+    moved = " AND EXISTS (SELECT 1 FROM head)" if only_if_moved else ""
     return sql_text(
-        f"WITH entries AS (INSERT INTO {_ENTRIES} ({names}) SELECT {names} "
-        f"FROM json_populate_recordset(NULL::{_ENTRIES}, CAST(:entries AS json))), "
-        f"head AS ({head}), "
+        f"WITH head AS ({head} RETURNING id), "
+        f"entries AS (INSERT INTO {_ENTRIES} ({names}) SELECT {names} "
+        f"FROM json_populate_recordset(NULL::{_ENTRIES}, CAST(:entries AS json)) WHERE TRUE{moved}), "
         "given AS (SELECT g.item ->> 0 AS digest, g.item ->> 1 AS fields, g.n "
         "FROM json_array_elements(CAST(:lists AS json)) WITH ORDINALITY AS g(item, n)), "
         f"added AS (INSERT INTO {_LISTS} (digest, fields) SELECT g.digest, g.fields FROM given g "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {_LISTS} s WHERE s.digest = g.digest) ORDER BY g.digest "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {_LISTS} s WHERE s.digest = g.digest){moved} ORDER BY g.digest "
         "RETURNING id, digest), "
         "ids AS (SELECT g.n, coalesce(a.id, s.id) AS id FROM given g "
-        f"LEFT JOIN added a ON a.digest = g.digest LEFT JOIN {_LISTS} s ON s.digest = g.digest) "
-        f"INSERT INTO {_WORKERS} (entry_id, worker_id, field_list_id) "
+        f"LEFT JOIN added a ON a.digest = g.digest LEFT JOIN {_LISTS} s ON s.digest = g.digest), "
+        f"indexed AS (INSERT INTO {_WORKERS} (entry_id, worker_id, field_list_id) "
         "SELECT (w.item ->> 0)::bigint, (w.item ->> 1)::integer, ids.id "
         "FROM json_array_elements(CAST(:workers AS json)) AS w(item) "
-        "LEFT JOIN ids ON ids.n = (w.item ->> 2)::bigint"
+        f"LEFT JOIN ids ON ids.n = (w.item ->> 2)::bigint WHERE TRUE{moved}) "
+        "SELECT count(*) FROM head"
     )
 
 
-_PG_NEXT = _pg_batch(f"UPDATE {_HEAD} SET seq = :new_seq, entry_hash = :new_hash WHERE id = 1")
+_MOVE = f"UPDATE {_HEAD} SET seq = :new_seq, entry_hash = :new_hash WHERE id = 1"
+_PG_NEXT = _pg_batch(_MOVE)
 _PG_FIRST = _pg_batch(f"INSERT INTO {_HEAD} (id, seq, entry_hash) VALUES (1, :new_seq, :new_hash)")
+_PG_IF_HEAD = _pg_batch(f"{_MOVE} AND seq = :old_seq AND entry_hash = :old_hash", only_if_moved=True)

@@ -72,6 +72,12 @@ def make_engine(
     return engine
 
 
+def autocommit_connection(engine: Engine) -> Connection:
+    """A connection of `engine` on which every statement is its own transaction (no BEGIN, no
+    COMMIT): for work that is one statement, such as the ledger's batch stored without the lock."""
+    return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
 IDLE_BEFORE_PING = 1.0  # seconds
 
 

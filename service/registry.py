@@ -3,6 +3,7 @@ process; GraphQL operations and the file routes' work run through its one transa
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked, Officer
 from ledger.keys import LedgerFiles, SignedHead, load_signing_key
 from ledger.recorder import DisclosureRecorder
-from models.database import make_engine, session_factory
+from models.database import autocommit_connection, make_engine, session_factory
 from models.sealing import configure_keyring
 from models.timeouts import StatementTimedOut, is_statement_timeout
 from planner.driver import remember_long_statements
@@ -62,6 +63,7 @@ class Registry:
             self._waited_for_ledger,
             settings.ledger_batch,
             self.signed_head,
+            partial(autocommit_connection, self.engine) if self.engine.dialect.name == "postgresql" else None,
         )
         self.transactions = Transactions(
             self.sessions,

@@ -10,23 +10,21 @@ each batch moves forward only, and a head written by another process is seen by 
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
 
 from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Asked, Disclosure, append_all
 from ledger.keys import LedgerFiles, SignedHead, read_head
 from models.database import session_factory
 from policies.sessions import internal_session
-from tests.conftest import TEST_DB_ENV, Database, run_cli
+from tests.conftest import Database, run_cli
+from tests.own_ledger import ledger_key, own_ledger
 
 READ = Asked(office_id=1, token_id=None, purpose="statistics", request="0" * 64)
 
@@ -34,38 +32,8 @@ READ = Asked(office_id=1, token_id=None, purpose="statistics", request="0" * 64)
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, Engine]]:
     """A migrated database of its own, with one office and no entry yet."""
-    folder = tmp_path_factory.mktemp("ledger-batches")
-    server = os.environ.get(TEST_DB_ENV)
-    name = f"borderlabour_batches_{uuid.uuid4().hex[:8]}"
-    admin = None
-    if server:
-        admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1))
-        admin = admin.execution_options(isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-        url = make_url(server).set(database=name).render_as_string(hide_password=False)
-    else:
-        url = f"sqlite:///{folder / 'ledger.db'}"
-    database = Database(url, folder / "ledger.keys.json")
-    run_cli(database, "migrate")
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.exec_driver_sql(
-            "INSERT INTO offices (id, code, name, side) VALUES (1, 'cn-hekou', 'Hekou', 'CN')"
-        )
-    yield database, engine
-    engine.dispose()
-    if admin is not None:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.dispose()
-
-
-def _key(database: Database) -> Ed25519PrivateKey:
-    files = LedgerFiles.beside_keys(database.key_file)
-    key = serialization.load_pem_private_key(files.signing_key.read_bytes(), password=None)
-    assert isinstance(key, Ed25519PrivateKey)
-    return key
+    with own_ledger(tmp_path_factory.mktemp("ledger-batches")) as made:
+        yield made
 
 
 def _append(engine: Engine, key: Ed25519PrivateKey, head: SignedHead, *disclosures: Disclosure) -> None:
@@ -90,7 +58,7 @@ def _index(engine: Engine) -> dict[tuple[int, int], str]:
 
 def test_a_batch_with_stored_and_new_field_lists_indexes_each_worker_under_its_own_list(ledger) -> None:
     database, engine = ledger
-    key = _key(database)
+    key = ledger_key(database)
     head = SignedHead(LedgerFiles.beside_keys(database.key_file).head)
     name, both = {"Worker.fullName"}, {"Worker.fullName", "Worker.id"}
     _append(engine, key, head, Disclosure(workers={7: set(name)}, written=[]))
@@ -120,7 +88,7 @@ def test_a_batch_with_stored_and_new_field_lists_indexes_each_worker_under_its_o
 
 def test_the_head_file_moves_forward_only_and_another_writers_head_is_seen(ledger, tmp_path: Path) -> None:
     database, _engine = ledger
-    key = _key(database)
+    key = ledger_key(database)
     path = tmp_path / "head.json"
     mine, other = SignedHead(path), SignedHead(path)
 

@@ -1,0 +1,61 @@
+"""A ledger of its own for a test module: a migrated database, one office, no entry yet.
+
+On PostgreSQL (`BORDERLABOUR_TEST_DATABASE_URL`) a database created for the module and dropped
+after it; else an SQLite file in the module's folder.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine, make_url
+
+from ledger.keys import LedgerFiles
+from tests.conftest import TEST_DB_ENV, Database, run_cli
+
+OFFICE_ID = 1
+
+
+@contextmanager
+def own_ledger(folder: Path) -> Iterator[tuple[Database, Engine]]:
+    server = os.environ.get(TEST_DB_ENV)
+    name = f"borderlabour_ledger_{uuid.uuid4().hex[:8]}"
+    admin = None
+    if server:
+        admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1))
+        admin = admin.execution_options(isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        url = make_url(server).set(database=name).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{folder / 'ledger.db'}"
+    database = Database(url, folder / "ledger.keys.json")
+    run_cli(database, "migrate")
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            f"INSERT INTO offices (id, code, name, side) VALUES ({OFFICE_ID}, 'cn-hekou', 'Hekou', 'CN')"
+        )
+    try:
+        yield database, engine
+    finally:
+        engine.dispose()
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+            admin.dispose()
+
+
+def ledger_key(database: Database) -> Ed25519PrivateKey:
+    """The ledger's signing key, beside the database's key file."""
+    files = LedgerFiles.beside_keys(database.key_file)
+    key = serialization.load_pem_private_key(files.signing_key.read_bytes(), password=None)
+    assert isinstance(key, Ed25519PrivateKey)
+    return key

@@ -1,0 +1,205 @@
+"""On PostgreSQL, a batch after the appender's own is stored in one statement, without the lock.
+
+What the appender saves (`ledger.appender`, `ledger.storing.store_if_head`): BEGIN, the lock on
+the head, the batch and COMMIT become one statement outside a transaction, which stores the
+batch only if the database's head is still the one the appender wrote last. The chain must stay
+exactly as if every batch had taken the lock: here another writer appends between two batches,
+with and without moving the head file, a stale head stores nothing at all, and two appenders
+(two server processes) append at once; `audit verify` proves each chain.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from functools import partial
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine
+
+from ledger.appender import LedgerAppender
+from ledger.checkpoints import sign_checkpoint
+from ledger.entries import GENESIS, Appended, Asked, Disclosure, append_all, append_if_head
+from ledger.keys import LedgerFiles, SignedHead
+from models.database import autocommit_connection, make_engine, session_factory
+from policies.sessions import internal_session
+from tests.conftest import TEST_DB_ENV, Database, run_cli
+from tests.own_ledger import OFFICE_ID, ledger_key, own_ledger
+
+pytestmark = pytest.mark.skipif(
+    not os.environ.get(TEST_DB_ENV), reason="PostgreSQL's: SQLite's batches take its write lock"
+)
+
+READ = Asked(office_id=OFFICE_ID, token_id=None, purpose="statistics", request="0" * 64)
+
+
+@pytest.fixture(scope="module")
+def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database, Engine]]:
+    with own_ledger(tmp_path_factory.mktemp("ledger-unlocked")) as made:
+        yield made
+
+
+class Appender:
+    """A server process's appender over an engine of its own, its statements and commits counted."""
+
+    def __init__(self, database: Database) -> None:
+        self.engine = make_engine(database.url, serving=True)
+        self.key = ledger_key(database)
+        self.head = SignedHead(LedgerFiles.beside_keys(database.key_file).head)
+        self.statements: list[str] = []
+        self.commits = 0
+        event.listen(self.engine, "before_cursor_execute", self._statement)
+        event.listen(self.engine, "commit", self._commit)
+        self.appender = LedgerAppender(
+            lambda: internal_session(session_factory(self.engine)),
+            self.key,
+            self._committed,
+            signed=self.head,
+            open_unlocked=partial(autocommit_connection, self.engine),
+        )
+
+    def _statement(self, _conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        self.statements.append(statement)
+
+    def _commit(self, _conn: object) -> None:
+        self.commits += 1
+
+    def _committed(self, last: Appended) -> None:
+        self.head.advance(sign_checkpoint(self.key, last.seq, last.entry_hash, last.at))
+
+    def record(self, worker: int) -> Appended:
+        return self.appender.record(Disclosure({worker: {"Worker.fullName"}}, []), READ)
+
+    def counted(self, worker: int) -> tuple[Appended, list[str], int]:
+        """One entry recorded alone: it, the statements run for it and the transactions committed."""
+        self.statements.clear()
+        commits = self.commits
+        return self.record(worker), list(self.statements), self.commits - commits
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _locks(statements: list[str]) -> int:
+    return sum("FOR UPDATE" in s for s in statements)
+
+
+def _other_writer(database: Database, engine: Engine, *, head_file: bool) -> Appended:
+    """An entry appended in a transaction of its own, under the lock, as a write's is; its head
+    written to the head file (a write on this host) or not (the file not yet moved)."""
+    key = ledger_key(database)
+    with internal_session(session_factory(engine)) as session:
+        done = append_all(session, key, [(Disclosure({7: {"Worker.status"}}, []), READ)])[-1]
+        session.commit()
+    if head_file:
+        SignedHead(LedgerFiles.beside_keys(database.key_file).head).advance(
+            sign_checkpoint(key, done.seq, done.entry_hash, done.at)
+        )
+    return done
+
+
+def _entries(engine: Engine) -> list[tuple[int, str, str]]:
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, prev_hash, entry_hash FROM ledger_entries ORDER BY id"))
+        return [(int(i), p, h) for i, p, h in rows]
+
+
+def _counts(engine: Engine) -> tuple[int, int, int]:
+    with engine.connect() as conn:
+        return tuple(  # type: ignore[return-value]
+            int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+            for table in ("ledger_entries", "ledger_field_lists", "ledger_workers")
+        )
+
+
+def _verifies(database: Database) -> bool:
+    return "ledger OK" in run_cli(database, "audit", "verify").stdout
+
+
+def test_a_batch_after_the_appenders_own_is_one_statement_without_lock_or_transaction(ledger) -> None:
+    database, engine = ledger
+    own = Appender(database)
+    try:
+        first, first_statements, first_commits = own.counted(1)
+        second, statements, commits = own.counted(2)
+    finally:
+        own.close()
+    assert _locks(first_statements) == 1 and first_commits == 1  # nothing known yet: the lock
+    assert len(statements) == 1 and _locks(statements) == 0 and commits == 0
+    assert second.seq == first.seq + 1
+    assert _entries(engine)[-1] == (second.seq, first.entry_hash, second.entry_hash)
+    assert _verifies(database)
+
+
+@pytest.mark.parametrize("head_file", [False, True], ids=["head-file-not-moved", "head-file-moved"])
+def test_after_another_writer_appended_the_batch_is_chained_onto_its_entry_under_the_lock(
+    ledger, head_file: bool
+) -> None:
+    database, engine = ledger
+    own = Appender(database)
+    try:
+        own.record(1)
+        other = _other_writer(database, engine, head_file=head_file)
+        after, statements, commits = own.counted(2)
+        again, unlocked, _ = own.counted(3)
+    finally:
+        own.close()
+    # The head file names the other entry: no unlocked try. It does not: one, which stores nothing.
+    assert len(statements) == (2 if head_file else 3) and _locks(statements) == 1 and commits == 1
+    assert after.seq == other.seq + 1
+    assert (after.seq, other.entry_hash, after.entry_hash) in _entries(engine)
+    assert len(unlocked) == 1 and again.seq == after.seq + 1  # its own head again: unlocked
+    assert _verifies(database)
+
+
+@pytest.mark.parametrize("moved", ["one-entry-on", "same-number-other-hash"])
+def test_a_batch_chained_onto_a_head_that_moved_stores_nothing(ledger, moved: str) -> None:
+    database, engine = ledger
+    own = Appender(database)
+    try:
+        own.record(1)
+        own.record(2)
+    finally:
+        own.close()
+    *_, (before_last, _, _), (last, prev, _) = _entries(engine)
+    # The head the appender would have known: the entry before the last, or another entry numbered
+    # as the last (a ledger restored elsewhere and appended to).
+    stale = (before_last, prev) if moved == "one-entry-on" else (last, GENESIS)
+    before = _counts(engine)
+    # A field list no entry has used yet, and a worker row: neither may be stored.
+    fresh = Disclosure({99: {"Worker.dateOfBirth", "Worker.gender"}}, [])
+    with autocommit_connection(engine) as connection:
+        stored = append_if_head(connection, ledger_key(database), [(fresh, READ)], stale)
+    assert stored is None
+    assert _counts(engine) == before
+    assert _verifies(database)
+
+
+def test_two_appenders_appending_at_once_leave_one_unbroken_chain(ledger) -> None:
+    database, engine = ledger
+    first_seq = (_entries(engine) or [(0, "", "")])[-1][0] + 1
+    appenders = [Appender(database), Appender(database)]
+    done: list[Appended] = []
+    lock = threading.Lock()
+
+    def run(appender: Appender, base: int) -> None:
+        for n in range(40):
+            appended = appender.record(base + n)
+            with lock:
+                done.append(appended)
+
+    threads = [threading.Thread(target=run, args=(a, 1000 * (i + 1))) for i, a in enumerate(appenders)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+    finally:
+        for appender in appenders:
+            appender.close()
+    assert sorted(a.seq for a in done) == list(range(first_seq, first_seq + 80))
+    chain = _entries(engine)
+    assert all(prev == chain[n - 1][2] for n, (_, prev, _) in enumerate(chain) if n > 0)
+    assert _verifies(database)
