@@ -17,10 +17,15 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine, make_url
 
-from ledger.keys import LedgerFiles
+from ledger.checkpoints import sign_checkpoint
+from ledger.entries import Appended, Asked, Disclosure, append_all
+from ledger.keys import LedgerFiles, SignedHead
+from models.database import session_factory
+from policies.sessions import internal_session
 from tests.conftest import TEST_DB_ENV, Database, run_cli
 
 OFFICE_ID = 1
+READ = Asked(office_id=OFFICE_ID, token_id=None, purpose="statistics", request="0" * 64)
 
 
 @contextmanager
@@ -59,3 +64,22 @@ def ledger_key(database: Database) -> Ed25519PrivateKey:
     key = serialization.load_pem_private_key(files.signing_key.read_bytes(), password=None)
     assert isinstance(key, Ed25519PrivateKey)
     return key
+
+
+def head_file(database: Database) -> SignedHead:
+    """The head file beside the database's key file."""
+    return SignedHead(LedgerFiles.beside_keys(database.key_file).head)
+
+
+def append_batch(
+    engine: Engine, key: Ed25519PrivateKey, disclosures: list[Disclosure], head: SignedHead | None = None
+) -> Appended:
+    """One batch of reads appended under the lock and committed; with `head`, checked against that
+    head file and then written to it, as the appender does. Its last entry."""
+    with internal_session(session_factory(engine)) as session:
+        appended = append_all(session, key, [(d, READ) for d in disclosures], signed=head)
+        session.commit()
+    last = appended[-1]
+    if head is not None:
+        head.advance(sign_checkpoint(key, last.seq, last.entry_hash, last.at))
+    return last

@@ -14,19 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
 from ledger.checkpoints import sign_checkpoint
-from ledger.entries import Asked, Disclosure, append_all
-from ledger.keys import LedgerFiles, SignedHead, read_head
-from models.database import session_factory
-from policies.sessions import internal_session
+from ledger.entries import Disclosure
+from ledger.keys import SignedHead, read_head
 from tests.conftest import Database, run_cli
-from tests.own_ledger import ledger_key, own_ledger
-
-READ = Asked(office_id=1, token_id=None, purpose="statistics", request="0" * 64)
+from tests.own_ledger import append_batch, head_file, ledger_key, own_ledger
 
 
 @pytest.fixture(scope="module")
@@ -34,15 +29,6 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database,
     """A migrated database of its own, with one office and no entry yet."""
     with own_ledger(tmp_path_factory.mktemp("ledger-batches")) as made:
         yield made
-
-
-def _append(engine: Engine, key: Ed25519PrivateKey, head: SignedHead, *disclosures: Disclosure) -> None:
-    """One batch, committed, then its head written: what the appender does."""
-    with internal_session(session_factory(engine)) as session:
-        appended = append_all(session, key, [(d, READ) for d in disclosures], signed=head)
-        session.commit()
-    last = appended[-1]
-    head.advance(sign_checkpoint(key, last.seq, last.entry_hash, last.at))
 
 
 def _index(engine: Engine) -> dict[tuple[int, int], str]:
@@ -59,17 +45,19 @@ def _index(engine: Engine) -> dict[tuple[int, int], str]:
 def test_a_batch_with_stored_and_new_field_lists_indexes_each_worker_under_its_own_list(ledger) -> None:
     database, engine = ledger
     key = ledger_key(database)
-    head = SignedHead(LedgerFiles.beside_keys(database.key_file).head)
+    head = head_file(database)
     name, both = {"Worker.fullName"}, {"Worker.fullName", "Worker.id"}
-    _append(engine, key, head, Disclosure(workers={7: set(name)}, written=[]))
+    append_batch(engine, key, [Disclosure(workers={7: set(name)}, written=[])], head)
 
-    _append(
+    append_batch(
         engine,
         key,
+        [
+            Disclosure(workers={7: set(both), 8: set(name)}, written=[]),
+            Disclosure(workers={}, written=[]),
+            Disclosure(workers={9: {"Worker.status"}, 7: set(name)}, written=[]),
+        ],
         head,
-        Disclosure(workers={7: set(both), 8: set(name)}, written=[]),
-        Disclosure(workers={}, written=[]),
-        Disclosure(workers={9: {"Worker.status"}, 7: set(name)}, written=[]),
     )
 
     assert _index(engine) == {

@@ -21,18 +21,15 @@ from sqlalchemy.engine import Engine
 
 from ledger.appender import LedgerAppender
 from ledger.checkpoints import sign_checkpoint
-from ledger.entries import GENESIS, Appended, Asked, Disclosure, append_all, append_if_head
-from ledger.keys import LedgerFiles, SignedHead
+from ledger.entries import GENESIS, Appended, Disclosure, append_if_head
 from models.database import autocommit_connection, make_engine, session_factory
 from policies.sessions import internal_session
 from tests.conftest import TEST_DB_ENV, Database, run_cli
-from tests.own_ledger import OFFICE_ID, ledger_key, own_ledger
+from tests.own_ledger import READ, append_batch, head_file, ledger_key, own_ledger
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get(TEST_DB_ENV), reason="PostgreSQL's: SQLite's batches take its write lock"
 )
-
-READ = Asked(office_id=OFFICE_ID, token_id=None, purpose="statistics", request="0" * 64)
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +44,7 @@ class Appender:
     def __init__(self, database: Database) -> None:
         self.engine = make_engine(database.url, serving=True)
         self.key = ledger_key(database)
-        self.head = SignedHead(LedgerFiles.beside_keys(database.key_file).head)
+        self.head = head_file(database)
         self.statements: list[str] = []
         self.commits = 0
         event.listen(self.engine, "before_cursor_execute", self._statement)
@@ -86,18 +83,13 @@ def _locks(statements: list[str]) -> int:
     return sum("FOR UPDATE" in s for s in statements)
 
 
-def _other_writer(database: Database, engine: Engine, *, head_file: bool) -> Appended:
+def _other_writer(database: Database, engine: Engine, *, head_file_moved: bool) -> Appended:
     """An entry appended in a transaction of its own, under the lock, as a write's is; its head
     written to the head file (a write on this host) or not (the file not yet moved)."""
-    key = ledger_key(database)
-    with internal_session(session_factory(engine)) as session:
-        done = append_all(session, key, [(Disclosure({7: {"Worker.status"}}, []), READ)])[-1]
-        session.commit()
-    if head_file:
-        SignedHead(LedgerFiles.beside_keys(database.key_file).head).advance(
-            sign_checkpoint(key, done.seq, done.entry_hash, done.at)
-        )
-    return done
+    disclosures = [Disclosure({7: {"Worker.status"}}, [])]
+    return append_batch(
+        engine, ledger_key(database), disclosures, head_file(database) if head_file_moved else None
+    )
 
 
 def _entries(engine: Engine) -> list[tuple[int, str, str]]:
@@ -133,21 +125,21 @@ def test_a_batch_after_the_appenders_own_is_one_statement_without_lock_or_transa
     assert _verifies(database)
 
 
-@pytest.mark.parametrize("head_file", [False, True], ids=["head-file-not-moved", "head-file-moved"])
+@pytest.mark.parametrize("head_file_moved", [False, True], ids=["head-file-not-moved", "head-file-moved"])
 def test_after_another_writer_appended_the_batch_is_chained_onto_its_entry_under_the_lock(
-    ledger, head_file: bool
+    ledger, head_file_moved: bool
 ) -> None:
     database, engine = ledger
     own = Appender(database)
     try:
         own.record(1)
-        other = _other_writer(database, engine, head_file=head_file)
+        other = _other_writer(database, engine, head_file_moved=head_file_moved)
         after, statements, commits = own.counted(2)
         again, unlocked, _ = own.counted(3)
     finally:
         own.close()
     # The head file names the other entry: no unlocked try. It does not: one, which stores nothing.
-    assert len(statements) == (2 if head_file else 3) and _locks(statements) == 1 and commits == 1
+    assert len(statements) == (2 if head_file_moved else 3) and _locks(statements) == 1 and commits == 1
     assert after.seq == other.seq + 1
     assert (after.seq, other.entry_hash, after.entry_hash) in _entries(engine)
     assert len(unlocked) == 1 and again.seq == after.seq + 1  # its own head again: unlocked
