@@ -31,6 +31,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from bindings.kinds import Cause, ToMany, ToOne, TypeRule
 from bindings.types import TYPES
+from models import Worker
 from models.data_version import current_version
 from planner.compiled import AFTER_ID, AFTER_KEY, PAGE_LIMIT, ROW_ID
 from planner.finish import is_shown_moment
@@ -87,14 +88,16 @@ class Writer:
             else_=func.substr(column, 1, 10) + "T" + func.substr(column, 12, 8) + fraction + "+00:00",
         )
 
-    def scope(self, rule: TypeRule, table: FromClause) -> ColumnElement[bool]:
+    def scope(self, rule: TypeRule, table: FromClause, under_worker: bool = False) -> ColumnElement[bool]:
         """The office's row scope on `table`. A rule with no model has no scope to apply: it is read
-        only if declared public (`TypeRule.public`); otherwise planning it is refused."""
+        only if declared public (`TypeRule.public`); otherwise planning it is refused.
+        `under_worker`: the rows are a worker's records, read by their worker's id under the
+        worker's own row, which this statement has already held to the office's scope."""
         if rule.model is None:
             if not rule.public:
                 raise UnscopedRule(f"the rows of {rule.source!r} have no model and are not declared public")
             return true()
-        clause = scope_on(self.grant, rule.model, table)
+        clause = scope_on(self.grant, rule.model, table, under_worker)
         return true() if clause is None else clause
 
     # -- objects ---------------------------------------------------------------------------
@@ -111,7 +114,7 @@ class Writer:
                     continue
                 values.append(self.moment(column) if is_shown_moment(plan.type_name, selection) else column)
             elif isinstance(selection, Nested):
-                values.append(self.embedded(self.nested(selection, table)))
+                values.append(self.embedded(self.nested(selection, table, plan.rule)))
         if plan.disclosed and plan.rule.worker is not None:
             values.append(table.c[plan.rule.worker])
         return self.array(values)
@@ -123,10 +126,15 @@ class Writer:
             return column
         return case((column.in_(sorted(shown)), column), else_=null())
 
-    def nested(self, nested: Nested, parent: FromClause) -> ColumnElement[Any]:
+    def nested(self, nested: Nested, parent: FromClause, parent_rule: TypeRule) -> ColumnElement[Any]:
         rule, child = nested.rule, nested.child
         table = self.aliases.of(child.rule.source or child.rule.model, child.rule.alias)
-        scope = self.scope(child.rule, table)
+        # Every worker row a statement reads has passed the office's scope for workers (here, in
+        # the row's own WHERE): its records, joined by their worker column, need not test it again.
+        under_worker = (
+            isinstance(rule, ToMany) and parent_rule.model is Worker and rule.fk == child.rule.worker
+        )
+        scope = self.scope(child.rule, table, under_worker)
         if isinstance(rule, ToOne):
             one = select(self.object(child, table)).where(table.c.id == parent.c[rule.column], scope)
             return one.scalar_subquery()

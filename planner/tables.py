@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, FromClause
 
 from policies.grants import Grant
-from policies.scopes import row_criteria, scope_clause
+from policies.scopes import row_criteria, scope_clause, scope_under_worker
 
 # Bounds on what is kept: far above what the registry's offices and documents use (a few dozen
 # aliases per table, a scope per office and alias), so only a runaway would ever clear them.
@@ -49,10 +49,15 @@ class Aliases:
         return found
 
 
-def scope_on(grant: Grant, model: Any, table: FromClause) -> ColumnElement[bool] | None:
+def scope_on(
+    grant: Grant, model: Any, table: FromClause, under_worker: bool = False
+) -> ColumnElement[bool] | None:
     """`policies.scopes.scope_clause`, kept per criteria object and table: the criteria of one
     office, unit and row scopes are one shared object (`policies.scopes.row_criteria`)."""
-    criterion = row_criteria(grant).get(model)
+    criterion = scope_under_worker(grant, model) if under_worker else None
+    under_worker = criterion is not None
+    if criterion is None:
+        criterion = row_criteria(grant).get(model)
     if criterion is None:
         return None
     key = (criterion, table)
@@ -60,4 +65,4 @@ def scope_on(grant: Grant, model: Any, table: FromClause) -> ColumnElement[bool]
         return _SCOPES[key]
     if len(_SCOPES) >= MOST:
         _SCOPES.clear()
-    return _SCOPES.setdefault(key, scope_clause(grant, model, table))
+    return _SCOPES.setdefault(key, scope_clause(grant, model, table, under_worker))

@@ -88,6 +88,9 @@ class _ScopeOnly:
     office: _OfficeUnit
     row_scopes: frozenset[str]
     windowed: bool = True  # partner windows apply (False: the yearly figures' scopes)
+    # The rows are a worker's records read under that worker's own row, already in this scope
+    # (`scope_under_worker`): the worker's own test is then known to hold.
+    under_seen_worker: bool = False
 
 
 # Whether a placement's window (the placement table given) holds a record.
@@ -96,6 +99,12 @@ Held = Callable[[FromClause], ColumnElement[bool]]
 OPEN_PLACEMENT = ("planned", "active")
 # The scopes that decide whether a worker is seen from the worker's home commune alone.
 COMMUNE_SCOPES = frozenset({"all", "home-unit"})
+# The scopes of which each is one test of whether a worker is seen (`_worker_clause`).
+WORKER_TESTS = frozenset({"home-unit", "employer-unit", "gate-unit"})
+# The records hung off a worker by their `worker_id`, whose scope tests their worker first.
+WORKER_RECORDS = frozenset(
+    {Placement, Crossing, HealthCheck, PoliceClearance, StatusChange, Incident, WageArrears}
+)
 
 
 def subtree(unit_id: int) -> Select:
@@ -222,15 +231,28 @@ def _worker_clause(
     worker_id: ColumnExpressionArgument[int],
     home_commune_in: Callable[[Select], ColumnElement[bool]],
     held: Held | None = None,
+    implied: bool = False,
 ) -> ColumnElement[bool]:
     """Whether the grant sees the worker `worker_id`; `home_commune_in(units)` tests the worker's commune.
 
     `held`, for a record of the worker's, says whether a placement's window holds it: the
     employer-unit scope then also asks that one of its placements' windows does.
+
+    `implied`: the worker is known to be one the grant sees (the record is read under the worker's
+    own row, which passed the worker's clause). Without a window's hold on the record, the record's
+    clause is the worker's, so it holds. With one (a partner office's `employer-unit`), the
+    worker's test is left out where it is the grant's only one and the hold is what remains;
+    beside other tests it stays whole (the hold then binds only the `employer-unit` part).
     """
     unit = grant.office.unit_id
     if "all" in grant.row_scopes:
         return true()
+    windowed_hold = held is not None and grant.windowed and "employer-unit" in grant.row_scopes
+    if implied and not windowed_hold:
+        return true()  # the record's clause is its worker's own, which the worker's row passed
+    if implied and _one_worker_test(grant):
+        # The worker passed the grant's one test already: only the window's hold on the record is left.
+        return _held_by_window(worker_id, unit, held)  # type: ignore[arg-type]
     clauses: list[ColumnElement[bool]] = []
     if unit is not None and "home-unit" in grant.row_scopes:
         clauses.append(home_commune_in(subtree(unit)))
@@ -259,7 +281,13 @@ def _worker_seen(
             select(1).select_from(W).where(W.c.id == worker_id, W.c.home_commune_id.in_(units))
         ),
         held,
+        implied=grant.under_seen_worker,
     )
+
+
+def _one_worker_test(grant: _ScopeOnly) -> bool:
+    """Whether the grant decides if it sees a worker by exactly one test (`_worker_clause`)."""
+    return grant.office.unit_id is not None and len(grant.row_scopes & WORKER_TESTS) == 1
 
 
 def _placement_clause(grant: _ScopeOnly) -> ColumnElement[bool]:
@@ -272,7 +300,10 @@ def _placement_clause(grant: _ScopeOnly) -> ColumnElement[bool]:
     if unit is not None and "employer-unit" in grant.row_scopes:
         # The placements in the unit of a worker the office sees now: those of past windows too.
         in_unit = _in_employer_unit(Placement.employer_id, Placement.agreement_id, unit)
-        clauses.append(and_(in_unit, _placed_in_unit(Placement.worker_id, unit, grant.windowed)))
+        if grant.under_seen_worker and _one_worker_test(grant):
+            clauses.append(in_unit)  # the worker's own test, which its row passed
+        else:
+            clauses.append(and_(in_unit, _placed_in_unit(Placement.worker_id, unit, grant.windowed)))
     return or_(*clauses) if clauses else false()
 
 
@@ -420,32 +451,52 @@ def aggregate_criteria(grant: Grant) -> dict[type, ColumnElement[bool]]:
     return dict(criteria_for(scope_key(grant, windowed=False)))
 
 
-def scope_clause(grant: Grant, model: type, table: FromClause) -> ColumnElement[bool] | None:
+def scope_clause(
+    grant: Grant, model: type, table: FromClause, under_worker: bool = False
+) -> ColumnElement[bool] | None:
     """The grant's row scope for `model`, written on `table` (an alias of the model's table).
 
     For the read planner, which selects from its own aliases: it gets the very expression the
     session hook applies, re-pointed, and never builds one of its own. None for public tables.
+    `under_worker`: the rows are a worker's records read under the worker's row (`scope_under_worker`).
     """
-    criterion = row_criteria(grant).get(model)
+    criterion = scope_under_worker(grant, model) if under_worker else None
+    if criterion is None:
+        criterion = row_criteria(grant).get(model)
     if criterion is None:
         return None
     return ClauseAdapter(table).traverse(criterion)
 
 
-# What the row scopes of a grant depend on: the office, its unit, its row scopes, and whether the
-# partner windows apply.
-ScopeKey = tuple[int, int | None, frozenset[str], bool]
+def scope_under_worker(grant: Grant, model: type) -> ColumnElement[bool] | None:
+    """The grant's row scope for a worker's records (`WORKER_RECORDS`) read under that worker's own
+    row in the same statement, where the worker's row has passed the grant's scope for workers:
+    the worker's own test is then left out where it is implied (`_worker_clause`, `implied`).
+
+    For the read planner alone, which nests a worker's placements, checks and crossings under the
+    worker; a record whose worker the statement has not tested must take `row_criteria`. The rows
+    kept are the same either way (`tests/test_scope_under_worker.py`); the database no longer
+    tests each record's worker again. None for a model that is not a worker's record.
+    """
+    if model not in WORKER_RECORDS:
+        return None
+    return criteria_for(scope_key(grant, under_seen_worker=True))[model]
 
 
-def scope_key(grant: Grant, windowed: bool = True) -> ScopeKey:
-    return (grant.office.id, grant.office.unit_id, grant.row_scopes, windowed)
+# What the row scopes of a grant depend on: the office, its unit, its row scopes, whether the
+# partner windows apply, and whether the rows are a worker's records read under the worker's row.
+ScopeKey = tuple[int, int | None, frozenset[str], bool, bool]
+
+
+def scope_key(grant: Grant, windowed: bool = True, under_seen_worker: bool = False) -> ScopeKey:
+    return (grant.office.id, grant.office.unit_id, grant.row_scopes, windowed, under_seen_worker)
 
 
 @lru_cache(maxsize=1024)
 def criteria_for(key: ScopeKey) -> dict[type, ColumnElement[bool]]:
     """The criteria of one scope key, built once (callers copy the dict before handing it out)."""
-    office_id, unit_id, row_scopes, windowed = key
-    grant = _ScopeOnly(_OfficeUnit(office_id, unit_id), row_scopes, windowed)
+    office_id, unit_id, row_scopes, windowed, under_seen_worker = key
+    grant = _ScopeOnly(_OfficeUnit(office_id, unit_id), row_scopes, windowed, under_seen_worker)
     return {model: build(grant) for model, build in SCOPED_MODELS.items()}
 
 
