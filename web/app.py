@@ -7,13 +7,13 @@ in a worker thread so a slow database never stalls the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from functools import partial
 from typing import Any
 
-import anyio
 import orjson
 from anyio import to_thread
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
@@ -101,7 +101,7 @@ async def _read_body(request: Request, seconds: float) -> bytes:
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
         raise BodyTooLarge()
     body = b""
-    with anyio.fail_after(seconds):
+    async with asyncio.timeout(seconds):
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_BODY_BYTES:

@@ -16,8 +16,8 @@ admission then carries who is accountable for the request: the token's officer a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
-from anyio import to_thread
 from starlette.requests import Request
 
 from ledger.entries import Officer
@@ -40,6 +40,7 @@ from web.errors import (
     rate_limited,
 )
 from web.ratelimit import DatabaseRateLimiter, RateLimiter
+from web.threads import in_thread
 
 
 def bearer(request: Request) -> str:
@@ -89,7 +90,7 @@ class Door:
         try:
             known, caller = self.registry.tokens.remembered(token)
             if not known:  # only the database can say: asked from a worker thread
-                caller = await to_thread.run_sync(self.registry.authenticate, token)
+                caller = await in_thread(partial(self.registry.authenticate, token))
         except OfficeClosed as exc:
             raise office_closed(exc) from exc
         except Exception as exc:
@@ -102,7 +103,7 @@ class Door:
             if self.limiter.local:
                 wait = self.limiter.retry_after(caller.token_id)
             else:  # the shared buckets are rows of the database
-                wait = await to_thread.run_sync(self.limiter.retry_after, caller.token_id)
+                wait = await in_thread(partial(self.limiter.retry_after, caller.token_id))
         except Exception as exc:
             if is_database_down(exc):
                 raise database_unavailable() from exc

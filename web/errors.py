@@ -11,7 +11,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -22,6 +21,7 @@ from policies.validity import OfficeClosed
 from resolvers.errors import InputError
 from service.operations import new_request_id
 from service.transaction import DatabaseUnavailable, LedgerUnavailable
+from web.threads import in_thread
 
 T = TypeVar("T")
 RETRY_SOON = {"Retry-After": "5"}
@@ -138,7 +138,7 @@ async def in_service(work: Callable[[], T]) -> T:
     """`work` run by the service in a worker thread (a slow database never stalls the event loop);
     a ledger or database that failed becomes its 503."""
     try:
-        return await to_thread.run_sync(work)
+        return await in_thread(work)
     except LedgerUnavailable as exc:
         raise ledger_unavailable() from exc
     except DatabaseUnavailable as exc:

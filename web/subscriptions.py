@@ -23,7 +23,6 @@ from functools import partial
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from anyio import to_thread
 from graphql import GraphQLError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -38,6 +37,7 @@ from resolvers.errors import InputError
 from service.operations import Operation, new_request_id, translated
 from service.registry import Registry
 from web.replay import NotAnEventSubscription, Replay, replay_of
+from web.threads import in_thread
 
 PROTOCOL = "graphql-transport-ws"
 INIT_SECONDS = 10.0
@@ -196,7 +196,7 @@ class Connection:
             new_request_id(),
             self.caller.token_id,
         )
-        outcome = await to_thread.run_sync(partial(self.registry.execute, self.grant, operation))
+        outcome = await in_thread(partial(self.registry.execute, self.grant, operation))
         return outcome.body
 
 
@@ -205,7 +205,7 @@ async def caller_now(registry: Registry, token: str) -> Caller:
     try:
         known, caller = registry.tokens.remembered(token)
         if not known:
-            caller = await to_thread.run_sync(registry.authenticate, token)
+            caller = await in_thread(partial(registry.authenticate, token))
     except OfficeClosed as exc:
         raise Closed(4403, "office closed") from exc
     if caller is None:
