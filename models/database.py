@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Iterator
 from typing import Any
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.timeouts import postgresql_connect_args, stop_slow_sqlite_statements
 from settings import normalise_url
 
-__all__ = ["make_engine", "normalise_url", "session_factory"]
+__all__ = ["make_engine", "normalise_url", "session_factory", "statements_alone"]
 
 
 # The server's connections prepare every statement the first time they run it (psycopg's default
@@ -76,6 +78,37 @@ def autocommit_connection(engine: Engine) -> Connection:
     """A connection of `engine` on which every statement is its own transaction (no BEGIN, no
     COMMIT): for work that is one statement, such as the ledger's batch stored without the lock."""
     return engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+
+
+@contextlib.contextmanager
+def statements_alone(connection: Connection) -> Iterator[None]:
+    """On PostgreSQL, while no transaction is open on `connection`, each statement run within is
+    its own transaction: no BEGIN before it, no COMMIT after the work; then the connection is
+    transactional again. Elsewhere, or inside an open transaction, nothing changes.
+
+    For the compiled reads (`planner.engine`): at READ COMMITTED every statement of a transaction
+    reads its own snapshot anyway, so a read's answer is the same whether its statements share a
+    transaction or not, and psycopg's BEGIN and COMMIT were two round trips of a read's few
+    (BENCHMARKS.md, "A compiled read without BEGIN and COMMIT"). The session's transaction is left
+    as it was: a statement after this block (the reference engine's, a count the ledger asks for)
+    opens the database transaction as before, and the session's COMMIT of an idle connection sends
+    nothing. Writes never run here: a mutation is never compiled.
+    """
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    driver = connection.connection.driver_connection
+    if driver is None or driver.autocommit or driver.info.transaction_status != TransactionStatus.IDLE:
+        yield
+        return
+    driver.autocommit = True
+    try:
+        yield
+    finally:
+        try:
+            driver.autocommit = False
+        except Exception:
+            connection.invalidate()  # never back to the pool in autocommit: a write would be cut apart
 
 
 IDLE_BEFORE_PING = 1.0  # seconds

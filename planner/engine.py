@@ -19,6 +19,7 @@ from graphql import GraphQLObjectType, GraphQLSchema, OperationType
 from graphql.execution.collect_fields import collect_fields
 
 from ledger.checkpoints import current_checkpoint
+from models.database import statements_alone
 from models.timeouts import is_statement_timeout
 from planner.bind import bind
 from planner.cache import PlanCache
@@ -190,13 +191,16 @@ def _run(root: Root, statement: Any, values: Any, session: Any, finisher: Finish
         return _python_root(root, context)
     if statement is None:
         return None
+    connection = session.connection()
     if isinstance(root, ConnectionRoot):
-        page, total = statement.run(session.connection(), values)
+        with statements_alone(connection):
+            page, total = statement.run(connection, values)
         context.recorder.matching(
             root.key, _matched(root, total, statement, session), _matched_workers(statement, session)
         )
         return _connection(root, page, total, finisher, values[PAGE_LIMIT] - 1)
-    row = statement.run(session.connection(), values)
+    with statements_alone(connection):
+        row = statement.run(connection, values)
     if isinstance(root, NodeRoot):
         if root.plan is None or row is None or row[0] is None:
             return None
