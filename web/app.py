@@ -15,7 +15,6 @@ from functools import partial
 from typing import Any
 
 import orjson
-from anyio import to_thread
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -45,6 +44,7 @@ from web.ratelimit import limiter_for
 from web.request_log import RequestLog
 from web.statements import statement_routes
 from web.subscriptions import websocket_route
+from web.threads import in_thread
 
 MAX_BODY_BYTES = 64 * 1024
 LOCAL_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -300,7 +300,7 @@ def create_app(registry: Registry) -> Starlette:
             return True
 
         try:
-            await to_thread.run_sync(probe)
+            await in_thread(probe)
         except Exception:
             return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "up", "policyVersion": registry.access.version})

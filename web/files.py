@@ -7,6 +7,7 @@ ledger (`Registry.run_for`). Nothing here decides access; messages are answered 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -14,7 +15,6 @@ from functools import partial
 from functools import partial as partial_call
 from typing import Any, TypeVar
 
-from anyio import from_thread, to_thread
 from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -41,6 +41,7 @@ from service.registry import Registry
 from service.transaction import Work
 from web.door import Admission, Door
 from web.errors import Refusal, answering, in_service, refused
+from web.threads import in_thread
 from web.upload_page import upload_routes
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -223,7 +224,7 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         communes = await run_for_office(
             registry, admission, lambda session, _recorder: communes_in_force(session, day, unit)
         )
-        content = await to_thread.run_sync(template, file_language(request), communes)
+        content = await in_thread(partial_call(template, file_language(request), communes))
         return file_response(content, XLSX_TYPE, "workers-template.xlsx")
 
     async def import_upload(request: Request, rid: str) -> Response:
@@ -234,7 +235,7 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         admission.state_purpose(IMPORT_PURPOSE)
         content = await upload_of(request)
         try:
-            sheet = await to_thread.run_sync(read_sheet, content)
+            sheet = await in_thread(partial_call(read_sheet, content))
         except FileRefused as exc:
             raise Refusal(400, exc.template, "INVALID_FILE", **exc.params) from exc
         dry_run, partial, day = _flag(request, "dryRun"), _flag(request, "partial"), today()
@@ -259,9 +260,11 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
                 case_ref=admission.case_ref,
             )
 
+        loop = asyncio.get_running_loop()
+
         def keep_going() -> None:
             """Between chunks, in the import's thread: stop for a client gone or a budget spent."""
-            if from_thread.run(request.is_disconnected):
+            if asyncio.run_coroutine_threadsafe(request.is_disconnected(), loop).result():
                 raise ImportStopped("DISCONNECTED")
             if time.monotonic() > deadline:
                 raise ImportStopped("TIME_BUDGET")
@@ -282,7 +285,7 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         )
         if request.query_params.get("format") == "xlsx" and outcome.stopped is None:
             language = file_language(request)
-            marked = await to_thread.run_sync(marked_workbook, content, sheet, outcome.errors, language)
+            marked = await in_thread(partial_call(marked_workbook, content, sheet, outcome.errors, language))
             response = file_response(marked, XLSX_TYPE, "checked-workers.xlsx")
             response.headers.update(_summary(outcome))
             return response
@@ -339,8 +342,8 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         nodes = await in_service(pages)
         if isinstance(nodes, dict):
             return JSONResponse(nodes, status_code=400)
-        content = await to_thread.run_sync(
-            write_rows, export.columns, nodes, file_language(request), export.enums
+        content = await in_thread(
+            partial_call(write_rows, export.columns, nodes, file_language(request), export.enums)
         )
         return file_response(content, XLSX_TYPE, "workers.xlsx")
 

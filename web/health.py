@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 
-from anyio import to_thread
 from sqlalchemy import Connection, text
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,6 +21,7 @@ from starlette.routing import Route
 
 import migrations
 from service.registry import Registry
+from web.threads import in_thread
 
 
 @cache
@@ -74,7 +74,7 @@ def health_routes(
         return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
 
     async def readyz(request: Request) -> Response:
-        checks = await to_thread.run_sync(probe, registry)
+        checks = await in_thread(partial(probe, registry))
         ready = all(checks.values())
         body = {"status": "ready" if ready else "unavailable", "checks": checks}
         return JSONResponse(body, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"})

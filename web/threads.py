@@ -7,10 +7,11 @@ BENCHMARKS.md, "The event loop's side of a request"). A GraphQL request hops onc
 runs on the event loop, where its cost holds up every other connection.
 
 The work runs in a copy of the caller's context, as it did with anyio: the request's id and timings
-(`service.timings`) and the reader's language (`locales`) go with it. The pool has as many threads
-as anyio's default limit and the database pool's connections (`models.database.make_engine`). The
-uploads (`web.files`) and the health probes keep anyio's threads: an import calls back into the
-loop from its thread (`anyio.from_thread`), which only anyio's threads can.
+(`service.timings`) and the reader's language (`locales`) go with it. Every hop of the server goes
+through this one pool, so at most `THREADS` requests hold a database connection at once: as many
+as anyio's default limit was, and as the database pool's connections (`models.database.make_engine`).
+A thread that must ask the loop something (an import, whether its client is still there) uses
+`asyncio.run_coroutine_threadsafe`.
 """
 
 from __future__ import annotations
