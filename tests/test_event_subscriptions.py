@@ -89,7 +89,10 @@ def test_a_subscription_replays_what_was_missed_then_streams_new_events(live_ser
         (planned,) = about(replayed, missed)
         assert planned["payload"]["data"]["events"]["kind"] == "PLACEMENT_PLANNED"
         assert planned["payload"]["data"]["events"]["record"]["status"] == "PLANNED"
-        crossing = cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")["crossing"]["id"]
+        # Crossed now, after the placement was planned: half an hour earlier falls on the day before
+        # in Vietnam between 00:00 and 00:30, before the partner's window opened (DOMAIN.md).
+        crossed = cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", minutes_ago=0)
+        crossing = crossed["crossing"]["id"]
         streamed = _until(socket, lambda ms: about(ms, crossing))
         kinds = [m["payload"]["data"]["events"]["kind"] for m in streamed if m["type"] == "next"]
         assert "WORKER_STATUS_CHANGED" not in kinds  # only the kinds asked for
