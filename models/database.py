@@ -88,11 +88,12 @@ def statements_alone(connection: Connection) -> Iterator[None]:
 
     For the compiled reads (`planner.engine`): at READ COMMITTED every statement of a transaction
     reads its own snapshot anyway, so a read's answer is the same whether its statements share a
-    transaction or not, and psycopg's BEGIN and COMMIT were two round trips of a read's few
-    (BENCHMARKS.md, "A compiled read without BEGIN and COMMIT"). The session's transaction is left
-    as it was: a statement after this block (the reference engine's, a count the ledger asks for)
-    opens the database transaction as before, and the session's COMMIT of an idle connection sends
-    nothing. Writes never run here: a mutation is never compiled.
+    transaction or not, and psycopg's BEGIN and COMMIT were two round trips of a read's three
+    (BENCHMARKS.md, "Nested records without their worker's test, reads without BEGIN and COMMIT,
+    one thread pool"). The session's transaction is left as it was: a statement after this block
+    (the reference engine's, a count the ledger asks for) opens the database transaction as
+    before, and the session's COMMIT of an idle connection sends nothing. Writes never run here:
+    a mutation is never compiled.
     """
     if connection.dialect.name != "postgresql":
         yield

@@ -3,8 +3,9 @@ never stalls the loop): one pool per server process.
 
 anyio's `to_thread.run_sync` did this before, at about 70 µs of CPU per hop against 50 for the
 loop's own executor (its capacity limiter, cancel scope and checks of which async library runs;
-BENCHMARKS.md, "The event loop's side of a request"). A GraphQL request hops once, and the hop
-runs on the event loop, where its cost holds up every other connection.
+BENCHMARKS.md, "Nested records without their worker's test, reads without BEGIN and COMMIT, one
+thread pool"). A GraphQL request hops once, and the hop runs on the event loop, where its cost
+holds up every other connection.
 
 The work runs in a copy of the caller's context, as it did with anyio: the request's id and timings
 (`service.timings`) and the reader's language (`locales`) go with it. Every hop of the server goes
