@@ -17,7 +17,13 @@ On PostgreSQL an appender that knows the head it wrote last stores its next batc
 in one statement outside a transaction, which stores it only if the database's head is still that
 one (`ledger.entries.append_if_head`): one round trip instead of four while no other process or
 transaction appended meanwhile. When one has, or the head file names a later entry, the batch is
-chained again onto the head read under the lock, as before.
+chained again onto the head read under the lock, as before. The appender keeps the autocommit
+connection of those batches from one to the next (one batch at a time, so one connection): taking
+it from the pool and switching it to autocommit each time was 7 % of a small read's instructions
+(BENCHMARKS.md, "Nested records without their worker's test, reads without BEGIN and COMMIT, one
+thread pool"). A connection that lay idle for `IDLE_BEFORE_PING` is pinged first, as the pool pings
+one, and replaced if the database has gone; one whose statement failed is handed back (the pool
+drops it if it was cut off).
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from ledger.entries import Appended, Asked, Disclosure, append_all, append_if_head
 from ledger.keys import SignedHead
+from models.database import IDLE_BEFORE_PING, still_alive
 
 
 class LedgerRefused(RuntimeError):
@@ -71,6 +78,8 @@ class LedgerAppender:
         self._limit = batch_limit
         self._open_session = open_session
         self._open_unlocked = open_unlocked
+        self._held: Connection | None = None  # the unlocked batches' connection, kept between them
+        self._held_used = 0.0  # when it last ran a statement (time.monotonic())
         self._head: tuple[int, str] | None = None  # (seq, hash) of the last entry this appender wrote
         self._key = key
         self._committed = committed
@@ -151,5 +160,37 @@ class LedgerAppender:
             return None
         if self._signed is not None and self._signed.seq() > head[0]:
             return None  # another process appended since (or entries were cut): take the lock
-        with self._open_unlocked() as connection:
-            return append_if_head(connection, self._key, items, head)
+        connection = self._unlocked_connection(self._open_unlocked)
+        try:
+            stored = append_if_head(connection, self._key, items, head)
+        except BaseException:
+            self._hand_back()
+            raise
+        self._held_used = time.monotonic()
+        return stored
+
+    def _unlocked_connection(self, open_unlocked: Callable[[], Connection]) -> Connection:
+        """The connection kept for unlocked batches: pinged after idling, replaced if gone."""
+        held = self._held
+        idled = time.monotonic() - self._held_used > IDLE_BEFORE_PING
+        if held is not None and idled and not still_alive(held):
+            held.invalidate()
+            self._hand_back()
+            held = None
+        if held is None:
+            held = self._held = open_unlocked()
+        return held
+
+    def close(self) -> None:
+        """Closes the connection kept for unlocked batches, once no batch runs (its engine is being
+        disposed: `service.registry`); a later unlocked batch takes another."""
+        held = self._held
+        if held is not None:
+            held.invalidate()
+        self._hand_back()
+
+    def _hand_back(self) -> None:
+        """Returns the kept connection to its pool (the pool closes it if it was invalidated)."""
+        held, self._held = self._held, None
+        if held is not None:
+            held.close()

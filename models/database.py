@@ -115,6 +115,16 @@ def statements_alone(connection: Connection) -> Iterator[None]:
 IDLE_BEFORE_PING = 1.0  # seconds
 
 
+def still_alive(connection: Connection) -> bool:
+    """Whether a connection held (not pooled) through a while of idling still reaches the database:
+    the check `_ping_when_idle` makes of a pooled connection taken after as long. One round trip."""
+    try:
+        dbapi_connection = connection.connection.dbapi_connection
+        return dbapi_connection is not None and bool(connection.dialect.do_ping(dbapi_connection))
+    except Exception:
+        return False
+
+
 def _ping_when_idle(engine: Engine) -> None:
     """Checks a pooled connection before use only if it lay idle for a while.
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, TypeVar
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ledger.appender import LedgerAppender
@@ -65,6 +66,8 @@ class Registry:
             self.signed_head,
             partial(autocommit_connection, self.engine) if self.engine.dialect.name == "postgresql" else None,
         )
+        # Whoever closes the server's connections closes the one the appender keeps too.
+        event.listen(self.engine, "engine_disposed", lambda _engine: self.appender.close())
         self.transactions = Transactions(
             self.sessions,
             self.ledger_key,

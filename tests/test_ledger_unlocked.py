@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from functools import partial
 
@@ -19,6 +20,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
+from ledger import appender as appender_module
 from ledger.appender import LedgerAppender
 from ledger.checkpoints import sign_checkpoint
 from ledger.entries import GENESIS, Appended, Disclosure, append_if_head
@@ -76,6 +78,7 @@ class Appender:
         return self.record(worker), list(self.statements), self.commits - commits
 
     def close(self) -> None:
+        self.appender.close()  # the connection it keeps, before its pool is closed
         self.engine.dispose()
 
 
@@ -194,4 +197,46 @@ def test_two_appenders_appending_at_once_leave_one_unbroken_chain(ledger) -> Non
     assert sorted(a.seq for a in done) == list(range(first_seq, first_seq + 80))
     chain = _entries(engine)
     assert all(prev == chain[n - 1][2] for n, (_, prev, _) in enumerate(chain) if n > 0)
+    assert _verifies(database)
+
+
+def test_unlocked_batches_one_after_another_keep_one_connection(ledger) -> None:
+    database, _engine = ledger
+    own = Appender(database)
+    taken: list[object] = []
+    event.listen(own.engine, "checkout", lambda *_args: taken.append(1))
+    try:
+        own.record(1)  # under the lock: the head is not known yet
+        own.record(2)  # the first batch without it takes the connection it keeps
+        taken.clear()
+        for worker in (3, 4, 5):
+            _appended, statements, _commits = own.counted(worker)
+            assert len(statements) == 1 and _locks(statements) == 0
+    finally:
+        own.close()
+    assert taken == []
+    assert _verifies(database)
+
+
+def test_a_kept_connection_the_database_dropped_while_idle_is_replaced(ledger, monkeypatch) -> None:
+    """As the pool does with a pooled connection taken after idling (`models.database`): pinged, and
+    replaced if gone, so that a restart of the database while the server was idle costs no answer."""
+    database, engine = ledger
+    monkeypatch.setattr(appender_module, "IDLE_BEFORE_PING", 0.05)
+    own = Appender(database)
+    try:
+        own.record(1)
+        own.record(2)
+        kept = own.appender._held
+        assert kept is not None
+        pid = kept.connection.dbapi_connection.info.backend_pid  # type: ignore[union-attr]
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            conn.commit()
+        time.sleep(0.2)
+        after, statements, _commits = own.counted(3)
+    finally:
+        own.close()
+    assert len(statements) == 1 and _locks(statements) == 0  # on a new connection, still unlocked
+    assert (after.seq, after.entry_hash) == _entries(engine)[-1][::2]
     assert _verifies(database)
