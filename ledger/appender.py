@@ -174,16 +174,15 @@ class LedgerAppender:
         held = self._held
         idled = time.monotonic() - self._held_used > IDLE_BEFORE_PING
         if held is not None and idled and not still_alive(held):
-            held.invalidate()
-            self._hand_back()
+            self.close()
             held = None
         if held is None:
             held = self._held = open_unlocked()
         return held
 
     def close(self) -> None:
-        """Closes the connection kept for unlocked batches, once no batch runs (its engine is being
-        disposed: `service.registry`); a later unlocked batch takes another."""
+        """Closes the connection kept for unlocked batches: a dead one, or once no batch runs (its
+        engine is being disposed: `service.registry`); a later unlocked batch takes another."""
         held = self._held
         if held is not None:
             held.invalidate()
