@@ -15,9 +15,12 @@ processes each have their own appender; the lock on the head orders their batche
 
 On PostgreSQL an appender that knows the head it wrote last stores its next batch without the lock,
 in one statement outside a transaction, which stores it only if the database's head is still that
-one (`ledger.entries.append_if_head`): one round trip instead of four while no other process or
-transaction appended meanwhile. When one has, or the head file names a later entry, the batch is
-chained again onto the head read under the lock, as before. The appender keeps the autocommit
+one (`ledger.entries.append_if_head`): one round trip instead of four while no other transaction
+appended meanwhile. The server processes of a host take turns to append (`SignedHead.turn`, a lock
+file), and each batch is chained onto the later of its appender's own head and the one the head
+file names, which the previous turn wrote: so another process's batches do not send it to the lock.
+When a write or another host has appended, the batch is chained again onto the head read under the
+lock, as before. The appender keeps the autocommit
 connection of those batches from one to the next (one batch at a time, so one connection): taking
 it from the pool and switching it to autocommit each time was 7 % of a small read's instructions
 (BENCHMARKS.md, "Nested records without their worker's test, reads without BEGIN and COMMIT, one
@@ -31,6 +34,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -132,16 +136,17 @@ class LedgerAppender:
     def _commit(self, batch: list[_Waiting]) -> None:
         items = [(w.disclosure, w.asked) for w in batch]
         try:
-            appended = self._append_unlocked(items)
-            if appended is None:
-                with self._open_session() as session:
-                    session.connection(execution_options={"sqlite_immediate": True})
-                    appended = append_all(session, self._key, items, signed=self._signed)
-                    session.commit()
-            self._head = (appended[-1].seq, appended[-1].entry_hash)
-            # If the head file cannot be moved the answers are refused as if the commit had failed:
-            # their entries stay, recorded but never sent, which errs on the safe side.
-            self._committed(appended[-1])
+            with self._host_turn():
+                appended = self._append_unlocked(items)
+                if appended is None:
+                    with self._open_session() as session:
+                        session.connection(execution_options={"sqlite_immediate": True})
+                        appended = append_all(session, self._key, items, signed=self._signed)
+                        session.commit()
+                self._head = (appended[-1].seq, appended[-1].entry_hash)
+                # If the head file cannot be moved the answers are refused as if the commit had
+                # failed: their entries stay, recorded but never sent, which errs on the safe side.
+                self._committed(appended[-1])
         except Exception as exc:
             self._head = None
             for waiting in batch:
@@ -152,14 +157,23 @@ class LedgerAppender:
         self.batches += 1
         self.entries += len(batch)
 
+    def _host_turn(self) -> AbstractContextManager[None]:
+        """The host's turn to append (`SignedHead.turn`), where batches may be stored without the
+        database's lock; elsewhere (SQLite, no head file) nothing to take."""
+        if self._open_unlocked is None or self._signed is None:
+            return nullcontext()
+        return self._signed.turn()
+
     def _append_unlocked(self, items: list[tuple[Disclosure, Asked]]) -> list[Appended] | None:
-        """The batch stored onto the head this appender wrote last, if it is still the database's
-        and the head file names no later entry; None if it was not stored."""
+        """The batch stored onto the later of the head this appender wrote last and the one the
+        head file names, if it is still the database's; None if it was not stored."""
         head = self._head
         if self._open_unlocked is None or head is None:
             return None
-        if self._signed is not None and self._signed.seq() > head[0]:
-            return None  # another process appended since (or entries were cut): take the lock
+        if self._signed is not None:
+            written = self._signed.head()
+            if written is not None and written[0] > head[0]:
+                head = written  # another process of this host appended since: chain onto its entry
         connection = self._unlocked_connection(self._open_unlocked)
         try:
             stored = append_if_head(connection, self._key, items, head)

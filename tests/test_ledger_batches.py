@@ -5,11 +5,16 @@ PostgreSQL), resolving each field list's id in the database. Here a ledger of it
 first entry, then a batch mixing a field list already stored, two new ones and an entry that
 discloses no worker: every per-worker row must name the field list its entry's signed payload
 names, each list is stored once, and `audit verify` proves the chain. The head file written after
-each batch moves forward only, and a head written by another process is seen by the next batch.
+each batch moves forward only, and a head written by another process is seen by the next batch;
+it is written in place, so a longer file is cut to the new head and readers wait for its writer.
 """
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -87,3 +92,43 @@ def test_the_head_file_moves_forward_only_and_another_writers_head_is_seen(ledge
     assert mine.seq() == 9 and other.seq() == 9
     written = read_head(path)
     assert written is not None and (written.seq, written.entry_hash) == (9, "b" * 64)
+
+
+def test_a_head_written_by_hand_longer_than_the_head_is_overwritten_whole(ledger, tmp_path: Path) -> None:
+    """The head is written in place: what was longer must not leave its tail behind the new head."""
+    database, _engine = ledger
+    key = ledger_key(database)
+    path = tmp_path / "head.json"
+    by_hand = json.dumps(sign_checkpoint(key, 3, "d" * 64, None).as_json(), indent=80)
+    assert len(by_hand.encode()) > 600
+    path.write_text(by_hand)
+
+    SignedHead(path).advance(sign_checkpoint(key, 4, "e" * 64, None))
+
+    written = read_head(path)
+    assert written is not None and (written.seq, written.entry_hash) == (4, "e" * 64)
+    assert json.loads(path.read_text())["seq"] == 4
+
+
+@pytest.mark.parametrize("reader", ["read_head", "SignedHead.seq"])
+def test_a_reader_of_the_head_waits_while_a_writer_holds_it(ledger, tmp_path: Path, reader: str) -> None:
+    """Heads are written in place, so a reader must not read while another process writes: it
+    waits for the exclusive lock on the lock file beside the head to be released."""
+    database, _engine = ledger
+    key = ledger_key(database)
+    path = tmp_path / "head.json"
+    SignedHead(path).advance(sign_checkpoint(key, 6, "f" * 64, None))
+    read = (lambda: read_head(path).seq) if reader == "read_head" else SignedHead(path).seq  # type: ignore[union-attr]
+    got: list[int] = []
+    writer = os.open(path.with_name(path.name + ".lock"), os.O_RDWR)
+    try:
+        fcntl.flock(writer, fcntl.LOCK_EX)
+        waiting = threading.Thread(target=lambda: got.append(read()))
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive() and got == []
+        fcntl.flock(writer, fcntl.LOCK_UN)
+        waiting.join(10)
+    finally:
+        os.close(writer)
+    assert got == [6]

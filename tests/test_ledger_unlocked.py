@@ -2,10 +2,12 @@
 
 What the appender saves (`ledger.appender`, `ledger.storing.store_if_head`): BEGIN, the lock on
 the head, the batch and COMMIT become one statement outside a transaction, which stores the
-batch only if the database's head is still the one the appender wrote last. The chain must stay
-exactly as if every batch had taken the lock: here another writer appends between two batches,
-with and without moving the head file, a stale head stores nothing at all, and two appenders
-(two server processes) append at once; `audit verify` proves each chain.
+batch only if the database's head is still the later of the one the appender wrote last and the
+one the head file names. The chain must stay exactly as if every batch had taken the lock: here
+another writer appends between two batches, with and without moving the head file, a stale head
+stores nothing at all, and two appenders (two server processes) append at once, taking turns so
+that neither sends the other to the lock, and without waiting on a write that holds the head;
+`audit verify` proves each chain.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from sqlalchemy.engine import Engine
 from ledger import appender as appender_module
 from ledger.appender import LedgerAppender
 from ledger.checkpoints import sign_checkpoint
-from ledger.entries import GENESIS, Appended, Disclosure, append_if_head
+from ledger.entries import GENESIS, Appended, Disclosure, append_all, append_if_head
 from models.database import autocommit_connection, make_engine, session_factory
 from policies.sessions import internal_session
 from tests.conftest import TEST_DB_ENV, Database, run_cli
@@ -129,9 +131,11 @@ def test_a_batch_after_the_appenders_own_is_one_statement_without_lock_or_transa
 
 
 @pytest.mark.parametrize("head_file_moved", [False, True], ids=["head-file-not-moved", "head-file-moved"])
-def test_after_another_writer_appended_the_batch_is_chained_onto_its_entry_under_the_lock(
+def test_after_another_writer_appended_the_batch_is_chained_onto_its_entry(
     ledger, head_file_moved: bool
 ) -> None:
+    """A head file naming the other writer's entry is the head to chain onto, without the lock;
+    a head file not moved yet sends the batch, after its unlocked try stored nothing, to the lock."""
     database, engine = ledger
     own = Appender(database)
     try:
@@ -141,8 +145,10 @@ def test_after_another_writer_appended_the_batch_is_chained_onto_its_entry_under
         again, unlocked, _ = own.counted(3)
     finally:
         own.close()
-    # The head file names the other entry: no unlocked try. It does not: one, which stores nothing.
-    assert len(statements) == (2 if head_file_moved else 3) and _locks(statements) == 1 and commits == 1
+    if head_file_moved:
+        assert len(statements) == 1 and _locks(statements) == 0 and commits == 0
+    else:
+        assert len(statements) == 3 and _locks(statements) == 1 and commits == 1
     assert after.seq == other.seq + 1
     assert (after.seq, other.entry_hash, after.entry_hash) in _entries(engine)
     assert len(unlocked) == 1 and again.seq == after.seq + 1  # its own head again: unlocked
@@ -172,20 +178,20 @@ def test_a_batch_chained_onto_a_head_that_moved_stores_nothing(ledger, moved: st
     assert _verifies(database)
 
 
-def test_two_appenders_appending_at_once_leave_one_unbroken_chain(ledger) -> None:
-    database, engine = ledger
-    first_seq = (_entries(engine) or [(0, "", "")])[-1][0] + 1
-    appenders = [Appender(database), Appender(database)]
+def _appending_at_once(appenders: list[Appender], each: int, base: int) -> list[Appended]:
+    """`each` entries recorded by every appender, from threads started together; what they appended.
+    The appenders are closed after."""
     done: list[Appended] = []
-    lock = threading.Lock()
+    lock, start = threading.Lock(), threading.Barrier(len(appenders))
 
-    def run(appender: Appender, base: int) -> None:
-        for n in range(40):
-            appended = appender.record(base + n)
+    def run(appender: Appender, first: int) -> None:
+        start.wait()
+        for n in range(each):
+            appended = appender.record(first + n)
             with lock:
                 done.append(appended)
 
-    threads = [threading.Thread(target=run, args=(a, 1000 * (i + 1))) for i, a in enumerate(appenders)]
+    threads = [threading.Thread(target=run, args=(a, base * (i + 1))) for i, a in enumerate(appenders)]
     try:
         for thread in threads:
             thread.start()
@@ -194,9 +200,76 @@ def test_two_appenders_appending_at_once_leave_one_unbroken_chain(ledger) -> Non
     finally:
         for appender in appenders:
             appender.close()
+    return done
+
+
+def test_two_appenders_appending_at_once_leave_one_unbroken_chain(ledger) -> None:
+    database, engine = ledger
+    first_seq = (_entries(engine) or [(0, "", "")])[-1][0] + 1
+    appenders = [Appender(database), Appender(database)]
+    done = _appending_at_once(appenders, 40, base=1000)
     assert sorted(a.seq for a in done) == list(range(first_seq, first_seq + 80))
     chain = _entries(engine)
     assert all(prev == chain[n - 1][2] for n, (_, prev, _) in enumerate(chain) if n > 0)
+    assert _verifies(database)
+
+
+def test_two_appenders_taking_turns_store_every_batch_after_their_first_without_the_lock(ledger) -> None:
+    """Two server processes of one host: each batch is chained onto the head file the previous
+    turn wrote, so only each appender's first batch (it knows no head yet) takes the lock."""
+    database, _engine = ledger
+    appenders = [Appender(database), Appender(database)]
+    _appending_at_once(appenders, 30, base=2000)
+    assert [_locks(a.statements) for a in appenders] == [1, 1]
+    assert _verifies(database)
+
+
+_OTHER_BACKENDS_ENDED = (
+    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+)
+
+
+def test_a_write_appending_while_an_appender_waits_in_its_turn_does_not_deadlock(ledger) -> None:
+    """The appender holds the host's turn while its statement waits for the database's head, which
+    a write holds; the write reads and moves the head file before and after its commit, so it must
+    not wait for the turn (both run in threads of their own, so that a deadlock fails the test)."""
+    database, engine = ledger
+    own = Appender(database)
+    key = ledger_key(database)
+    locked, recorded, written = threading.Event(), [], []
+
+    def write() -> None:
+        with internal_session(session_factory(engine)) as session:
+            session.connection().execute(text("SELECT seq FROM ledger_head WHERE id = 1 FOR UPDATE"))
+            locked.set()
+            time.sleep(0.3)  # the appender in its turn, its statement waiting for the head's row
+            disclosure = Disclosure({8: {"Worker.status"}}, [])
+            last = append_all(session, key, [(disclosure, READ)], signed=head_file(database))[-1]
+            session.commit()
+        head_file(database).advance(sign_checkpoint(key, last.seq, last.entry_hash, last.at))
+        written.append(last)
+
+    try:
+        own.record(1)
+        own.record(2)  # the appender knows its head: its next batch is tried without the lock
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        locked.wait(10)
+        appender = threading.Thread(target=lambda: recorded.append(own.record(3)), daemon=True)
+        appender.start()
+        writer.join(30)
+        appender.join(30)
+        stuck = writer.is_alive() or appender.is_alive()
+        if stuck:  # end the wait for each other, so that the test fails rather than hangs
+            with engine.connect() as conn:
+                conn.execute(text(_OTHER_BACKENDS_ENDED))
+                conn.commit()
+            appender.join(30)
+        assert not stuck
+    finally:
+        own.close()
+    assert recorded[0].seq == written[0].seq + 1
     assert _verifies(database)
 
 
