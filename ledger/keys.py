@@ -141,18 +141,17 @@ class SignedHead:
     @contextmanager
     def turn(self) -> Iterator[None]:
         """This host's turn to append, for the block: an exclusive `flock` on a second lock file
-        beside the head, kept open by this process, which the appenders of the host's server
-        processes take around each batch (`ledger.appender`). Within it the head file names the
-        last batch any of them committed, so a batch chained onto it and stored without the
+        beside the head (`.turn`), kept open by this process, which the appenders of the host's
+        server processes take around each batch (`ledger.appender`). Within it the head file names
+        the last batch any of them committed, so a batch chained onto it and stored without the
         database's lock finds the database's head where the file says, instead of racing another
         process for it. Only appenders take it, never while holding the head's own lock, and a
         holder of that lock waits for nothing else: no cycle of waits can form. The database still
-        decides: a head moved by a write or by another host stores nothing, and the batch takes
-        the lock as before."""
+        decides: a head moved by a write or by another host stores nothing, and the batch takes the
+        lock as before."""
         pid = os.getpid()
         if self._turn is None or self._turn[0] != pid:
-            turn_path = self.path.with_name(self.path.name + ".turn")
-            self._turn = (pid, os.open(turn_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            self._turn = (pid, _lock_file(self.path, ".turn"))
         guard = self._turn[1]
         fcntl.flock(guard, fcntl.LOCK_EX)
         try:
@@ -167,7 +166,7 @@ class SignedHead:
         shares its lock with the parent, so a child opens its own."""
         pid = os.getpid()
         if self._guard is None or self._guard[0] != pid:
-            self._guard = (pid, os.open(self._lock_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            self._guard = (pid, _lock_file(self.path, ".lock"))
         guard = self._guard[1]
         fcntl.flock(guard, operation)
         try:
@@ -185,6 +184,11 @@ class SignedHead:
 
 def _lock_path_of(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
+
+
+def _lock_file(head: Path, suffix: str) -> int:
+    """A descriptor of the lock file `suffix` beside the head, made readable by its owner only."""
+    return os.open(head.with_name(head.name + suffix), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
 
 
 @contextmanager
