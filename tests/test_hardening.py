@@ -39,9 +39,14 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_database_wal_shm_and_ledger_head_are_readable_by_their_owner_only(database, as_office) -> None:
+def test_database_wal_shm_and_ledger_head_and_its_locks_are_readable_by_their_owner_only(
+    database, as_office
+) -> None:
     as_office("tq-home-affairs").data("{ workers(first: 1) { nodes { fullName } } }")  # writes the head
-    files = [LedgerFiles.beside_keys(database.key_file).head]
+    head = LedgerFiles.beside_keys(database.key_file).head
+    files = [head, head.with_name(head.name + ".lock")]  # the head is read and written under its lock
+    if database.url.startswith("postgresql"):  # where the appenders of a host take turns
+        files.append(head.with_name(head.name + ".turn"))
     if database.url.startswith("sqlite"):
         db = Path(database.url.removeprefix("sqlite:///"))
         files += [db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")]
