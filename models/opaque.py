@@ -59,6 +59,15 @@ def _id_encryptor(key: bytes) -> Any:
     return kept[1]
 
 
+def _id_decryptor(key: bytes) -> Any:
+    """One decryptor per thread and key, kept, for the same reason: every ID a request names (its
+    plan's key decodes the node's) would set up a context of its own."""
+    kept = getattr(_per_thread, "decoding", None)
+    if kept is None or kept[0] != key:
+        kept = _per_thread.decoding = (key, _block_cipher(key).decryptor())
+    return kept[1]
+
+
 def encode_id(type_name: str, row_id: int) -> str:
     # One AES block is a keyed permutation: distinct rows give distinct, unguessable IDs.
     block = struct.pack(">H6sQ", TYPE_TAGS[type_name], _MAGIC + b"\0\0", row_id)
@@ -72,8 +81,7 @@ def decode_id(global_id: str, expected: str | None = None) -> tuple[str, int]:
         raise InvalidIdError("not a valid ID") from exc
     if len(raw) != 16:
         raise InvalidIdError("not a valid ID")
-    dec = _block_cipher(keyring().id_key).decryptor()
-    tag, magic, row_id = struct.unpack(">H6sQ", dec.update(raw) + dec.finalize())
+    tag, magic, row_id = struct.unpack(">H6sQ", _id_decryptor(keyring().id_key).update(raw))
     if magic != _MAGIC + b"\0\0" or tag not in TAG_TYPES:
         raise InvalidIdError("not a valid ID")
     type_name = TAG_TYPES[tag]
