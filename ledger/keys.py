@@ -14,7 +14,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,7 +72,11 @@ def read_head(path: Path) -> Checkpoint | None:
 
 def advance_head(path: Path, head: Checkpoint) -> None:
     """Moves the head forward, never back: processes appending at once each write their own entry."""
-    SignedHead(path).advance(head)
+    signed = SignedHead(path)
+    try:
+        signed.advance(head)
+    finally:
+        signed.close()
 
 
 HEAD_BYTES = 512
@@ -137,6 +141,18 @@ class SignedHead:
     def refused(self) -> None:
         with self._lock:
             self.refusals += 1
+
+    def close(self) -> None:
+        """Closes the lock files this process keeps open (a server's head lives as long as it)."""
+        with self._lock:
+            kept = [k for k in (self._guard, self._turn) if k is not None and k[0] == os.getpid()]
+            self._guard = self._turn = None
+        for _pid, descriptor in kept:
+            os.close(descriptor)
+
+    def __del__(self) -> None:
+        with suppress(Exception):  # at the interpreter's exit `os` may already be gone
+            self.close()
 
     @contextmanager
     def turn(self) -> Iterator[None]:

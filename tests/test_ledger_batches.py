@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 
 from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Disclosure
-from ledger.keys import SignedHead, read_head
+from ledger.keys import SignedHead, advance_head, read_head
 from tests.conftest import Database, run_cli
 from tests.own_ledger import append_batch, head_file, ledger_key, own_ledger
 
@@ -132,3 +132,15 @@ def test_a_reader_of_the_head_waits_while_a_writer_holds_it(ledger, tmp_path: Pa
     finally:
         os.close(writer)
     assert got == [6]
+
+
+def test_moving_the_head_from_a_command_leaves_no_lock_file_open(ledger, tmp_path: Path) -> None:
+    """`advance_head` (the commands', once each) closes the lock file a server process keeps open."""
+    database, _engine = ledger
+    key = ledger_key(database)
+    path = tmp_path / "head.json"
+    before = len(os.listdir("/proc/self/fd"))
+    for seq in range(1, 51):
+        advance_head(path, sign_checkpoint(key, seq, "a" * 64, None))
+    assert len(os.listdir("/proc/self/fd")) == before
+    assert read_head(path).seq == 50  # type: ignore[union-attr]
