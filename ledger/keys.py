@@ -14,7 +14,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,10 +102,9 @@ class SignedHead:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.refusals = 0
-        self._lock_path = _lock_path_of(path)
         self._lock = threading.Lock()
-        self._guard: tuple[int, int] | None = None  # (process id, descriptor) of the lock file
-        self._turn: tuple[int, int] | None = None  # (process id, descriptor) of the turn's lock file
+        self._guard = _KeptLock(_lock_path_of(path))  # the head's: reading and writing it
+        self._turn = _KeptLock(path.with_name(path.name + ".turn"))  # the appenders' turns
         self._last: tuple[bytes, tuple[int, str]] = (b"", (0, ""))  # the file's bytes last read, its head
 
     def seq(self) -> int:
@@ -116,7 +115,7 @@ class SignedHead:
     def head(self) -> tuple[int, str] | None:
         """The (seq, entry hash) the head file names; None without a head file, seq -1 if unreadable."""
         with self._lock:
-            with self._flocked(fcntl.LOCK_SH):
+            with self._guard.held(fcntl.LOCK_SH):
                 raw = _read_bytes(self.path)
             return None if raw is None else self._head_of(raw)
 
@@ -125,7 +124,7 @@ class SignedHead:
         once each write their own, and the head moves forward, never back."""
         text = orjson.dumps(head.as_json())
         padded = text.ljust(HEAD_BYTES - 1) + b"\n"
-        with self._lock, self._flocked(fcntl.LOCK_EX):
+        with self._lock, self._guard.held(fcntl.LOCK_EX):
             raw = _read_bytes(self.path)
             if raw is not None and self._head_of(raw)[0] >= head.seq:
                 return
@@ -145,17 +144,14 @@ class SignedHead:
     def close(self) -> None:
         """Closes the lock files this process keeps open (a server's head lives as long as it)."""
         with self._lock:
-            kept = [k for k in (self._guard, self._turn) if k is not None and k[0] == os.getpid()]
-            self._guard = self._turn = None
-        for _pid, descriptor in kept:
-            os.close(descriptor)
+            self._guard.close()
+            self._turn.close()
 
     def __del__(self) -> None:
         with suppress(Exception):  # at the interpreter's exit `os` may already be gone
             self.close()
 
-    @contextmanager
-    def turn(self) -> Iterator[None]:
+    def turn(self) -> AbstractContextManager[None]:
         """This host's turn to append, for the block: an exclusive `flock` on a second lock file
         beside the head (`.turn`), kept open by this process, which the appenders of the host's
         server processes take around each batch (`ledger.appender`). Within it the head file names
@@ -165,30 +161,7 @@ class SignedHead:
         holder of that lock waits for nothing else: no cycle of waits can form. The database still
         decides: a head moved by a write or by another host stores nothing, and the batch takes the
         lock as before."""
-        pid = os.getpid()
-        if self._turn is None or self._turn[0] != pid:
-            self._turn = (pid, _lock_file(self.path, ".turn"))
-        guard = self._turn[1]
-        fcntl.flock(guard, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(guard, fcntl.LOCK_UN)
-
-    @contextmanager
-    def _flocked(self, operation: int) -> Iterator[None]:
-        """`flock` on the lock file, kept open by this process (under `_lock`: threads of one
-        process share the descriptor, and with it the lock). A descriptor inherited through `fork`
-        shares its lock with the parent, so a child opens its own."""
-        pid = os.getpid()
-        if self._guard is None or self._guard[0] != pid:
-            self._guard = (pid, _lock_file(self.path, ".lock"))
-        guard = self._guard[1]
-        fcntl.flock(guard, operation)
-        try:
-            yield
-        finally:
-            fcntl.flock(guard, fcntl.LOCK_UN)
+        return self._turn.held(fcntl.LOCK_EX)
 
     def _head_of(self, raw: bytes) -> tuple[int, str]:
         """The (seq, entry hash) in the file's bytes, parsed again only when they changed."""
@@ -202,9 +175,32 @@ def _lock_path_of(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
-def _lock_file(head: Path, suffix: str) -> int:
-    """A descriptor of the lock file `suffix` beside the head, made readable by its owner only."""
-    return os.open(head.with_name(head.name + suffix), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+class _KeptLock:
+    """A lock file beside the head, opened by this process once and kept, made readable by its
+    owner only. `flock` locks an open file, not a process: threads of one process share the
+    descriptor, and with it the lock (`SignedHead` holds its own `_lock` around the head's); a
+    descriptor inherited through `fork` shares its lock with the parent, so a child opens its own."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._kept: tuple[int, int] | None = None  # (process id, descriptor)
+
+    @contextmanager
+    def held(self, operation: int) -> Iterator[None]:
+        pid = os.getpid()
+        if self._kept is None or self._kept[0] != pid:
+            self._kept = (pid, os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        descriptor = self._kept[1]
+        fcntl.flock(descriptor, operation)
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        kept, self._kept = self._kept, None
+        if kept is not None and kept[0] == os.getpid():
+            os.close(kept[1])
 
 
 @contextmanager
