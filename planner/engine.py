@@ -12,11 +12,15 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
 from graphql import GraphQLObjectType, GraphQLSchema, OperationType
 from graphql.execution.collect_fields import collect_fields
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
 
 from ledger.checkpoints import current_checkpoint
 from models.database import statements_alone
@@ -38,6 +42,7 @@ from planner.plan import (
     Typename,
 )
 from planner.sql import Writer
+from policies.side_door import serving
 from resolvers import lists, statistics
 from resolvers.errors import InputError
 from resolvers.pages import cursor_of
@@ -150,10 +155,11 @@ class CompiledReads:
         # Every value is bound (and refused, if it must be) before any statement runs.
         bound = [bind(root, variables) for root, _unused in roots]
         finisher = Finisher(shapes)
-        data = {
-            _key(root): _run(root, statement, values, session, finisher, context)
-            for (root, statement), values in zip(roots, bound, strict=True)
-        }
+        with compiled_connection(session) as connection:
+            data = {
+                _key(root): _run(root, statement, values, connection, session, finisher, context)
+                for (root, statement), values in zip(roots, bound, strict=True)
+            }
         for worker, names in finisher.workers.items():
             context.recorder.disclosed(worker, names)
         with self._lock:
@@ -184,23 +190,60 @@ def _statement(writer: Writer, root: Root) -> Any:
     return None
 
 
-def _run(root: Root, statement: Any, values: Any, session: Any, finisher: Finisher, context: Any) -> Any:
+@contextmanager
+def compiled_connection(session: Session) -> Iterator[Connection]:
+    """The connection one request's compiled statements run on, each statement its own transaction
+    on PostgreSQL (`statements_alone`).
+
+    There, unless the session has begun a transaction, it is one of the pool's connections taken
+    for this answer alone and handed back after it, marked as the session's for the side-door
+    guard (`policies.side_door.serving`), so that the session itself is never begun: its commit
+    and close then send nothing and do little. Taking the connection through the session, and
+    ending the session's transaction, cost about 40 µs more of a small read's CPU (BENCHMARKS.md,
+    "One hop, one connection, no system call on the loop"). The statements read alike either way:
+    at READ COMMITTED each reads its own snapshot. On SQLite, whose statements share the session's
+    transaction and its snapshot, and within a session's transaction, the session's connection.
+    """
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name != "postgresql" or session.in_transaction():
+        connection = session.connection()
+        with statements_alone(connection):
+            yield connection
+        return
+    connection = bind.connect()
+    try:
+        serving(connection, session)
+        with statements_alone(connection):
+            yield connection
+        # Ended with COMMIT, which sends nothing here: a ROLLBACK would make psycopg forget the
+        # statements prepared on the connection (`models.database`).
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def _run(
+    root: Root,
+    statement: Any,
+    values: Any,
+    connection: Connection,
+    session: Session,
+    finisher: Finisher,
+    context: Any,
+) -> Any:
     if isinstance(root, Typename):
         return root.name
     if isinstance(root, PythonRoot):
         return _python_root(root, context)
     if statement is None:
         return None
-    connection = session.connection()
     if isinstance(root, ConnectionRoot):
-        with statements_alone(connection):
-            page, total = statement.run(connection, values)
+        page, total = statement.run(connection, values)
         context.recorder.matching(
             root.key, _matched(root, total, statement, session), _matched_workers(statement, session)
         )
         return _connection(root, page, total, finisher, values[PAGE_LIMIT] - 1)
-    with statements_alone(connection):
-        row = statement.run(connection, values)
+    row = statement.run(connection, values)
     if isinstance(root, NodeRoot):
         if root.plan is None or row is None or row[0] is None:
             return None

@@ -83,11 +83,17 @@ def scoped_tables_of(statement: ClauseElement) -> set[str]:
     return {t.name for t in found if getattr(t, "name", None) in SCOPED_TABLES}
 
 
-@event.listens_for(Session, "after_begin")
-def _mark_connection(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
-    """Tells the connection which session it serves, so that the guard can ask for its grant."""
+def serving(connection: Connection, session: Session) -> None:
+    """Tells the connection which session it serves, so that the guard can ask for its grant: the
+    session's own connections (below), and one the read planner takes from the pool for a request's
+    compiled statements beside its session (`planner.engine`)."""
     if GRANT_KEY in session.info:
         connection.execution_options(**{SESSION_OPTION: weakref.ref(session)})
+
+
+@event.listens_for(Session, "after_begin")
+def _mark_connection(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+    serving(connection, session)
 
 
 @event.listens_for(Engine, "before_execute")

@@ -78,7 +78,7 @@ class Transactions:
                 head = self._ledgered(session, recorder, asked)
                 session.commit()
                 self.advance_head(head)
-            else:
+            elif session.in_transaction():  # a compiled read may have begun nothing (`planner.engine`)
                 session.commit()
         except Exception as exc:
             session.rollback()
