@@ -103,8 +103,26 @@ def sign_checkpoint(
     an empty ledger): a checkpoint is a function of the ledger's state, the same however often taken."""
     moment = entry_at if entry_at is not None else dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     at = moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
-    unsigned = Checkpoint(seq, entry_hash, at, "", public_key_text(key.public_key()))
+    unsigned = Checkpoint(seq, entry_hash, at, "", _public_key_text_of(key))
     return Checkpoint(seq, entry_hash, at, key.sign(unsigned.message()).hex(), unsigned.public_key)
+
+
+# id(key) -> (key, its public text); the key is held so that its id names no other key meanwhile.
+_PUBLIC_TEXTS: dict[int, tuple[Ed25519PrivateKey, str]] = {}
+_KEYS_REMEMBERED = 16  # a server has one key; tests and commands a few
+
+
+def _public_key_text_of(key: Ed25519PrivateKey) -> str:
+    """The key's public half as a checkpoint names it, worked out once per key: a server signs a
+    checkpoint after every batch, and deriving and encoding the public key was a third of that."""
+    known = _PUBLIC_TEXTS.get(id(key))
+    if known is not None and known[0] is key:
+        return known[1]
+    text = public_key_text(key.public_key())
+    if len(_PUBLIC_TEXTS) >= _KEYS_REMEMBERED:
+        _PUBLIC_TEXTS.clear()
+    _PUBLIC_TEXTS[id(key)] = (key, text)
+    return text
 
 
 def current_checkpoint(session: Session, key: Ed25519PrivateKey) -> Checkpoint:

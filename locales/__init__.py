@@ -13,7 +13,7 @@ import io
 import re
 from contextvars import ContextVar
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -171,9 +171,17 @@ def reader_language() -> str:
 def asked_language(query_string: bytes, accept_language: bytes) -> str:
     """The one rule for a request's language: `?lang=` when the request gives it (a link, a browser
     form, a script), else `Accept-Language`, else English."""
-    asked = parse_qs(query_string.decode("latin-1"), max_num_fields=50).get("lang")
-    if asked and asked[0]:
-        return negotiate(asked[0])
+    if query_string:
+        asked = parse_qs(query_string.decode("latin-1"), max_num_fields=50).get("lang")
+        if asked and asked[0]:
+            return negotiate(asked[0])
+    return _negotiated_header(accept_language)
+
+
+@lru_cache(maxsize=256)
+def _negotiated_header(accept_language: bytes) -> str:
+    """`negotiate` of a header as sent: a client sends the same few on every request, and each
+    request's language is decided on the event loop."""
     return negotiate(accept_language.decode("latin-1"))
 
 
