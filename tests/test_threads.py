@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
+import os
 import threading
 import time
 import weakref
@@ -147,3 +148,22 @@ def test_stopping_lets_the_work_under_way_finish() -> None:
     asyncio.run(caller())
     pool.stop(5)
     assert finished.is_set()
+
+
+def test_a_process_forked_after_the_pool_started_runs_its_work_in_threads_of_its_own() -> None:
+    async def caller() -> int:
+        return await in_thread(threading.get_ident)
+
+    asyncio.run(caller())  # the parent's pool has a thread now
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: its inherited pool has no threads, so the hop would wait for ever
+        try:
+            answered = asyncio.run(asyncio.wait_for(caller(), 10))
+            os.write(writing, b"ok" if answered else b"no")
+        finally:
+            os._exit(0)
+    os.close(writing)
+    _, status = os.waitpid(child, 0)
+    assert os.read(reading, 2) == b"ok"
+    assert status == 0

@@ -113,18 +113,26 @@ def _failed(future: asyncio.Future[Any], exc: BaseException) -> None:
         future.set_exception(exc)
 
 
-_pool: tuple[int, WorkerThreads] | None = None
+_pool: WorkerThreads | None = None
 
 
 def _threads() -> WorkerThreads:
-    """This process's pool, made on first use: a pool inherited through `fork` has no threads."""
+    """This process's pool, made on first use."""
     global _pool
-    pid = os.getpid()
-    if _pool is None or _pool[0] != pid:
-        pool = WorkerThreads(THREADS)
-        atexit.register(pool.stop, EXIT_SECONDS)
-        _pool = (pid, pool)
-    return _pool[1]
+    if _pool is None:
+        _pool = WorkerThreads(THREADS)
+        atexit.register(_pool.stop, EXIT_SECONDS)
+    return _pool
+
+
+def _forget_the_pool() -> None:
+    """A pool inherited through `fork` has no threads: the child makes its own. (Asking the process's
+    id on every hop instead was a system call on the event loop's thread.)"""
+    global _pool
+    _pool = None
+
+
+os.register_at_fork(after_in_child=_forget_the_pool)
 
 
 async def in_thread(work: Callable[[], T]) -> T:
