@@ -102,11 +102,17 @@ async def _read_body(request: Request, seconds: float) -> bytes:
         raise BodyTooLarge()
     body = b""
     async with asyncio.timeout(seconds):
-        async for chunk in request.stream():
-            body += chunk
+        # The messages as they come, as `request.stream()` reads them, without an async generator
+        # (set up and torn down on the event loop for every request).
+        while True:
+            message = await request.receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnect()
+            body += message.get("body", b"")
             if len(body) > MAX_BODY_BYTES:
                 raise BodyTooLarge()
-    return body
+            if not message.get("more_body", False):
+                return body
 
 
 def contains_nul(value: Any) -> bool:
