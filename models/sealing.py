@@ -60,6 +60,7 @@ class Keyring:
     id_key: bytes
     path: Path | None = field(default=None, compare=False)
     _aead: dict[str, AESGCM] = field(default_factory=dict, repr=False)
+    _siv: dict[str, AESSIV] = field(default_factory=dict, repr=False)
     _signature: tuple[int, int, int, int] | None = field(default=None, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
     _refreshed_at: float = field(default=float("-inf"), repr=False, compare=False)
@@ -100,6 +101,7 @@ class Keyring:
                 return False  # another registry's key file: never mix it in
             self.data_keys = {**self.data_keys, **fresh.data_keys}
             self._aead = {}
+            self._siv = {}
             self.active = fresh.active
             self._signature = fresh._signature
             return True
@@ -173,7 +175,7 @@ class Keyring:
         disclosed and two engines answering one request write byte-identical entries."""
         self._refresh_now_and_then()
         kid = self.active
-        sealed = AESSIV(self._fixed_key(kid)).encrypt(value.encode(), [kid.encode(), context])
+        sealed = self._fixed_cipher(kid).encrypt(value.encode(), [kid.encode(), context])
         return f"{kid}:{_b64(sealed)}"
 
     def open_fixed(self, sealed: str, context: bytes) -> str:
@@ -183,12 +185,19 @@ class Keyring:
         if kid not in self.data_keys:
             raise SealError("sealed value uses a key this key file does not hold")
         try:
-            return AESSIV(self._fixed_key(kid)).decrypt(_unb64(body), [kid.encode(), context]).decode()
+            return self._fixed_cipher(kid).decrypt(_unb64(body), [kid.encode(), context]).decode()
         except Exception as exc:
             raise SealError("sealed value failed authentication") from exc
 
-    def _fixed_key(self, kid: str) -> bytes:
-        return hashlib.sha512(b"borderlabour-fixed-seal" + self.data_keys[kid]).digest()
+    def _fixed_cipher(self, kid: str) -> AESSIV:
+        """The deterministic cipher of a data key, derived once: a page's sealed criteria are
+        several seals a request, and deriving the key and setting up the cipher was three quarters
+        of each (8.5 against 2 µs)."""
+        siv = self._siv.get(kid)
+        if siv is None:
+            key = hashlib.sha512(b"borderlabour-fixed-seal" + self.data_keys[kid]).digest()
+            siv = self._siv[kid] = AESSIV(key)
+        return siv
 
     def blind_index(self, value: str | None) -> str | None:
         if value is None:
