@@ -46,6 +46,12 @@ from ledger.keys import SignedHead
 from models.database import IDLE_BEFORE_PING, still_alive
 
 
+def _held_lock() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 class LedgerRefused(RuntimeError):
     """The batch holding this entry was not committed: the answer it records must not be sent."""
 
@@ -58,6 +64,9 @@ class _Waiting:
     error: BaseException | None = None
     done: bool = False
     queued_at: float = field(default_factory=time.perf_counter)
+    # Held from the start; released once, by the leader: when the entry is committed (or refused),
+    # or when its caller is to lead the next batch.
+    wake: threading.Lock = field(default_factory=_held_lock)
 
 
 class LedgerAppender:
@@ -91,47 +100,68 @@ class LedgerAppender:
         self._signed = signed
         self._queue: list[_Waiting] = []
         self._leading = False
-        self._turn = threading.Condition()
+        self._mutex = threading.Lock()  # the queue and who leads
         self.batches = 0
         self.entries = 0
 
     @property
     def waiting(self) -> int:
         """Entries queued for the next batch."""
-        with self._turn:
+        with self._mutex:
             return len(self._queue)
 
     @property
     def committing(self) -> bool:
         """Whether a batch is being committed now."""
-        with self._turn:
+        with self._mutex:
             return self._leading
 
     def record(self, disclosure: Disclosure, asked: Asked) -> Appended:
+        """Queues the entry and returns once it is committed. The caller that finds no batch under
+        way leads: it commits the queue, batch after batch, until its own entry is in; then it
+        wakes each caller of those batches, and hands the lead to the first caller still queued.
+        Only those are woken: waking every waiter after every batch (a condition's `notify_all`)
+        woke the next batch's callers to find their entries not yet in and wait again."""
         mine = _Waiting(disclosure, asked)
-        with self._turn:
+        with self._mutex:
             self._queue.append(mine)
-        while True:
-            with self._turn:
-                while self._leading and not mine.done:
-                    self._turn.wait()
-                if mine.done:
-                    break
-                self._leading = True
+            leads = not self._leading
+            self._leading = True
+        if not leads:
+            mine.wake.acquire()  # committed, or this caller's turn to lead
+        while not mine.done:
+            with self._mutex:
                 batch = self._queue[: self._limit]
                 del self._queue[: self._limit]
             try:
                 self._commit(batch)
-            finally:
-                with self._turn:
-                    for waiting in batch:
-                        waiting.done = True
-                    self._leading = False
-                    self._turn.notify_all()
+            except BaseException:  # not the database's refusal (`_commit` keeps that): leave, lead no more
+                self._hand_on(batch, mine, failed=True)
+                raise
+            self._hand_on(batch, mine)
         self._waited(time.perf_counter() - mine.queued_at)
         if mine.appended is None:
             raise LedgerRefused() from mine.error
         return mine.appended
+
+    def _hand_on(self, batch: list[_Waiting], mine: _Waiting, failed: bool = False) -> None:
+        """Marks the batch done and wakes its callers. If the leader's own entry is in (or its
+        batch `failed` past what `_commit` keeps), the first caller still queued leads next; none
+        queued, the next caller to come leads."""
+        with self._mutex:
+            for waiting in batch:
+                waiting.done = True
+            leaving = failed or mine.done
+            if failed and not mine.done and mine in self._queue:
+                self._queue.remove(mine)  # its caller is gone: its entry is not appended
+            following = self._queue[0] if leaving and self._queue else None
+            if leaving and following is None:
+                self._leading = False
+        for waiting in batch:
+            if waiting is not mine:
+                waiting.wake.release()
+        if following is not None:
+            following.wake.release()  # it leads the next batch: `_leading` stays set
 
     def _commit(self, batch: list[_Waiting]) -> None:
         items = [(w.disclosure, w.asked) for w in batch]
