@@ -111,6 +111,20 @@ def database(template: Template, tmp_path_factory: pytest.TempPathFactory) -> It
         assert_counts_kept(copy)
 
 
+@pytest.fixture(scope="module")
+def registry(database: Database) -> Iterator[Any]:
+    """The service over this process's copy of the demo, built for one module's in-process tests.
+    Its connections are closed at the module's end, before the session's fixture drops a PostgreSQL
+    database. A module that needs other settings, or a registry of its own
+    (`tests.own_registry_fixtures`), defines its own `registry`."""
+    from service.registry import Registry
+    from settings import Settings
+
+    made = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
+    yield made
+    made.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def demo_tokens(database: Database, template: Template) -> dict[str, str]:
     """One bearer token per demo office; the same in every copy of the demo."""

@@ -23,17 +23,8 @@ from schema.context import RequestContext
 from schema.criteria import searches_personal
 from service.operations import run_operation
 from service.registry import Registry
-from settings import Settings
-from tests.conftest import Database
 
 WORKERS = "{ workers(first: 3) { nodes { id fullName } } }"
-
-
-@pytest.fixture(scope="module")
-def registry(database: Database) -> Iterator[Registry]:
-    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
-    yield registry
-    registry.engine.dispose()
 
 
 @pytest.fixture

@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Integer, bindparam, func, select, text
 
-from harness.databases import Database
 from models import Office
 from planner.compiled import PAGE_LIMIT, Compiled
 from policies.windows import TODAY
 from service.registry import Registry
-from settings import Settings
 from tests.conftest import TEST_DB_ENV
 
 pytestmark = pytest.mark.skipif(
@@ -36,13 +33,6 @@ PREPARED = text(
     "SELECT count(*), coalesce(sum(generic_plans + custom_plans), 0) "
     "FROM pg_prepared_statements WHERE statement LIKE :pattern"
 )
-
-
-@pytest.fixture(scope="module")
-def registry(database: Database) -> Iterator[Registry]:
-    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
-    yield registry
-    registry.engine.dispose()
 
 
 def _prepared_on_the_connection(registry: Registry) -> tuple[int, tuple[int, ...]]:

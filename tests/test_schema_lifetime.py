@@ -6,9 +6,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import weakref
-from collections.abc import Iterator
 
-import pytest
 from sqlalchemy import select
 
 import models
@@ -16,17 +14,8 @@ from policies.sessions import internal_session, scoped_session
 from policies.tokens import identity_of
 from schema.context import RequestContext
 from service.registry import Registry
-from settings import Settings
-from tests.conftest import Database
 
 QUERY = "{ workers(first: 2) { nodes { id placements { id } } } }"
-
-
-@pytest.fixture(scope="module")
-def registry(database: Database) -> Iterator[Registry]:
-    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
-    yield registry
-    registry.engine.dispose()  # before the session fixture drops the PostgreSQL database
 
 
 def test_a_schema_replaced_by_a_policy_reload_is_freed_with_its_prepared_documents(

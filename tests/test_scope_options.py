@@ -7,8 +7,6 @@ the expectation is what each office sees with SQLAlchemy's statement cache empty
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import select
 
@@ -16,19 +14,10 @@ import models
 from policies.sessions import internal_session, scoped_session
 from policies.tokens import identity_of
 from service.registry import Registry
-from settings import Settings
-from tests.conftest import Database
 
 # Two offices of one role (a province's labour department) over different provinces, and two
 # partner offices over different Chinese prefectures.
 PAIRS = [("lc-home-affairs", "tq-home-affairs"), ("cn-hekou", "cn-napo")]
-
-
-@pytest.fixture(scope="module")
-def registry(database: Database) -> Iterator[Registry]:
-    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
-    yield registry
-    registry.engine.dispose()  # before the session fixture drops the PostgreSQL database
 
 
 def _seen(registry: Registry, code: str) -> dict[str, list[int]]:

@@ -10,8 +10,6 @@ records whose worker the office sees, the shortened scope keeps the same rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import and_, exists, select
 
@@ -31,15 +29,6 @@ from policies.scopes import (
 from policies.sessions import internal_session
 from policies.tokens import identity_of
 from service.registry import Registry
-from settings import Settings
-from tests.conftest import Database
-
-
-@pytest.fixture(scope="module")
-def registry(database: Database) -> Iterator[Registry]:
-    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
-    yield registry
-    registry.engine.dispose()  # before the session fixture drops the PostgreSQL database
 
 
 @pytest.fixture(scope="module")

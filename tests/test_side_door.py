@@ -24,8 +24,6 @@ from policies.sessions import internal_session, scoped_session
 from policies.side_door import SideDoorRefused, past_scope
 from policies.tokens import identity_of
 from service.registry import Registry
-from settings import Settings
-from tests.conftest import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,13 +85,6 @@ def test_every_door_past_the_scope_is_a_reviewed_one_with_its_reason() -> None:
 def test_only_the_read_planner_marks_statements_as_scoped() -> None:
     marked = {module: len(_calls(tree, "through_scope")) for module, tree in _sources()}
     assert {m: n for m, n in marked.items() if n and m != "policies/side_door.py"} == REVIEWED_THROUGH_SCOPE
-
-
-@pytest.fixture(scope="module")
-def registry(database: Database) -> Iterator[Registry]:
-    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
-    yield registry
-    registry.engine.dispose()
 
 
 @pytest.fixture
