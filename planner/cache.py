@@ -14,11 +14,10 @@ from __future__ import annotations
 import json
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Mapping
+from collections.abc import Sequence
 from typing import Any
 
-from graphql import FieldNode, OperationDefinitionNode, VariableNode
-from graphql.execution.collect_fields import FragmentDetails
+from graphql import FieldNode, FragmentDefinitionNode, OperationDefinitionNode, VariableNode
 from graphql.language import Visitor, visit
 
 from models.opaque import InvalidIdError, decode_id
@@ -43,7 +42,7 @@ class PlanCache:
         self,
         grant: Grant,
         operation: OperationDefinitionNode,
-        fragments: Mapping[str, FragmentDetails],
+        fragments: Sequence[FragmentDefinitionNode],
         variables: dict[str, Any],
     ) -> Any:
         source = operation.loc.source.body if operation.loc is not None else None
@@ -81,7 +80,7 @@ class PlanCache:
 
 
 def _bound_variables(
-    operation: OperationDefinitionNode, fragments: Mapping[str, FragmentDetails]
+    operation: OperationDefinitionNode, fragments: Sequence[FragmentDefinitionNode]
 ) -> dict[str, str]:
     """The variables used only where the plan binds them, in one role (`BINDABLE`), with that role."""
     roles: dict[str, set[str]] = {}
@@ -97,7 +96,7 @@ def _bound_variables(
     for node in (
         operation.selection_set,
         *(operation.directives or ()),
-        *(f.definition for f in fragments.values()),
+        *fragments,
     ):
         visit(node, uses)
     return {

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLObjectType, GraphQLSchema, OperationType
 from graphql.execution.collect_fields import collect_fields
+from graphql.execution.values import get_variable_values
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -50,6 +51,8 @@ from schema.disclosures import DisclosureRecordingContext
 from schema.operations import PreparedOperation
 
 log = logging.getLogger("borderlabour.planner")
+
+MAX_COERCION_ERRORS = 50  # as graphql-core's executor coerces them (`ExecutionContext.build`)
 
 STATISTICS = {
     "workerCount": statistics.worker_count,
@@ -97,24 +100,23 @@ class CompiledReads:
         reference engine without planning the query again. Variables the schema refuses are left to
         it to report, unmarked.
         """
-        if prepared.operation is None or not prepared.within_limits:
-            return None
-        executor = CompilingExecutionContext.build(
-            schema, prepared.document, None, context, variables, operation_name
-        )
-        if isinstance(executor, list):
-            return None
         operation = prepared.operation
-        root_type = schema.get_root_type(operation.operation)
-        if root_type is None or operation.operation != OperationType.QUERY:
+        if operation is None or not prepared.within_limits or operation.operation != OperationType.QUERY:
             return None
-        grouped, deferred, _ = collect_fields(
-            schema, executor.fragments, executor.variable_values, root_type, operation
+        # The variables as the executor would coerce them; refused, they are the schema's to report.
+        coerced = get_variable_values(
+            schema, operation.variable_definitions or (), variables or {}, max_errors=MAX_COERCION_ERRORS
         )
-        if deferred:
+        if isinstance(coerced, list):
             return None
         try:
-            return self.answer(executor, root_type, grouped)
+            key = self.plans.key(context.grant, operation, prepared.fragments, coerced.coerced)
+            cached = self.plans.get(key)
+            if cached is None:
+                cached = self._planned(schema, prepared, context, variables, operation_name, key)
+                if cached is None:
+                    return None
+            return self._answered(cached, context, coerced.coerced)
         except NotCompiled as exc:
             self.declined(context, exc.reason)
         except InputError:
@@ -125,6 +127,33 @@ class CompiledReads:
                 raise  # the reference engine would only run as long again
             self.failed(context, exc)
         return None
+
+    def _planned(
+        self,
+        schema: GraphQLSchema,
+        prepared: PreparedOperation,
+        context: Any,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        key: Any,
+    ) -> Any:
+        """A new plan for `key`, kept; None if the query has deferred parts, for the reference
+        engine. Only here is graphql-core's executor built (its fragments, its collected fields):
+        a request whose plan is kept needs neither (BENCHMARKS.md, "The executor only to plan")."""
+        executor = CompilingExecutionContext.build(
+            schema, prepared.document, None, context, variables, operation_name
+        )
+        if isinstance(executor, list):
+            return None
+        root_type = schema.get_root_type(executor.operation.operation)
+        if root_type is None:
+            return None
+        grouped, deferred, _ = collect_fields(
+            schema, executor.fragments, executor.variable_values, root_type, executor.operation
+        )
+        if deferred:
+            return None
+        return self._plan(executor, root_type, grouped, key)
 
     def declined(self, context: Any, reason: str) -> None:
         """The reference engine answers this request: counted once with the reason, and the
@@ -140,17 +169,30 @@ class CompiledReads:
         self.declined(context, "planner error")
 
     def answer(self, executor: Any, root_type: GraphQLObjectType, grouped: dict[str, list[Any]]) -> dict:
+        """The data of the query `executor` runs (the schema's own execution, `CompilingExecutionContext`)."""
         context = executor.context_value
-        grant, session = context.grant, context.session
-        dialect = session.get_bind().dialect.name
         variables = executor.variable_values.coerced
-        key = self.plans.key(grant, executor.operation, executor.fragments, variables)
+        fragments = tuple(f.definition for f in executor.fragments.values())
+        key = self.plans.key(context.grant, executor.operation, fragments, variables)
         cached = self.plans.get(key)
         if cached is None:
-            planned = Planner(executor, grant, self.searched).roots(root_type, grouped)
-            writer = Writer(grant, dialect)
-            cached = ([(root, _statement(writer, root)) for root in planned], {})
-            self.plans.put(key, cached)
+            cached = self._plan(executor, root_type, grouped, key)
+        return self._answered(cached, context, variables)
+
+    def _plan(
+        self, executor: Any, root_type: GraphQLObjectType, grouped: dict[str, list[Any]], key: Any
+    ) -> Any:
+        context = executor.context_value
+        dialect = context.session.get_bind().dialect.name
+        planned = Planner(executor, context.grant, self.searched).roots(root_type, grouped)
+        writer = Writer(context.grant, dialect)
+        cached: Any = ([(root, _statement(writer, root)) for root in planned], {})
+        self.plans.put(key, cached)
+        return cached
+
+    def _answered(self, cached: Any, context: Any, variables: dict[str, Any]) -> dict:
+        """The data of a planned query: its values bound, its statements run, its rows finished."""
+        session = context.session
         roots, shapes = cached
         # Every value is bound (and refused, if it must be) before any statement runs.
         bound = [bind(root, variables) for root, _unused in roots]

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from threading import Lock
 from typing import Any
 
@@ -102,6 +103,11 @@ class PreparedOperation:
                 if value is not None:
                     out[argument.name.value] = value
         return out
+
+    @cached_property
+    def fragments(self) -> tuple[FragmentDefinitionNode, ...]:
+        """The document's fragment definitions (all of them, as graphql-core's executor collects them)."""
+        return tuple(d for d in self.document.definitions if isinstance(d, FragmentDefinitionNode))
 
     @property
     def variable_defaults(self) -> dict[str, Any]:

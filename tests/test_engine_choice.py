@@ -44,7 +44,9 @@ def plannings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return planned
 
 
-def _answer(registry: Registry, query: str, compiled: CompiledReads | None) -> dict[str, Any]:
+def _answer(
+    registry: Registry, query: str, compiled: CompiledReads | None, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
     with internal_session(registry.sessions) as session:
         office = session.scalars(select(models.Office).where(models.Office.code == "cn-hekou")).one()
         grant = registry.access.grant_for(identity_of(office))
@@ -52,7 +54,8 @@ def _answer(registry: Registry, query: str, compiled: CompiledReads | None) -> d
     session = scoped_session(registry.sessions, grant)
     try:
         context = RequestContext(grant=grant, session=session, request_id="choice", compiled=compiled)
-        result = run_operation(schema, schema.operations.prepare(query, None), context, query, {}, None)
+        prepared = schema.operations.prepare(query, None)
+        result = run_operation(schema, prepared, context, query, variables or {}, None)
         errors = [format_error(e, "choice") for e in result.errors or []]
         return {"data": result.data, "errors": errors, "planned": context.planned}
     finally:
@@ -88,3 +91,46 @@ def test_a_query_that_compiles_is_planned_once_and_not_counted_as_a_fallback(
     answer = _answer(registry, "{ workers(first: 2) { totalCount } }", compiled)
     assert answer["planned"] and not answer["errors"]
     assert len(plannings) == 1 and compiled.compiled == 1 and not compiled.fallbacks
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times graphql-core's executor was built for the compiled engine: one entry each."""
+    built: list[int] = []
+    build = planner.engine.CompilingExecutionContext.build.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        built.append(1)
+        return build(cls, *args, **kwargs)
+
+    monkeypatch.setattr(planner.engine.CompilingExecutionContext, "build", classmethod(counting))
+    return built
+
+
+PAGE_BY_FRAGMENT = """
+query Page($n: Int!) { workers(first: $n) { nodes { ...Named } } }
+fragment Named on Worker { id fullName }
+"""
+
+
+def test_a_query_whose_plan_is_kept_is_answered_without_building_the_executor_again(
+    registry: Registry, plannings: list[int], builds: list[int]
+) -> None:
+    compiled = CompiledReads(searches_personal)
+    first = _answer(registry, PAGE_BY_FRAGMENT, compiled, {"n": 2})
+    again = _answer(registry, PAGE_BY_FRAGMENT, compiled, {"n": 3})  # `first` is bound, not keyed
+    assert first["planned"] and again["planned"] and not first["errors"] and not again["errors"]
+    assert len(plannings) == 1 and len(builds) == 1
+    for answer, n in ((first, 2), (again, 3)):
+        reference = _answer(registry, PAGE_BY_FRAGMENT, None, {"n": n})
+        assert answer["data"] == reference["data"] and len(answer["data"]["workers"]["nodes"]) == n
+
+
+def test_variables_the_schema_refuses_are_reported_by_the_schema_and_not_counted_as_a_fallback(
+    registry: Registry, plannings: list[int]
+) -> None:
+    compiled = CompiledReads(searches_personal)
+    answer = _answer(registry, PAGE_BY_FRAGMENT, compiled, {"n": "three"})
+    reference = _answer(registry, PAGE_BY_FRAGMENT, None, {"n": "three"})
+    assert answer["errors"] and answer["errors"] == reference["errors"] and answer["data"] is None
+    assert not plannings and not compiled.fallbacks and compiled.compiled == 0
