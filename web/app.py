@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -201,6 +202,36 @@ class AnswerUnexpected:
                 await response(scope, receive, send)
 
 
+class Direct:
+    """One route's requests handed straight to it, past Starlette's exception middleware and router.
+
+    A GraphQL POST passes every layer of the stack on the event loop, where each layer's cost holds
+    up every other connection; past the middlewares of `app_middleware`, Starlette would add its
+    exception middleware (no exception handler is registered: `answering` and `AnswerUnexpected`
+    answer the routes' errors), the match of the path against each route in turn, and the route's
+    own wrapper of `send` again. This is what the route does once matched: the endpoint's response
+    for a `Request`. Anything else (another method or path, a root path to strip) goes on to the
+    router as before (BENCHMARKS.md, "The executor only to plan").
+    """
+
+    def __init__(
+        self, app: ASGIApp, method: str, path: str, endpoint: Callable[[Request], Awaitable[Response]]
+    ) -> None:
+        self.app, self.method, self.path, self.endpoint = app, method, path, endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] == "http"
+            and scope["method"] == self.method
+            and scope["path"] == self.path
+            and not scope.get("root_path")
+        ):
+            response = await self.endpoint(Request(scope, receive, send))
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def app_middleware() -> list[Middleware]:
     """Outermost first: the reader's language is known before anything can fail, so even a 500 that
     no route answered speaks it."""
@@ -336,7 +367,10 @@ def create_app(registry: Registry) -> Starlette:
         WebhookDelivery(registry).start()
     if registry.settings.due_scan_seconds:  # 0: this process leaves the due alerts to others
         DueScheduler(registry).start()
-    middleware = app_middleware()
+    middleware = [
+        *app_middleware(),
+        Middleware(Direct, method="POST", path="/graphql", endpoint=graphql_post),
+    ]
     if settings.cors_allowed:  # only the origins the settings name; none by default
         middleware.insert(0, cors(settings.cors_allowed))
     middleware.insert(0, Middleware(RequestLog))  # outermost: the request's id is made before anything runs
