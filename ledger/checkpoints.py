@@ -14,6 +14,7 @@ import base64
 import datetime as dt
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -107,22 +108,12 @@ def sign_checkpoint(
     return Checkpoint(seq, entry_hash, at, key.sign(unsigned.message()).hex(), unsigned.public_key)
 
 
-# id(key) -> (key, its public text); the key is held so that its id names no other key meanwhile.
-_PUBLIC_TEXTS: dict[int, tuple[Ed25519PrivateKey, str]] = {}
-_KEYS_REMEMBERED = 16  # a server has one key; tests and commands a few
-
-
+@lru_cache(maxsize=16)  # a server has one key; tests and commands a few
 def _public_key_text_of(key: Ed25519PrivateKey) -> str:
     """The key's public half as a checkpoint names it, worked out once per key: a server signs a
-    checkpoint after every batch, and deriving and encoding the public key was a third of that."""
-    known = _PUBLIC_TEXTS.get(id(key))
-    if known is not None and known[0] is key:
-        return known[1]
-    text = public_key_text(key.public_key())
-    if len(_PUBLIC_TEXTS) >= _KEYS_REMEMBERED:
-        _PUBLIC_TEXTS.clear()
-    _PUBLIC_TEXTS[id(key)] = (key, text)
-    return text
+    checkpoint after every batch, and deriving and encoding the public key was a third of that.
+    A private key hashes and compares by identity, so each key object is its own entry."""
+    return public_key_text(key.public_key())
 
 
 def current_checkpoint(session: Session, key: Ed25519PrivateKey) -> Checkpoint:
