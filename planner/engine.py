@@ -12,9 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import partial
 from typing import Any
 
 import orjson
@@ -114,16 +113,10 @@ class CompiledReads:
             key = self.plans.key(context.grant, operation, prepared.fragments, coerced.coerced)
             cached = self.plans.get(key)
             if cached is None:
-                build = partial(
-                    CompilingExecutionContext.build,
-                    schema,
-                    prepared.document,
-                    None,
-                    context,
-                    variables,
-                    operation_name,
+                executor = CompilingExecutionContext.build(
+                    schema, prepared.document, None, context, variables, operation_name
                 )
-                cached = self._planned(schema, build, key)
+                cached = self._planned(schema, executor, key)
                 if cached is None:
                     return None
             return self._answered(cached, context, coerced.coerced)
@@ -138,11 +131,11 @@ class CompiledReads:
             self.failed(context, exc)
         return None
 
-    def _planned(self, schema: GraphQLSchema, build: Callable[[], Any], key: Any) -> Any:
+    def _planned(self, schema: GraphQLSchema, executor: Any, key: Any) -> Any:
         """A new plan for `key`, kept; None if the query has deferred parts, for the reference
-        engine. Only here is graphql-core's executor built (its fragments, its collected fields):
-        a request whose plan is kept needs neither (BENCHMARKS.md, "The executor only to plan")."""
-        executor = build()
+        engine. Only for this is graphql-core's executor built (its fragments, its collected fields):
+        a request whose plan is kept needs neither (BENCHMARKS.md, "The executor only to plan").
+        `executor` is what `CompilingExecutionContext.build` gave: a list is its errors."""
         if isinstance(executor, list):
             return None
         root_type = schema.get_root_type(executor.operation.operation)
