@@ -33,13 +33,12 @@ from typing import Any
 
 from bench.__main__ import SERVER_ENV
 from bench.cpu import ROSTER, WORKER_BY_ID, _token
-from bench.datasets import CACHE
+from bench.datasets import CACHE, ROOT
 from bench.peer_cpu import TICK, Side, all_processes, cpu_ticks, owners
 from bench.scenarios import HEKOU_PAGE
 from harness.server import free_port
 from settings import Settings
 
-HERE = Path(__file__).resolve().parent.parent
 PURPOSE = "placement-verification"
 SHAPES = {
     "worker": WORKER_BY_ID,
@@ -103,7 +102,7 @@ def _loads(specs: list[dict[str, Any]], env: dict[str, str]) -> list[dict[str, A
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "bench.load"],
-            cwd=HERE,
+            cwd=ROOT,
             env=env,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -206,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         "BORDERLABOUR_KEY_FILE": str(settings.key_path),
     }
     token = _token(settings)
-    this, other = HERE, args.other.resolve()
+    this, other = ROOT, args.other.resolve()
     ratios = []
     for order in ([this, other], [other, this]):
         totals = {Path(t["checkout"]): t for t in pair(order, args, env, token)}
