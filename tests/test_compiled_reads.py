@@ -38,7 +38,6 @@ from schema.context import RequestContext
 from schema.criteria import criteria_of_request, searches_personal
 from service.operations import format_error, run_operation
 from service.registry import Registry
-from settings import Settings
 from tests import plain_http
 from tests.conftest import Database, Server
 from tests.read_documents import Samples, every_root, read_documents
@@ -58,13 +57,6 @@ DIFFERENTIAL = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
-
-
-@pytest.fixture(scope="module")
-def registry(database: Database, demo_tokens: dict[str, str]) -> Iterator[Registry]:
-    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
-    yield registry
-    registry.engine.dispose()  # before the session fixture drops the PostgreSQL database
 
 
 class Office:

@@ -4,7 +4,6 @@ the reference engine answers it, as it answers a request on a server with no com
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,15 +18,6 @@ from schema.context import RequestContext
 from schema.criteria import searches_personal
 from service.operations import format_error, run_operation
 from service.registry import Registry
-from settings import Settings
-from tests.conftest import Database
-
-
-@pytest.fixture(scope="module")
-def registry(database: Database, demo_tokens: dict[str, str]) -> Iterator[Registry]:
-    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
-    yield registry
-    registry.engine.dispose()  # before the session fixture drops the PostgreSQL database
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -32,7 +31,6 @@ from models import Office
 from policies.sessions import internal_session
 from policies.tokens import identity_of
 from service.registry import Registry
-from settings import Settings
 from spreadsheets.cells import append_values
 from tests import plain_http
 from tests.conftest import Database, run_cli
@@ -41,13 +39,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICE = "tq-home-affairs"
 HEADERS = [c.name for c in COLUMNS]
 SEX = "Giới tính"
-
-
-@pytest.fixture(scope="module")
-def registry(database: Database, demo_tokens: dict[str, str]) -> Iterator[Registry]:
-    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
-    yield registry
-    registry.engine.dispose()
 
 
 @pytest.fixture(scope="module")

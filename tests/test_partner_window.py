@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -31,7 +31,6 @@ from schema.context import RequestContext
 from schema.criteria import searches_personal
 from service.operations import run_operation
 from service.registry import Registry
-from settings import Settings
 from tests import plain_http
 from tests import procedure_steps as steps
 from tests.conftest import Database, run_cli
@@ -430,13 +429,6 @@ def test_explain_row_names_the_placement_and_the_last_day_an_office_sees_a_worke
 SEARCH = (
     "query($n: String!) { workers(first: 5, filter: {borderPassNumber: $n}) { totalCount nodes { id } } }"
 )
-
-
-@pytest.fixture(scope="module")
-def registry(database: Database, demo_tokens: dict[str, str]) -> Iterator[Registry]:
-    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
-    yield registry
-    registry.engine.dispose()
 
 
 def _searcher(registry: Registry, code: str) -> Callable[[str], tuple[int, int, bool]]:

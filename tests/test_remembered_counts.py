@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import create_engine, event, select, text
@@ -25,7 +25,6 @@ from schema.context import RequestContext
 from schema.criteria import searches_personal
 from service.operations import run_operation
 from service.registry import Registry
-from settings import Settings
 from tests import procedure_steps as steps
 from tests.conftest import Database
 
@@ -121,13 +120,6 @@ def test_the_ledger_counts_the_matches_again_after_a_status_changed_in_sql_besid
         _set_status(engine, name, "registered")
     assert len(labour.data(SEARCH, {"f": criteria})["workers"]["nodes"]) == 1
     assert _matched_of_last_entry(engine) == 1
-
-
-@pytest.fixture(scope="module")
-def registry(database: Database, demo_tokens: dict[str, str]) -> Iterator[Registry]:
-    registry = Registry(Settings.load(database_url=database.url, key_file=database.key_file))
-    yield registry
-    registry.engine.dispose()
 
 
 def _counts_rows(registry: Registry, office_code: str, criteria: dict) -> Callable[[], bool]:
