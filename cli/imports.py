@@ -84,6 +84,7 @@ def import_file(args: argparse.Namespace) -> int:
             lookups_per_day=limit,
             progress=progress,
             set_aside=set_aside,
+            chunk_rows=args.settings.import_chunk_rows,
         )
     except DutyRefused as exc:
         raise Refused(message_of(exc, language)) from exc

@@ -1,7 +1,7 @@
 """Registering the workers of a spreadsheet with exactly the rules of `registerWorker`.
 
 Each row is one call of `resolvers.writes.workers.register_worker`, the mutation's own write
-function, in its own savepoint. The file runs in chunks of `CHUNK_ROWS` rows, each chunk its own
+function, in its own savepoint. The file runs in chunks (`Settings.import_chunk_rows`), each chunk its own
 transaction (`import_in_chunks`), so that no import holds the database's write lock for long:
   - a dry run's chunks are rolled back; what each looked up is ledgered as it ends;
   - a real import first checks every row that way; a file with errors (unless `partial`) then
@@ -98,6 +98,8 @@ Progress = Callable[[int, int], None]
 # refuses a read transaction that starts to write after another one committed (it would not wait).
 # The chunk holds the write lock only for its own rows; what it looked up is ledgered with it.
 RunChunk = Callable[[Callable[[Session, DisclosureRecorder], Chunk]], Chunk]
+# The default of `Settings.import_chunk_rows`: a chunk of 500 rows holds the write lock for about a
+# second (BENCHMARKS.md, "Spreadsheet import": 10,000 rows registered in 18 s of CPU).
 CHUNK_ROWS = 500
 # Between two chunks the import gives way: SQLite's busy handler retries a waiting writer (a read's
 # ledger entry) with back-off sleeps of up to 100 ms, so a chunk that began at once would always win.
@@ -124,8 +126,9 @@ def import_in_chunks(
     progress: Progress | None = None,
     keep_going: Callable[[], None] | None = None,
     set_aside: dict[int, list[RowError]] | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> ImportOutcome:
-    """Registers the sheet's rows as `grant`'s office, `CHUNK_ROWS` rows a transaction.
+    """Registers the sheet's rows as `grant`'s office, `chunk_rows` rows a transaction.
 
     A row that repeats an earlier row's person is an error of its own (`imports.rowerrors`); the
     rows `set_aside` (by index: the rows of an edited export) register nothing and answer their errors.
@@ -149,7 +152,7 @@ def import_in_chunks(
                         session,
                         grant,
                         sheet,
-                        range(first, min(first + CHUNK_ROWS, total)),
+                        range(first, min(first + chunk_rows, total)),
                         today=today,
                         recorder=recorder,
                         keep=write,

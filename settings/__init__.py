@@ -151,6 +151,9 @@ class Settings(BaseSettings):
     past its scope in a day (UTC); past it an import stops with 429 LOOKUP_LIMIT."""
     import_seconds: float = Field(default=300.0, gt=0)
     """BORDERLABOUR_IMPORT_SECONDS: how long an import over HTTP may run before it stops (503)."""
+    import_chunk_rows: int = Field(default=500, ge=1, le=50_000)
+    """BORDERLABOUR_IMPORT_CHUNK_ROWS: rows an import registers in one transaction; between two chunks
+    it gives way to waiting writers (a read's ledger entry) and may stop (client gone, time spent)."""
     webhook_urls: str = ""
     """BORDERLABOUR_WEBHOOK_URLS: URL prefixes webhooks may post to, comma-separated (none: no webhooks)."""
     webhook_retry_hours: float = Field(default=24.0, gt=0)

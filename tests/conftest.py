@@ -240,9 +240,10 @@ class OwnRegistry:
 
 
 @contextmanager
-def own_registry(template: Template, folder: Path) -> Iterator[OwnRegistry]:
+def own_registry(template: Template, folder: Path, **env: str) -> Iterator[OwnRegistry]:
+    """`env`: settings of the server (`BORDERLABOUR_…`) besides the test run's."""
     with demo_copy(template, folder) as database:
-        server = Server(database, template.tokens, folder / "server.log")
+        server = Server(database, template.tokens, folder / "server.log", **env)
         try:
             yield OwnRegistry(database, server, office_clients(server))
         finally:

@@ -281,6 +281,7 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
                 lookups_per_day=settings.import_lookups_per_day,
                 keep_going=keep_going,
                 set_aside=set_aside,
+                chunk_rows=settings.import_chunk_rows,
             )
         )
         if request.query_params.get("format") == "xlsx" and outcome.stopped is None:
