@@ -42,6 +42,11 @@ def labour_session(database, demo_tokens) -> Iterator[tuple[Session, str]]:
         )
         commune_code = commune.code
     session = scoped_session(factory, access().grant_for(identity))
+    # A write begins as the service begins one (`service.transaction`): holding SQLite's write lock
+    # from its first read. Begun deferred, its read snapshot could predate a commit of the live
+    # server sharing this database (its due scan), and SQLite refuses such a snapshot's write at once
+    # ("database is locked"), however long the busy timeout.
+    session.connection(execution_options={"sqlite_immediate": True})
     try:
         yield session, commune_code
     finally:
