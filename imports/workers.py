@@ -98,9 +98,6 @@ Progress = Callable[[int, int], None]
 # refuses a read transaction that starts to write after another one committed (it would not wait).
 # The chunk holds the write lock only for its own rows; what it looked up is ledgered with it.
 RunChunk = Callable[[Callable[[Session, DisclosureRecorder], Chunk]], Chunk]
-# The default of `Settings.import_chunk_rows`: a chunk of 500 rows holds the write lock for about a
-# second (BENCHMARKS.md, "Spreadsheet import": 10,000 rows registered in 18 s of CPU).
-CHUNK_ROWS = 500
 # Between two chunks the import gives way: SQLite's busy handler retries a waiting writer (a read's
 # ledger entry) with back-off sleeps of up to 100 ms, so a chunk that began at once would always win.
 GIVE_WAY_SECONDS = 0.15
@@ -120,13 +117,13 @@ def import_in_chunks(
     sheet: Sheet,
     *,
     today: dt.date,
+    chunk_rows: int,
     dry_run: bool = False,
     partial: bool = False,
     lookups_per_day: int | None = None,
     progress: Progress | None = None,
     keep_going: Callable[[], None] | None = None,
     set_aside: dict[int, list[RowError]] | None = None,
-    chunk_rows: int = CHUNK_ROWS,
 ) -> ImportOutcome:
     """Registers the sheet's rows as `grant`'s office, `chunk_rows` rows a transaction.
 

@@ -31,6 +31,7 @@ from tests.conftest import AsOffice, OwnRegistry, Server, own_registry, run_cli
 # (BORDERLABOUR_IMPORT_CHUNK_ROWS): what the tests prove happens between chunks needs several
 # chunks, not the default's 500 rows each (a file of 1,500 rows was most of the module's time).
 CHUNK = 100
+CHUNKED = {"BORDERLABOUR_IMPORT_CHUNK_ROWS": str(CHUNK)}
 
 # A registry of its own (`tests.own_registry_fixtures`): its tests count an office's look-ups of
 # the day and read back the newest ledger entries, which no other test may write.
@@ -40,7 +41,7 @@ database, as_office, live_server, engine = own.database, own.as_office, own.live
 @pytest.fixture(scope="module")
 def registry(template: Template, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OwnRegistry]:
     folder = tmp_path_factory.mktemp("import_lookups")
-    with own_registry(template, folder, BORDERLABOUR_IMPORT_CHUNK_ROWS=str(CHUNK)) as own_one:
+    with own_registry(template, folder, **CHUNKED) as own_one:
         yield own_one
 
 
@@ -249,11 +250,7 @@ def test_an_import_past_its_time_budget_stops_between_chunks_and_says_how_far_it
     # One chunk and part of a second: the budget must stop it between the two.
     rows = worker_rows(CHUNK + CHUNK // 5, communes(as_office, IMPORTER, "VN-TQ-2025"), serial_from=750_000)
     hurried = Server(
-        database,
-        template.tokens,
-        tmp_path / "hurried.log",
-        BORDERLABOUR_IMPORT_SECONDS="0.001",
-        BORDERLABOUR_IMPORT_CHUNK_ROWS=str(CHUNK),
+        database, template.tokens, tmp_path / "hurried.log", BORDERLABOUR_IMPORT_SECONDS="0.001", **CHUNKED
     )
     try:
         stopped = upload(hurried, workbook(rows), IMPORTER, partial="true")

@@ -105,7 +105,14 @@ def test_random_rows_and_cells_come_back_only_as_row_errors(
             else:
                 table.append(item)
         sheet = read_sheet(book_of(HEADERS, table))
-        outcome = import_in_chunks(run, grant, sheet, today=dt.date.today(), dry_run=True)
+        outcome = import_in_chunks(
+            run,
+            grant,
+            sheet,
+            today=dt.date.today(),
+            chunk_rows=registry.settings.import_chunk_rows,
+            dry_run=True,
+        )
         numbers = {number for number, _ in sheet.rows}
         reached.append(outcome.valid)
         assert outcome.registered == 0 and outcome.stopped is None
