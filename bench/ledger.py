@@ -22,7 +22,6 @@ import json
 import multiprocessing
 import threading
 import time
-from functools import partial
 from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from typing import Any
@@ -41,7 +40,8 @@ def _appending(seconds: float, threads: int, results: Queue[Any], finished: Even
     from ledger.checkpoints import sign_checkpoint
     from ledger.entries import Appended, Asked, Disclosure
     from ledger.keys import LedgerFiles, SignedHead, load_signing_key
-    from models.database import autocommit_connection, make_engine, session_factory
+    from models.database import make_engine, session_factory
+    from models.kept import KeptConnections
     from policies.sessions import internal_session
     from settings import Settings
 
@@ -59,7 +59,7 @@ def _appending(seconds: float, threads: int, results: Queue[Any], finished: Even
         key,
         committed,
         signed=head,
-        open_unlocked=partial(autocommit_connection, engine) if engine.dialect.name == "postgresql" else None,
+        unlocked=KeptConnections(engine, 1) if engine.dialect.name == "postgresql" else None,
     )
     with engine.connect() as connection:
         office = connection.execute(

@@ -20,13 +20,10 @@ appended meanwhile. The server processes of a host take turns to append (`Signed
 file), and each batch is chained onto the later of its appender's own head and the one the head
 file names, which the previous turn wrote: so another process's batches do not send it to the lock.
 When a write or another host has appended, the batch is chained again onto the head read under the
-lock, as before. The appender keeps the autocommit
-connection of those batches from one to the next (one batch at a time, so one connection): taking
-it from the pool and switching it to autocommit each time was 7 % of a small read's instructions
-(BENCHMARKS.md, "Nested records without their worker's test, reads without BEGIN and COMMIT, one
-thread pool"). A connection that lay idle for `IDLE_BEFORE_PING` is pinged first, as the pool pings
-one, and replaced if the database has gone; one whose statement failed is handed back (the pool
-drops it if it was cut off).
+lock, as before. The appender keeps the autocommit connection of those batches from one to the
+next (`models.kept`, one batch at a time, so one connection): taking it from the pool and switching
+it to autocommit each time was 7 % of a small read's instructions (BENCHMARKS.md, "Nested records
+without their worker's test, reads without BEGIN and COMMIT, one thread pool").
 """
 
 from __future__ import annotations
@@ -38,12 +35,11 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from ledger.entries import Appended, Asked, Disclosure, append_all, append_if_head
 from ledger.keys import SignedHead
-from models.database import IDLE_BEFORE_PING, still_alive
+from models.kept import KeptConnections
 
 
 def _held_lock() -> threading.Lock:
@@ -80,19 +76,17 @@ class LedgerAppender:
         waited: Callable[[float], None] = lambda _seconds: None,
         batch_limit: int = 256,
         signed: SignedHead | None = None,
-        open_unlocked: Callable[[], Connection] | None = None,
+        unlocked: KeptConnections | None = None,
     ) -> None:
         """`open_session` gives a session that sees the whole ledger; `committed` is told the last
         entry of each committed batch (to move the head file); `waited` the seconds each entry
         waited, from its arrival to its commit; `batch_limit` bounds one transaction (1: every
         entry alone, as before group commit); `signed` the head file a batch must not fall behind
-        (`ledger.entries.LedgerBehind`); `open_unlocked` an autocommit connection on PostgreSQL,
-        for batches stored without the lock (none: every batch takes it)."""
+        (`ledger.entries.LedgerBehind`); `unlocked` the autocommit connection kept on PostgreSQL
+        for batches stored without the lock (limit 1; none: every batch takes the lock)."""
         self._limit = batch_limit
         self._open_session = open_session
-        self._open_unlocked = open_unlocked
-        self._held: Connection | None = None  # the unlocked batches' connection, kept between them
-        self._held_used = 0.0  # when it last ran a statement (time.monotonic())
+        self._unlocked = unlocked
         self._head: tuple[int, str] | None = None  # (seq, hash) of the last entry this appender wrote
         self._key = key
         self._committed = committed
@@ -190,7 +184,7 @@ class LedgerAppender:
     def _host_turn(self) -> AbstractContextManager[None]:
         """The host's turn to append (`SignedHead.turn`), where batches may be stored without the
         database's lock; elsewhere (SQLite, no head file) nothing to take."""
-        if self._open_unlocked is None or self._signed is None:
+        if self._unlocked is None or self._signed is None:
             return nullcontext()
         return self._signed.turn()
 
@@ -198,42 +192,17 @@ class LedgerAppender:
         """The batch stored onto the later of the head this appender wrote last and the one the
         head file names, if it is still the database's; None if it was not stored."""
         head = self._head
-        if self._open_unlocked is None or head is None:
+        if self._unlocked is None or head is None:
             return None
         if self._signed is not None:
             written = self._signed.head()
             if written is not None and written[0] > head[0]:
                 head = written  # another process of this host appended since: chain onto its entry
-        connection = self._unlocked_connection(self._open_unlocked)
-        try:
-            stored = append_if_head(connection, self._key, items, head)
-        except BaseException:
-            self._hand_back()
-            raise
-        self._held_used = time.monotonic()
-        return stored
-
-    def _unlocked_connection(self, open_unlocked: Callable[[], Connection]) -> Connection:
-        """The connection kept for unlocked batches: pinged after idling, replaced if gone."""
-        held = self._held
-        idled = time.monotonic() - self._held_used > IDLE_BEFORE_PING
-        if held is not None and idled and not still_alive(held):
-            self.close()
-            held = None
-        if held is None:
-            held = self._held = open_unlocked()
-        return held
+        with self._unlocked.taken() as connection:
+            return append_if_head(connection, self._key, items, head)
 
     def close(self) -> None:
-        """Closes the connection kept for unlocked batches: a dead one, or once no batch runs (its
-        engine is being disposed: `service.registry`); a later unlocked batch takes another."""
-        held = self._held
-        if held is not None:
-            held.invalidate()
-        self._hand_back()
-
-    def _hand_back(self) -> None:
-        """Returns the kept connection to its pool (the pool closes it if it was invalidated)."""
-        held, self._held = self._held, None
-        if held is not None:
-            held.close()
+        """Hands back the connection kept for unlocked batches (its engine is being disposed, or
+        the appender's work is done); a later unlocked batch takes another."""
+        if self._unlocked is not None:
+            self._unlocked.close()

@@ -29,6 +29,9 @@ __all__ = ["make_engine", "normalise_url", "session_factory", "statements_alone"
 # and keeps at most psycopg's 100.
 PREPARE_ON_RUN = 0
 NO_JIT = "-c jit=off"
+# Connections a PostgreSQL engine pools, and as many more it may open beyond them: together as many
+# as a server process answers requests at once (`web.threads.THREADS`).
+POOL_SIZE = 20
 
 
 def make_engine(
@@ -68,7 +71,12 @@ def make_engine(
         connect_args["options"] = " ".join(o for o in options if o)
         kwargs.setdefault("pool_use_lifo", True)
     engine = create_engine(
-        url, pool_size=20, max_overflow=20, hide_parameters=True, connect_args=connect_args, **kwargs
+        url,
+        pool_size=POOL_SIZE,
+        max_overflow=POOL_SIZE,
+        hide_parameters=True,
+        connect_args=connect_args,
+        **kwargs,
     )
     _ping_when_idle(engine)
     return engine

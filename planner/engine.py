@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from ledger.checkpoints import current_checkpoint
 from models.database import statements_alone
+from models.kept import KEPT_FOR_READS, KeptConnections
 from models.timeouts import is_statement_timeout
 from planner.bind import bind
 from planner.cache import PlanCache
@@ -76,6 +77,15 @@ class CompiledReads:
         self.fallbacks: Counter[str] = Counter()
         self.compiled = 0
         self._lock = threading.Lock()
+        self._kept: dict[Engine, KeptConnections] = {}
+
+    def kept(self, engine: Engine) -> KeptConnections:
+        """The connections this engine keeps for `engine`'s compiled reads (made on first use)."""
+        kept = self._kept.get(engine)
+        if kept is None:
+            with self._lock:
+                kept = self._kept.setdefault(engine, KeptConnections(engine, KEPT_FOR_READS))
+        return kept
 
     def fell_back(self, reason: str) -> None:
         with self._lock:
@@ -190,7 +200,7 @@ class CompiledReads:
         # Every value is bound (and refused, if it must be) before any statement runs.
         bound = [bind(root, variables) for root, _unused in roots]
         finisher = Finisher(shapes)
-        with compiled_connection(session) as connection:
+        with compiled_connection(session, self.kept) as connection:
             data = {
                 _key(root): _run(root, statement, values, connection, session, finisher, context)
                 for (root, statement), values in zip(roots, bound, strict=True)
@@ -226,18 +236,21 @@ def _statement(writer: Writer, root: Root) -> Any:
 
 
 @contextmanager
-def compiled_connection(session: Session) -> Iterator[Connection]:
+def compiled_connection(session: Session, kept: Callable[[Engine], KeptConnections]) -> Iterator[Connection]:
     """The connection one request's compiled statements run on, each statement its own transaction
-    on PostgreSQL (`statements_alone`).
+    on PostgreSQL.
 
-    There, unless the session has begun a transaction, it is one of the pool's connections taken
-    for this answer alone and handed back after it, marked as the session's for the side-door
-    guard (`policies.side_door.serving`), so that the session itself is never begun: its commit
-    and close then send nothing and do little. Taking the connection through the session, and
-    ending the session's transaction, cost about 40 µs more of a small read's CPU (BENCHMARKS.md,
-    "One hop, one connection, no system call on the loop"). The statements read alike either way:
-    at READ COMMITTED each reads its own snapshot. On SQLite, whose statements share the session's
-    transaction and its snapshot, and within a session's transaction, the session's connection.
+    There, unless the session has begun a transaction, it is an autocommit connection `kept` out of
+    the pool for compiled reads (`models.kept`), taken for this answer alone and given back after
+    it, marked as the session's for the side-door guard (`policies.side_door.serving`), so that the
+    session itself is never begun: its commit and close then send nothing and do little. Taking the
+    connection through the session cost about 40 µs more of a small read's CPU (BENCHMARKS.md, "One
+    hop, one connection, no system call on the loop"), and taking it from the pool and switching it
+    to autocommit for each answer a tenth of a small read's server CPU under load ("Compiled reads
+    on connections kept out of the pool"). The statements read alike either way: at READ COMMITTED
+    each reads its own snapshot. On SQLite, whose statements share the session's transaction and
+    its snapshot, and within a session's transaction, the session's connection
+    (`models.database.statements_alone`).
     """
     bind = session.get_bind()
     if not isinstance(bind, Engine) or bind.dialect.name != "postgresql" or session.in_transaction():
@@ -245,16 +258,9 @@ def compiled_connection(session: Session) -> Iterator[Connection]:
         with statements_alone(connection):
             yield connection
         return
-    connection = bind.connect()
-    try:
+    with kept(bind).taken() as connection:
         serving(connection, session)
-        with statements_alone(connection):
-            yield connection
-        # Ended with COMMIT, which sends nothing here: a ROLLBACK would make psycopg forget the
-        # statements prepared on the connection (`models.database`).
-        connection.commit()
-    finally:
-        connection.close()
+        yield connection
 
 
 def _run(

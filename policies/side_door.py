@@ -85,10 +85,12 @@ def scoped_tables_of(statement: ClauseElement) -> set[str]:
 
 def serving(connection: Connection, session: Session) -> None:
     """Tells the connection which session it serves, so that the guard can ask for its grant: the
-    session's own connections (below), and one the read planner takes from the pool for a request's
-    compiled statements beside its session (`planner.engine`)."""
-    if GRANT_KEY in session.info:
-        connection.execution_options(**{SESSION_OPTION: weakref.ref(session)})
+    session's own connections (below), and one the read planner takes for a request's compiled
+    statements beside its session (`planner.engine`). That one serves a session after another (it is
+    kept out of the pool between reads: `models.kept`), so a session without a grant clears the
+    name the one before left, and the guard never asks another request's grant."""
+    owner = weakref.ref(session) if GRANT_KEY in session.info else None
+    connection.execution_options(**{SESSION_OPTION: owner})
 
 
 @event.listens_for(Session, "after_begin")

@@ -3,10 +3,8 @@ process; GraphQL operations and the file routes' work run through its one transa
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any, TypeVar
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ledger.appender import LedgerAppender
@@ -14,7 +12,8 @@ from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked, Officer
 from ledger.keys import LedgerFiles, SignedHead, load_signing_key
 from ledger.recorder import DisclosureRecorder
-from models.database import autocommit_connection, make_engine, session_factory
+from models.database import make_engine, session_factory
+from models.kept import KeptConnections
 from models.sealing import configure_keyring
 from models.timeouts import StatementTimedOut, is_statement_timeout
 from planner.driver import remember_long_statements
@@ -64,10 +63,8 @@ class Registry:
             self._waited_for_ledger,
             settings.ledger_batch,
             self.signed_head,
-            partial(autocommit_connection, self.engine) if self.engine.dialect.name == "postgresql" else None,
+            KeptConnections(self.engine, 1) if self.engine.dialect.name == "postgresql" else None,
         )
-        # Whoever closes the server's connections closes the one the appender keeps too.
-        event.listen(self.engine, "engine_disposed", lambda _engine: self.appender.close())
         self.transactions = Transactions(
             self.sessions,
             self.ledger_key,

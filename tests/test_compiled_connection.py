@@ -1,7 +1,7 @@
 """The connection a compiled read's statements run on (`planner.engine.compiled_connection`).
 
-On PostgreSQL it is one of the pool's, taken for the answer beside the office's session, which is
-then never begun; elsewhere the session's own. Either way the side-door guard watches it as it
+On PostgreSQL it is one kept out of the pool for compiled reads (`models.kept`), taken for the
+answer beside the office's session, which is then never begun; elsewhere the session's own. Either way the side-door guard watches it as it
 watches the session's connections (`policies.side_door`): no statement on a scoped table passes
 that did not come through the office's scope.
 """
@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import select
 
 import models
+from models.kept import KEPT_FOR_READS
 from planner.engine import CompiledReads, compiled_connection
 from policies.sessions import internal_session, scoped_session
 from policies.side_door import SideDoorRefused
@@ -67,20 +68,24 @@ def test_a_compiled_read_on_postgresql_begins_nothing_of_the_offices_session(reg
         assert not session.in_transaction()
 
 
-def test_a_compiled_read_hands_the_connection_it_took_back_to_the_pool(registry, hekou) -> None:
+def test_a_compiled_read_leaves_out_of_the_pool_only_the_connections_kept_for_reads(registry, hekou) -> None:
+    """The connection a read took is given back for the next read, or to the pool: none is lost."""
     grant, session = hekou
     compiled = CompiledReads(searches_personal)
     pool = registry.engine.pool
     before = pool.checkedout()  # type: ignore[attr-defined]
     _answer(registry, grant, session, compiled)
     held_by_the_session = 1 if session.in_transaction() else 0
-    assert pool.checkedout() == before + held_by_the_session  # type: ignore[attr-defined]
+    kept = compiled.kept(registry.engine).kept
+    assert kept <= KEPT_FOR_READS
+    assert pool.checkedout() == before + held_by_the_session + kept  # type: ignore[attr-defined]
     session.commit()
     session.close()
-    assert pool.checkedout() == before  # type: ignore[attr-defined]
+    assert pool.checkedout() == before + kept  # type: ignore[attr-defined]
 
 
 def test_the_connection_of_a_compiled_read_refuses_a_statement_past_the_offices_scope(hekou) -> None:
     _grant, session = hekou
-    with compiled_connection(session) as connection, pytest.raises(SideDoorRefused):
+    kept = CompiledReads(searches_personal).kept
+    with compiled_connection(session, kept) as connection, pytest.raises(SideDoorRefused):
         connection.execute(select(models.Worker.__table__.c.full_name))

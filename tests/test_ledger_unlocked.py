@@ -16,17 +16,17 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from functools import partial
 
 import pytest
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
-from ledger import appender as appender_module
 from ledger.appender import LedgerAppender
 from ledger.checkpoints import sign_checkpoint
 from ledger.entries import GENESIS, Appended, Disclosure, append_all, append_if_head
+from models import kept as kept_module
 from models.database import autocommit_connection, make_engine, session_factory
+from models.kept import KeptConnections
 from policies.sessions import internal_session
 from tests.conftest import TEST_DB_ENV, Database, run_cli
 from tests.own_ledger import READ, append_batch, head_file, ledger_key, own_ledger
@@ -53,12 +53,13 @@ class Appender:
         self.commits = 0
         event.listen(self.engine, "before_cursor_execute", self._statement)
         event.listen(self.engine, "commit", self._commit)
+        self.unlocked = KeptConnections(self.engine, 1)
         self.appender = LedgerAppender(
             lambda: internal_session(session_factory(self.engine)),
             self.key,
             self._committed,
             signed=self.head,
-            open_unlocked=partial(autocommit_connection, self.engine),
+            unlocked=self.unlocked,
         )
 
     def _statement(self, _conn: object, _cursor: object, statement: str, *_rest: object) -> None:
@@ -295,13 +296,13 @@ def test_a_kept_connection_the_database_dropped_while_idle_is_replaced(ledger, m
     """As the pool does with a pooled connection taken after idling (`models.database`): pinged, and
     replaced if gone, so that a restart of the database while the server was idle costs no answer."""
     database, engine = ledger
-    monkeypatch.setattr(appender_module, "IDLE_BEFORE_PING", 0.05)
+    monkeypatch.setattr(kept_module, "IDLE_BEFORE_PING", 0.05)
     own = Appender(database)
     try:
         own.record(1)
         own.record(2)
-        kept = own.appender._held
-        assert kept is not None
+        kept = own.unlocked.take()  # the one connection kept, looked at and given back unused
+        own.unlocked.give_back(kept)
         pid = kept.connection.dbapi_connection.info.backend_pid  # type: ignore[union-attr]
         with engine.connect() as conn:
             conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})

@@ -1,0 +1,107 @@
+"""Autocommit connections kept out of the pool from one use to the next (PostgreSQL).
+
+A compiled read runs its statements each as its own transaction, and the ledger's batch stored
+without the lock is one statement: both want an autocommit connection. Taking one from the pool
+for each use, switching it to autocommit and back, and handing it back cost more than the checkout
+itself: under load every worker thread of a process queued on the pool's one lock, and woke the
+next. Served at once with the build that took them from the pool, a worker by id used 10-17 % less
+server CPU (BENCHMARKS.md, "Compiled reads on connections kept out of the pool").
+
+A kept connection is taken and given back with a list's `pop` and `append`, which the interpreter
+runs whole: no lock of our own for threads to queue on. At most `limit` wait here; one given back
+beyond that goes to the pool (the bound is read without a lock, so threads giving back at the same
+moment may pass it by a few, never more than the threads). The connections kept count against the
+pool's size, as connections checked out do.
+
+Kept connections are never pinged by the pool, so the pool's safeguards are made here:
+- one that lay idle for `IDLE_BEFORE_PING` is pinged before use and replaced if the database has
+  gone (a restart while the server was quiet costs no answer);
+- when the pool invalidates any connection of the engine (a statement met a database that went
+  away: a failover, a restart under load), every kept one is dropped, as the pool recycles the
+  connections it handed out before; only those in use at that moment can meet the old server;
+- one whose use failed goes back to the pool, which drops it if it was cut off;
+- when the engine is disposed, every kept one is closed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event
+
+from models.database import IDLE_BEFORE_PING, POOL_SIZE, autocommit_connection, still_alive
+
+# At most this many connections of a process are kept for compiled reads: half the pool, so that
+# sessions' work (writes, tokens, the reference engine) always finds the other half and the overflow.
+KEPT_FOR_READS = POOL_SIZE // 2
+
+
+class KeptConnections:
+    """Autocommit connections of one engine, at most `limit` kept between uses."""
+
+    def __init__(self, engine: Engine, limit: int) -> None:
+        self._engine = engine
+        self._limit = limit
+        self._free: list[tuple[Connection, float]] = []  # with when each was last given back
+        event.listen(engine, "invalidate", self._dropped)
+        event.listen(engine, "engine_disposed", self._disposed)
+
+    @property
+    def kept(self) -> int:
+        """Connections waiting here for their next use."""
+        return len(self._free)
+
+    @contextmanager
+    def taken(self) -> Iterator[Connection]:
+        """A kept connection (or a new one), given back after the block; if the block raised, handed
+        back to the pool instead."""
+        connection = self.take()
+        try:
+            yield connection
+        except BaseException:
+            self.hand_back(connection)
+            raise
+        self.give_back(connection)
+
+    def take(self) -> Connection:
+        """The connection given back last, pinged first if it idled; a new one if none is kept."""
+        while True:
+            try:
+                connection, returned = self._free.pop()
+            except IndexError:
+                return autocommit_connection(self._engine)
+            if time.monotonic() - returned <= IDLE_BEFORE_PING or still_alive(connection):
+                return connection
+            self.hand_back(connection, invalidate=True)
+
+    def give_back(self, connection: Connection) -> None:
+        """Keeps `connection` for the next use, unless it was invalidated or enough are kept."""
+        if connection.invalidated or len(self._free) >= self._limit:
+            self.hand_back(connection)
+        else:
+            self._free.append((connection, time.monotonic()))
+
+    @staticmethod
+    def hand_back(connection: Connection, invalidate: bool = False) -> None:
+        """Returns `connection` to the pool (which closes it if it was invalidated)."""
+        if invalidate and not connection.invalidated:
+            connection.invalidate()
+        connection.close()
+
+    def close(self, invalidate: bool = False) -> None:
+        """Hands back every kept connection; later uses open new ones."""
+        while True:
+            try:
+                connection, _returned = self._free.pop()
+            except IndexError:
+                return
+            self.hand_back(connection, invalidate)
+
+    def _dropped(self, *_invalidated: Any) -> None:
+        self.close(invalidate=True)
+
+    def _disposed(self, _engine: Engine) -> None:
+        self.close(invalidate=True)
