@@ -2,10 +2,11 @@
 
 A compiled read runs its statements each as its own transaction, and the ledger's batch stored
 without the lock is one statement: both want an autocommit connection. Taking one from the pool
-for each use, switching it to autocommit and back, and handing it back cost more than the checkout
-itself: under load every worker thread of a process queued on the pool's one lock, and woke the
-next. Served at once with the build that took them from the pool, a worker by id used 10-17 % less
-server CPU (BENCHMARKS.md, "Compiled reads on connections kept out of the pool").
+for each use (its check-out events and wrapper), switching it to autocommit and back, committing
+and checking it in again is a dozen calls through SQLAlchemy's pool and psycopg a read, and every
+worker thread of a process went through the pool's one lock twice a read. Served at once with the
+build that took them from the pool, a worker by id and a page of ten used 9-11 % less server CPU
+(BENCHMARKS.md, "Compiled reads on connections kept out of the pool").
 
 A kept connection is taken and given back with a list's `pop` and `append`, which the interpreter
 runs whole: no lock of our own for threads to queue on. At most `limit` wait here; one given back

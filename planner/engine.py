@@ -80,7 +80,7 @@ class CompiledReads:
         self._kept: dict[Engine, KeptConnections] = {}
 
     def kept(self, engine: Engine) -> KeptConnections:
-        """The connections this engine keeps for `engine`'s compiled reads (made on first use)."""
+        """The connections kept for compiled reads on `engine` (made on its first read)."""
         kept = self._kept.get(engine)
         if kept is None:
             with self._lock:
