@@ -29,9 +29,16 @@ __all__ = ["make_engine", "normalise_url", "session_factory", "statements_alone"
 # and keeps at most psycopg's 100.
 PREPARE_ON_RUN = 0
 NO_JIT = "-c jit=off"
-# Connections a PostgreSQL engine pools, and as many more it may open beyond them: together as many
-# as a server process answers requests at once (`web.threads.THREADS`).
+# The connections a process keeps open between requests: the pool's idle ones, and on a server's
+# engine those kept out of the pool for compiled reads and the ledger (`models.kept`). Twice as
+# many may be open at once, as many as a server process answers requests at once
+# (`web.threads.THREADS`). A host's server processes, its command-line processes and a peer's
+# stay well within PostgreSQL's default `max_connections` (100) while idle.
 POOL_SIZE = 20
+# Of those, kept out of the pool by a server's engine: half for compiled reads, so that sessions'
+# work (writes, tokens, the reference engine) finds the other half; one for the ledger's batches.
+KEPT_FOR_READS = POOL_SIZE // 2
+KEPT_FOR_LEDGER = 1
 
 
 def make_engine(
@@ -56,8 +63,9 @@ def make_engine(
             stop_slow_sqlite_statements(engine, statement_seconds)
         return engine
     # hide_parameters: a failed statement's values (personal data) never reach an exception or a log.
-    # The pool keeps as many connections as a process answers requests at once (its thread pool),
-    # so that a busy process does not open and close connections.
+    # The pool keeps connections open between requests (`POOL_SIZE`, less those a server's engine
+    # keeps out of it), so that a busy process does not open and close connections.
+    idle = POOL_SIZE
     connect_args: dict[str, object] = {}
     if statement_seconds is not None:
         connect_args.update(postgresql_connect_args(statement_seconds))
@@ -70,10 +78,11 @@ def make_engine(
         options = [str(connect_args.pop("options", "")), NO_JIT]
         connect_args["options"] = " ".join(o for o in options if o)
         kwargs.setdefault("pool_use_lifo", True)
+        idle -= KEPT_FOR_READS + KEPT_FOR_LEDGER
     engine = create_engine(
         url,
-        pool_size=POOL_SIZE,
-        max_overflow=POOL_SIZE,
+        pool_size=idle,
+        max_overflow=2 * POOL_SIZE - idle,
         hide_parameters=True,
         connect_args=connect_args,
         **kwargs,

@@ -9,10 +9,12 @@ build that took them from the pool, a worker by id and a page of ten used 9-11 %
 (BENCHMARKS.md, "Compiled reads on connections kept out of the pool").
 
 A kept connection is taken and given back with a list's `pop` and `append`, which the interpreter
-runs whole: no lock of our own for threads to queue on. At most `limit` wait here; one given back
-beyond that goes to the pool (the bound is read without a lock, so threads giving back at the same
-moment may pass it by a few, never more than the threads). The connections kept count against the
-pool's size, as connections checked out do.
+runs whole: no lock of our own for threads to queue on. At most `limit` wait here once the threads
+giving back are done: one that gives a connection back beyond it hands the one kept longest back to
+the pool (threads doing so at the same moment may hand back one too many between them). A
+server's engine pools as many fewer idle connections as it keeps here (`models.database.POOL_SIZE`),
+so that a process keeps no more open between requests than it did when every connection went back
+to the pool.
 
 Kept connections are never pinged by the pool, so the pool's safeguards are made here:
 - one that lay idle for `IDLE_BEFORE_PING` is pinged before use and replaced if the database has
@@ -33,11 +35,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 
-from models.database import IDLE_BEFORE_PING, POOL_SIZE, autocommit_connection, still_alive
-
-# At most this many connections of a process are kept for compiled reads: half the pool, so that
-# sessions' work (writes, tokens, the reference engine) always finds the other half and the overflow.
-KEPT_FOR_READS = POOL_SIZE // 2
+from models.database import IDLE_BEFORE_PING, autocommit_connection, still_alive
 
 
 class KeptConnections:
@@ -79,11 +77,18 @@ class KeptConnections:
             self.hand_back(connection, invalidate=True)
 
     def give_back(self, connection: Connection) -> None:
-        """Keeps `connection` for the next use, unless it was invalidated or enough are kept."""
-        if connection.invalidated or len(self._free) >= self._limit:
+        """Keeps `connection` for the next use, unless it was invalidated; beyond the limit, the
+        connection kept longest goes back to the pool."""
+        if connection.invalidated:
             self.hand_back(connection)
-        else:
-            self._free.append((connection, time.monotonic()))
+            return
+        self._free.append((connection, time.monotonic()))
+        while len(self._free) > self._limit:
+            try:
+                surplus, _returned = self._free.pop(0)
+            except IndexError:  # taken meanwhile
+                return
+            self.hand_back(surplus)
 
     @staticmethod
     def hand_back(connection: Connection, invalidate: bool = False) -> None:

@@ -24,8 +24,8 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from ledger.checkpoints import current_checkpoint
-from models.database import statements_alone
-from models.kept import KEPT_FOR_READS, KeptConnections
+from models.database import KEPT_FOR_READS, statements_alone
+from models.kept import KeptConnections
 from models.timeouts import is_statement_timeout
 from planner.bind import bind
 from planner.cache import PlanCache

@@ -12,7 +12,7 @@ from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked, Officer
 from ledger.keys import LedgerFiles, SignedHead, load_signing_key
 from ledger.recorder import DisclosureRecorder
-from models.database import make_engine, session_factory
+from models.database import KEPT_FOR_LEDGER, make_engine, session_factory
 from models.kept import KeptConnections
 from models.sealing import configure_keyring
 from models.timeouts import StatementTimedOut, is_statement_timeout
@@ -63,7 +63,9 @@ class Registry:
             self._waited_for_ledger,
             settings.ledger_batch,
             self.signed_head,
-            KeptConnections(self.engine, 1) if self.engine.dialect.name == "postgresql" else None,
+            KeptConnections(self.engine, KEPT_FOR_LEDGER)
+            if self.engine.dialect.name == "postgresql"
+            else None,
         )
         self.transactions = Transactions(
             self.sessions,

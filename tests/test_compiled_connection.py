@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 import models
-from models.kept import KEPT_FOR_READS
+from models.database import KEPT_FOR_READS
 from planner.engine import CompiledReads, compiled_connection
 from policies.sessions import internal_session, scoped_session
 from policies.side_door import SideDoorRefused
