@@ -1,9 +1,10 @@
 """The connection a compiled read's statements run on (`planner.engine.compiled_connection`).
 
 On PostgreSQL it is one kept out of the pool for compiled reads (`models.kept`), taken for the
-answer beside the office's session, which is then never begun; elsewhere the session's own. Either way the side-door guard watches it as it
-watches the session's connections (`policies.side_door`): no statement on a scoped table passes
-that did not come through the office's scope.
+answer beside the office's session, which is then never begun; elsewhere the session's own.
+Either way the side-door guard watches it as it watches the session's connections
+(`policies.side_door`): no statement on a scoped table passes that did not come through the
+office's scope.
 """
 
 from __future__ import annotations
