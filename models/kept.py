@@ -45,8 +45,8 @@ class KeptConnections:
         self._engine = engine
         self._limit = limit
         self._free: list[tuple[Connection, float]] = []  # with when each was last given back
-        event.listen(engine, "invalidate", self._dropped)
-        event.listen(engine, "engine_disposed", self._disposed)
+        event.listen(engine, "invalidate", self._drop_all)
+        event.listen(engine, "engine_disposed", self._drop_all)
 
     @property
     def kept(self) -> int:
@@ -106,8 +106,6 @@ class KeptConnections:
                 return
             self.hand_back(connection, invalidate)
 
-    def _dropped(self, *_invalidated: Any) -> None:
-        self.close(invalidate=True)
-
-    def _disposed(self, _engine: Engine) -> None:
+    def _drop_all(self, *_event: Any) -> None:
+        """A connection of the engine was invalidated, or the engine disposed: none kept is trusted."""
         self.close(invalidate=True)

@@ -83,8 +83,10 @@ class CompiledReads:
         """The connections kept for compiled reads on `engine` (made on its first read)."""
         kept = self._kept.get(engine)
         if kept is None:
-            with self._lock:
-                kept = self._kept.setdefault(engine, KeptConnections(engine, KEPT_FOR_READS))
+            with self._lock:  # made once: each one made listens to the engine's events for good
+                kept = self._kept.get(engine)
+                if kept is None:
+                    kept = self._kept[engine] = KeptConnections(engine, KEPT_FOR_READS)
         return kept
 
     def fell_back(self, reason: str) -> None:
