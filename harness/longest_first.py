@@ -74,7 +74,8 @@ def read_weights(config: pytest.Config) -> None:
     """The process that starts the run reads the weights once, so that every worker orders the
     modules alike (xdist refuses workers whose collections differ) even if another run writes the
     cache meanwhile."""
-    cached = config.cache.get(_cache_key(), {}) if config.cache is not None else {}
+    cache = getattr(config, "cache", None)  # absent under `-p no:cacheprovider`
+    cached = cache.get(_cache_key(), {}) if cache is not None else {}
     config.stash[_WEIGHTS] = {**KNOWN_SLOW, **cached}
 
 
@@ -111,8 +112,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         and not config.option.keyword
         and config.option.markexpr in ("", WHOLE_MODULES_LEFT_OUT)
     )
-    if hasattr(config, "workerinput") or config.cache is None or not _spent or not whole:
+    cache = getattr(config, "cache", None)
+    if hasattr(config, "workerinput") or cache is None or not _spent or not whole:
         return
-    kept = dict(config.cache.get(_cache_key(), {}))
+    kept = dict(cache.get(_cache_key(), {}))
     kept.update({module: round(seconds, 1) for module, seconds in _spent.items()})
-    config.cache.set(_cache_key(), kept)
+    cache.set(_cache_key(), kept)
