@@ -2,8 +2,8 @@
 
 BENCHMARKS.md, "The collector's thresholds": with the interpreter's default (a young collection
 every 700 net allocations), the objects of the requests in flight were moved to the older
-generations at every young collection, and the full collections that made due took a quarter of a
-process's CPU for a page of 100 workers. A server process waits for 50,000 net allocations, and
+generations at every young collection, and the full collections that made due took a fifth to a
+third of a process's CPU for a page of 100 workers. A server process waits for 50,000 net allocations, and
 keeps what start-up made out of the generations altogether.
 """
 

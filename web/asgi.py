@@ -18,7 +18,7 @@ from web.app import create_app
 # moves are what make full collections due, and each walks everything made since start-up (the
 # offices' schemas and plans, built at their first requests). With the default, collection was a
 # fifth of a fresh process's CPU for a `first: 100` page, and a third once the process had served
-# three more offices; with 50,000 net allocations between young collections, a request's objects
+# two more offices; with 50,000 net allocations between young collections, a request's objects
 # are mostly gone before one comes (BENCHMARKS.md, "The collector's thresholds"). What waits longer
 # is cyclic garbage: a process's peak memory was 15-19 MiB higher.
 COLLECTOR_THRESHOLDS = (50_000, 20, 10)
