@@ -40,8 +40,8 @@ def _appending(seconds: float, threads: int, results: Queue[Any], finished: Even
     from ledger.checkpoints import sign_checkpoint
     from ledger.entries import Appended, Asked, Disclosure
     from ledger.keys import LedgerFiles, SignedHead, load_signing_key
-    from models.database import KEPT_FOR_LEDGER, make_engine, session_factory
-    from models.kept import KeptConnections
+    from models.database import make_engine, session_factory
+    from models.kept import kept_for_the_ledger
     from policies.sessions import internal_session
     from settings import Settings
 
@@ -59,7 +59,7 @@ def _appending(seconds: float, threads: int, results: Queue[Any], finished: Even
         key,
         committed,
         signed=head,
-        unlocked=KeptConnections(engine, KEPT_FOR_LEDGER) if engine.dialect.name == "postgresql" else None,
+        unlocked=kept_for_the_ledger(engine),
     )
     with engine.connect() as connection:
         office = connection.execute(

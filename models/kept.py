@@ -35,7 +35,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, event
 
-from models.database import IDLE_BEFORE_PING, autocommit_connection, still_alive
+from models.database import IDLE_BEFORE_PING, KEPT_FOR_LEDGER, autocommit_connection, still_alive
 
 
 class KeptConnections:
@@ -109,3 +109,10 @@ class KeptConnections:
     def _drop_all(self, *_event: Any) -> None:
         """A connection of the engine was invalidated, or the engine disposed: none kept is trusted."""
         self.close(invalidate=True)
+
+
+def kept_for_the_ledger(engine: Engine) -> KeptConnections | None:
+    """The connection kept for the ledger's batches stored without the lock
+    (`ledger.appender.LedgerAppender`): PostgreSQL's; none on SQLite, whose batches take its write
+    lock."""
+    return KeptConnections(engine, KEPT_FOR_LEDGER) if engine.dialect.name == "postgresql" else None

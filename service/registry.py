@@ -12,8 +12,8 @@ from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked, Officer
 from ledger.keys import LedgerFiles, SignedHead, load_signing_key
 from ledger.recorder import DisclosureRecorder
-from models.database import KEPT_FOR_LEDGER, make_engine, session_factory
-from models.kept import KeptConnections
+from models.database import make_engine, session_factory
+from models.kept import kept_for_the_ledger
 from models.sealing import configure_keyring
 from models.timeouts import StatementTimedOut, is_statement_timeout
 from planner.driver import remember_long_statements
@@ -63,9 +63,7 @@ class Registry:
             self._waited_for_ledger,
             settings.ledger_batch,
             self.signed_head,
-            KeptConnections(self.engine, KEPT_FOR_LEDGER)
-            if self.engine.dialect.name == "postgresql"
-            else None,
+            kept_for_the_ledger(self.engine),
         )
         self.transactions = Transactions(
             self.sessions,

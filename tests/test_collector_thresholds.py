@@ -13,6 +13,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from harness.server import ROOT
 from tests.conftest import cli_env
 
@@ -25,7 +27,9 @@ print(json.dumps({"thresholds": gc.get_threshold(), "frozen": gc.get_freeze_coun
 """
 
 
-def _collector_of_a_server_process(database) -> dict[str, object]:
+@pytest.fixture(scope="module")
+def collector(database) -> dict[str, object]:
+    """The collector of one application built as `serve` builds it, in an interpreter of its own."""
     done = subprocess.run(
         [sys.executable, "-c", BUILD_AS_SERVE_DOES],
         cwd=ROOT,
@@ -40,10 +44,9 @@ def _collector_of_a_server_process(database) -> dict[str, object]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_a_server_process_collects_young_objects_only_after_50000_net_allocations(database) -> None:
-    collector = _collector_of_a_server_process(database)
+def test_a_server_process_collects_young_objects_only_after_50000_net_allocations(collector) -> None:
     assert collector["thresholds"][0] >= 50_000, collector
 
 
-def test_what_start_up_made_is_kept_out_of_the_collectors_generations(database) -> None:
-    assert _collector_of_a_server_process(database)["frozen"] > 0
+def test_what_start_up_made_is_kept_out_of_the_collectors_generations(collector) -> None:
+    assert collector["frozen"] > 0, collector
