@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Date, FromClause, Integer, and_, bindparam, case, func, or_, select
+from sqlalchemy import Date, FromClause, Integer, and_, bindparam, case, func, or_, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, coercions, roles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -214,16 +214,35 @@ def closes(placement: FromClause) -> ColumnElement[dt.date]:
     )
 
 
+def lasts_until(placement: FromClause, day: ColumnElement[Any]) -> ColumnElement[bool]:
+    """Whether the placement's window is still open on `day`: `closes` is NULL or `day` or later.
+
+    The same test as `closes(placement) IS NULL OR closes(placement) >= day`, written so that the
+    database works out the last day once, not once for each side of the OR, and mostly not at all:
+    an ended placement's window closes `days` after the later of its end and the return, so no
+    earlier than `days` after its end, and when that already reaches `day` the return (a search of
+    the worker's crossings) is not looked up.
+    """
+    days = _requirement(placement, "partner_access_days", default_requirements().partner_access_days)
+    return case(
+        (
+            placement.c.status == PlacementStatus.CANCELLED,
+            DaysAfter(cancelled_on(placement), CANCELLED_WINDOW_DAYS) >= day,
+        ),
+        (placement.c.end_date.is_(None), true()),
+        (DaysAfter(placement.c.end_date, days) >= day, true()),
+        else_=DaysAfter(func.coalesce(returned_on(placement), placement.c.end_date), days) >= day,
+    )
+
+
 def is_open(placement: FromClause) -> ColumnElement[bool]:
     """Whether the placement's window is open today."""
-    last = closes(placement)
-    return or_(last.is_(None), last >= TODAY)
+    return lasts_until(placement, TODAY)
 
 
 def holds(placement: FromClause, day: ColumnElement[Any]) -> ColumnElement[bool]:
     """Whether `day` (a day, see `DayOf` for a moment's) lies within the placement's window."""
-    last = closes(placement)
-    return and_(day >= opens(placement), or_(last.is_(None), day <= last))
+    return and_(day >= opens(placement), lasts_until(placement, day))
 
 
 def relied_on_clearance(placement: FromClause, clearance: Any) -> ColumnElement[bool]:

@@ -18,12 +18,13 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, event, func, literal, select, text
 
 import models
 from models.opaque import decode_id
 from models.sealing import configure_keyring
 from planner.engine import CompiledReads
+from policies import windows
 from policies.sessions import internal_session, scoped_session
 from policies.tokens import identity_of
 from procedure import calendar as clock
@@ -49,6 +50,7 @@ REQUIREMENTS = """mutation($input: UpdateAgreementRequirementsInput!) {
   updateAgreementRequirements(input: $input) {
     agreement { requirements { partnerAccessDays } } errors { field code message } } }"""
 LC, HG = "VN-LC", "VN-HG"
+NO_DAY = literal(dt.date(2000, 1, 1))  # a day to ask about where a window has no last day
 
 
 @pytest.fixture(scope="module")
@@ -514,3 +516,40 @@ def test_a_remembered_count_is_made_again_on_a_new_day(registry: Registry, as_of
     monkeypatch.setattr(clock, "today", lambda: tomorrow)
     assert search(passport) == (1, 1, True)
     assert search(passport) == (1, 1, False)
+
+
+def test_the_windows_short_cut_answers_as_its_last_day_does(
+    engine, returned_long_ago, returned_lately, as_office
+) -> None:
+    """`windows.lasts_until` skips the return's lookup when the end alone keeps the window open;
+    on every placement, on its last day, the day after and today, it must say what `closes` says."""
+    worker, _ = _registered_and_cleared(as_office, LC, 0)
+    cancelled = _placed(as_office, LC, worker, "AGR-LC-HK", "CN-YN-HH-HK", 0)
+    cancel = {"placementId": cancelled, "reason": "Người lao động không đi nữa"}
+    _ok(as_office(steps.LABOUR[LC]).data(CANCEL, {"input": cancel})["cancelPlacement"])
+    placement = models.Placement.__table__.alias("p")
+    last = windows.closes(placement)
+    last_or_any = func.coalesce(last, NO_DAY)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                placement.c.status,
+                placement.c.end_date,
+                windows.returned_on(placement),
+                last,
+                windows.lasts_until(placement, last_or_any),
+                windows.lasts_until(placement, windows.DaysAfter(last_or_any, 1)),
+                windows.lasts_until(placement, windows.TODAY),
+            )
+        ).all()
+    kinds = {
+        "open": any(r[3] is None for r in rows),
+        "cancelled": any(r[0] == "cancelled" for r in rows),
+        "moved by the return": any(r[2] is not None and r[2] > r[1] for r in rows),
+        "ended with no return": any(r[1] is not None and r[2] is None and r[0] != "cancelled" for r in rows),
+    }
+    assert all(kinds.values()), kinds
+    today = steps.today()
+    for status, _end, _back, closes, on_last, day_after, on_today in rows:
+        expected = [True, True, True] if closes is None else [True, False, closes >= today]
+        assert [bool(on_last), bool(day_after), bool(on_today)] == expected, (status, closes)
