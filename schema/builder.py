@@ -236,6 +236,10 @@ class SchemaRegistry:
         self._schemas: dict[tuple[frozenset[str], frozenset[str]], OfficeSchema] = {}
         self._lock = threading.Lock()
         self.builds = 0
+        # Called once a schema is built, and once every schema is dropped (the policy changed): a
+        # server process keeps the schemas out of the cyclic collector's walks (`web.asgi`).
+        self.on_built: Callable[[], object] = _nothing
+        self.on_dropped: Callable[[], object] = _nothing
 
     def schema_for(self, grant: Grant) -> OfficeSchema:
         schema = self._schemas.get(grant.profile)
@@ -247,8 +251,14 @@ class SchemaRegistry:
                         grant, self.introspection, self.execution_context
                     )
                     self.builds += 1
+                    self.on_built()
         return schema
 
     def clear(self) -> None:
         with self._lock:
             self._schemas.clear()
+            self.on_dropped()
+
+
+def _nothing() -> None:
+    return None

@@ -7,21 +7,11 @@ from dataclasses import dataclass
 
 from starlette.applications import Starlette
 
+from schema.builder import SchemaRegistry
 from service.registry import Registry
 from settings import Settings
 from web.access_log import keep_query_strings_out_of_the_access_log
 from web.app import create_app
-
-# The cyclic collector's thresholds in a server process (the interpreter's default: 700, 10, 10).
-# Under load, every young collection finds the objects of the requests still in flight alive and
-# moves them to an older generation, where they die by reference count after their request; those
-# moves are what make full collections due, and each walks everything made since start-up (the
-# offices' schemas and plans, built at their first requests). With the default, collection was a
-# fifth of a fresh process's CPU for a `first: 100` page, and a third once the process had served
-# two more offices; with 50,000 net allocations between young collections, a request's objects
-# are mostly gone before one comes (BENCHMARKS.md, "The collector's thresholds"). What waits longer
-# is cyclic garbage: a process's peak memory was 15-19 MiB higher.
-COLLECTOR_THRESHOLDS = (50_000, 20, 10)
 
 
 @dataclass(frozen=True)
@@ -33,10 +23,30 @@ class RegistryApp:
 
     def __call__(self) -> Starlette:
         keep_query_strings_out_of_the_access_log()
-        app = create_app(Registry(self.settings))
+        registry = Registry(self.settings)
+        app = create_app(registry)
         # What start-up made (modules, the policy, the registry) lives as long as the process: kept
         # out of the collector's generations, it is not walked again by every full collection.
         gc.collect()
         gc.freeze()
-        gc.set_threshold(*COLLECTOR_THRESHOLDS)
+        keep_schemas_frozen(registry.schemas)
         return app
+
+
+def keep_schemas_frozen(schemas: SchemaRegistry) -> None:
+    """An office's schema, built at its first request, lives until the policy changes: it is frozen
+    too, when built, and unfrozen when the policy drops it, so that the collector can free it.
+
+    Under load every young collection finds the objects of the requests in flight alive and moves
+    them to an older generation, which makes full collections due; each walked every schema built
+    since start-up (about 100,000 objects an office), for a fifth of a fresh process's CPU on a
+    `first: 100` page and a third once it had served two more offices. Waiting for 50,000
+    allocations between young collections instead took a process's peak from 223 to 288 MiB, past
+    the 250 MiB target (BENCHMARKS.md, "The collector: schemas frozen when built").
+
+    A freeze also takes the objects of the requests in flight at that moment; those that end in a
+    cycle stay until the policy next changes. That is at most one freeze per office profile between
+    two policy changes.
+    """
+    schemas.on_built = gc.freeze
+    schemas.on_dropped = gc.unfreeze
