@@ -39,10 +39,10 @@ def keep_schemas_frozen(schemas: SchemaRegistry) -> None:
 
     Under load every young collection finds the objects of the requests in flight alive and moves
     them to an older generation, which makes full collections due; each walked every schema built
-    since start-up (with its plans, about 100,000 objects an office), for a fifth of a fresh process's CPU on a
-    `first: 100` page and a third once it had served two more offices. Waiting for 50,000
-    allocations between young collections instead took a process's peak from 223 to 288 MiB, past
-    the 250 MiB target (BENCHMARKS.md, "The collector: schemas frozen when built").
+    since start-up (with its plans, about 100,000 objects an office), for a fifth of a fresh
+    process's CPU on a `first: 100` page and a third once it had served two more offices. Waiting
+    for 50,000 allocations between young collections instead took a process's peak from 223 to
+    288 MiB, past the 250 MiB target (BENCHMARKS.md, "The collector: schemas frozen when built").
 
     A freeze also takes the objects of the requests in flight at that moment; those that end in a
     cycle stay until the policy next changes. That is at most one freeze per office profile between
