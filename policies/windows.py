@@ -201,16 +201,27 @@ def cancelled_on(placement: FromClause) -> ColumnElement[dt.date]:
     return DayOf(func.coalesce(recorded, placement.c.created_at))
 
 
+def _access_days(placement: FromClause) -> ColumnElement[int]:
+    """How long after its end (or the return) an ended placement's window stays open."""
+    return _requirement(placement, "partner_access_days", default_requirements().partner_access_days)
+
+
+def _cancelled_closes(placement: FromClause) -> ColumnElement[dt.date]:
+    """A cancelled placement's last day: 30 days after the cancellation."""
+    return DaysAfter(cancelled_on(placement), CANCELLED_WINDOW_DAYS)
+
+
+def _ended_closes(placement: FromClause, days: ColumnElement[int]) -> ColumnElement[dt.date]:
+    """An ended placement's last day: `days` after the later of its end and the return."""
+    return DaysAfter(func.coalesce(returned_on(placement), placement.c.end_date), days)
+
+
 def closes(placement: FromClause) -> ColumnElement[dt.date]:
     """The window's last day; NULL while the placement has not ended (open)."""
-    days = _requirement(placement, "partner_access_days", default_requirements().partner_access_days)
     return case(
-        (
-            placement.c.status == PlacementStatus.CANCELLED,
-            DaysAfter(cancelled_on(placement), CANCELLED_WINDOW_DAYS),
-        ),
+        (placement.c.status == PlacementStatus.CANCELLED, _cancelled_closes(placement)),
         (placement.c.end_date.is_(None), None),
-        else_=DaysAfter(func.coalesce(returned_on(placement), placement.c.end_date), days),
+        else_=_ended_closes(placement, _access_days(placement)),
     )
 
 
@@ -223,15 +234,12 @@ def lasts_until(placement: FromClause, day: ColumnElement[Any]) -> ColumnElement
     earlier than `days` after its end, and when that already reaches `day` the return (a search of
     the worker's crossings) is not looked up.
     """
-    days = _requirement(placement, "partner_access_days", default_requirements().partner_access_days)
+    days = _access_days(placement)
     return case(
-        (
-            placement.c.status == PlacementStatus.CANCELLED,
-            DaysAfter(cancelled_on(placement), CANCELLED_WINDOW_DAYS) >= day,
-        ),
+        (placement.c.status == PlacementStatus.CANCELLED, _cancelled_closes(placement) >= day),
         (placement.c.end_date.is_(None), true()),
         (DaysAfter(placement.c.end_date, days) >= day, true()),
-        else_=DaysAfter(func.coalesce(returned_on(placement), placement.c.end_date), days) >= day,
+        else_=_ended_closes(placement, days) >= day,
     )
 
 
