@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, TextClause, bindparam, insert, select, update
 from sqlalchemy import text as sql_text
 
 from models import LedgerEntry, LedgerFieldList, LedgerHead, LedgerWorker
+from models.database import first_row
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def lock_head(connection: Connection) -> tuple[int, str] | None:
 def store(connection: Connection, batch: Batch, first: bool) -> None:
     """Adds the batch in the connection's transaction; `first`: the ledger has no head row yet."""
     if connection.dialect.name == "postgresql":
-        connection.execute(_PG_FIRST if first else _PG_NEXT, _pg_values(batch))
+        _run_pg(connection, _PG_FIRST if first else _PG_NEXT, _pg_values(batch))
         return
     connection.execute(_INSERT_ENTRY, batch.entries)
     if batch.lists:  # SQLite's executemany is one prepared statement stepped in C
@@ -72,7 +73,16 @@ def store_if_head(connection: Connection, batch: Batch, head: tuple[int, str]) -
     the field lists the snapshot shows are all the stored ones.
     """
     values = {**_pg_values(batch), "old_seq": head[0], "old_hash": head[1]}
-    return bool(connection.execute(_PG_IF_HEAD, values).scalar_one())
+    return bool(_run_pg(connection, _PG_IF_HEAD, values))
+
+
+def _run_pg(connection: Connection, statement: TextClause, values: dict[str, Any]) -> int:
+    """How many head rows one of the batch's statements moved, run on the driver's cursor
+    (`models.database.first_row`): a batch is on the path of every answer that discloses."""
+    sql = _DRIVER_SQL.get(statement.text)
+    if sql is None:
+        sql = _DRIVER_SQL[statement.text] = str(statement.compile(dialect=connection.dialect))
+    return int(first_row(connection, sql, values)[0])
 
 
 def _pg_values(batch: Batch) -> dict[str, Any]:
@@ -144,6 +154,8 @@ def _pg_batch(head: str, *, only_if_moved: bool = False) -> Any:
     )
 
 
+# The PostgreSQL statements below compiled to the driver's SQL (psycopg's placeholders), by their text.
+_DRIVER_SQL: dict[str, str] = {}
 _MOVE = f"UPDATE {_HEAD} SET seq = :new_seq, entry_hash = :new_hash WHERE id = 1"
 _PG_NEXT = _pg_batch(_MOVE)
 _PG_FIRST = _pg_batch(f"INSERT INTO {_HEAD} (id, seq, entry_hash) VALUES (1, :new_seq, :new_hash)")

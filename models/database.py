@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections import namedtuple
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from psycopg.pq import TransactionStatus
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from models.timeouts import postgresql_connect_args, stop_slow_sqlite_statements
 from settings import normalise_url
 
-__all__ = ["make_engine", "normalise_url", "session_factory", "statements_alone"]
+__all__ = ["first_row", "make_engine", "normalise_url", "session_factory", "statements_alone"]
 
 
 # The server's connections prepare every statement the first time they run it (psycopg's default
@@ -127,6 +129,41 @@ def statements_alone(connection: Connection) -> Iterator[None]:
             driver.autocommit = False
         except Exception:
             connection.invalidate()  # never back to the pool in autocommit: a write would be cut apart
+
+
+def first_row(connection: Connection, statement: str, parameters: Any) -> Any:
+    """The first row of `statement` (SQL text in the driver's own form, `parameters` as the driver
+    takes them), or None; its fields named by the statement's column labels.
+
+    What `exec_driver_sql(...).first()` does, run on the driver's cursor: the engine's statement
+    events run before and after it as there (the statement counts, the time budget, the request's
+    timings), and a driver's error is wrapped and handled as there (a connection that met a
+    database gone away is invalidated), through `Connection._cursor_execute`, the path
+    SQLAlchemy's dialects take for the statements they run outside an execution context. What is
+    skipped is that context and the result built around the cursor: about 30 µs of CPU a
+    statement, a twentieth of a small read's server CPU under load (BENCHMARKS.md, "Compiled reads
+    on the driver's cursor"). For statements run often and answered by one row: the compiled
+    reads and the ledger's batch. No transaction is begun: the caller's connection is in the one
+    it needs (the session's), or is an autocommit connection (`models.kept`).
+    """
+    cursor = connection.connection.cursor()
+    try:
+        connection._cursor_execute(cursor, statement, parameters)
+        try:
+            row = cursor.fetchone()  # sqlite3 steps the statement here
+        except BaseException as exc:
+            connection._handle_dbapi_exception(exc, statement, parameters, cursor, None)
+        if row is None:
+            return None
+        return _row_type(tuple(column[0] for column in cursor.description))(*row)
+    finally:
+        cursor.close()
+
+
+@lru_cache(maxsize=512)
+def _row_type(names: tuple[str, ...]) -> Any:
+    """A named tuple for rows of these columns (made once per set of labels)."""
+    return namedtuple("Row", names, rename=True)  # type: ignore[misc]
 
 
 IDLE_BEFORE_PING = 1.0  # seconds

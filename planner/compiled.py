@@ -3,12 +3,12 @@
 A plan is kept per shape of request (`planner.cache`): another worker's ID, another page size or
 cursor reuses it, each bound as a parameter the writer named (`BOUND`). Executing a SQLAlchemy
 statement costs its cache key (a walk over the whole clause tree: the compiled page is about 24 KB
-of SQL) and an execution context on every request; the text compiled once and handed to the
-driver (`exec_driver_sql`, which still runs the engine's statement events: the statement counts,
-the time budget, the request's timings) skips that work. The driver then sees the same text on
-every request, which psycopg prepares on the server after a few executions and sqlite3 keeps in its
-statement cache. The text carries the office's row scope exactly as the statement does: it is the
-statement's own compilation.
+of SQL) and an execution context on every request; the text compiled once and run on the
+driver's cursor (`models.database.first_row`, which still runs the engine's statement events: the
+statement counts, the time budget, the request's timings) skips that work. The driver then sees
+the same text on every request, which psycopg prepares on the server after a few executions and
+sqlite3 keeps in its statement cache. The text carries the office's row scope exactly as the
+statement does: it is the statement's own compilation.
 
 A parameter whose value is computed when the statement runs (`policies.windows.TODAY`, the
 registry's day) is computed again for each request. The first run goes through SQLAlchemy, whose
@@ -34,8 +34,10 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import BindParameter, Connection, Date, Row, Select, cast
+from sqlalchemy import BindParameter, Connection, Date, Select, cast
 from sqlalchemy.sql.visitors import replacement_traverse
+
+from models.database import first_row
 
 # The names `planner.sql.Writer` gives the values a request binds into a kept plan's statements.
 ROW_ID, PAGE_LIMIT, AFTER_KEY, AFTER_ID = "row_id", "page_limit", "after_key", "after_id"
@@ -62,15 +64,17 @@ class Compiled:
         self.texts: OrderedDict[tuple[Any, ...], str] = OrderedDict()
         self.written_names: frozenset[str] = frozenset()
 
-    def run(self, connection: Connection, values: Mapping[str, Any]) -> Row[Any] | None:
-        """The statement's first row, with `values` bound to the writer's named parameters."""
+    def run(self, connection: Connection, values: Mapping[str, Any]) -> Any:
+        """The statement's first row (its fields by the statement's labels), with `values` bound to
+        the writer's named parameters; None if it has none."""
         if self.text is None:
             self.runs += 1
             if self.runs < 2:
                 return connection.execute(self.statement, dict(values)).first()
             self._compile(connection)
-        text = self.text if not self.per_run else self._text_for(values)
-        return connection.exec_driver_sql(text, self._parameters(values)).first()  # type: ignore[arg-type]
+        text = self._text_for(values) if self.per_run else self.text
+        assert text is not None  # made by `_compile`
+        return first_row(connection, text, self._parameters(values))
 
     def _compile(self, connection: Connection) -> None:
         statement: Any = self.statement
