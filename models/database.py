@@ -140,11 +140,12 @@ def first_row(connection: Connection, statement: str, parameters: Any) -> Any:
     timings), and a driver's error is wrapped and handled as there (a connection that met a
     database gone away is invalidated), through `Connection._cursor_execute`, the path
     SQLAlchemy's dialects take for the statements they run outside an execution context. What is
-    skipped is that context and the result built around the cursor: about 30 µs of CPU a
-    statement, a twentieth of a small read's server CPU under load (BENCHMARKS.md, "Compiled reads
-    on the driver's cursor"). For statements run often and answered by one row: the compiled
-    reads and the ledger's batch. No transaction is begun: the caller's connection is in the one
-    it needs (the session's), or is an autocommit connection (`models.kept`).
+    skipped is that context and the result built around the cursor: about 27 µs of CPU a
+    statement; for the compiled read and the ledger's batch together, 7-9 % of a worker by id's
+    server CPU under load (BENCHMARKS.md, "Compiled reads and the ledger's batch on the driver's
+    cursor"). For statements run often and answered by one row. No transaction is begun: the
+    caller's connection is in the one it needs (the session's), or is an autocommit connection
+    (`models.kept`).
     """
     cursor = connection.connection.cursor()
     try:
