@@ -79,9 +79,10 @@ def store_if_head(connection: Connection, batch: Batch, head: tuple[int, str]) -
 def _run_pg(connection: Connection, statement: TextClause, values: dict[str, Any]) -> int:
     """How many head rows one of the batch's statements moved, run on the driver's cursor
     (`models.database.first_row`): a batch is on the path of every answer that discloses."""
-    sql = _DRIVER_SQL.get(statement.text)
+    key = (statement.text, connection.dialect.driver)
+    sql = _DRIVER_SQL.get(key)
     if sql is None:
-        sql = _DRIVER_SQL[statement.text] = str(statement.compile(dialect=connection.dialect))
+        sql = _DRIVER_SQL[key] = str(statement.compile(dialect=connection.dialect))
     return int(first_row(connection, sql, values)[0])
 
 
@@ -154,8 +155,8 @@ def _pg_batch(head: str, *, only_if_moved: bool = False) -> Any:
     )
 
 
-# The PostgreSQL statements below compiled to the driver's SQL (psycopg's placeholders), by their text.
-_DRIVER_SQL: dict[str, str] = {}
+# The PostgreSQL statements below compiled to their driver's SQL (its placeholders), by text and driver.
+_DRIVER_SQL: dict[tuple[str, str], str] = {}
 _MOVE = f"UPDATE {_HEAD} SET seq = :new_seq, entry_hash = :new_hash WHERE id = 1"
 _PG_NEXT = _pg_batch(_MOVE)
 _PG_FIRST = _pg_batch(f"INSERT INTO {_HEAD} (id, seq, entry_hash) VALUES (1, :new_seq, :new_hash)")

@@ -137,10 +137,11 @@ def first_row(connection: Connection, statement: str, parameters: Any) -> Any:
 
     What `exec_driver_sql(...).first()` does, run on the driver's cursor: the engine's statement
     events run before and after it as there (the statement counts, the time budget, the request's
-    timings), and a driver's error is wrapped and handled as there (a connection that met a
-    database gone away is invalidated), through `Connection._cursor_execute`, the path
-    SQLAlchemy's dialects take for the statements they run outside an execution context. What is
-    skipped is that context and the result built around the cursor: about 27 µs of CPU a
+    timings), and a driver's error is wrapped and handled as there (a connection that met a database
+    gone away is invalidated), through `Connection._cursor_execute`, the path SQLAlchemy's dialects
+    take for the statements they run outside an execution context (a method of SQLAlchemy's own, not
+    its public API: `tests/test_first_row.py` fails if a release changes what this relies on). What
+    is skipped is that context and the result built around the cursor: about 27 µs of CPU a
     statement; for the compiled read and the ledger's batch together, 7-9 % of a worker by id's
     server CPU under load (BENCHMARKS.md, "Compiled reads and the ledger's batch on the driver's
     cursor"). For statements run often and answered by one row. No transaction is begun: the

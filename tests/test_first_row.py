@@ -67,7 +67,8 @@ def test_the_engines_statement_events_run_before_and_after_it(
     finally:
         event.remove(registry.engine, "before_cursor_execute", before)
         event.remove(registry.engine, "after_cursor_execute", after)
-    assert seen == [("before", sql), ("after", sql)]
+    # only this statement's: the registry's own threads may run statements of their own meanwhile
+    assert [when for when, statement in seen if statement == sql] == ["before", "after"]
 
 
 def test_a_drivers_error_comes_out_wrapped_with_its_values_hidden(connection: Connection) -> None:
