@@ -146,7 +146,9 @@ def first_row(connection: Connection, statement: str, parameters: Any) -> Any:
     server CPU under load (BENCHMARKS.md, "Compiled reads and the ledger's batch on the driver's
     cursor"). For statements run often and answered by one row. No transaction is begun: the
     caller's connection is in the one it needs (the session's), or is an autocommit connection
-    (`models.kept`).
+    (`models.kept`). The side-door guard (`policies.side_door`) reads statement objects, so a text
+    run here is past it, as one run by `exec_driver_sql` is: each caller is reviewed in
+    `tests/test_side_door.py`.
     """
     cursor = connection.connection.cursor()
     try:

@@ -38,6 +38,16 @@ REVIEWED_DOORS = {
 }
 # Where the read planner marks its statements as carrying the office's scope (`through_scope`).
 REVIEWED_THROUGH_SCOPE = {"planner/sql.py": 5}
+# Where SQL text goes to the driver (`exec_driver_sql`, `models.database.first_row`): the guard reads
+# statement objects, so a text is past it. Reviewed: the read planner's texts, each compiled from a
+# statement built through the office's scope; the ledger's batch, on the ledger's own tables; SQLite's
+# BEGIN; the generator's VACUUM ANALYZE.
+REVIEWED_DRIVER_TEXT = {
+    ("planner/compiled.py", "first_row"): 1,
+    ("ledger/storing.py", "first_row"): 1,
+    ("models/database.py", "exec_driver_sql"): 1,
+    ("cli/generate.py", "exec_driver_sql"): 1,
+}
 
 
 def _sources() -> Iterator[tuple[str, ast.Module]]:
@@ -85,6 +95,15 @@ def test_every_door_past_the_scope_is_a_reviewed_one_with_its_reason() -> None:
 def test_only_the_read_planner_marks_statements_as_scoped() -> None:
     marked = {module: len(_calls(tree, "through_scope")) for module, tree in _sources()}
     assert {m: n for m, n in marked.items() if n and m != "policies/side_door.py"} == REVIEWED_THROUGH_SCOPE
+
+
+def test_only_reviewed_modules_send_sql_text_to_the_driver() -> None:
+    sent = {
+        (module, name): len(_calls(tree, name))
+        for module, tree in _sources()
+        for name in ("first_row", "exec_driver_sql")
+    }
+    assert {use: n for use, n in sent.items() if n} == REVIEWED_DRIVER_TEXT
 
 
 @pytest.fixture
