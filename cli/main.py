@@ -26,6 +26,7 @@ from cli import (
     subjects,
     tokens,
     webhooks,
+    windows,
 )
 from cli.database import open_database
 from cli.errors import FAILURE, USAGE, CommandFailed, explained, first_line, told
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     procedure.register(commands, common)
     reference.register(commands, common)
     statistics.register(commands, common)
+    windows.register(commands, common)
     retention.register(commands, common)
     webhooks.register(commands, common)
     events.register(commands, common)

@@ -514,7 +514,7 @@ def partner_windows(grant: Grant, worker_id: int) -> Select:
             P.c.start_date,
             P.c.end_date,
             windows.opens(P).label("opens"),
-            windows.closes(P).label("closes"),
+            P.c.window_closes.label("closes"),
             windows.is_open(P).label("open"),
         )
         .where(P.c.worker_id == worker_id, _in_employer_unit(P.c.employer_id, P.c.agreement_id, unit))

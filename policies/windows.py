@@ -12,19 +12,36 @@ open to it (DOMAIN.md, "Row scopes"):
 
 Placements cannot be voided; a voided one, if they ever can, must never open a window.
 
-Every expression here is written on a placement table (an alias) given by the caller, so that the
-row scopes (`policies.scopes`) and `policy explain-row` compute the same days the same way, on
-both databases. "Today" is a bound value read from the registry's clock each time a statement
-runs, never a value kept in a cached statement: a window that closes because a day has passed is
-closed in the next statement.
+Every expression here is written on a placement table (an alias) given by the caller. `closes`
+is the definition of the last day; each placement keeps it in `window_closes` (triggers of
+migration 0023 run `keep_closes` on every write that moves it), and the row scopes
+(`policies.scopes`) and `policy explain-row` read the kept day, the same way on both databases.
+
+"Today" is a bound value read from the registry's clock each time a statement runs, never a value
+kept in a cached statement: a window that closes because a day has passed is closed in the next
+statement.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Date, FromClause, Integer, and_, bindparam, case, func, or_, select, true
+from sqlalchemy import (
+    Connection,
+    Date,
+    FromClause,
+    Integer,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import ColumnElement, coercions, roles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -38,6 +55,7 @@ from models import (
     Direction,
     HealthCheck,
     HealthResult,
+    Placement,
     PlacementStatus,
     PoliceClearance,
 )
@@ -46,6 +64,7 @@ from procedure import default_requirements
 
 CANCELLED_WINDOW_DAYS = 30
 
+PLACEMENTS = cast(Table, Placement.__table__)  # a table: `update` takes no FromClause
 RV = AgreementRequirements.__table__.alias("window_versions")
 RETURNS = Crossing.__table__.alias("window_returns")
 CANCELLATIONS = Correction.__table__.alias("window_cancellations")
@@ -217,7 +236,11 @@ def _ended_closes(placement: FromClause, days: ColumnElement[int]) -> ColumnElem
 
 
 def closes(placement: FromClause) -> ColumnElement[dt.date]:
-    """The window's last day; NULL while the placement has not ended (open)."""
+    """The window's last day; NULL while the placement has not ended (open).
+
+    The definition: the triggers of migration 0023 keep it in `placements.window_closes` on every
+    write that moves it (`keep_closes`, compared with the migration's copy by a test), and
+    `drifted` finds a placement whose kept day differs from it."""
     return case(
         (placement.c.status == PlacementStatus.CANCELLED, _cancelled_closes(placement)),
         (placement.c.end_date.is_(None), None),
@@ -226,21 +249,39 @@ def closes(placement: FromClause) -> ColumnElement[dt.date]:
 
 
 def lasts_until(placement: FromClause, day: ColumnElement[Any]) -> ColumnElement[bool]:
-    """Whether the placement's window is still open on `day`: `closes` is NULL or `day` or later.
+    """Whether the placement's window is still open on `day`: its last day is NULL or `day` or later.
 
-    The same test as `closes(placement) IS NULL OR closes(placement) >= day`, written so that the
-    database works out the last day once, not once for each side of the OR, and mostly not at all:
-    an ended placement's window closes `days` after the later of its end and the return, so no
-    earlier than `days` after its end, and when that already reaches `day` the return (a search of
-    the worker's crossings) is not looked up.
-    """
-    days = _access_days(placement)
-    return case(
-        (placement.c.status == PlacementStatus.CANCELLED, _cancelled_closes(placement) >= day),
-        (placement.c.end_date.is_(None), true()),
-        (DaysAfter(placement.c.end_date, days) >= day, true()),
-        else_=_ended_closes(placement, days) >= day,
+    Reads the kept last day (`placements.window_closes`), not `closes`: working the day out
+    searches the requirement versions, the corrections and the worker's crossings for every
+    placement a partner office's page tests, and was most of the difference between a partner
+    office's page and the same page unrestricted (BENCHMARKS.md, issue 23)."""
+    kept = placement.c.window_closes
+    return or_(kept.is_(None), kept >= day)
+
+
+def keep_closes() -> Update:
+    """The statement that sets each placement's kept last day to `closes`: the triggers of migration
+    0023 run it (with a WHERE of their own) and `rebuild` runs it on the placements that drifted."""
+    return update(PLACEMENTS).values(window_closes=closes(PLACEMENTS))
+
+
+def drifted(connection: Connection) -> list[tuple[int, dt.date | None, dt.date | None]]:
+    """Each placement whose kept last day differs from `closes`: (id, kept, computed). Empty when
+    the triggers kept every write, by whichever path."""
+    computed = closes(PLACEMENTS)
+    rows = connection.execute(
+        select(PLACEMENTS.c.id, PLACEMENTS.c.window_closes, computed)
+        .where(PLACEMENTS.c.window_closes.is_distinct_from(computed))
+        .order_by(PLACEMENTS.c.id)
     )
+    return [(id_, kept, day) for id_, kept, day in rows]
+
+
+def rebuild(connection: Connection) -> int:
+    """Set the kept last day of every placement that drifted (rows changed with the triggers off:
+    a restore of one table, say); how many were set."""
+    statement = keep_closes().where(PLACEMENTS.c.window_closes.is_distinct_from(closes(PLACEMENTS)))
+    return connection.execute(statement).rowcount
 
 
 def is_open(placement: FromClause) -> ColumnElement[bool]:

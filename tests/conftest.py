@@ -95,10 +95,15 @@ def template(pytestconfig: pytest.Config) -> Template:
 
 
 def assert_counts_kept(database: Database) -> None:
-    """What was written, by whichever path, left the kept worker counts equal to the rows."""
+    """What was written, by whichever path, left the kept worker counts equal to the rows and each
+    placement's kept window day equal to its definition (`policies.windows.closes`)."""
     checked = run_cli(database, "statistics", "check", check=False)
     assert checked.returncode == 0 and "worker counts OK" in checked.stdout, (
         f"the kept worker counts drifted from the rows:\n{checked.stdout}\n{checked.stderr}"
+    )
+    windows = run_cli(database, "windows", "check", check=False)
+    assert windows.returncode == 0 and "window days OK" in windows.stdout, (
+        f"the kept window days drifted from their definition:\n{windows.stdout}\n{windows.stderr}"
     )
 
 

@@ -521,8 +521,8 @@ def test_a_remembered_count_is_made_again_on_a_new_day(registry: Registry, as_of
 def test_the_windows_short_cut_answers_as_its_last_day_does(
     engine, returned_long_ago, returned_lately, as_office
 ) -> None:
-    """`windows.lasts_until` skips the return's lookup when the end alone keeps the window open;
-    on every placement, on its last day, the day after and today, it must say what `closes` says."""
+    """`windows.lasts_until` reads the kept last day (`placements.window_closes`); on every
+    placement, on its last day, the day after and today, it must say what `closes` says."""
     worker, _ = _registered_and_cleared(as_office, LC, 0)
     cancelled = _placed(as_office, LC, worker, "AGR-LC-HK", "CN-YN-HH-HK", 0)
     cancel = {"placementId": cancelled, "reason": "Người lao động không đi nữa"}

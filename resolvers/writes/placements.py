@@ -25,7 +25,7 @@ from resolvers.errors import InputError
 from resolvers.validation import Checks, normalised_text
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find, require_in_scope
-from resolvers.writes.facts import confirmation_facts, count_placements, placement_facts
+from resolvers.writes.facts import confirmation_facts, count_placements, hold_worker, placement_facts
 from resolvers.writes.inputs import (
     CancelPlacementData,
     ConfirmPlacementStartData,
@@ -213,6 +213,7 @@ def report_placement_end(w: WriteContext, data: ReportPlacementEndData) -> Place
     if end is not None and end < placement.start_date:
         checks.fail("endDate", "must not be before the start date", "OUT_OF_RANGE")
     checks.done()
+    hold_worker(session, placement.worker_id)  # before the placement's row: see `hold_worker`
     placement.status = outcome
     placement.end_date = end
     worker = session.get(Worker, placement.worker_id)
