@@ -22,14 +22,19 @@ values, settles on one plan made once for every run; with the values bound, the 
 for any page size and any day was one for large pages (a hash over every placement: 0.24 s a
 request at 100,000 workers), so it planned the statement again on every run, which was most of
 the database's work for a small page (BENCHMARKS.md, "Numbers and days written into the text").
-A number or a day cannot carry SQL: each is written by its type's own literal form, a day as a
-typed `CAST`. Text (a search's values, an office's codes), a node's ID and a cursor stay bound.
+The members of an enumeration (a filter's statuses) are written in too: with the status bound,
+PostgreSQL estimated a plan for any status dearer than one for `deployed` and planned a partner
+office's page again on every run (1.5-4.5 ms each; BENCHMARKS.md, "A window's last day kept on
+the placement"). A number or a day cannot carry SQL, nor can a member of a fixed set of words:
+each is written by its type's own literal form, a day as a typed `CAST`. Text (a search's values,
+an office's codes), a node's ID and a cursor stay bound.
 SQLite plans a statement when it is prepared, with whatever values it has, so it keeps them bound.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
@@ -151,14 +156,20 @@ class Compiled:
 
 
 def _written_into_text(element: Any, **_: Any) -> Any:
-    """A whole number's or a day's parameter made one that is written into the text (PostgreSQL).
+    """A whole number's, a day's or an enumeration member's parameter (or list of members) made
+    one that is written into the text (PostgreSQL).
 
     `replacement_traverse` calls this for every element of the statement; None keeps the element.
     """
-    if not isinstance(element, BindParameter) or element.expanding or element.key in ALWAYS_BOUND:
+    if not isinstance(element, BindParameter) or element.key in ALWAYS_BOUND:
         return None
     value = element.effective_value if element.callable is not None else element.value
-    if element.key == PAGE_LIMIT or type(value) is int:
+    if element.expanding:
+        listed = value if isinstance(value, (list, tuple)) else ()
+        if listed and all(isinstance(member, enum.Enum) for member in listed):
+            return element.render_literal_execute()  # `status IN ('deployed')`
+        return None
+    if isinstance(value, enum.Enum) or element.key == PAGE_LIMIT or type(value) is int:
         return element.render_literal_execute()
     if type(value) is dt.date:
         # typed: a bare quoted day is of unknown type where nothing beside it says it is a date

@@ -17,7 +17,7 @@ import re
 import pytest
 from sqlalchemy import Integer, bindparam, func, select, text
 
-from models import Office
+from models import Office, Placement, PlacementStatus, Worker, WorkerStatus
 from planner.compiled import PAGE_LIMIT, Compiled
 from policies.windows import TODAY
 from service.registry import Registry
@@ -106,3 +106,30 @@ def test_a_kept_statement_writes_its_page_size_and_day_into_its_text_and_binds_i
         assert re.search(r"CAST\('\d{4}-\d{2}-\d{2}' AS DATE\)", statement_text), statement_text
         assert re.search(r"offices\.id >= 1\b", statement_text), statement_text
         assert re.search(r"offices\.code != \$1", statement_text), statement_text
+
+
+def test_a_kept_statement_writes_the_members_of_an_enumeration_into_its_text(registry: Registry) -> None:
+    """A status is one of a fixed set of words, not a request's text: a filter on one is written
+    in, so that PostgreSQL plans for that status's share of the rows and keeps one plan. Bound, it
+    made a partner office's page a plan for its values on every run (BENCHMARKS.md, issue 23)."""
+    listed = [WorkerStatus.DEPLOYED, WorkerStatus.RETURNED]
+    by_list = select(func.count()).select_from(Worker).where(Worker.status.in_(listed))
+    by_one = select(func.count()).select_from(Placement).where(Placement.status == PlacementStatus.CANCELLED)
+    with registry.engine.connect() as connection:
+        expected = [connection.execute(s).scalar_one() for s in (by_list, by_one)]
+        kept = [Compiled(by_list), Compiled(by_one)]
+        # The first run goes through SQLAlchemy; the text is made at the second.
+        counts = [[c.run(connection, {})[0] for _ in range(2)] for c in kept]  # type: ignore[index]
+        prepared = (
+            connection.execute(
+                text("SELECT statement FROM pg_prepared_statements WHERE statement LIKE :p"),
+                {"p": "%.status %"},
+            )
+            .scalars()
+            .all()
+        )
+        connection.commit()
+    assert counts == [[expected[0]] * 2, [expected[1]] * 2]
+    assert expected[0] > 0
+    assert any("workers.status IN ('deployed', 'returned')" in s for s in prepared), prepared
+    assert any("placements.status = 'cancelled'" in s for s in prepared), prepared
