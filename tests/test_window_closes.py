@@ -196,8 +196,11 @@ def test_each_write_that_moves_a_window_moves_its_kept_day(
     _no_drift(copy)
 
 
-def test_removing_the_version_in_force_falls_back_to_the_one_before(engine: Engine, copy: Database) -> None:
-    """Its own placement and version: the days of the version before are the agreement's data."""
+def test_closing_or_removing_the_version_in_force_falls_back_to_the_one_before(
+    engine: Engine, copy: Database
+) -> None:
+    """Its own placement and version: the days of the version before are the agreement's data.
+    The version's end of validity alone moves (as when a new version closes it), then it goes."""
     start = dt.date(2031, 5, 1)
     with engine.begin() as conn:
         like = conn.execute(
@@ -212,11 +215,22 @@ def test_removing_the_version_in_force_falls_back_to_the_one_before(engine: Engi
         version = _version(conn, like.agreement_id, start, 3)
         made = _completed(conn, like, start, start + dt.timedelta(days=60))
     end = start + dt.timedelta(days=60)
+    fallback = end + dt.timedelta(days=before if before is not None else DEFAULT_DAYS)
+    assert _kept(engine, {"id": made}) == end + dt.timedelta(days=3)
+
+    def valid_to(day: dt.date | None) -> None:
+        with engine.begin() as conn:
+            conn.execute(update(VERSIONS).where(VERSIONS.c.id == version).values(valid_to=day))
+
+    valid_to(start - dt.timedelta(days=1))
+    assert _kept(engine, {"id": made}) == fallback, "closed before the start: the one before"
+    valid_to(start)
+    assert _kept(engine, {"id": made}) == end + dt.timedelta(days=3), "in force on its last day"
+    valid_to(None)
     assert _kept(engine, {"id": made}) == end + dt.timedelta(days=3)
     with engine.begin() as conn:
         conn.execute(delete(VERSIONS).where(VERSIONS.c.id == version))
-    expected = before if before is not None else DEFAULT_DAYS
-    assert _kept(engine, {"id": made}) == end + dt.timedelta(days=expected)
+    assert _kept(engine, {"id": made}) == fallback
     _no_drift(copy)
 
 

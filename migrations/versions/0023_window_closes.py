@@ -15,13 +15,16 @@ whichever path writes (the API, the imports, the command line, a restore):
   - a placement made, or its status, dates, agreement or worker changed;
   - a worker's entry crossing recorded, changed, voided or deleted (the return);
   - a placement's cancellation recorded (`corrections`);
-  - a requirement version added, changed or removed (the days an ended placement stays open).
+  - a requirement version added, changed or removed (the days an ended placement stays open), on
+    the placements starting within its validity: closing the version in force when a new one is
+    added reads the placements from the new one's first day, not the agreement's whole history
+    (1.2-1.4 s at 100,000 workers).
 
 Each runs `RECOMPUTE` (the statement `policies.windows.keep_closes` builds, compiled for the
 database) on the placements the written row bears on. A copy, not an import: a migration must not
 change when the code does; `tests/test_window_closes.py` compares the two, so a change of the
 definition (or of `partnerAccessDays`' default in `procedure/requirements.toml`) comes with a
-migration of its own. `borderlabour policy windows check` compares every kept day with the
+migration of its own. `borderlabour windows check` compares every kept day with the
 definition.
 
 Row triggers that run at once, not deferred: the statement after a write (a scope that reads the
@@ -84,22 +87,59 @@ RECOMPUTE = {
     ),
 }
 
-# Which placements a written row bears on, as `{row}` (NEW or OLD) of each table names them.
-# A crossing or a requirement version moves only an ended placement's day.
-BEARS_ON = {
-    "placements": "placements.id = {row}.id",
-    "crossings": "placements.worker_id = {row}.worker_id AND placements.end_date IS NOT NULL",
-    "corrections": "placements.id = {row}.record_id",
-    "agreement_requirement_versions": (
-        "placements.agreement_id = {row}.agreement_id AND placements.end_date IS NOT NULL"
-    ),
-}
-# When a row of each table bears on a window at all.
-WHEN = {
-    "placements": "TRUE",
-    "crossings": "{row}.direction = 'enter_vietnam'",
-    "corrections": "{row}.record_type = 'Placement' AND {row}.duty = 'cancelPlacement'",
-    "agreement_requirement_versions": "TRUE",
+ENDED = "placements.end_date IS NOT NULL"  # a return or a version moves only an ended placement's day
+ENTRY = "{row}.direction = 'enter_vietnam'"
+CANCELLATION = "{row}.record_type = 'Placement' AND {row}.duty = 'cancelPlacement'"
+# The placements a requirement version can be in force for: those starting within its validity.
+IN_FORCE = (
+    "(placements.start_date >= {row}.valid_from "
+    "AND ({row}.valid_to IS NULL OR placements.start_date <= {row}.valid_to))"
+)
+# A version whose end of validity alone changed (the previous one closed when a new one is added)
+# changes the version in force only for the placements it covers before or after, not both: the
+# others keep it, or keep another.
+VERSION_UPDATED = (
+    "placements.agreement_id IN (OLD.agreement_id, NEW.agreement_id) AND " + ENDED + " AND CASE "
+    "WHEN OLD.agreement_id = NEW.agreement_id AND OLD.valid_from = NEW.valid_from "
+    "AND OLD.partner_access_days = NEW.partner_access_days "
+    "THEN " + IN_FORCE.format(row="OLD") + " <> " + IN_FORCE.format(row="NEW") + " "
+    "ELSE " + IN_FORCE.format(row="OLD") + " OR " + IN_FORCE.format(row="NEW") + " END"
+)
+
+# For each table and operation: when a written row bears on a window at all, and which
+# placements' days it can move.
+TRIGGERS: dict[str, dict[str, tuple[str, str]]] = {
+    "placements": {
+        "insert": ("TRUE", "placements.id = NEW.id"),
+        "update": ("TRUE", "placements.id = NEW.id"),
+    },
+    "crossings": {
+        "insert": (ENTRY.format(row="NEW"), "placements.worker_id = NEW.worker_id AND " + ENDED),
+        "update": (
+            ENTRY.format(row="OLD") + " OR " + ENTRY.format(row="NEW"),
+            "placements.worker_id IN (OLD.worker_id, NEW.worker_id) AND " + ENDED,
+        ),
+        "delete": (ENTRY.format(row="OLD"), "placements.worker_id = OLD.worker_id AND " + ENDED),
+    },
+    "corrections": {
+        "insert": (CANCELLATION.format(row="NEW"), "placements.id = NEW.record_id"),
+        "update": (
+            f"({CANCELLATION.format(row='OLD')}) OR ({CANCELLATION.format(row='NEW')})",
+            "placements.id IN (OLD.record_id, NEW.record_id)",
+        ),
+        "delete": (CANCELLATION.format(row="OLD"), "placements.id = OLD.record_id"),
+    },
+    "agreement_requirement_versions": {
+        "insert": (
+            "TRUE",
+            "placements.agreement_id = NEW.agreement_id AND " + ENDED + " AND " + IN_FORCE.format(row="NEW"),
+        ),
+        "update": ("TRUE", VERSION_UPDATED),
+        "delete": (
+            "TRUE",
+            "placements.agreement_id = OLD.agreement_id AND " + ENDED + " AND " + IN_FORCE.format(row="OLD"),
+        ),
+    },
 }
 # The columns whose change moves a window; a change of any other (a placement's protection, a
 # crossing's gate) leaves it.
@@ -111,42 +151,32 @@ MOVED_BY = {
 }
 
 
+def _event(table: str, operation: str) -> str:
+    return f"UPDATE OF {MOVED_BY[table]}" if operation == "update" else operation.upper()
+
+
 def _sqlite_triggers() -> list[str]:
-    made = []
-    for table, bears_on in BEARS_ON.items():
-        for operation, rows in (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",))):
-            if table == "placements":
-                if operation == "delete":
-                    continue  # a deleted placement keeps no day
-                rows = ("NEW",)  # the same placement before and after
-            event = f"UPDATE OF {MOVED_BY[table]}" if operation == "update" else operation.upper()
-            when = " OR ".join(f"({WHEN[table].format(row=row)})" for row in rows)
-            body = " ".join(f"{RECOMPUTE['sqlite']} WHERE {bears_on.format(row=row)};" for row in rows)
-            made.append(
-                f"CREATE TRIGGER window_closes_{table}_{operation} AFTER {event} ON {table} "
-                f"WHEN {when} BEGIN {body} END"
-            )
-    return made
+    return [
+        f"CREATE TRIGGER window_closes_{table}_{operation} AFTER {_event(table, operation)} ON {table} "
+        f"WHEN {when} BEGIN {RECOMPUTE['sqlite']} WHERE {where}; END"
+        for table, operations in TRIGGERS.items()
+        for operation, (when, where) in operations.items()
+    ]
 
 
 def _postgresql_triggers() -> list[str]:
     made = []
-    for table, bears_on in BEARS_ON.items():
-        steps = []
-        for row, operations in (("OLD", "('UPDATE', 'DELETE')"), ("NEW", "('INSERT', 'UPDATE')")):
-            if table == "placements" and row == "OLD":
-                continue  # the NEW row of an update is the same placement
-            steps.append(
-                f"IF TG_OP IN {operations} THEN IF {WHEN[table].format(row=row)} THEN "
-                f"{RECOMPUTE['postgresql']} WHERE {bears_on.format(row=row)}; END IF; END IF;"
-            )
+    for table, operations in TRIGGERS.items():
+        recompute = RECOMPUTE["postgresql"]
+        branches = " ELSIF ".join(
+            f"TG_OP = '{operation.upper()}' THEN IF {when} THEN {recompute} WHERE {where}; END IF;"
+            for operation, (when, where) in operations.items()
+        )
         made.append(
             f"CREATE FUNCTION window_closes_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {' '.join(steps)} RETURN NULL; END $$"
+            f"BEGIN IF {branches} END IF; RETURN NULL; END $$"
         )
-        events = f"INSERT OR UPDATE OF {MOVED_BY[table]}"
-        if table != "placements":
-            events += " OR DELETE"
+        events = " OR ".join(_event(table, operation) for operation in operations)
         made.append(
             f"CREATE TRIGGER window_closes_{table} AFTER {events} ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION window_closes_{table}()"
@@ -169,11 +199,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
-    for table in BEARS_ON:
+    for table, operations in TRIGGERS.items():
         if dialect == "postgresql":
             op.execute(f"DROP TRIGGER window_closes_{table} ON {table}")
             op.execute(f"DROP FUNCTION window_closes_{table}()")
         else:
-            for operation in ("insert", "update", "delete"):
-                op.execute(f"DROP TRIGGER IF EXISTS window_closes_{table}_{operation}")
+            for operation in operations:
+                op.execute(f"DROP TRIGGER window_closes_{table}_{operation}")
     op.execute("ALTER TABLE placements DROP COLUMN window_closes")  # SQLite 3.35 and later too
