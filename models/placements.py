@@ -53,7 +53,8 @@ class Placement(Timestamped, Base):
     # The last day a partner office's window on this placement is open (`policies.windows.closes`);
     # NULL while it is open-ended. Kept by triggers (migration 0023) on every write that moves it,
     # whichever path writes, so the row scopes read one column instead of working the day out for
-    # each placement on every page; never written by the registry's code.
+    # each placement on every page. Written only by those triggers and `borderlabour windows
+    # rebuild`; no GraphQL field reads or writes it.
     window_closes: Mapped[dt.date | None] = mapped_column(Date)
     # The worker's protection (issue 22; ICLS 2018, SDG 10.7.1): recorded by labour and by the
     # Chinese office of the employer with `recordPlacementProtection`, each part optional until an
