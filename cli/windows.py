@@ -21,7 +21,7 @@ def check_windows(args: argparse.Namespace) -> int:
 
     sessions = open_database(args.settings)
     with sessions() as session:
-        found = drifted(session.connection())
+        found = drifted(session)
     if not found:
         say(N_("window days OK: each placement's kept day equals its definition"))
         return 0
@@ -46,7 +46,7 @@ def rebuild_windows(args: argparse.Namespace) -> int:
 
     sessions = open_database(args.settings)
     with writing(sessions) as session:  # the server's writers wait while the days are set
-        changed = rebuild(session.connection())
+        changed = rebuild(session)
     say(N_("window days rebuilt from their definition: {n} placement(s) changed"), n=changed)
     return 0
 

@@ -28,7 +28,7 @@ import datetime as dt
 from typing import Any, cast
 
 from sqlalchemy import (
-    Connection,
+    CursorResult,
     Date,
     FromClause,
     Integer,
@@ -43,6 +43,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, coercions, roles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -265,11 +266,11 @@ def keep_closes() -> Update:
     return update(PLACEMENTS).values(window_closes=closes(PLACEMENTS))
 
 
-def drifted(connection: Connection) -> list[tuple[int, dt.date | None, dt.date | None]]:
+def drifted(session: Session) -> list[tuple[int, dt.date | None, dt.date | None]]:
     """Each placement whose kept last day differs from `closes`: (id, kept, computed). Empty when
     the triggers kept every write, by whichever path."""
     computed = closes(PLACEMENTS)
-    rows = connection.execute(
+    rows = session.execute(
         select(PLACEMENTS.c.id, PLACEMENTS.c.window_closes, computed)
         .where(PLACEMENTS.c.window_closes.is_distinct_from(computed))
         .order_by(PLACEMENTS.c.id)
@@ -277,11 +278,11 @@ def drifted(connection: Connection) -> list[tuple[int, dt.date | None, dt.date |
     return [(id_, kept, day) for id_, kept, day in rows]
 
 
-def rebuild(connection: Connection) -> int:
+def rebuild(session: Session) -> int:
     """Set the kept last day of every placement that drifted (rows changed with the triggers off:
     a restore of one table, say); how many were set."""
     statement = keep_closes().where(PLACEMENTS.c.window_closes.is_distinct_from(closes(PLACEMENTS)))
-    return connection.execute(statement).rowcount
+    return cast(CursorResult[Any], session.execute(statement)).rowcount  # an UPDATE's: a cursor's
 
 
 def is_open(placement: FromClause) -> ColumnElement[bool]:
