@@ -28,7 +28,9 @@ migration of its own. `borderlabour windows check` compares every kept day with 
 definition.
 
 Row triggers that run at once, not deferred: the statement after a write (a scope that reads the
-window in the same transaction) sees the day the write made.
+window in the same transaction) sees the day the write made. A later migration that rebuilds one of
+the four tables on SQLite (Alembic's batch mode copies a table and drops its triggers) must create
+its triggers again; the test suite's `windows check` after each copy's writes finds the drift if not.
 """
 
 from __future__ import annotations
