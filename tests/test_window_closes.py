@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import os
+import threading
+import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Engine, create_engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, create_engine, delete, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 import models
 from harness.databases import demo_copy
 from policies import windows
-from tests.conftest import Database, Template, run_cli
+from tests.conftest import TEST_DB_ENV, Database, Template, run_cli
 from tests.partner_windows import DEFAULT_DAYS, VIETNAM
 
 MIGRATION = Path(__file__).parents[1] / "migrations" / "versions" / "0023_window_closes.py"
@@ -124,9 +128,15 @@ def _kept(engine: Engine, placement: dict[str, Any]) -> dt.date | None:
         return conn.scalar(select(P.c.window_closes).where(P.c.id == placement["id"]))
 
 
-def _enter(engine: Engine, placement: dict[str, Any], day: dt.date, hour_in_vietnam: int = 9) -> int:
-    at = dt.datetime.combine(day, dt.time(hour_in_vietnam), tzinfo=VIETNAM).astimezone(dt.UTC)
+def _in_transaction(engine: Engine, statement: Any) -> None:
     with engine.begin() as conn:
+        conn.execute(statement)
+
+
+def _enter(on: Engine | Connection, placement: dict[str, Any], day: dt.date, hour_in_vietnam: int = 9) -> int:
+    """An entry crossing of the placement's worker; committed at once if `on` is an engine."""
+    at = dt.datetime.combine(day, dt.time(hour_in_vietnam), tzinfo=VIETNAM).astimezone(dt.UTC)
+    with on.begin() if isinstance(on, Engine) else nullcontext(on) as conn:
         return conn.execute(
             insert(CROSSINGS)
             .values(
@@ -247,3 +257,46 @@ def test_check_names_a_day_written_past_the_triggers_and_rebuild_sets_it(
     assert "1 placement(s) changed" in rebuilt.stdout
     assert _kept(engine, placement) == right
     _no_drift(copy)
+
+
+def _waiting_on_a_lock(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")))
+
+
+@pytest.mark.skipif(not os.environ.get(TEST_DB_ENV), reason="SQLite has one writer at a time")
+def test_a_return_and_a_version_written_at_once_leave_the_day_both_make(engine: Engine) -> None:
+    """A return recorded in one transaction while another changes the version in force: the version's
+    trigger waits for the return's transaction, then sets the day from what both wrote (DOMAIN.md:
+    `partnerAccessDays` of the version after the return), not from a snapshot without the return."""
+    start, end = dt.date(2032, 3, 1), dt.date(2032, 6, 30)
+    back = end + dt.timedelta(days=9)
+    with engine.begin() as conn:
+        like = conn.execute(
+            select(P.c.worker_id, P.c.employer_id, P.c.agreement_id).order_by(P.c.id).offset(2).limit(1)
+        ).one()
+        gate = conn.scalar(select(models.BorderGate.id).limit(1))
+        office = conn.scalar(select(models.Office.id).limit(1))
+        version = _version(conn, like.agreement_id, start - dt.timedelta(days=30), 45)
+        made = {
+            "id": _completed(conn, like, start, end),
+            "worker": like.worker_id,
+            "gate": gate,
+            "office": office,
+        }
+    returning = engine.connect()
+    held = returning.begin()
+    _enter(returning, made, back)  # not committed: its trigger holds the placement
+    days_changed = threading.Thread(
+        target=lambda: _in_transaction(
+            engine, update(VERSIONS).where(VERSIONS.c.id == version).values(partner_access_days=20)
+        )
+    )
+    days_changed.start()
+    deadline = time.monotonic() + 10
+    while not _waiting_on_a_lock(engine) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    held.commit()
+    returning.close()
+    days_changed.join(timeout=30)
+    assert _kept(engine, made) == back + dt.timedelta(days=20)

@@ -143,6 +143,30 @@ TRIGGERS: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
 }
+# PostgreSQL: the placements a trigger locks before it sets their days, chosen by columns no write
+# changes (a superset of those it sets). Each trigger's UPDATE runs in a snapshot of its own, taken
+# after the locks: a transaction that wrote an input of a day (a return, an end date, a version)
+# holds its placements' locks until it commits, so the day set last is set from what both wrote.
+# Without them, an UPDATE that waited for another's lock would set the day from a snapshot taken
+# before that one committed (`tests/test_window_closes.py`, the concurrent writes). The placements'
+# own trigger needs none: its row is locked by the write that fired it. SQLite has one writer.
+HELD = {
+    "crossings": {
+        "insert": "placements.worker_id = NEW.worker_id",
+        "update": "placements.worker_id IN (OLD.worker_id, NEW.worker_id)",
+        "delete": "placements.worker_id = OLD.worker_id",
+    },
+    "corrections": {
+        "insert": "placements.id = NEW.record_id",
+        "update": "placements.id IN (OLD.record_id, NEW.record_id)",
+        "delete": "placements.id = OLD.record_id",
+    },
+    "agreement_requirement_versions": {
+        "insert": "placements.agreement_id = NEW.agreement_id",
+        "update": "placements.agreement_id IN (OLD.agreement_id, NEW.agreement_id)",
+        "delete": "placements.agreement_id = OLD.agreement_id",
+    },
+}
 # The columns whose change moves a window; a change of any other (a placement's protection, a
 # crossing's gate) leaves it.
 MOVED_BY = {
@@ -170,8 +194,11 @@ def _postgresql_triggers() -> list[str]:
     made = []
     for table, operations in TRIGGERS.items():
         recompute = RECOMPUTE["postgresql"]
+        held = HELD.get(table, {})
         branches = " ELSIF ".join(
-            f"TG_OP = '{operation.upper()}' THEN IF {when} THEN {recompute} WHERE {where}; END IF;"
+            f"TG_OP = '{operation.upper()}' THEN IF {when} THEN "
+            + (f"PERFORM 1 FROM placements WHERE {held[operation]} FOR NO KEY UPDATE; " if held else "")
+            + f"{recompute} WHERE {where}; END IF;"
             for operation, (when, where) in operations.items()
         )
         made.append(
