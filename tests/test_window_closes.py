@@ -261,7 +261,8 @@ def test_check_names_a_day_written_past_the_triggers_and_rebuild_sets_it(
 
 def _waiting_on_a_lock(engine: Engine) -> bool:
     with engine.connect() as conn:
-        return bool(conn.scalar(text("SELECT count(*) FROM pg_locks WHERE NOT granted")))
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        return bool(conn.scalar(text(waiting)))
 
 
 @pytest.mark.skipif(not os.environ.get(TEST_DB_ENV), reason="SQLite has one writer at a time")
@@ -294,9 +295,10 @@ def test_a_return_and_a_version_written_at_once_leave_the_day_both_make(engine: 
     )
     days_changed.start()
     deadline = time.monotonic() + 10
-    while not _waiting_on_a_lock(engine) and time.monotonic() < deadline:
+    while not (waited := _waiting_on_a_lock(engine)) and time.monotonic() < deadline:
         time.sleep(0.01)
     held.commit()
     returning.close()
     days_changed.join(timeout=30)
+    assert waited, "the version's write never waited for the return's transaction: nothing was raced"
     assert _kept(engine, made) == back + dt.timedelta(days=20)
