@@ -518,7 +518,7 @@ def test_a_remembered_count_is_made_again_on_a_new_day(registry: Registry, as_of
     assert search(passport) == (1, 1, False)
 
 
-def test_the_windows_short_cut_answers_as_its_last_day_does(
+def test_the_kept_last_day_answers_as_its_definition_does(
     engine, returned_long_ago, returned_lately, as_office
 ) -> None:
     """`windows.lasts_until` reads the kept last day (`placements.window_closes`); on every

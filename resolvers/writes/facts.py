@@ -77,8 +77,8 @@ def _hold(session: Session, model: type[Worker | Employer | Agreement], row_id: 
 
 def hold_worker(session: Session, worker_id: int) -> None:
     """Locks the worker before a write to one of its placements. Recording a crossing holds the
-    worker, then its trigger (migration 0023) sets the kept window day of the worker's ended
-    placements: a placement's write that held its row first and the worker after would wait on
+    worker, then its trigger (migration 0023) locks the worker's placements to set their kept
+    window days: a placement's write that held its row first and the worker after would wait on
     that crossing while it waits on the placement (a deadlock). Both take the worker first."""
     _hold(session, Worker, worker_id)
 
