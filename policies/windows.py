@@ -221,31 +221,20 @@ def cancelled_on(placement: FromClause) -> ColumnElement[dt.date]:
     return DayOf(func.coalesce(recorded, placement.c.created_at))
 
 
-def _access_days(placement: FromClause) -> ColumnElement[int]:
-    """How long after its end (or the return) an ended placement's window stays open."""
-    return _requirement(placement, "partner_access_days", default_requirements().partner_access_days)
-
-
-def _cancelled_closes(placement: FromClause) -> ColumnElement[dt.date]:
-    """A cancelled placement's last day: 30 days after the cancellation."""
-    return DaysAfter(cancelled_on(placement), CANCELLED_WINDOW_DAYS)
-
-
-def _ended_closes(placement: FromClause, days: ColumnElement[int]) -> ColumnElement[dt.date]:
-    """An ended placement's last day: `days` after the later of its end and the return."""
-    return DaysAfter(func.coalesce(returned_on(placement), placement.c.end_date), days)
-
-
 def closes(placement: FromClause) -> ColumnElement[dt.date]:
     """The window's last day; NULL while the placement has not ended (open).
 
     The definition: the triggers of migration 0023 keep it in `placements.window_closes` on every
     write that moves it (`keep_closes`, compared with the migration's copy by a test), and
     `drifted` finds a placement whose kept day differs from it."""
+    days = _requirement(placement, "partner_access_days", default_requirements().partner_access_days)
     return case(
-        (placement.c.status == PlacementStatus.CANCELLED, _cancelled_closes(placement)),
+        (
+            placement.c.status == PlacementStatus.CANCELLED,
+            DaysAfter(cancelled_on(placement), CANCELLED_WINDOW_DAYS),
+        ),
         (placement.c.end_date.is_(None), None),
-        else_=_ended_closes(placement, _access_days(placement)),
+        else_=DaysAfter(func.coalesce(returned_on(placement), placement.c.end_date), days),
     )
 
 
