@@ -101,70 +101,61 @@ IN_FORCE = (
 # changes the version in force only for the placements it covers before or after, not both: the
 # others keep it, or keep another.
 VERSION_UPDATED = (
-    "placements.agreement_id IN (OLD.agreement_id, NEW.agreement_id) AND " + ENDED + " AND CASE "
-    "WHEN OLD.agreement_id = NEW.agreement_id AND OLD.valid_from = NEW.valid_from "
+    "CASE WHEN OLD.agreement_id = NEW.agreement_id AND OLD.valid_from = NEW.valid_from "
     "AND OLD.partner_access_days = NEW.partner_access_days "
     "THEN " + IN_FORCE.format(row="OLD") + " <> " + IN_FORCE.format(row="NEW") + " "
     "ELSE " + IN_FORCE.format(row="OLD") + " OR " + IN_FORCE.format(row="NEW") + " END"
 )
 
-# For each table and operation: when a written row bears on a window at all, and which
-# placements' days it can move.
-TRIGGERS: dict[str, dict[str, tuple[str, str]]] = {
+# For each table and operation: when a written row bears on a window at all; the placements it
+# bears on, by columns no write changes; and, of those, the ones whose days it can move ("": all).
+#
+# PostgreSQL locks the placements it bears on before it sets their days. Each trigger's UPDATE
+# runs in a snapshot of its own, taken after the locks: a transaction that wrote an input of a day
+# (a return, an end date, a version) holds its placements' locks until it commits, so the day set
+# last is set from what both wrote. Without them, an UPDATE that waited for another's lock would set
+# the day from a snapshot taken before that one committed (`tests/test_window_closes.py`, the
+# concurrent writes). The placements' own trigger locks nothing more: its row is locked by the
+# write that fired it. SQLite has one writer.
+TRIGGERS: dict[str, dict[str, tuple[str, str, str]]] = {
     "placements": {
-        "insert": ("TRUE", "placements.id = NEW.id"),
-        "update": ("TRUE", "placements.id = NEW.id"),
+        "insert": ("TRUE", "placements.id = NEW.id", ""),
+        "update": ("TRUE", "placements.id = NEW.id", ""),
     },
     "crossings": {
-        "insert": (ENTRY.format(row="NEW"), "placements.worker_id = NEW.worker_id AND " + ENDED),
+        "insert": (ENTRY.format(row="NEW"), "placements.worker_id = NEW.worker_id", ENDED),
         "update": (
             ENTRY.format(row="OLD") + " OR " + ENTRY.format(row="NEW"),
-            "placements.worker_id IN (OLD.worker_id, NEW.worker_id) AND " + ENDED,
+            "placements.worker_id IN (OLD.worker_id, NEW.worker_id)",
+            ENDED,
         ),
-        "delete": (ENTRY.format(row="OLD"), "placements.worker_id = OLD.worker_id AND " + ENDED),
+        "delete": (ENTRY.format(row="OLD"), "placements.worker_id = OLD.worker_id", ENDED),
     },
     "corrections": {
-        "insert": (CANCELLATION.format(row="NEW"), "placements.id = NEW.record_id"),
+        "insert": (CANCELLATION.format(row="NEW"), "placements.id = NEW.record_id", ""),
         "update": (
             f"({CANCELLATION.format(row='OLD')}) OR ({CANCELLATION.format(row='NEW')})",
             "placements.id IN (OLD.record_id, NEW.record_id)",
+            "",
         ),
-        "delete": (CANCELLATION.format(row="OLD"), "placements.id = OLD.record_id"),
+        "delete": (CANCELLATION.format(row="OLD"), "placements.id = OLD.record_id", ""),
     },
     "agreement_requirement_versions": {
         "insert": (
             "TRUE",
-            "placements.agreement_id = NEW.agreement_id AND " + ENDED + " AND " + IN_FORCE.format(row="NEW"),
+            "placements.agreement_id = NEW.agreement_id",
+            ENDED + " AND " + IN_FORCE.format(row="NEW"),
         ),
-        "update": ("TRUE", VERSION_UPDATED),
+        "update": (
+            "TRUE",
+            "placements.agreement_id IN (OLD.agreement_id, NEW.agreement_id)",
+            ENDED + " AND " + VERSION_UPDATED,
+        ),
         "delete": (
             "TRUE",
-            "placements.agreement_id = OLD.agreement_id AND " + ENDED + " AND " + IN_FORCE.format(row="OLD"),
+            "placements.agreement_id = OLD.agreement_id",
+            ENDED + " AND " + IN_FORCE.format(row="OLD"),
         ),
-    },
-}
-# PostgreSQL: the placements a trigger locks before it sets their days, chosen by columns no write
-# changes (a superset of those it sets). Each trigger's UPDATE runs in a snapshot of its own, taken
-# after the locks: a transaction that wrote an input of a day (a return, an end date, a version)
-# holds its placements' locks until it commits, so the day set last is set from what both wrote.
-# Without them, an UPDATE that waited for another's lock would set the day from a snapshot taken
-# before that one committed (`tests/test_window_closes.py`, the concurrent writes). The placements'
-# own trigger needs none: its row is locked by the write that fired it. SQLite has one writer.
-HELD = {
-    "crossings": {
-        "insert": "placements.worker_id = NEW.worker_id",
-        "update": "placements.worker_id IN (OLD.worker_id, NEW.worker_id)",
-        "delete": "placements.worker_id = OLD.worker_id",
-    },
-    "corrections": {
-        "insert": "placements.id = NEW.record_id",
-        "update": "placements.id IN (OLD.record_id, NEW.record_id)",
-        "delete": "placements.id = OLD.record_id",
-    },
-    "agreement_requirement_versions": {
-        "insert": "placements.agreement_id = NEW.agreement_id",
-        "update": "placements.agreement_id IN (OLD.agreement_id, NEW.agreement_id)",
-        "delete": "placements.agreement_id = OLD.agreement_id",
     },
 }
 # The columns whose change moves a window; a change of any other (a placement's protection, a
@@ -181,12 +172,16 @@ def _event(table: str, operation: str) -> str:
     return f"UPDATE OF {MOVED_BY[table]}" if operation == "update" else operation.upper()
 
 
+def _moved(bears_on: str, moves: str) -> str:
+    return f"{bears_on} AND {moves}" if moves else bears_on
+
+
 def _sqlite_triggers() -> list[str]:
     return [
         f"CREATE TRIGGER window_closes_{table}_{operation} AFTER {_event(table, operation)} ON {table} "
-        f"WHEN {when} BEGIN {RECOMPUTE['sqlite']} WHERE {where}; END"
+        f"WHEN {when} BEGIN {RECOMPUTE['sqlite']} WHERE {_moved(bears_on, moves)}; END"
         for table, operations in TRIGGERS.items()
-        for operation, (when, where) in operations.items()
+        for operation, (when, bears_on, moves) in operations.items()
     ]
 
 
@@ -194,12 +189,12 @@ def _postgresql_triggers() -> list[str]:
     made = []
     for table, operations in TRIGGERS.items():
         recompute = RECOMPUTE["postgresql"]
-        held = HELD.get(table, {})
+        lock = "" if table == "placements" else "PERFORM 1 FROM placements WHERE {} FOR NO KEY UPDATE; "
         branches = " ELSIF ".join(
             f"TG_OP = '{operation.upper()}' THEN IF {when} THEN "
-            + (f"PERFORM 1 FROM placements WHERE {held[operation]} FOR NO KEY UPDATE; " if held else "")
-            + f"{recompute} WHERE {where}; END IF;"
-            for operation, (when, where) in operations.items()
+            + lock.format(bears_on)
+            + f"{recompute} WHERE {_moved(bears_on, moves)}; END IF;"
+            for operation, (when, bears_on, moves) in operations.items()
         )
         made.append(
             f"CREATE FUNCTION window_closes_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ "
