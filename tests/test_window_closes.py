@@ -108,19 +108,30 @@ def _completed(conn: Connection, like: Any, start: dt.date, end: dt.date) -> int
     ).scalar_one()
 
 
+def _ended(
+    engine: Engine, nth: int, start: dt.date, end: dt.date, since: dt.date, days: int
+) -> dict[str, Any]:
+    """A completed placement from `start` to `end`, of the worker, employer and agreement of the
+    demo's `nth` placement, under a requirement version of its agreement from `since` with `days`."""
+    with engine.begin() as conn:
+        like = conn.execute(
+            select(P.c.worker_id, P.c.employer_id, P.c.agreement_id).order_by(P.c.id).offset(nth).limit(1)
+        ).one()
+        return {
+            "version": _version(conn, like.agreement_id, since, days),
+            "id": _completed(conn, like, start, end),
+            "worker": like.worker_id,
+            "agreement": like.agreement_id,
+            "gate": conn.scalar(select(models.BorderGate.id).limit(1)),
+            "office": conn.scalar(select(models.Office.id).limit(1)),
+        }
+
+
 @pytest.fixture(scope="module")
 def placement(engine: Engine) -> dict[str, Any]:
     """A completed placement, started and ended after every crossing of the demo, of a worker with
     placements, under an agreement whose newest requirement version is made here."""
-    with engine.begin() as conn:
-        like = conn.execute(
-            select(P.c.worker_id, P.c.employer_id, P.c.agreement_id).order_by(P.c.id).limit(1)
-        ).one()
-        gate = conn.scalar(select(models.BorderGate.id).limit(1))
-        office = conn.scalar(select(models.Office.id).limit(1))
-        version = _version(conn, like.agreement_id, START - dt.timedelta(days=10), 45)
-        made = _completed(conn, like, START, END)
-    return {"id": made, "worker": like.worker_id, "gate": gate, "office": office, "version": version}
+    return _ended(engine, 0, START, END, START - dt.timedelta(days=10), 45)
 
 
 def _kept(engine: Engine, placement: dict[str, Any]) -> dt.date | None:
@@ -212,35 +223,36 @@ def test_closing_or_removing_the_version_in_force_falls_back_to_the_one_before(
     """Its own placement and version: the days of the version before are the agreement's data.
     The version's end of validity alone moves (as when a new version closes it), then it goes."""
     start = dt.date(2031, 5, 1)
-    with engine.begin() as conn:
-        like = conn.execute(
-            select(P.c.worker_id, P.c.employer_id, P.c.agreement_id).order_by(P.c.id).offset(1).limit(1)
-        ).one()
+    end = start + dt.timedelta(days=60)
+    made = _ended(engine, 1, start, end, start, 3)
+    version = made["version"]
+    with engine.connect() as conn:
         before = conn.scalar(
             select(VERSIONS.c.partner_access_days)
-            .where(VERSIONS.c.agreement_id == like.agreement_id, VERSIONS.c.valid_from <= start)
+            .where(
+                VERSIONS.c.agreement_id == made["agreement"],
+                VERSIONS.c.valid_from <= start,
+                VERSIONS.c.id != version,
+            )
             .order_by(VERSIONS.c.valid_from.desc())
             .limit(1)
         )
-        version = _version(conn, like.agreement_id, start, 3)
-        made = _completed(conn, like, start, start + dt.timedelta(days=60))
-    end = start + dt.timedelta(days=60)
     fallback = end + dt.timedelta(days=before if before is not None else DEFAULT_DAYS)
-    assert _kept(engine, {"id": made}) == end + dt.timedelta(days=3)
+    assert _kept(engine, made) == end + dt.timedelta(days=3)
 
     def valid_to(day: dt.date | None) -> None:
         with engine.begin() as conn:
             conn.execute(update(VERSIONS).where(VERSIONS.c.id == version).values(valid_to=day))
 
     valid_to(start - dt.timedelta(days=1))
-    assert _kept(engine, {"id": made}) == fallback, "closed before the start: the one before"
+    assert _kept(engine, made) == fallback, "closed before the start: the one before"
     valid_to(start)
-    assert _kept(engine, {"id": made}) == end + dt.timedelta(days=3), "in force on its last day"
+    assert _kept(engine, made) == end + dt.timedelta(days=3), "in force on its last day"
     valid_to(None)
-    assert _kept(engine, {"id": made}) == end + dt.timedelta(days=3)
+    assert _kept(engine, made) == end + dt.timedelta(days=3)
     with engine.begin() as conn:
         conn.execute(delete(VERSIONS).where(VERSIONS.c.id == version))
-    assert _kept(engine, {"id": made}) == fallback
+    assert _kept(engine, made) == fallback
     _no_drift(copy)
 
 
@@ -272,19 +284,8 @@ def test_a_return_and_a_version_written_at_once_leave_the_day_both_make(engine: 
     `partnerAccessDays` of the version after the return), not from a snapshot without the return."""
     start, end = dt.date(2032, 3, 1), dt.date(2032, 6, 30)
     back = end + dt.timedelta(days=9)
-    with engine.begin() as conn:
-        like = conn.execute(
-            select(P.c.worker_id, P.c.employer_id, P.c.agreement_id).order_by(P.c.id).offset(2).limit(1)
-        ).one()
-        gate = conn.scalar(select(models.BorderGate.id).limit(1))
-        office = conn.scalar(select(models.Office.id).limit(1))
-        version = _version(conn, like.agreement_id, start - dt.timedelta(days=30), 45)
-        made = {
-            "id": _completed(conn, like, start, end),
-            "worker": like.worker_id,
-            "gate": gate,
-            "office": office,
-        }
+    made = _ended(engine, 2, start, end, start - dt.timedelta(days=30), 45)
+    version = made["version"]
     returning = engine.connect()
     held = returning.begin()
     _enter(returning, made, back)  # not committed: its trigger holds the placement
