@@ -29,7 +29,7 @@ from schema.masking import UnexpectedError, is_database_down
 from service.metrics import Metrics
 from service.operations import Operation, Outcome, format_error, run_operation
 from service.timings import time_statements, waited_for_ledger
-from service.transaction import DatabaseUnavailable, Transactions, Work
+from service.transaction import Transactions, Work
 from settings import Settings
 
 T = TypeVar("T")
@@ -134,8 +134,10 @@ class Registry:
             errors = [format_error(e, request_id) for e in result.errors or []]
             if any(is_statement_timeout(e.original_error) for e in result.errors or []):
                 raise StatementTimedOut(self.settings.statement_seconds)
-            if any(is_database_down(e.original_error) for e in result.errors or []):
-                raise DatabaseUnavailable()
+            originals = [e.original_error for e in result.errors or []]
+            down = next((e for e in originals if is_database_down(e)), None)
+            if down is not None:  # rolled back, then answered UNAVAILABLE or, a conflict, run again
+                raise down
             recorder.searched(criteria_of_request(prepared, operation.variables, recorder))
             if any(isinstance(e.original_error, UnexpectedError) for e in result.errors or []):
                 recorder.abandon()
@@ -145,7 +147,8 @@ class Registry:
             return Outcome(body, 200, context.planned)
 
         writes = prepared.operation_type == "mutation"
-        return self.transactions.run(grant, operation.asked(grant), work, writes=writes)
+        again = self.settings.conflict_retries if writes else 0
+        return self.transactions.run(grant, operation.asked(grant), work, writes=writes, again=again)
 
     def run_for(
         self,

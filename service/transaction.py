@@ -10,7 +10,10 @@ and ends the transaction one way for everyone:
   - work that abandons its transaction (an unexpected error) is rolled back and keeps nothing written;
   - a database that does not answer becomes `DatabaseUnavailable` (also when it went away while the
     ledger was being written: after a failover the client retries), a ledger that cannot record
-    for another reason `LedgerUnavailable`: the caller then sends nothing.
+    for another reason `LedgerUnavailable`: the caller then sends nothing;
+  - work the database aborted for a concurrent transaction (a deadlock, a serialization failure:
+    `models.conflicts`) is run again from the start, in a new transaction, as often as the caller
+    allows (`again`): the client never sees the other transaction's timing, only its outcome.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from ledger.appender import LedgerAppender, LedgerRefused
 from ledger.entries import Appended, Asked, append
 from ledger.keys import SignedHead
 from ledger.recorder import DisclosureRecorder
+from models.conflicts import is_transaction_conflict, sqlstate_of
 from models.timeouts import StatementTimedOut, is_statement_timeout
 from policies.grants import Grant
 from policies.sessions import scoped_session
@@ -40,6 +44,11 @@ Work = Callable[[Session, DisclosureRecorder], T]
 
 class DatabaseUnavailable(RuntimeError):
     """The database did not answer; the client gets 503 and may retry."""
+
+
+class TransactionConflict(DatabaseUnavailable):
+    """The database aborted the transaction for a concurrent one (`models.conflicts`), and it was
+    not run again (or as often as allowed, each time aborted): the client gets 503 and may retry."""
 
 
 class LedgerUnavailable(RuntimeError):
@@ -63,8 +72,28 @@ class Transactions:
         self.appender = appender
         self.advance_head = advance_head
 
-    def run(self, grant: Grant, asked: Asked, work: Work[T], *, writes: bool = False) -> T:
-        """`work(session, recorder)` as `grant`'s office, its disclosure ledgered as `asked`."""
+    def run(self, grant: Grant, asked: Asked, work: Work[T], *, writes: bool = False, again: int = 0) -> T:
+        """`work(session, recorder)` as `grant`'s office, its disclosure ledgered as `asked`.
+
+        `again`: how many times work the database aborted for a concurrent transaction is run again,
+        each time in a new transaction with a new recorder. Only for work that may run twice: it
+        reads its input from the request (a GraphQL operation), not from a stream it consumes."""
+        for attempt in range(again + 1):
+            try:
+                return self._once(grant, asked, work, writes)
+            except TransactionConflict as exc:
+                if attempt == again:
+                    raise
+                log.warning(
+                    "the database aborted a transaction for a concurrent one (SQLSTATE %s): "
+                    "running it again (%d of %d)",
+                    sqlstate_of(exc.__cause__),
+                    attempt + 1,
+                    again,
+                )
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _once(self, grant: Grant, asked: Asked, work: Work[T], writes: bool) -> T:
         recorder = DisclosureRecorder()
         session = scoped_session(self.sessions, grant)
         try:
@@ -84,6 +113,8 @@ class Transactions:
             session.rollback()
             if is_statement_timeout(exc) and not isinstance(exc, StatementTimedOut):
                 raise StatementTimedOut(self.statement_seconds) from exc
+            if is_transaction_conflict(exc):
+                raise TransactionConflict() from exc
             if is_database_down(exc):
                 raise DatabaseUnavailable() from exc
             raise

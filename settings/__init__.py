@@ -146,6 +146,10 @@ class Settings(BaseSettings):
     """BORDERLABOUR_QUERY_COST_LIMIT: the most objects one operation may ask for (`schema.cost`)."""
     statement_seconds: float = Field(default=30.0, gt=0)
     """BORDERLABOUR_STATEMENT_SECONDS: how long one SQL statement may run before it is stopped."""
+    conflict_retries: int = Field(default=2, ge=0, le=10)
+    """BORDERLABOUR_CONFLICT_RETRIES: times a GraphQL mutation is run again, in a new transaction,
+    when PostgreSQL aborts it for a concurrent one (a deadlock, a serialization failure:
+    `models.conflicts`); past them the client is told to retry (503)."""
     import_lookups_per_day: int = Field(default=1000, ge=0)
     """BORDERLABOUR_IMPORT_LOOKUPS_PER_DAY: identity numbers an office's imports may find registered
     past its scope in a day (UTC); past it an import stops with 429 LOOKUP_LIMIT."""

@@ -20,7 +20,7 @@ from policies.purposes import PurposeRefused
 from policies.validity import OfficeClosed
 from resolvers.errors import InputError
 from service.operations import new_request_id
-from service.transaction import DatabaseUnavailable, LedgerUnavailable
+from service.transaction import DatabaseUnavailable, LedgerUnavailable, TransactionConflict
 from web.threads import in_thread
 
 T = TypeVar("T")
@@ -104,6 +104,11 @@ def database_unavailable() -> Refusal:
     return Refusal(503, message, "UNAVAILABLE", RETRY_SOON)
 
 
+def transaction_conflict() -> Refusal:
+    message = N_("the write met another one made at the same moment and was not made; retry it")
+    return Refusal(503, message, "WRITE_CONFLICT", RETRY_SOON)
+
+
 def statement_timed_out(seconds: float) -> Refusal:
     message = N_(
         "the operation took longer than the database allows ({seconds} s per statement) and was "
@@ -141,6 +146,8 @@ async def in_service(work: Callable[[], T]) -> T:
         return await in_thread(work)
     except LedgerUnavailable as exc:
         raise ledger_unavailable() from exc
+    except TransactionConflict as exc:
+        raise transaction_conflict() from exc
     except DatabaseUnavailable as exc:
         raise database_unavailable() from exc
     except StatementTimedOut as exc:

@@ -1,0 +1,155 @@
+"""A write PostgreSQL aborts for a concurrent transaction is run again, and the office's request goes
+through as if the two had come one after the other (`service.transaction`, `models.conflicts`).
+
+PostgreSQL breaks a deadlock by aborting one of the transactions in it; its manual asks the
+application to run that transaction again. Here a border post records a worker's return through
+the API while another transaction (an operator's script, say) holds one of the worker's placements
+and then asks for the worker: the request's transaction holds the worker and waits for the
+placement (its trigger keeps the window's last day, migration 0023), so the two wait for each other.
+The other transaction waits longer before looking for a deadlock, so PostgreSQL aborts the request's.
+A server told not to run it again (`BORDERLABOUR_CONFLICT_RETRIES=0`) answers that the write met
+another and was not made, in the reader's language, and records nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+
+from models.opaque import decode_id
+from models.sealing import Keyring, set_keyring
+from tests.conftest import TEST_DB_ENV, AsOffice, Database, OfficeClient, OwnRegistry, Server, office_clients
+from tests.own_registry_fixtures import as_office, database, engine, live_server, registry  # noqa: F401
+from tests.paging import all_nodes
+
+pytestmark = pytest.mark.skipif(not os.environ.get(TEST_DB_ENV), reason="SQLite has one writer at a time")
+
+RECORD = """mutation($input: RecordCrossingInput!) {
+  recordCrossing(input: $input) { crossing { id direction } errors { field code message } } }"""
+
+
+def _a_deployed_worker_abroad(as_office: AsOffice) -> str:  # noqa: F811
+    """A deployed worker with a border pass whose last crossing is an exit: a return is in order."""
+    fields = "id borderPassNumber crossings(first: 1) { direction }"
+    deployed = all_nodes(as_office("lc-border-guard"), "workers", fields, ", filter: {status: [DEPLOYED]}")
+    return next(
+        w["id"]
+        for w in reversed(deployed)
+        if w["borderPassNumber"] and w["crossings"] and w["crossings"][0]["direction"] == "EXIT_VIETNAM"
+    )
+
+
+def _request_waits_on_a_lock(engine: Engine, other_pid: int) -> bool:  # noqa: F811
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND wait_event_type = 'Lock' AND pid <> :other"
+    )
+    with engine.connect() as conn:
+        return bool(conn.scalar(waiting, {"other": other_pid}))
+
+
+@pytest.fixture(scope="module")
+def never_again(
+    registry: OwnRegistry,  # noqa: F811
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Server]:
+    """A second server over the module's database that runs no aborted write again."""
+    log = tmp_path_factory.mktemp("never_again") / "server.log"
+    server = Server(registry.database, registry.server.tokens, log, BORDERLABOUR_CONFLICT_RETRIES="0")
+    yield server
+    server.stop()
+
+
+def _return_in_a_deadlock(guard: OfficeClient, worker: str, worker_id: int, engine: Engine) -> dict[str, Any]:  # noqa: F811
+    """The worker's return sent by `guard` while another transaction holds one of the worker's
+    placements and then asks for the worker: (status, body) of the answer, and the return's moment."""
+    crossed_at = (dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)).isoformat()
+    answer: dict[str, Any] = {"crossed_at": dt.datetime.fromisoformat(crossed_at)}
+
+    def record() -> None:
+        data = {
+            "workerId": worker,
+            "gateCode": "GATE-LAOCAI-HEKOU",
+            "direction": "ENTER_VIETNAM",
+            "crossedAt": crossed_at,
+            "document": "BORDER_PASS",
+        }
+        response = guard.post(
+            {"query": RECORD, "variables": {"input": data}}, headers={"Accept-Language": "vi"}
+        )
+        answer["status"], answer["body"] = response.status_code, response.json()
+
+    other = engine.connect()
+    held = other.begin()
+    other_pid = other.scalar(text("SELECT pg_backend_pid()"))
+    other.execute(text("SET LOCAL deadlock_timeout = '60s'"))  # the request's backend looks first
+    placement = other.scalar(
+        text("SELECT id FROM placements WHERE worker_id = :w ORDER BY id LIMIT 1 FOR UPDATE"),
+        {"w": worker_id},
+    )
+    assert placement is not None, "the worker has no placement: its return would lock nothing"
+    recording = threading.Thread(target=record)
+    recording.start()
+    deadline = time.monotonic() + 20
+    while not (waited := _request_waits_on_a_lock(engine, other_pid)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert waited, "the request never waited for the placement: nothing was raced"
+    # Wait for the worker the request holds: a deadlock, which PostgreSQL breaks by aborting the
+    # request's transaction (its deadlock_timeout is the server's default, 1 s, against 60 s here).
+    other.execute(text("SELECT id FROM workers WHERE id = :w FOR UPDATE"), {"w": worker_id})
+    held.rollback()
+    other.close()
+    recording.join(timeout=60)
+    return answer
+
+
+def _returns_at(engine: Engine, worker_id: int, at: dt.datetime) -> int:  # noqa: F811
+    with engine.connect() as conn:
+        return int(
+            conn.scalar(
+                text(
+                    "SELECT count(*) FROM crossings WHERE worker_id = :w "
+                    "AND direction = 'enter_vietnam' AND crossed_at = :at"
+                ),
+                {"w": worker_id, "at": at},
+            )
+        )
+
+
+def test_a_return_the_database_aborts_in_a_deadlock_is_recorded_once_when_run_again(
+    as_office: AsOffice,  # noqa: F811
+    database: Database,  # noqa: F811
+    engine: Engine,  # noqa: F811
+) -> None:
+    set_keyring(Keyring.load(database.key_file))
+    worker = _a_deployed_worker_abroad(as_office)
+    worker_id = decode_id(worker, "Worker")[1]
+    answer = _return_in_a_deadlock(as_office("lc-border-guard"), worker, worker_id, engine)
+    assert answer["status"] == 200, answer
+    payload = answer["body"]["data"]["recordCrossing"]
+    assert payload["errors"] == [] and payload["crossing"]["direction"] == "ENTER_VIETNAM", answer["body"]
+    assert _returns_at(engine, worker_id, answer["crossed_at"]) == 1, "recorded more than once, or not at all"
+
+
+def test_a_write_not_run_again_is_refused_as_a_conflict_in_the_readers_language_and_keeps_nothing(
+    as_office: AsOffice,  # noqa: F811
+    database: Database,  # noqa: F811
+    engine: Engine,  # noqa: F811
+    never_again: Server,
+) -> None:
+    set_keyring(Keyring.load(database.key_file))
+    worker = _a_deployed_worker_abroad(as_office)
+    worker_id = decode_id(worker, "Worker")[1]
+    answer = _return_in_a_deadlock(office_clients(never_again)("lc-border-guard"), worker, worker_id, engine)
+    assert answer["status"] == 503, answer
+    assert answer["body"]["errors"][0]["extensions"]["code"] == "WRITE_CONFLICT", answer["body"]
+    # locales/vi.po: the write met another one made at the same moment and was not made; retry it
+    assert "trùng thời điểm" in answer["body"]["errors"][0]["message"], answer["body"]
+    assert _returns_at(engine, worker_id, answer["crossed_at"]) == 0, "a refused write kept its return"
