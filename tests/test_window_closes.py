@@ -303,3 +303,52 @@ def test_a_return_and_a_version_written_at_once_leave_the_day_both_make(engine: 
     days_changed.join(timeout=30)
     assert waited, "the version's write never waited for the return's transaction: nothing was raced"
     assert _kept(engine, made) == back + dt.timedelta(days=20)
+
+
+@pytest.mark.skipif(not os.environ.get(TEST_DB_ENV), reason="SQLite has one writer at a time")
+def test_a_version_change_locks_its_agreements_placements_in_the_order_of_their_ids(engine: Engine) -> None:
+    """Two writes that lock the same placements queue instead of deadlocking only if both take them
+    in one order (migration 0024: their ids). Two placements of one agreement are stored with the
+    higher id first, so a plan reading the table as stored meets that one first. While a transaction
+    holds the lower, a change of the agreement's version must wait for it holding nothing above it:
+    the higher one is still free for another write to lock."""
+    made = _ended(engine, 4, dt.date(2033, 3, 1), dt.date(2033, 6, 30), dt.date(2033, 1, 1), 45)
+    with engine.begin() as conn:
+        like = conn.execute(select(P).where(P.c.id == made["id"])).one()
+        lower, higher = (conn.scalar(text("SELECT nextval('placements_id_seq')")) for _ in range(2))
+        for placement_id in (higher, lower):  # stored in this order
+            row = {c: getattr(like, c) for c in ("worker_id", "employer_id", "agreement_id", "job")}
+            conn.execute(
+                insert(P).values(
+                    id=placement_id,
+                    **row,
+                    monthly_wage_cny=3000,
+                    start_date=dt.date(2033, 7, 1),
+                    end_date=dt.date(2033, 8, 31),
+                    status=models.PlacementStatus.COMPLETED,
+                )
+            )
+    holding = engine.connect()
+    held = holding.begin()
+    holding.execute(select(P.c.id).where(P.c.id == lower).with_for_update())
+    changing = threading.Thread(
+        target=lambda: _in_transaction(
+            engine, update(VERSIONS).where(VERSIONS.c.id == made["version"]).values(partner_access_days=50)
+        )
+    )
+    changing.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not (waited := _waiting_on_a_lock(engine)) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert waited, "the version's change never waited for the placement held: nothing was raced"
+        with engine.begin() as conn:
+            free = conn.execute(
+                text("SELECT id FROM placements WHERE id = :id FOR UPDATE SKIP LOCKED"), {"id": higher}
+            ).scalar()
+        assert free == higher, "the version's change locked a placement of a higher id while it waited"
+    finally:
+        held.commit()
+        holding.close()
+        changing.join(timeout=30)
+    assert _kept(engine, made) == dt.date(2033, 6, 30) + dt.timedelta(days=50)
