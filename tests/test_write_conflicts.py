@@ -8,7 +8,9 @@ and then asks for the worker: the request's transaction holds the worker and wai
 placement (its trigger keeps the window's last day, migration 0023), so the two wait for each other.
 The other transaction waits longer before looking for a deadlock, so PostgreSQL aborts the request's.
 A server told not to run it again (`BORDERLABOUR_CONFLICT_RETRIES=0`) answers that the write met
-another and was not made, in the reader's language, and records nothing.
+another and was not made, in the reader's language, and records nothing. And the writes that lock
+a worker and its placements take the worker first, so that such deadlocks do not arise from the
+API's own writes: an absconding reported while a return holds the worker waits holding nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from sqlalchemy import Engine, text
 
 from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
+from tests import procedure_steps as steps
 from tests.conftest import TEST_DB_ENV, AsOffice, Database, OfficeClient, OwnRegistry, Server, office_clients
 from tests.own_registry_fixtures import as_office, database, engine, live_server, registry  # noqa: F401
 from tests.paging import all_nodes
@@ -153,3 +156,49 @@ def test_a_write_not_run_again_is_refused_as_a_conflict_in_the_readers_language_
     # locales/vi.po: the write met another one made at the same moment and was not made; retry it
     assert "trùng thời điểm" in answer["body"]["errors"][0]["message"], answer["body"]
     assert _returns_at(engine, worker_id, answer["crossed_at"]) == 0, "a refused write kept its return"
+
+
+def test_a_placements_end_waits_for_its_worker_before_it_takes_the_placement(
+    as_office: AsOffice,  # noqa: F811
+    database: Database,  # noqa: F811
+    engine: Engine,  # noqa: F811
+) -> None:
+    """A return holds the worker, then its trigger locks the worker's placements; an absconding
+    reported meanwhile must wait for the worker holding none of them (`hold_worker`), or the two
+    would wait for each other. While another transaction holds the worker as a return does, the
+    report waits, and the placement stays free for that transaction to lock."""
+    worker = steps.ready(as_office)
+    placement = steps.place(as_office, worker)["placement"]["id"]
+    assert steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", minutes_ago=0)["errors"] == []
+    hekou = as_office("cn-hekou")
+    hekou.data(steps.CONFIRM, {"input": {"placementId": placement, "workPermitNumber": steps.work_permit()}})
+    set_keyring(Keyring.load(database.key_file))
+    worker_id, placement_id = decode_id(worker, "Worker")[1], decode_id(placement, "Placement")[1]
+    answer: dict[str, Any] = {}
+
+    def report() -> None:
+        data = {"placementId": placement, "endDate": steps.today().isoformat(), "outcome": "ABSCONDED"}
+        response = hekou.post({"query": steps.END, "variables": {"input": data}})
+        answer["status"], answer["body"] = response.status_code, response.json()
+
+    other = engine.connect()
+    held = other.begin()
+    other_pid = other.scalar(text("SELECT pg_backend_pid()"))
+    other.execute(text("SELECT id FROM workers WHERE id = :w FOR NO KEY UPDATE"), {"w": worker_id})
+    reporting = threading.Thread(target=report)
+    reporting.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not (waited := _request_waits_on_a_lock(engine, other_pid)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert waited, "the report never waited for the worker: nothing was raced"
+        free = other.scalar(
+            text("SELECT id FROM placements WHERE id = :p FOR UPDATE SKIP LOCKED"), {"p": placement_id}
+        )
+        assert free == placement_id, "the report locked the placement before it had the worker"
+    finally:
+        held.commit()
+        other.close()
+        reporting.join(timeout=60)
+    assert answer["status"] == 200 and answer["body"]["data"]["reportPlacementEnd"]["errors"] == [], answer
+    assert steps.status(as_office("lc-home-affairs"), worker) == "ABSCONDED"
