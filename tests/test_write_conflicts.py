@@ -91,25 +91,28 @@ def _return_in_a_deadlock(guard: OfficeClient, worker: str, worker_id: int, engi
 
     other = engine.connect()
     held = other.begin()
-    other_pid = other.scalar(text("SELECT pg_backend_pid()"))
-    other.execute(text("SET LOCAL deadlock_timeout = '60s'"))  # the request's backend looks first
-    placement = other.scalar(
-        text("SELECT id FROM placements WHERE worker_id = :w ORDER BY id LIMIT 1 FOR UPDATE"),
-        {"w": worker_id},
-    )
-    assert placement is not None, "the worker has no placement: its return would lock nothing"
     recording = threading.Thread(target=record)
-    recording.start()
-    deadline = time.monotonic() + 20
-    while not (waited := _request_waits_on_a_lock(engine, other_pid)) and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert waited, "the request never waited for the placement: nothing was raced"
-    # Wait for the worker the request holds: a deadlock, which PostgreSQL breaks by aborting the
-    # request's transaction (its deadlock_timeout is the server's default, 1 s, against 60 s here).
-    other.execute(text("SELECT id FROM workers WHERE id = :w FOR UPDATE"), {"w": worker_id})
-    held.rollback()
-    other.close()
-    recording.join(timeout=60)
+    try:
+        other_pid = other.scalar(text("SELECT pg_backend_pid()"))
+        other.execute(text("SET LOCAL deadlock_timeout = '60s'"))  # the request's backend looks first
+        placement = other.scalar(
+            text("SELECT id FROM placements WHERE worker_id = :w ORDER BY id LIMIT 1 FOR UPDATE"),
+            {"w": worker_id},
+        )
+        assert placement is not None, "the worker has no placement: its return would lock nothing"
+        recording.start()
+        deadline = time.monotonic() + 20
+        while not (waited := _request_waits_on_a_lock(engine, other_pid)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert waited, "the request never waited for the placement: nothing was raced"
+        # Wait for the worker the request holds: a deadlock, which PostgreSQL breaks by aborting the
+        # request's transaction (its deadlock_timeout is the server's default, 1 s, against 60 s here).
+        other.execute(text("SELECT id FROM workers WHERE id = :w FOR UPDATE"), {"w": worker_id})
+    finally:
+        held.rollback()
+        other.close()
+        if recording.ident is not None:  # started: its request ends once nothing holds its locks
+            recording.join(timeout=60)
     return answer
 
 
