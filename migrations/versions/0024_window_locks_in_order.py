@@ -46,8 +46,8 @@ def functions(in_id_order: bool) -> list[str]:
     made = [
         statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
         for statement in _window_closes()._postgresql_triggers()
-        if statement.startswith("CREATE FUNCTION")
-        and IN_PLAN_ORDER in statement  # the placements' locks none
+        # The placements' own function locks nothing: its row is locked by the write that fired it.
+        if statement.startswith("CREATE FUNCTION") and IN_PLAN_ORDER in statement
     ]
     if not in_id_order:
         return made
