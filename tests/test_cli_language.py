@@ -189,9 +189,11 @@ def test_the_cli_prints_no_english_sentence_that_the_catalogues_cannot_see():
     sentence written straight into print() or an exit would stay English in every language."""
     import ast
 
+    from tests.python_sources import parse
+
     found = []
     for path in sorted((ROOT / "cli").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parse(path.read_text(encoding="utf-8"), str(path))):
             if not (isinstance(node, ast.Call) and node.args):
                 continue
             func = node.func

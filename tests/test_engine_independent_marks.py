@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.python_sources import parse
+
 pytestmark = pytest.mark.engine_independent("reads the test modules' source; no database")
 
 TESTS = Path(__file__).resolve().parent
@@ -41,7 +43,7 @@ def test_a_marked_module_is_marked_whole_with_its_reason_and_never_asks_for_post
     marked, wrong = [], []
     for path in sorted(TESTS.glob("test_*.py")):
         source = path.read_text(encoding="utf-8")
-        tree = ast.parse(source)
+        tree = parse(source, path.name)
         module_mark = _module_mark(tree)
         if _marks(tree) != ([module_mark] if module_mark else []):
             wrong.append(f"{path.name}: the marker on a test rather than the module")

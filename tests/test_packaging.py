@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.python_sources import parse
+
 pytestmark = pytest.mark.engine_independent("the distribution's packages, data files and lock; no database")
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +70,7 @@ def test_the_lock_the_image_installs_holds_every_dependency_and_every_library_th
     imported: dict[str, str] = {}
     for package in sorted(ours - NOT_INSTALLED):
         for path in (ROOT / package).rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            for node in ast.walk(parse(path.read_text(), str(path))):
                 modules = []
                 if isinstance(node, ast.Import):
                     modules = [alias.name for alias in node.names]

@@ -24,6 +24,7 @@ from policies.sessions import internal_session, scoped_session
 from policies.side_door import SideDoorRefused, past_scope
 from policies.tokens import identity_of
 from service.registry import Registry
+from tests.python_sources import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,7 +56,7 @@ def _sources() -> Iterator[tuple[str, ast.Module]]:
         relative = path.relative_to(ROOT).as_posix()
         if relative.startswith(("tests/", ".", "migrations/")) or "/." in relative:
             continue
-        yield relative, ast.parse(path.read_text(encoding="utf-8"))
+        yield relative, parse(path.read_text(encoding="utf-8"), relative)
 
 
 def _constants(tree: ast.Module) -> dict[str, str]:
