@@ -10,7 +10,9 @@ files cannot be read that simply.
 from __future__ import annotations
 
 import ast
+import importlib.util
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, text
@@ -30,6 +32,18 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(HERE))
     config.attributes["database_url"] = url
     return config
+
+
+def version_module(filename: str) -> ModuleType:
+    """A migration's module, loaded from its file in `versions/` (`0023_window_closes.py`), whose
+    name, starting with a digit, cannot be imported: for a later migration that builds on an earlier
+    one's text, and a test that compares a migration's copy of a statement with the code's."""
+    path = HERE / "versions" / filename
+    spec = importlib.util.spec_from_file_location(f"migration_{path.stem}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def upgrade(url: str, revision: str = "head") -> None:

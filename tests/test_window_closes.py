@@ -12,13 +12,10 @@ operator's script would write.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import os
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import nullcontext
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,25 +24,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 import models
 from harness.databases import demo_copy
+from migrations import version_module
 from policies import windows
 from tests.conftest import TEST_DB_ENV, Database, Template, run_cli
 from tests.partner_windows import DEFAULT_DAYS, VIETNAM
+from tests.waiting import a_lock_is_waited_for
 
-MIGRATION = Path(__file__).parents[1] / "migrations" / "versions" / "0023_window_closes.py"
 P = models.Placement.__table__
 CROSSINGS = models.Crossing.__table__
 VERSIONS = models.AgreementRequirements.__table__
 CANCELLED_DAYS = 30  # DOMAIN.md: a cancelled placement closes 30 days after the cancellation
 START, END = dt.date(2030, 3, 1), dt.date(2030, 9, 30)  # after every crossing of the demo
 VOIDED_AT = dt.datetime(2031, 1, 5, 3, 0, tzinfo=dt.UTC)
-
-
-def _migration() -> Any:
-    spec = importlib.util.spec_from_file_location("window_closes_migration", MIGRATION)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _words(sql: str) -> str:
@@ -58,7 +48,7 @@ def test_the_migrations_triggers_run_the_definition_the_scopes_are_checked_again
     must not change with the code): a change of the definition, or of `partnerAccessDays`'
     default, must come with a migration that recomputes the days."""
     compiled = windows.keep_closes().compile(dialect=dialect, compile_kwargs={"literal_binds": True})
-    assert _words(_migration().RECOMPUTE[dialect.name]) == _words(str(compiled))
+    assert _words(version_module("0023_window_closes.py").RECOMPUTE[dialect.name]) == _words(str(compiled))
 
 
 @pytest.fixture(scope="module")
@@ -271,12 +261,6 @@ def test_check_names_a_day_written_past_the_triggers_and_rebuild_sets_it(
     _no_drift(copy)
 
 
-def _waiting_on_a_lock(engine: Engine) -> bool:
-    with engine.connect() as conn:
-        waiting = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        return bool(conn.scalar(text(waiting)))
-
-
 @pytest.mark.skipif(not os.environ.get(TEST_DB_ENV), reason="SQLite has one writer at a time")
 def test_a_return_and_a_version_written_at_once_leave_the_day_both_make(engine: Engine) -> None:
     """A return recorded in one transaction while another changes the version in force: the version's
@@ -295,9 +279,7 @@ def test_a_return_and_a_version_written_at_once_leave_the_day_both_make(engine: 
         )
     )
     days_changed.start()
-    deadline = time.monotonic() + 10
-    while not (waited := _waiting_on_a_lock(engine)) and time.monotonic() < deadline:
-        time.sleep(0.01)
+    waited = a_lock_is_waited_for(engine, 10)
     held.commit()
     returning.close()
     days_changed.join(timeout=30)
@@ -338,9 +320,7 @@ def test_a_version_change_locks_its_agreements_placements_in_the_order_of_their_
     )
     changing.start()
     try:
-        deadline = time.monotonic() + 10
-        while not (waited := _waiting_on_a_lock(engine)) and time.monotonic() < deadline:
-            time.sleep(0.01)
+        waited = a_lock_is_waited_for(engine, 10)
         assert waited, "the version's change never waited for the placement held: nothing was raced"
         with engine.begin() as conn:
             free = conn.execute(

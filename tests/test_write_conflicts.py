@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,6 +30,7 @@ from tests import procedure_steps as steps
 from tests.conftest import TEST_DB_ENV, AsOffice, Database, OfficeClient, OwnRegistry, Server, office_clients
 from tests.own_registry_fixtures import as_office, database, engine, live_server, registry  # noqa: F401
 from tests.paging import all_nodes
+from tests.waiting import a_lock_is_waited_for
 
 pytestmark = pytest.mark.skipif(not os.environ.get(TEST_DB_ENV), reason="SQLite has one writer at a time")
 
@@ -47,15 +47,6 @@ def _a_deployed_worker_abroad(as_office: AsOffice) -> str:  # noqa: F811
         for w in reversed(deployed)
         if w["borderPassNumber"] and w["crossings"] and w["crossings"][0]["direction"] == "EXIT_VIETNAM"
     )
-
-
-def _request_waits_on_a_lock(engine: Engine, other_pid: int) -> bool:  # noqa: F811
-    waiting = text(
-        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-        "AND wait_event_type = 'Lock' AND pid <> :other"
-    )
-    with engine.connect() as conn:
-        return bool(conn.scalar(waiting, {"other": other_pid}))
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +84,6 @@ def _return_in_a_deadlock(guard: OfficeClient, worker: str, worker_id: int, engi
     held = other.begin()
     recording = threading.Thread(target=record)
     try:
-        other_pid = other.scalar(text("SELECT pg_backend_pid()"))
         other.execute(text("SET LOCAL deadlock_timeout = '60s'"))  # the request's backend looks first
         placement = other.scalar(
             text("SELECT id FROM placements WHERE worker_id = :w ORDER BY id LIMIT 1 FOR UPDATE"),
@@ -101,9 +91,7 @@ def _return_in_a_deadlock(guard: OfficeClient, worker: str, worker_id: int, engi
         )
         assert placement is not None, "the worker has no placement: its return would lock nothing"
         recording.start()
-        deadline = time.monotonic() + 20
-        while not (waited := _request_waits_on_a_lock(engine, other_pid)) and time.monotonic() < deadline:
-            time.sleep(0.02)
+        waited = a_lock_is_waited_for(engine, 20)
         assert waited, "the request never waited for the placement: nothing was raced"
         # Wait for the worker the request holds: a deadlock, which PostgreSQL breaks by aborting the
         # request's transaction (its deadlock_timeout is the server's default, 1 s, against 60 s here).
@@ -186,14 +174,11 @@ def test_a_placements_end_waits_for_its_worker_before_it_takes_the_placement(
 
     other = engine.connect()
     held = other.begin()
-    other_pid = other.scalar(text("SELECT pg_backend_pid()"))
     other.execute(text("SELECT id FROM workers WHERE id = :w FOR NO KEY UPDATE"), {"w": worker_id})
     reporting = threading.Thread(target=report)
     reporting.start()
     try:
-        deadline = time.monotonic() + 20
-        while not (waited := _request_waits_on_a_lock(engine, other_pid)) and time.monotonic() < deadline:
-            time.sleep(0.02)
+        waited = a_lock_is_waited_for(engine, 20)
         assert waited, "the report never waited for the worker: nothing was raced"
         free = other.scalar(
             text("SELECT id FROM placements WHERE id = :p FOR UPDATE SKIP LOCKED"), {"p": placement_id}

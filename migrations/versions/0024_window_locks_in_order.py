@@ -16,11 +16,9 @@ byte; SQLite has one writer and keeps its triggers.
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-from types import ModuleType
-
 from alembic import op
+
+from migrations import version_module
 
 revision = "0024"
 down_revision = "0023"
@@ -31,21 +29,12 @@ IN_PLAN_ORDER = " FOR NO KEY UPDATE; "
 IN_ID_ORDER = " ORDER BY placements.id FOR NO KEY UPDATE; "
 
 
-def _window_closes() -> ModuleType:
-    """Migration 0023, whose functions these replace (a migration's text never changes)."""
-    path = Path(__file__).with_name("0023_window_closes.py")
-    spec = importlib.util.spec_from_file_location("migration_0023_window_closes", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def functions(in_id_order: bool) -> list[str]:
-    """0023's trigger functions, each replacing the one of its name; `in_id_order`: locking in id order."""
+    """0023's trigger functions (a migration's text never changes), each replacing the one of its
+    name; `in_id_order`: locking in id order."""
     made = [
         statement.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
-        for statement in _window_closes()._postgresql_triggers()
+        for statement in version_module("0023_window_closes.py")._postgresql_triggers()
         # The placements' own function locks nothing: its row is locked by the write that fired it.
         if statement.startswith("CREATE FUNCTION") and IN_PLAN_ORDER in statement
     ]
