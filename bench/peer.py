@@ -31,7 +31,7 @@ from bench.memory import peak_memory
 from bench.peer_cpu import Meter, Side
 from bench.peer_shapes import PEER_FIRST_WORKER, SHAPES, SHAPES_BY_KEY, Shape, context_of, differences
 from bench.scenarios import BY_KEY, HEKOU_PAGE
-from bench.server import Server
+from bench.server import Counters, Server
 
 OFFICE = BY_KEY["page"].office
 
@@ -77,16 +77,37 @@ def answered_by_process(before: dict[int, float], after: dict[int, float]) -> li
     return [int(n - before.get(pid, 0.0)) for pid, n in sorted(after.items())]
 
 
+def ledger_under_load(
+    before: dict[str, float], after: dict[str, float], seconds: float
+) -> dict[str, float] | None:
+    """The ledger's group commit over a phase of `seconds`, from its counters at either end
+    (`bench.server.Counters.ledger`): batches a second, entries a batch, the mean wait of an answer
+    for its entry, and how many answers waited at once on average (the wait's seconds over the
+    phase's). None if the server counted no batch in it."""
+    batches = after.get("batches", 0.0) - before.get("batches", 0.0)
+    entries = after.get("entries", 0.0) - before.get("entries", 0.0)
+    waited = after.get("waited", 0.0) - before.get("waited", 0.0)
+    if batches <= 0 or entries <= 0 or seconds <= 0:
+        return None
+    return {
+        "batches_per_second": batches / seconds,
+        "entries_per_batch": entries / batches,
+        "wait_ms": waited * 1000 / entries,
+        "waiting_at_once": waited / seconds,
+    }
+
+
 def measure_shape(
     shape: Shape,
     bodies: dict[str, dict[str, Any]],
     ports: dict[str, int],
     sides: dict[str, Side],
     settings: Any,
-    per_process: Callable[[], dict[int, float]] | None = None,
+    counters: Callable[[], Counters] | None = None,
 ) -> dict[str, Any]:
     """Latency interleaved, then throughput one server at a time, each with its CPU; under the load,
-    what each of our processes answered (`per_process`: requests so far by process id)."""
+    what each of our processes answered and what the ledger's group commit did (`counters`: our
+    server's /metrics so far)."""
     names = list(bodies)
     spec = {
         "host": "127.0.0.1",
@@ -112,10 +133,13 @@ def measure_shape(
             "concurrency": settings.concurrency,
             "duration": settings.duration,
         }
-        before = per_process() if per_process and name == "ours" else None
+        before = counters() if counters and name == "ours" else None
         (loaded,), cpu = _metered(sides, spec, [name])
-        if per_process and before is not None:  # the target: each within 10% of an even share
-            out[name]["requests_per_process"] = answered_by_process(before, per_process())
+        if counters and before is not None:  # the target: each within 10% of an even share
+            after = counters()
+            out[name]["requests_per_process"] = answered_by_process(before.per_process, after.per_process)
+            seconds = loaded["requests"] / loaded["throughput"] if loaded["throughput"] else 0.0
+            out[name]["ledger"] = ledger_under_load(before.ledger, after.ledger, seconds)
         out[name].update(
             concurrent=loaded["concurrent"],
             throughput=loaded["throughput"],
@@ -178,7 +202,7 @@ def measure(
                     f"PostGraphile and the registry answer {shape.key} differently:\n" + "\n".join(problems)
                 )
             say(f"{ds.name}: peer: {shape.key}: the same answer; loading both")
-            out[shape.key] = measure_shape(shape, bodies, ports, sides, settings, server.requests_per_process)
+            out[shape.key] = measure_shape(shape, bodies, ports, sides, settings, server.counters)
         return {
             "versions": versions,
             "office": OFFICE,

@@ -86,7 +86,29 @@ def _tables(name: str, x: dict[str, Any]) -> list[str]:
             "|---|---|---|---:|---|",
             *spread,
         ]
+    ledger = [
+        ledger_row(name, shape.key, x["shapes"][shape.key]["ours"].get("ledger"))
+        for shape in SHAPES
+        if shape.key in x["shapes"] and x["shapes"][shape.key]["ours"].get("ledger")
+    ]
+    if ledger:
+        lines += [
+            "",
+            "Our ledger's group commit under the same load (the server's /metrics, all its processes):",
+            "",
+            "| dataset | shape | batches a second | entries a batch | ms an answer waited for its entry "
+            "(mean) | answers waiting for their entry at once (mean) |",
+            "|---|---|---:|---:|---:|---:|",
+            *ledger,
+        ]
     return lines
+
+
+def ledger_row(name: str, shape: str, ledger: dict[str, float]) -> str:
+    return (
+        f"| {name} | {shape} | {ledger['batches_per_second']:.1f} | {ledger['entries_per_batch']:.2f} | "
+        f"{ledger['wait_ms']:.1f} | {ledger['waiting_at_once']:.1f} |"
+    )
 
 
 # An even share of fewer requests says more about which connection was slow than about the split:

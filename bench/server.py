@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.datasets import Dataset
@@ -13,6 +14,27 @@ from settings import cores
 
 STATEMENTS = re.compile(r"^borderlabour_db_statements_total (\S+)$", re.M)
 BY_PROCESS = re.compile(r'^borderlabour_process_requests_total\{process="(\d+)"\} (\S+)$', re.M)
+# The ledger's group commit, summed over the processes: batches committed, entries that waited for
+# theirs, and the seconds they waited in all.
+LEDGER = {
+    "batches": re.compile(r"^borderlabour_ledger_batches_total (\S+)$", re.M),
+    "entries": re.compile(r"^borderlabour_ledger_wait_seconds_count (\S+)$", re.M),
+    "waited": re.compile(r"^borderlabour_ledger_wait_seconds_sum (\S+)$", re.M),
+}
+
+
+@dataclass(frozen=True)
+class Counters:
+    """What the server's /metrics counted so far: requests by process id, and the ledger's totals."""
+
+    per_process: dict[int, float]
+    ledger: dict[str, float]
+
+
+def counters_of(metrics: str) -> Counters:
+    """The counters the benchmark follows, from the text of a server's /metrics."""
+    ledger = {name: float(m[1]) for name, pattern in LEDGER.items() if (m := pattern.search(metrics))}
+    return Counters({int(pid): float(n) for pid, n in BY_PROCESS.findall(metrics)}, ledger)
 
 
 class Server(ServerProcess):
@@ -33,8 +55,12 @@ class Server(ServerProcess):
 
     def requests_per_process(self) -> dict[int, float]:
         """GraphQL requests each server process has answered so far, by process id."""
+        return self.counters().per_process
+
+    def counters(self) -> Counters:
+        """GraphQL requests each server process has answered so far, and the ledger's totals."""
         with urllib.request.urlopen(f"{self.url}/metrics", timeout=10) as r:
-            return {int(pid): float(n) for pid, n in BY_PROCESS.findall(r.read().decode())}
+            return counters_of(r.read().decode())
 
     def post(self, body: str, headers: dict[str, str]) -> dict:
         request = urllib.request.Request(

@@ -11,11 +11,13 @@ from typing import Any
 import pytest
 
 from bench.load import raw_requests
-from bench.peer import answered_by_process
+from bench.peer import answered_by_process, ledger_under_load
 from bench.peer_cpu import Side, owners
 from bench.peer_load import Connection
 from bench.peer_report import ratios, spread_row
 from bench.peer_shapes import SHAPES, SHAPES_BY_KEY, differences
+from bench.server import counters_of
+from tests import plain_http
 from tests.conftest import AsOffice
 
 OFFICE, PURPOSE = "cn-hekou", "placement-verification"
@@ -199,3 +201,28 @@ def test_the_spread_is_judged_against_ten_percent_only_when_each_process_has_a_h
     (row,) = spread_row("postgres-100000", "worker", answered)
     assert row.endswith(f"≤ 10%: {verdict} |"), row
     assert " / ".join(map(str, answered)) in row
+
+
+def test_the_ledger_under_load_is_batches_a_second_entries_a_batch_and_the_answers_wait() -> None:
+    before = {"batches": 10.0, "entries": 50.0, "waited": 1.0}
+    after = {"batches": 110.0, "entries": 650.0, "waited": 61.0}
+    # 100 batches and 600 entries in 10 s; the 600 answers waited 60 s in all: 0.1 s each, six at once.
+    assert ledger_under_load(before, after, 10.0) == {
+        "batches_per_second": 10.0,
+        "entries_per_batch": 6.0,
+        "wait_ms": 100.0,
+        "waiting_at_once": 6.0,
+    }
+    assert ledger_under_load(after, after, 10.0) is None  # nothing ledgered: no figures to show
+
+
+def test_the_bench_finds_the_ledgers_counters_and_each_process_requests_on_a_servers_metrics(
+    live_server, as_office: AsOffice
+) -> None:
+    before = counters_of(plain_http.get(f"{live_server.url}/metrics", timeout=30).text)
+    as_office(OFFICE, PURPOSE).data("{ workers(first: 2) { nodes { fullName } } }")
+    after = counters_of(plain_http.get(f"{live_server.url}/metrics", timeout=30).text)
+    assert after.per_process and sum(after.per_process.values()) > sum(before.per_process.values())
+    assert set(after.ledger) == {"batches", "entries", "waited"}
+    assert after.ledger["entries"] > before.ledger.get("entries", 0.0)
+    assert after.ledger["batches"] > before.ledger.get("batches", 0.0)
