@@ -83,7 +83,9 @@ def ledger_under_load(
     """The ledger's group commit over a phase of `seconds`, from its counters at either end
     (`bench.server.Counters.ledger`): batches a second, entries a batch, the mean wait of an answer
     for its entry, and how many answers waited at once on average (the wait's seconds over the
-    phase's). None if the server counted no batch in it."""
+    phase's). None if the server counted no batch in it. The counters also hold the few requests
+    each connection sends before the phase's clock starts (`bench.load.WARM_EACH`): a per cent or
+    two of a phase's, which the figures a second carry too."""
     batches = after.get("batches", 0.0) - before.get("batches", 0.0)
     entries = after.get("entries", 0.0) - before.get("entries", 0.0)
     waited = after.get("waited", 0.0) - before.get("waited", 0.0)
