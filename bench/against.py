@@ -9,8 +9,8 @@ falls on both alike. Each round gives, per build, the requests it answered and i
 request (`/proc`: every process of the server; the database's backends serve both builds as one
 role and are not told apart).
 
-The build started first gets a little more of the machine (about 3 % of CPU per request in a run
-of one build against itself), so the pair runs in both orders, servers started afresh, and the
+The build started first costs a little more CPU per request (3 to 7 % in runs of one build against
+itself), so the pair runs in both orders, servers started afresh, and the
 ratio of CPU per request (OTHER's over this checkout's) is printed for each: a change that is real
 shows the same way in both. OTHER is a checkout with its own dependencies installed alike, e.g.
 `git worktree add /tmp/base main~1`.
