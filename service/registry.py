@@ -132,14 +132,14 @@ class Registry:
                 schema, prepared, context, operation.query, operation.variables, operation.operation_name
             )
             errors = [format_error(e, request_id) for e in result.errors or []]
-            if any(is_statement_timeout(e.original_error) for e in result.errors or []):
-                raise StatementTimedOut(self.settings.statement_seconds)
             originals = [e.original_error for e in result.errors or []]
+            if any(is_statement_timeout(e) for e in originals):
+                raise StatementTimedOut(self.settings.statement_seconds)
             down = next((e for e in originals if is_database_down(e)), None)
             if down is not None:  # rolled back, then answered UNAVAILABLE or, a conflict, run again
                 raise down
             recorder.searched(criteria_of_request(prepared, operation.variables, recorder))
-            if any(isinstance(e.original_error, UnexpectedError) for e in result.errors or []):
+            if any(isinstance(e, UnexpectedError) for e in originals):
                 recorder.abandon()
             body: dict[str, Any] = {"data": result.data}
             if errors:
