@@ -143,8 +143,13 @@ def cross(
     worker: str,
     direction: str,
     gate: str = "GATE-LAOCAI-HEKOU",
-    minutes_ago: float = 30,
+    minutes_ago: float = 0,
 ) -> dict:
+    """A crossing the office records; by default at this moment, after whatever the test recorded
+    before it. A crossing dated before a placement the test has just made is, for the 30 minutes
+    after midnight in Vietnam, dated on the day before that placement's window opens (DOMAIN.md,
+    "Row scopes": the window opens on the placement's creation): the Chinese office would not see
+    the exit, and a requirement version dated today would not apply to it."""
     data = {
         "workerId": worker,
         "gateCode": gate,
