@@ -188,7 +188,8 @@ def _requirement(placement: FromClause, column: str, default: int) -> ColumnElem
 
 
 def opens(placement: FromClause) -> ColumnElement[dt.date]:
-    """The window's first day: the placement's creation, or its start if it was recorded after it."""
+    """The window's first day: the placement's creation, or its start if it was recorded after it
+    (`procedure.rules.window_opens`, by which an exit is judged, says the same in Python)."""
     return Earlier(DayOf(placement.c.created_at), placement.c.start_date)
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from locales import Money, Term
 from models import AgreementRequirements, AgreementStatus, Direction, WorkerStatus
 from procedure import PROTECTION_DAYS, PROTECTION_PARTS, Requirements, default_requirements
-from procedure.calendar import months_before
+from procedure.calendar import day_of, months_before
 
 # A worker in one of these cannot be placed: suspended, gone, or already abroad.
 INELIGIBLE = (WorkerStatus.SUSPENDED, WorkerStatus.ABSCONDED, WorkerStatus.DEPLOYED)
@@ -85,21 +85,32 @@ class PlacementFacts:
 
 @dataclass(frozen=True)
 class Stay:
-    """A worker's placement (not cancelled) as an exit reads it: its end None while it is planned
-    or under way."""
+    """A worker's placement (not cancelled) as an exit reads it: the first day of its window, its
+    start, and its end (None while it is planned or under way)."""
 
     id: int
     agreement_id: int
+    opens: dt.date
     start: dt.date
     end: dt.date | None
 
 
+def window_opens(created_at: dt.datetime, start: dt.date) -> dt.date:
+    """The first day of a placement's window (DOMAIN.md, "Row scopes"): the registry's day of its
+    creation, or its start if it was recorded after it; `policies.windows.opens` says the same in
+    SQL, for the row scopes."""
+    return min(day_of(created_at), start)
+
+
 def placement_left_for(stays: Iterable[Stay], day: dt.date) -> Stay | None:
-    """The placement an exit on `day` leaves for: the worker's first (by start) not ended by then.
-    Its start may lie ahead: the worker exits while it is planned and the start is confirmed after
-    (DOMAIN.md's steps 4 and 5). One ended on `day` or before is not left for. The write and
-    `procedure check` both ask this, so they judge an exit against the same placement."""
-    running = (s for s in stays if s.end is None or s.end > day)
+    """The placement an exit on `day` leaves for: the worker's first (by start) not ended by then,
+    whose window is open by then. Its start may lie ahead: the worker exits while it is planned and
+    the start is confirmed after (DOMAIN.md's steps 4 and 5). One ended on `day` or before is not
+    left for, and neither is one made on a later day: the procedure places before the exit, and
+    the Chinese office, which sees only the crossings of the placement's window, could never see
+    that exit to confirm the start. The write and `procedure check` both ask this, so they judge an
+    exit against the same placement."""
+    running = (s for s in stays if s.opens <= day and (s.end is None or s.end > day))
     return min(running, key=lambda s: (s.start, s.id), default=None)
 
 

@@ -61,6 +61,7 @@ from procedure.rules import (
     placement_rules,
     protection_recorded,
     requirements_in_force,
+    window_opens,
 )
 
 NOT_COUNTED = (PlacementStatus.CANCELLED,)
@@ -149,6 +150,7 @@ def _load(session: Session) -> _Rows:
                     Placement.worker_id,
                     Placement.employer_id,
                     Placement.agreement_id,
+                    Placement.created_at,
                     Placement.start_date,
                     Placement.end_date,
                     Placement.monthly_wage_cny,
@@ -229,7 +231,8 @@ def _crossing_rules(session: Session, rows: _Rows, today: dt.date, exits: Exits)
     stays: dict[int, list[Stay]] = defaultdict(list)  # each worker's placements
     placed: dict[int, Any] = {}
     for p in rows.placements:
-        stays[p.worker_id].append(Stay(p.id, p.agreement_id, p.start_date, p.end_date))
+        opens = window_opens(p.created_at, p.start_date)
+        stays[p.worker_id].append(Stay(p.id, p.agreement_id, opens, p.start_date, p.end_date))
         placed[p.id] = p
     none = (frozenset[str](), frozenset[str]())
     found: list[Violation] = []

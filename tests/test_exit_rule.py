@@ -66,11 +66,10 @@ def test_an_exit_before_the_planned_start_is_judged_alike_by_the_write_and_by_pr
 
     # Accepted: a planned placement starting in AHEAD days, an exit today at a gate it lists.
     ahead = _planned(as_office, open_gate)
-    accepted = steps.cross(as_office, "lc-border-guard", ahead, "EXIT_VIETNAM", minutes_ago=5)
+    accepted = steps.cross(as_office, "lc-border-guard", ahead, "EXIT_VIETNAM")
     assert accepted["errors"] == [], accepted["errors"]
 
     # Refused, each for its own reason, then loaded without the API: the check must say the same.
-    now = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     refusals = {}
     hekou, unlisted = "GATE-LAOCAI-HEKOU", "GATE-KIMTHANH"  # new_agreement lists only the first
     for name, worker, gate, expected in (
@@ -78,9 +77,9 @@ def test_an_exit_before_the_planned_start_is_judged_alike_by_the_write_and_by_pr
         ("no contract", _planned(as_office, protected), hekou, ("workerId", "PROTECTION_MISSING")),
         ("no placement", steps.ready(as_office), hekou, ("workerId", "NO_PLACEMENT")),
     ):
-        refused = steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", gate=gate, minutes_ago=5)
+        refused = steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", gate=gate)
         assert [(e["field"], e["code"]) for e in refused["errors"]] == [expected], (name, refused)
-        refusals[name] = _load_exit(database, worker, gate, now)
+        refusals[name] = _load_exit(database, worker, gate, dt.datetime.now(dt.UTC))
 
     status, found = steps.procedure_check(database)
     set_keyring(Keyring.load(database.key_file))
@@ -94,3 +93,23 @@ def test_an_exit_before_the_planned_start_is_judged_alike_by_the_write_and_by_pr
     assert judged["no placement"].keys() == {"gate"}, judged
     assert "no planned or active placement" in judged["no placement"]["gate"]
     assert status == 1
+
+
+def test_an_exit_dated_before_the_day_its_placement_was_made_leaves_for_no_placement(
+    database, as_office
+) -> None:
+    """DOMAIN.md: the placement comes before the exit, and the Chinese office sees a worker's crossings
+    only from the day the placement was made (its window). An exit dated on an earlier day, recorded
+    after the placement, has no placement to leave for: the write refuses it (where the office could
+    otherwise never see the exit to confirm the start), and the check reports it loaded in bulk."""
+    worker = _planned(as_office, steps.new_agreement(as_office))  # made today, starting AHEAD days on
+    refused = steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", minutes_ago=2 * 24 * 60)
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("workerId", "NO_PLACEMENT")]
+    # The same worker's exit made today, after the placement, is one the write accepts.
+    assert steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")["errors"] == []
+    loaded = _load_exit(database, worker, "GATE-LAOCAI-HEKOU", dt.datetime.now(dt.UTC) - dt.timedelta(days=2))
+
+    _, found = steps.procedure_check(database)
+    judged = found.get(f"Crossing {loaded}", {})
+    assert judged.keys() == {"gate"}, judged
+    assert "no planned or active placement" in judged["gate"]

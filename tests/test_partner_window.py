@@ -1,6 +1,7 @@
 """A Chinese office sees a worker only within a placement's window (issue 18, point 1).
 
-Every worker here is built through the API by the offices whose duty each step is, with dates
+Every worker here is built through the API by the offices whose duty each step is (one earlier
+trip is loaded as history: through the API an exit needs a placement made by its day), with dates
 chosen so that the rule's text alone says what the partner office must see: open from the
 placement's creation (or its start) until `partnerAccessDays` (default 90) after the later of its
 end and the worker's return; a cancelled placement until 30 days after the cancellation. Outside
@@ -21,7 +22,7 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, event, func, literal, select, text
 
 import models
-from models.opaque import decode_id
+from models.opaque import decode_id, encode_id
 from models.sealing import configure_keyring
 from planner.engine import CompiledReads
 from policies import windows
@@ -112,18 +113,38 @@ def _worked(as_office, cn_office: str, placement: str, end_days_ago: int | None)
         _ok(partner.data(steps.END, {"input": end})["reportPlacementEnd"])
 
 
-def _hekou_stay(as_office, start: int, end: int, back: int, earlier_trip: bool = False) -> dict[str, Any]:
-    """A Lào Cai worker placed in Hekou `start` days ago, ended `end` days ago, back `back` days ago."""
+def _loaded(engine, worker: str, direction: models.Direction, gate: str, days_ago: float) -> str:
+    """A crossing of the worker's written straight into the database, as history loaded in bulk is:
+    through the API an exit must leave for a placement made by its day (`placement_left_for`)."""
+    crossings = models.Crossing.__table__
+    with engine.begin() as conn:
+        gate_id = conn.execute(text("SELECT id FROM border_gates WHERE code = :c"), {"c": gate}).scalar_one()
+        office = conn.execute(text("SELECT id FROM offices WHERE code = 'lc-border-guard'")).scalar_one()
+        row = {
+            "worker_id": decode_id(worker, "Worker")[1],
+            "gate_id": gate_id,
+            "direction": direction,
+            "crossed_at": dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago),
+            "document": models.TravelDocument.BORDER_PASS,
+            "recorded_by_office_id": office,
+        }
+        crossing_id = conn.execute(crossings.insert().values(row).returning(crossings.c.id)).scalar_one()
+    return encode_id("Crossing", int(crossing_id))
+
+
+def _hekou_stay(as_office, start: int, end: int, back: int, earlier_trip: Any = None) -> dict[str, Any]:
+    """A Lào Cai worker placed in Hekou `start` days ago, ended `end` days ago, back `back` days ago;
+    with `earlier_trip` (an engine), a trip 200 to 190 days before the start, loaded into it."""
     worker, passport = _registered_and_cleared(as_office, LC, start)
     placement = _placed(as_office, LC, worker, "AGR-LC-HK", "CN-YN-HH-HK", start)
     gate = "GATE-LAOCAI-HEKOU"
     crossings = {}
-    if earlier_trip:  # a trip long before the placement: outside every window of Hekou's
-        crossings["before-out"] = _crossed(
-            as_office, "lc-border-guard", worker, "EXIT_VIETNAM", gate, start + 200
+    if earlier_trip is not None:  # a trip long before the placement: outside every window of Hekou's
+        crossings["before-out"] = _loaded(
+            earlier_trip, worker, models.Direction.EXIT_VIETNAM, gate, start + 200
         )
-        crossings["before-in"] = _crossed(
-            as_office, "lc-border-guard", worker, "ENTER_VIETNAM", gate, start + 190
+        crossings["before-in"] = _loaded(
+            earlier_trip, worker, models.Direction.ENTER_VIETNAM, gate, start + 190
         )
     crossings["out"] = _crossed(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", gate, start - 1)
     _worked(as_office, "cn-hekou", placement, end)
@@ -137,8 +158,8 @@ def returned_long_ago(as_office) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def returned_lately(as_office) -> dict[str, Any]:
-    return _hekou_stay(as_office, start=200, end=12, back=10, earlier_trip=True)
+def returned_lately(as_office, engine) -> dict[str, Any]:
+    return _hekou_stay(as_office, start=200, end=12, back=10, earlier_trip=engine)
 
 
 def _sees(client, worker: dict[str, Any]) -> bool:

@@ -315,8 +315,8 @@ def test_an_exit_needs_a_placement_at_a_gate_of_its_agreement_and_crossings_alte
     assert _codes_of(wrong_gate) == {("gateCode", "GATE_NOT_IN_AGREEMENT")}
     entry_first = steps.cross(as_office, "lc-border-guard", worker, "ENTER_VIETNAM")
     assert _codes_of(entry_first) == {("direction", "CROSSING_OUT_OF_SEQUENCE")}
-    assert steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", minutes_ago=20)["errors"] == []
-    again = steps.cross(as_office, "lc-customs", worker, "EXIT_VIETNAM", minutes_ago=10)
+    assert steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")["errors"] == []
+    again = steps.cross(as_office, "lc-customs", worker, "EXIT_VIETNAM")
     assert _codes_of(again) == {("direction", "CROSSING_OUT_OF_SEQUENCE")}
 
 
@@ -472,9 +472,7 @@ def test_corrections_add_a_border_pass_cancel_a_planned_placement_and_void_a_cro
     assert added["updateWorker"] == {"worker": {"borderPassNumber": f"LC{serial:07d}"}, "errors": []}
     steps.clear(as_office, worker)
     placement = steps.place(as_office, worker)["placement"]["id"]
-    mistaken = steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", minutes_ago=30)["crossing"][
-        "id"
-    ]
+    mistaken = steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")["crossing"]["id"]
     voided = as_office("lc-border-guard").data(
         VOID, {"input": {"recordId": mistaken, "reason": "Ghi nhầm người lao động"}}
     )
@@ -485,7 +483,7 @@ def test_corrections_add_a_border_pass_cancel_a_planned_placement_and_void_a_cro
     assert void["node"]["voidReason"] == "Ghi nhầm người lao động" and void["node"]["voidedAt"]
     assert steps.status(labour, worker) == "CLEARED"  # the void exit deployed no one
     # the void exit counts for nothing: the next crossing must again be an exit
-    assert _codes_of(steps.cross(as_office, "lc-border-guard", worker, "ENTER_VIETNAM", minutes_ago=5)) == {
+    assert _codes_of(steps.cross(as_office, "lc-border-guard", worker, "ENTER_VIETNAM")) == {
         ("direction", "CROSSING_OUT_OF_SEQUENCE")
     }
     cancelled = labour.data(

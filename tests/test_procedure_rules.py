@@ -31,6 +31,7 @@ from procedure.rules import (
     placement_left_for,
     placement_rules,
     requirements_in_force,
+    window_opens,
 )
 
 pytestmark = pytest.mark.engine_independent("the procedure's rules as pure functions; no database")
@@ -267,8 +268,9 @@ def test_an_exit_leaves_for_the_placement_planned_or_under_way_its_start_possibl
     (step 5, from the day before the start): an exit leaves for a placement not yet begun."""
     day = START - dt.timedelta(days=10)
     last = START - dt.timedelta(days=30)
-    ended = Stay(1, 7, START - dt.timedelta(days=400), last)
-    planned = Stay(2, 8, START, None)
+    begun = START - dt.timedelta(days=400)
+    ended = Stay(1, 7, begun - dt.timedelta(days=20), begun, last)  # made 20 days before its start
+    planned = Stay(2, 8, day - dt.timedelta(days=5), START, None)  # made 5 days before the exit
     assert placement_left_for([ended, planned], day) == planned
     assert placement_left_for([ended, planned], START + dt.timedelta(days=90)) == planned  # under way
     assert placement_left_for([ended], day) is None  # nothing to leave for after the end
@@ -276,6 +278,25 @@ def test_an_exit_leaves_for_the_placement_planned_or_under_way_its_start_possibl
     # A placement running on the exit's day is the one left for, before any planned after it.
     assert placement_left_for([planned, ended], last - dt.timedelta(days=1)) == ended
     assert placement_left_for([], day) is None
+
+
+def test_an_exit_does_not_leave_for_a_placement_made_on_a_later_day() -> None:
+    """DOMAIN.md: the placement comes before the exit, and its window, which is all the Chinese
+    office sees, opens on the day it is made (or on its start, when it is recorded after it)."""
+    day = START - dt.timedelta(days=10)
+    made_after = Stay(2, 8, day + dt.timedelta(days=1), START, None)
+    assert placement_left_for([made_after], day) is None
+    assert placement_left_for([made_after], day + dt.timedelta(days=1)) == made_after
+    recorded_late = Stay(3, 8, START, START, None)  # made after its start: open from the start
+    assert placement_left_for([recorded_late], START) == recorded_late
+    assert placement_left_for([recorded_late], START - dt.timedelta(days=1)) is None
+
+
+def test_a_window_opens_on_the_registrys_day_of_the_creation_or_on_the_start_if_earlier() -> None:
+    """The day is Vietnam's (UTC+7): a placement made at 17:30 UTC was made on the next day there."""
+    made = dt.datetime(2026, 3, 9, 17, 30, tzinfo=dt.UTC)
+    assert window_opens(made, dt.date(2026, 4, 1)) == dt.date(2026, 3, 10)
+    assert window_opens(made, dt.date(2026, 3, 1)) == dt.date(2026, 3, 1)
 
 
 def _confirming(today: dt.date, exited: bool = True, days: int = 1) -> set[str]:

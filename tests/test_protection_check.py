@@ -47,7 +47,7 @@ def _placed(as_office, code: str, contract_signed_on: str | None, insured: bool,
     return worker
 
 
-def _exit(as_office, worker: str, minutes_ago: float = 1) -> dict:
+def _exit(as_office, worker: str, minutes_ago: float = 0) -> dict:
     return steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", minutes_ago=minutes_ago)
 
 
@@ -68,9 +68,9 @@ def test_procedure_check_reports_exits_made_without_the_protection_required_on_t
     earlier = _placed(as_office, code, None, insured=False, start_days_ago=3)
     crossings = {}
     for name, worker, minutes in (
-        ("lacking", lacking, 1),
-        ("complete", complete, 1),
-        ("signed_after", signed_after, 1),
+        ("lacking", lacking, 0),
+        ("complete", complete, 0),
+        ("signed_after", signed_after, 0),
         ("earlier", earlier, 3 * 1440),
     ):
         crossed = _exit(as_office, worker, minutes)

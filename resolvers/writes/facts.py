@@ -50,6 +50,7 @@ from procedure.rules import (
     placement_left_for,
     protection_recorded,
     requirements_in_force,
+    window_opens,
 )
 
 OPEN = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
@@ -212,11 +213,15 @@ def _open_placement(session: Session, worker: Worker) -> Placement | None:
 def _stays(session: Session, worker_id: int) -> list[Stay]:
     """The worker's placements not cancelled, as `procedure.rules.placement_left_for` reads them."""
     rows = session.execute(
-        select(Placement.id, Placement.agreement_id, Placement.start_date, Placement.end_date).where(
-            Placement.worker_id == worker_id, Placement.status != PlacementStatus.CANCELLED
-        )
+        select(
+            Placement.id,
+            Placement.agreement_id,
+            Placement.created_at,
+            Placement.start_date,
+            Placement.end_date,
+        ).where(Placement.worker_id == worker_id, Placement.status != PlacementStatus.CANCELLED)
     )
-    return [Stay(*row) for row in rows]
+    return [Stay(p, a, window_opens(created, start), start, end) for p, a, created, start, end in rows]
 
 
 def crossing_facts(
