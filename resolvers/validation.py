@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from procedure import calendar as clock
 from procedure.rules import BrokenRule
 from resolvers.errors import InputError
 
@@ -98,7 +99,7 @@ class Checks:
     ) -> dt.date | None:
         if value is None:
             return None
-        latest = latest or dt.date.today() + dt.timedelta(days=3650)
+        latest = latest or clock.today() + dt.timedelta(days=3650)
         if not earliest <= value <= latest:
             self.fail(
                 field,
