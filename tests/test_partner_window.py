@@ -29,6 +29,7 @@ from policies import windows
 from policies.sessions import internal_session, scoped_session
 from policies.tokens import identity_of
 from procedure import calendar as clock
+from procedure.rules import window_opens
 from schema.context import RequestContext
 from schema.criteria import searches_personal
 from service.operations import run_operation
@@ -574,3 +575,32 @@ def test_the_kept_last_day_answers_as_its_definition_does(
     for status, _end, _back, closes, on_last, day_after, on_today in rows:
         expected = [True, True, True] if closes is None else [True, False, closes >= today]
         assert [bool(on_last), bool(day_after), bool(on_today)] == expected, (status, closes)
+
+
+def test_an_exit_is_judged_by_the_first_day_of_the_window_the_row_scopes_open(
+    engine, returned_long_ago, as_office
+) -> None:
+    """`procedure.rules.window_opens` (by which an exit finds its placement) and `windows.opens` (by
+    which a Chinese office sees the exit) must agree on every placement: one recorded after its
+    start, one made before it, and one made at 17:30 UTC, which is the next day in Vietnam."""
+    worker, _ = _registered_and_cleared(as_office, LC, 0)
+    planned = _placed(as_office, LC, worker, "AGR-LC-HK", "CN-YN-HH-HK", -30)  # starts in 30 days
+    evening = dt.datetime.combine(clock.today() - dt.timedelta(days=10), dt.time(17, 30), dt.UTC)
+    table = models.Placement.__table__
+    with engine.begin() as conn:
+        conn.execute(
+            table.update().where(table.c.id == decode_id(planned, "Placement")[1]).values(created_at=evening)
+        )
+    placement = table.alias("p")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(placement.c.created_at, placement.c.start_date, windows.opens(placement))
+        ).all()
+    made = [(clock.day_of(created), start) for created, start, _ in rows]
+    assert any(day > start for day, start in made), "one recorded after its start"
+    assert any(day < start for day, start in made), "one made before its start"
+    assert any(created == evening for created, _, _ in rows), "one made in the evening, UTC"
+    assert [window_opens(created, start) for created, start, _ in rows] == [opened for *_, opened in rows]
+    assert {opened for created, _, opened in rows if created == evening} == {
+        evening.date() + dt.timedelta(days=1)
+    }
