@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from policies.grants import Grant
-from procedure import calendar as clock
 
 RULES = Path(__file__).with_name("small_cells.toml")
 
@@ -48,9 +47,8 @@ def thresholds(path: Path = RULES) -> tuple[Threshold, ...]:
 
 
 def minimum_on(day: dt.date | None = None) -> int:
-    """The threshold in force on `day` (by default the registry's today, Vietnam's: the server's
-    own date is a day behind for seven hours of every day)."""
-    day = day or clock.today()
+    """The threshold in force on `day` (today by default)."""
+    day = day or dt.date.today()
     for threshold in thresholds():
         if threshold.in_force(day):
             return threshold.minimum
