@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from locales import N_, gettext
 from models import Agreement, Office
+from procedure.calendar import day_of
 
 AGREEMENT_TITLE = N_(
     "Agreement on managing cross-border labour between {vn_party} (Viet Nam) and {cn_party} (China)"
@@ -111,5 +112,5 @@ def report_cover(
         agreement_titles(agreement),
         issued_by,
         at,
-        focal_offices(session, agreement, acting_on or at.date(), roles_of),
+        focal_offices(session, agreement, acting_on or day_of(at), roles_of),  # the registry's day
     )

@@ -4,6 +4,7 @@ tells nothing of records the office may not read, and no text made only of invis
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 
 import pytest
@@ -22,6 +23,23 @@ def test_a_crossing_in_the_future_is_refused_for_its_time_alone_not_for_the_plac
     # with a time the input accepts, the procedure's rule still answers
     now = steps.cross(as_office, "lc-customs", worker, "EXIT_VIETNAM", minutes_ago=5)
     assert _codes(now) == {("workerId", "NO_PLACEMENT")}
+
+
+def test_a_crossing_is_judged_against_birth_on_the_registrys_day_whatever_offset_it_was_sent_with(
+    as_office,
+) -> None:
+    """The registry's day is Vietnam's (UTC+7, `procedure.calendar`), as `procedure check` judges
+    the same rule: 17:30 UTC on the eve of the worker's birthday is 00:30 on the birthday there."""
+    worker = steps.register(as_office, "VN-LC", born=dt.date(2005, 5, 4))
+
+    def crossed(at: str) -> set[tuple[str, str]]:
+        data = {"workerId": worker, "gateCode": "GATE-LAOCAI-HEKOU", "direction": "EXIT_VIETNAM",
+                "crossedAt": at, "document": "BORDER_PASS"}  # fmt: skip
+        return _codes(as_office("lc-customs").data(steps.CROSS, {"input": data})["recordCrossing"])
+
+    assert crossed("2005-05-03T17:30:00+00:00") == {("workerId", "NO_PLACEMENT")}  # born that day
+    assert crossed("2005-05-04T00:30:00+07:00") == {("workerId", "NO_PLACEMENT")}  # the same moment
+    assert crossed("2005-05-03T16:30:00+00:00") == {("crossedAt", "OUT_OF_RANGE")}  # the eve, 23:30
 
 
 CHANGE_STATUS = """mutation($input: ChangeWorkerStatusInput!) {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import BorderGate, Crossing, Direction, TravelDocument, Worker, WorkerStatus
+from procedure.calendar import day_of
 from procedure.rules import crossing_rules
 from resolvers.errors import InputError
 from resolvers.validation import Checks
@@ -33,7 +34,7 @@ def record_crossing(w: WriteContext, data: RecordCrossingData) -> Crossing:
         held = worker.border_pass_sealed if document == TravelDocument.BORDER_PASS else worker.passport_sealed
         if held is None:
             checks.fail("document", "the worker holds no such document", "NO_DOCUMENT")
-        if crossed_at is not None and crossed_at.date() < worker.date_of_birth:
+        if crossed_at is not None and day_of(crossed_at) < worker.date_of_birth:  # the registry's day
             checks.fail("crossedAt", "must not be before the worker's birth", "OUT_OF_RANGE")
     # The input is judged on its own first: the procedure's rules look at the worker's placements,
     # which an office at the gate may not read, so a refused input must not also tell of them.
