@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import create_engine, text
-
+from models import Direction
 from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
 from tests import procedure_steps as steps
@@ -38,20 +37,7 @@ def _planned(as_office, code: str) -> str:
 
 def _load_exit(database, worker: str, gate: str, at: dt.datetime) -> int:
     """The exit the write refused, written straight into the database, as data loaded in bulk is."""
-    set_keyring(Keyring.load(database.key_file))
-    engine = create_engine(database.url)
-    with engine.begin() as conn:
-        gate_id = conn.execute(text("SELECT id FROM border_gates WHERE code = :c"), {"c": gate}).scalar_one()
-        office = conn.execute(text("SELECT id FROM offices WHERE code = 'lc-border-guard'")).scalar_one()
-        crossing_id = conn.execute(
-            text(
-                "INSERT INTO crossings (worker_id, gate_id, direction, crossed_at, document, "
-                "recorded_by_office_id) VALUES (:w, :g, 'exit_vietnam', :at, 'border_pass', :o) RETURNING id"
-            ),
-            {"w": decode_id(worker, "Worker")[1], "g": gate_id, "at": at, "o": office},
-        ).scalar_one()
-    engine.dispose()
-    return int(crossing_id)
+    return steps.load_crossing(database, worker, Direction.EXIT_VIETNAM, gate, at)
 
 
 def test_an_exit_before_the_planned_start_is_judged_alike_by_the_write_and_by_procedure_check(

@@ -114,28 +114,16 @@ def _worked(as_office, cn_office: str, placement: str, end_days_ago: int | None)
         _ok(partner.data(steps.END, {"input": end})["reportPlacementEnd"])
 
 
-def _loaded(engine, worker: str, direction: models.Direction, gate: str, days_ago: float) -> str:
+def _loaded(database: Database, worker: str, direction: models.Direction, gate: str, days_ago: float) -> str:
     """A crossing of the worker's written straight into the database, as history loaded in bulk is:
     through the API an exit must leave for a placement made by its day (`placement_left_for`)."""
-    crossings = models.Crossing.__table__
-    with engine.begin() as conn:
-        gate_id = conn.execute(text("SELECT id FROM border_gates WHERE code = :c"), {"c": gate}).scalar_one()
-        office = conn.execute(text("SELECT id FROM offices WHERE code = 'lc-border-guard'")).scalar_one()
-        row = {
-            "worker_id": decode_id(worker, "Worker")[1],
-            "gate_id": gate_id,
-            "direction": direction,
-            "crossed_at": dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago),
-            "document": models.TravelDocument.BORDER_PASS,
-            "recorded_by_office_id": office,
-        }
-        crossing_id = conn.execute(crossings.insert().values(row).returning(crossings.c.id)).scalar_one()
-    return encode_id("Crossing", int(crossing_id))
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
+    return encode_id("Crossing", steps.load_crossing(database, worker, direction, gate, at))
 
 
 def _hekou_stay(as_office, start: int, end: int, back: int, earlier_trip: Any = None) -> dict[str, Any]:
     """A Lào Cai worker placed in Hekou `start` days ago, ended `end` days ago, back `back` days ago;
-    with `earlier_trip` (an engine), a trip 200 to 190 days before the start, loaded into it."""
+    with `earlier_trip` (a database), a trip 200 to 190 days before the start, loaded into it."""
     worker, passport = _registered_and_cleared(as_office, LC, start)
     placement = _placed(as_office, LC, worker, "AGR-LC-HK", "CN-YN-HH-HK", start)
     gate = "GATE-LAOCAI-HEKOU"
@@ -159,8 +147,8 @@ def returned_long_ago(as_office) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def returned_lately(as_office, engine) -> dict[str, Any]:
-    return _hekou_stay(as_office, start=200, end=12, back=10, earlier_trip=engine)
+def returned_lately(as_office, database) -> dict[str, Any]:
+    return _hekou_stay(as_office, start=200, end=12, back=10, earlier_trip=database)
 
 
 def _sees(client, worker: dict[str, Any]) -> bool:
