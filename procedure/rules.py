@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from locales import Money, Term
@@ -85,14 +86,20 @@ class PlacementFacts:
 
 @dataclass(frozen=True)
 class Stay:
-    """A worker's placement (not cancelled) as an exit reads it: the first day of its window, its
-    start, and its end (None while it is planned or under way)."""
+    """A worker's placement (not cancelled) as an exit reads it: when it was made, its start, and
+    its end (None while it is planned or under way)."""
 
     id: int
     agreement_id: int
-    opens: dt.date
+    created_at: dt.datetime
     start: dt.date
     end: dt.date | None
+
+    @cached_property
+    def opens(self) -> dt.date:
+        """The first day of its window (`window_opens`), worked out once: `procedure check` asks it
+        for every exit of the worker."""
+        return window_opens(self.created_at, self.start)
 
 
 def window_opens(created_at: dt.datetime, start: dt.date) -> dt.date:

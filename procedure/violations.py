@@ -61,7 +61,6 @@ from procedure.rules import (
     placement_rules,
     protection_recorded,
     requirements_in_force,
-    window_opens,
 )
 
 NOT_COUNTED = (PlacementStatus.CANCELLED,)
@@ -231,8 +230,7 @@ def _crossing_rules(session: Session, rows: _Rows, today: dt.date, exits: Exits)
     stays: dict[int, list[Stay]] = defaultdict(list)  # each worker's placements
     placed: dict[int, Any] = {}
     for p in rows.placements:
-        opens = window_opens(p.created_at, p.start_date)
-        stays[p.worker_id].append(Stay(p.id, p.agreement_id, opens, p.start_date, p.end_date))
+        stays[p.worker_id].append(Stay(p.id, p.agreement_id, p.created_at, p.start_date, p.end_date))
         placed[p.id] = p
     none = (frozenset[str](), frozenset[str]())
     found: list[Violation] = []

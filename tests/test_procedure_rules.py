@@ -19,7 +19,7 @@ import pytest
 
 from models import AgreementRequirements, AgreementStatus, Direction, WorkerStatus
 from procedure import Requirements, default_requirements
-from procedure.calendar import age_on
+from procedure.calendar import VIETNAM, age_on
 from procedure.rules import (
     Check,
     ConfirmationFacts,
@@ -263,14 +263,19 @@ def test_an_exit_leaves_for_a_placement_at_a_gate_its_agreement_lists() -> None:
     )
 
 
+def _made(day: dt.date) -> dt.datetime:
+    """A moment at noon in Vietnam on `day`: a placement made then was made on that day."""
+    return dt.datetime.combine(day, dt.time(12), VIETNAM)
+
+
 def test_an_exit_leaves_for_the_placement_planned_or_under_way_its_start_possibly_ahead() -> None:
     """DOMAIN.md: the placement (step 3), then the exit (step 4), then the start's confirmation
     (step 5, from the day before the start): an exit leaves for a placement not yet begun."""
     day = START - dt.timedelta(days=10)
     last = START - dt.timedelta(days=30)
     begun = START - dt.timedelta(days=400)
-    ended = Stay(1, 7, begun - dt.timedelta(days=20), begun, last)  # made 20 days before its start
-    planned = Stay(2, 8, day - dt.timedelta(days=5), START, None)  # made 5 days before the exit
+    ended = Stay(1, 7, _made(begun - dt.timedelta(days=20)), begun, last)  # made 20 days before its start
+    planned = Stay(2, 8, _made(day - dt.timedelta(days=5)), START, None)  # made 5 days before the exit
     assert placement_left_for([ended, planned], day) == planned
     assert placement_left_for([ended, planned], START + dt.timedelta(days=90)) == planned  # under way
     assert placement_left_for([ended], day) is None  # nothing to leave for after the end
@@ -284,10 +289,11 @@ def test_an_exit_does_not_leave_for_a_placement_made_on_a_later_day() -> None:
     """DOMAIN.md: the placement comes before the exit, and its window, which is all the Chinese
     office sees, opens on the day it is made (or on its start, when it is recorded after it)."""
     day = START - dt.timedelta(days=10)
-    made_after = Stay(2, 8, day + dt.timedelta(days=1), START, None)
+    made_after = Stay(2, 8, _made(day + dt.timedelta(days=1)), START, None)
     assert placement_left_for([made_after], day) is None
     assert placement_left_for([made_after], day + dt.timedelta(days=1)) == made_after
-    recorded_late = Stay(3, 8, START, START, None)  # made after its start: open from the start
+    # Made five days after its start (recorded after the fact): its window opens on the start.
+    recorded_late = Stay(3, 8, _made(START + dt.timedelta(days=5)), START, None)
     assert placement_left_for([recorded_late], START) == recorded_late
     assert placement_left_for([recorded_late], START - dt.timedelta(days=1)) is None
 

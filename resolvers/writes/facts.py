@@ -50,7 +50,6 @@ from procedure.rules import (
     placement_left_for,
     protection_recorded,
     requirements_in_force,
-    window_opens,
 )
 
 OPEN = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
@@ -221,7 +220,7 @@ def _stays(session: Session, worker_id: int) -> list[Stay]:
             Placement.end_date,
         ).where(Placement.worker_id == worker_id, Placement.status != PlacementStatus.CANCELLED)
     )
-    return [Stay(p, a, window_opens(created, start), start, end) for p, a, created, start, end in rows]
+    return [Stay(*row) for row in rows]
 
 
 def crossing_facts(
