@@ -10,10 +10,11 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
 from harness.databases import run_cli
 from models import BorderGate, Crossing, Direction, Office, TravelDocument
+from models.database import make_engine
 from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
 
@@ -233,7 +234,7 @@ def load_crossing(database, worker: str, direction: Direction, gate: str, at: dt
     """A crossing written straight into the database, past the write's rules, as history loaded in
     bulk is (`demo`, `generate`, a migration from another system); its row id."""
     set_keyring(Keyring.load(database.key_file))  # to read the worker's global ID
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = make_engine(database.url)
     try:
         with engine.begin() as conn:
             row = {
