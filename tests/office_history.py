@@ -18,11 +18,12 @@ from sqlalchemy.orm import Session
 
 from models import Office
 from policies.tokens import issue_token
+from settings import normalise_url
 from tests.conftest import Database, Server
 
 
 def _engine(database: Database):  # type: ignore[no-untyped-def]
-    return create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    return create_engine(normalise_url(database.url))
 
 
 def _set_dates(database: Database, code: str, dates: tuple[dt.date | None, dt.date | None]) -> None:

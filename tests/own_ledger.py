@@ -22,6 +22,7 @@ from ledger.entries import Appended, Asked, Disclosure, append_all
 from ledger.keys import LedgerFiles, SignedHead
 from models.database import session_factory
 from policies.sessions import internal_session
+from settings import normalise_url
 from tests.conftest import TEST_DB_ENV, Database, run_cli
 
 OFFICE_ID = 1
@@ -34,7 +35,7 @@ def own_ledger(folder: Path) -> Iterator[tuple[Database, Engine]]:
     name = f"borderlabour_ledger_{uuid.uuid4().hex[:8]}"
     admin = None
     if server:
-        admin = create_engine(server.replace("postgresql://", "postgresql+psycopg://", 1))
+        admin = create_engine(normalise_url(server))
         admin = admin.execution_options(isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
@@ -43,7 +44,7 @@ def own_ledger(folder: Path) -> Iterator[tuple[Database, Engine]]:
         url = f"sqlite:///{folder / 'ledger.db'}"
     database = Database(url, folder / "ledger.keys.json")
     run_cli(database, "migrate")
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(url))
     with engine.begin() as conn:
         conn.exec_driver_sql(
             f"INSERT INTO offices (id, code, name, side) VALUES ({OFFICE_ID}, 'cn-hekou', 'Hekou', 'CN')"

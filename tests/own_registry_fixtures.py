@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import Engine, create_engine
 
 from harness.databases import Template
+from settings import normalise_url
 from tests.conftest import AsOffice, Database, OwnRegistry, Server, own_registry
 
 
@@ -47,6 +48,6 @@ def live_server(registry: OwnRegistry) -> Server:
 @pytest.fixture(scope="module")
 def engine(database: Database) -> Iterator[Engine]:
     """An engine over the module's own database, for reading back its ledger and rows."""
-    made = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    made = create_engine(normalise_url(database.url))
     yield made
     made.dispose()

@@ -22,6 +22,7 @@ from harness.databases import Database, demo_copy, run_cli
 from harness.server import free_port
 from ledger.checkpoints import public_key_pem
 from ledger.keys import LedgerFiles, load_signing_key
+from settings import normalise_url
 from tests.conftest import Server, office_clients
 
 RENAME = """mutation($input: UpdateWorkerInput!) {
@@ -47,7 +48,7 @@ def _restored(database: Database, backup: Path) -> Database:
     if database.url.startswith("sqlite"):
         run_cli(database, "restore", "--input", str(backup))
         return database
-    url = make_url(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    url = make_url(normalise_url(database.url))
     restored = url.set(database=f"borderlabour_restored_{uuid.uuid4().hex[:8]}")
     libpq = restored.set(drivername="postgresql")
     admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)

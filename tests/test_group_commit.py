@@ -24,6 +24,7 @@ from ledger.checkpoints import sign_checkpoint
 from ledger.entries import Appended, Asked, Disclosure
 from ledger.keys import LedgerFiles, advance_head, load_signing_key
 from models.database import make_engine, session_factory
+from settings import normalise_url
 from tests import plain_http
 from tests.conftest import Server, run_cli
 from tests.test_ledger import ledger_refused
@@ -34,7 +35,7 @@ READS = 48
 
 @pytest.fixture(scope="module")
 def engine(database):
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(database.url))
     yield engine
     engine.dispose()
 

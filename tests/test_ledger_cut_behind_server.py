@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from harness.databases import Template, demo_copy
+from settings import normalise_url
 from tests import plain_http
 from tests.conftest import Database, Server, run_cli
 
@@ -45,7 +46,7 @@ def server(
 
 @pytest.fixture(scope="module")
 def engine(own_database: Database) -> Iterator[Engine]:
-    made = create_engine(own_database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    made = create_engine(normalise_url(own_database.url))
     yield made
     made.dispose()
 

@@ -29,6 +29,7 @@ from ledger.verify import Verdict, verify
 from models import LedgerEntry
 from models.database import session_factory
 from policies.sessions import internal_session
+from settings import normalise_url
 from tests.conftest import TEST_DB_ENV, Database, run_cli
 
 ENTRIES = 6
@@ -68,12 +69,12 @@ class LedgerCopy:
 def _url(server: str | None, folder: Path, name: str) -> str:
     if not server:
         return f"sqlite:///{folder / 'ledger.db'}"
-    base = make_url(server.replace("postgresql://", "postgresql+psycopg://", 1))
+    base = make_url(normalise_url(server))
     return base.set(database=name).render_as_string(hide_password=False)
 
 
 def _engine(url: str) -> Engine:
-    return create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    return create_engine(normalise_url(url))
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +131,7 @@ def ledger(original, tmp_path: Path) -> Iterator[LedgerCopy]:
         admin = _engine(url).execution_options(isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{copy}" TEMPLATE "{pg_name}"')
-        copy_url = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1)).set(database=copy)
+        copy_url = make_url(normalise_url(url)).set(database=copy)
         url = copy_url.render_as_string(hide_password=False)
     else:
         url = f"sqlite:///{tmp_path / 'ledger.db'}"

@@ -27,6 +27,7 @@ from harness.server import ROOT
 from models import AdminUnit, Office, Token, UnitLevel
 from models.offices import Side
 from policies.tokens import issue_token
+from settings import normalise_url
 from tests import plain_http
 from tests.conftest import Database, run_cli
 from tests.policy_expectations import CLOSED, IN_FORCE
@@ -44,7 +45,7 @@ def vietnam_today() -> dt.date:
 
 @pytest.fixture(scope="module")
 def engine(database: Database, demo_tokens: dict[str, str]) -> Iterator[Engine]:
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(database.url))
     yield engine
     engine.dispose()
 

@@ -34,6 +34,7 @@ from schema.context import RequestContext
 from schema.criteria import searches_personal
 from service.operations import run_operation
 from service.registry import Registry
+from settings import normalise_url
 from tests import plain_http
 from tests import procedure_steps as steps
 from tests.conftest import Database, run_cli
@@ -58,7 +59,7 @@ NO_DAY = literal(dt.date(2000, 1, 1))  # a day to ask about where a window has n
 @pytest.fixture(scope="module")
 def engine(database: Database):
     configure_keyring(database.key_file)  # to read a global ID's row, as the server does
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(database.url))
     yield engine
     engine.dispose()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, text
 
+from settings import normalise_url
 from tests.policy_expectations import ALL_PURPOSES
 from tests.test_purpose_paths import _assert_refused
 
@@ -26,7 +27,7 @@ def test_the_ledger_never_stores_a_purpose_the_policy_did_not_allow(database, as
     hekou = as_office("cn-hekou", purpose=None)
     _assert_refused(hekou, {"query": reach}, "security-clearance FORGED")
     as_office("cn-hekou", "security-clearance FORGED").query("{ agreements { code } }")
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(database.url))
     try:
         with engine.connect() as conn:
             stored = {

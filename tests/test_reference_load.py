@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from harness.databases import empty_database
+from settings import normalise_url
 from tests import plain_http
 from tests.conftest import TEST_DB_ENV, Database, Server, run_cli
 
@@ -49,7 +50,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Loaded]:
     with empty_database(os.environ.get(TEST_DB_ENV), tmp_path_factory.mktemp("reference")) as database:
         run_cli(database, "migrate")
         first = run_cli(database, "reference", "load").stdout
-        engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+        engine = create_engine(normalise_url(database.url))
         before = _rows(engine)
         second = run_cli(database, "reference", "load").stdout
         with engine.connect() as conn:

@@ -25,6 +25,7 @@ from schema.context import RequestContext
 from schema.criteria import searches_personal
 from service.operations import run_operation
 from service.registry import Registry
+from settings import normalise_url
 from tests import procedure_steps as steps
 from tests.conftest import Database
 
@@ -34,7 +35,7 @@ _serials = itertools.count(1)
 
 @pytest.fixture(scope="module")
 def engine(database: Database):
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(database.url))
     yield engine
     engine.dispose()
 

@@ -7,6 +7,7 @@ from sqlalchemy import create_engine, text
 
 from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
+from settings import normalise_url
 from tests.office_history import back_in_force
 from tests.paging import all_nodes
 from tests.partner_windows import WINDOW_FACTS, open_on
@@ -52,7 +53,7 @@ EMPLOYER_UNIT_WORKERS = text(
 
 
 def _employer_unit_workers(database, office: str) -> set[int]:
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(database.url))
     try:
         with engine.connect() as conn:
             return set(conn.scalars(EMPLOYER_UNIT_WORKERS, {"office": office}))

@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from harness.databases import TEST_DB_ENV, Template, demo_copy
+from settings import normalise_url
 from tests.conftest import OwnRegistry, Server, office_clients
 
 SLOW = """{ workers(first: 100) { nodes { fullName crossings(first: 100) { crossedAt gate { code nameVi } }
@@ -49,7 +50,7 @@ def _crossings_locked(registry: OwnRegistry) -> Iterator[None]:
     if not ON_POSTGRESQL:
         yield
         return
-    engine = create_engine(registry.database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(registry.database.url))
     try:
         with engine.connect() as holder:
             holder.execute(text("LOCK TABLE crossings IN ACCESS EXCLUSIVE MODE"))

@@ -7,6 +7,7 @@ import time
 from sqlalchemy import create_engine, text
 
 from policies.tokens import hash_token
+from settings import normalise_url
 from tests import plain_http
 from tests.conftest import run_cli
 
@@ -44,7 +45,7 @@ def test_an_issued_token_works_until_it_is_revoked(database, live_server) -> Non
 def test_an_expired_token_is_refused(database, live_server) -> None:
     token_id, token = _issue(database, "cn-napo", "--expires", "1d")
     assert _status(live_server, token) == 200
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(database.url))
     with engine.begin() as conn:
         conn.execute(
             text("UPDATE tokens SET expires_at = :past WHERE id = :id"),
@@ -56,7 +57,7 @@ def test_an_expired_token_is_refused(database, live_server) -> None:
 
 def test_only_a_hash_is_stored_and_the_list_never_shows_a_token(database, demo_tokens) -> None:
     token_id, token = _issue(database, "cn-wenshan")
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(database.url))
     with engine.connect() as conn:
         stored = conn.execute(
             text("SELECT token_hash FROM tokens WHERE id = :id"), {"id": token_id}

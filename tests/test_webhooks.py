@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from harness.databases import demo_copy
+from settings import normalise_url
 from tests import plain_http
 from tests.conftest import Server, office_clients, run_cli
 from tests.procedure_steps import cross, place, ready
@@ -144,7 +145,7 @@ def test_a_webhook_failing_past_its_retry_time_is_parked_then_replayed(registry,
     hook = added.stdout.split()[1]
     place(office_clients(server), ready(office_clients(server)))
 
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(database.url))
 
     def parked() -> bool:
         with engine.connect() as connection:
@@ -199,7 +200,7 @@ def test_an_office_past_its_validity_is_sent_nothing_and_its_backlog_is_parked(r
     port, secret, out = receiver
     as_office = office_clients(server)
     hook = _add_webhook(database, port, secret, "lc-customs", "crossing-control", "CROSSING_RECORDED")
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(database.url))
     close = text("UPDATE offices SET valid_to = :day WHERE code = 'lc-customs'")
     with engine.begin() as connection:  # no command closes an office: the offices are data
         connection.execute(close, {"day": dt.date.today() - dt.timedelta(days=2)})

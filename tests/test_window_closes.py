@@ -26,6 +26,7 @@ import models
 from harness.databases import demo_copy
 from migrations import version_module
 from policies import windows
+from settings import normalise_url
 from tests.conftest import TEST_DB_ENV, Database, Template, run_cli
 from tests.partner_windows import DEFAULT_DAYS, VIETNAM
 from tests.waiting import a_lock_is_waited_for
@@ -60,7 +61,7 @@ def copy(template: Template, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 @pytest.fixture(scope="module")
 def engine(copy: Database) -> Iterator[Engine]:
-    made = create_engine(copy.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    made = create_engine(normalise_url(copy.url))
     yield made
     made.dispose()
 

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, create_engine, text
 
 from bench.workbooks import workbook, worker_rows
 from harness.databases import Template, demo_copy
+from settings import normalise_url
 from tests import plain_http
 from tests import procedure_steps as steps
 from tests.conftest import Database, Server, default_purpose, run_cli
@@ -69,7 +70,7 @@ def _rows(client) -> Counter[str] | int | None:
 @contextmanager
 def _sql(database: Database) -> Iterator[Connection]:
     """A transaction on the test database, beside the registry (as an operator's SQL would be)."""
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(database.url))
     try:
         with engine.begin() as conn:
             yield conn
