@@ -18,6 +18,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from settings import normalise_url
+
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / ".bench"
 SEED = 2017
@@ -54,17 +56,13 @@ class Dataset:
         return env
 
 
-def _admin_url(server_url: str) -> str:
-    return server_url.replace("postgresql://", "postgresql+psycopg://", 1)
-
-
 def dataset(engine: str, workers: int, postgres_url: str = DEFAULT_POSTGRES, prefix: str = "") -> Dataset:
     """`prefix` makes a dataset of its own, for a benchmark that changes it (its ledger grows)."""
     stem = f"{prefix}{engine}-{workers}-s{SEED}-c{CROSSINGS_PER_WORKER}"
     key_file = CACHE / f"{stem}.keys.json"
     if engine == "sqlite":
         return Dataset(engine, workers, f"sqlite:///{CACHE / stem}.db", key_file)
-    base = make_url(_admin_url(postgres_url))
+    base = make_url(normalise_url(postgres_url))
     # The keys live in this checkout's `.bench/`, so the database is this checkout's too: another
     # checkout on the same server must never find it, take it for its own and rebuild it.
     checkout = hashlib.sha256(str(ROOT).encode()).hexdigest()[:6]
@@ -147,7 +145,7 @@ def ensure(ds: Dataset, log: Callable[[str], object] = print) -> None:
 
 def delete_crossings_after(ds: Dataset, last_id: int) -> None:
     """Removes the crossings the benchmark recorded, so the dataset is the same for the next run."""
-    engine = create_engine(ds.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(ds.url))
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM crossings WHERE id > :last"), {"last": last_id})
     engine.dispose()

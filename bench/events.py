@@ -40,7 +40,7 @@ from bench.event_idle import TARGET as IDLE_TARGET
 from bench.event_idle import events_dataset, load_result, measure_idle, page_load
 from bench.event_idle import render as render_idle
 from bench.server import Server
-from settings import cores
+from settings import cores, normalise_url
 
 WEBHOOK_PREFIX = "http://127.0.0.1:"
 ENV = {"BORDERLABOUR_RATE_LIMIT": "off", "BORDERLABOUR_WEBHOOK_URLS": WEBHOOK_PREFIX}
@@ -57,7 +57,7 @@ def _pct(values: list[float], q: float) -> float | None:
 
 
 def _newest_seq(ds: Dataset) -> int:
-    engine = create_engine(ds.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(ds.url))
     try:
         with engine.connect() as conn:
             return int(conn.scalar(text("SELECT COALESCE(MAX(seq), 0) FROM event_outbox")) or 0)

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from bench.workbooks import workbook, worker_rows
+from settings import normalise_url
 
 ROOT = Path(__file__).resolve().parent.parent
 # Registrations today use the units in force today: the communes of Tuyên Quang since July 2025.
@@ -49,7 +50,7 @@ def main() -> int:
         env = {**os.environ, "BORDERLABOUR_DATABASE_URL": url, "BORDERLABOUR_KEY_FILE": f"{folder}/keys.json"}
         env["PYTHONPATH"] = str(ROOT)
         _cli(env, "demo", "--tokens-file", f"{folder}/tokens.json", "--demo-workers", "50")
-        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        engine = create_engine(normalise_url(url))
         with engine.connect() as conn:
             communes = list(
                 conn.execute(

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import create_engine, text
 
 from bench.scenarios import SCENARIOS
-from settings import cores
+from settings import cores, normalise_url
 
 TARGETS = {
     "authz": 1.05,
@@ -64,7 +64,7 @@ def machine(postgres_url: str | None) -> dict[str, str]:
         "load_average_before": load_average(),
     }
     if postgres_url:
-        engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+        engine = create_engine(normalise_url(postgres_url))
         with engine.connect() as conn:
             info["postgresql"] = conn.scalar(text("SHOW server_version")) or "?"
         engine.dispose()

@@ -42,6 +42,7 @@ from harness.disclosures import append_disclosures
 from harness.server import ServerProcess
 from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
+from settings import normalise_url
 
 OFFICE = "lc-home-affairs"
 PURPOSE = "data-subject-request"
@@ -70,7 +71,7 @@ def _children_cpu() -> float:
 
 def _held(database: Database, worker_id: int, upto: int) -> int:
     """The worker's disclosures up to entry `upto`, counted straight from the per-worker index."""
-    engine = create_engine(database.url.replace("postgresql://", "postgresql+psycopg://", 1))
+    engine = create_engine(normalise_url(database.url))
     with engine.connect() as conn:
         count = conn.execute(
             text("SELECT count(*) FROM ledger_workers WHERE worker_id = :w AND entry_id <= :s"),

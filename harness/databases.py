@@ -25,6 +25,7 @@ from sqlalchemy.engine import URL, make_url
 
 from harness import forks
 from harness.forks import LOCALE_VARS as LOCALE_VARS  # the tests read it here
+from settings import normalise_url
 
 # The suite runs on PostgreSQL when this names a server (`postgresql://…/test`), else on SQLite.
 TEST_DB_ENV = "BORDERLABOUR_TEST_DATABASE_URL"
@@ -62,7 +63,7 @@ def run_cli(
 
 
 def _admin_url(server_url: str) -> URL:
-    return make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    return make_url(normalise_url(server_url))
 
 
 def _on_server(server_url: str, *statements: str) -> None:
