@@ -131,8 +131,7 @@ def ledger(original, tmp_path: Path) -> Iterator[LedgerCopy]:
         admin = _engine(url).execution_options(isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.exec_driver_sql(f'CREATE DATABASE "{copy}" TEMPLATE "{pg_name}"')
-        copy_url = make_url(normalise_url(url)).set(database=copy)
-        url = copy_url.render_as_string(hide_password=False)
+        url = _url(url, tmp_path, copy)
     else:
         url = f"sqlite:///{tmp_path / 'ledger.db'}"
     database = Database(url, tmp_path / "ledger.keys.json")
