@@ -26,7 +26,7 @@ from models import (
     UnitClosure,
     rebuild_unit_closure,
 )
-from procedure import first_version
+from procedure.rows import first_version
 
 T = TypeVar("T")
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from policies.grants import Grant
+from procedure import calendar as clock
 
 RULES = Path(__file__).with_name("small_cells.toml")
 
@@ -47,8 +48,9 @@ def thresholds(path: Path = RULES) -> tuple[Threshold, ...]:
 
 
 def minimum_on(day: dt.date | None = None) -> int:
-    """The threshold in force on `day` (today by default)."""
-    day = day or dt.date.today()
+    """The threshold in force on `day` (by default the registry's today, Vietnam's date, as the
+    versions are dated; not the server's local date)."""
+    day = day or clock.today()
     for threshold in thresholds():
         if threshold.in_force(day):
             return threshold.minimum

@@ -1,5 +1,9 @@
 """The agreed procedure: its data here, its rules (`procedure.rules`), its calendar
-(`procedure.calendar`) and the check of a whole database against them (`procedure.violations`).
+(`procedure.calendar`), its data as the models' rows (`procedure.rows`) and the check of a whole
+database against them (`procedure.violations`).
+
+This package loads no tables, so what needs only the registry's day (`report verify`, which checks a
+file offline) can take it from `procedure.calendar` without the models.
 
 The data are files people review against the agreements (`requirements.toml`, `transitions.csv`,
 `identity_provinces.csv`); the code reads them and never names a value of its own.
@@ -12,8 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-
-from models import Agreement, AgreementRequirements, WorkerStatus
 
 HERE = Path(__file__).parent
 
@@ -97,23 +99,6 @@ def default_row_values() -> dict[str, object]:
         "protection_before_exit": ",".join(sorted(req.protection_before_exit)),
         "confirm_days_before_start": req.confirm_days_before_start,
     }
-
-
-def first_version(agreement: Agreement) -> AgreementRequirements:
-    """An agreement's first requirement set: the defaults, in force from the agreement's first day."""
-    return AgreementRequirements(
-        agreement_id=agreement.id, valid_from=agreement.valid_from, **default_row_values()
-    )
-
-
-@cache
-def manual_transitions() -> frozenset[tuple[WorkerStatus, WorkerStatus]]:
-    pairs = set()
-    for line in (HERE / "transitions.csv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            origin, target, _ = (part.strip() for part in line.split(",", 2))
-            pairs.add((WorkerStatus(origin), WorkerStatus(target)))
-    return frozenset(pairs)
 
 
 @cache

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from models import Agreement, AgreementStatus, BorderGate, Country, TalksMinutes
 from policies.side_door import past_scope
-from procedure import first_version
+from procedure.rows import first_version
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find, find_unit, in_force, require_in_scope, set_status

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from locales import Term
 from models import Crossing, Direction, StatusChange, Worker, WorkerStatus
-from procedure import default_requirements, manual_transitions
+from procedure import default_requirements
+from procedure.rows import manual_transitions
 from procedure.rules import prerequisites
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find

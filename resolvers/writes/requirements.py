@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from models import Agreement, AgreementRequirements
 from models.base import utcnow
-from procedure import PROTECTION_PARTS, RULES, first_version
+from procedure import PROTECTION_PARTS, RULES
 from procedure.calendar import day_of
+from procedure.rows import first_version
 from resolvers.errors import InputError
 from resolvers.validation import Checks
 from resolvers.writes.common import WriteContext, find
