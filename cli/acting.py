@@ -72,7 +72,7 @@ def act_as(args: argparse.Namespace, purpose: str) -> tuple[Registry, Grant, str
     from sqlalchemy import select
 
     from models import Office
-    from policies.purposes import PurposeRefused, check_purpose
+    from policies.purposes import CaseRefMissing, PurposeRefused, check_purpose
     from policies.sessions import internal_session
     from policies.tokens import identity_of
     from policies.validity import OfficeClosed, check_office_on
@@ -91,10 +91,14 @@ def act_as(args: argparse.Namespace, purpose: str) -> tuple[Registry, Grant, str
     if identity is None:
         raise Refused(render(N_("unknown office {code!r}"), languages_of(args.lang)[0], code=args.office))
     grant = registry.access.grant_for(identity)
+    language = languages_of(args.lang)[0]
     try:
-        check_purpose(grant, purpose)
+        check_purpose(grant, purpose, case_ref=getattr(args, "case_ref", None))
+    except CaseRefMissing as exc:
+        message = N_("the purpose {purpose} needs a case reference: give it with --case-ref")
+        raise Refused(render(message, language, purpose=exc.purpose)) from exc
     except PurposeRefused as exc:
-        raise Refused(message_of(exc, languages_of(args.lang)[0])) from exc
+        raise Refused(message_of(exc, language)) from exc
     return registry, grant, purpose
 
 

@@ -27,12 +27,6 @@ def statement(args: argparse.Namespace) -> int:
     registry, grant, purpose = act_as(args, STATEMENT_PURPOSE)
     if args.case_ref is not None and not well_formed(args.case_ref, CASE_REF_LIMIT):
         raise Refused(words(N_("--case-ref must be 1 to {limit} printable characters"), limit=CASE_REF_LIMIT))
-    if purpose in grant.case_ref_purposes and args.case_ref is None:
-        raise Refused(
-            words(
-                N_("the purpose {purpose} needs a case reference: give it with --case-ref"), purpose=purpose
-            )
-        )
     try:
         worker_id = decode_id(args.worker, "Worker")[1]
     except InvalidIdError:

@@ -46,7 +46,7 @@ def add(args: argparse.Namespace) -> int:
             raise UsageError(closed.template, **closed.params)
         grant = access.grant_for(identity_of(office))
         try:
-            check_purpose(grant, args.purpose)
+            check_purpose(grant, args.purpose, case_ref=None)  # a webhook's posts name no case
             kinds = sorted(kinds_for(grant, args.kinds)) if args.kinds else None
         except (PurposeRefused, KindRefused) as exc:
             raise UsageError(str(exc)) from None

@@ -97,13 +97,14 @@ class WebhookDelivery:
         if not self.registry.settings.webhook_allowed(hook.url):
             return self._failed(hook, "URL_NOT_ALLOWED")
         try:
-            purpose = check_purpose(grant, hook.purpose)
+            purpose = check_purpose(grant, hook.purpose, case_ref=None)  # a webhook names no case
         except PurposeRefused:
             return self._failed(hook, "PURPOSE_REFUSED")
         kinds = hook.kinds.split(",") if hook.kinds else None
         variables = {"after": cursor_for(grant, hook.position), "kinds": kinds}
         prepared = self.registry.schemas.schema_for(grant).operations.prepare(QUERY, None)
-        operation = Operation(QUERY, variables, None, prepared, purpose, new_request_id())
+        # The office's own service reads for it: no token, no officer, no case (refused above if needed).
+        operation = Operation(QUERY, variables, None, prepared, purpose, new_request_id(), None, None, None)
         body = self.registry.execute(grant, operation).body
         if body.get("errors"):
             return self._failed(hook, str(body["errors"][0].get("extensions", {}).get("code", "ERROR")))

@@ -33,6 +33,7 @@ from ledger.recorder import DisclosureRecorder
 from models.conflicts import is_transaction_conflict, sqlstate_of
 from models.timeouts import StatementTimedOut, is_statement_timeout
 from policies.grants import Grant
+from policies.purposes import check_case_ref
 from policies.sessions import scoped_session
 from schema.masking import is_database_down
 
@@ -78,6 +79,7 @@ class Transactions:
         `again`: how many times work the database aborted for a concurrent transaction is run again,
         each time in a new transaction with a new recorder. Only for work that may run twice: it
         reads its input from the request (a GraphQL operation), not from a stream it consumes."""
+        check_case_ref(grant, asked.purpose, asked.case_ref)  # whatever door the request came by
         for attempt in range(again + 1):
             try:
                 return self._once(grant, asked, work, writes)

@@ -4,18 +4,24 @@ A token may be issued to an officer; one issued to nobody is a service token, ma
 ledger entry records the officer, `audit log --officer` finds them, and `Worker.disclosures` shows
 them. A purpose that requires a case reference (`data-subject-request`, policies/purposes.csv) is
 refused without `X-Case-Ref`; a malformed one is refused naming the header; the ledger records it.
+The same holds by every door an officer's token opens: a subscription's socket (the case in
+`connection_init`) and an export read back by the import.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
 
 from tests import plain_http
 from tests.conftest import run_cli
+from tests.procedure_steps import ready
 
 ME = "{ me { code officer { id name } } }"
 READ_ONE = "{ workers(first: 1) { nodes { id fullName } } }"
@@ -152,3 +158,71 @@ def test_the_case_reference_is_ledgered_with_the_officer(database, live_server) 
 def test_an_officers_token_is_not_issued_with_a_malformed_or_half_named_officer(database, args) -> None:
     result = run_cli(database, "token", "issue", "--office", "cn-hekou", *args, check=False)
     assert result.returncode != 0 and "blr_" not in result.stdout
+
+
+def _socket(server, token: str, **init: str) -> ClientConnection:
+    url = server.url.replace("http://", "ws://") + "/graphql"
+    socket = connect(url, subprotocols=["graphql-transport-ws"], open_timeout=30)
+    socket.send(json.dumps({"type": "connection_init", "payload": {"token": token, **init}}))
+    return socket
+
+
+def test_a_subscription_is_ledgered_with_the_officer_and_the_case_given_in_connection_init(
+    database, live_server, as_office
+) -> None:
+    ready(as_office)  # a new worker cleared: status changes lc-home-affairs is told of
+    officer_id = f"LC-{uuid.uuid4().hex[:8]}"
+    _, token = _issue(database, "lc-home-affairs", "--officer-id", officer_id, "--officer-name", "Lò Văn Páo")
+    with _socket(live_server, token, purpose=SUBJECT, caseRef="HS-2026/0101") as socket:
+        assert json.loads(socket.recv(timeout=10)) == {"type": "connection_ack"}
+        query = "subscription { events { kind record { __typename id } } }"
+        socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
+        assert json.loads(socket.recv(timeout=20))["type"] == "next"
+    entries = _log(database, "--officer", officer_id)
+    assert entries, "the pages the subscription read are ledgered"
+    assert {(e["purpose"], e["caseRef"]) for e in entries} == {(SUBJECT, "HS-2026/0101")}
+    assert all(e["officer"] == {"id": officer_id, "name": "Lò Văn Páo"} for e in entries)
+
+
+def test_a_subscription_for_a_purpose_that_needs_a_case_is_refused_without_one(live_server) -> None:
+    socket = _socket(live_server, live_server.tokens["lc-home-affairs"], purpose=SUBJECT)
+    with socket, pytest.raises(ConnectionClosed) as closed:
+        socket.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+    assert "caseRef" in closed.value.rcvd.reason
+
+
+def test_a_subscriptions_refusal_in_chinese_fits_the_close_frame(live_server) -> None:
+    """A close frame's reason holds at most 123 bytes: a refusal in Chinese is cut, not dropped."""
+    url = live_server.url.replace("http://", "ws://") + "/graphql?lang=zh"
+    init = {"token": live_server.tokens["lc-home-affairs"], "purpose": SUBJECT}
+    with connect(url, subprotocols=["graphql-transport-ws"], open_timeout=30) as socket:
+        socket.send(json.dumps({"type": "connection_init", "payload": init}))
+        with pytest.raises(ConnectionClosed) as closed:  # noqa: SIM117 (the message is sent first)
+            socket.recv(timeout=10)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
+    assert closed.value.rcvd.reason.startswith("目的") and len(closed.value.rcvd.reason.encode()) <= 123
+
+
+def test_an_export_read_back_is_ledgered_with_the_officer_who_sent_it(database, live_server) -> None:
+    officer_id = f"TQ-{uuid.uuid4().hex[:8]}"
+    _, token = _issue(
+        database, "tq-home-affairs", "--officer-id", officer_id, "--officer-name", "Hoàng Thị Mai"
+    )
+    headers = {"Authorization": f"Bearer {token}", "X-Purpose": "worker-registration"}
+    exported = plain_http.get(
+        f"{live_server.url}/exports/workers.xlsx", params={"status": "DEPLOYED"}, headers=headers, timeout=120
+    )
+    assert exported.status_code == 200, exported.text
+    since = dt.datetime.now(dt.UTC).isoformat()
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    read_back = plain_http.post(
+        f"{live_server.url}/imports/workers",
+        content=exported.content,
+        headers=headers | {"Content-Type": xlsx},
+        timeout=120,
+    )
+    assert read_back.status_code == 200 and read_back.json()["dryRun"] is True, read_back.text
+    compared = _log(database, "--office", "tq-home-affairs", "--since", since, "--limit", "1000")
+    assert compared, "reading each row's record back is ledgered"
+    assert all(e["officer"] == {"id": officer_id, "name": "Hoàng Thị Mai"} for e in compared)

@@ -34,7 +34,7 @@ from policies.check import purpose_descriptions
 from service import timings
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from service.metrics import operation_label
-from service.operations import Operation, new_request_id, translated
+from service.operations import new_request_id, translated
 from service.registry import Registry
 from web.door import Door, bearer
 from web.errors import Refusal, answering, in_service, refused, unexpected_error
@@ -314,17 +314,7 @@ def create_app(registry: Registry) -> Starlette:
             label[0] = "invalid"
         if prepared.needs_purpose(variables):
             admission.state_purpose()
-        operation = Operation(
-            query,
-            variables,
-            operation_name,
-            prepared,
-            admission.purpose,
-            rid,
-            admission.caller.token_id,
-            admission.officer,
-            admission.case_ref,
-        )
+        operation = admission.operation(query, variables, operation_name, prepared, rid)
         outcome = await in_service(partial(registry.execute, grant, operation))
         answer = CompiledAnswer if outcome.planned else JSONResponse
         return answer(outcome.body, status_code=outcome.status, headers={"X-Request-Id": rid})

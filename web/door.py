@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from starlette.requests import Request
 
@@ -24,10 +25,12 @@ from ledger.entries import Officer
 from locales import reader_language
 from policies.grants import Grant
 from policies.officers import CASE_REF_HEADER, CASE_REF_LIMIT, well_formed
-from policies.purposes import PurposeRefused, check_purpose
+from policies.purposes import CaseRefMissing, PurposeRefused, check_purpose
 from policies.tokens import Caller
 from policies.validity import OfficeClosed
 from schema.masking import is_database_down
+from schema.operations import PreparedOperation
+from service.operations import Operation
 from service.registry import Registry
 from web.errors import (
     case_ref_required,
@@ -71,12 +74,34 @@ class Admission:
         """The X-Purpose the office may state (and, for `required`, that one), or its refusal."""
         stated = self.request.headers.get("x-purpose")
         try:
-            self.purpose = check_purpose(self.grant, stated, required)
+            self.purpose = check_purpose(self.grant, stated, required, case_ref=self.case_ref)
+        except CaseRefMissing as exc:
+            raise case_ref_required(exc.purpose) from exc
         except PurposeRefused as exc:
             raise purpose_refused(exc, stated) from exc
-        if self.purpose in self.grant.case_ref_purposes and self.case_ref is None:
-            raise case_ref_required(self.purpose)
         return self.purpose
+
+    def operation(
+        self,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        prepared: PreparedOperation,
+        request_id: str,
+    ) -> Operation:
+        """The request as the service runs and ledgers it, with who answers for it: the token, the
+        officer it was issued to and the case stated (the purpose as `state_purpose` allowed it)."""
+        return Operation(
+            query,
+            variables,
+            operation_name,
+            prepared,
+            self.purpose,
+            request_id,
+            self.caller.token_id,
+            self.officer,
+            self.case_ref,
+        )
 
 
 class Door:

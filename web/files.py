@@ -36,7 +36,6 @@ from reports.cover import report_cover
 from reports.documents import FORMATS, REPORT_PURPOSE, XLSX_TYPE, render_report, report_file_name
 from resolvers.errors import InputError
 from resolvers.reports import yearly_figures
-from service.operations import Operation
 from service.registry import Registry
 from service.transaction import Work
 from web.door import Admission, Door
@@ -173,10 +172,7 @@ def _edits(registry: Registry, admission: Admission, sheet: Sheet, rid: str) -> 
 
     def ask(query: str, variables: dict[str, Any]) -> dict[str, Any]:
         prepared = schema.operations.prepare(query, None)
-        operation = Operation(
-            query, variables, None, prepared, admission.purpose, rid, admission.caller.token_id
-        )
-        return registry.execute(grant, operation).body
+        return registry.execute(grant, admission.operation(query, variables, None, prepared, rid)).body
 
     return differences(sheet, ask)
 
@@ -303,7 +299,7 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
             raise Refusal(400, exc.template, "BAD_REQUEST", **exc.params) from exc
         if export is None:
             raise Refusal(404, N_("not found"), "NOT_FOUND")
-        purpose = admission.state_purpose()
+        admission.state_purpose()
         prepared = schema.operations.prepare(export.query, None)
 
         def pages() -> list[dict[str, Any]] | dict[str, Any]:
@@ -313,17 +309,7 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
                 variables: dict[str, Any] = {"after": after} | (
                     {"filter": export.filter} if export.filter else {}
                 )
-                operation = Operation(
-                    export.query,
-                    variables,
-                    None,
-                    prepared,
-                    purpose,
-                    rid,
-                    admission.caller.token_id,
-                    admission.officer,
-                    admission.case_ref,
-                )
+                operation = admission.operation(export.query, variables, None, prepared, rid)
                 body = registry.execute(grant, operation).body
                 if body.get("errors"):
                     return body

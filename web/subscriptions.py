@@ -1,7 +1,9 @@
 """GraphQL subscriptions over WebSocket at /graphql, in the graphql-transport-ws protocol.
 
-The token and the purpose come in `connection_init` (`{"token": "...", "purpose": "..."}`), since
-a browser cannot set headers on a WebSocket. Only `subscription { events(...) }` is served: each
+The token, the purpose and, for a purpose that needs one, the case reference come in
+`connection_init` (`{"token": "...", "purpose": "...", "caseRef": "..."}`), since a browser cannot set
+headers on a WebSocket; every page read is ledgered with them and with the token's officer, as over
+HTTP. Only `subscription { events(...) }` is served: each
 is answered as pages of the office's feed (`web.replay`), replayed from its `after` and then
 read again whenever the bell rings (`events.bell`), every page a read of the office in the one
 transaction template, ledgered with the connection's purpose. Every second the token is asked
@@ -28,9 +30,10 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from events.bell import EventBell
 from events.feed import cursor_for, seq_of
-from locales import N_, message_of, reader_language
+from locales import N_, message_of, reader_language, render
 from policies.grants import Grant
-from policies.purposes import PurposeRefused, check_purpose
+from policies.officers import CASE_REF_LIMIT, well_formed
+from policies.purposes import CaseRefMissing, PurposeRefused, check_purpose
 from policies.tokens import Caller
 from policies.validity import OfficeClosed
 from resolvers.errors import InputError
@@ -46,10 +49,14 @@ CHECK_SECONDS = 1.0  # how often the token is asked again
 log = logging.getLogger("borderlabour.events")
 
 
+CLOSE_REASON_BYTES = 123  # RFC 6455: a close frame's reason is at most 123 bytes of UTF-8
+
+
 class Closed(Exception):
     def __init__(self, code: int, reason: str) -> None:
         super().__init__(reason)
-        self.code, self.reason = code, reason
+        # cut whole characters: a reason in Vietnamese or Chinese runs past 123 bytes sooner
+        self.code, self.reason = code, reason.encode()[:CLOSE_REASON_BYTES].decode(errors="ignore")
 
 
 def _error(message: str, code: str) -> list[dict[str, Any]]:
@@ -65,6 +72,7 @@ class Connection:
         self.caller: Caller | None = None
         self.grant: Grant | None = None
         self.purpose: str | None = None
+        self.case_ref: str | None = None
         self.running: dict[str, asyncio.Task[None]] = {}
         self.sending = asyncio.Lock()
 
@@ -86,12 +94,22 @@ class Connection:
         caller = await caller_now(self.registry, self.token)
         self.grant = self.registry.grant_for(caller)
         self.caller = caller
+        case_ref = payload.get("caseRef")
+        if case_ref is not None:
+            if not isinstance(case_ref, str) or not well_formed(case_ref, CASE_REF_LIMIT):
+                raise Closed(4400, f"caseRef must be 1 to {CASE_REF_LIMIT} printable characters")
+            self.case_ref = case_ref
         stated = payload.get("purpose")
         if stated is not None:
             try:
-                self.purpose = check_purpose(self.grant, str(stated))
+                self.purpose = check_purpose(self.grant, str(stated), case_ref=self.case_ref)
+            except CaseRefMissing as exc:
+                ask = N_(
+                    "the purpose {purpose} needs a case reference: send it as caseRef in connection_init"
+                )
+                raise Closed(4403, render(ask, reader_language(), purpose=exc.purpose)) from exc
             except PurposeRefused as exc:
-                raise Closed(4403, message_of(exc, reader_language())[:120]) from exc
+                raise Closed(4403, message_of(exc, reader_language())) from exc
         await self.send({"type": "connection_ack"})
 
     async def serve(self) -> None:
@@ -195,6 +213,8 @@ class Connection:
             self.purpose,
             new_request_id(),
             self.caller.token_id,
+            self.caller.officer,
+            self.case_ref,
         )
         outcome = await in_thread(partial(self.registry.execute, self.grant, operation))
         return outcome.body
