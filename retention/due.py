@@ -49,20 +49,28 @@ RECORDS: dict[str, Any] = {
     "incidents": Incident,
 }
 
+# The personal values of each kind and what erasing writes over each: the one list both the erasure
+# (`retention.erasure`) and the test of what is left (`left_to_erase`) read. A placement's insurance
+# policy numbers name the worker's own policies; the insurers, like the employer, name companies.
+ERASED: dict[str, dict[str, object]] = {
+    "placements": {"work_permit_number": None, "injury_policy_number": None, "health_policy_number": None},
+    "health_checks": {"notes_sealed": None},
+    "police_clearances": {"notes_sealed": None},
+    "incidents": {"description": "", "handling": None, "resolution": None},
+}
+
 
 def left_to_erase(kind: str) -> ColumnElement[bool]:
     """Whether a row of the kind still holds personal values."""
     if kind == "workers":
         return Worker.deidentified_on.is_(None)
-    if kind == "placements":
-        return Placement.work_permit_number.is_not(None)
-    if kind in ("health_checks", "police_clearances"):
-        return RECORDS[kind].notes_sealed.is_not(None)
-    if kind == "incidents":
-        return or_(
-            Incident.description != "", Incident.handling.is_not(None), Incident.resolution.is_not(None)
+    model = RECORDS[kind]
+    return or_(
+        *(
+            getattr(model, column).is_not(None) if erased is None else getattr(model, column) != erased
+            for column, erased in ERASED[kind].items()
         )
-    raise KeyError(kind)
+    )
 
 
 def _midnight(day: dt.date) -> dt.datetime:

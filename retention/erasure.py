@@ -39,7 +39,7 @@ from models import (
     StatusChange,
     Worker,
 )
-from retention.due import RECORDS, DueOn, left_to_erase
+from retention.due import ERASED, RECORDS, DueOn, left_to_erase
 from retention.rules import KINDS, RetentionRules
 
 DUTY = "deidentify"  # how the ledger names the write (an entry's `written` items)
@@ -175,15 +175,8 @@ def _erase_records(session: Session, kind: str, workers: list[int]) -> list[int]
     )
     if not ids:
         return ids
-    values: dict[str, object]
-    if kind == "placements":
-        values = {"work_permit_number": None}
-    elif kind in ("health_checks", "police_clearances"):
-        values = {"notes_sealed": None}
-    else:
-        values = {"description": "", "handling": None, "resolution": None}
     for chunk in _chunks(ids):
-        session.execute(update(model).where(model.id.in_(chunk)).values(values))
+        session.execute(update(model).where(model.id.in_(chunk)).values(ERASED[kind]))
     return ids
 
 

@@ -249,6 +249,9 @@ def _build(registry: Registry) -> None:
                         start_date=(ended or day) - dt.timedelta(days=300),
                         end_date=ended,
                         work_permit_number=f"WP-99-{n:04d}",
+                        injury_insurer="中国人民财产保险股份有限公司",
+                        injury_policy_number=f"GS-99-{n:04d}",
+                        health_policy_number=f"YL-99-{n:04d}",
                         status=PlacementStatus.ACTIVE if spec.placement_open else PlacementStatus.COMPLETED,
                     )
                     .returning(Placement.id),
@@ -509,6 +512,9 @@ def test_apply_erases_the_personal_values_and_keeps_what_the_reports_count(story
         gone = ids["gone"]
         placement = conn.execute(select(Placement.__table__).where(Placement.worker_id == gone)).one()
         assert placement.work_permit_number is None
+        # the worker's own insurance policies are named by their numbers; the insurer is a company
+        assert (placement.injury_policy_number, placement.health_policy_number) == (None, None)
+        assert placement.injury_insurer == "中国人民财产保险股份有限公司"
         assert (placement.status, placement.monthly_wage_cny, placement.job) == (
             "completed",
             Decimal("2600.00"),
