@@ -34,6 +34,7 @@ REVIEWED_DOORS = {
     ("policies/sessions.py", "a citizen is registered once nationwide: is this identity number taken"),
     ("resolvers/writes/facts.py", "a limit is counted over the whole registry: a quota is everyone's"),
     ("resolvers/writes/facts.py", "hold the rows that own a limit until the write commits"),
+    ("resolvers/writes/facts.py", "a work permit is issued once: is this permit number taken"),
     ("resolvers/writes/employers.py", "an employer is registered once: is this social credit code taken"),
     ("resolvers/writes/agreements.py", "an agreement's code is used once: is this code taken"),
 }

@@ -56,6 +56,7 @@ OPEN = (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
 # Why these reads pass the row scope (`policies.side_door`): they tell the office no one's data.
 QUOTA_COUNT = "a limit is counted over the whole registry: a quota is everyone's"
 HOLD_LIMIT_ROWS = "hold the rows that own a limit until the write commits"
+PERMIT_LOOKUP = "a work permit is issued once: is this permit number taken"
 
 P = Placement.__table__
 
@@ -64,6 +65,15 @@ def count_placements(session: Session, *where: Any) -> int:
     """Counted over the whole registry, past the caller's row scope."""
     with past_scope(session, why=QUOTA_COUNT) as unscoped:
         return unscoped.connection().execute(select(func.count()).select_from(P).where(*where)).scalar_one()
+
+
+def permit_taken(session: Session, permit: str, placement_id: int) -> bool:
+    """Whether another placement anywhere holds the work permit number. A deliberate look past the
+    row scope, like an identity number's: a permit is issued once, so the confirming office must
+    learn that the number is taken, and learns nothing else (not where, not whose)."""
+    stmt = select(P.c.id).where(P.c.work_permit_number == permit, P.c.id != placement_id).limit(1)
+    with past_scope(session, why=PERMIT_LOOKUP) as unscoped:
+        return unscoped.connection().execute(stmt).first() is not None
 
 
 def _hold(session: Session, model: type[Worker | Employer | Agreement], row_id: int) -> None:

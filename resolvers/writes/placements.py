@@ -25,7 +25,7 @@ from resolvers.errors import InputError
 from resolvers.validation import Checks, normalised_text
 from resolvers.writes import lifecycle
 from resolvers.writes.common import WriteContext, find, require_in_scope
-from resolvers.writes.facts import confirmation_facts, count_placements, hold_worker, placement_facts
+from resolvers.writes.facts import confirmation_facts, hold_worker, permit_taken, placement_facts
 from resolvers.writes.inputs import (
     CancelPlacementData,
     ConfirmPlacementStartData,
@@ -191,7 +191,7 @@ def confirm_placement_start(w: WriteContext, data: ConfirmPlacementStartData) ->
                 checks.fail(
                     "placementId", "the agreement is not in force on the start date", "AGREEMENT_NOT_IN_FORCE"
                 )
-    if permit and count_placements(session, P.c.work_permit_number == permit, P.c.id != placement.id):
+    if permit and permit_taken(session, permit, placement.id):
         checks.fail("workPermitNumber", "is already used", "DUPLICATE")
     checks.done()
     placement.status = PlacementStatus.ACTIVE
