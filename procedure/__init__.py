@@ -107,3 +107,16 @@ def identity_province_codes() -> frozenset[str]:
     return frozenset(
         line.split(",", 1)[0].strip() for line in lines if line.strip() and not line.startswith("#")
     )
+
+
+@cache
+def rule_fields() -> dict[str, str]:
+    """rule -> the `Type.field` it judges (`rule_fields.csv`): who may be told that it broke."""
+    found = {}
+    for line in (HERE / "rule_fields.csv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith(("#", "rule,")):
+            rule, field = (part.strip() for part in line.split(","))
+            if rule not in RULES:
+                raise ValueError(f"rule_fields.csv: unknown rule {rule!r}")
+            found[rule] = field
+    return found

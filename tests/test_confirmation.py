@@ -88,3 +88,39 @@ def test_a_start_moved_out_of_the_agreements_validity_is_refused(as_office) -> N
     assert steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")["errors"] == []
     before = _confirm(as_office, placement, startDate="2024-01-09")  # the agreement starts on 10 January 2024
     assert ("startDate", "AGREEMENT_NOT_IN_FORCE") in _codes(before)
+
+
+WORDED = """mutation($input: ConfirmPlacementStartInput!) {
+  confirmPlacementStart(input: $input) { placement { id status startDate } errors { field code message } } }"""
+
+
+def test_a_start_moved_before_the_police_clearance_is_refused_without_naming_a_record_the_office_cannot_read(
+    as_office,
+) -> None:
+    """cn-hekou may not read police clearances (DOMAIN.md's visibility table): a start it moves to a
+    day before the clearance is refused, and the refusal names no clearance and no date of one. While
+    anything else refuses the confirmation (no exit yet), the clearance's rule says nothing at all,
+    so a confirmation that writes nothing cannot be sent date after date to find the clearance's day."""
+    worker = steps.register(as_office)
+    steps.clear(as_office, worker, clearance_days_ago=10)  # the health check 15 days ago
+    placement = steps.place(as_office, worker)["placement"]["id"]  # starting today: both in force
+
+    def confirm(start: str) -> dict:
+        data = {"placementId": placement, "workPermitNumber": steps.work_permit(), "startDate": start}
+        return as_office("cn-hekou").data(WORDED, {"input": data})["confirmPlacementStart"]
+
+    not_exited = confirm(steps.days_ago(12))
+    assert _codes(not_exited) == {("placementId", "NOT_EXITED")}
+    assert steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")["errors"] == []
+    before_clearance = confirm(steps.days_ago(12))
+    assert before_clearance["placement"] is None
+    assert _codes(before_clearance) == {("startDate", "START_NOT_ALLOWED")}
+    (error,) = before_clearance["errors"]
+    assert "clearance" not in error["message"] and "police" not in error["message"]
+    after_clearance = confirm(steps.days_ago(5))
+    assert after_clearance["errors"] == [], after_clearance
+    assert after_clearance["placement"] == {
+        "id": placement,
+        "status": "ACTIVE",
+        "startDate": steps.days_ago(5),
+    }

@@ -20,6 +20,7 @@ from models import (
     Worker,
     WorkerStatus,
 )
+from procedure import rule_fields
 from procedure.rules import ALREADY_PLACED, BrokenRule, confirmation_rules, placement_rules, valid_on
 from resolvers.errors import InputError
 from resolvers.validation import Checks, normalised_text
@@ -169,12 +170,28 @@ def _judged_again(w: WriteContext, placement: Placement, start: dt.date) -> list
     return [r for r in placement_rules(facts) if r.rule not in lifted]
 
 
+def _told(w: WriteContext, broken: list[BrokenRule]) -> tuple[list[BrokenRule], bool]:
+    """The broken rules the office may be told of, and whether any other broke: a rule that judged
+    a field the office may not read (`procedure/rule_fields.csv`, the grant's decision) is not
+    named, so a refusal does not give away what the office's schema hides."""
+    fields = rule_fields()
+    told = [r for r in broken if r.rule not in fields or w.grant.can_read(fields[r.rule])]
+    return told, len(told) < len(broken)
+
+
 def confirm_placement_start(w: WriteContext, data: ConfirmPlacementStartData) -> Placement:
     """The Chinese office confirms a start once the worker has exited at a gate of the agreement,
     from the day before the start (`procedure.rules.confirmation_rules`); a start it moves is judged
-    again by every rule of the placement, for the new date."""
+    again by every rule of the placement, for the new date.
+
+    A rule the office may not read the facts of (cn-hekou and a police clearance) refuses the new
+    date without being named, and only when nothing else is refused: otherwise a confirmation
+    refused anyway (not exited yet, too early) could be sent with start after start to find the
+    day the clearance runs out, writing nothing. A start that breaks it is refused `START_NOT_ALLOWED`;
+    one that does not is confirmed, so each answer costs a real confirmation or a refusal."""
     session = w.session
     checks = Checks()
+    withheld = False
     placement = find(session, Placement, "placementId", data.placement_id, "Placement")
     permit = checks.pattern(
         "workPermitNumber", data.work_permit_number, r"[A-Z0-9-]{6,32}", "must be 6-32 letters, digits or '-'"
@@ -184,7 +201,8 @@ def confirm_placement_start(w: WriteContext, data: ConfirmPlacementStartData) ->
     if placement.status == PlacementStatus.PLANNED and start is not None:
         checks.refuse(confirmation_rules(confirmation_facts(session, placement, start, w.today)))
         if start != placement.start_date:
-            checks.refuse(_judged_again(w, placement, start))
+            told, withheld = _told(w, _judged_again(w, placement, start))
+            checks.refuse(told)
         else:
             agreement = session.get(Agreement, placement.agreement_id)
             if agreement is not None and not _in_force(agreement, start):
@@ -193,6 +211,13 @@ def confirm_placement_start(w: WriteContext, data: ConfirmPlacementStartData) ->
                 )
     if permit and permit_taken(session, permit, placement.id):
         checks.fail("workPermitNumber", "is already used", "DUPLICATE")
+    if withheld and not checks.errors:
+        checks.fail(
+            "startDate",
+            "the worker may not start on this date, for a reason your office may not read: "
+            "the Vietnamese Department of Home Affairs can say why",
+            "START_NOT_ALLOWED",
+        )
     checks.done()
     placement.status = PlacementStatus.ACTIVE
     placement.work_permit_number = permit
