@@ -2,8 +2,10 @@
 
 Access is not decided here. Whether the office may read an event's row is asked of its scoped
 session (`policies.sessions`): the very row scopes and partner windows every read of the office
-runs under, so an event reaches an office exactly when the office's own read finds its row. An
-event about a row it cannot read is skipped whole: not its kind, not its time, not its number.
+runs under, so an event reaches an office exactly when the office's own read finds its row. A
+correction reaches it only if its grant also reads one of the fields changed (`events.kinds`). An
+event about a row it cannot read, or a correction of fields it cannot read, is skipped whole: not
+its kind, not its time, not its number.
 What the office is told about the row is then read through its own schema (`schema.types.events`).
 """
 
@@ -98,7 +100,8 @@ def read_feed(
 ) -> FeedPage:
     """Up to `first` events after `after` (up to `upto`) whose rows the session's office reads."""
     check_first(first)
-    seen_types = [t for k in kinds for t in event_kinds().readable_types(grant, k)]
+    known = event_kinds()
+    seen_types = [t for k in kinds for t in known.readable_types(grant, k)]
     chosen: list[EventRecord] = []
     scanned = after
     while len(chosen) <= first and seen_types:
@@ -112,10 +115,13 @@ def read_feed(
         if upto is not None:
             stmt = stmt.where(EventRecord.seq <= upto)
         batch = list(session.scalars(stmt))
-        found = readable(session, batch)
+        # A correction of fields the office may not read is skipped like a row it cannot read.
+        told = [e for e in batch if known.tells(grant, e.kind, e.record_type, e.fields)]
+        found = readable(session, told)
+        shown = {e.seq for e in told if (e.record_type, e.record_id) in found}
         for e in batch:
             scanned = e.seq
-            if (e.record_type, e.record_id) in found:
+            if e.seq in shown:
                 chosen.append(e)
                 if len(chosen) > first:
                     break

@@ -3,7 +3,8 @@
 The service calls `write_events` at the end of every write transaction, with what the transaction
 wrote (the recorder's `(duty, record type, id)` list, the same list the ledger names) and the
 worker status changes it made, whichever step made them. Nothing else writes events, so a write
-that is rolled back tells nothing, and one that commits always tells.
+that is rolled back tells nothing, and one that commits always tells. A correction's event keeps the
+names of the fields it changed, read from the correction the write kept beside the row.
 
 Commit order: on PostgreSQL the writer first takes a transaction-level advisory lock, held until
 commit, and only then numbers its events; two writers therefore number and commit in the same
@@ -20,7 +21,7 @@ from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
 from events.kinds import STATUS_CHANGED, event_kinds
-from models import EventRecord, StatusChange
+from models import Correction, EventRecord, StatusChange
 from policies.sessions import GRANT_KEY
 
 OUTBOX_LOCK = 0x0B0E_0017  # pg_advisory_xact_lock key: numbering events, until commit
@@ -45,11 +46,30 @@ def _kept_status_changes(session: Session) -> list[int]:
     return [c.id for c in noted if inspect(c).persistent]
 
 
+def _fields_changed(
+    session: Session, written: list[tuple[str, str, int]], record_type: str, row_id: int
+) -> str | None:
+    """The fields the transaction's corrections of the row changed, comma-separated: a correcting
+    write lists the correction it kept beside the row (`WriteContext.correct`), which names them.
+    None if it kept none: the event is then told as one that may have changed every field."""
+    changed: set[str] = set()
+    found = False
+    for _duty, written_type, correction_id in written:
+        if written_type != "Correction":
+            continue
+        correction = session.get(Correction, correction_id)
+        if correction is not None and (correction.record_type, correction.record_id) == (record_type, row_id):
+            found = True
+            changed.update(name for name in correction.fields.split(",") if name)
+    return ",".join(sorted(changed)) if found else None
+
+
 def write_events(session: Session, written: Iterable[tuple[str, str, int]], office_id: int) -> int:
     """Adds the events `written` tells of to the session's transaction; returns how many."""
     kinds = event_kinds()
+    items = list(written)
     told: list[tuple[str, str, int]] = []
-    for duty, record_type, row_id in written:
+    for duty, record_type, row_id in items:
         kind = kinds.of_write(duty, record_type)
         if kind is not None:
             told.append((kind, record_type, row_id))
@@ -57,12 +77,24 @@ def write_events(session: Session, written: Iterable[tuple[str, str, int]], offi
     told = list(dict.fromkeys(told))  # once per row and kind per transaction, in the order written
     if not told:
         return 0
+    # A correction's event keeps the fields it changed: it reaches only the offices that read one.
+    fields = {
+        (kind, record_type, row_id): _fields_changed(session, items, record_type, row_id)
+        for kind, record_type, row_id in told
+        if kinds.changes_fields(kind, record_type)
+    }
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         # Core, not text: a scoped session refuses text it cannot see is about no scoped table.
         session.execute(select(func.pg_advisory_xact_lock(OUTBOX_LOCK)))
     session.add_all(
-        EventRecord(kind=kind, record_type=record_type, record_id=row_id, office_id=office_id)
+        EventRecord(
+            kind=kind,
+            record_type=record_type,
+            record_id=row_id,
+            office_id=office_id,
+            fields=fields.get((kind, record_type, row_id)),
+        )
         for kind, record_type, row_id in told
     )
     session.flush()

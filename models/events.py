@@ -1,10 +1,12 @@
 """The event outbox: what happened, written in the same transaction as the change it tells of.
 
-An event names only its kind, the row it is about (type and id), the office that made it and when.
-It holds no field of the row: what an office is told is read from the row, through the office's
-own schema, when the event is delivered (`events.feed`). `seq` is the commit order: writers take
-the outbox lock (`events.outbox`) before they number their events, so a smaller number is always
-committed before a larger one and a reader resuming after a number never misses one.
+An event names only its kind, the row it is about (type and id), the office that made it and when,
+and of a correction the names of the fields it changed (an office is told of it only if it may read
+one of them, `events.kinds`). It holds no value of the row: what an office is told is read from the
+row, through the office's own schema, when the event is delivered (`events.feed`). `seq` is the
+commit order: writers take the outbox lock (`events.outbox`) before they number their events, so a
+smaller number is always committed before a larger one and a reader resuming after a number never
+misses one.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ class EventRecord(Base):
     record_id: Mapped[int] = mapped_column(Integer)
     office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"), nullable=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # A correction's changed fields, comma-separated (`fullName,phone`); none for other kinds
+    fields: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
 class Webhook(Base):

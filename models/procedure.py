@@ -79,7 +79,9 @@ class Correction(Base):
     record_type: Mapped[str] = mapped_column(String(32))
     record_id: Mapped[int] = mapped_column(Integer)
     duty: Mapped[str] = mapped_column(String(64))
-    fields: Mapped[str] = mapped_column(String(500))  # names of the fields changed, never their values
+    # The fields changed as the policy names them (`fullName,phone`), never their values. Those kept
+    # by updateWorker and updateEmployer before migration 0025 name columns (`border_pass,full_name`).
+    fields: Mapped[str] = mapped_column(String(500))
     reason: Mapped[str] = mapped_column(Text)
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"))
     at: Mapped[dt.datetime] = mapped_column(UtcDateTime(), default=utcnow)

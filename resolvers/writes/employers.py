@@ -82,16 +82,19 @@ def update_employer(w: WriteContext, data: UpdateEmployerData) -> Employer:
     employer = find(w.session, Employer, "employerId", data.employer_id, "Employer")
     reason = checks.text("reason", data.reason, max_len=2000)
     changed: dict[str, Any] = {}
+    corrected: list[str] = []  # the fields as the policy names them: the event tells those who read one
     for field, attr, n in TEXTS:
         if getattr(data, attr) is not None:
             changed[attr] = checks.text(field, getattr(data, attr), max_len=n)
+            corrected.append(field)
     quota = _quota(w, checks, data.approved_quota)
     if quota is not None:
         changed["approved_quota"] = quota
+        corrected.append("approvedQuota")
     if not changed:
         checks.fail("employerId", "names no field to correct", "REQUIRED")
     checks.done()
     for attr, value in changed.items():
         setattr(employer, attr, value)
-    w.correct(employer, "updateEmployer", sorted(changed), reason)
+    w.correct(employer, "updateEmployer", sorted(corrected), reason)
     return employer

@@ -112,8 +112,10 @@ def update_worker(w: WriteContext, data: UpdateWorkerData) -> Worker:
     reason = checks.text("reason", data.reason, max_len=2000)
     ring = keyring()
     changed: dict[str, Any] = {}
+    corrected: list[str] = []  # the fields as the policy names them: the event tells those who read one
     if data.full_name is not None:
         changed["full_name"] = checks.text("fullName", data.full_name)
+        corrected.append("fullName")
     for field, value, pattern, sealed, index_column in (
         ("borderPassNumber", data.border_pass_number, BORDER_PASS, "border_pass", Worker.border_pass_index),
         ("passportNumber", data.passport_number, PASSPORT, "passport", Worker.passport_index),
@@ -123,15 +125,16 @@ def update_worker(w: WriteContext, data: UpdateWorkerData) -> Worker:
         number = checks.pattern(field, value, *pattern, required=False) if value.strip() else None
         changed[f"{sealed}_sealed"] = ring.seal(number)
         changed[f"{sealed}_index"] = check_unique(checks, w, field, index_column, number, worker.id)
+        corrected.append(field)
     if data.phone is not None:
         number = checks.pattern("phone", data.phone, *PHONE, required=False) if data.phone.strip() else None
         changed["phone_sealed"] = ring.seal(number)
+        corrected.append("phone")
     if not changed:
         checks.fail("workerId", "names no field to correct", "REQUIRED")
     checks.done()
     for name, value in changed.items():
         setattr(worker, name, value)
     flush_numbers(w, worker)
-    fields = sorted({name.removesuffix("_sealed").removesuffix("_index") for name in changed})
-    w.correct(worker, "updateWorker", fields, reason)
+    w.correct(worker, "updateWorker", sorted(corrected), reason)
     return worker
