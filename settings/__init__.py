@@ -144,6 +144,9 @@ class Settings(BaseSettings):
     """BORDERLABOUR_LEDGER_BATCH: most read entries committed together (1: each in its own transaction)."""
     query_cost_limit: int = Field(default=100_000, ge=1)
     """BORDERLABOUR_QUERY_COST_LIMIT: the most objects one operation may ask for (`schema.cost`)."""
+    subscriptions_per_socket: int = Field(default=100, ge=1)
+    """BORDERLABOUR_SUBSCRIPTIONS_PER_SOCKET: the most subscriptions one WebSocket may run at once; one
+    more is refused with an `error` message (strawberry's and AWS AppSync's default is 100 too)."""
     statement_seconds: float = Field(default=30.0, gt=0)
     """BORDERLABOUR_STATEMENT_SECONDS: how long one SQL statement may run before it is stopped."""
     conflict_retries: int = Field(default=2, ge=0, le=10)

@@ -241,7 +241,6 @@ def app_middleware() -> list[Middleware]:
 def create_app(registry: Registry) -> Starlette:
     door = Door(registry, limiter_for(registry))
     body_seconds = registry.settings.body_seconds
-    cost_limit = registry.settings.query_cost_limit
 
     async def graphql_get(request: Request) -> Response:
         if not registry.graphiql or "text/html" not in request.headers.get("accept", ""):
@@ -303,13 +302,7 @@ def create_app(registry: Registry) -> Starlette:
             raise Refusal(400, message, "BAD_REQUEST")
         if prepared.valid:  # labels come only from names the office's schema knows
             label[0] = operation_label(prepared.operation_type, prepared.root_fields)
-            cost = prepared.cost.of(variables)
-            if cost > cost_limit:
-                message = N_(
-                    "the operation could return {cost} objects, more than the limit of {limit}: "
-                    "ask for fewer (smaller pages, fewer aliases)"
-                )
-                raise Refusal(400, message, "QUERY_TOO_COSTLY", cost=cost, limit=cost_limit)
+            door.within_cost(prepared, variables)
         else:
             label[0] = "invalid"
         if prepared.needs_purpose(variables):
@@ -345,7 +338,7 @@ def create_app(registry: Registry) -> Starlette:
         *([Route("/metrics", metrics, methods=["GET"])] if own_metrics else []),
         Route("/graphql", graphql_post, methods=["POST"]),
         Route("/graphql", graphql_get, methods=["GET"]),
-        WebSocketRoute("/graphql", websocket_route(registry, EventBell(registry.engine))),
+        WebSocketRoute("/graphql", websocket_route(registry, EventBell(registry.engine), door)),
         Route("/healthz", healthz, methods=["GET"]),
         *health_routes(registry),
         *graphiql_routes(),

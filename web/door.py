@@ -1,5 +1,7 @@
 """The one door every route passes: who calls (bearer token), as which office (its grant), within
-its rate, for which purpose, in which language.
+its rate, for which purpose, in which language; and, once an operation is prepared, within the
+cost limit (`Door.within_cost`). A subscription over the socket counts against the same rate and
+cost limit (`Door.count`, `web.subscriptions`).
 
 `admit` refuses with a `web.errors.Refusal`: 401 for a missing or bad token, or an office out of
 force; 429 over the token's rate; 503 when the database cannot say who the token is; 400/403 for a
@@ -41,6 +43,7 @@ from web.errors import (
     office_closed,
     purpose_refused,
     rate_limited,
+    too_costly,
 )
 from web.ratelimit import DatabaseRateLimiter, RateLimiter
 from web.threads import in_thread
@@ -124,6 +127,19 @@ class Door:
             raise
         if caller is None:
             raise invalid_token()
+        await self.count(caller)
+        case_ref = request.headers.get(CASE_REF_HEADER)
+        if case_ref is not None and not well_formed(case_ref, CASE_REF_LIMIT):
+            raise header_malformed(CASE_REF_HEADER, CASE_REF_LIMIT)
+        grant = self.registry.grant_for(caller)
+        admission = Admission(request, caller, grant, reader_language(), case_ref=case_ref)
+        if required_purpose is not None:
+            admission.state_purpose(required_purpose)
+        return admission
+
+    async def count(self, caller: Caller) -> None:
+        """One request taken from the token's bucket, or the 429 naming the wait (503 when the
+        database that keeps the buckets does not answer). A subscription counts as a request."""
         try:
             if self.limiter.local:
                 wait = self.limiter.retry_after(caller.token_id)
@@ -135,11 +151,11 @@ class Door:
             raise
         if wait is not None:
             raise rate_limited(wait)
-        case_ref = request.headers.get(CASE_REF_HEADER)
-        if case_ref is not None and not well_formed(case_ref, CASE_REF_LIMIT):
-            raise header_malformed(CASE_REF_HEADER, CASE_REF_LIMIT)
-        grant = self.registry.grant_for(caller)
-        admission = Admission(request, caller, grant, reader_language(), case_ref=case_ref)
-        if required_purpose is not None:
-            admission.state_purpose(required_purpose)
-        return admission
+
+    def within_cost(self, prepared: PreparedOperation, variables: dict[str, Any] | None) -> None:
+        """Nothing, or the 400 QUERY_TOO_COSTLY of an operation that could return more objects than
+        the limit (`schema.cost`): asked of every operation, over HTTP and over the socket, before it runs."""
+        limit = self.registry.settings.query_cost_limit
+        cost = prepared.cost.of(variables)
+        if cost > limit:
+            raise too_costly(cost, limit)

@@ -51,6 +51,16 @@ def refused(refusal: Refusal, request_id: str) -> JSONResponse:
     )
 
 
+def refusal_errors(refusal: Refusal) -> list[dict[str, Any]]:
+    """The refusal as the `errors` of a GraphQL answer where there is no HTTP response to carry it
+    (a subscription's `error` message): in the reader's language, the wait of a 429 as `retryAfter`."""
+    extensions: dict[str, Any] = {"code": refusal.code}
+    if "Retry-After" in refusal.headers:
+        extensions["retryAfter"] = int(refusal.headers["Retry-After"])
+    message = render(refusal.template, reader_language(), **refusal.params)
+    return [{"message": message, "extensions": extensions}]
+
+
 def input_refused(error: InputError, request_id: str) -> JSONResponse:
     """An input a file route refuses, naming its field: 404 for what is not found, else 400."""
     status = 404 if error.code == "NOT_FOUND" else 400
@@ -97,6 +107,14 @@ def office_closed(closed: OfficeClosed) -> Refusal:
 def rate_limited(wait: int) -> Refusal:
     message = N_("too many requests with this token; retry in {seconds} s")
     return Refusal(429, message, "RATE_LIMITED", {"Retry-After": str(wait)}, seconds=wait)
+
+
+def too_costly(cost: int, limit: int) -> Refusal:
+    message = N_(
+        "the operation could return {cost} objects, more than the limit of {limit}: "
+        "ask for fewer (smaller pages, fewer aliases)"
+    )
+    return Refusal(400, message, "QUERY_TOO_COSTLY", cost=cost, limit=limit)
 
 
 def database_unavailable() -> Refusal:

@@ -9,6 +9,15 @@ read again whenever the bell rings (`events.bell`), every page a read of the off
 transaction template, ledgered with the connection's purpose. Every second the token is asked
 again: a revoked token, or an office out of force, closes the socket and its subscriptions.
 
+Each `subscribe` is a request like any over HTTP: it counts against the token's rate (`Door.count`;
+over it, an `error` message naming the wait), and the page its replay reads is estimated and refused
+over the cost limit (`Door.within_cost`, `QUERY_TOO_COSTLY`) before anything is read. A socket runs
+at most `subscriptions_per_socket` subscriptions at once; one more gets an `error` message, as
+strawberry answers it, since the message itself is sound and the others need not end. A message
+the protocol cannot read (not JSON text, a binary frame, a `subscribe` without an id or whose payload
+is not an object with a `query` string) closes the socket with 4400 and a short reason, as the
+protocol says, and logs nothing.
+
 An idle socket costs no timer of its own: one task per process asks each token of its sockets
 once a second (`Watch`), and a waiting subscription sleeps on the bell with no timeout (the bell's
 own thread looks at the outbox again, should a ring be missed). With a timer each, 500 idle
@@ -20,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from functools import partial
 from typing import Any
@@ -39,6 +49,8 @@ from policies.validity import OfficeClosed
 from resolvers.errors import InputError
 from service.operations import Operation, new_request_id, translated
 from service.registry import Registry
+from web.door import Door
+from web.errors import Refusal, in_service, refusal_errors
 from web.replay import NotAnEventSubscription, Replay, replay_of
 from web.threads import in_thread
 
@@ -63,11 +75,33 @@ def _error(message: str, code: str) -> list[dict[str, Any]]:
     return [{"message": message, "extensions": {"code": code}}]
 
 
+def _id_of(message: dict[str, Any]) -> str:
+    sid = message.get("id")
+    if not isinstance(sid, str) or not sid:
+        raise Closed(4400, f"{message.get('type')} needs an id: a non-empty string")
+    return sid
+
+
+def _payload_of(message: dict[str, Any]) -> dict[str, Any]:
+    """A subscribe message's payload as the protocol has it, or Closed 4400 saying what is wrong."""
+    payload = message.get("payload")
+    if not isinstance(payload, dict):
+        raise Closed(4400, "subscribe payload must be an object")
+    if not isinstance(payload.get("query"), str):
+        raise Closed(4400, "subscribe payload needs a query string")
+    if payload.get("variables") is not None and not isinstance(payload["variables"], dict):
+        raise Closed(4400, "subscribe variables must be an object")
+    if payload.get("operationName") is not None and not isinstance(payload["operationName"], str):
+        raise Closed(4400, "subscribe operationName must be a string")
+    return payload
+
+
 class Connection:
     """One socket: its office, its purpose and its running subscriptions."""
 
-    def __init__(self, registry: Registry, bell: EventBell, socket: WebSocket) -> None:
-        self.registry, self.bell, self.socket = registry, bell, socket
+    def __init__(self, registry: Registry, bell: EventBell, socket: WebSocket, door: Door) -> None:
+        self.registry, self.bell, self.socket, self.door = registry, bell, socket, door
+        self.most = registry.settings.subscriptions_per_socket
         self.token = ""
         self.caller: Caller | None = None
         self.grant: Grant | None = None
@@ -80,9 +114,22 @@ class Connection:
         async with self.sending:
             await self.socket.send_json(message)
 
+    async def receive(self) -> Any:
+        """The next message read as JSON text, or Closed 4400: the protocol speaks nothing else."""
+        message = await self.socket.receive()
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000), message.get("reason"))
+        text = message.get("text")
+        if text is None:
+            raise Closed(4400, "binary frames are not part of graphql-transport-ws: send JSON text")
+        try:
+            return json.loads(text)
+        except (ValueError, RecursionError) as exc:
+            raise Closed(4400, "the message is not JSON") from exc
+
     async def init(self) -> None:
         try:
-            message = await asyncio.wait_for(self.socket.receive_json(), INIT_SECONDS)
+            message = await asyncio.wait_for(self.receive(), INIT_SECONDS)
         except TimeoutError as exc:
             raise Closed(4408, "Connection initialisation timeout") from exc
         if not isinstance(message, dict) or message.get("type") != "connection_init":
@@ -114,14 +161,14 @@ class Connection:
 
     async def serve(self) -> None:
         while True:
-            message = await self.socket.receive_json()
+            message = await self.receive()
             kind = message.get("type") if isinstance(message, dict) else None
             if kind == "ping":
                 await self.send({"type": "pong"})
             elif kind == "subscribe":
                 await self.subscribe(message)
             elif kind == "complete":
-                task = self.running.pop(str(message.get("id")), None)
+                task = self.running.pop(_id_of(message), None)
                 if task is not None:
                     task.cancel()
             elif kind in ("pong", "connection_init"):
@@ -131,38 +178,58 @@ class Connection:
                 raise Closed(4400, "unknown message type")
 
     async def subscribe(self, message: dict[str, Any]) -> None:
-        sid, payload = str(message.get("id") or ""), message.get("payload") or {}
-        if not sid or sid in self.running:
+        assert self.caller is not None
+        sid, payload = _id_of(message), _payload_of(message)
+        if sid in self.running:
             raise Closed(4409, f"Subscriber for {sid} already exists")
+        try:
+            await self.door.count(self.caller)  # a subscribe is a request: refused or not, it counts
+        except Refusal as refusal:
+            await self.send({"id": sid, "type": "error", "payload": refusal_errors(refusal)})
+            return
+        if len(self.running) >= self.most:
+            many = N_(
+                "this socket already runs {most} subscriptions, the most it may: complete one "
+                "before starting another"
+            )
+            errors = _error(render(many, reader_language(), most=self.most), "TOO_MANY_SUBSCRIPTIONS")
+            await self.send({"id": sid, "type": "error", "payload": errors})
+            return
         task = asyncio.create_task(self.stream(sid, payload))
         self.running[sid] = task
         task.add_done_callback(lambda _t: self.running.pop(sid, None))
 
     def prepare(self, payload: dict[str, Any]) -> tuple[Replay, dict[str, Any] | None]:
+        """The replay of a subscription (`_payload_of` checked its members), or the GraphQLError or
+        Refusal (over the cost limit) that answers it."""
         assert self.grant is not None
-        query, variables = payload.get("query"), payload.get("variables")
-        if not isinstance(query, str) or (variables is not None and not isinstance(variables, dict)):
-            raise GraphQLError(
-                message_of(InputError(None, N_("`query` must be a non-empty string")), reader_language())
-            )
+        query, variables = payload["query"], payload.get("variables")
         schema = self.registry.schemas.schema_for(self.grant)
         prepared = schema.operations.prepare(query, payload.get("operationName"))
         if prepared.errors:
             schema.process_errors(list(prepared.errors))  # no suggestions, as over HTTP
             raise prepared.errors[0]
         try:
-            return replay_of(prepared, variables), variables
+            replay = replay_of(prepared, variables)
         except NotAnEventSubscription as exc:
             only = InputError(None, N_("this socket serves only `subscription { events(...) }`"))
             raise GraphQLError(message_of(only, reader_language())) from exc
+        # What runs is the replay's page, so its cost is the one limited, as over HTTP.
+        page = schema.operations.prepare(replay.query, "EventsReplay")
+        self.door.within_cost(page, replay.variables(variables, replay.after))
+        return replay, variables
 
     async def stream(self, sid: str, payload: dict[str, Any]) -> None:
-        assert self.grant is not None and self.caller is not None
         try:
-            replay, variables = self.prepare(payload)
+            await self.follow(sid, payload)
         except GraphQLError as exc:
             await self.send({"id": sid, "type": "error", "payload": [translated(exc)]})
-            return
+        except Refusal as refusal:  # too costly; the database or the ledger that did not answer
+            await self.send({"id": sid, "type": "error", "payload": refusal_errors(refusal)})
+
+    async def follow(self, sid: str, payload: dict[str, Any]) -> None:
+        assert self.grant is not None and self.caller is not None
+        replay, variables = self.prepare(payload)
         after, seen = replay.after, 0
         while True:
             newest = self.bell.newest
@@ -216,7 +283,7 @@ class Connection:
             self.caller.officer,
             self.case_ref,
         )
-        outcome = await in_thread(partial(self.registry.execute, self.grant, operation))
+        outcome = await in_service(partial(self.registry.execute, self.grant, operation))
         return outcome.body
 
 
@@ -270,7 +337,7 @@ class Watch:
                             ended.set_exception(exc)
 
 
-def websocket_route(registry: Registry, bell: EventBell) -> Any:
+def websocket_route(registry: Registry, bell: EventBell, door: Door) -> Any:
     watches: WeakKeyDictionary[asyncio.AbstractEventLoop, Watch] = WeakKeyDictionary()  # one a loop
 
     async def graphql_ws(socket: WebSocket) -> None:
@@ -279,7 +346,7 @@ def websocket_route(registry: Registry, bell: EventBell) -> Any:
             return
         await socket.accept(subprotocol=PROTOCOL)
         bell.start(asyncio.get_running_loop())
-        connection = Connection(registry, bell, socket)
+        connection = Connection(registry, bell, socket, door)
         serving: asyncio.Task[None] | None = None
         ended: asyncio.Future[None] | None = None
         watch = watches.setdefault(asyncio.get_running_loop(), Watch(registry))
