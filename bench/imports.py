@@ -66,7 +66,8 @@ def main() -> int:
         path.write_bytes(workbook(worker_rows(args.rows, communes, serial_from=100_000)))
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        result = _cli(env, "import", "workers", str(path), "--office", OFFICE)
+        officer = ("--officer-id", "BENCH-01", "--officer-name", "benchmark")
+        result = _cli(env, "import", "workers", str(path), "--office", OFFICE, *officer)
         seconds = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         answer = json.loads(result.stdout)

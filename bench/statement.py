@@ -132,7 +132,7 @@ def measure(database: Database, tokens: dict[str, str], count: int, repeat: int,
                 subprocess.run(
                     [sys.executable, "-m", "cli.main", "subject", "statement", "--office", OFFICE,
                      "--worker", worker, "--lang", "vi", "--format", fmt, "--case-ref", CASE,
-                     "--output", str(out)],
+                     "--officer-id", "BENCH-01", "--officer-name", "benchmark", "--output", str(out)],
                     env=cli_env(database), check=True, capture_output=True,
                 )  # fmt: skip
                 return out.read_bytes()

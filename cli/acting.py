@@ -1,7 +1,10 @@
 """Acting as one office from the command line: its grant, its purpose, its ledger entries.
 
 The CLI's reports and imports go through the same decision point as HTTP: the office's grant from
-`policies`, a purpose the office may state, the office's scoped session and the ledger.
+`policies`, a purpose the office may state, the office's scoped session and the ledger. The ledger
+names the officer behind every entry (a token's officer over HTTP); at the terminal no token says
+who is there, so a command that acts as an office is told by `--officer-id` and `--officer-name`,
+and refuses to run without them.
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ import sys
 from typing import TYPE_CHECKING
 
 from cli.database import open_database
+from cli.errors import UsageError
 from cli.language import words
 from locales import N_, message_of, negotiate, render
+from policies.officers import OFFICER_ID_LIMIT, OFFICER_NAME_LIMIT, well_formed
 
 if TYPE_CHECKING:
+    from ledger.entries import Officer
     from policies.grants import Grant
     from service.registry import Registry
 
@@ -64,9 +70,43 @@ def acting_day(args: argparse.Namespace) -> dt.date:
     return getattr(args, "as_of", None) or today()
 
 
-def act_as(args: argparse.Namespace, purpose: str) -> tuple[Registry, Grant, str]:
-    """The registry, the office's grant and the purpose, or `Refused` with a translated message
-    (also when the office is not in force on the day the command acts on)."""
+def add_officer(parser: argparse.ArgumentParser) -> None:
+    """`--officer-id` and `--officer-name` on a command that acts as an office (`officer_of`)."""
+    parser.add_argument(
+        "--officer-id",
+        metavar="ID",
+        help="required: your identifier as an officer of the office (as on your token); "
+        "the ledger names you on every entry the command makes",
+    )
+    parser.add_argument("--officer-name", metavar="NAME", help="required: your name, with --officer-id")
+
+
+def named_officer(officer_id: str, officer_name: str) -> Officer:
+    """An officer's identifier and name, held to the shapes a token's officer is held to
+    (`policies.officers`), or `UsageError` naming the option."""
+    from ledger.entries import Officer
+
+    if not well_formed(officer_id, OFFICER_ID_LIMIT):
+        raise UsageError("--officer-id must be 1 to {limit} printable characters", limit=OFFICER_ID_LIMIT)
+    if not well_formed(officer_name, OFFICER_NAME_LIMIT):
+        raise UsageError("--officer-name must be 1 to {limit} printable characters", limit=OFFICER_NAME_LIMIT)
+    return Officer(officer_id.strip(), officer_name.strip())
+
+
+def officer_of(args: argparse.Namespace) -> Officer:
+    """The person at the terminal, whom the ledger names on the command's entries; `UsageError`
+    (before the database is opened) when they are not named."""
+    if args.officer_id is None or args.officer_name is None:
+        raise UsageError(
+            "the ledger names the officer who acts for the office: give --officer-id and --officer-name"
+        )
+    return named_officer(args.officer_id, args.officer_name)
+
+
+def act_as(args: argparse.Namespace, purpose: str) -> tuple[Registry, Grant, str, Officer]:
+    """The registry, the office's grant, the purpose and the officer acting (`officer_of`), or
+    `Refused` with a translated message (also when the office is not in force on the day the command
+    acts on)."""
     # Imported here, not above: building the GraphQL schema's modules is most of a command's start,
     # and only the commands that act as an office need the registry.
     from sqlalchemy import select
@@ -78,6 +118,7 @@ def act_as(args: argparse.Namespace, purpose: str) -> tuple[Registry, Grant, str
     from policies.validity import OfficeClosed, check_office_on
     from service.registry import Registry
 
+    officer = officer_of(args)
     open_database(args.settings)
     registry = Registry(args.settings.model_copy(update={"graphiql": False}))
     with internal_session(registry.sessions) as session:
@@ -99,7 +140,7 @@ def act_as(args: argparse.Namespace, purpose: str) -> tuple[Registry, Grant, str
         raise Refused(render(message, language, purpose=exc.purpose)) from exc
     except PurposeRefused as exc:
         raise Refused(message_of(exc, language)) from exc
-    return registry, grant, purpose
+    return registry, grant, purpose, officer
 
 
 def cli_request(args: argparse.Namespace) -> str:

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cli.acting import Refused, act_as, acting_day, add_as_of, cli_request, languages_of
+from cli.acting import Refused, act_as, acting_day, add_as_of, add_officer, cli_request, languages_of
 from cli.language import words
 from locales import N_, gettext, message_of, render
 
@@ -53,18 +53,18 @@ def import_file(args: argparse.Namespace) -> int:
         raise Refused(message_of(exc, language)) from exc
     except OSError as exc:
         raise Refused(words(N_("{path}: {reason}"), path=args.file, reason=exc.strerror)) from exc
-    registry, grant, purpose = act_as(args, IMPORT_PURPOSE)
+    registry, grant, purpose, officer = act_as(args, IMPORT_PURPOSE)
     progress = ProgressBar(language)
 
     request = cli_request(args)
     limit = args.settings.import_lookups_per_day
 
     def run(work: Work[Chunk]) -> Chunk:
-        return registry.run_for(grant, work, purpose=purpose, request=request, writes=True)
+        return registry.run_for(grant, work, purpose=purpose, request=request, writes=True, officer=officer)
 
     def ask(query: str, variables: dict[str, Any]) -> dict[str, Any]:
         prepared = registry.schemas.schema_for(grant).operations.prepare(query, None)
-        operation = Operation(query, variables, None, prepared, purpose, "cli")
+        operation = Operation(query, variables, None, prepared, purpose, "cli", officer=officer)
         return registry.execute(grant, operation).body
 
     # An export read back (rows with record IDs) is compared with the records, and never written.
@@ -110,4 +110,5 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     w.add_argument("--lang", default="en", help="language of the messages: en, vi or zh")
     w.add_argument("--marked", metavar="OUT", help="also write the workbook with its errors marked to OUT")
     add_as_of(w)
+    add_officer(w)
     w.set_defaults(func=import_file)

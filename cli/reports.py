@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli import signing
-from cli.acting import Refused, act_as, acting_day, add_as_of, cli_request, languages_of
+from cli.acting import Refused, act_as, acting_day, add_as_of, add_officer, cli_request, languages_of
 from cli.database import open_database
 from cli.files import write_private
 from cli.language import say, words
@@ -29,7 +29,7 @@ def agreement_report(args: argparse.Namespace) -> int:
     from resolvers.reports import yearly_figures
 
     languages = languages_of(args.lang)
-    registry, grant, purpose = act_as(args, REPORT_PURPOSE)
+    registry, grant, purpose, officer = act_as(args, REPORT_PURPOSE)
     wages = grant.can_read("Placement.monthlyWageCny")
 
     def work(session: Session, recorder: DisclosureRecorder) -> bytes:
@@ -40,7 +40,7 @@ def agreement_report(args: argparse.Namespace) -> int:
         return render_report(figures, args.format, languages, wages, cover)
 
     try:
-        content = registry.run_for(grant, work, purpose=purpose, request=cli_request(args))
+        content = registry.run_for(grant, work, purpose=purpose, request=cli_request(args), officer=officer)
     except InputError as exc:
         raise Refused(message_of(exc, languages[0])) from exc
     write_private(Path(args.output), content)
@@ -89,6 +89,7 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     a.add_argument("--lang", default="vi,zh", help="languages of titles and headers, e.g. vi,zh (default)")
     a.add_argument("--output", required=True, help="the file to write")
     add_as_of(a)
+    add_officer(a)
     a.set_defaults(func=agreement_report)
     signing.register_report(report)
     t = report.add_parser("transfers", parents=[common], help="the register of personal data sent abroad")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cli.acting import Refused, act_as, cli_request, languages_of
+from cli.acting import Refused, act_as, add_officer, cli_request, languages_of
 from cli.files import write_private
 from cli.language import say, words
 from locales import N_
@@ -24,7 +24,7 @@ def statement(args: argparse.Namespace) -> int:
     from reports.statement import STATEMENT_PURPOSE, NotFound, subject_statement
 
     language = languages_of(args.lang)[0]
-    registry, grant, purpose = act_as(args, STATEMENT_PURPOSE)
+    registry, grant, purpose, officer = act_as(args, STATEMENT_PURPOSE)
     if args.case_ref is not None and not well_formed(args.case_ref, CASE_REF_LIMIT):
         raise Refused(words(N_("--case-ref must be 1 to {limit} printable characters"), limit=CASE_REF_LIMIT))
     try:
@@ -44,7 +44,7 @@ def statement(args: argparse.Namespace) -> int:
 
     try:
         content = registry.run_for(
-            grant, work, purpose=purpose, request=cli_request(args), case_ref=args.case_ref
+            grant, work, purpose=purpose, request=cli_request(args), officer=officer, case_ref=args.case_ref
         )
     except NotFound:
         raise Refused(words(N_("no such worker: {worker}"), worker=args.worker)) from None
@@ -67,4 +67,5 @@ def register(commands: argparse._SubParsersAction, common: argparse.ArgumentPars
     s.add_argument("--format", choices=("pdf", "json"), required=True, help="the file's format")
     s.add_argument("--case-ref", help="the request's case reference (the office's policy may require one)")
     s.add_argument("--output", required=True, help="the file to write")
+    add_officer(s)
     s.set_defaults(func=statement)

@@ -7,11 +7,11 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
+from cli.acting import named_officer
 from cli.database import open_database, writing
 from cli.errors import CommandFailed, UsageError
 from cli.language import cell, say, words
 from locales import N_
-from policies.officers import OFFICER_ID_LIMIT, OFFICER_NAME_LIMIT, well_formed
 
 if TYPE_CHECKING:
     from ledger.entries import Officer
@@ -36,17 +36,11 @@ def parse_duration(text: str) -> dt.timedelta:
 
 def _officer(args: argparse.Namespace) -> Officer | None:
     """The officer named by --officer-id and --officer-name (both or neither: a service token)."""
-    from ledger.entries import Officer
-
     if args.officer_id is None and args.officer_name is None:
         return None
     if args.officer_id is None or args.officer_name is None:
         raise UsageError("an officer's token needs both --officer-id and --officer-name")
-    if not well_formed(args.officer_id, OFFICER_ID_LIMIT):
-        raise UsageError("--officer-id must be 1 to {limit} printable characters", limit=OFFICER_ID_LIMIT)
-    if not well_formed(args.officer_name, OFFICER_NAME_LIMIT):
-        raise UsageError("--officer-name must be 1 to {limit} printable characters", limit=OFFICER_NAME_LIMIT)
-    return Officer(args.officer_id.strip(), args.officer_name.strip())
+    return named_officer(args.officer_id, args.officer_name)
 
 
 def issue(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from locales import N_
 from policies.grants import Grant
 
 PURPOSE_SHAPE = re.compile(r"[a-z][a-z0-9-]{1,63}")
@@ -28,7 +29,7 @@ class CaseRefMissing(PurposeRefused):
     """The purpose needs a case reference and none came with the request."""
 
     def __init__(self, purpose: str) -> None:
-        super().__init__("the purpose {purpose} needs a case reference", purpose=purpose)
+        super().__init__(N_("the purpose {purpose} needs a case reference"), purpose=purpose)
         self.purpose = purpose
 
 

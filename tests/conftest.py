@@ -44,7 +44,11 @@ from harness.longest_first import (  # noqa: F401 (hooks: the longest modules go
 from harness.server import ServerProcess
 from tests import plain_http
 
-__all__ = ["Database", "Server", "TEST_DB_ENV", "cli_env", "default_purpose", "run_cli"]
+__all__ = ["OFFICER_ARGS", "Database", "Server", "TEST_DB_ENV", "cli_env", "default_purpose", "run_cli"]
+
+# The person at the terminal, whom a command acting as an office (`report agreement`, `import
+# workers`, `subject statement`) must name, and whom its ledger entries name.
+OFFICER_ARGS = ("--officer-id", "VN-CLI-01", "--officer-name", "Nguyễn Văn An")
 
 DEMO_WORKERS = 300
 TEMPLATE_KEY = "borderlabour_demo_template"  # where the one template of the run is, for every worker

@@ -21,10 +21,13 @@ import pytest
 
 from harness.server import ROOT
 from tests import plain_http
-from tests.conftest import Database, cli_env, run_cli
+from tests.conftest import OFFICER_ARGS, Database, cli_env, run_cli
 
 AGREEMENT, YEAR = "AGR-LC-HK", 2024
-REPORT = ("report", "agreement", "--office", "lc-home-affairs", "--agreement", AGREEMENT, "--year", str(YEAR))
+REPORT = (
+    *("report", "agreement", "--office", "lc-home-affairs", *OFFICER_ARGS),
+    *("--agreement", AGREEMENT, "--year", str(YEAR)),
+)
 
 
 def _mode(path: Path) -> int:

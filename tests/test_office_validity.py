@@ -29,7 +29,7 @@ from models.offices import Side
 from policies.tokens import issue_token
 from settings import normalise_url
 from tests import plain_http
-from tests.conftest import Database, run_cli
+from tests.conftest import OFFICER_ARGS, Database, run_cli
 from tests.policy_expectations import CLOSED, IN_FORCE
 
 ME = {"query": "{ me { code } }"}
@@ -315,7 +315,10 @@ def test_the_district_committee_closed_with_the_district_level(engine) -> None:
 def test_a_report_dated_in_the_past_is_made_as_the_office_of_that_day(
     database, as_office, tmp_path: Path
 ) -> None:
-    args = ("report", "agreement", "--agreement", "AGR-LC-HK", "--year", "2024", "--format", "json")
+    args = (
+        *("report", "agreement", "--agreement", "AGR-LC-HK", "--year", "2024", "--format", "json"),
+        *OFFICER_ARGS,
+    )
     refused = run_cli(
         database, *args, "--office", "lc-labour", "--output", str(tmp_path / "x.json"), check=False
     )
@@ -345,7 +348,7 @@ def test_as_of_refuses_a_future_or_malformed_day_naming_the_option(
     database, tmp_path, as_of, message
 ) -> None:
     result = run_cli(
-        database, "report", "agreement", "--office", "lc-home-affairs", "--agreement", "AGR-LC-HK",
+        database, "report", "agreement", "--office", "lc-home-affairs", *OFFICER_ARGS, "--agreement", "AGR-LC-HK",
         "--year", "2024", "--format", "json", "--output", str(tmp_path / "r.json"), "--as-of", as_of,
         check=False,
     )  # fmt: skip
@@ -362,13 +365,15 @@ def test_an_import_dated_in_the_past_registers_as_the_district_committee_of_that
     path = tmp_path / "meo-vac-2024.xlsx"
     path.write_bytes(workbook(rows))
     refused = run_cli(
-        database, "import", "workers", str(path), "--office", "hg-meo-vac", "--lang", "vi", check=False
-    )
+        database, "import", "workers", str(path), "--office", "hg-meo-vac", *OFFICER_ARGS, "--lang", "vi",
+        check=False,
+    )  # fmt: skip
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert "cơ quan hg-meo-vac chỉ hoạt động đến hết ngày 2025-06-30" in refused.stderr
     done = run_cli(
-        database, "import", "workers", str(path), "--office", "hg-meo-vac", "--as-of", "2024-06-01"
-    )
+        database, "import", "workers", str(path), "--office", "hg-meo-vac", *OFFICER_ARGS,
+        "--as-of", "2024-06-01",
+    )  # fmt: skip
     assert json.loads(done.stdout)["registered"] == 2
     find = "query($n: String!) { workers(first: 5, filter: {nationalIdNumber: $n}) { nodes { homeCommune { code } } } }"
     seen = as_office("tq-home-affairs", "worker-registration").data(find, {"n": rows[1][4]})["workers"][

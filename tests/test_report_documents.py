@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests import plain_http
-from tests.conftest import run_cli
+from tests.conftest import OFFICER_ARGS, run_cli
 
 AGREEMENT, YEAR = "AGR-LC-HK", 2024
 TOTALS = "{ agreementReport(agreementId: $id, year: %d) { totals { sent inChina returned absconded terminatedEarly } byEmployer { nameZh } } }"
@@ -126,6 +126,7 @@ def test_the_cli_writes_the_same_figures_as_the_api(database, as_office, tmp_pat
             "--year",
             str(YEAR),
         ),
+        *OFFICER_ARGS,
         *("--format", "json", "--output", str(out)),
     )
     totals = json.loads(out.read_text())["totals"]
@@ -139,6 +140,7 @@ def test_the_cli_writes_the_same_figures_as_the_api(database, as_office, tmp_pat
     run_cli(
         database,
         *("report", "agreement", "--office", "cn-hekou", "--agreement", AGREEMENT, "--year", str(YEAR)),
+        *OFFICER_ARGS,
         *("--format", "xlsx", "--lang", "zh", "--output", str(xlsx)),
     )
     assert "合计" in load_workbook(xlsx).sheetnames
@@ -148,6 +150,7 @@ def test_the_cli_refuses_an_agreement_outside_the_office_in_its_language(databas
     result = run_cli(
         database,
         *("report", "agreement", "--office", "cn-hekou", "--agreement", "AGR-HG-BS", "--year", str(YEAR)),
+        *OFFICER_ARGS,
         *("--format", "pdf", "--lang", "vi", "--output", "/dev/null"),
         check=False,
     )

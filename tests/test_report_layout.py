@@ -19,7 +19,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests import plain_http
-from tests.conftest import run_cli
+from tests.conftest import OFFICER_ARGS, run_cli
 
 AGREEMENT, YEAR = "AGR-LC-HK", 2024
 LAO_CAI = "Sở Nội vụ tỉnh Lào Cai"
@@ -202,6 +202,7 @@ def test_the_cli_report_logs_nothing_about_fonts(database, tmp_path):
     result = run_cli(
         database,
         *("report", "agreement", "--office", "cn-hekou", "--agreement", AGREEMENT, "--year", str(YEAR)),
+        *OFFICER_ARGS,
         *("--format", "pdf", "--output", str(out)),
     )
     assert out.read_bytes().startswith(b"%PDF")
@@ -213,6 +214,7 @@ def test_a_report_made_as_of_a_past_day_names_the_focal_offices_of_that_day(data
     run_cli(
         database,
         *("report", "agreement", "--office", "hg-labour", "--as-of", "2024-12-31"),
+        *OFFICER_ARGS,
         *(
             "--agreement",
             "AGR-HG-BS",

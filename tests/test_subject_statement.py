@@ -20,7 +20,7 @@ import pytest
 from models.opaque import encode_id
 from models.sealing import Keyring, set_keyring
 from tests import plain_http
-from tests.conftest import run_cli
+from tests.conftest import OFFICER_ARGS, run_cli
 
 SUBJECT = "data-subject-request"
 TYPE_FIELD = re.compile(
@@ -142,7 +142,7 @@ def test_the_cli_writes_the_statement_in_chinese(database, read_by_hekou, tmp_pa
     out = tmp_path / "statement.json"
     run_cli(
         database, "subject", "statement", "--office", "lc-home-affairs", "--worker", read_by_hekou["worker"]["id"],
-        "--lang", "zh", "--format", "json", "--case-ref", "HS-2026/0300", "--output", str(out),
+        "--lang", "zh", "--format", "json", "--case-ref", "HS-2026/0300", *OFFICER_ARGS, "--output", str(out),
     )  # fmt: skip
     statement = json.loads(out.read_text())
     assert statement["language"] == "zh" and statement["worker"] == read_by_hekou["worker"]["id"]
@@ -162,6 +162,7 @@ def test_a_worker_id_beginning_with_a_dash_is_read_as_the_value_of_worker(databa
         "json",
         "--case-ref",
         "HS-1",
+        *OFFICER_ARGS,
     ]
     for command in (["audit", "log", "--json"], [*statement, "--output", str(tmp_path / "s.json")]):
         result = run_cli(database, *command, "--worker", unknown, check=False)

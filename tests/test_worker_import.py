@@ -17,7 +17,7 @@ from openpyxl import Workbook, load_workbook
 
 from bench.workbooks import INPUT_HEADERS, workbook, worker_rows
 from tests import plain_http
-from tests.conftest import run_cli
+from tests.conftest import OFFICER_ARGS, run_cli
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Since July 2025 registrations use the communes in force today, under the merged provinces; the
@@ -179,9 +179,11 @@ def test_the_cli_imports_with_a_progress_bar_and_a_dry_run(database, as_office, 
     rows = worker_rows(3, communes, serial_from=950_000)
     path = tmp_path / "workers.xlsx"
     path.write_bytes(workbook(rows))
-    dry = run_cli(database, "import", "workers", str(path), "--office", DISTRICT, "--dry-run")
+    dry = run_cli(database, "import", "workers", str(path), "--office", DISTRICT, *OFFICER_ARGS, "--dry-run")
     assert json.loads(dry.stdout)["valid"] == 3 and "3/3 rows" in dry.stderr
     assert registered(as_office, rows[0][4]) == []
-    done = run_cli(database, "import", "workers", str(path), "--office", DISTRICT, "--lang", "zh")
+    done = run_cli(
+        database, "import", "workers", str(path), "--office", DISTRICT, *OFFICER_ARGS, "--lang", "zh"
+    )
     assert json.loads(done.stdout)["registered"] == 3 and "3/3 行" in done.stderr
     assert len(registered(as_office, rows[2][4])) == 1
