@@ -381,11 +381,7 @@ def crossing_rules(f: CrossingFacts) -> list[BrokenRule]:
                 (("parts", ", ".join(missing)),),
             )
         )
-    if f.at is not None and (
-        f.direction != Direction.EXIT_VIETNAM
-        if f.previous is None
-        else f.previous[0] == f.direction or f.previous[1] >= f.at
-    ):
+    if f.at is not None and not in_sequence(f.direction, f.at, f.previous):
         broken.append(
             BrokenRule(
                 "crossing-sequence",
@@ -395,3 +391,41 @@ def crossing_rules(f: CrossingFacts) -> list[BrokenRule]:
             )
         )
     return broken
+
+
+def in_sequence(
+    direction: Direction, at: dt.datetime, previous: tuple[Direction, dt.datetime] | None
+) -> bool:
+    """The crossing-sequence rule: a worker's crossing follows the one before it (not voided) in
+    time and in the other direction, and the first is an exit. A new crossing (`crossing_rules`),
+    every crossing of `procedure check`, and the crossing a void would leave after another
+    (`crossing_void_rules`) are judged by it."""
+    if previous is None:
+        return direction == Direction.EXIT_VIETNAM
+    return previous[0] != direction and previous[1] < at
+
+
+@dataclass(frozen=True)
+class CrossingVoidFacts:
+    """What voiding a crossing is judged on: the worker's crossings (not voided) just before and just
+    after it, in time order. Voiding it changes the facts of the one after only: that one then
+    follows the one before."""
+
+    before: tuple[Direction, dt.datetime] | None
+    after: tuple[Direction, dt.datetime] | None
+
+
+def crossing_void_rules(f: CrossingVoidFacts) -> list[BrokenRule]:
+    """A void leaves the crossings after it in sequence (`in_sequence`): voiding the latest crossing
+    always does, voiding an exit that an entry follows does not (the entry would follow nothing, or
+    another entry), so the later crossings are voided first."""
+    if f.after is None or in_sequence(f.after[0], f.after[1], f.before):
+        return []
+    return [
+        BrokenRule(
+            "crossing-sequence",
+            "recordId",
+            "the crossings left would not alternate, starting with an exit: void the later crossings first",
+            "CROSSING_OUT_OF_SEQUENCE",
+        )
+    ]

@@ -13,6 +13,8 @@ import time
 
 import pytest
 
+from models.opaque import decode_id
+from models.sealing import Keyring, set_keyring
 from tests import procedure_steps as steps
 
 _codes = itertools.count(int(time.time()) % 100_000)
@@ -493,6 +495,97 @@ def test_corrections_add_a_border_pass_cancel_a_planned_placement_and_void_a_cro
     assert _codes_of(
         labour.data(CANCEL, {"input": {"placementId": placement, "reason": "lần nữa"}})["cancelPlacement"]
     ) == {("placementId", "INVALID_STATE")}
+
+
+VOID_SAID = """mutation($input: VoidRecordInput!) {
+  voidRecord(input: $input) { recordId errors { field code message } } }"""
+CROSSINGS = """query($id: ID!) { node(id: $id) { ... on Worker { status
+  crossings(first: 100) { id direction voidedAt } } } }"""
+# locales/vi.po: the refusal of a void that would leave the crossings out of order.
+LATER_FIRST_VI = (
+    "các lượt xuất nhập cảnh còn lại sẽ không còn xen kẽ, bắt đầu bằng xuất cảnh: "
+    "hãy hủy trước các lượt xuất nhập cảnh sau đó"
+)
+
+
+def _crossings_of(labour, worker: str) -> tuple[str, dict[str, tuple[str, bool]]]:
+    """The worker's status, and each of its crossings' direction and whether it is void."""
+    node = labour.data(CROSSINGS, {"id": worker})["node"]
+    return node["status"], {c["id"]: (c["direction"], c["voidedAt"] is not None) for c in node["crossings"]}
+
+
+def _judged(database, crossings: list[str]) -> dict[str, dict[str, str]]:
+    """What `procedure check` reports about these crossings (other tests write beside them)."""
+    set_keyring(Keyring.load(database.key_file))  # to name the crossings as the check does
+    names = {f"Crossing {decode_id(c, 'Crossing')[1]}" for c in crossings}
+    _, found = steps.procedure_check(database)
+    return {record: rules for record, rules in found.items() if record in names}
+
+
+def test_voiding_an_exit_an_entry_follows_is_refused_and_nothing_changes(database, as_office) -> None:
+    """DOMAIN.md: exits and entries alternate, starting with an exit, and a void record counts for
+    nothing. Without the exit the entry would come first, which recording it would be refused for;
+    so the void is refused with the same code, and the later crossing is to be voided first."""
+    labour, guard = as_office("lc-home-affairs"), as_office("lc-border-guard")
+    worker = steps.ready(as_office)
+    assert steps.place(as_office, worker)["errors"] == []
+    exit_ = steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")
+    entry = steps.cross(as_office, "lc-customs", worker, "ENTER_VIETNAM")
+    assert exit_["errors"] == [] and entry["errors"] == []
+    crossings = [exit_["crossing"]["id"], entry["crossing"]["id"]]
+    before = _crossings_of(labour, worker)
+    assert before[1] == {crossings[0]: ("EXIT_VIETNAM", False), crossings[1]: ("ENTER_VIETNAM", False)}
+    assert _judged(database, crossings) == {}
+
+    void = {"recordId": crossings[0], "reason": "Ghi nhầm người lao động"}
+    refused = guard.query(VOID_SAID, {"input": void}, headers={"Accept-Language": "vi"})["data"]
+    assert refused["voidRecord"] == {
+        "recordId": None,
+        "errors": [{"field": "recordId", "code": "CROSSING_OUT_OF_SEQUENCE", "message": LATER_FIRST_VI}],
+    }
+
+    assert _crossings_of(labour, worker) == before  # nothing voided, the status as it was
+    assert _judged(database, crossings) == {}
+    # The order is still exit, entry: the next crossing in order, an exit, is accepted.
+    assert steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")["errors"] == []
+
+
+def test_voiding_the_latest_crossing_is_accepted_and_the_next_crossing_in_order_follows(
+    database, as_office
+) -> None:
+    """A return voided as a mistake counts for nothing (DOMAIN.md): the worker's last crossing is its
+    exit again, so it is DEPLOYED (in China) again, and the next crossing in order, an entry, is
+    accepted and returns it. `procedure check` finds every crossing left in order."""
+    labour, hekou = as_office("lc-home-affairs"), as_office("cn-hekou")
+    worker = steps.ready(as_office)
+    # Begun 3 days ago, left for 2 days ago, ended today: an exit is left for a placement not ended
+    # on its day (procedure/rules.py, `placement_left_for`), and an end may not be in the future.
+    placement = steps.place(as_office, worker, startDate=steps.days_ago(3))["placement"]["id"]
+    exit_ = steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM", minutes_ago=2 * 24 * 60)
+    assert exit_["errors"] == []
+    confirm = {"placementId": placement, "workPermitNumber": steps.work_permit()}
+    assert hekou.data(steps.CONFIRM, {"input": confirm})["confirmPlacementStart"]["errors"] == []
+    end = {"placementId": placement, "endDate": steps.today().isoformat(), "outcome": "COMPLETED"}
+    assert hekou.data(steps.END, {"input": end})["reportPlacementEnd"]["errors"] == []
+    mistaken = steps.cross(as_office, "lc-customs", worker, "ENTER_VIETNAM")
+    assert mistaken["errors"] == []
+    assert steps.status(labour, worker) == "RETURNED"
+
+    void = {"recordId": mistaken["crossing"]["id"], "reason": "Ghi nhầm thời điểm nhập cảnh"}
+    voided = as_office("lc-customs").data(VOID, {"input": void})["voidRecord"]
+    assert voided == {"recordId": mistaken["crossing"]["id"], "errors": []}
+    assert steps.status(labour, worker) == "DEPLOYED"
+
+    back = steps.cross(as_office, "lc-customs", worker, "ENTER_VIETNAM")
+    assert back["errors"] == []
+    status, crossings = _crossings_of(labour, worker)
+    assert status == "RETURNED"
+    assert crossings == {
+        exit_["crossing"]["id"]: ("EXIT_VIETNAM", False),
+        mistaken["crossing"]["id"]: ("ENTER_VIETNAM", True),
+        back["crossing"]["id"]: ("ENTER_VIETNAM", False),
+    }
+    assert _judged(database, list(crossings)) == {}
 
 
 def test_only_the_chinese_office_sets_an_employers_approved_quota(as_office) -> None:

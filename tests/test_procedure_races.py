@@ -3,9 +3,9 @@
 Each test sends its requests at the same moment (a barrier, a connection each) to a real server of
 two processes over the test database (PostgreSQL when BORDERLABOUR_TEST_DATABASE_URL is set, else
 the SQLite file): 20 placements with an employer whose approved quota is 2, 20 under an agreement
-whose yearly quota is 2, 10 placements of one worker, 10 exits of one worker. At most the limit is
-accepted, every other request is refused with the rule's code, and `procedure check` finds nothing
-wrong with what the race wrote.
+whose yearly quota is 2, 10 placements of one worker, 10 exits of one worker, the void of a worker's
+exit beside its entry. At most the limit is accepted, every other request is refused with the rule's
+code, and `procedure check` finds nothing wrong with what the race wrote.
 """
 
 from __future__ import annotations
@@ -38,10 +38,19 @@ def two_processes(database: Database, demo_tokens: dict[str, str], tmp_path_fact
 
 def _at_once(server: Server, office: str, query: str, inputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each input sent on its own connection, all released at the same moment; the payloads."""
-    barrier = threading.Barrier(len(inputs))
+    return _requests_at_once(server, office, [(query, variables) for variables in inputs])
+
+
+def _requests_at_once(
+    server: Server, office: str, requests: list[tuple[str, dict[str, Any]]]
+) -> list[dict[str, Any]]:
+    """Each (mutation, input) sent on its own connection, all released at the same moment; the
+    payloads, in the order of `requests`."""
+    barrier = threading.Barrier(len(requests))
     headers = {"Authorization": f"Bearer {server.tokens[office]}", "X-Purpose": default_purpose(office)}
 
-    def send(variables: dict[str, Any]) -> dict[str, Any]:
+    def send(request: tuple[str, dict[str, Any]]) -> dict[str, Any]:
+        query, variables = request
         with plain_http.client(base_url=server.url, timeout=120) as client:
             client.get("/healthz")  # the connection is open before the barrier
             barrier.wait()
@@ -53,8 +62,8 @@ def _at_once(server: Server, office: str, query: str, inputs: list[dict[str, Any
         assert "errors" not in body, body["errors"]
         return next(iter(body["data"].values()))
 
-    with ThreadPoolExecutor(max_workers=len(inputs)) as pool:
-        return list(pool.map(send, inputs))
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        return list(pool.map(send, requests))
 
 
 def _split(payloads: list[dict[str, Any]], record: str) -> tuple[list[str], set[str]]:
@@ -140,3 +149,54 @@ def test_exits_and_entries_alternate_when_exits_race(as_office, database, two_pr
     assert len(crossed) == 1
     assert refused == {"CROSSING_OUT_OF_SEQUENCE"}
     assert _violations_of(database, [placement["placement"]["id"]], crossed) == []
+
+
+VOID = (
+    """mutation($input: VoidRecordInput!) { voidRecord(input: $input) { recordId errors { field code } } }"""
+)
+WORKERS_VOIDED = 5
+
+
+def test_a_void_and_a_crossing_of_one_worker_racing_leave_the_crossings_in_order(
+    as_office, database, two_processes
+) -> None:
+    """For each of 5 deployed workers at once, the void of its exit and its entry. Whichever comes
+    first, the other is then out of order (an entry with no exit before it; an exit voided under an
+    entry), so exactly one of the two is accepted and the other refused CROSSING_OUT_OF_SEQUENCE; the
+    crossings left alternate from an exit (`procedure check`), and the status follows them: DEPLOYED
+    while the exit stands (the placement is still open), back to CLEARED once it is void."""
+    workers, exits, requests = [], [], []
+    for _ in range(WORKERS_VOIDED):
+        worker = steps.ready(as_office)
+        assert steps.place(as_office, worker)["errors"] == []
+        exit_ = steps.cross(as_office, "lc-border-guard", worker, "EXIT_VIETNAM")
+        assert exit_["errors"] == []
+        workers.append(worker)
+        exits.append(exit_["crossing"]["id"])
+        requests += [
+            (VOID, {"recordId": exit_["crossing"]["id"], "reason": "Ghi nhầm người lao động"}),
+            (
+                steps.CROSS,
+                {
+                    "workerId": worker,
+                    "gateCode": "GATE-LAOCAI-HEKOU",
+                    "direction": "ENTER_VIETNAM",
+                    "crossedAt": dt.datetime.now(dt.UTC).isoformat(),
+                    "document": "BORDER_PASS",
+                },
+            ),
+        ]
+
+    payloads = _requests_at_once(two_processes, "lc-border-guard", requests)
+
+    labour = as_office(steps.LABOUR["VN-LC"])
+    entries = []
+    for n, worker in enumerate(workers):
+        voided, entered = payloads[2 * n], payloads[2 * n + 1]
+        refused = voided if entered["crossing"] else entered
+        assert [voided["errors"] == [], entered["errors"] == []].count(True) == 1, (voided, entered)
+        assert {e["code"] for e in refused["errors"]} == {"CROSSING_OUT_OF_SEQUENCE"}, refused
+        if entered["crossing"]:
+            entries.append(entered["crossing"]["id"])
+        assert steps.status(labour, worker) == ("DEPLOYED" if entered["crossing"] else "CLEARED")
+    assert _violations_of(database, [], exits + entries) == []

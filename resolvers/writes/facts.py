@@ -2,8 +2,8 @@
 
 The rules are pure; this module only reads: the requirement set in force, the worker's latest
 checks, the counts that hold each limit, the agreement's party and gates, the worker's last
-crossing. A count that holds a limit is taken over the whole registry, past the caller's row
-scope: a quota is everyone's.
+crossing, the crossings either side of one voided. A count that holds a limit is taken over the
+whole registry, past the caller's row scope: a quota is everyone's.
 
 Before counting, a write holds the rows that own the limits (the worker, the employer, the
 agreement) until it commits, so two requests racing for one limit count one after the other:
@@ -18,7 +18,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -45,6 +45,7 @@ from procedure.rules import (
     Check,
     ConfirmationFacts,
     CrossingFacts,
+    CrossingVoidFacts,
     PlacementFacts,
     Stay,
     placement_left_for,
@@ -86,10 +87,12 @@ def _hold(session: Session, model: type[Worker | Employer | Agreement], row_id: 
 
 
 def hold_worker(session: Session, worker_id: int) -> None:
-    """Locks the worker before a write to one of its placements. Recording a crossing holds the
-    worker, then its trigger (migration 0023) locks the worker's placements to set their kept
-    window days: a placement's write that held its row first and the worker after would wait on
-    that crossing while it waits on the placement (a deadlock). Both take the worker first."""
+    """Locks the worker before a write to one of its placements or crossings. Recording or voiding
+    a crossing holds the worker, then its trigger (migration 0023) locks the worker's placements to
+    set their kept window days: a placement's write that held its row first and the worker after
+    would wait on that crossing while it waits on the placement (a deadlock). All take the worker
+    first. Holding it also has two crossing writes of one worker (a recording, a void) judge the
+    order one after the other."""
     _hold(session, Worker, worker_id)
 
 
@@ -273,3 +276,29 @@ def crossing_facts(
         recorded = protection_recorded({c: getattr(leaving, c) for c in PROTECTION_COLUMNS}, day)
     facts = CrossingFacts(direction, at, previous, leaving is not None, listed, required, recorded)
     return facts, placement
+
+
+def crossing_void_facts(session: Session, crossing: Crossing) -> CrossingVoidFacts:
+    """A crossing's void's facts: the worker's crossings not voided just before and just after it,
+    in the order `crossing_facts` and `procedure check` read them (time, then as recorded). The
+    caller holds the worker (`hold_worker`), so no crossing of the worker is written meanwhile."""
+    at, row_id = crossing.crossed_at, crossing.id
+    others = (Crossing.worker_id == crossing.worker_id, Crossing.voided_at.is_(None), Crossing.id != row_id)
+    earlier = or_(Crossing.crossed_at < at, and_(Crossing.crossed_at == at, Crossing.id < row_id))
+    later = or_(Crossing.crossed_at > at, and_(Crossing.crossed_at == at, Crossing.id > row_id))
+    before = session.execute(
+        select(Crossing.direction, Crossing.crossed_at)
+        .where(*others, earlier)
+        .order_by(Crossing.crossed_at.desc(), Crossing.id.desc())
+        .limit(1)
+    ).first()
+    after = session.execute(
+        select(Crossing.direction, Crossing.crossed_at)
+        .where(*others, later)
+        .order_by(Crossing.crossed_at, Crossing.id)
+        .limit(1)
+    ).first()
+    return CrossingVoidFacts(
+        before=None if before is None else (before.direction, before.crossed_at),
+        after=None if after is None else (after.direction, after.crossed_at),
+    )
