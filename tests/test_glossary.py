@@ -29,6 +29,12 @@ IN_MESSAGES = (
     "gate",
     "talks minutes",
     "commune",
+    # graphql-core's words, in its validation and syntax messages (locales/graphql.py)
+    "operation",
+    "variable",
+    "fragment",
+    "directive",
+    "alias",
 )
 
 

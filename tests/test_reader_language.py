@@ -1,12 +1,14 @@
 """Every word a reader sees in Vietnamese and Chinese, including what used to stay English: the
-identity-number rules, enum values inside sentences, graphql-core's syntax and coercion errors, a
-missing record's type, and money, written as the reader's locale writes it (Babel).
+identity-number rules, enum values inside sentences, graphql-core's syntax, validation and coercion
+errors and the schema's limits on a document, a missing record's type, and money, written as the
+reader's locale writes it (Babel).
 
 Expected wordings are the glossary's terms (locales/GLOSSARY.md) and the catalogues' sentences.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -97,6 +99,78 @@ def test_graphql_syntax_and_coercion_errors_are_in_the_readers_language(
     assert body["errors"][0]["message"] == coercion
     misspelt = client.query("{ agreementz { code } }", headers={"Accept-Language": language})
     assert misspelt["errors"][0]["message"] == unknown_field
+
+
+# Documents an office can get wrong, each refused with one message; what the message must say in each
+# language (the glossary's term, the names and numbers as given), as (vi, zh).
+NESTED = "placements { employer { placements(first: 1) { worker { %s } } } }"
+DEPTH_13 = "{ workers(first: 1) { nodes { %s } } }" % (
+    NESTED % NESTED % "placements { employer { placements(first: 1) { job } } }"
+)
+WRONG_DOCUMENTS = {
+    "40 aliases": (
+        "{ " + " ".join(f"a{i}: me {{ code }}" for i in range(40)) + " }",
+        None,
+        (["bí danh", "40", "30"], ["别名", "40", "30"]),
+    ),
+    "more than 3,000 tokens": (
+        "{ " + "me { code } " * 800 + "}",
+        None,
+        (["từ tố", "3000"], ["词法单元", "3000"]),
+    ),
+    "depth 13": (DEPTH_13, None, (["12"], ["12"])),
+    "a fragment cycle": (
+        "{ me { ...A } } fragment A on Me { ...B } fragment B on Me { ...A }",
+        None,
+        (["phân đoạn 'A'", "'B'"], ["片段 'A'", "'B'"]),
+    ),
+    "an unused fragment": (
+        "{ me { code } } fragment A on Me { code }",
+        None,
+        (["phân đoạn 'A'"], ["片段 'A'"]),
+    ),
+    "an unknown directive": ("{ me @foo { code } }", None, (["chỉ thị '@foo'"], ["指令 '@foo'"])),
+    "a variable declared twice": (
+        'query($a: Int, $a: Int) { labels(enum: "Sex") { value } }',
+        None,
+        (["biến tên '$a'"], ["名为 '$a' 的变量"]),
+    ),
+    "a missing required variable": (
+        "query($n: Int!) { workers(first: $n) { totalCount } }",
+        {},
+        (["Biến '$n'", "'Int!'"], ["变量 '$n'", "'Int!'"]),
+    ),
+    "an unterminated string": (
+        '{ labels(enum: "Sex) { value } }',
+        None,
+        (["Lỗi cú pháp", "Chuỗi ký tự"], ["语法错误", "字符串"]),
+    ),
+}
+
+
+def _english_words(message: str) -> set[str]:
+    """The words of graphql-core's sentence, without the names and numbers it quotes."""
+    return {w.lower() for w in re.findall(r"[A-Za-z]{3,}", re.sub(r"'[^']*'", "", message))}
+
+
+@pytest.mark.parametrize("language", ["vi", "zh"])
+@pytest.mark.parametrize("wrong", list(WRONG_DOCUMENTS))
+def test_a_wrong_document_is_refused_wholly_in_the_readers_language(as_office, wrong, language):
+    query, variables, musts = WRONG_DOCUMENTS[wrong]
+    client = as_office("lc-home-affairs")
+    body = {"query": query, "variables": variables} if variables is not None else {"query": query}
+    english = client.post(body, {"Accept-Language": "en"})
+    answer = client.post(body, {"Accept-Language": language})
+    assert answer.status_code == english.status_code
+    errors_en, errors = english.json()["errors"], answer.json()["errors"]
+    assert len(errors) == len(errors_en)
+    messages = [error.pop("message") for error in errors]
+    for message, error_en in zip(messages, errors_en, strict=True):
+        left = {w for w in _english_words(error_en.pop("message")) if re.search(rf"\b{w}\b", message.lower())}
+        assert not left, f"{message!r} still says {left}"
+    said = " ".join(messages).lower()
+    assert all(must.lower() in said for must in musts[["vi", "zh"].index(language)]), messages
+    assert errors == errors_en  # the code, locations and path as they were
 
 
 @pytest.mark.parametrize(

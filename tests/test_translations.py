@@ -158,3 +158,95 @@ def test_graphql_validation_errors_come_in_the_readers_language(as_office, accep
         "{ workers(first: 1) { nodes { ethnicity } } }", headers={"Accept-Language": accept}
     )
     assert body["errors"][0]["message"] == expected
+
+
+# Documents an office plausibly gets wrong, each refused by graphql-core (or strawberry) before anything
+# runs: every message about them has a template in locales/graphql.py. (tests/test_reader_language.py
+# sends the ones the audit found over HTTP.) A variable's value is refused by the execution's
+# coercion, before any resolver.
+FILTERED = "query($f: WorkerFilter) { workers(first: 1, filter: $f) { totalCount } }"
+WRONG_DOCUMENTS = {
+    "an unknown fragment": ("{ me { ...Nope } }", None),
+    "a fragment defined twice": ("{ me { ...A } } fragment A on Me { code } fragment A on Me { name }", None),
+    "a fragment of a type the field never is": ("{ me { ... on Worker { id } } }", None),
+    "a named fragment of a type the field never is": ("{ me { ...W } } fragment W on Worker { id }", None),
+    "a fragment on a scalar": ("{ me { ...S } } fragment S on String { x }", None),
+    "a fragment spreading itself": ("{ me { ...A } } fragment A on Me { code ...A }", None),
+    "a directive where it may not stand": ("query @include(if: true) { me { code } }", None),
+    "a directive twice on a field": ("{ me @include(if: true) @include(if: true) { code } }", None),
+    "an unknown argument of a directive": ("{ me @include(if: true, iff: true) { code } }", None),
+    "an argument given twice": ("{ workers(first: 1, first: 2) { totalCount } }", None),
+    "an input field given twice": (
+        "{ workers(first: 1, filter: {status: [DEPLOYED], status: [DEPLOYED]}) { totalCount } }",
+        None,
+    ),
+    "a variable unused in a named operation": ("query Q($x: Int) { me { code } }", None),
+    "a variable the named operation does not define": ("query Q { workers(first: $n) { totalCount } }", None),
+    "a variable of an output type": ("query($x: Me) { me { code } }", None),
+    "two fields under one name": ("{ me { code: name code } }", None),
+    "one field twice with other arguments": (
+        "{ workers(first: 1) { totalCount } workers(first: 2) { totalCount } }",
+        None,
+    ),
+    "an unknown field of an input": ("{ workers(first: 1, filter: {nope: 1}) { totalCount } }", None),
+    "a number for an input": ("{ workers(first: 1, filter: 3) { totalCount } }", None),
+    "an empty selection": ("{ me { } }", None),
+    "an unexpected character": ("{ me { code } } ?", None),
+    "a single quote": ("{ agreementReport(agreementId: 'x', year: 2024) { year } }", None),
+    "two dots": ("{ me { ..A } }", None),
+    "a number starting with 0": ("{ workers(first: 01) { totalCount } }", None),
+    "a number followed by a letter": ("{ workers(first: 1x) { totalCount } }", None),
+    "a number starting with a dot": ("{ workers(first: .5) { totalCount } }", None),
+    "an unknown escape": ('{ agreementReport(agreementId: "a\\q", year: 2024) { year } }', None),
+    "a short unicode escape": ('{ agreementReport(agreementId: "a\\u12", year: 2024) { year } }', None),
+    "a variable in a default value": ("query($x: Int = $y) { workers(first: $x) { totalCount } }", None),
+    "a description on a shorthand query": ('"what" { me { code } }', None),
+    "a document nested too deeply": ("{" + "me {" * 3000, None),
+    "a variable's unknown input field": (FILTERED, {"f": {"nope": 1}}),
+    "a variable's number for an input": (FILTERED, {"f": 3}),
+    "a variable's unknown enum value": (FILTERED, {"f": {"status": ["NOPE"]}}),
+    "a variable's wrong date": (FILTERED, {"f": {"bornAfter": "x"}}),
+    "a variable's number for a date": (FILTERED, {"f": {"bornAfter": 3}}),
+}
+# Token kinds, scalar types and Unicode are names in graphql-core's messages, and stay as they are.
+NAMES = {"name", "eof", "int", "float", "string", "boolean", "date", "unicode"}
+
+
+def _refusals(query: str, variables: dict | None) -> list[str]:
+    import asyncio
+    from unittest.mock import MagicMock
+
+    from graphql import GraphQLError
+
+    from schema.builder import OfficeSchema
+    from schema.context import RequestContext
+    from tests.policy_expectations import grant
+
+    schema = OfficeSchema(grant("lc-home-affairs"))
+    try:
+        prepared = schema.operations.prepare(query, None)
+    except GraphQLError as error:
+        return [error.message]
+    errors = list(prepared.errors) + list(prepared.validated.limit_errors if prepared.validated else ())
+    if not errors:
+        context = RequestContext(grant=schema.grant, session=MagicMock(), request_id="r")
+        run = schema.execute(query, variable_values=variables, context_value=context)
+        errors = list(asyncio.new_event_loop().run_until_complete(run).errors or [])
+    schema.process_errors(errors)
+    return [error.message for error in errors]
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+@pytest.mark.parametrize("wrong", list(WRONG_DOCUMENTS))
+def test_graphql_cores_refusal_of_a_wrong_document_has_no_english_left(wrong, language):
+    from locales.graphql import translate_graphql
+
+    refusals = _refusals(*WRONG_DOCUMENTS[wrong])
+    assert refusals
+    for english in refusals:
+        said = translate_graphql(english, language).lower()
+        words = set(
+            re.findall(r"[a-z]{3,}", re.sub(r"'[^']*'|\"[^\"]*\"|\{[^}]*\}|\.\w+", "", english.lower()))
+        )
+        left = {w for w in words - NAMES if re.search(rf"\b{w}\b", said)}
+        assert not left, f"{english!r} -> {said!r} still says {left}"
