@@ -90,7 +90,7 @@ def import_file(args: argparse.Namespace) -> int:
         raise Refused(message_of(exc, language)) from exc
     print(json.dumps(outcome.answer(language), ensure_ascii=False, indent=2))
     if args.marked:
-        Path(args.marked).write_bytes(marked_workbook(content, sheet, outcome.errors, language))
+        Path(args.marked).write_bytes(marked_workbook(sheet, outcome.errors, language))
     if outcome.stopped == LIMIT_REACHED:
         raise Refused(render(LIMIT_MESSAGE, language, limit=limit))
     if outcome.stopped is not None:

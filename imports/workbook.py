@@ -29,6 +29,7 @@ class Sheet:
     rows: list[tuple[int, list[Any]]]
     # Columns of the workers export the import reads but registers nothing from, e.g. {0: "id"}.
     extra: dict[int, str] = field(default_factory=dict)
+    title: str = ""  # the sheet's name in the file (a checked file sent back keeps it)
 
 
 def worker_sheet(book: Any) -> Any:
@@ -49,15 +50,15 @@ def worker_sheet(book: Any) -> Any:
 
 def read_sheet(content: bytes, seconds: float | None = None) -> Sheet:
     """The sheet of workers, read row by row in the template's columns, within `imports.bounds`."""
-    from openpyxl import load_workbook  # loaded here, not at a server's start
-    from openpyxl.utils.exceptions import InvalidFileException
+    from openpyxl.utils.exceptions import InvalidFileException  # loaded here, not at a server's start
 
     deadline = Deadline(seconds) if seconds is not None else Deadline()
     check_archive(content, deadline)
+    not_a_workbook = FileRefused(N_("the file is not an Excel workbook (.xlsx)"))
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileRefused(N_("the file is not an Excel workbook (.xlsx)")) from exc
+        book = _unopened_sheets(content)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
+        raise not_a_workbook from exc
     try:
         sheet = worker_sheet(book)
         # The sheet's declared <dimension> is not trusted: rows are as wide as the header says.
@@ -73,9 +74,41 @@ def read_sheet(content: bytes, seconds: float | None = None) -> Sheet:
             )
         headers = headers[:width]
         columns, extra = _columns_of(headers)
-        return Sheet(headers, columns, _data_rows(sheet, width, deadline), extra)
+        return Sheet(headers, columns, _data_rows(sheet, width, deadline), extra, sheet.title)
+    except SyntaxError as exc:  # the sheet's XML is broken (ElementTree's ParseError)
+        raise not_a_workbook from exc
     finally:
         book.close()
+
+
+def _unopened_sheets(content: bytes) -> Any:
+    """The workbook read-only, none of its sheets opened until its rows are read.
+
+    openpyxl's read-only load opens every sheet at once for its declared size (`<dimension>`), and
+    parses one that declares none to its end: a large sheet beside the workers' would cost the
+    time of reading it whole, and a broken one would make the file unreadable, though nothing of
+    it is imported. The size of the sheet of workers is not trusted anyway (`reset_dimensions`), so
+    here no sheet is opened for it: only the sheet of workers is ever read, row by row.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class Unsized(ReadOnlyWorksheet):
+        def _get_size(self) -> None:
+            pass
+
+    class SheetsUnopened(ExcelReader):
+        def read_worksheets(self) -> None:  # a chart sheet has no rows to import: left out
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type:
+                    unsized = Unsized(self.wb, sheet.name, rel.target, self.shared_strings)
+                    unsized.sheet_state = sheet.state or "visible"
+                    book: Any = self.wb  # as openpyxl's reader adds one (`_add_sheet` takes none)
+                    book._sheets.append(unsized)
+
+    reader = SheetsUnopened(io.BytesIO(content), read_only=True, data_only=False)
+    reader.read()
+    return reader.wb
 
 
 def _data_rows(sheet: Any, width: int, deadline: Deadline) -> list[tuple[int, list[Any]]]:

@@ -1,9 +1,11 @@
 """A request whose head never finishes is cut off (issue 17, "Low"): a client that sends half a request
 line and waits must not hold a connection for ever. The head has the body's time
-(`BORDERLABOUR_BODY_SECONDS`, here 2 s); a real server process, a raw socket."""
+(`BORDERLABOUR_BODY_SECONDS`, here 2 s); a real server process, a raw socket. A body has that time
+on every route that reads one: an import's file that trickles in is cut off as a GraphQL operation is."""
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 from collections.abc import Iterator
@@ -59,3 +61,41 @@ def test_a_whole_request_is_still_answered_on_the_same_server(impatient_server) 
         connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: registry\r\nConnection: close\r\n\r\n")
         received = _read_until_closed(connection)
     assert received.startswith(b"HTTP/1.1 200 ")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _trickled(
+    server: Server, path: str, content_type: str, declared: int = 100_000
+) -> tuple[bytes, dict[str, str], dict]:
+    """A body declared `declared` bytes long of which 4 are sent: the status line, headers and answer."""
+    token = server.tokens["tq-home-affairs"]
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: registry\r\nAuthorization: Bearer {token}\r\n"
+        f"X-Purpose: worker-registration\r\nContent-Type: {content_type}\r\nContent-Length: {declared}\r\n\r\n"
+    )
+    with _connect(server) as connection:
+        connection.sendall(head.encode() + b"PK\x03\x04")
+        try:
+            received = _read_until_closed(connection)
+        except TimeoutError:
+            pytest.fail(f"no answer after {SECONDS * 5} s")
+    top, _, body = received.partition(b"\r\n\r\n")
+    status, *lines = top.decode().split("\r\n")
+    headers = {name.lower(): value.strip() for name, _, value in (line.partition(":") for line in lines)}
+    return status.encode(), headers, json.loads(body)
+
+
+@pytest.mark.parametrize("content_type", [XLSX, "multipart/form-data; boundary=registry"])
+def test_an_import_whose_file_trickles_in_is_answered_408_as_graphql_is(
+    impatient_server, content_type: str
+) -> None:
+    status, headers, answer = _trickled(impatient_server, "/imports/workers", content_type)
+    assert status.startswith(b"HTTP/1.1 408 "), (status, answer)
+    assert headers["connection"] == "close"
+    error = answer["errors"][0]
+    assert error["extensions"]["code"] == "REQUEST_TIMEOUT"
+    _, _, graphql = _trickled(impatient_server, "/graphql", "application/json", declared=1000)
+    assert error["message"] == graphql["errors"][0]["message"]
+    assert str(SECONDS) in error["message"]

@@ -3,20 +3,25 @@
 Each workbook here is built byte by byte with `zipfile`, as a hostile partner office would craft
 it: a 1.7 KB sheet declaring sixteen thousand columns and a far row, a shared-strings part holding
 200,000 strings, a part that unpacks past the cap. Each is refused with a clear message, or read
-within a bounded number of rows, in well under a second's work.
+within a bounded number of rows, in well under a second's work. A sheet beside the workers' is never
+opened: not to read the file, not to write its checked copy (`format=xlsx`).
 """
 
 from __future__ import annotations
 
 import io
 import time
+import tracemalloc
 import zipfile
 from xml.sax.saxutils import escape
 
 import pytest
+from openpyxl import Workbook, load_workbook
 
 from imports.bounds import MAX_MEMBER_BYTES, MAX_ROWS
-from imports.workbook import FileRefused, read_sheet
+from imports.marked import marked_workbook
+from imports.rowerrors import RowError
+from imports.workbook import FileRefused, Sheet, read_sheet
 from tests import plain_http
 
 pytestmark = pytest.mark.engine_independent(
@@ -29,36 +34,53 @@ RELATIONS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships
 HEADERS = ["Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Số CCCD", "Mã xã nơi cư trú"]
 ROW = ["Lò Thị Mai", "2001-04-02", "Nữ", "Dao", "002301000123", "VN-TQ-2025-00001"]
 
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/sharedStrings.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-    "</Types>"
-)
+SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+STRINGS_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8"?>'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     f'<Relationship Id="rId1" Type="{RELATIONS}/officeDocument" Target="xl/workbook.xml"/>'
     "</Relationships>"
 )
-WORKBOOK = (
-    f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{RELATIONS}">'
-    '<sheets><sheet name="Workers" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    f'<Relationship Id="rId1" Type="{RELATIONS}/worksheet" Target="worksheets/sheet1.xml"/>'
-    f'<Relationship Id="rId2" Type="{RELATIONS}/sharedStrings" Target="sharedStrings.xml"/>'
-    "</Relationships>"
-)
+
+
+def _content_types(sheets: int) -> str:
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{SHEET_TYPE}"/>'
+        for n in range(1, sheets + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        f'{overrides}<Override PartName="/xl/sharedStrings.xml" ContentType="{STRINGS_TYPE}"/></Types>'
+    )
+
+
+def _workbook(names: list[str]) -> str:
+    sheets = "".join(
+        f'<sheet name="{escape(name)}" sheetId="{n}" r:id="rId{n}"/>' for n, name in enumerate(names, start=1)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{MAIN}" xmlns:r="{RELATIONS}">'
+        f"<sheets>{sheets}</sheets></workbook>"
+    )
+
+
+def _workbook_rels(sheets: int) -> str:
+    parts = "".join(
+        f'<Relationship Id="rId{n}" Type="{RELATIONS}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+        for n in range(1, sheets + 1)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'{parts}<Relationship Id="rId{sheets + 1}" Type="{RELATIONS}/sharedStrings" '
+        'Target="sharedStrings.xml"/></Relationships>'
+    )
 
 
 def _inline_row(number: int, values: list[str]) -> str:
@@ -69,12 +91,20 @@ def _inline_row(number: int, values: list[str]) -> str:
     return f'<row r="{number}">{cells}</row>'
 
 
-def crafted(rows: str, dimension: str = "A1:F2", shared: list[str] | None = None, padding: int = 0) -> bytes:
-    """A workbook of one sheet named Workers, its rows as given, compressed as Excel compresses."""
+def crafted(
+    rows: str,
+    dimension: str = "A1:F2",
+    shared: list[str] | None = None,
+    padding: int = 0,
+    others: dict[str, str] | None = None,
+) -> bytes:
+    """A workbook whose sheet named Workers has the rows given, and after it the `others` (each
+    sheet's name and the whole XML of its part, as given), compressed as Excel compresses."""
     sheet = (
         f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}">'
         f'<dimension ref="{dimension}"/><sheetData>{rows}</sheetData>' + " " * padding + "</worksheet>"
     )
+    sheets = {"Workers": sheet, **(others or {})}
     strings = shared or []
     shared_xml = (
         f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}" count="{len(strings)}" '
@@ -82,11 +112,12 @@ def crafted(rows: str, dimension: str = "A1:F2", shared: list[str] | None = None
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
-        book.writestr("[Content_Types].xml", CONTENT_TYPES)
+        book.writestr("[Content_Types].xml", _content_types(len(sheets)))
         book.writestr("_rels/.rels", ROOT_RELS)
-        book.writestr("xl/workbook.xml", WORKBOOK)
-        book.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        book.writestr("xl/worksheets/sheet1.xml", sheet)
+        book.writestr("xl/workbook.xml", _workbook(list(sheets)))
+        book.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
+        for n, part in enumerate(sheets.values(), start=1):
+            book.writestr(f"xl/worksheets/sheet{n}.xml", part)
         book.writestr("xl/sharedStrings.xml", shared_xml)
     return out.getvalue()
 
@@ -168,3 +199,69 @@ def test_the_server_answers_a_crafted_workbook_quickly_and_in_the_readers_langua
     error = response.json()["errors"][0]
     assert error["extensions"]["code"] == "INVALID_FILE"
     assert str(MAX_ROWS) in error["message"] and "more than" not in error["message"]
+
+
+# The part of a sheet cut off halfway: a reader that opened it could not parse it.
+UNREADABLE = (
+    f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData><row r="1"><c r="A1">'
+)
+
+
+def _numbers(rows: int, columns: int) -> str:
+    """A sheet of `rows` rows of `columns` numbers each: no text, so no shared string to count."""
+    cells = "".join(f'<c r="{chr(65 + i)}{{n}}"><v>{i}</v></c>' for i in range(columns))
+    body = "".join(f'<row r="{n}">' + cells.format(n=n) + "</row>" for n in range(1, rows + 1))
+    return f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{body}</sheetData></worksheet>'
+
+
+def _checked(sheet: Sheet) -> Workbook:
+    error = RowError(2, HEADERS[4], "INVALID_FORMAT", "must be 12 digits")
+    return load_workbook(io.BytesIO(marked_workbook(sheet, [error], "en")))
+
+
+def test_the_checked_copy_is_the_workers_sheet_alone_and_no_other_sheet_is_opened() -> None:
+    content = crafted(_inline_row(1, HEADERS) + _inline_row(2, ROW), others={"notes": UNREADABLE})
+    book = _checked(read_sheet(content))
+    assert book.sheetnames == ["Workers"]
+    assert list(book["Workers"].iter_rows(values_only=True)) == [
+        (*HEADERS, "Errors"),
+        (*ROW, f"{HEADERS[4]}: must be 12 digits"),
+    ]
+
+
+def test_an_extra_sheet_past_the_row_limit_costs_the_checked_copy_nothing() -> None:
+    # Read at all, its 600,000 cells would break the row limit, and held in memory take hundreds of MB.
+    notes = _numbers(MAX_ROWS + 10_000, 10)
+    content = crafted(_inline_row(1, HEADERS) + _inline_row(2, ROW), others={"notes": notes})
+    sheet = read_sheet(content)
+    tracemalloc.start()
+    try:
+        book = _checked(sheet)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert book.sheetnames == ["Workers"] and book["Workers"].max_row == 2
+    assert peak < 16 * 1024 * 1024, f"{peak / 1024 / 1024:.0f} MB"
+
+
+def test_the_server_sends_the_checked_copy_of_a_workbook_whose_other_sheet_no_reader_could_open(
+    live_server,
+) -> None:
+    content = crafted(_inline_row(1, HEADERS) + _inline_row(2, ROW), others={"notes": UNREADABLE})
+    headers = {
+        "Authorization": f"Bearer {live_server.tokens['tq-home-affairs']}",
+        "Content-Type": XLSX,
+        "X-Purpose": "worker-registration",
+    }
+    response = plain_http.post(
+        f"{live_server.url}/imports/workers",
+        params={"dryRun": "true", "format": "xlsx", "lang": "en"},
+        content=content,
+        headers=headers,
+        timeout=60,
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == XLSX and response.headers["X-Import-Rows"] == "1"
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Workers"]
+    assert [c.value for c in book["Workers"][1]] == [*HEADERS, "Errors"]

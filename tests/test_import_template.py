@@ -3,7 +3,7 @@
 What the issue asks of the template: a drop-down list for every enum (sex), a sheet of the communes
 in force with code and name, an example row, a frozen header, identity columns formatted as text,
 and a guide in the reader's language (?lang= or Accept-Language) with each column's format. A failed
-dry run can come back as the same workbook with an error column and its faulty cells marked; a
+dry run can come back as its sheet of workers with an error column and its faulty cells marked; a
 browser form (multipart) uploads; `/imports` is a page of the service itself.
 """
 
@@ -155,7 +155,7 @@ def test_a_checked_workbook_keeps_a_name_like_a_formula_as_text():
     book.save(out)
     read = read_sheet(out.getvalue())
     error = RowError(2, "nationalIdNumber", "INVALID_FORMAT", "=must be 12 digits")
-    marked = marked_workbook(out.getvalue(), read, [error], "en")
+    marked = marked_workbook(read, [error], "en")
     with zipfile.ZipFile(io.BytesIO(marked)) as files:
         assert not re.search(rb"<(\w+:)?f[ >/]", files.read("xl/worksheets/sheet1.xml"))
     cells = load_workbook(io.BytesIO(marked)).active

@@ -7,7 +7,6 @@ in a worker thread so a slow database never stalls the event loop.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
@@ -36,6 +35,7 @@ from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from service.metrics import operation_label
 from service.operations import new_request_id, translated
 from service.registry import Registry
+from web.bodies import body_within
 from web.door import Door, bearer
 from web.errors import Refusal, answering, in_service, refused, unexpected_error
 from web.files import file_routes
@@ -89,31 +89,6 @@ _PLAIN_JSON_ONLY = (
     | orjson.OPT_PASSTHROUGH_DATETIME
     | orjson.OPT_PASSTHROUGH_DATACLASS
 )
-
-
-class BodyTooLarge(Exception):
-    """The body is larger than MAX_BODY_BYTES."""
-
-
-async def _read_body(request: Request, seconds: float) -> bytes:
-    """The whole body, or BodyTooLarge, TimeoutError after `seconds` (a body that trickles in holds a
-    connection and a worker's memory), or ClientDisconnect."""
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY_BYTES):
-        raise BodyTooLarge()
-    body = b""
-    async with asyncio.timeout(seconds):
-        # The messages as they come, as `request.stream()` reads them, without an async generator
-        # (set up and torn down on the event loop for every request).
-        while True:
-            message = await request.receive()
-            if message["type"] == "http.disconnect":
-                raise ClientDisconnect()
-            body += message.get("body", b"")
-            if len(body) > MAX_BODY_BYTES:
-                raise BodyTooLarge()
-            if not message.get("more_body", False):
-                return body
 
 
 def contains_nul(value: Any) -> bool:
@@ -268,15 +243,7 @@ def create_app(registry: Registry) -> Starlette:
         if content_type not in JSON_TYPES:
             raise Refusal(415, N_("send the operation as application/json"), "UNSUPPORTED_MEDIA_TYPE")
         try:
-            body = await _read_body(request, body_seconds)
-        except BodyTooLarge as exc:
-            message = N_("the request body exceeds {limit} bytes")
-            raise Refusal(413, message, "TOO_LARGE", limit=MAX_BODY_BYTES) from exc
-        except TimeoutError as exc:
-            message = N_("the request body did not arrive within {seconds} seconds")
-            raise Refusal(
-                408, message, "REQUEST_TIMEOUT", {"Connection": "close"}, seconds=body_seconds
-            ) from exc
+            body = await body_within(request, MAX_BODY_BYTES, body_seconds)
         except ClientDisconnect:
             log.info("request %s: the client disconnected before sending its whole body", rid)
             return Response(status_code=400)  # nobody is left to read it

@@ -16,7 +16,7 @@ from functools import partial as partial_call
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -38,6 +38,7 @@ from resolvers.errors import InputError
 from resolvers.reports import yearly_figures
 from service.registry import Registry
 from service.transaction import Work
+from web.bodies import body_within
 from web.door import Admission, Door
 from web.errors import Refusal, answering, in_service, refused
 from web.threads import in_thread
@@ -90,8 +91,9 @@ def report_languages(request: Request) -> tuple[str, ...]:
     return ("vi", "zh")
 
 
-async def upload_of(request: Request) -> bytes:
-    """The uploaded workbook, refused early when it is not one or is larger than MAX_IMPORT_BYTES.
+async def upload_of(request: Request, seconds: float) -> bytes:
+    """The uploaded workbook, refused early when it is not one or is larger than MAX_IMPORT_BYTES, and
+    when its body does not arrive within `seconds` (`BORDERLABOUR_BODY_SECONDS`, as for /graphql).
 
     It comes as the body itself (XLSX_TYPE) or as the field `file` of a browser form (multipart)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -99,18 +101,8 @@ async def upload_of(request: Request) -> bytes:
         raise Refusal(
             415, N_("send the file as {media_type}"), "UNSUPPORTED_MEDIA_TYPE", media_type=XLSX_TYPE
         )
-    declared = request.headers.get("content-length")
-    too_large = Refusal(
-        413, N_("the request body exceeds {limit} bytes"), "TOO_LARGE", limit=MAX_IMPORT_BYTES
-    )
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_IMPORT_BYTES):
-        raise too_large
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_IMPORT_BYTES:
-            raise too_large
-    return await form_file(request, bytes(body)) if content_type == MULTIPART else bytes(body)
+    body = await body_within(request, MAX_IMPORT_BYTES, seconds)
+    return await form_file(request, body) if content_type == MULTIPART else body
 
 
 async def form_file(request: Request, body: bytes) -> bytes:
@@ -229,7 +221,11 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         if not grant.can_write(DUTY):
             raise Refusal(403, N_("your office has no duty to {duty}"), "FORBIDDEN", duty=DUTY)
         admission.state_purpose(IMPORT_PURPOSE)
-        content = await upload_of(request)
+        try:
+            content = await upload_of(request, registry.settings.body_seconds)
+        except ClientDisconnect:
+            log.info("request %s: the client disconnected before sending its whole file", rid)
+            return Response(status_code=400)  # nobody is left to read it
         try:
             sheet = await in_thread(partial_call(read_sheet, content))
         except FileRefused as exc:
@@ -282,7 +278,7 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
         )
         if request.query_params.get("format") == "xlsx" and outcome.stopped is None:
             language = file_language(request)
-            marked = await in_thread(partial_call(marked_workbook, content, sheet, outcome.errors, language))
+            marked = await in_thread(partial_call(marked_workbook, sheet, outcome.errors, language))
             response = file_response(marked, XLSX_TYPE, "checked-workers.xlsx")
             response.headers.update(_summary(outcome))
             return response
