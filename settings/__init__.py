@@ -138,6 +138,10 @@ class Settings(BaseSettings):
     """BORDERLABOUR_ENGINE: `compiled` reads run as SQL built from each query; `reference` field by field."""
     body_seconds: float = Field(default=10.0, gt=0)
     """BORDERLABOUR_BODY_SECONDS: how long a request body may take to arrive."""
+    upload_seconds: float = Field(default=180.0, gt=0)
+    """BORDERLABOUR_UPLOAD_SECONDS: how long an imported workbook's body may take to arrive: its
+    10 MiB at most in 180 s is about 60 KB/s, a slow line at a border post (a GraphQL body, 64 KiB,
+    has BORDERLABOUR_BODY_SECONDS)."""
     processes: int = Field(default_factory=lambda: cores(), ge=1)
     """BORDERLABOUR_PROCESSES (or --processes): server processes of `serve`; default one per core."""
     ledger_batch: int = Field(default=256, ge=1)

@@ -1,7 +1,8 @@
 """A request whose head never finishes is cut off (issue 17, "Low"): a client that sends half a request
 line and waits must not hold a connection for ever. The head has the body's time
-(`BORDERLABOUR_BODY_SECONDS`, here 2 s); a real server process, a raw socket. A body has that time
-on every route that reads one: an import's file that trickles in is cut off as a GraphQL operation is."""
+(`BORDERLABOUR_BODY_SECONDS`, here 2 s); a real server process, a raw socket. A body has a time on
+every route that reads one: an import's file that trickles in past `BORDERLABOUR_UPLOAD_SECONDS`
+(here 2 s too) is cut off as a GraphQL operation is."""
 
 from __future__ import annotations
 
@@ -23,7 +24,13 @@ SECONDS = 2
 @pytest.fixture(scope="module")
 def impatient_server(database: Database, demo_tokens: dict[str, str], tmp_path_factory) -> Iterator[Server]:
     log = tmp_path_factory.mktemp("head") / "server.log"
-    server = Server(database, demo_tokens, log, BORDERLABOUR_BODY_SECONDS=str(SECONDS))
+    server = Server(
+        database,
+        demo_tokens,
+        log,
+        BORDERLABOUR_BODY_SECONDS=str(SECONDS),
+        BORDERLABOUR_UPLOAD_SECONDS=str(SECONDS),
+    )
     try:
         yield server
     finally:

@@ -25,7 +25,7 @@ from harness.databases import Template
 from models.sealing import Keyring
 from tests import own_registry_fixtures as own
 from tests import plain_http
-from tests.conftest import AsOffice, OwnRegistry, Server, own_registry, run_cli
+from tests.conftest import OFFICER_ARGS, AsOffice, OwnRegistry, Server, own_registry, run_cli
 
 # Rows an import of this module's servers registers in one transaction
 # (BORDERLABOUR_IMPORT_CHUNK_ROWS): what the tests prove happens between chunks needs several
@@ -178,6 +178,7 @@ def test_past_the_daily_bound_an_import_answers_429_and_the_cli_exits_non_zero(
         str(path),
         "--office",
         BOUNDED,
+        *OFFICER_ARGS,
         "--dry-run",
         "--lang",
         "zh",

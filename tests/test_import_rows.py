@@ -33,7 +33,7 @@ from policies.tokens import identity_of
 from service.registry import Registry
 from spreadsheets.cells import append_values
 from tests import plain_http
-from tests.conftest import Database, run_cli
+from tests.conftest import OFFICER_ARGS, Database, run_cli
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OFFICE = "tq-home-affairs"
@@ -185,6 +185,7 @@ def test_an_empty_sex_is_a_row_error_over_http_and_from_the_cli(live_server, dat
         str(path),
         "--office",
         OFFICE,
+        *OFFICER_ARGS,
         "--dry-run",
         "--marked",
         str(marked),

@@ -1,7 +1,8 @@
 """Request bodies read whole within a size and a time: the GraphQL operation's and an upload's.
 
 A body that trickles in holds a connection and a worker's memory for as long as its client likes,
-so every route that reads one reads it here, within `BORDERLABOUR_BODY_SECONDS`, and refuses alike:
+so every route that reads one reads it here, within its time (`BORDERLABOUR_BODY_SECONDS` for a
+GraphQL operation, `BORDERLABOUR_UPLOAD_SECONDS` for a workbook), and refuses alike:
 413 TOO_LARGE past its size, 408 REQUEST_TIMEOUT (the connection closed) past its time.
 """
 

@@ -93,7 +93,8 @@ def report_languages(request: Request) -> tuple[str, ...]:
 
 async def upload_of(request: Request, seconds: float) -> bytes:
     """The uploaded workbook, refused early when it is not one or is larger than MAX_IMPORT_BYTES, and
-    when its body does not arrive within `seconds` (`BORDERLABOUR_BODY_SECONDS`, as for /graphql).
+    when its body does not arrive within `seconds` (`BORDERLABOUR_UPLOAD_SECONDS`), refused as a
+    GraphQL body that trickles in is.
 
     It comes as the body itself (XLSX_TYPE) or as the field `file` of a browser form (multipart)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -222,7 +223,7 @@ def file_routes(registry: Registry, door: Door) -> list[Route]:
             raise Refusal(403, N_("your office has no duty to {duty}"), "FORBIDDEN", duty=DUTY)
         admission.state_purpose(IMPORT_PURPOSE)
         try:
-            content = await upload_of(request, registry.settings.body_seconds)
+            content = await upload_of(request, registry.settings.upload_seconds)
         except ClientDisconnect:
             log.info("request %s: the client disconnected before sending its whole file", rid)
             return Response(status_code=400)  # nobody is left to read it
