@@ -5,12 +5,19 @@ something about the few workers in a small group: an office that may not read th
 list the workers of the group, would learn it. So a count under the threshold in such a breakdown
 is shown to that office as the text "< 5" (the threshold is data: `policies/small_cells.toml`).
 An office that may read the field gets the count as it is.
+
+A whole breakdown whose total the reader knows (the statistics root: an office counts the workers it
+lists) goes through `SmallCells.breakdown`, which also withholds enough other cells, shown as "≥ 5",
+that no withheld cell can be worked out from the total (complementary suppression). The yearly
+agreement report (`reports/withholding.py`) applies `shown` cell by cell, as before: its figures are
+signed by both focal offices (`reports/signing.py`), and changing what is signed is for them to decide.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,7 +29,8 @@ from procedure import calendar as clock
 RULES = Path(__file__).with_name("small_cells.toml")
 
 Cell = int | str
-"""A count as shown: the number, or the text "< N" where it is withheld."""
+"""A count as shown: the number, or the text "< N" (a count under the threshold) or "≥ N" (a count
+at or over it, withheld so that a "< N" beside it cannot be worked out) where it is withheld."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,67 @@ class SmallCells:
         """A reader that may not read the field the figure is broken down by (or no reader at all)."""
         return self.grant is None or not self.grant.can_read(resource)
 
+    @property
+    def under(self) -> str:
+        """The text of a count under the threshold (zero too), withheld for its own sake."""
+        return f"< {self.minimum}"
+
+    @property
+    def over(self) -> str:
+        """The text of a count at or over the threshold withheld beside small ones (true of it)."""
+        return f"≥ {self.minimum}"
+
     def shown(self, resource: str, count: int) -> Cell:
         if count < self.minimum and self.withholds(resource):
-            return f"< {self.minimum}"
+            return self.under
         return count
+
+    def breakdown(
+        self, resource: str, counts: Mapping[str, int], domain: Iterable[str]
+    ) -> list[tuple[str, Cell]]:
+        """A whole breakdown by `resource` as this reader sees it: `counts` per key (a key absent has
+        none), `domain` every key the breakdown can have for this reader.
+
+        A reader that may read the field gets the counts as they are, in the order given (a key
+        with no count may stay absent). A reader that `withholds(resource)` gets:
+
+        - every key of the domain, so that a key left out cannot say its count is 0;
+        - each count under the threshold N, zero included, as "< N" (the primary cells): a zero
+          shown beside "< N" would point at the group;
+        - complementary suppression. The reader knows the breakdown's total (it counts the rows it
+          lists; `workerCount` says it too), so it knows S, the sum of the withheld cells: the total
+          less the cells shown. Say k primary cells are withheld, each in [0, N-1], and j secondary
+          ones, each at least N. With j = 0 a primary cell lies in
+          [max(0, S - (k-1)(N-1)), min(N-1, S)], a single value exactly when k == 1, S == 0 (all
+          are 0) or S == k(N-1) (all are N-1); otherwise the range has two values or more. With
+          j >= 1 the others' sum has no upper bound, so a primary lies in [0, min(N-1, S - jN)],
+          a single value (0) exactly when S == jN. While a primary cell is so pinned, the smallest
+          cell still shown (the first in key order among equals) is withheld too, as "≥ N" (true
+          of it: it is not under the threshold), until none is pinned or none is left to withhold.
+
+        The withholding reader's keys are in key order (Python's, the same on every database).
+        """
+        if not self.withholds(resource):
+            return [(key, count) for key, count in counts.items()]
+        n = self.minimum
+        keys = sorted(set(domain) | set(counts))
+        value = {key: counts.get(key, 0) for key in keys}
+        primary = [key for key in keys if value[key] < n]
+        secondary: list[str] = []
+        shown = [key for key in keys if value[key] >= n]
+
+        def pinned() -> bool:
+            k, j = len(primary), len(secondary)
+            s = sum(value[key] for key in primary) + sum(value[key] for key in secondary)
+            if k == 0:
+                return False
+            if j == 0:
+                return k == 1 or s == 0 or s == k * (n - 1)
+            return s == j * n
+
+        while shown and pinned():
+            smallest = min(shown, key=lambda key: (value[key], key))
+            shown.remove(smallest)
+            secondary.append(smallest)
+        text = {key: self.under for key in primary} | {key: self.over for key in secondary}
+        return [(key, text.get(key, value[key])) for key in keys]

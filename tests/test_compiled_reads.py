@@ -204,6 +204,26 @@ def test_compiled_engine_answers_byte_identically_to_the_reference(
     assert office.compiled.compiled > sum(office.compiled.fallbacks.values()) / 2, office.compiled.fallbacks
 
 
+STATISTICS_DOCUMENT = """{ statistics { workerCount workersByStatus { key count }
+  workersByHomeProvince { key count } placementsByStatus { key count } crossingsByGate { key count } } }"""
+
+
+@pytest.mark.parametrize("code", ["lc-customs", "lc-economic-zone", "tq-foreign-affairs", "lc-home-affairs"])
+def test_both_engines_withhold_the_same_cells_of_every_breakdown(
+    registry: Registry, offices: dict[str, Office], code: str
+) -> None:
+    """The small cells of a whole breakdown ("< 5", and "≥ 5" beside them: README, "Small cells") are
+    one decision: offices that may not read a status, a province, a gate get the same cells from both."""
+    office = _office(registry, offices, code)
+    compiled = office.answer(STATISTICS_DOCUMENT, {}, compiled=True)
+    assert compiled == office.answer(STATISTICS_DOCUMENT, {}, compiled=False)
+    answer = json.loads(compiled[0])
+    assert not answer["errors"], answer["errors"]
+    statuses = [row["key"] for row in answer["data"]["statistics"]["workersByStatus"]]
+    if code != "lc-home-affairs":  # it reads a worker's status; the others get every status
+        assert statuses == sorted(s.value for s in models.WorkerStatus)
+
+
 @pytest.mark.parametrize("code", OFFICES)
 def test_every_readable_field_answers_byte_identically_on_both_engines(
     registry: Registry, offices: dict[str, Office], code: str

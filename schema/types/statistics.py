@@ -9,7 +9,7 @@ from schema.types.counts import Count
 
 
 @strawberry.type(
-    description='A count per key (a status, a province code, a gate code); "< 5" where withheld.'
+    description='A count per key (a status, a province code, a gate code); "< 5" or "≥ 5" where withheld.'
 )
 class CountByKey:
     key: str
