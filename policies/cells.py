@@ -105,14 +105,14 @@ class SmallCells:
           shown beside "< N" would point at the group;
         - complementary suppression. The reader knows the breakdown's total (it counts the rows it
           lists; `workerCount` says it too), so it knows S, the sum of the withheld cells: the total
-          less the cells shown. Say k primary cells are withheld, each in [0, N-1], and j secondary
-          ones, each at least N. With j = 0 a primary cell lies in
-          [max(0, S - (k-1)(N-1)), min(N-1, S)], a single value exactly when k == 1, S == 0 (all
-          are 0) or S == k(N-1) (all are N-1); otherwise the range has two values or more. With
-          j >= 1 the others' sum has no upper bound, so a primary lies in [0, min(N-1, S - jN)],
-          a single value (0) exactly when S == jN. While a primary cell is so pinned, the smallest
-          cell still shown (the first in key order among equals) is withheld too, as "≥ N" (true
-          of it: it is not under the threshold), until none is pinned or none is left to withhold.
+          less the cells shown. It also knows this rule: each primary cell lies in [0, N-1]; each
+          cell withheld beside them (secondary) is at least N and, being the smallest cell shown
+          when it was withheld (the first in key order among equals), at most every count still
+          shown (below it, if that one's key comes first). A primary cell then lies in
+          [max(0, S - the others' highest sum), min(N-1, S - the others' lowest sum)]; while that
+          range is a single value for some primary cell, the smallest cell still shown is withheld
+          too, as "≥ N" (true of it: it is not under the threshold), until none is pinned or none is
+          left to withhold.
 
         The withholding reader's keys are in key order (Python's, the same on every database).
         """
@@ -125,14 +125,21 @@ class SmallCells:
         secondary: list[str] = []
         shown = [key for key in keys if value[key] >= n]
 
+        def highest(key: str) -> int | None:
+            """A secondary cell's largest possible value, as the reader bounds it (None: none)."""
+            return min((value[c] if key < c else value[c] - 1 for c in shown), default=None)
+
         def pinned() -> bool:
-            k, j = len(primary), len(secondary)
-            s = sum(value[key] for key in primary) + sum(value[key] for key in secondary)
-            if k == 0:
-                return False
-            if j == 0:
-                return k == 1 or s == 0 or s == k * (n - 1)
-            return s == j * n
+            s = sum(value[key] for key in primary + secondary)
+            bounds = {key: (0, n - 1) for key in primary} | {key: (n, highest(key)) for key in secondary}
+            for key in primary:
+                others = [bound for other, bound in bounds.items() if other != key]
+                low = sum(lo for lo, _ in others)
+                highs = [hi for _, hi in others]
+                high = None if None in highs else sum(h for h in highs if h is not None)
+                if (0 if high is None else max(0, s - high)) == min(n - 1, s - low):
+                    return True
+            return False
 
         while shown and pinned():
             smallest = min(shown, key=lambda key: (value[key], key))

@@ -13,19 +13,30 @@ UNDER, OVER = f"< {N}", f"≥ {N}"
 def pinned(cells: Mapping[str, Any], total: int) -> bool:
     """Whether some "< N" cell's exact value follows from the total and the cells shown.
 
-    The withheld cells sum to S = total less the numbers shown. With k cells "< N" (each 0..N-1)
-    and no "≥ N": one of them is S if k == 1; all are 0 if S == 0, all N-1 if S == k(N-1). With
-    j >= 1 cells "≥ N" (each N or more, no upper bound), a "< N" cell is at most S - jN: pinned
-    (at 0) only if S == jN."""
-    k = sum(1 for n in cells.values() if n == UNDER)
-    j = sum(1 for n in cells.values() if n == OVER)
-    s = total - sum(n for n in cells.values() if isinstance(n, int))
-    assert s >= j * N and (j > 0 or s <= k * (N - 1)), ("the cells do not add up to the total", cells, total)
-    if k == 0:
-        return False
-    if j == 0:
-        return k == 1 or s == 0 or s == k * (N - 1)
-    return s == j * N
+    The withheld cells sum to S = total less the numbers shown. The reader sees a "< N" cell as
+    0..N-1 and a "≥ N" cell as N or more, and, by the rule README states (the smallest count shown
+    is withheld, the first in key order among equal ones), no more than any count still shown (less
+    than one whose key comes first). A "< N" cell then lies between S less the others' highest sum
+    (or 0) and S less the others' lowest sum (or N-1): pinned when the two meet."""
+    shown = {k: n for k, n in cells.items() if isinstance(n, int)}
+    s = total - sum(shown.values())
+    bounds: dict[str, tuple[int, int | None]] = {}
+    for key, n in cells.items():
+        if n == UNDER:
+            bounds[key] = (0, N - 1)
+        elif n == OVER:
+            below = [v if key < c else v - 1 for c, v in shown.items()]
+            bounds[key] = (N, min(below) if below else None)
+    assert sum(lo for lo, _ in bounds.values()) <= s, ("the cells do not add up to the total", cells, total)
+    for key, n in cells.items():
+        if n != UNDER:
+            continue
+        others = [bound for other, bound in bounds.items() if other != key]
+        highs = [hi for _, hi in others]
+        least = 0 if None in highs else max(0, s - sum(h for h in highs if h is not None))
+        if least == min(N - 1, s - sum(lo for lo, _ in others)):
+            return True
+    return False
 
 
 def agrees(cells: Mapping[str, Any], exact: Mapping[str, int]) -> bool:

@@ -43,19 +43,26 @@ def _as_dict(cells_: list[tuple[str, Cell]]) -> dict[str, Cell]:
 
 
 def _pinned(shown: dict[str, Cell], total: int) -> set[str]:
-    """The withheld cells whose exact value the reader can work out from the total and the cells
-    shown: every assignment of values consistent with what it sees ("< N": 0..N-1, "≥ N": N or
-    more, the sum the total) gives them the same value."""
+    """The small cells ("< N") whose exact value the reader can work out from the total and the cells
+    shown (a "≥ N" worked out singles no one out): every assignment of values consistent with what it sees gives them the same value. It
+    sees "< N" as 0..N-1, and "≥ N" as N or more but, by the rule README states (the smallest count
+    shown is withheld, the first in key order among equal ones), no more than any count still shown,
+    and less than one whose key comes first; the withheld cells sum to the total less those shown."""
     withheld = [k for k, v in shown.items() if isinstance(v, str)]
     rest = total - sum(v for v in shown.values() if isinstance(v, int))
-    ranges = [range(N) if shown[k] == UNDER else range(N, rest + 1) for k in withheld]
+
+    def most(key: str) -> int:
+        below = [v if key < c else v - 1 for c, v in shown.items() if isinstance(v, int)]
+        return min([rest, *below])
+
+    ranges = [range(N) if shown[k] == UNDER else range(N, most(k) + 1) for k in withheld]
     values: dict[str, set[int]] = {k: set() for k in withheld}
     for combo in itertools.product(*ranges):
         if sum(combo) == rest:
             for k, v in zip(withheld, combo, strict=True):
                 values[k].add(v)
     assert all(values.values()) or not withheld, "what is shown must be consistent with the total"
-    return {k for k, found in values.items() if len(found) == 1}
+    return {k for k, found in values.items() if len(found) == 1 and shown[k] == UNDER}
 
 
 def test_one_small_cell_among_exact_ones_takes_the_smallest_other_with_it() -> None:
@@ -77,6 +84,15 @@ def test_one_small_cell_among_exact_ones_takes_the_smallest_other_with_it() -> N
         "returned": 1097,
         "suspended": OVER,  # the smallest cell shown: 5, not under the threshold
     }
+    assert not _pinned(shown, sum(counts.values()))
+
+
+def test_a_cell_withheld_beside_a_small_one_is_no_larger_than_those_shown_so_an_equal_one_goes_too() -> None:
+    """Withheld as the smallest count shown, a "≥ N" beside another N shown would be N exactly, and
+    the small cell the total less the rest: the equal one is withheld as well."""
+    counts = {"absconded": 2, "cleared": 16, "registered": 5, "suspended": 5}
+    shown = _as_dict(WITHHOLDING.breakdown("Worker.status", counts, counts))
+    assert shown == {"absconded": UNDER, "cleared": 16, "registered": OVER, "suspended": OVER}
     assert not _pinned(shown, sum(counts.values()))
 
 
