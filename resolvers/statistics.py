@@ -27,7 +27,7 @@ offices sign its figures (`reports/signing.py`), and what is signed is theirs to
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -54,12 +54,13 @@ def _from_counts(session: Session) -> bool:
 
 
 def _shown(
-    session: Session, resource: str, pairs: list[tuple[str, int]], domain: Iterable[str]
+    session: Session, resource: str, pairs: list[tuple[str, int]], domain: Callable[[], Iterable[str]]
 ) -> list[tuple[str, Cell]]:
     """The small-cell rule (`policies.cells`) on a breakdown by `resource` over its key domain: both
-    read engines answer the statistics with these functions, so both show the same cells."""
+    read engines answer the statistics with these functions, so both show the same cells. The domain
+    is read only for a reader the rule withholds the breakdown from (a reader of the field needs none)."""
     cells = SmallCells(session.info.get(GRANT_KEY))
-    return cells.breakdown(resource, dict(pairs), domain)
+    return cells.breakdown(resource, dict(pairs), domain() if cells.withholds(resource) else ())
 
 
 def _key(value: object) -> str:
@@ -83,7 +84,7 @@ def workers_by_status(session: Session) -> list[tuple[str, Cell]]:
     else:
         stmt = select(Worker.status, func.count()).group_by(Worker.status).order_by(Worker.status)
     pairs = [(_key(k), int(n)) for k, n in session.execute(stmt)]
-    return _shown(session, "Worker.status", pairs, (s.value for s in WorkerStatus))
+    return _shown(session, "Worker.status", pairs, lambda: (s.value for s in WorkerStatus))
 
 
 def _provinces(session: Session) -> list[str]:
@@ -108,13 +109,13 @@ def workers_by_home_province(session: Session) -> list[tuple[str, Cell]]:
         .order_by(AdminUnit.code)
     )
     pairs = [(k, int(n)) for k, n in session.execute(stmt)]
-    return _shown(session, "Worker.homeProvince", pairs, _provinces(session))
+    return _shown(session, "Worker.homeProvince", pairs, lambda: _provinces(session))
 
 
 def placements_by_status(session: Session) -> list[tuple[str, Cell]]:
     stmt = select(Placement.status, func.count()).group_by(Placement.status).order_by(Placement.status)
     pairs = [(_key(k), int(n)) for k, n in session.execute(stmt)]
-    return _shown(session, "Placement.status", pairs, (s.value for s in PlacementStatus))
+    return _shown(session, "Placement.status", pairs, lambda: (s.value for s in PlacementStatus))
 
 
 def crossings_by_gate(session: Session) -> list[tuple[str, Cell]]:
@@ -125,4 +126,4 @@ def crossings_by_gate(session: Session) -> list[tuple[str, Cell]]:
         .order_by(BorderGate.code)
     )
     pairs = [(k, int(n)) for k, n in session.execute(stmt)]
-    return _shown(session, "Crossing.gate", pairs, session.scalars(select(BorderGate.code)))
+    return _shown(session, "Crossing.gate", pairs, lambda: session.scalars(select(BorderGate.code)))
