@@ -48,6 +48,10 @@ PROTECTION_PARTS = {
 # there before it, whenever it was recorded.
 PROTECTION_DAYS = {"contract": "contract_signed_on", "orientation": "orientation_on"}
 PROTECTION_COLUMNS = tuple(dict.fromkeys(c for columns in PROTECTION_PARTS.values() for c in columns))
+# The columns of a part that name the worker's own documents: retention erases them with the worker's
+# identity (`retention.due.ERASED`), so on a de-identified worker's placement the part is judged on
+# its other columns, as recorded when the worker still had a name (`procedure.rules.protection_recorded`).
+PROTECTION_IDENTIFIERS = frozenset({"injury_policy_number", "health_policy_number"})
 
 
 @dataclass(frozen=True)

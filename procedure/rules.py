@@ -18,7 +18,13 @@ from typing import Any
 
 from locales import Money, Term
 from models import AgreementRequirements, AgreementStatus, Direction, WorkerStatus
-from procedure import PROTECTION_DAYS, PROTECTION_PARTS, Requirements, default_requirements
+from procedure import (
+    PROTECTION_DAYS,
+    PROTECTION_IDENTIFIERS,
+    PROTECTION_PARTS,
+    Requirements,
+    default_requirements,
+)
 from procedure.calendar import day_of, months_before
 
 # A worker in one of these cannot be placed: suspended, gone, or already abroad.
@@ -148,12 +154,15 @@ class ConfirmationFacts:
     exited_at_gate: bool  # the worker's latest crossing (not voided) is an exit at a gate of the agreement
 
 
-def protection_recorded(values: Mapping[str, Any], day: dt.date) -> frozenset[str]:
+def protection_recorded(values: Mapping[str, Any], day: dt.date, erased: bool = False) -> frozenset[str]:
     """The parts of a placement's protection it had on `day`, from its columns (`values`): each
-    part whose columns all hold a value and whose own day, if it has one, is not after `day`."""
+    part whose columns all hold a value and whose own day, if it has one, is not after `day`. On the
+    placement of a worker retention has de-identified (`erased`), the columns naming the worker's
+    own documents are gone by design (`PROTECTION_IDENTIFIERS`) and the rest of the part decides."""
     held = set()
     for part, columns in PROTECTION_PARTS.items():
-        if any(values.get(column) is None for column in columns):
+        kept = [c for c in columns if not (erased and c in PROTECTION_IDENTIFIERS)]
+        if any(values.get(column) is None for column in kept):
             continue
         dated = PROTECTION_DAYS.get(part)
         if dated is None or values[dated] <= day:

@@ -86,6 +86,7 @@ class _Rows:
     clearances: dict[int, list[tuple[dt.date, int, bool]]]
     health: dict[int, list[tuple[dt.date, int, bool]]]
     placements: list[Any]
+    deidentified: set[int]  # workers retention has de-identified: their documents' numbers are gone
 
 
 def _by_worker(rows: Iterable[Any]) -> dict[int, list[tuple[dt.date, int, bool]]]:
@@ -111,6 +112,7 @@ def _load(session: Session) -> _Rows:
         overrides[placement_id].update(r for r in rules.split(",") if r)
     return _Rows(
         born={w: born for w, born in session.execute(select(Worker.id, Worker.date_of_birth))},
+        deidentified=set(session.scalars(select(Worker.id).where(Worker.deidentified_on.is_not(None)))),
         agreements={a.id: a for a in session.scalars(select(Agreement))},
         employers={e.id: e for e in session.scalars(select(Employer))},
         versions=versions,
@@ -216,7 +218,8 @@ def _protection(rows: _Rows, leaving: Any, day: dt.date) -> tuple[frozenset[str]
     placement it leaves for, and those that placement had by then."""
     versions = rows.versions.get(leaving.agreement_id, [])
     required = requirements_in_force(versions, day).protection_before_exit
-    return required, protection_recorded(leaving._mapping, day)
+    erased = leaving.worker_id in rows.deidentified
+    return required, protection_recorded(leaving._mapping, day, erased)
 
 
 Exits = dict[int, list[tuple[dt.date, int]]]  # each worker's exits not voided: (day, gate), in time order

@@ -31,6 +31,7 @@ from models import (
     RetentionHold,
     Worker,
 )
+from procedure import PROTECTION_IDENTIFIERS
 from retention.rules import KINDS, RetentionRules
 
 # The sub-queries read aliases: a plain `Placement` inside them would correlate with the outer
@@ -51,9 +52,10 @@ RECORDS: dict[str, Any] = {
 
 # The personal values of each kind and what erasing writes over each: the one list both the erasure
 # (`retention.erasure`) and the test of what is left (`left_to_erase`) read. A placement's insurance
-# policy numbers name the worker's own policies; the insurers, like the employer, name companies.
+# policy numbers name the worker's own policies (`procedure.PROTECTION_IDENTIFIERS`, which the
+# procedure's check then judges without); the insurers, like the employer, name companies.
 ERASED: dict[str, dict[str, object]] = {
-    "placements": {"work_permit_number": None, "injury_policy_number": None, "health_policy_number": None},
+    "placements": {"work_permit_number": None} | dict.fromkeys(PROTECTION_IDENTIFIERS),
     "health_checks": {"notes_sealed": None},
     "police_clearances": {"notes_sealed": None},
     "incidents": {"description": "", "handling": None, "resolution": None},
