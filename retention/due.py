@@ -32,6 +32,7 @@ from models import (
     Worker,
 )
 from procedure import PROTECTION_IDENTIFIERS
+from procedure.calendar import VIETNAM
 from retention.rules import KINDS, RetentionRules
 
 # The sub-queries read aliases: a plain `Placement` inside them would correlate with the outer
@@ -76,7 +77,9 @@ def left_to_erase(kind: str) -> ColumnElement[bool]:
 
 
 def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    """The first moment of the registry's `day` (Vietnam's, as every day here): a crossing at 05:00 in
+    Vietnam is on that day, though it is still the day before in UTC."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=VIETNAM)
 
 
 def _ended_before(cutoff: dt.date) -> ColumnElement[bool]:
