@@ -131,7 +131,7 @@ class Bench:
         """What the server does for the request after authentication, minus the HTTP layer."""
         prepared = self.registry.schemas.schema_for(grant).operations.prepare(HEKOU_PAGE, None)
         outcome = self.registry.execute(
-            grant, Operation(HEKOU_PAGE, self.variables, None, prepared, PURPOSE, "bench")
+            grant, Operation(HEKOU_PAGE, self.variables, None, prepared, PURPOSE, "bench", None, None, None)
         )
         return floor.encode(outcome.body["data"])
 

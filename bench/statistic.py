@@ -60,9 +60,9 @@ def measure(times: int) -> dict[str, dict[str, float]]:
     prepared = registry.schemas.schema_for(grant).operations.prepare(SCENARIO.query, None)
 
     def from_counts() -> None:
-        out = registry.execute(
-            grant, Operation(SCENARIO.query, None, None, prepared, SCENARIO.purpose, "bench")
-        )
+        query, purpose = SCENARIO.query, SCENARIO.purpose
+        operation = Operation(query, None, None, prepared, purpose, "bench", None, None, None)
+        out = registry.execute(grant, operation)
         assert "errors" not in out.body, out.body
 
     def from_rows() -> None:

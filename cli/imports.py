@@ -64,7 +64,7 @@ def import_file(args: argparse.Namespace) -> int:
 
     def ask(query: str, variables: dict[str, Any]) -> dict[str, Any]:
         prepared = registry.schemas.schema_for(grant).operations.prepare(query, None)
-        operation = Operation(query, variables, None, prepared, purpose, "cli", officer=officer)
+        operation = Operation(query, variables, None, prepared, purpose, "cli", None, officer, None)
         return registry.execute(grant, operation).body
 
     # An export read back (rows with record IDs) is compared with the records, and never written.

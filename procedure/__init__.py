@@ -2,8 +2,8 @@
 (`procedure.calendar`), its data as the models' rows (`procedure.rows`) and the check of a whole
 database against them (`procedure.violations`).
 
-This package loads no tables, so what needs only the registry's day (`report verify`, which checks a
-file offline) can take it from `procedure.calendar` without the models.
+This module (the package's own) loads no tables, so what needs only the registry's day (`report
+verify`, which checks a file offline) can take it from `procedure.calendar` without the models.
 
 The data are files people review against the agreements (`requirements.toml`, `transitions.csv`,
 `identity_provinces.csv`); the code reads them and never names a value of its own.

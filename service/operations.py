@@ -37,9 +37,10 @@ class Operation:
     prepared: PreparedOperation
     purpose: str | None
     request_id: str
-    token_id: int | None = None
-    officer: Officer | None = None  # the token's officer; none for a service token
-    case_ref: str | None = None
+    # Who answers for the request, given by every caller (a default let two doors forget them):
+    token_id: int | None  # none: the office's own service (a webhook's delivery)
+    officer: Officer | None  # the token's officer; none for a service token
+    case_ref: str | None
 
     def asked(self, grant: Grant) -> Asked:
         """The ledger's columns for this request besides what it disclosed."""

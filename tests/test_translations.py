@@ -231,7 +231,7 @@ def _refusals(query: str, variables: dict | None) -> list[str]:
     if not errors:
         context = RequestContext(grant=schema.grant, session=MagicMock(), request_id="r")
         run = schema.execute(query, variable_values=variables, context_value=context)
-        errors = list(asyncio.new_event_loop().run_until_complete(run).errors or [])
+        errors = list(asyncio.run(run).errors or [])
     schema.process_errors(errors)
     return [error.message for error in errors]
 

@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 
 from locales import N_, message_of, reader_language, render
 from models.timeouts import StatementTimedOut
-from policies.purposes import PurposeRefused
+from policies.purposes import CaseRefMissing, PurposeRefused
 from policies.validity import OfficeClosed
 from resolvers.errors import InputError
 from service.operations import new_request_id
@@ -170,6 +170,9 @@ async def in_service(work: Callable[[], T]) -> T:
         raise database_unavailable() from exc
     except StatementTimedOut as exc:
         raise statement_timed_out(exc.seconds) from exc
+    except CaseRefMissing as exc:  # the transaction's own check: a door that forgot to ask
+        log.error("a request reached the service without the case reference its purpose needs")
+        raise case_ref_required(exc.purpose) from exc
 
 
 def unexpected_error(exc: BaseException, rid: str) -> Response:

@@ -197,7 +197,9 @@ class Connection:
             return
         task = asyncio.create_task(self.stream(sid, payload))
         self.running[sid] = task
-        task.add_done_callback(lambda _t: self.running.pop(sid, None))
+        # Forget this task, not whatever runs under the id now: a `complete` and a new `subscribe` of
+        # the same id may both arrive before the cancelled task ends.
+        task.add_done_callback(lambda done: self.running.pop(sid) if self.running.get(sid) is done else None)
 
     def prepare(self, payload: dict[str, Any]) -> tuple[Replay, dict[str, Any] | None]:
         """The replay of a subscription (`_payload_of` checked its members), or the GraphQLError or

@@ -215,7 +215,7 @@ def confirm_placement_start(w: WriteContext, data: ConfirmPlacementStartData) ->
         checks.fail(
             "startDate",
             "the worker may not start on this date, for a reason your office may not read: "
-            "the Vietnamese Department of Home Affairs can say why",
+            "the Vietnamese side can say why",
             "START_NOT_ALLOWED",
         )
     checks.done()
