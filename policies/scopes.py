@@ -391,6 +391,17 @@ def counts_cover(grant: Grant) -> bool:
     return _counts_criterion(grant.office.id, grant.office.unit_id, grant.row_scopes) is not None
 
 
+def counted_provinces(grant: Grant) -> Select | None:
+    """The ids of the units whose workers the grant can see counted by home province, where its
+    worker scope is its home unit alone (its unit's lineage: the province it lies in, and those it
+    holds or was merged from); None where it may count a worker of any province (by placement or
+    gate, or every row). The statistics list these provinces, and no other, as a breakdown's keys."""
+    unit = grant.office.unit_id
+    if "all" in grant.row_scopes or grant.row_scopes - COMMUNE_SCOPES:
+        return None
+    return lineage(unit) if unit is not None else select(UC.c.ancestor_id).where(false())  # no unit: none
+
+
 def _counts_clause(grant: _ScopeOnly) -> ColumnElement[bool]:
     """The counts the grant sees: those of the communes its home-unit scope holds, the very test
     `_worker_clause` makes on a worker's commune; none where the counts do not cover its scope."""

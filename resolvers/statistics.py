@@ -44,7 +44,7 @@ from models import (
 )
 from models.units import Country, UnitLevel
 from policies.cells import Cell, SmallCells
-from policies.scopes import COMMUNE_SCOPES, counts_cover, lineage
+from policies.scopes import counted_provinces, counts_cover
 from policies.sessions import GRANT_KEY
 
 
@@ -88,16 +88,14 @@ def workers_by_status(session: Session) -> list[tuple[str, Cell]]:
 
 
 def _provinces(session: Session) -> list[str]:
-    """The provinces whose workers the caller could see counted (see the module's docstring)."""
+    """The provinces whose workers the caller could see counted (`policies.scopes.counted_provinces`)."""
     stmt = select(AdminUnit.code).where(
         AdminUnit.country == Country.VN, AdminUnit.level == UnitLevel.PROVINCE
     )
     grant = session.info.get(GRANT_KEY)
-    if grant is not None and "all" not in grant.row_scopes and grant.row_scopes <= COMMUNE_SCOPES:
-        unit = grant.office.unit_id
-        if unit is None:
-            return []  # no unit: its home-unit scope holds no worker
-        stmt = stmt.where(AdminUnit.id.in_(lineage(unit)))
+    within = counted_provinces(grant) if grant is not None else None
+    if within is not None:
+        stmt = stmt.where(AdminUnit.id.in_(within))
     return list(session.scalars(stmt))
 
 

@@ -20,7 +20,7 @@ from models import (
     Worker,
     WorkerStatus,
 )
-from procedure import rule_fields
+from policies.refusals import rules_told
 from procedure.rules import ALREADY_PLACED, BrokenRule, confirmation_rules, placement_rules, valid_on
 from resolvers.errors import InputError
 from resolvers.validation import Checks, normalised_text
@@ -170,15 +170,6 @@ def _judged_again(w: WriteContext, placement: Placement, start: dt.date) -> list
     return [r for r in placement_rules(facts) if r.rule not in lifted]
 
 
-def _told(w: WriteContext, broken: list[BrokenRule]) -> tuple[list[BrokenRule], bool]:
-    """The broken rules the office may be told of, and whether any other broke: a rule that judged
-    a field the office may not read (`procedure/rule_fields.csv`, the grant's decision) is not
-    named, so a refusal does not give away what the office's schema hides."""
-    fields = rule_fields()
-    told = [r for r in broken if r.rule not in fields or w.grant.can_read(fields[r.rule])]
-    return told, len(told) < len(broken)
-
-
 def confirm_placement_start(w: WriteContext, data: ConfirmPlacementStartData) -> Placement:
     """The Chinese office confirms a start once the worker has exited at a gate of the agreement,
     from the day before the start (`procedure.rules.confirmation_rules`); a start it moves is judged
@@ -201,7 +192,7 @@ def confirm_placement_start(w: WriteContext, data: ConfirmPlacementStartData) ->
     if placement.status == PlacementStatus.PLANNED and start is not None:
         checks.refuse(confirmation_rules(confirmation_facts(session, placement, start, w.today)))
         if start != placement.start_date:
-            told, withheld = _told(w, _judged_again(w, placement, start))
+            told, withheld = rules_told(w.grant, _judged_again(w, placement, start))
             checks.refuse(told)
         else:
             agreement = session.get(Agreement, placement.agreement_id)
