@@ -15,13 +15,14 @@ import tomllib
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import sessionmaker
 
 import procedure
 from models import Placement
 from models.database import make_engine
 from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
+from policies.sessions import internal_session
 from retention import erasure
 from tests import procedure_steps as steps
 
@@ -127,7 +128,7 @@ def test_an_exit_keeps_the_insurance_it_had_once_retention_erases_the_policy_num
     # The worker de-identified by the statements `retention apply` runs for a due worker.
     engine = make_engine(database.url)
     try:
-        with Session(engine) as session:
+        with internal_session(sessionmaker(engine)) as session:  # as `retention apply` opens one
             erasure._erase_records(session, "placements", [worker_id])
             erasure._erase_workers(session, [worker_id], steps.today())
             session.commit()
