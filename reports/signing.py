@@ -8,7 +8,17 @@ produce the same bytes): the figures object of the report's JSON document (`repo
 the parts that are not figures (`NOT_SIGNED`: its global ID, talks minutes, action items,
 signatures), serialised with the keys of every object sorted, no whitespace at all (separators `,`
 and `:`), strings as UTF-8 (no `\\u` escapes but those JSON requires), numbers as Python's `json`
-writes them, decimals and dates as the strings the document holds ("3800.00", "2024-12-31").
+writes them, decimals and dates as the strings the document holds ("3800.00", "2024-12-31"). In
+the breakdowns (`BREAKDOWNS`) every count under the small-cell threshold is written as the text
+"< N" (`_joint`), and only counts (`COUNT_FIELDS`: the fields the figures' dataclasses type
+`int | str`, the number or the text a withheld count is shown as): a month, an approved quota or
+what is left of the yearly quota is written as the number it is.
+
+Changed in December 2026: before, every integer under the threshold in a breakdown was written as
+"< N", months and approved quotas too, so a signature did not bind them (a crossing moved from
+month 1 to month 3 still verified). A signature made before the change over a breakdown holding a
+month, an approved quota or a quota left under the threshold no longer verifies: it reads as
+"figures changed", which is true of what it proved (those figures were never bound by it).
 
 A signature is `valid` while it verifies, with the office's enrolled key, over the digest of the
 figures as they are now: a figure changed since (a correction, a late record) makes it invalid and
@@ -75,17 +85,28 @@ BREAKDOWNS = frozenset(
 # which sign nothing: left out of what the focal offices sign.
 READER_PARTS = frozenset({"by_ethnicity"})
 
+# The fields of a breakdown's rows that are counts: those the figures' dataclasses type `int | str`
+# (the number, or the text a withheld count is shown as). Named here so that `report verify` loads
+# no table; `tests/test_canonical_json.py` reads them from the types and holds the two together.
+# Only they are withheld: a month, a key, an approved quota or the quota left beside them is signed
+# as the number it is. A breakdown that is a list of numbers (`in_china_by_month`) lists counts.
+COUNT_FIELDS = frozenset(
+    {"sent", "in_china", "returned", "absconded", "terminated", "sent_to_date", "count", "placements"}
+    | {"exits", "entries"}
+)
 
-def _joint(value: Any, minimum: int) -> Any:
-    """A breakdown as every reader's copy gives it: a count under `minimum` as "< minimum"."""
+
+def _joint(value: Any, minimum: int, count: bool = True) -> Any:
+    """A breakdown as every reader's copy gives it: a count under `minimum` as "< minimum", and
+    nothing else changed (`count`: whether `value` is a count, by the field that holds it)."""
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int):
-        return f"< {minimum}" if value < minimum else value
+        return f"< {minimum}" if count and value < minimum else value
     if isinstance(value, list | tuple):
-        return [_joint(v, minimum) for v in value]
+        return [_joint(v, minimum, count) for v in value]
     if isinstance(value, dict):
-        joint = {k: _joint(v, minimum) for k, v in value.items()}
+        joint = {k: _joint(v, minimum, k in COUNT_FIELDS) for k, v in value.items()}
         if isinstance(joint.get("sent_to_date"), str) and "quota_left" in joint:
             joint["quota_left"] = None  # withheld with the count it would give back
         return joint

@@ -158,3 +158,39 @@ def test_a_signature_that_does_not_verify_over_the_figures_is_refused(
     assert last_year["errors"] == [{"field": "signature", "code": "INVALID_SIGNATURE"}]
     unsigned = run_cli(database, "report", "verify", str(document), check=False)
     assert unsigned.returncode == 1 and "no signature" in unsigned.stdout
+
+
+def test_a_signature_binds_the_months_and_quotas_beside_small_counts(
+    as_office, database: Database, keys: dict[str, Path], tmp_path: Path
+) -> None:
+    """Only counts are signed as "< 5": a row moved from month 1 to month 3, or an approved quota
+    changed under 5, is a changed figure in either focal office's copy, which untouched verifies."""
+    code = steps.new_agreement(as_office)
+    _placed(as_office, code)
+    year = steps.today().year
+    for office in FOCAL:
+        document = _document(as_office, office, code, year, tmp_path / f"{office}.json")
+        signature = run_cli(database, "report", "sign", str(document), "--private-key", str(keys[office]))
+        answer = as_office(office, "statistics").data(
+            SIGN, {"input": {"agreementId": code, "year": year, "signature": signature.stdout.strip()}}
+        )["signReport"]
+        assert answer["errors"] == []
+    for office in FOCAL:
+        copy = _document(as_office, office, code, year, tmp_path / f"{office}-signed.json")
+        verified = run_cli(database, "report", "verify", str(copy), check=False)
+        assert verified.returncode == 0 and verified.stdout.count(": valid") == 2, verified.stdout
+        document = json.loads(copy.read_text(encoding="utf-8"))
+        months = [dict(m) for m in document["quota_by_month"]]
+        assert (months[0]["month"], months[2]["month"]) == (1, 3)
+        months[0]["month"], months[2]["month"] = 3, 1  # the two months' rows swapped
+        crossing, quota = document["crossings"][0], document["quotas"][0]
+        changes = {
+            "months": {"quota_by_month": months},
+            "crossing": {"crossings": [{**crossing, "month": 3 if crossing["month"] == 1 else 1}]},
+            "approved": {"quotas": [{**quota, "approved": 3 if quota["approved"] == 2 else 2}]},
+        }
+        for name, change in changes.items():  # each change alone
+            tampered = tmp_path / f"{office}-{name}.json"
+            tampered.write_text(json.dumps({**document, **change}, ensure_ascii=False), encoding="utf-8")
+            refused = run_cli(database, "report", "verify", str(tampered), check=False)
+            assert refused.returncode == 1 and "figures changed since the signing" in refused.stdout, name
