@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +27,18 @@ GENESIS = "0" * 64
 # that matched at most `SEARCH_NAMES_WORKERS` rows names them; above, only criteria and count).
 SEARCHED_BY = "searched-by:"
 SEARCH_NAMES_WORKERS = 20
+# A pseudo-field of a worker's field list: the worker was counted in the aggregate this root field
+# gives (the agreement's yearly figures). The ledger names whom the figures were counted from, but
+# they send nothing about any one worker.
+COUNTED_IN = "Query.agreementReport"
 log = logging.getLogger("borderlabour.ledger")
+
+
+def sent_fields(names: Iterable[str]) -> list[str]:
+    """The `Type.field`s of a worker's field list that sent data about the worker: not the marks of a
+    search that matched them nor of figures they were counted in. The one rule of what is not a
+    disclosure of data (the worker's statement, the transfer register)."""
+    return [n for n in names if n and n != COUNTED_IN and not n.startswith(SEARCHED_BY)]
 
 
 class LedgerBehind(RuntimeError):

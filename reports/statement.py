@@ -3,7 +3,8 @@
 Asked for at the labour office or the commune (purpose `data-subject-request`), as Estonia's Data
 Tracker lets a citizen see who read their data. It names each disclosure by the receiving office's
 name, the officer where the ledger knows one, the day, the purpose in words (`policies/purposes.txt`)
-and the categories of data (`reports/categories.csv`), never a `Type.field`; then the corrections
+and the categories of data (`reports/categories.csv`), never a `Type.field`, or that the worker was
+only counted in an agreement's yearly figures, which sent nothing about them; then the corrections
 and voided records; and the ledger checkpoint it was made at, signed, so that its completeness can
 be checked later (`borderlabour audit verify --checkpoint`): every entry up to that checkpoint that
 names the worker is in it. Making it is ledgered like any read of the worker.
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 
 import models
 from ledger.checkpoints import current_checkpoint
-from ledger.entries import SEARCHED_BY
+from ledger.entries import COUNTED_IN, SEARCHED_BY, sent_fields
 from ledger.recorder import DisclosureRecorder
 from locales import N_, gettext
 from models.opaque import encode_id
@@ -125,6 +126,8 @@ class Disclosed:
     purpose: str
     categories: list[str]
     searched_by: list[str] = field(default_factory=list)
+    # Counted in an agreement's yearly figures: the ledger names the worker, no data was sent.
+    counted_in_figures: bool = False
 
 
 @dataclass
@@ -188,18 +191,21 @@ def _disclosures(session: Session, worker_id: int, upto: int, language: str) -> 
     )
     words = purpose_words()
     # A worker's disclosures repeat a few field lists and purposes: each is put in words once.
-    said: dict[str, tuple[list[str], list[str]]] = {}
+    said: dict[str, tuple[list[str], list[str], bool]] = {}
     purposes: dict[str | None, str] = {}
     found = []
     for at, office_name, officer_id, officer_name, purpose, fields in rows:
         if fields not in said:
             names = [f for f in fields.split(",") if f]
-            shown = [n for n in names if not n.startswith(SEARCHED_BY)]
             searched = [n.removeprefix(SEARCHED_BY) for n in names if n.startswith(SEARCHED_BY)]
-            said[fields] = (_category_words(shown, language), _category_words(searched, language))
+            said[fields] = (
+                _category_words(sent_fields(names), language),
+                _category_words(searched, language),
+                COUNTED_IN in names,
+            )
         if purpose not in purposes:
             purposes[purpose] = gettext(words.get(purpose or "", purpose or ""), language)
-        categories, searched_by = said[fields]
+        categories, searched_by, counted = said[fields]
         found.append(
             Disclosed(
                 day=_day(at),
@@ -208,6 +214,7 @@ def _disclosures(session: Session, worker_id: int, upto: int, language: str) -> 
                 purpose=purposes[purpose],
                 categories=list(categories),
                 searched_by=list(searched_by),
+                counted_in_figures=counted,
             )
         )
     return found

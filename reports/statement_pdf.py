@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 # `serve` imports this module at start, and most servers never make one.
 
 TITLE = N_("What the registry holds about you and who received it")
+# A ledger entry that only counted the worker in an agreement's yearly figures (`ledger.entries.COUNTED_IN`).
+COUNTED = N_("counted in an agreement's yearly figures; nothing about you was sent")
 CJK_FROM = 0x2E80  # the first CJK block of Unicode: radicals, then punctuation, kana, ideographs
 # Column widths (mm) of each table on a portrait A4 page with 10 mm margins (190 mm of text).
 WIDTHS = {
@@ -96,6 +98,7 @@ def statement_pdf(statement: Statement) -> bytes:
                     "; ".join(
                         d.categories
                         + [render(N_("searched for by {what}"), language, what=w) for w in d.searched_by]
+                        + [gettext(COUNTED, language)] * d.counted_in_figures
                     ),
                 )
                 for d in statement.disclosures

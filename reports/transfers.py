@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 import models
-from ledger.entries import SEARCHED_BY
+from ledger.entries import sent_fields
 from locales import N_, gettext
 from procedure.calendar import VIETNAM
 from reports.statement import CATEGORY_WORDS, category_of, purpose_words
@@ -107,9 +107,9 @@ def transfer_register(
         purposes: set[str] = set()
         keys: dict[str, bool] = {}
         for entry_id, purpose, worker_id, fields in rows:
-            sent = [f for f in fields.split(",") if f and not f.startswith(SEARCHED_BY)]
+            sent = sent_fields(fields.split(","))
             if not sent:
-                continue  # a search that matched the worker sent nothing about them
+                continue  # a search that matched the worker, figures that counted them: nothing sent
             entries.add(entry_id)
             persons.add(worker_id)
             purposes.add(purpose or "")

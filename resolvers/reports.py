@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ledger.entries import COUNTED_IN
 from ledger.recorder import DisclosureRecorder
 from models import Agreement, Office, OfficeSigningKey, ReportSignature, Side, TalksMinutes
 from models.opaque import InvalidIdError, decode_id
@@ -40,7 +41,7 @@ def yearly_figures(
     session: Session, recorder: DisclosureRecorder, reference: str, year: int
 ) -> tuple[Agreement, AgreementFigures]:
     """The agreement's figures for `year`. Aggregates send no worker's data, but the ledger names
-    the workers they were counted from, as disclosed by `Query.agreementReport`. The figures come
+    the workers they were counted from, marked `ledger.entries.COUNTED_IN`. The figures come
     as the office may see them (`reports.withholding`): every format lays out the same cells."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InputError(
@@ -50,7 +51,7 @@ def yearly_figures(
     with aggregate_scope(session):  # the same figures for both parties, whatever windows are open
         figures = with_evaluation(session, agreement_figures(session, agreement, year))
     for worker in figures.workers:
-        recorder.disclosed(worker, ("Query.agreementReport",))
+        recorder.disclosed(worker, (COUNTED_IN,))
     # The small-cell rule for the office asking, once, before any format lays the figures out.
     return agreement, for_reader(figures, SmallCells(session.info.get(GRANT_KEY)))
 

@@ -138,6 +138,35 @@ def test_the_pdf_statement_reads_in_vietnamese_and_renders(
     Path("/tmp/statement-page.png").write_bytes(page.read_bytes())  # for a person to look at
 
 
+def test_a_worker_counted_in_the_yearly_figures_is_told_so_and_that_nothing_was_sent(
+    database, live_server, as_office
+) -> None:
+    """README: the yearly figures send no worker's data; the ledger names whom they were counted from,
+    so the statement lists the report as such, with no category of data (never "other data")."""
+    as_office("cn-hekou", "statistics").data(
+        '{ agreementReport(agreementId: "AGR-LC-HK", year: 2019) { totals { sent } } }'
+    )
+    (entry,) = [
+        json.loads(line)
+        for line in run_cli(
+            database, "audit", "log", "--office", "cn-hekou", "--limit", "1", "--json"
+        ).stdout.splitlines()
+        if line.startswith("{")
+    ]
+    home = as_office("lc-home-affairs")
+    seen = "query($id: ID!) { node(id: $id) { id } }"
+    worker = next(w for w in entry["workers"] if home.data(seen, {"id": w})["node"])
+    response = _get(live_server, "lc-home-affairs", f"/subjects/{worker}/statement.json", lang="en")
+    assert response.status_code == 200, response.text
+    counted = [d for d in response.json()["disclosures"] if d["counted_in_figures"]]
+    assert counted and all(d["categories"] == [] and d["searched_by"] == [] for d in counted)
+    assert "other data" not in response.text
+    pdf = _get(live_server, "lc-home-affairs", f"/subjects/{worker}/statement.pdf", lang="en")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True).stdout
+    words = " ".join(text.decode().split())  # a cell's lines come apart, among other cells'
+    assert "counted in an agreement's" in words and "nothing about you" in words
+
+
 def test_the_cli_writes_the_statement_in_chinese(database, read_by_hekou, tmp_path) -> None:
     out = tmp_path / "statement.json"
     run_cli(

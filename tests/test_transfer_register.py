@@ -52,3 +52,27 @@ def test_the_register_is_written_as_a_pdf_and_a_spreadsheet(database, tmp_path) 
         assert out.stat().st_size > 1000
     text = subprocess.run(["pdftotext", str(tmp_path / "transfers.pdf"), "-"], capture_output=True, text=True)
     assert "cn-hekou" in text.stdout
+
+
+def _register(database, tmp_path, name: str) -> dict:
+    day = today().isoformat()
+    out = tmp_path / f"{name}.json"
+    run_cli(
+        database, "report", "transfers", "--recipient", "cn-hekou", "--from", day, "--to", day,
+        "--format", "json", "--lang", "en", "--output", str(out),
+    )  # fmt: skip
+    (row,) = json.loads(out.read_text())["recipients"]
+    return row
+
+
+def test_the_yearly_figures_are_no_transfer_of_the_workers_counted(database, as_office, tmp_path) -> None:
+    """README: aggregates send no worker's data. The ledger names the workers `agreementReport` was
+    counted from (697 in Hekou's 2019 figures), but the register counts none of them."""
+    before = _register(database, tmp_path, "before")
+    report = as_office("cn-hekou", "statistics").data(
+        '{ agreementReport(agreementId: "AGR-LC-HK", year: 2019) { totals { sent } } }'
+    )["agreementReport"]
+    assert report["totals"]["sent"]  # the figures were counted from workers
+    after = _register(database, tmp_path, "after")
+    assert (after["persons"], after["disclosures"]) == (before["persons"], before["disclosures"])
+    assert after["categories"] == before["categories"] and "other data" not in after["categories"]
