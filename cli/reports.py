@@ -52,14 +52,22 @@ def transfers_report(args: argparse.Namespace) -> int:
     """The register of data sent abroad, from the ledger: no office's scope, no personal value."""
     from policies.sessions import internal_session
     from reports.transfers import FORMATS as TRANSFER_FORMATS
-    from reports.transfers import transfer_register
+    from reports.transfers import NotAbroad, transfer_register
 
     language = languages_of(args.lang)[0]
     if args.to < args.first:
         raise Refused(words(N_("--to must not be before --from")))
     sessions = open_database(args.settings)
-    with internal_session(sessions) as session:
-        rows = transfer_register(session, args.recipient, args.first, args.to, language)
+    try:
+        with internal_session(sessions) as session:
+            rows = transfer_register(session, args.recipient, args.first, args.to, language)
+    except NotAbroad as exc:
+        raise Refused(
+            words(
+                N_("{code!r} is not an office abroad: the register lists only data sent to the Chinese side"),
+                code=exc.code,
+            )
+        ) from None
     if args.recipient is not None and not rows:
         raise Refused(words(N_("unknown office {code!r}"), code=args.recipient))
     content = TRANSFER_FORMATS[args.format](rows, (args.first, args.to), language)

@@ -48,11 +48,28 @@ class Recipient:
     basis: list[str]
 
 
+# The registry is kept by the Vietnamese side: data goes abroad when an office of the other side
+# receives it. Which side an office is on is data (the offices' `side`, `demo/reference.py`).
+ABROAD = models.Side.CN
+
+
+class NotAbroad(ValueError):
+    """The recipient asked for is not an office abroad: what it received was no transfer abroad."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
 def _recipients(session: Session, code: str | None) -> list[models.Office]:
+    """The offices abroad, or the one asked for (none if no office has that code)."""
     offices = select(models.Office).order_by(models.Office.code)
     if code is not None:
-        return list(session.scalars(offices.where(models.Office.code == code)))
-    return [o for o in session.scalars(offices) if o.side.value == "CN"]
+        offices = offices.where(models.Office.code == code)
+    found = list(session.scalars(offices))
+    if code is not None and any(o.side != ABROAD for o in found):
+        raise NotAbroad(code)
+    return [o for o in found if o.side == ABROAD]
 
 
 def _basis(session: Session, office: models.Office) -> list[str]:
@@ -87,8 +104,9 @@ def _basis(session: Session, office: models.Office) -> list[str]:
 def transfer_register(
     session: Session, recipient: str | None, first: dt.date, last: dt.date, language: str
 ) -> list[Recipient]:
-    """One row per recipient office, from the ledger entries made from `first` to `last` (the
-    registry's days, Vietnam's: `procedure.calendar`)."""
+    """One row per recipient office abroad, from the ledger entries made from `first` to `last`
+    (the registry's days, Vietnam's: `procedure.calendar`); `NotAbroad` for a recipient that is not
+    an office abroad."""
     start = dt.datetime.combine(first, dt.time(), VIETNAM)
     end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), VIETNAM)
     words = purpose_words()

@@ -76,3 +76,23 @@ def test_the_yearly_figures_are_no_transfer_of_the_workers_counted(database, as_
     after = _register(database, tmp_path, "after")
     assert (after["persons"], after["disclosures"]) == (before["persons"], before["disclosures"])
     assert after["categories"] == before["categories"] and "other data" not in after["categories"]
+
+
+def test_a_vietnamese_office_is_refused_as_a_recipient_abroad(database, as_office, tmp_path) -> None:
+    """The register's scope is offices abroad (an office's side is data): a domestic read is no
+    transfer, and `--recipient lc-police` is refused in the register's language, with no file."""
+    as_office("lc-police").data("{ workers(first: 2) { nodes { id fullName } } }")
+    day = today().isoformat()
+    for language, said in (("en", "is not an office abroad"), ("vi", "không phải là cơ quan ở nước ngoài")):
+        out = tmp_path / f"domestic-{language}.json"
+        refused = run_cli(
+            database, "report", "transfers", "--recipient", "lc-police", "--from", day, "--to", day,
+            "--format", "json", "--lang", language, "--output", str(out), check=False,
+        )  # fmt: skip
+        assert refused.returncode == 1 and "'lc-police'" in refused.stderr and said in refused.stderr
+        assert not out.exists()
+    unknown = run_cli(
+        database, "report", "transfers", "--recipient", "cn-nowhere", "--from", day, "--to", day,
+        "--format", "json", "--output", str(tmp_path / "unknown.json"), check=False,
+    )  # fmt: skip
+    assert unknown.returncode == 1 and "unknown office 'cn-nowhere'" in unknown.stderr
