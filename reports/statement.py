@@ -54,6 +54,8 @@ CATEGORY_WORDS = {
     "health": N_("your health checks"),
     "police": N_("your police clearances"),
     "incidents": N_("incidents about you"),
+    "wage-arrears": N_("wages owed to you and what was paid of them"),
+    "events": N_("what happened to your records (events)"),
     "disclosures": N_("who received your data"),
     "other": N_("other data"),
 }
@@ -64,6 +66,7 @@ HELD_RECORDS = (
     ("health", models.HealthCheck),
     ("police", models.PoliceClearance),
     ("incidents", models.Incident),
+    ("wage-arrears", models.WageArrears),
 )
 HELD_FIELDS = (
     ("identity", "full_name"),
