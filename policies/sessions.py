@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from sqlalchemy import event, select
 from sqlalchemy.orm import InstrumentedAttribute, ORMExecuteState, Session, sessionmaker
 
-from ledger.entries import Lookup
+from ledger.entries import SEARCHED_BY, Lookup
 from ledger.recorder import DisclosureRecorder
 from policies.grants import Grant
 from policies.scope_options import scope_options
@@ -91,16 +91,23 @@ def identity_taken(
     if except_id is not None:  # a correction: the worker's own number is not taken by someone else
         stmt = stmt.where(table.c.id != except_id)
     with past_scope(session, why=IDENTITY_LOOKUP) as unscoped:
-        taken = unscoped.connection().execute(stmt).first() is not None
-    if taken:
-        record_duplicate(recorder, column, value)
-    return taken
+        holder = unscoped.connection().execute(stmt).scalar()
+    if holder is not None:
+        record_duplicate(recorder, column, value, holder)
+    return holder is not None
 
 
-def record_duplicate(recorder: DisclosureRecorder, column: InstrumentedAttribute, value: str) -> None:
-    """Notes, for the ledger, that the request learned an identity number is registered elsewhere."""
+def record_duplicate(
+    recorder: DisclosureRecorder, column: InstrumentedAttribute, value: str, holder: int | None = None
+) -> None:
+    """Notes, for the ledger, that the request learned an identity number is registered elsewhere;
+    and, where the worker who holds it is known (`holder`), marks that worker's record with the
+    look-up, as a search that matched them is (`ledger.entries.SEARCHED_BY`): the worker's statement
+    then shows which office learned their number is registered. Nothing about them was sent."""
     criterion = IDENTITY_CRITERIA.get(column.key, column.key)
     recorder.looked_up(Lookup(criterion, value, "DUPLICATE", IDENTITY_LOOKUP))
+    if holder is not None:
+        recorder.disclosed(holder, {SEARCHED_BY + criterion})
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -107,7 +107,9 @@ def test_cursors_alone_identify_and_record_their_workers(database, as_office) ->
     assert len(line["workers"]) == 1 and line["fields"] == ["Placement.cursor"]
 
 
-def test_a_duplicate_registration_is_a_recorded_look_past_the_row_scope(database, engine, as_office) -> None:
+def test_a_duplicate_registration_is_a_recorded_look_past_the_row_scope_in_the_holders_record(
+    database, engine, as_office
+) -> None:
     elsewhere = _a_worker(as_office("lc-home-affairs"))
     labour = as_office("tq-home-affairs", "worker-registration")  # Hà Giang's labour duties since 2025
     commune = labour.data('{ administrativeUnits(parentCode: "VN-TQ-2025") { code } }')[
@@ -138,6 +140,12 @@ def test_a_duplicate_registration_is_a_recorded_look_past_the_row_scope(database
     assert entry["purpose"] == "worker-registration" and elsewhere["nationalIdNumber"] not in entry["payload"]
     (line,) = _log(database, "--limit", "1", "--office", "tq-home-affairs")
     assert line["lookups"] == [{"criterion": "Worker.nationalIdNumber", "outcome": "DUPLICATE"}]
+    # DOMAIN.md: the worker may ask who saw their data. The holder's record names the look-up, as a
+    # search that matched them, and no field of theirs: nothing about them was sent.
+    assert line["workers"] == [elsewhere["id"]] and line["fields"] == []
+    assert line["searchedBy"] == ["Worker.nationalIdNumber"]
+    holders = _log(database, f"--worker={elsewhere['id']}", "--office", "tq-home-affairs", "--limit", "1")
+    assert [e["seq"] for e in holders] == [line["seq"]]
 
 
 def test_audit_log_filters_by_office_worker_time_and_limit_newest_first(database, as_office) -> None:
