@@ -30,6 +30,7 @@ from dispatch.scheduler import DueScheduler
 from events.bell import EventBell
 from locales import N_, LanguageMiddleware, reader_language
 from policies.check import purpose_descriptions
+from policies.officers import CASE_REF_HEADER
 from service import timings
 from service.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from service.metrics import operation_label
@@ -60,7 +61,8 @@ def cors(origins: list[str]) -> Middleware:
         CORSMiddleware,
         allow_origins=origins,
         allow_methods=["GET", "POST"],
-        allow_headers=["Authorization", "Content-Type", "X-Purpose", "Accept-Language"],
+        # X-Case-Ref: a purpose may need the case a request is made for (`policies.officers`)
+        allow_headers=["Authorization", "Content-Type", "X-Purpose", CASE_REF_HEADER, "Accept-Language"],
         expose_headers=["X-Request-Id", "Retry-After", "Content-Disposition"],
         max_age=600,
     )
