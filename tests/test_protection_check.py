@@ -14,16 +14,9 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import sessionmaker
-
 import procedure
-from models import Placement
-from models.database import make_engine
 from models.opaque import decode_id
 from models.sealing import Keyring, set_keyring
-from policies.sessions import internal_session
-from retention import erasure
 from tests import procedure_steps as steps
 
 RECORD = """mutation($input: RecordPlacementProtectionInput!) { recordPlacementProtection(input: $input) {
@@ -100,45 +93,3 @@ def test_procedure_check_reports_exits_made_without_the_protection_required_on_t
     assert judged["signed_after"].get(RULE, "").endswith(": contract"), judged["signed_after"]
     assert RULE not in judged["complete"] and RULE not in judged["earlier"], judged
     assert status == 1
-
-
-def test_an_exit_keeps_the_insurance_it_had_once_retention_erases_the_policy_numbers(
-    database, as_office
-) -> None:
-    """Retention erases a de-identified worker's insurance policy numbers with the rest of the
-    identity (README, "Retention"); the insurance was there on the day of the exit, so `procedure
-    check` does not report that exit as made without it."""
-    labour = as_office("lc-home-affairs")
-    code = steps.new_agreement(as_office)
-    agreement, _ = steps.ids(labour, code, "CN-YN-HH-HK")
-    required = {
-        "agreementId": agreement,
-        "protectionBeforeExit": ["insurance"],
-        "validFrom": steps.days_ago(1),
-    }
-    assert labour.data(REQUIRE, {"input": required})["updateAgreementRequirements"]["errors"] == []
-    worker = _placed(as_office, code, None, insured=True, start_days_ago=0)
-    crossed = _exit(as_office, worker)
-    assert crossed["errors"] == [], crossed["errors"]
-    set_keyring(Keyring.load(database.key_file))
-    worker_id, crossing_id = (
-        decode_id(worker, "Worker")[1],
-        decode_id(crossed["crossing"]["id"], "Crossing")[1],
-    )
-    # The worker de-identified by the statements `retention apply` runs for a due worker.
-    engine = make_engine(database.url)
-    try:
-        with internal_session(sessionmaker(engine)) as session:  # as `retention apply` opens one
-            erasure._erase_records(session, "placements", [worker_id])
-            erasure._erase_workers(session, [worker_id], steps.today())
-            session.commit()
-            numbers = session.execute(
-                select(Placement.injury_policy_number, Placement.health_policy_number).where(
-                    Placement.worker_id == worker_id
-                )
-            ).one()
-    finally:
-        engine.dispose()
-    assert tuple(numbers) == (None, None)
-    _, found = steps.procedure_check(database)
-    assert RULE not in found.get(f"Crossing {crossing_id}", {}), found.get(f"Crossing {crossing_id}")
