@@ -60,7 +60,16 @@ def import_file(args: argparse.Namespace) -> int:
     limit = args.settings.import_lookups_per_day
 
     def run(work: Work[Chunk]) -> Chunk:
-        return registry.run_for(grant, work, purpose=purpose, request=request, writes=True, officer=officer)
+        return registry.run_for(
+            grant,
+            work,
+            purpose=purpose,
+            request=request,
+            token_id=None,  # at the terminal no token: the officer named on the command answers
+            officer=officer,
+            case_ref=None,
+            writes=True,
+        )
 
     def ask(query: str, variables: dict[str, Any]) -> dict[str, Any]:
         prepared = registry.schemas.schema_for(grant).operations.prepare(query, None)

@@ -40,7 +40,15 @@ def agreement_report(args: argparse.Namespace) -> int:
         return render_report(figures, args.format, languages, wages, cover)
 
     try:
-        content = registry.run_for(grant, work, purpose=purpose, request=cli_request(args), officer=officer)
+        content = registry.run_for(
+            grant,
+            work,
+            purpose=purpose,
+            request=cli_request(args),
+            token_id=None,  # at the terminal no token: the officer named on the command answers
+            officer=officer,
+            case_ref=None,
+        )
     except InputError as exc:
         raise Refused(message_of(exc, languages[0])) from exc
     write_private(Path(args.output), content)

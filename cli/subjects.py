@@ -44,7 +44,13 @@ def statement(args: argparse.Namespace) -> int:
 
     try:
         content = registry.run_for(
-            grant, work, purpose=purpose, request=cli_request(args), officer=officer, case_ref=args.case_ref
+            grant,
+            work,
+            purpose=purpose,
+            request=cli_request(args),
+            token_id=None,  # at the terminal no token: the officer named on the command answers
+            officer=officer,
+            case_ref=args.case_ref,
         )
     except NotFound:
         raise Refused(words(N_("no such worker: {worker}"), worker=args.worker)) from None

@@ -157,14 +157,15 @@ class Registry:
         *,
         purpose: str | None,
         request: str,
-        token_id: int | None = None,
+        token_id: int | None,
+        officer: Officer | None,
+        case_ref: str | None,
         writes: bool = False,
-        officer: Officer | None = None,
-        case_ref: str | None = None,
     ) -> T:
         """Runs `work` (a report, an import) as the office, like a GraphQL operation:
         `work` reads and writes through the office's scoped session and notes on the recorder what
-        it sent and wrote."""
+        it sent and wrote. Who answers for it (token, officer, case) is given by every caller, as
+        for an `Operation`: a default let a door forget them and ledger no one."""
         asked = Asked(grant.office.id, token_id, purpose, request, officer, case_ref)
         return self.transactions.run(grant, asked, work, writes=writes)
 

@@ -86,7 +86,16 @@ def test_random_rows_and_cells_come_back_only_as_row_errors(
         grant = registry.access.grant_for(identity_of(office))
 
     def run(work):
-        return registry.run_for(grant, work, purpose=IMPORT_PURPOSE, request="hypothesis", writes=True)
+        return registry.run_for(
+            grant,
+            work,
+            purpose=IMPORT_PURPOSE,
+            request="hypothesis",
+            token_id=None,
+            officer=None,
+            case_ref=None,
+            writes=True,
+        )
 
     @settings(
         max_examples=30,
